@@ -1,0 +1,41 @@
+"""Typed errors. The CLI and the app turn each into one plain sentence for the user."""
+
+
+class ImpactError(Exception):
+    """Base class: the message is written for a seller, not a developer."""
+
+
+class InputError(ImpactError):
+    """A file or argument the user gave cannot be used as it is."""
+
+
+class UnreadableFileError(InputError):
+    """The file cannot be read as an order export at all (binary, empty, unknown encoding...)."""
+
+
+class UnknownFormatError(InputError):
+    """The header matches no known export; a column mapping is needed."""
+
+    def __init__(self, message: str, header: list[str] | None = None):
+        super().__init__(message)
+        self.header = header or []
+
+
+class MappingError(InputError):
+    """A generic-CSV column mapping is incomplete or names columns the file does not have."""
+
+
+class MixedCurrencyError(InputError):
+    """Amounts in several currencies would have to be summed."""
+
+
+class WindowError(InputError):
+    """An outage window is malformed, outside the data, or has too little history before it."""
+
+
+class FeedError(ImpactError):
+    """A status feed could not be fetched or understood."""
+
+
+class ShareError(ImpactError):
+    """A share link is wrong, expired or revoked."""

@@ -1,0 +1,62 @@
+"""One place for tunable settings: defaults here, overridden by IMPACT_* environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+def _coerce(value: str, kind: type):
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is Path:
+        return Path(value)
+    return kind(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Persistent DuckDB file for shares and saved views; uploads live in a per-session in-memory database.
+    db_path: Path = DATA_DIR / "impact.duckdb"
+    # Where generic-CSV column mappings are remembered, keyed by header fingerprint.
+    mappings_path: Path = DATA_DIR / "mappings.json"
+    # Time zone assumed for export timestamps that carry no offset (eBay, Etsy, WooCommerce).
+    default_tz: str = "UTC"
+    confidence: float = 0.9
+    recovery_hours: int = 24
+    ship_sla_hours: float = 48.0
+    max_rejects_listed: int = 1000
+    # DuckDB resources; 0 threads means DuckDB's own default.
+    duckdb_threads: int = 0
+    duckdb_memory_limit: str = ""
+    feed_timeout_connect: float = 5.0
+    feed_timeout_total: float = 15.0
+    feed_max_bytes: int = 5_000_000
+    feed_allow_private: bool = False
+    share_expires_days: int = 30
+    app_url: str = "http://localhost:8501"
+    extra: dict = field(default_factory=dict)
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Defaults, overridden by IMPACT_<FIELD> environment variables (e.g. IMPACT_DB_PATH, IMPACT_DB)."""
+    env = os.environ if env is None else env
+    values = {}
+    for f in dataclasses.fields(Settings):
+        if f.name == "extra":
+            continue
+        key = "IMPACT_" + f.name.upper()
+        if key in env and env[key] != "":
+            kind = {"Path": Path, "str": str, "float": float, "int": int, "bool": bool}[
+                f.type if isinstance(f.type, str) else f.type.__name__
+            ]
+            values[f.name] = _coerce(env[key], kind)
+    # IMPACT_DB is the documented short name for the persistent database file.
+    if env.get("IMPACT_DB"):
+        values["db_path"] = Path(env["IMPACT_DB"])
+    return Settings(**values)

@@ -1,0 +1,82 @@
+"""DuckDB connections and the schema of the canonical order history.
+
+Uploads live in a per-session in-memory database; shares and saved views live in the persistent file
+named by Settings.db_path (IMPACT_DB).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .settings import Settings, load_settings
+
+# The canonical line-item table: one row per order line, whatever export it came from.
+# All timestamps are naive TIMESTAMPs holding UTC.
+LINES_COLUMNS: dict[str, str] = {
+    "source_file": "VARCHAR",  # file name as uploaded
+    "format": "VARCHAR",  # detected export format, e.g. amazon_all_orders
+    "channel": "VARCHAR",  # amazon, shopify, ebay, etsy, woocommerce, walmart, other
+    "marketplace": "VARCHAR",  # e.g. Amazon.de; the channel name when the file has none
+    "order_id": "VARCHAR",
+    "line_key": "VARCHAR",  # identifies the line within the order; with channel + order_id it is the dedupe key
+    "purchased_at": "TIMESTAMP",  # UTC
+    "time_precision": "VARCHAR",  # 'second' or 'day' (date-only exports such as Etsy)
+    "sku": "VARCHAR",
+    "product_name": "VARCHAR",
+    "quantity": "DOUBLE",
+    "revenue": "DOUBLE",  # merchandise value of the line: unit price x quantity, no tax or shipping
+    "currency": "VARCHAR",  # ISO 4217 code
+    "status": "VARCHAR",  # completed, pending, cancelled, refunded
+    "fulfilment": "VARCHAR",  # e.g. Amazon (FBA), Merchant
+    "shipped_at": "TIMESTAMP",  # UTC, NULL while unshipped
+    "promised_at": "TIMESTAMP",  # UTC ship-by promise where the file has one
+    "ship_country": "VARCHAR",
+    "file_id": "INTEGER",  # which import it came from (import_files.file_id)
+    "source_line": "BIGINT",  # line number in the source file
+}
+
+STATUSES = ("completed", "pending", "cancelled", "refunded")
+CHANNELS = ("amazon", "shopify", "ebay", "etsy", "woocommerce", "walmart", "other")
+
+
+def _columns_ddl(columns: dict[str, str]) -> str:
+    return ", ".join(f"{name} {kind}" for name, kind in columns.items())
+
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS staged_lines ({_columns_ddl(LINES_COLUMNS)});
+CREATE TABLE IF NOT EXISTS lines ({_columns_ddl(LINES_COLUMNS)});
+CREATE TABLE IF NOT EXISTS import_files (
+    file_id INTEGER PRIMARY KEY, name VARCHAR, format VARCHAR, format_label VARCHAR, encoding VARCHAR,
+    lines BIGINT, loaded BIGINT, duplicates BIGINT, skipped BIGINT, rejected BIGINT,
+    skipped_reasons JSON, newest TIMESTAMP, imported_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS import_rejects (file_id INTEGER, line BIGINT, reason VARCHAR);
+"""
+
+
+def configure(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
+    settings = settings or load_settings()
+    con.execute("SET TimeZone = 'UTC'")
+    if settings.duckdb_threads:
+        con.execute(f"SET threads = {int(settings.duckdb_threads)}")
+    if settings.duckdb_memory_limit:
+        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+    return con
+
+
+def session_db(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
+    """A private in-memory database for one browser session or one CLI run, with the order schema."""
+    con = configure(duckdb.connect(":memory:"), settings)
+    con.execute(SCHEMA)
+    return con
+
+
+def persistent_db(path: Path | str | None = None, settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
+    """The persistent database file (shares, saved views)."""
+    settings = settings or load_settings()
+    path = Path(path or settings.db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return configure(duckdb.connect(str(path)), settings)

@@ -1,0 +1,70 @@
+"""Outage windows: the time span and channels an outage hit, whatever source they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .errors import WindowError
+
+
+def parse_utc(text: str) -> datetime:
+    """ISO 8601 with Z or an offset -> naive datetime in UTC. A bare time is refused: it would be ambiguous."""
+    raw = text.strip()
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise WindowError(f"'{text}' is not an ISO 8601 time such as 2025-10-20T06:48Z") from None
+    if value.tzinfo is None:
+        raise WindowError(f"'{text}' has no time zone: add Z for UTC or an offset such as +02:00")
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """Naive-UTC or aware datetime -> 'YYYY-MM-DDTHH:MM:SSZ'."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime  # naive UTC
+    end: datetime | None  # naive UTC; None while an incident is still open
+    channels: tuple[str, ...] = ()  # affected channels; empty means all
+    title: str = ""
+    source: str = "manual"
+    impact: str = "full"  # 'full' or 'degraded'
+    degraded_pct: float | None = None  # share of demand lost when degraded, 0-100
+    score: float | None = None
+    precision: str = ""  # e.g. 'approximate end', shown to the user
+    url: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self):
+        if self.end is not None and self.end <= self.start:
+            raise WindowError(f"the window ends ({iso_utc(self.end)}) before it starts ({iso_utc(self.start)})")
+
+    @property
+    def hours(self) -> float:
+        end = self.end or datetime.now(timezone.utc).replace(tzinfo=None)
+        return (end - self.start).total_seconds() / 3600
+
+    def to_json(self) -> dict:
+        return {
+            "start": iso_utc(self.start),
+            "end": iso_utc(self.end),
+            "title": self.title,
+            "source": self.source,
+            "channels": list(self.channels),
+            "impact": self.impact,
+            "score": self.score,
+        }
+
+
+def window_from_strings(start: str, end: str, channels: str | list[str] | None = None, **kw) -> Window:
+    if isinstance(channels, str):
+        channels = [c.strip().lower() for c in channels.split(",") if c.strip()]
+    return Window(start=parse_utc(start), end=parse_utc(end), channels=tuple(channels or ()), **kw)
