@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .errors import WindowError
 
@@ -17,7 +17,7 @@ def parse_utc(text: str) -> datetime:
         raise WindowError(f"'{text}' is not an ISO 8601 time such as 2025-10-20T06:48Z") from None
     if value.tzinfo is None:
         raise WindowError(f"'{text}' has no time zone: add Z for UTC or an offset such as +02:00")
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def iso_utc(value: datetime | None) -> str | None:
@@ -25,7 +25,7 @@ def iso_utc(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -49,7 +49,7 @@ class Window:
 
     @property
     def hours(self) -> float:
-        end = self.end or datetime.now(timezone.utc).replace(tzinfo=None)
+        end = self.end or datetime.now(UTC).replace(tzinfo=None)
         return (end - self.start).total_seconds() / 3600
 
     def to_json(self) -> dict:
