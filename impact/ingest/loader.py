@@ -162,7 +162,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
               settings: Settings) -> FileReport:
     prepared = prepare(path, name)
     try:
-        fmt, _ = _select_format(prepared, name, mapping, settings)
+        fmt, used_mapping = _select_format(prepared, name, mapping, settings)
         cols = Cols(_column_idents(prepared.header))
         fields = fmt.fields(cols)
         fields.setdefault("channel", f"'{fmt.channel}'")
@@ -192,7 +192,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             replaced = ", ".join(cols(h) for h in fmt.inherit if cols(h) != "NULL")
             source = f"(SELECT * REPLACE ({inherited}) FROM _raw)" if replaced else "_raw"
 
-        date_formats = generic.date_formats(mapping or {}) if fmt.name == "generic_csv" else None
+        date_formats = generic.date_formats(used_mapping) if used_mapping else None
         ts = X.timestamp_utc(fields["purchased_at"], date_formats)
         skip_case = "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END" \
             if skips else "NULL"
