@@ -75,7 +75,7 @@ class Truth:
     lost_units: float
     recaptured: float
     spill: dict[str, float]
-    expected_mean: float  # the intensity's expected revenue in the window (what an oracle would predict)
+    expected_mean: float  # expected revenue in the window given the day's demand (what an oracle would predict)
     actual: float  # revenue left in the window on the affected channel
 
 
@@ -170,8 +170,13 @@ def make_seller(rng: np.random.Generator, orders_per_day: float, *, n_channels: 
     return seller
 
 
-def intensity(rng: np.random.Generator, seller: Seller, quiet_days: set[int] = frozenset()) -> np.ndarray:
-    """(channels, hours) expected orders per hour, with this draw's shocks. `quiet_days` get no holiday/promotion."""
+def intensity(rng: np.random.Generator, seller: Seller, quiet_days: set[int] = frozenset()
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(channels, hours) expected orders per hour with this draw's daily shocks, before and after hourly noise.
+
+    `quiet_days` get no holiday or promotion. The hourly noise is overdispersion, like the randomness of the orders
+    themselves: the expected revenue of a window is the intensity before it.
+    """
     n_ch, D = len(seller.channels), seller.n_days
     days = np.arange(D)
     dow = (seller.start.weekday() + days) % 7
@@ -195,7 +200,7 @@ def intensity(rng: np.random.Generator, seller: Seller, quiet_days: set[int] = f
     lam = daily[:, :, None] * shape
     noise = np.exp(rng.normal(0, 0.06, (1, D, 24)) + rng.normal(0, seller.hour_sd, (n_ch, D, 24)) - 0.5 * (
         0.06 ** 2 + seller.hour_sd ** 2))
-    return (lam * noise).reshape(n_ch, D * 24)
+    return lam.reshape(n_ch, D * 24), (lam * noise).reshape(n_ch, D * 24)
 
 
 def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | None = None) -> Simulated:
@@ -205,7 +210,7 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
     for o in outages:  # keep holidays and promotions off the evaluated days so the truth is about the outage
         d0 = (o.start - seller.start).days
         quiet.update(range(d0 - 1, (o.end - seller.start).days + 3))
-    lam = intensity(rng, seller, quiet)
+    smooth, lam = intensity(rng, seller, quiet)
     n_ch, H = lam.shape
     counts = rng.poisson(lam)
     ch = np.repeat(np.repeat(np.arange(n_ch), H), counts.ravel())
@@ -256,7 +261,7 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
         extra_src.append(rec)
         h0, h1 = int(np.floor(s)), int(np.ceil(e))
         cover = np.clip(np.minimum(np.arange(h0, h1) + 1, e) - np.maximum(np.arange(h0, h1), s), 0, 1)
-        exp_mean = float((lam[c, h0:h1] * cover).sum() * aov)
+        exp_mean = float((smooth[c, h0:h1] * cover).sum() * aov)
         truths.append(Truth(float(revenue[lost].sum()), len(lost), float(units[lost].sum()),
                             float(revenue[rec].sum()), spill_dict, exp_mean,
                             float(revenue[hit].sum() - revenue[lost].sum())))
