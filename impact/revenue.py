@@ -136,7 +136,6 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     """
     cur = resolve_currency(con, currency)
     offset = _local_offset(tz, at)
-    off_s = offset.total_seconds()
     where = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
     span = con.execute(f"SELECT min(purchased_at), max(purchased_at) FROM lines WHERE {where}", {"cur": cur}).fetchone()
     if span[0] is None:
@@ -145,12 +144,12 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     local_first = first + offset
     day0 = datetime(local_first.year, local_first.month, local_first.day) - offset
     n_days = int(((last + offset) - (day0 + offset)).total_seconds() // 86400) + 1
-    params = {"cur": cur, "day0": day0, "off": off_s}
+    params = {"cur": cur, "day0": day0}
     # Date-only lines sit at local midnight of the zone they were imported with; rounding to the nearest midnight
     # keeps them on their day even if this analysis uses another zone.
     per_channel = con.execute(
         f"""SELECT channel, avg(CASE WHEN time_precision = 'day' THEN 1.0 ELSE 0.0 END) AS day_share
-            FROM lines WHERE {where} GROUP BY channel ORDER BY channel""", params).fetchall()
+            FROM lines WHERE {where} GROUP BY channel ORDER BY channel""", {"cur": cur}).fetchall()
     daily = {ch for ch, share in per_channel if share >= 0.5}
     rows = con.execute(
         f"""WITH o AS (
@@ -164,7 +163,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             FROM o GROUP BY ALL""", params).fetchnumpy()
     markets = con.execute(
         f"""SELECT channel, marketplace, sum(coalesce(revenue, 0)) FROM lines WHERE {where}
-            GROUP BY ALL ORDER BY 3 DESC""", params).fetchall()
+            GROUP BY ALL ORDER BY 3 DESC""", {"cur": cur}).fetchall()
     channels: dict[str, ChannelSeries] = {}
     ch_col = rows["channel"]
     for name, _ in per_channel:
@@ -315,12 +314,12 @@ def _params(series: ChannelSeries, clean: np.ndarray, anchors: np.ndarray, dow0:
         weekend = (g >= 5).astype(float) * okf  # (K, L)
         grp = np.stack([okf - weekend, weekend], axis=2)  # (K, L, 2)
         sum_grp = np.einsum("mkl,klr->mkr", T, grp)
-        s_grp = np.einsum("mkls,klr->mkrs", V, grp) / np.maximum(sum_grp, 1e-9)[..., None]
+        s_grp = np.swapaxes(np.swapaxes(V, 2, 3) @ grp[None], 2, 3) / np.maximum(sum_grp, 1e-9)[..., None]
         n_grp = np.einsum("kl,klr->kr", n_day, grp)[None, :, :, None]
         w_grp = np.where(sum_grp[..., None] > 0, n_grp / (n_grp + SHAPE_PRIORS[1]), 0.0)
         s_grp = w_grp * s_grp + (1 - w_grp) * s_all[:, :, None, :]  # (3, K, 2, S)
         s_grp_g = s_grp[:, :, [0, 0, 0, 0, 0, 1, 1], :]  # (3, K, 7, S)
-        s_g = np.einsum("mkls,klg->mkgs", V, onehot) / np.maximum(sum_g, 1e-9)[..., None]  # (3, K, 7, S)
+        s_g = np.swapaxes(np.swapaxes(V, 2, 3) @ onehot[None], 2, 3) / np.maximum(sum_g, 1e-9)[..., None]
         n_g = np.einsum("kl,klg->kg", n_day, onehot)[None, :, :, None]
         w_g = np.where(sum_g[..., None] > 0, n_g / (n_g + SHAPE_PRIORS[2]), 0.0)
         share = w_g * s_g + (1 - w_g) * s_grp_g
@@ -416,6 +415,7 @@ class ChannelFit:
     features: list[str]
     n_placebos: int
     lookback_days: int
+    day_expected: np.ndarray  # (3,) expected totals of the whole days the window touches
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, kappa: np.ndarray) -> np.ndarray:
@@ -591,15 +591,17 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
         names.append("last_week")
         return np.stack(feats, axis=2), names  # (3, K, F)
 
-    def region(bins: _Bins) -> tuple[list[Region], np.ndarray, np.ndarray]:
+    def region(bins: _Bins, record: bool = False) -> tuple[list[Region], np.ndarray, np.ndarray]:
         out = []
-        X_all, _ = features(np.unique(bins.day))
         if len(bins) == 0:
             empty = np.zeros(0)
             for _ in METRICS:
                 out.append(Region(0.0, 0.0, empty, empty, np.zeros(len(ks)), np.zeros(len(ks)),
                                   np.zeros((len(ks), 0)), np.zeros((len(ks), 0)), 1.0))
             return out, np.ones((3, len(K))), np.zeros((3, len(K), 0))
+        X_all, used = features(np.unique(bins.day))
+        if record:
+            names[:] = used
         dd = shifted(bins.day)
         v, _ = _gather(s, dd, bins.slot)  # (3, K, J)
         e = _e0(p, dow0, dd, bins.slot)
@@ -629,8 +631,8 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
             ))
         return out, mults, e
 
-    names = features(np.unique(W.day))[1] if len(W) else []
-    win, wmult, _ = region(W)
+    names: list[str] = []
+    win, wmult, _ = region(W, record=True)
     rec, _, _ = region(R)
     # Context before the window, scaled like the window: for charts only.
     width = s.hours_per_bin
@@ -640,8 +642,10 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
     ctx_e = _e0(p, dow0, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
     ctx_a = s.values[:, ctx.day, ctx.slot] if len(ctx) else np.zeros((3, 0))
     del width
+    wd = np.unique(W.day)
+    day_exp = (p.level[:, 0:1] * p.dowf[:, 0, (dow0 + wd) % 7]).sum(axis=1) * wmult[:, 0]
     return ChannelFit(name, affected, s.slots, s.q, s.unit, win, rec, W, R, ctx, ctx_e, ctx_a, names, len(ks),
-                      int(p.clean_days[0]))
+                      int(p.clean_days[0]), day_exp)
 
 
 # --------------------------------------------------------------------------------------------------------------------
