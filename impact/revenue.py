@@ -780,6 +780,7 @@ class EventEstimate:
     warnings: list[str]
     resolution: str  # 'hour' or 'day'
     day0: datetime  # the history's day 0, to turn bins back into times
+    placebo_shifts: np.ndarray  # days each placebo copy of the window was moved (positive = earlier)
 
     def hourly(self, confidence: float) -> list[dict]:
         """Per affected channel and bin, from CONTEXT_HOURS before the window to the end of the recovery period:
@@ -908,7 +909,7 @@ def estimate_event(hist: History, start: datetime, end: datetime, affected: tupl
     # recaptured = actual - expected = -(expected - actual)
     recaptured = Interval(-gain.high, -gain.low, gain.p_effect, gain.method)
     est = EventEstimate(start, end, rec_end, affected, tuple(controls), fits, lost, expected, actual, r_exp, r_act,
-                        recaptured, len(ks), warns, "day" if daily else "hour", hist.day0)
+                        recaptured, len(ks), warns, "day" if daily else "hour", hist.day0, ks)
     return est
 
 
