@@ -51,6 +51,8 @@ class Trial:
     p_effect: float | None
     anchor_expected: dict[str, float]
     seconds: float
+    start_hour: int = 0
+    weekday: int = 0
 
 
 def _window_bins(hist: History, channel: str, start, end):
@@ -94,7 +96,8 @@ def run_trials(n_sellers: int, seed: int, n_days: int = 150, progress: bool = Tr
             lost["impact.revenue"] = float(est.expected[REV]) - actual
             lost["oracle (knows true demand)"] = tr.expected_mean - actual
             trials.append(Trial(kind, opd, len(seller.channels), (o.end - o.start).total_seconds() / 3600, tr.lost,
-                                actual + tr.lost, tr.expected_mean, actual, lost, est.lost.low, est.lost.high, est.lost.p_effect, anc, secs))
+                                actual + tr.lost, tr.expected_mean, actual, lost, est.lost.low, est.lost.high, est.lost.p_effect, anc, secs,
+                                o.start.hour, o.start.weekday()))
         if progress and (i + 1) % 25 == 0:
             print(f"  {i + 1}/{n_sellers} sellers", file=sys.stderr)
     return trials

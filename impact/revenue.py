@@ -45,7 +45,9 @@ MIN_PLACEBOS_CONFORMAL = 19  # a finite two-sided 90% conformal interval needs n
 ANOMALY_Z = 3.5
 CONTEXT_HOURS = 6  # hours before the window shown in the hourly series
 RIDGE_PSEUDO = 2.0  # each regression coefficient is pulled to 0 by this many placebo-equivalents
-HUBER_K = 1.5  # placebos beyond this many robust SDs are down-weighted in the fit (not in the calibration)
+ORDER_SLOPES = True  # revenue and units reuse the slopes fitted on order counts
+SHOCK_VAR = 0.01  # relative variance of a window total beyond Poisson, for weighting placebos
+HUBER_K = 2.5  # placebos beyond this many noise SDs are down-weighted in the fit (not in the calibration)
 SHAPE_PRIORS = (400.0, 1200.0, 5000.0)  # orders' worth: hour smoothing, weekday/weekend, single weekday
 
 
@@ -431,10 +433,11 @@ def _gather(series: ChannelSeries, days: np.ndarray, slot: np.ndarray) -> tuple[
     return v * ok, ok
 
 
-def _ridge_loo(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ridge_loo(X: np.ndarray, z: np.ndarray, w: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted ridge (each coefficient pulled to 0 by ~2 pseudo-observations) with Huber weights, so that a
-    promotion or an unnoticed outage among the placebos does not drag the fit: coefficients, fitted values and
-    leave-one-out fitted values."""
+    promotion or an unnoticed outage among the placebos does not drag the fit: coefficients, fitted values,
+    leave-one-out fitted values, and per placebo the change of the coefficients when it is left out."""
     n, p = X.shape
     wt = w.copy()
     for it in range(4):
@@ -446,13 +449,18 @@ def _ridge_loo(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray,
         fit = X @ beta
         if it == 3:
             break
+        # Residuals in units of their expected noise; the scale never drops below that noise, so that the long
+        # right tail of a sparse seller's Poisson counts is not mistaken for outliers (that would bias it low).
         r = (z - fit) * np.sqrt(w)
-        scale = 1.4826 * float(np.median(np.abs(r - np.median(r)))) + 1e-12
+        scale = max(1.4826 * float(np.median(np.abs(r - np.median(r)))), 1.0)
         u = np.abs(r) / (HUBER_K * scale)
         wt = w * np.where(u <= 1, 1.0, 1.0 / np.maximum(u, 1e-12))
     h = np.einsum("ij,jk,ik->i", X, Ainv, Xw)
-    loo = z - (z - fit) / np.maximum(1 - h, 0.05)
-    return beta, fit, loo
+    e = z - fit
+    loo = z - e / np.maximum(1 - h, 0.05)
+    # beta without placebo k (Sherman-Morrison): beta - delta[k]
+    delta = (Ainv @ (Xw * (e / np.maximum(1 - h, 0.05))[:, None]).T).T
+    return beta, fit, loo, delta
 
 
 class _Event:
@@ -561,10 +569,10 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
         own_days = np.repeat(days, s.slots)
         own_slots = np.tile(np.arange(s.slots), len(days))
         keep = ~excl[own_days, own_slots] & ~other[own_days, own_slots]
+        own = ctl = None
         if keep.any():
             a, b = ref_ratio(s, p, own_days[keep], own_slots[keep])
-            feats.append(_ratio(a, b, 2 * s.unit[:, None]) - 1)
-            names.append("same_day")
+            own = _ratio(a, b, 2 * s.unit[:, None]) - 1
         if controls:
             num = np.zeros((3, len(K)))
             den = np.zeros((3, len(K)))
@@ -585,7 +593,12 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
                 num += a
                 den += b
                 kap += 2 * cs.unit[:, None]
-            feats.append(_ratio(num, den, kap) - 1)
+            ctl = _ratio(num, den, kap) - 1
+        if own is not None:
+            feats.append(own)
+            names.append("same_day")
+        if ctl is not None:
+            feats.append(ctl)
             names.append("controls")
         feats.append(p.week_ratio - 1)
         names.append("last_week")
@@ -608,16 +621,31 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
         act = (v * bins.w).sum(axis=2)
         base = np.maximum((e * bins.w).sum(axis=2), 1e-9)
         mults = np.ones((3, len(K)))
+        X = X_all[ORD]  # order counts carry the day's shock with less noise than revenue
+        keepf = [0] + [f for f in range(1, X.shape[1]) if np.std(X[1:, f]) > 1e-9]
+        X = X[:, keepf]
+        wts_all = 1.0 / (s.q[:, None] / base + SHOCK_VAR)
+        z_all = act / base - 1
+        enough = len(ks) >= 3
+        if enough:
+            beta_o, fit_o, loo_o, delta_o = _ridge_loo(X[1:], z_all[ORD, 1:], wts_all[ORD, 1:])
         for m in range(3):
-            X = X_all[ORD]  # order counts carry the day's shock with less noise than revenue
-            keepf = [0] + [f for f in range(1, X.shape[1]) if np.std(X[1:, f]) > 1e-9]
-            X = X[:, keepf]
-            z = act[m] / base[m] - 1
-            wts = 1.0 / (s.q[m] / base[m] + 0.01)
-            if len(ks) >= 3:
-                beta, fit, loo = _ridge_loo(X[1:], z[1:], wts[1:])
-            else:
+            if not enough:
                 beta, fit, loo = np.zeros(X.shape[1]), np.zeros(len(ks)), np.zeros(len(ks))
+            elif m == ORD or not ORDER_SLOPES:
+                if m == ORD:
+                    beta, fit, loo = beta_o, fit_o, loo_o
+                else:
+                    beta, fit, loo, _ = _ridge_loo(X[1:], z_all[m, 1:], wts_all[m, 1:])
+            else:
+                # Revenue and units share the order-count slopes (their own targets are noisier by the spread of
+                # basket values) and get their own intercept; leave-one-out includes the slopes' dependence.
+                slopes = beta_o[1:]
+                off = X[1:, 1:] @ slopes
+                c, fit_c, loo_c, _ = _ridge_loo(X[1:, :1], z_all[m, 1:] - off, wts_all[m, 1:])
+                off_loo = np.einsum("kj,kj->k", X[1:, 1:], slopes[None, :] - delta_o[:, 1:])
+                beta = np.concatenate([c, slopes])
+                fit, loo = fit_c + off, loo_c + off_loo
             m0 = float(np.clip(1 + X[0] @ beta, 0.0, 10.0))
             mults[m, 0] = m0
             mults[m, 1:] = np.clip(1 + fit, 0, 10)
