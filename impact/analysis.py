@@ -227,4 +227,4 @@ def analyze(con, windows: list[Window], *, recovery_hours: float | None = None, 
                   if j != i]
         results.append(_window(con, hist, w, others, recovery_hours=recovery_hours, confidence=confidence,
                                top_n=top_n))
-    return Analysis(results, hist.currency, confidence, recovery_hours)
+    return Analysis(results, hist.currency, confidence, recovery_hours, list(hist.notes))

@@ -85,6 +85,7 @@ class History:
     first_order: datetime | None = None
     last_order: datetime | None = None
     tz: str = "UTC"
+    notes: list[str] = field(default_factory=list)  # caveats about the data itself, for the report
 
     @property
     def dow0(self) -> int:
@@ -94,15 +95,14 @@ class History:
         return self.day0 + timedelta(days=day)
 
 
-def _local_offset(tz: str, at: datetime | None) -> timedelta:
+def _local_offset(tz: str, at: datetime) -> timedelta:
     """The zone's UTC offset at one instant. One fixed offset keeps every day 24 hours long; across a DST change the
     history on the other side is one hour off, which the shape estimate tolerates."""
     try:
         zone = ZoneInfo(tz)
     except Exception:  # noqa: BLE001 - ZoneInfo raises several kinds for bad names
         raise InputError(f"unknown time zone '{tz}': use an IANA name such as Europe/Berlin") from None
-    at = at or datetime(2025, 1, 1)
-    return zone.utcoffset(at.replace(tzinfo=None)) or timedelta(0)
+    return zone.utcoffset(at) or timedelta(0)
 
 
 def currencies(con) -> list[tuple[str, int]]:
@@ -137,12 +137,12 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     is used throughout.
     """
     cur = resolve_currency(con, currency)
-    offset = _local_offset(tz, at)
     where = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
     span = con.execute(f"SELECT min(purchased_at), max(purchased_at) FROM lines WHERE {where}", {"cur": cur}).fetchone()
     if span[0] is None:
         raise InputError("no orders with a purchase time to analyse")
     first, last = span
+    offset = _local_offset(tz, at or first)
     local_first = first + offset
     day0 = datetime(local_first.year, local_first.month, local_first.day) - offset
     n_days = int(((last + offset) - (day0 + offset)).total_seconds() // 86400) + 1
@@ -153,6 +153,14 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
         f"""SELECT channel, avg(CASE WHEN time_precision = 'day' THEN 1.0 ELSE 0.0 END) AS day_share
             FROM lines WHERE {where} GROUP BY channel ORDER BY channel""", {"cur": cur}).fetchall()
     daily = {ch for ch, share in per_channel if share >= 0.5}
+    notes = []
+    for ch, share in per_channel:
+        if 0.01 <= share < 0.5:
+            notes.append(f"{share:.0%} of {ch} lines have a date but no time; they are counted at the start of "
+                         "their day, so hourly figures around midnight are rough")
+        elif 0.5 <= share < 0.99:
+            notes.append(f"{1 - share:.0%} of {ch} lines have a time but most have only a date; {ch} is analysed "
+                         "by whole days")
     rows = con.execute(
         f"""WITH o AS (
                 SELECT channel, order_id,
@@ -188,7 +196,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             int(days_with[0]) if len(days_with) else 0, int(days_with[-1]) if len(days_with) else -1,
             [mk for ch, mk, _ in markets if ch == name],
         )
-    return History(day0, n_days, offset, channels, cur, first, last, tz)
+    return History(day0, n_days, offset, channels, cur, first, last, tz, notes)
 
 
 def history_from_orders(day0: datetime, n_days: int, names: list[str], channel: np.ndarray, hours: np.ndarray,
@@ -868,8 +876,10 @@ def check_window(hist: History, start: datetime, end: datetime, affected: tuple[
                 f"at least {MIN_HISTORY_DAYS} are needed to estimate what sales would have been"
             )
         if days_before < THIN_HISTORY_DAYS:
-            warns.append(f"only {days_before:.0f} days of {c} history before the window; the baseline uses what "
-                         "there is and the days after the window, so the interval is wider")
+            since = iso_utc(start - timedelta(days=LOOKBACK_DAYS))[:10]
+            warns.append(f"only {days_before:.0f} days of {c} history before the window (4 weeks or more are "
+                         f"needed for a full baseline, 12 for the weekly pattern: export orders from {since} on); the "
+                         "interval leans on days after the window and is wider")
     if end > hist.last_order:
         warns.append(f"the order history ends at {iso_utc(hist.last_order)}, before the window ends; if the export "
                      "stops early the loss is overstated")

@@ -140,3 +140,33 @@ def test_recovery_beyond_the_data_is_warned(loaded):
     start = last - timedelta(hours=8)
     w = analyze(con, [Window(start, start + timedelta(hours=3), ("amazon",))]).windows[0]
     assert any("recapture covers" in m for m in w.warnings)
+
+
+def test_date_only_exports_are_analysed_by_whole_days(con, seller_data):
+    """With dates but no times the window is measured over its whole day, and the report says so."""
+    sim, out = seller_data
+    df = sim.lines(time_precision="day")
+    con.register("df_in", df)
+    con.execute("INSERT INTO lines SELECT * FROM df_in")
+    w = analyze(con, [Window(out.start, out.end, ("amazon",))]).windows[0]
+    day = out.start.replace(hour=0, minute=0)
+    exact = con.execute("SELECT sum(revenue) FROM lines WHERE channel = 'amazon' AND purchased_at >= ? "
+                        "AND purchased_at < ?", [day, day + timedelta(days=1)]).fetchone()[0]
+    assert w.estimate.resolution == "day" and w.to_json()["resolution"] == "day"
+    assert w.revenue["actual"] == pytest.approx(exact, abs=0.01)
+    assert any("whole days" in m for m in w.warnings)
+    assert 0 < w.revenue["lost"] < w.revenue["expected"]
+    assert len(w.to_json()["hourly"]) >= 1
+
+
+def test_mixed_precision_is_noted(con, seller_data):
+    """A channel whose lines are partly date-only gets a note in the report."""
+    sim, out = seller_data
+    df = sim.lines()
+    some = df.index % 10 == 0
+    df.loc[some, "time_precision"] = "day"
+    df.loc[some, "purchased_at"] = df.loc[some, "purchased_at"].dt.floor("D")
+    con.register("df_in", df)
+    con.execute("INSERT INTO lines SELECT * FROM df_in")
+    res = analyze(con, [Window(out.start, out.end, ("amazon",))])
+    assert any("date but no time" in m for m in res.warnings)

@@ -254,3 +254,15 @@ def test_hourly_counterfactual_flags_the_outage_hours(con, small_seller):
     busy = [r for r in rows if r["expected"] > 5 * sim.revenue.mean()]
     assert busy and all(r["actual"] < r["low"] for r in busy)
     assert pd.Timestamp(rows[0]["hour"]).tz_convert(None) == pd.Timestamp(out.start)
+
+
+def test_date_only_lines_stay_on_their_local_day(con, data_dir):
+    """Etsy dates imported in New York time land on their own days of the New York grid, cancelled excluded."""
+    from impact.ingest import ingest_files
+
+    ingest_files(con, [data_dir / "etsy_sold_orders.csv"], tz="America/New_York")
+    hist = load_history(con, tz="America/New_York")
+    etsy = hist.channels["etsy"]
+    assert etsy.slots == 1
+    assert etsy.values[REV].ravel().tolist() == [90.0, 18.0]
+    assert hist.day0 == datetime(2025, 10, 20, 4, 0)  # local midnight, EDT

@@ -56,6 +56,8 @@ def human_summary(result: Analysis) -> str:
             out.append("  top SKUs lost: " + ", ".join(f"{s['sku']} {s['lost']:,.2f}" for s in w.top_skus[:5]))
         for msg in w.warnings:
             out.append(f"  note: {msg}")
+    for msg in result.warnings:
+        out.append(f"note: {msg}")
     if len(result.windows) > 1:
         t = result.total
         out.append(f"total: lost {_money(t['lost'], cur)} ({pct} interval {_money(t['lost_low'], cur)} to "
