@@ -158,11 +158,11 @@ def markdown(res: dict[str, dict[str, float]], title: str = "") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="60 sellers instead of 300")
+    ap.add_argument("--quick", action="store_true", help="60 sellers instead of 500")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sellers", type=int, default=None, help="number of synthetic sellers (2 trials each)")
     args = ap.parse_args(argv)
-    n = args.sellers or (60 if args.quick else 300)
+    n = args.sellers or (60 if args.quick else 500)
     t0 = time.perf_counter()
     trials = run_trials(n, args.seed)
     wall = time.perf_counter() - t0
