@@ -220,7 +220,8 @@ def hour_of_week_profile(
 
     Each slot is the revenue in that hour of the week divided by how many times that hour occurs in the history, so
     quiet hours count as zero. Hours overlapping an `exclude` window (e.g. the outage itself) are left out of both
-    sums. Date-only lines (time_precision 'day', e.g. Etsy) are spread evenly over the 24 hours of their day.
+    sums. The history runs from the first order's day to the last order's day, whole UTC days. Date-only lines
+    (time_precision 'day', e.g. Etsy) are spread evenly over the 24 hours of their day.
     """
     currency = check_currency(con, currency)
     starts = [s for s, _ in exclude]
@@ -235,7 +236,7 @@ def hour_of_week_profile(
         FROM base, range(24) AS r(i) WHERE time_precision = 'day'
     ),
     excl AS (SELECT unnest($starts::TIMESTAMP[]) AS s, unnest($ends::TIMESTAMP[]) AS e),
-    bounds AS (SELECT min(hr) AS lo, max(hr) AS hi FROM expanded),
+    bounds AS (SELECT date_trunc('day', min(hr)) AS lo, date_trunc('day', max(hr)) + INTERVAL 23 HOUR AS hi FROM expanded),
     all_hours AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 HOUR)) AS hr FROM bounds),
     kept_hours AS (
         SELECT hr FROM all_hours h
@@ -330,10 +331,9 @@ def parse_mix(text: str) -> dict[str, float]:
 
 
 def move_demand(shares: Mapping[str, float], source: str, fraction: float, targets: Sequence[str]) -> dict[str, float]:
-    """Target mix after moving `fraction` of `source`'s demand to `targets`, split in proportion to their current
-    shares (evenly among targets that have none yet)."""
+    """Target mix after moving `fraction` of `source`'s demand to `targets`, split evenly between them."""
     source = _check_channel(source)
-    targets = [_check_channel(t) for t in targets]
+    targets = list(dict.fromkeys(_check_channel(t) for t in targets))
     if not targets:
         raise InputError("Say where the demand moves to, e.g. amazon:0.3:shopify.")
     if source in targets:
@@ -345,11 +345,8 @@ def move_demand(shares: Mapping[str, float], source: str, fraction: float, targe
     if moved <= 0 and fraction > 0:
         raise InputError(f"There is no {source} revenue to move.")
     mix[source] = mix.get(source, 0.0) - moved
-    weights = [mix.get(t, 0.0) for t in targets]
-    if sum(weights) <= 0:
-        weights = [1.0] * len(targets)
-    for t, w in zip(targets, weights, strict=True):
-        mix[t] = mix.get(t, 0.0) + moved * w / sum(weights)
+    for t in targets:
+        mix[t] = mix.get(t, 0.0) + moved / len(targets)
     return {k: v for k, v in mix.items() if v > 1e-15}
 
 
