@@ -6,6 +6,7 @@ from .mix import (
     HOURS_PER_WEEK,
     WEEKS_PER_YEAR,
     Profile,
+    WeekSpans,
     current_mix,
     hhi,
     hour_of_week_profile,
@@ -38,7 +39,7 @@ from .montecarlo import (
 
 __all__ = [
     "DEFAULT_COSTS", "DEFAULT_DEPENDENCIES", "DEFAULT_MARGIN", "HOURS_PER_WEEK", "NET_BENEFIT", "RATES_PATH",
-    "WEEKS_PER_YEAR", "ChannelCost", "Costs", "Events", "Profile", "ProviderRate", "ScenarioModel", "annual_losses",
+    "WEEKS_PER_YEAR", "WeekSpans", "ChannelCost", "Costs", "Events", "Profile", "ProviderRate", "ScenarioModel", "annual_losses",
     "check_dependencies", "current_mix", "edit_costs", "edit_rates", "expected_annual_loss", "exposure", "hhi",
     "hour_of_week_profile", "integrate_week", "load_rates", "mix_label", "mix_over_time", "move_demand",
     "normalise_mix", "parse_mix", "parse_move", "realise_mix", "resolve_impacts", "revenue_shares",

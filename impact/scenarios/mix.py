@@ -189,26 +189,52 @@ class Profile:
                 for i, c in enumerate(self.channels)}
 
 
+@dataclass(frozen=True)
+class WeekSpans:
+    """Intervals on the weekly clock (start hour of week, duration), pre-digested into positions on a two-week
+    cumulative sum, so integrating many different rate tables over the same intervals is a few array gathers."""
+
+    row: np.ndarray  # which rate row each interval reads
+    weeks: np.ndarray  # whole weeks in the duration
+    cum_a: np.ndarray  # flat index into the (R, 337) cumulative table at the start
+    cum_b: np.ndarray  # ... and at the end of the remainder
+    rate_a: np.ndarray  # flat index into the (R, 336) rate table, for the part-hour at the start
+    rate_b: np.ndarray
+    frac_a: np.ndarray  # fraction of the hour already passed at the start
+    frac_b: np.ndarray
+
+    @classmethod
+    def of(cls, start: np.ndarray, hours: np.ndarray, row: np.ndarray) -> WeekSpans:
+        row = np.asarray(row, dtype=np.int64)
+        a = np.mod(np.asarray(start, dtype=float), HOURS_PER_WEEK)
+        hours = np.asarray(hours, dtype=float)
+        weeks = np.floor(hours / HOURS_PER_WEEK)
+        b = a + (hours - weeks * HOURS_PER_WEEK)
+        last = 2 * HOURS_PER_WEEK - 1
+        ka = np.minimum(np.floor(a).astype(np.int64), last)
+        kb = np.minimum(np.floor(b).astype(np.int64), last)
+        return cls(row, weeks, row * (2 * HOURS_PER_WEEK + 1) + ka, row * (2 * HOURS_PER_WEEK + 1) + kb,
+                   row * 2 * HOURS_PER_WEEK + ka, row * 2 * HOURS_PER_WEEK + kb, a - ka, b - kb)
+
+    def integrate(self, rates: np.ndarray) -> np.ndarray:
+        """Integral of each interval's weekly-periodic hourly rate (rates: (R, 168) revenue per hour)."""
+        rates = np.asarray(rates, dtype=float)
+        twice = np.concatenate([rates, rates], axis=1)
+        cum = np.concatenate([np.zeros((rates.shape[0], 1)), np.cumsum(twice, axis=1)], axis=1)
+        weekly = cum[:, HOURS_PER_WEEK]
+        cum_f, twice_f = cum.ravel(), twice.ravel()
+        at_b = cum_f[self.cum_b] + self.frac_b * twice_f[self.rate_b]
+        at_a = cum_f[self.cum_a] + self.frac_a * twice_f[self.rate_a]
+        return self.weeks * weekly[self.row] + at_b - at_a
+
+
 def integrate_week(rates: np.ndarray, start: np.ndarray, hours: np.ndarray, row: np.ndarray) -> np.ndarray:
     """Integral of a weekly-periodic hourly rate from `start` (hour of week, 0-168) over `hours`, vectorised.
 
     rates: (R, 168) revenue per hour; row picks the rate row for each interval. Whole weeks add the weekly total,
     the rest is read off a cumulative sum over two weeks, interpolated within the hour.
     """
-    rates = np.asarray(rates, dtype=float)
-    twice = np.concatenate([rates, rates], axis=1)
-    cum = np.concatenate([np.zeros((rates.shape[0], 1)), np.cumsum(twice, axis=1)], axis=1)  # (R, 337)
-    weekly = cum[:, HOURS_PER_WEEK]
-
-    def at(t):
-        k = np.minimum(np.floor(t).astype(np.int64), 2 * HOURS_PER_WEEK - 1)
-        return cum[row, k] + (t - k) * twice[row, k]
-
-    start = np.mod(np.asarray(start, dtype=float), HOURS_PER_WEEK)
-    hours = np.asarray(hours, dtype=float)
-    weeks = np.floor(hours / HOURS_PER_WEEK)
-    rest = hours - weeks * HOURS_PER_WEEK
-    return weeks * weekly[row] + at(start + rest) - at(start)
+    return WeekSpans.of(start, hours, row).integrate(rates)
 
 
 def hour_of_week_profile(

@@ -13,6 +13,7 @@ import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from ..errors import InputError
 from ..settings import DATA_DIR
 from ..store import CHANNELS
-from .mix import HOURS_PER_WEEK, integrate_week
+from .mix import HOURS_PER_WEEK, WeekSpans
 
 RATES_PATH = DATA_DIR / "outage_rates.csv"
 Z90 = 1.2815515655446004  # standard normal 90th percentile: turns (median, p90) into a lognormal sigma
@@ -186,6 +187,11 @@ class Events:
     start: np.ndarray  # hour of week the event starts, 0-168
     hours: np.ndarray  # duration in hours
 
+    @cached_property
+    def spans(self) -> WeekSpans:
+        """The events' positions on the weekly clock, computed once and reused for every mix."""
+        return WeekSpans.of(self.start, self.hours, self.provider)
+
 
 def provider_rng(seed: int, provider: str) -> np.random.Generator:
     """One random stream per provider, keyed by its name: editing one provider's rate leaves the others' events as
@@ -241,7 +247,7 @@ def annual_losses(events: Events, exposure_by_provider: np.ndarray) -> np.ndarra
     """Total loss in each simulated year (overlapping events each count: at these rates overlaps are rare)."""
     if events.year.size == 0:
         return np.zeros(events.years)
-    per_event = integrate_week(exposure_by_provider, events.start, events.hours, events.provider)
+    per_event = events.spans.integrate(exposure_by_provider)
     return np.bincount(events.year, weights=per_event, minlength=events.years)
 
 
