@@ -213,13 +213,16 @@ def human(out: dict) -> str:
     money = f" ({out['currency']})" if out.get("currency") else ""
     lines = [f"Current mix: {', '.join(f'{c} {100 * s:.1f}%' for c, s in cur['shares'].items())}; "
              f"HHI {cur['hhi']:,.0f} (10,000 = one channel)"]
-    header = f"{'mix':<40} {'HHI':>6} {'window lost':>12} {'exp./yr':>10} {'p95/yr':>10} {'worst/yr':>10} {'net/yr':>10}"
-    lines += ["", f"Outage loss{money}, net benefit against today after fees:", header]
+    header = (f"{'mix':<40} {'HHI':>6} {'window lost':>12} {'exp./yr':>10} {'p95/yr':>10} {'worst/yr':>10} "
+              f"{'risk cut/yr':>12} {'net/yr':>10}")
+    lines += ["", f"Outage loss{money}; risk cut (margin no longer lost to outages) and net benefit after fees, "
+              "both against today:", header]
     rows = [("current", cur)] + [(s["label"], s) for s in out["scenarios"]]
     for label, r in rows:
         lines.append(f"{label[:40]:<40} {r['hhi']:>6,.0f} {_m(r.get('window_lost')):>12} "
                      f"{_m(r['annual_expected_loss']):>10} {_m(r['annual_p95_loss']):>10} "
-                     f"{_m(r['annual_worst_loss']):>10} {_m(r.get('annual_net_benefit', 0.0)):>10}")
+                     f"{_m(r['annual_worst_loss']):>10} {_m(r['annual_risk_reduction']):>12} "
+                     f"{_m(r['annual_net_benefit']):>10}")
     a = out["assumptions"]
     lines += ["", f"{a['years']:,} simulated years, seed {a['seed']}; transfer of moved demand {a['transfer']:.0%}. "
               "Outage rates, dependencies, fees and margins are editable assumptions: see --json for each with its source."]

@@ -80,7 +80,8 @@ class ScenarioModel:
         self.window_expected = dict(window_expected) if window_expected is not None else None
         self.current = dict(current) if current is not None else None
         self.events = simulate_events(self.rates, self.years, self.seed)
-        self._baseline = self._evaluate(dict(self.current_revenue))
+        self._baseline = self._evaluate(dict(self.current_revenue)) | dict.fromkeys(
+            ("annual_risk_reduction", "annual_fee_change", "annual_margin_change", "annual_net_benefit"), 0.0)
 
     # --- evaluation -------------------------------------------------------------------------------------------
 
