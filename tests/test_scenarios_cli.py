@@ -79,7 +79,8 @@ def test_human_output_and_plain_errors(exports, capsys):
     out, _ = capsys.readouterr()
     assert "HHI 6,250" in out and "amazon 50% / shopify 50%" in out
     for bad in (["--mix", "amazon=0.5"], ["--mix", "amazon=0.5,mystore=0.5"], ["--rate", "aws=lots"],
-                ["--depends", "woocommerce=azure"], ["--years", "0"], ["--transfer", "2", "--mix", "ebay=1"]):
+                ["--depends", "woocommerce=azure"], ["--years", "0"], ["--transfer", "2", "--mix", "ebay=1"],
+                ["--provider", "aws"], ["--rate", "azure=1"]):
         assert main(["scenarios", *exports, *bad]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err

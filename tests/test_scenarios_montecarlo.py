@@ -138,3 +138,11 @@ def test_edit_rates_marks_the_edit_and_adds_providers():
                                                                                     "durations_hours": [4, 6]}})
     assert rates["aws"].events_per_year == 2.5 and rates["aws"].basis == "edited by the seller"
     assert rates["azure"].distribution == "empirical" and rates["azure"].mean_hours() == 5.0
+
+
+def test_unknown_provider_needs_durations_and_years_are_bounded():
+    """Editing a provider that does not exist, without its durations, is refused rather than guessed."""
+    with pytest.raises(InputError, match="no outage rate for 'azur'"):
+        edit_rates(load_rates(), {"azur": {"events_per_year": 1.0}})
+    with pytest.raises(InputError, match="between 1 and"):
+        simulate_events(load_rates(), 0, seed=1)

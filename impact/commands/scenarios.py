@@ -107,6 +107,8 @@ def measured_from_analysis(result: Mapping) -> tuple[dict[str, dict], dict[str, 
         recaptured = float((w.get("revenue") or {}).get("recaptured") or 0.0)
         share = min(max(recaptured / lost_total, 0.0), 1.0) if lost_total > 0 else 0.0
         for r in rows:
+            if not r.get("channel"):
+                continue
             d = per.setdefault(str(r["channel"]), {"expected": 0.0, "lost": 0.0, "recaptured": 0.0})
             lost = float(r.get("lost") or 0.0)
             d["expected"] += float(r.get("expected") or 0.0)
@@ -158,6 +160,8 @@ def build_model(con, args) -> tuple[ScenarioModel, dict, list[Window]]:
     )
 
     hit = _channel_list(args.channels)
+    if (hit or args.provider) and not args.window:
+        raise InputError("--channels and --provider describe an analysed outage: give its --window START END too.")
     windows = [Window(parse_utc(s), parse_utc(e), channels=tuple(hit), source="manual") for s, e in args.window]
     current = current_mix(con, args.currency, args.period)
     profile = hour_of_week_profile(con, exclude=[(w.start, w.end) for w in windows], currency=current["currency"])

@@ -24,6 +24,7 @@ from ..store import CHANNELS
 from .mix import HOURS_PER_WEEK, WeekSpans
 
 RATES_PATH = DATA_DIR / "outage_rates.csv"
+MAX_YEARS = 1_000_000  # about 5 million events with the default rates: a few hundred MB at most
 Z90 = 1.2815515655446004  # standard normal 90th percentile: turns (median, p90) into a lognormal sigma
 
 # Which providers each channel goes down with. Evidence: past outages that took the channel's buyer-facing site
@@ -154,6 +155,11 @@ def edit_rates(rates: Mapping[str, ProviderRate], edits: Mapping[str, Mapping[st
             changes["durations_hours"] = tuple(float(d) for d in changes["durations_hours"])  # type: ignore[union-attr]
             changes.setdefault("distribution", "empirical")
         base = out.get(key)
+        if base is None and not ({"durations_hours", "median_hours"} & set(changes) and "events_per_year" in changes):
+            raise InputError(
+                f"There is no outage rate for '{key}' to edit; known providers: {', '.join(sorted(out))}. "
+                "A new provider needs events per year and durations."
+            )
         fields = {"basis": "edited by the seller", "source": "edited by the seller"} | changes
         out[key] = replace(base, **fields) if base else ProviderRate(provider=key, **fields)  # type: ignore[arg-type]
     return out
@@ -201,8 +207,8 @@ def provider_rng(seed: int, provider: str) -> np.random.Generator:
 
 def simulate_events(rates: Mapping[str, ProviderRate], years: int, seed: int) -> Events:
     """Poisson event counts per provider-year, uniform start within the week, durations from each provider."""
-    if not 1 <= years <= 10_000_000:
-        raise InputError(f"The number of simulated years must be between 1 and 10,000,000, not {years}.")
+    if not 1 <= years <= MAX_YEARS:
+        raise InputError(f"The number of simulated years must be between 1 and {MAX_YEARS:,}, not {years}.")
     names = tuple(rates)
     parts = []
     for i, name in enumerate(names):
