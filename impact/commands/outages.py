@@ -34,9 +34,14 @@ def register(subparsers) -> None:
     p.add_argument("--kind", choices=KINDS, default="auto", help="feed kind (default: auto-detect)")
     p.add_argument("--impact", metavar="LIST", help="feed only: keep these impacts, e.g. major,critical")
     p.add_argument(
-        "--component", metavar="NAME", action="append", help="feed only: keep incidents touching a component (repeatable)"
+        "--component",
+        metavar="NAME",
+        action="append",
+        help="feed only: keep incidents touching a component (repeatable)",
     )
-    p.add_argument("--channels", metavar="LIST", help="feed only: selling channels the feed's outages hit (default all)")
+    p.add_argument(
+        "--channels", metavar="LIST", help="feed only: selling channels the feed's outages hit (default all)"
+    )
     p.add_argument("--match", action="store_true", help="add the catalog outages each window overlaps")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run)
@@ -81,8 +86,11 @@ def _table(rows: list[dict]) -> str:
 
 
 def run(args) -> int:
-    feed_only = [flag for flag, value in (("--impact", args.impact), ("--component", args.component),
-                                          ("--channels", args.channels)) if value]
+    feed_only = [
+        flag
+        for flag, value in (("--impact", args.impact), ("--component", args.component), ("--channels", args.channels))
+        if value
+    ]
     if feed_only and not args.feed:
         raise InputError(f"{', '.join(feed_only)} only applies to --feed")
     if args.kind != "auto" and not args.feed:

@@ -299,7 +299,9 @@ def _is_resolved(title: str, summary: str) -> bool:
 
 
 def _feed_service_name(feed_title: str) -> str:
-    return re.sub(r"\s*(service status|status|- incident history|incident history)\s*$", "", feed_title or "", flags=re.I)
+    return re.sub(
+        r"\s*(service status|status|- incident history|incident history)\s*$", "", feed_title or "", flags=re.I
+    )
 
 
 def parse_rss(

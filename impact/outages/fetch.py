@@ -369,7 +369,9 @@ def fetch(url: str, *, settings: Settings | None = None, use_cache: bool = True)
         target = urljoin(current, location.strip())
         scheme = urlsplit(target).scheme.lower()
         if scheme not in ("http", "https"):
-            raise FeedError(f"{current} redirected to a {scheme or 'non-web'}: address; only http(s) redirects are followed")
+            raise FeedError(
+                f"{current} redirected to a {scheme or 'non-web'}: address; only http(s) redirects are followed"
+            )
         if target in seen:
             raise FeedError(f"{url} redirects in a loop ({current} -> {target})")
         seen.append(target)
