@@ -19,3 +19,13 @@ def con():
     c = session_db()
     yield c
     c.close()
+
+
+@pytest.fixture
+def feed_server():
+    """A real HTTP server on 127.0.0.1 serving recorded status feeds and misbehaving routes (tests/outages_server.py)."""
+    from outages_server import FeedServer
+
+    server = FeedServer()
+    yield server
+    server.close()

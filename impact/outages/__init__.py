@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..windows import Window
 from .catalog import CATALOG_PATH, catalog_entry, load_catalog, parse_catalog, providers
 from .feeds import KINDS, FeedResult, filter_windows, load_feed, parse_gcp, parse_impacts, parse_rss, parse_statuspage
-from .fetch import FetchResult, blocked_reason, clear_cache, fetch
+from .fetch import FetchResult, blocked_reason, clear_cache
 from .match import channels_overlap, describe_match, match_catalog, overlap_hours
 from .windows_csv import LineError, WindowsCsv, load_windows_csv, make_window, parse_channels, parse_windows_csv
 
@@ -41,7 +41,6 @@ __all__ = [
     "channels_overlap",
     "clear_cache",
     "describe_match",
-    "fetch",
     "filter_windows",
     "load_catalog",
     "load_feed",

@@ -202,7 +202,7 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
             for loc in incident.get(key) or []:
                 if isinstance(loc, dict) and loc.get("id") and loc["id"] not in locations:
                     locations.append(str(loc["id"]))
-        severity = normalise_severity(str(incident.get("severity") or "none"))
+        severity = str(incident.get("severity") or "none").strip().lower()
         uri = str(incident.get("uri") or "")
         window = _make_window(
             skipped,
@@ -217,7 +217,6 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
             extra={
                 "id": incident.get("id"),
                 "severity": severity,
-                "gcp_severity": str(incident.get("severity") or ""),
                 "components": components,
                 "locations": locations,
                 "open": end is None,
@@ -289,19 +288,24 @@ def _clean_title(title: str) -> tuple[str, str]:
     return text.strip(), severity
 
 
-def _is_resolved(title: str, summary: str) -> bool:
+def _is_resolved(title: str, summary: str, *, aws_style: bool) -> bool:
+    """Whether an update (or an incident entry) says the incident is over."""
+    lowered = (title or "").lower()
+    if aws_style:  # AWS says it in the title; its descriptions mention 'resolved' in other senses
+        return lowered.startswith("service is operating normally") or "[resolved]" in lowered
     statuses = _STATUSPAGE_STATUS.findall(summary or "")
-    if statuses:
+    if statuses:  # Statuspage history feeds: the newest update comes first
         return statuses[0].strip().lower() in ("resolved", "completed", "postmortem")
-    if title.lower().startswith("service is operating normally"):
-        return True
     return bool(_RESOLVED_TEXT.search(title or "")) or bool(_RESOLVED_TEXT.search(summary or ""))
 
 
 def _feed_service_name(feed_title: str) -> str:
-    return re.sub(
-        r"\s*(service status|status|- incident history|incident history)\s*$", "", feed_title or "", flags=re.I
-    )
+    """'Amazon Elastic Compute Cloud (N. Virginia) Service Status' -> 'Amazon Elastic Compute Cloud (N. Virginia)'."""
+    name, previous = (feed_title or "").strip(), None
+    while name != previous:
+        previous = name
+        name = re.sub(r"\s*(-\s*incident history|incident history|service status|status)\s*$", "", name, flags=re.I)
+    return name
 
 
 def parse_rss(
@@ -325,8 +329,9 @@ def parse_rss(
     updates: list[_Update] = []
     for index, entry in enumerate(parsed.entries, start=1):
         title = str(entry.get("title", ""))
-        published = _struct_to_utc(entry.get("published_parsed"))
-        updated = _struct_to_utc(entry.get("updated_parsed"))
+        # dict.get, not entry.get: feedparser answers a missing 'updated' with 'published' and a warning.
+        published = _struct_to_utc(dict.get(entry, "published_parsed"))
+        updated = _struct_to_utc(dict.get(entry, "updated_parsed"))
         if published is None and updated is None:
             skipped.append(f"item {index} ({title or 'untitled'}): no readable date")
             continue
@@ -336,6 +341,7 @@ def parse_rss(
         summary = str(entry.get("summary", ""))
         clean, severity = _clean_title(title)
         aws = _AWS_GUID.search(entry_id)
+        resolved = _is_resolved(title, summary, aws_style=bool(aws) or bool(severity))
         # Without a service key, updates of one incident share a title once status prefixes are removed.
         key = aws.group(1).lower() if aws else (entry_id if entry_id and not clean else clean.lower())
         if aws and provider is None:
@@ -346,7 +352,7 @@ def parse_rss(
                 first=first,
                 last=last,
                 title=clean or title,
-                resolved=_is_resolved(title, summary),
+                resolved=resolved,
                 severity=severity,
                 link=str(entry.get("link", "")),
                 entry_id=entry_id,
@@ -357,10 +363,8 @@ def parse_rss(
     for update in sorted(updates, key=lambda u: (u.first, u.last)):
         group = open_group.get(update.key)
         if group is not None:
-            last_seen = max(u.last for u in group)
-            gap = update.first - last_seen
-            resolved = any(u.resolved for u in group)
-            if gap > INCIDENT_GAP or (resolved and gap > AFTER_RESOLVED_GAP):
+            gap = update.first - max(u.last for u in group)
+            if gap > INCIDENT_GAP or (group[-1].resolved and gap > AFTER_RESOLVED_GAP):
                 group = None
         if group is None:
             group = []
@@ -371,12 +375,19 @@ def parse_rss(
     for group in groups:
         start = min(u.first for u in group)
         last = max(u.last for u in group)
-        resolved = [u for u in group if u.resolved]
+        # The incident ends at the first resolution after its last non-resolved update: a summary posted later
+        # does not extend it, and a relapse after a resolution reopens it.
+        resolved_at = None
+        for u in group:
+            if not u.resolved:
+                resolved_at = None
+            elif resolved_at is None:
+                resolved_at = u.last
         severity = max((u.severity for u in group if u.severity), key=lambda s: _RANK.get(s, 0), default="")
         precision = ""
         is_open = False
-        if resolved:
-            end = max(u.last for u in resolved)
+        if resolved_at is not None:
+            end = resolved_at
             if end <= start:
                 end = start + timedelta(hours=1)
                 precision = "approximate end: the feed gives one time for the whole incident; 1 h assumed"
