@@ -85,6 +85,7 @@ def test_statuspage_base_address_is_turned_into_the_api_address():
     assert feed_address("https://status.x.com/", "auto") == "https://status.x.com/api/v2/incidents.json"
     assert feed_address("https://status.cloud.google.com", "auto") == "https://status.cloud.google.com/incidents.json"
     assert feed_address("https://status.x.com/history.rss", "auto") == "https://status.x.com/history.rss"
+    assert feed_address("www.githubstatus.com", "auto") == "https://www.githubstatus.com/api/v2/incidents.json"
 
 
 def test_aws_rss_updates_are_grouped_into_incidents(feed_server):
@@ -262,6 +263,25 @@ def test_bad_incidents_are_skipped_with_a_reason():
     assert [w.title for w in windows] == ["fine"]
     assert len(skipped) == 2 and "no times" in skipped[0] and "backwards" in skipped[1]
     assert filter_windows(windows, impacts=["major"]) == []
+
+
+def test_resolved_incident_without_resolved_time_uses_last_update():
+    """A resolved incident with resolved_at null ends at updated_at, marked approximate, not open."""
+    data = {
+        "incidents": [
+            {
+                "name": "quiet fix",
+                "status": "resolved",
+                "created_at": "2025-01-02T10:00:00+01:00",
+                "updated_at": "2025-01-02T12:30:00+01:00",
+                "resolved_at": None,
+                "impact": "major",
+            }
+        ]
+    }
+    windows, _ = parse_statuspage(data, url="https://status.example.com/api/v2/incidents.json")
+    assert (windows[0].start, windows[0].end) == (datetime(2025, 1, 2, 9), datetime(2025, 1, 2, 11, 30))
+    assert windows[0].precision.startswith("approximate end") and windows[0].extra["open"] is False
 
 
 def test_shopify_status_windows_hit_the_shopify_channel():

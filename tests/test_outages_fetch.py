@@ -223,3 +223,15 @@ def test_failures_are_not_cached(feed_server):
         with pytest.raises(FeedError):
             fetch(feed_server.url("/500"), settings=settings(feed_cache_seconds=300))
     assert feed_server.hits["/500"] == 2
+
+
+def test_next_address_is_tried_when_one_refuses(feed_server, monkeypatch):
+    """A host with several addresses is served by the first that accepts (both checked before connecting)."""
+    import impact.outages.fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module, "_resolve", lambda host, port, deadline: ["127.0.0.2", "127.0.0.1"])
+    result = fetch(feed_server.url("/gcp/incidents.json", host="status.test"), settings=settings())
+    assert result.status == 200
+    assert feed_server.headers["/gcp/incidents.json"]["Host"] == f"status.test:{feed_server.port}"
+    with pytest.raises(FeedError, match=r"\(127.0.0.2\): it is an internal address, loopback"):
+        fetch(feed_server.url("/gcp/incidents.json", host="status.test"), settings=settings(feed_allow_private=False))

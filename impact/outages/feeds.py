@@ -487,14 +487,20 @@ def _sniff(result: FetchResult) -> str:
 
 
 def feed_address(url: str, kind: str) -> str:
-    """Where to read a feed of `kind` given what the user typed (a page base address or the feed itself)."""
-    parts = urlsplit(url.strip())
+    """Where to read a feed of `kind` given what the user typed (a page base address or the feed itself).
+
+    An address typed without a scheme (www.githubstatus.com) is taken as https.
+    """
+    url = url.strip()
+    if url and "://" not in url and not url.lower().startswith(("file:", "data:", "javascript:")):
+        url = "https://" + url
+    parts = urlsplit(url)
     bare = parts.path in ("", "/") and not parts.query
     if kind == "statuspage" or (kind == "auto" and bare and _host(url) != "status.cloud.google.com"):
         return statuspage_api_url(url)
     if kind in ("gcp", "auto") and bare and _host(url) == "status.cloud.google.com":
         return urlunsplit((parts.scheme, parts.netloc, "/incidents.json", "", ""))
-    return url.strip()
+    return url
 
 
 def load_feed(

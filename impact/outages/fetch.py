@@ -248,9 +248,28 @@ def _timeout_message(url: str, settings: Settings) -> str:
     return f"{url} did not deliver the feed within {settings.feed_timeout_total:g} s (timed out)"
 
 
-def _fetch_once(url: str, settings: Settings, deadline: float) -> tuple[requests.Response | None, bytes, str | None]:
-    """One request without following redirects: (response, body, redirect location or None)."""
+class _ConnectFailed(FeedError):
+    """No connection could be made to one address; the next address of the host may still work."""
+
+
+def _fetch_once(url: str, settings: Settings, deadline: float) -> tuple[requests.Response, bytes, str | None]:
+    """One request without following redirects: (response, body, redirect location or None).
+
+    Every address of the host has been checked; they are tried in the resolver's order until one accepts.
+    """
     addresses = _checked_addresses(url, settings, deadline)
+    for address in addresses[:-1]:
+        try:
+            return _fetch_from(url, address, settings, deadline)
+        except _ConnectFailed:
+            continue
+    try:
+        return _fetch_from(url, addresses[-1], settings, deadline)
+    except _ConnectFailed as exc:
+        raise FeedError(str(exc)) from None
+
+
+def _fetch_from(url: str, address: str, settings: Settings, deadline: float):
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FeedError(_timeout_message(url, settings))
@@ -259,8 +278,8 @@ def _fetch_once(url: str, settings: Settings, deadline: float) -> tuple[requests
     timer.daemon = True
     session = requests.Session()
     session.trust_env = False  # no proxies or .netrc from the environment: the pinned address must be the peer
-    session.mount("http://", _pinned_adapter(addresses[0], watchdog))
-    session.mount("https://", _pinned_adapter(addresses[0], watchdog))
+    session.mount("http://", _pinned_adapter(address, watchdog))
+    session.mount("https://", _pinned_adapter(address, watchdog))
     response = None
     timer.start()
     try:
@@ -308,8 +327,10 @@ def _fetch_once(url: str, settings: Settings, deadline: float) -> tuple[requests
     except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
         if watchdog.fired:
             raise FeedError(_timeout_message(url, settings)) from None
-        if "refused" in str(exc).lower():
-            raise FeedError(f"{url} refused the connection (nothing is listening there)") from None
+        if response is None and "refused" in str(exc).lower():
+            raise _ConnectFailed(f"{url} refused the connection (nothing is listening there)") from None
+        if response is None and "failed to establish" in str(exc).lower():
+            raise _ConnectFailed(f"could not connect to {url} (the server is unreachable)") from None
         raise FeedError(f"the connection to {url} failed or was cut off before the feed was complete") from None
     except requests.exceptions.ContentDecodingError:
         raise FeedError(f"{url} sent a compressed response that could not be decoded") from None
