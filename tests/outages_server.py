@@ -7,6 +7,7 @@ spinning or send anything off this machine.
 from __future__ import annotations
 
 import gzip
+import ssl
 import threading
 import time
 from collections import Counter
@@ -58,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FeedServer:
-    def __init__(self):
+    def __init__(self, tls: bool = False):
         self.stop = threading.Event()
         self.hits: Counter = Counter()
         self.headers: dict[str, dict] = {}
@@ -66,13 +67,19 @@ class FeedServer:
         self.routes = self._routes()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
+        if tls:
+            # A self-signed certificate for localhost that no client trusts: TLS runs, verification must fail.
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(FEEDS / "localhost-cert.pem", FEEDS / "localhost-key.pem")
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.scheme = "https" if tls else "http"
         self.httpd.feed = self  # type: ignore[attr-defined]
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def record(self, path: str, headers) -> None:
         with self._lock:

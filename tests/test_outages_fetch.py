@@ -5,9 +5,20 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
+from outages_server import FEEDS, FeedServer
 
+import impact.outages.fetch as fetch_module
 from impact.errors import FeedError
-from impact.outages.fetch import MAX_REDIRECTS, blocked_reason, check_url, clear_cache, fetch
+from impact.outages.fetch import (
+    MAX_REDIRECTS,
+    _pinned_adapter,
+    _Watchdog,
+    blocked_reason,
+    check_url,
+    clear_cache,
+    fetch,
+)
 from impact.settings import Settings
 
 
@@ -227,11 +238,37 @@ def test_failures_are_not_cached(feed_server):
 
 def test_next_address_is_tried_when_one_refuses(feed_server, monkeypatch):
     """A host with several addresses is served by the first that accepts (both checked before connecting)."""
-    import impact.outages.fetch as fetch_module
-
     monkeypatch.setattr(fetch_module, "_resolve", lambda host, port, deadline: ["127.0.0.2", "127.0.0.1"])
     result = fetch(feed_server.url("/gcp/incidents.json", host="status.test"), settings=settings())
     assert result.status == 200
     assert feed_server.headers["/gcp/incidents.json"]["Host"] == f"status.test:{feed_server.port}"
     with pytest.raises(FeedError, match=r"\(127.0.0.2\): it is an internal address, loopback"):
         fetch(feed_server.url("/gcp/incidents.json", host="status.test"), settings=settings(feed_allow_private=False))
+
+
+def test_untrusted_certificate_is_refused():
+    """HTTPS runs through the pinned connection and an untrusted certificate is a clear TLS error."""
+    server = FeedServer(tls=True)
+    try:
+        with pytest.raises(FeedError, match="certificate or TLS problem"):
+            fetch(server.url("/gcp/incidents.json", host="localhost"), settings=settings())
+    finally:
+        server.close()
+
+
+def test_pinned_https_keeps_hostname_verification():
+    """Pinning the socket to a checked address keeps SNI and the certificate's host name check on the URL's host."""
+    server = FeedServer(tls=True)
+    session = requests.Session()
+    session.trust_env = False
+    session.mount("https://", _pinned_adapter("127.0.0.1", _Watchdog()))
+    ca = str(FEEDS / "localhost-cert.pem")
+    try:
+        ok = session.get(server.url("/gcp/incidents.json", host="localhost"), timeout=3, verify=ca)
+        assert ok.status_code == 200 and ok.content.lstrip().startswith(b"[")
+        # Same socket destination, other host name: the certificate does not name it, so TLS must fail.
+        with pytest.raises(requests.exceptions.SSLError, match="Hostname mismatch"):
+            session.get(server.url("/gcp/incidents.json", host="status.test"), timeout=3, verify=ca)
+    finally:
+        session.close()
+        server.close()
