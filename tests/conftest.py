@@ -21,6 +21,18 @@ def con():
     c.close()
 
 
+@pytest.fixture(autouse=True)
+def _isolated_mappings(tmp_path, monkeypatch):
+    """Remembered column mappings go to a temporary file, never into the checkout."""
+    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
+
+
+WALMART_MAPPING = {
+    "order_id": "Order Ref", "purchased_at": "When", "price": "Unit Price", "quantity": "Qty", "sku": "Item",
+    "status": "State", "channel_value": "walmart", "date_order": "day_first",
+}
+
+
 @pytest.fixture
 def feed_server():
     """A real HTTP server on 127.0.0.1 serving recorded status feeds and misbehaving routes (tests/outages_server.py)."""
