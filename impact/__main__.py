@@ -9,7 +9,11 @@ import sys
 from .errors import ImpactError
 
 # Each command lives in impact/commands/<name>.py with register(subparsers) and run(args) -> int.
-COMMANDS = ("ingest", "scenarios")
+COMMANDS = (
+    "ingest",
+    "outages",
+    "scenarios",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
