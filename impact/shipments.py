@@ -41,6 +41,8 @@ AFTERMATH_PAD_HOURS = 24.0
 HISTORY_DAYS = 91
 # Pseudo-count pulling a sparse stratum's late rate towards its parent (channel+weekday, then channel, then all).
 SHRINK = 20.0
+# e-folding time of the weight of a baseline order, by its distance in time from the window start.
+RECENCY_DAYS = 28.0
 MIN_PLACEBOS = 5
 # Hours at the start of the data whose open-order count misses orders bought before the data began.
 WARMUP_HOURS = 72
@@ -182,7 +184,8 @@ def _orders(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float, bu
                promise <= data_end AND (shipped_at IS NULL OR shipped_at > promise) AS late,
                CASE WHEN promise <= data_end AND (shipped_at IS NULL OR shipped_at > promise)
                     THEN (epoch_us(coalesce(shipped_at, data_end)) - epoch_us(promise)) / {_HOUR_US}.0 END AS hours_late,
-               isodow(promise) AS dow, hour(promise) // 6 AS blk
+               isodow(purchased_at) AS dow, hour(purchased_at) AS hr, hour(purchased_at) // 6 AS blk,
+               least(greatest((epoch_us(promise) - epoch_us(purchased_at)) // 86400000000, 0), 7)::INTEGER AS lead
         FROM p""",
         {"ch": scope or [""], "lo": lo, "hi": hi, "sla_us": int(round(float(sla_hours) * _HOUR_US))},
     )
@@ -270,57 +273,82 @@ def _horizon(prep: _Prepared, backlog: _Backlog, horizon_hours: float | None) ->
     return min(HORIZON_CAP_HOURS, max(HORIZON_MIN_HOURS, hours))
 
 
+def _until(prep: _Prepared, horizon: float) -> datetime:
+    """Purchase cut-off of the due set, rounded up to the hour so that it never splits an hour of the baseline."""
+    cut = prep.end + timedelta(hours=horizon)
+    floor = cut.replace(minute=0, second=0, microsecond=0)
+    return floor if floor == cut else floor + timedelta(hours=1)
+
+
 def _definition(sla_hours: float, business_days: bool, start: datetime, until: datetime, horizon: float) -> str:
     sla = f"{sla_hours:g} {'business (Mon-Fri UTC) ' if business_days else ''}hours after purchase"
     return (
-        f"Due: non-cancelled, seller-fulfilled orders (lines grouped by channel + order id) whose ship-by promise falls "
-        f"between the window start {iso_utc(start)} and {iso_utc(until)} (window end + {horizon:g} h aftermath) and "
-        f"before the end of the data. Promise: the ship-by date in the file where there is one, otherwise {sla}. "
-        f"Late: shipped (last line) after the promise, or still unshipped at the end of the data. Expected late: the "
-        f"seller's own late rate for the same channel, promise weekday and time of day, from orders due outside the "
-        f"window and its aftermath."
+        f"Due: non-cancelled, seller-fulfilled orders (lines grouped by channel + order id) whose ship-by promise is "
+        f"at or after the window start {iso_utc(start)} and before the end of the data, and that were bought by "
+        f"{iso_utc(until)} (window end + {horizon:g} h, the time the backlog took to clear plus a margin): the orders "
+        f"waiting to ship, or arriving, while shipping was disrupted. Promise: the ship-by date in the file where "
+        f"there is one, otherwise {sla}. Late: shipped (last line) after the promise, or still unshipped at the end "
+        f"of the data. Expected late: the seller's own late rate for orders of the same channel, purchase weekday "
+        f"and hour and days of lead time to the promise, from the orders outside that set."
     )
 
 
-def _rates_cte(table: str) -> str:
-    """CTEs giving each (channel, weekday, 6-hour block) stratum its shrunken baseline late rate and its variance.
+# Strata of the baseline late rate, coarse to fine. Lateness is driven by when an order reaches the warehouse
+# relative to its working hours and cut-offs (purchase weekday and hour) and by how long the promise gives it
+# (whole days of lead time); each finer level is shrunk towards the level above it.
+_LEVELS = (
+    ("channel",),
+    ("channel", "dow"),
+    ("channel", "dow", "blk"),
+    ("channel", "dow", "hr"),
+    ("channel", "dow", "hr", "lead"),
+)
+_CELL = "channel, dow, hr, lead"
 
-    Expects $s (window start), $ex (end of the excluded aftermath) as parameters.
+
+def _rates_cte(table: str) -> str:
+    """CTEs giving each stratum (channel, purchase weekday, purchase hour, lead days) its shrunken baseline late rate.
+
+    Expects $s (window start) and $ex (purchase cut-off of the excluded set) as parameters: the baseline is every
+    order with a known outcome outside {promise >= $s and bought by $ex}. n_eff is the cell's own count plus the
+    pseudo-count, used for the variance of the rate.
     """
     a = SHRINK
-    return f"""
-    t AS (SELECT * FROM "{table}" WHERE due_known),
-    base AS (SELECT * FROM t WHERE NOT (promise >= $s AND promise <= $ex)),
-    p_all AS (SELECT coalesce(avg(late::DOUBLE), 0) AS p FROM base),
-    c AS (SELECT channel, count(*) AS n, sum(late::INT) AS k FROM base GROUP BY ALL),
-    cd AS (SELECT channel, dow, count(*) AS n, sum(late::INT) AS k FROM base GROUP BY ALL),
-    cdb AS (SELECT channel, dow, blk, count(*) AS n, sum(late::INT) AS k FROM base GROUP BY ALL),
-    strata AS (SELECT DISTINCT channel, dow, blk FROM t),
-    r1 AS (SELECT s.*, coalesce(c.n, 0) AS n_c,
-                  (coalesce(c.k, 0) + {a} * (SELECT p FROM p_all)) / (coalesce(c.n, 0) + {a}) AS p_c
-           FROM strata s LEFT JOIN c USING (channel)),
-    r2 AS (SELECT r1.*, (coalesce(cd.k, 0) + {a} * p_c) / (coalesce(cd.n, 0) + {a}) AS p_cd
-           FROM r1 LEFT JOIN cd USING (channel, dow)),
-    rates AS (SELECT r2.channel, r2.dow, r2.blk, n_c, p_c,
-                     (coalesce(cdb.k, 0) + {a} * p_cd) / (coalesce(cdb.n, 0) + {a}) AS p,
-                     coalesce(cdb.n, 0) + {a} AS n_eff
-              FROM r2 LEFT JOIN cdb USING (channel, dow, blk))
-    """
+    parts = [
+        f't AS (SELECT * FROM "{table}" WHERE due_known)',
+        "base AS (SELECT * FROM t WHERE NOT (promise >= $s AND purchased_at <= $ex))",
+        # Recent weeks say more about the warehouse during the outage than weeks long ago (staffing, season).
+        f"wb AS (SELECT *, exp(-abs(epoch(purchased_at) - epoch($s::TIMESTAMP)) / {RECENCY_DAYS * 86400.0}) AS w FROM base)",
+        "p_all AS (SELECT coalesce(sum(w * late::INT) / nullif(sum(w), 0), 0) AS p FROM wb)",
+        "strata AS (SELECT DISTINCT channel, dow, blk, hr, lead FROM t)",
+    ]
+    prev_p = "(SELECT p FROM p_all)"
+    prev = "strata"
+    for i, keys in enumerate(_LEVELS):
+        cols = ", ".join(keys)
+        parts.append(f"L{i} AS (SELECT {cols}, sum(w) AS n, sum(w * late::INT) AS k FROM wb GROUP BY ALL)")
+        parts.append(
+            f"r{i} AS (SELECT {prev}.*, (coalesce(L{i}.k, 0) + {a} * {prev_p}) / (coalesce(L{i}.n, 0) + {a}) AS p{i},"
+            f" coalesce(L{i}.n, 0) AS n{i} FROM {prev} LEFT JOIN L{i} USING ({cols}))"
+        )
+        prev_p, prev = f"p{i}", f"r{i}"
+    last = len(_LEVELS) - 1
+    parts.append(f"rates AS (SELECT {_CELL}, n0 AS n_c, p0 AS p_c, p{last} AS p, n{last} + {a} AS n_eff FROM r{last})")
+    return ",\n    ".join(parts) + "\n"
 
 
 def _placebo_offsets(prep: _Prepared, first_promise: datetime | None, until: datetime, ex_end: datetime) -> list[int]:
-    """Day shifts of the due span that fall wholly inside the baseline history and inside the data."""
+    """Whole-day shifts (in hours) of the due set that stay inside the data and clear of the window's own set."""
     if first_promise is None or prep.data_end is None:
         return []
     lo = first_promise + timedelta(hours=WARMUP_HOURS)
-    span = until - prep.start
+    hi = prep.data_end - timedelta(hours=WARMUP_HOURS)
     out = []
     for k in range(-HISTORY_DAYS, HISTORY_DAYS + 1):
-        s = prep.start + timedelta(days=k)
-        e = s + span
-        if k == 0 or s < lo or e > prep.data_end:
+        s, u = prep.start + timedelta(days=k), until + timedelta(days=k)
+        if k == 0 or s < lo or u > hi:
             continue
-        if e >= prep.start and s <= ex_end:
+        if u >= prep.start and s <= ex_end:  # bought during the window's own disrupted span
             continue
         out.append(k * 24)
     return out
@@ -336,7 +364,7 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
     notes = list(prep.notes)
     backlog = _backlog(con, prep)
     horizon = _horizon(prep, backlog, horizon_hours)
-    until = prep.end + timedelta(hours=horizon)
+    until = _until(prep, horizon)
     ex_end = until + timedelta(hours=AFTERMATH_PAD_HOURS)
     result: dict = {
         "due": 0,
@@ -351,7 +379,7 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
         "unshipped_late": 0,
         "hours_late_total": 0.0,
         "due_from": iso_utc(prep.start),
-        "due_until": iso_utc(until),
+        "bought_until": iso_utc(until),
         "horizon_hours": _round(horizon, 1),
         "sla_hours": sla_hours,
         "business_days": bool(business_days),
@@ -367,9 +395,15 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
     if not prep.channels:
         notes.append("no order in the data has a ship time: late shipments cannot be measured")
         return result
-    if prep.data_end is not None and until > prep.data_end:
+    pending = con.execute(
+        f"""SELECT count(*) FROM "{prep.table}" WHERE NOT due_known AND promise >= $s AND purchased_at <= $u""",
+        {"s": prep.start, "u": until},
+    ).fetchone()[0]
+    result["not_yet_due"] = int(pending)
+    if pending:
         notes.append(
-            f"the data ends at {iso_utc(prep.data_end)}, before the aftermath does: orders due later are not counted"
+            f"{pending} order(s) bought in the period were not yet due when the data ends ({iso_utc(prep.data_end)}):"
+            " they are not counted"
         )
     if backlog.cleared is None and backlog.band is not None:
         notes.append("the unshipped-order backlog had not cleared by the end of the data")
@@ -383,16 +417,16 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
                sum(CASE WHEN late AND shipped_at IS NULL THEN 1 ELSE 0 END) AS unshipped,
                coalesce(sum(hours_late), 0) AS hours_late, any_value(p_c) AS p_c, any_value(n_c) AS n_c,
                avg(promise_from_file::INT) AS from_file
-        FROM t JOIN rates USING (channel, dow, blk)
-        WHERE promise >= $s AND promise <= $u GROUP BY t.channel ORDER BY t.channel""",
+        FROM t JOIN rates USING ({_CELL})
+        WHERE promise >= $s AND purchased_at <= $u GROUP BY t.channel ORDER BY t.channel""",
         params,
     ).df()
     # Estimation variance of the expected count: strata are estimated separately, so squares add per stratum.
     v2 = dict(
         con.execute(
             f"""WITH {rates}, d AS (
-                SELECT channel, dow, blk, count(*) AS m FROM t WHERE promise >= $s AND promise <= $u GROUP BY ALL)
-            SELECT d.channel, sum(m * m * p * (1 - p) / n_eff) FROM d JOIN rates USING (channel, dow, blk)
+                SELECT {_CELL}, count(*) AS m FROM t WHERE promise >= $s AND purchased_at <= $u GROUP BY ALL)
+            SELECT d.channel, sum(m * m * p * (1 - p) / n_eff) FROM d JOIN rates USING ({_CELL})
             GROUP BY d.channel""",
             params,
         ).fetchall()
@@ -401,19 +435,27 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
     offsets = _placebo_offsets(prep, first_promise, until, ex_end)
     phi, n_placebo = 1.0, 0
     if offsets:
+        # Placebo sets: the same shape shifted by whole days, restricted to baseline orders. The spread of their
+        # late-minus-expected, against the binomial variance, measures how lumpy lateness is for this seller (a
+        # warehouse that misses a whole day's cut-off makes a batch late at once).
         plac = con.execute(
             f"""WITH {rates}, off AS (SELECT unnest($offs::INTEGER[]) AS o),
-            x AS (SELECT off.o, t.channel, t.dow, t.blk, t.late FROM off JOIN t
-                  ON t.promise >= $s + to_hours(off.o) AND t.promise <= $u + to_hours(off.o)),
-            g AS (SELECT o, channel, dow, blk, count(*) AS m, sum(late::INT) AS k FROM x GROUP BY ALL)
+            x AS (SELECT off.o, b.channel, b.dow, b.hr, b.lead, b.late FROM off JOIN base b
+                  ON b.promise >= $s + to_hours(off.o) AND b.purchased_at <= $u + to_hours(off.o)),
+            g AS (SELECT o, {_CELL}, count(*) AS m, sum(late::INT) AS k FROM x GROUP BY ALL)
             SELECT o, sum(k) - sum(m * p) AS resid, sum(m * p * (1 - p)) + sum(m * m * p * (1 - p) / n_eff) AS v
-            FROM g JOIN rates USING (channel, dow, blk) GROUP BY o""",
+            FROM g JOIN rates USING ({_CELL}) GROUP BY o""",
             {**params, "offs": offsets},
         ).fetchall()
-        z2 = [r * r / v for _, r, v in plac if v and v > 0]
+        z2 = {o: r * r / v for o, r, v in plac if v and v > 0}
         n_placebo = len(z2)
         if n_placebo >= MIN_PLACEBOS:
-            phi = max(1.0, float(np.mean(z2)))
+            phi = max(1.0, float(np.mean(list(z2.values()))))
+            # Lateness often clusters on particular weekdays (the Monday after a weekend): shifts by whole weeks
+            # compare like with like, so when there are enough of them they may only widen the interval.
+            weekly = [v for o, v in z2.items() if o % 168 == 0]
+            if len(weekly) >= MIN_PLACEBOS:
+                phi = max(phi, float(np.mean(weekly)))
     if n_placebo < MIN_PLACEBOS:
         notes.append("too few placebo windows in the history: the interval assumes binomial variation only")
     result["placebos"] = n_placebo
@@ -477,9 +519,9 @@ def shipment_impact(
 ) -> dict:
     """Late shipments the outage in `window` caused, with an interval, the backlog and the definition used.
 
-    window.channels limits the analysis to those channels (empty: every channel with ship times). horizon_hours fixes
-    the aftermath after the window end whose due orders count; by default it runs until the backlog cleared plus
-    24 h, between 24 h and 7 days.
+    window.channels limits the analysis to those channels (empty: every channel with ship times). The due set is the
+    orders whose promise is at or after the window start and that were bought by window end + horizon_hours; by
+    default the horizon runs until the backlog cleared plus 24 h, between 24 h and 7 days.
     """
     return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours)
 
@@ -492,22 +534,22 @@ def affected_orders(
     business_days: bool = False,
     horizon_hours: float | None = None,
 ) -> pd.DataFrame:
-    """The evidence list: every order due in the window or its aftermath that shipped late or is still unshipped.
+    """The evidence list: every order of shipment_impact's due set that shipped late or is still unshipped.
 
     Columns: order_id, channel, purchased_utc, promise_utc, shipped_utc (empty while unshipped), hours_late (to the
-    shipment, or to the end of the data for unshipped orders). The due span is the same one shipment_impact uses.
+    shipment, or to the end of the data for unshipped orders), sorted by promise.
     """
     _validate(sla_hours, 0.9, horizon_hours)
     with _orders(con, window, sla_hours, business_days) as prep:
         if not prep.channels:
             return _empty_orders()
         horizon = _horizon(prep, _backlog(con, prep), horizon_hours)
-        until = prep.end + timedelta(hours=horizon)
+        until = _until(prep, horizon)
         df = con.execute(
             f"""SELECT order_id, channel, purchased_at AS purchased_utc, promise AS promise_utc,
                        shipped_at AS shipped_utc, round(hours_late, 2) AS hours_late
                 FROM "{prep.table}"
-                WHERE late AND promise >= $s AND promise <= $u
+                WHERE late AND due_known AND promise >= $s AND purchased_at <= $u
                 ORDER BY promise, channel, order_id""",
             {"s": prep.start, "u": until},
         ).df()
