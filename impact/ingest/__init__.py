@@ -1,0 +1,111 @@
+"""Import seller order exports into the canonical `lines` table (see impact.store.LINES_COLUMNS).
+
+    report = ingest_files(con, ["orders.txt", "orders_export_1.csv"], tz="America/New_York")
+
+Every line of every file is loaded, a duplicate, skipped for a stated reason, or rejected with its line number.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import InputError, MixedCurrencyError
+from ..settings import Settings, load_settings
+from .formats import DETECTORS, detect
+from .generic import COLUMN_KEYS, MappingStore, header_fingerprint, validate_mapping
+from .loader import FileReport, IngestReport, load_file
+from .textfile import prepare
+
+__all__ = [
+    "COLUMN_KEYS", "DETECTORS", "FileReport", "IngestReport", "MappingStore", "MixedCurrencyError", "detect",
+    "header_fingerprint", "ingest_files", "prepare", "summary", "validate_mapping",
+]
+
+
+def _check_tz(tz: str) -> str:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone '{tz}': use an IANA name such as Europe/Berlin or America/New_York") from None
+    return tz
+
+
+def ingest_files(con, paths: list[str | Path], *, tz: str | None = None, mapping: dict | None = None,
+                 names: list[str] | None = None, settings: Settings | None = None) -> IngestReport:
+    """Import files into the session database and return the report for everything imported so far.
+
+    tz: zone for timestamps that carry no offset. mapping: a generic-CSV column mapping, used for files whose
+    header matches no known export. names: display names (uploads arrive as temporary files).
+    """
+    settings = settings or load_settings()
+    tz = _check_tz(tz or settings.default_tz)
+    names = names or [Path(p).name for p in paths]
+    next_id = con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM import_files").fetchone()[0]
+    for offset, (path, name) in enumerate(zip(paths, names, strict=True)):
+        file_id = next_id + offset
+        report = load_file(con, Path(path), name, file_id, tz=tz, mapping=mapping, settings=settings)
+        # load_file registered the file (newest, loaded); add what the report knows
+        con.execute(
+            """UPDATE import_files SET name = $name, format = $format, format_label = $label, encoding = $enc,
+                   lines = $lines, skipped = $skipped, rejected = $rejected,
+                   duplicates = $lines - $skipped - $rejected - loaded, skipped_reasons = $reasons,
+                   imported_at = now()::TIMESTAMP
+               WHERE file_id = $id""",
+            {"id": file_id, "name": name, "format": report.format, "label": report.format_label,
+             "enc": report.encoding, "lines": report.lines, "skipped": report.skipped, "rejected": report.rejected,
+             "reasons": json.dumps(report.skipped_reasons)},
+        )
+        if report.rejects:
+            con.executemany(
+                "INSERT INTO import_rejects VALUES (?, ?, ?)", [(file_id, r["line"], r["reason"]) for r in report.rejects]
+            )
+    return summary(con)
+
+
+def summary(con) -> IngestReport:
+    """The import report for everything in the session database."""
+    files = []
+    for row in con.execute(
+        "SELECT file_id, name, format, format_label, encoding, lines, loaded, duplicates, skipped, rejected, "
+        "skipped_reasons FROM import_files ORDER BY file_id"
+    ).fetchall():
+        fid, name, fmt, label, enc, lines, loaded, dups, skipped, rejected, reasons = row
+
+
+        rep = FileReport(fid, name, fmt, label, enc, lines, loaded, dups, skipped, rejected,
+                         json.loads(reasons) if isinstance(reasons, str) else (reasons or {}))
+        rep.rejects = [{"line": int(n), "reason": r} for n, r in con.execute(
+            "SELECT line, reason FROM import_rejects WHERE file_id = ? ORDER BY line", [fid]).fetchall()]
+        files.append(rep)
+    nlines, first, last, day_lines = con.execute(
+        "SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day') FROM lines"
+    ).fetchone()
+    currencies = [r[0] for r in con.execute(
+        "SELECT DISTINCT currency FROM lines WHERE currency IS NOT NULL ORDER BY 1").fetchall()]
+    channels = {}
+    # An order counts once, unless every one of its lines was cancelled.
+    per_channel = con.execute(
+        """SELECT channel, count(*) FILTER (live), sum(revenue) FROM (
+               SELECT channel, order_id, bool_or(status <> 'cancelled') AS live,
+                      sum(revenue) FILTER (status <> 'cancelled') AS revenue
+               FROM lines GROUP BY channel, order_id)
+           GROUP BY channel ORDER BY channel"""
+    ).fetchall()
+    orders = sum(int(n) for _, n, _ in per_channel)
+    for ch, n, rev in per_channel:
+        channels[ch] = {"orders": int(n), "revenue": round(float(rev or 0), 2) if len(currencies) <= 1 else None}
+    if len(currencies) > 1:
+        # Never add up different currencies: give the revenue per currency instead.
+        for ch, cur, rev in con.execute(
+            """SELECT channel, currency, sum(revenue) FILTER (status <> 'cancelled') FROM lines
+               GROUP BY ALL ORDER BY ALL"""
+        ).fetchall():
+            channels[ch].setdefault("revenue_by_currency", {})[cur] = round(float(rev or 0), 2)
+    return IngestReport(files, int(orders or 0), int(nlines or 0), currencies, channels, first, last, int(day_lines or 0))
+
+
+def first_last(con) -> tuple[datetime | None, datetime | None]:
+    return con.execute("SELECT min(purchased_at), max(purchased_at) FROM lines").fetchone()
