@@ -9,7 +9,7 @@ import sys
 from .errors import ImpactError
 
 # Each command lives in impact/commands/<name>.py with register(subparsers) and run(args) -> int.
-COMMANDS = ("ingest",)
+COMMANDS = ("ingest", "late_orders")
 
 
 def build_parser() -> argparse.ArgumentParser:

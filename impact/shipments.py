@@ -44,6 +44,8 @@ SHRINK = 20.0
 # e-folding time of the weight of a baseline order, by its distance in time from the window start.
 RECENCY_DAYS = 28.0
 MIN_PLACEBOS = 5
+# Below this many orders outside the window a "normal" late rate is a guess: expected late is then left unknown.
+MIN_BASELINE_ORDERS = 20
 # Hours at the start of the data whose open-order count misses orders bought before the data began.
 WARMUP_HOURS = 72
 # The backlog counts as cleared once it has stayed inside its usual noise band for this many hours.
@@ -122,20 +124,31 @@ def _orders(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float, bu
     wanted = [c.lower() for c in window.channels]
     present = con.execute(
         f"""SELECT channel,
-                   count(*) FILTER (WHERE shipped_at IS NOT NULL) AS shipped,
+                   count(*) FILTER (WHERE NOT ({MARKETPLACE_FULFILLED_SQL})) AS seller,
+                   count(*) FILTER (WHERE shipped_at IS NOT NULL AND NOT ({MARKETPLACE_FULFILLED_SQL})) AS shipped,
                    count(*) FILTER (WHERE {MARKETPLACE_FULFILLED_SQL}) AS marketplace
             FROM lines WHERE channel IS NOT NULL GROUP BY channel ORDER BY channel"""
     ).fetchall()
-    shipped = {c: s for c, s, _ in present}
-    marketplace = {c: m for c, _, m in present}
-    scope = [c for c in (wanted or sorted(shipped)) if c in shipped]
-    missing = [c for c in wanted if c not in shipped]
+    seller = {c: n for c, n, _, _ in present}
+    shipped = {c: n for c, _, n, _ in present}
+    marketplace = {c: n for c, _, _, n in present}
+    scope = [c for c in (wanted or sorted(seller)) if c in seller]
+    missing = [c for c in wanted if c not in seller]
     if missing:
         notes.append("no orders from " + ", ".join(missing) + " in the data")
-    no_times = [c for c in scope if shipped[c] == 0]
+    all_fba = [c for c in scope if seller[c] == 0]
+    if all_fba:
+        notes.append(
+            "every " + ", ".join(all_fba) + " order is fulfilled by the marketplace (FBA/WFS):"
+            " its late shipments never count against the seller"
+        )
+    # Ship times must come from the seller-fulfilled lines themselves: FBA ship dates say nothing about them.
+    no_times = [c for c in scope if seller[c] > 0 and shipped[c] == 0]
     if no_times:
         notes.append(
-            "no ship times in the " + ", ".join(no_times) + " export(s): late shipments cannot be measured there"
+            "no ship times for seller-fulfilled orders in the "
+            + ", ".join(no_times)
+            + " export(s): late shipments cannot be measured there (export a report with ship dates)"
         )
     scope = [c for c in scope if shipped[c] > 0]
     fba = sum(marketplace.get(c, 0) for c in scope)
@@ -180,9 +193,9 @@ def _orders(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float, bu
                    coalesce(file_promise, {_promise_sql(business_days)}) AS promise
             FROM o JOIN e USING (channel)
         )
-        SELECT *, promise <= data_end AS due_known,
-               promise <= data_end AND (shipped_at IS NULL OR shipped_at > promise) AS late,
-               CASE WHEN promise <= data_end AND (shipped_at IS NULL OR shipped_at > promise)
+        SELECT *, promise < data_end AS due_known,
+               promise < data_end AND (shipped_at IS NULL OR shipped_at > promise) AS late,
+               CASE WHEN promise < data_end AND (shipped_at IS NULL OR shipped_at > promise)
                     THEN (epoch_us(coalesce(shipped_at, data_end)) - epoch_us(promise)) / {_HOUR_US}.0 END AS hours_late,
                isodow(purchased_at) AS dow, hour(purchased_at) AS hr, hour(purchased_at) // 6 AS blk,
                least(greatest((epoch_us(promise) - epoch_us(purchased_at)) // 86400000000, 0), 7)::INTEGER AS lead
@@ -236,7 +249,7 @@ def _backlog(con: duckdb.DuckDBPyConnection, prep: _Prepared) -> _Backlog:
     base = base.to_numpy()
     if base.sum() < 48:
         return empty
-    how = (h.dt.dayofweek * 24 + h.dt.hour).to_numpy()
+    how = (h.dt.day_of_week * 24 + h.dt.hour).to_numpy()
     hod = h.dt.hour.to_numpy()
     frame = pd.DataFrame({"how": how, "hod": hod, "open": open_})
     b = frame[base]
@@ -333,7 +346,13 @@ def _rates_cte(table: str) -> str:
         )
         prev_p, prev = f"p{i}", f"r{i}"
     last = len(_LEVELS) - 1
-    parts.append(f"rates AS (SELECT {_CELL}, n0 AS n_c, p0 AS p_c, p{last} AS p, n{last} + {a} AS n_eff FROM r{last})")
+    parts.append("craw AS (SELECT channel, count(*) AS n_raw FROM base GROUP BY ALL)")
+    # pv keeps the estimation variance of a rate estimated as 0 (or 1) from few orders away from zero.
+    parts.append(
+        f"rates AS (SELECT {_CELL}, coalesce(craw.n_raw, 0) AS n_c, p0 AS p_c, p{last} AS p, n{last} + {a} AS n_eff,"
+        f" least(greatest(p{last}, 1.0 / (n{last} + {a})), 1 - 1.0 / (n{last} + {a})) AS pv"
+        f" FROM r{last} LEFT JOIN craw USING (channel))"
+    )
     return ",\n    ".join(parts) + "\n"
 
 
@@ -354,13 +373,31 @@ def _placebo_offsets(prep: _Prepared, first_promise: datetime | None, until: dat
     return out
 
 
-def _analyse(con, window: Window, sla_hours, business_days, confidence, horizon_hours) -> dict:
+def _analyse(con, window: Window, sla_hours, business_days, confidence, horizon_hours, evidence: bool):
     _validate(sla_hours, confidence, horizon_hours)
     with _orders(con, window, sla_hours, business_days) as prep:
-        return _analyse_prepared(con, prep, window, float(sla_hours), business_days, float(confidence), horizon_hours)
+        result, until = _analyse_prepared(con, prep, float(sla_hours), business_days, float(confidence), horizon_hours)
+        orders = _evidence(con, prep, until) if evidence else None
+    return result, orders
 
 
-def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, confidence, horizon_hours) -> dict:
+def _evidence(con, prep: _Prepared, until: datetime) -> pd.DataFrame:
+    if not prep.channels:
+        return _empty_orders()
+    df = con.execute(
+        f"""SELECT order_id, channel, date_trunc('second', purchased_at) AS purchased_utc,
+                   date_trunc('second', promise) AS promise_utc, date_trunc('second', shipped_at) AS shipped_utc,
+                   round(hours_late, 2) AS hours_late
+            FROM "{prep.table}"
+            WHERE late AND due_known AND promise >= $s AND purchased_at <= $u
+            ORDER BY promise, channel, order_id""",
+        {"s": prep.start, "u": until},
+    ).df()
+    return df[_ORDER_COLUMNS]
+
+
+def _analyse_prepared(con, prep: _Prepared, sla_hours, business_days, confidence, horizon_hours):
+    """(result dict, purchase cut-off of the due set)."""
     notes = list(prep.notes)
     backlog = _backlog(con, prep)
     horizon = _horizon(prep, backlog, horizon_hours)
@@ -393,8 +430,8 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
         "notes": notes,
     }
     if not prep.channels:
-        notes.append("no order in the data has a ship time: late shipments cannot be measured")
-        return result
+        notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
+        return result, until
     pending = con.execute(
         f"""SELECT count(*) FROM "{prep.table}" WHERE NOT due_known AND promise >= $s AND purchased_at <= $u""",
         {"s": prep.start, "u": until},
@@ -426,7 +463,7 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
         con.execute(
             f"""WITH {rates}, d AS (
                 SELECT {_CELL}, count(*) AS m FROM t WHERE promise >= $s AND purchased_at <= $u GROUP BY ALL)
-            SELECT d.channel, sum(m * m * p * (1 - p) / n_eff) FROM d JOIN rates USING ({_CELL})
+            SELECT d.channel, sum(m * m * pv * (1 - pv) / n_eff) FROM d JOIN rates USING ({_CELL})
             GROUP BY d.channel""",
             params,
         ).fetchall()
@@ -443,7 +480,7 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
             x AS (SELECT off.o, b.channel, b.dow, b.hr, b.lead, b.late FROM off JOIN base b
                   ON b.promise >= $s + to_hours(off.o) AND b.purchased_at <= $u + to_hours(off.o)),
             g AS (SELECT o, {_CELL}, count(*) AS m, sum(late::INT) AS k FROM x GROUP BY ALL)
-            SELECT o, sum(k) - sum(m * p) AS resid, sum(m * p * (1 - p)) + sum(m * m * p * (1 - p) / n_eff) AS v
+            SELECT o, sum(k) - sum(m * p) AS resid, sum(m * p * (1 - p)) + sum(m * m * pv * (1 - pv) / n_eff) AS v
             FROM g JOIN rates USING ({_CELL}) GROUP BY o""",
             {**params, "offs": offsets},
         ).fetchall()
@@ -456,13 +493,29 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
             weekly = [v for o, v in z2.items() if o % 168 == 0]
             if len(weekly) >= MIN_PLACEBOS:
                 phi = max(phi, float(np.mean(weekly)))
-    if n_placebo < MIN_PLACEBOS:
+    n_base = con.execute(
+        f"""SELECT count(*) FROM "{prep.table}" WHERE due_known AND NOT (promise >= $s AND purchased_at <= $ex)""",
+        {"s": prep.start, "ex": ex_end},
+    ).fetchone()[0]
+    result["baseline_orders"] = int(n_base)
+    known = n_base >= MIN_BASELINE_ORDERS
+    if not known:
+        # Without enough orders outside the window there is no normal late rate to compare with: say so, guess nothing.
+        notes.append(
+            f"only {n_base} order(s) outside the window and its aftermath (at least {MIN_BASELINE_ORDERS} needed):"
+            " the late count cannot be compared with a normal late rate, so expected and excess late are unknown"
+        )
+    elif n_placebo < MIN_PLACEBOS:
         notes.append("too few placebo windows in the history: the interval assumes binomial variation only")
     result["placebos"] = n_placebo
     result["overdispersion"] = _round(phi, 3)
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
 
     def _estimate(late: float, e: float, v: float) -> dict:
+        if not known:
+            return dict.fromkeys(
+                ("late_expected", "excess_late", "excess_late_low", "excess_late_high", "excess_late_raw")
+            )
         raw = late - e
         sd = math.sqrt(max(phi * v, 0.0))
         return {
@@ -486,8 +539,17 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
             "promise_from_file_share": _round(row.from_file, 3),
             "unshipped_late": int(row.unshipped),
         }
-        if row.n_c < 30:
-            notes.append(f"only {int(row.n_c)} {row.channel} orders due outside the window: its late rate is rough")
+        if not known:
+            pass
+        elif row.n_c == 0:
+            notes.append(
+                f"no {row.channel} orders outside the window: its expected late count uses the other "
+                "channels' late rate"
+            )
+        elif row.n_c < 30:
+            notes.append(
+                f"only {int(row.n_c)} {row.channel} orders outside the window: its expected late count is rough"
+            )
         tot["m"] += int(row.m)
         tot["late"] += int(row.late)
         tot["e"] += float(row.e)
@@ -505,7 +567,7 @@ def _analyse_prepared(con, prep: _Prepared, window, sla_hours, business_days, co
     )
     if tot["m"] == 0:
         notes.append("no order was due to ship in the window or its aftermath")
-    return result
+    return result, until
 
 
 def shipment_impact(
@@ -523,7 +585,7 @@ def shipment_impact(
     orders whose promise is at or after the window start and that were bought by window end + horizon_hours; by
     default the horizon runs until the backlog cleared plus 24 h, between 24 h and 7 days.
     """
-    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours)
+    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=False)[0]
 
 
 def affected_orders(
@@ -539,21 +601,20 @@ def affected_orders(
     Columns: order_id, channel, purchased_utc, promise_utc, shipped_utc (empty while unshipped), hours_late (to the
     shipment, or to the end of the data for unshipped orders), sorted by promise.
     """
-    _validate(sla_hours, 0.9, horizon_hours)
-    with _orders(con, window, sla_hours, business_days) as prep:
-        if not prep.channels:
-            return _empty_orders()
-        horizon = _horizon(prep, _backlog(con, prep), horizon_hours)
-        until = _until(prep, horizon)
-        df = con.execute(
-            f"""SELECT order_id, channel, purchased_at AS purchased_utc, promise AS promise_utc,
-                       shipped_at AS shipped_utc, round(hours_late, 2) AS hours_late
-                FROM "{prep.table}"
-                WHERE late AND due_known AND promise >= $s AND purchased_at <= $u
-                ORDER BY promise, channel, order_id""",
-            {"s": prep.start, "u": until},
-        ).df()
-    return df[_ORDER_COLUMNS]
+    return _analyse(con, window, sla_hours, business_days, 0.9, horizon_hours, evidence=True)[1]
+
+
+def shipment_report(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    *,
+    sla_hours: float = DEFAULT_SLA_HOURS,
+    business_days: bool = False,
+    confidence: float = 0.9,
+    horizon_hours: float | None = None,
+) -> tuple[dict, pd.DataFrame]:
+    """shipment_impact and affected_orders from one pass: the summary and the evidence rows of the same order set."""
+    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=True)
 
 
 def _empty_orders() -> pd.DataFrame:
