@@ -61,7 +61,7 @@ SCENARIOS: list[Scenario] = [
 ]
 
 
-def run(seeds: int = 3, verbose: bool = True) -> dict:
+def run(seeds: int = 4, verbose: bool = True) -> dict:
     rows = []
     t0 = time.perf_counter()
     for k, sc in enumerate(SCENARIOS):
@@ -121,7 +121,7 @@ def run(seeds: int = 3, verbose: bool = True) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=3, help="random histories per scenario (default 3)")
+    ap.add_argument("--seeds", type=int, default=4, help="random histories per scenario (default 4)")
     ap.add_argument("--json", action="store_true", help="print the full result as JSON instead of a table")
     args = ap.parse_args(argv)
     out = run(args.seeds, verbose=not args.json)

@@ -3,7 +3,8 @@
 Marketplaces hold late shipments against a seller (Amazon's Late Shipment Rate) but have forgiven them after
 platform outages when the seller listed the affected orders. This module answers, for one outage window:
 
-* due: orders whose ship-by promise fell inside the window or its aftermath (see ``definition`` in the output);
+* due: orders whose ship-by promise is at or after the window start and that were bought before the backlog cleared
+  (plus a margin), i.e. the orders waiting to ship or arriving while shipping was disrupted (see ``definition``);
 * late: how many of those shipped after the promise, or were still unshipped at the end of the data;
 * late_expected: how many would have been late anyway, from the same seller's late rate outside the window;
 * excess_late: late - late_expected, with an interval that is calibrated on placebo windows in the history;
@@ -35,11 +36,11 @@ MAX_SLA_HOURS = 24.0 * 60
 # Orders due up to this long after the window may still be caught in the backlog; past it the link is too weak.
 HORIZON_MIN_HOURS = 24.0
 HORIZON_CAP_HOURS = 168.0
-# Orders due just after the horizon are kept out of the baseline: a slow tail of the backlog would inflate it.
+# Orders bought just after the horizon are kept out of the baseline too: a slow tail of the backlog would inflate it.
 AFTERMATH_PAD_HOURS = 24.0
 # Baseline history on each side of the window; older behaviour says little about this week's warehouse.
 HISTORY_DAYS = 91
-# Pseudo-count pulling a sparse stratum's late rate towards its parent (channel+weekday, then channel, then all).
+# Pseudo-count pulling a sparse stratum's late rate towards its parent stratum (see _LEVELS).
 SHRINK = 20.0
 # e-folding time of the weight of a baseline order, by its distance in time from the window start.
 RECENCY_DAYS = 28.0
@@ -96,9 +97,17 @@ def _validate(sla_hours: float, confidence: float, horizon_hours: float | None) 
         raise InputError(f"the shipping SLA must be a number of hours, not '{sla_hours}'") from None
     if not (0 < sla <= MAX_SLA_HOURS):
         raise InputError(f"the shipping SLA must be between 0 and {MAX_SLA_HOURS:g} hours, not {sla:g}")
-    if not (0 < float(confidence) < 1):
+    try:
+        conf = float(confidence)
+    except (TypeError, ValueError):
+        raise InputError(f"the confidence level must be a number between 0 and 1, not '{confidence}'") from None
+    if not (0 < conf < 1):
         raise InputError(f"the confidence level must be between 0 and 1, not {confidence}")
-    if horizon_hours is not None and not (0 <= float(horizon_hours) <= 24 * 31):
+    try:
+        horizon = None if horizon_hours is None else float(horizon_hours)
+    except (TypeError, ValueError):
+        raise InputError(f"the aftermath horizon must be a number of hours, not '{horizon_hours}'") from None
+    if horizon is not None and not (0 <= horizon <= 24 * 31):
         raise InputError(f"the aftermath horizon must be between 0 and {24 * 31} hours, not {horizon_hours}")
 
 
@@ -293,12 +302,26 @@ def _until(prep: _Prepared, horizon: float) -> datetime:
     return floor if floor == cut else floor + timedelta(hours=1)
 
 
-def _definition(sla_hours: float, business_days: bool, start: datetime, until: datetime, horizon: float) -> str:
+def _horizon_reason(backlog: _Backlog, horizon_hours: float | None, horizon: float) -> str:
+    if horizon_hours is not None:
+        return "as requested"
+    if backlog.cleared is None:
+        return "the 7-day cap, as the backlog was not seen to clear"
+    if horizon <= HORIZON_MIN_HOURS:
+        return "the 24 h minimum"
+    if horizon >= HORIZON_CAP_HOURS:
+        return "the 7-day cap"
+    return "until the backlog cleared, plus 24 h"
+
+
+def _definition(
+    sla_hours: float, business_days: bool, start: datetime, until: datetime, horizon: float, reason: str
+) -> str:
     sla = f"{sla_hours:g} {'business (Mon-Fri UTC) ' if business_days else ''}hours after purchase"
     return (
         f"Due: non-cancelled, seller-fulfilled orders (lines grouped by channel + order id) whose ship-by promise is "
         f"at or after the window start {iso_utc(start)} and before the end of the data, and that were bought by "
-        f"{iso_utc(until)} (window end + {horizon:g} h, the time the backlog took to clear plus a margin): the orders "
+        f"{iso_utc(until)} (window end + {horizon:g} h: {reason}): the orders "
         f"waiting to ship, or arriving, while shipping was disrupted. Promise: the ship-by date in the file where "
         f"there is one, otherwise {sla}. Late: shipped (last line) after the promise, or still unshipped at the end "
         f"of the data. Expected late: the seller's own late rate for orders of the same channel, purchase weekday "
@@ -426,7 +449,9 @@ def _analyse_prepared(con, prep: _Prepared, sla_hours, business_days, confidence
         "placebos": 0,
         "overdispersion": None,
         "available": bool(prep.channels),
-        "definition": _definition(sla_hours, business_days, prep.start, until, horizon),
+        "definition": _definition(
+            sla_hours, business_days, prep.start, until, horizon, _horizon_reason(backlog, horizon_hours, horizon)
+        ),
         "notes": notes,
     }
     if not prep.channels:
