@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -119,6 +120,40 @@ def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
     )
 
 
+def _recover_runaway_quotes(con, prepared: PreparedFile, used: list[int], max_rounds: int = 20) -> set[int]:
+    """A quote that never closes swallows every following line into one bad record; give those lines back.
+
+    The line holding the stray quote is replaced by a one-field marker line in a temporary copy, which the reader
+    rejects, and the file is re-read so the good lines after it load. Returns the replaced line numbers, whose
+    rejects the caller explains as unbalanced quotes.
+    """
+    broken: list[int] = []
+    for _ in range(max_rounds):
+        runaway = con.execute(
+            """SELECT line, min(line_byte_position) FROM _rej
+               WHERE error_type <> 'CAST' AND strpos(trim(csv_line, chr(10) || chr(13)), chr(10)) > 0
+               GROUP BY line ORDER BY line"""
+        ).fetchall()
+        if not runaway:
+            break
+        repaired = tempfile.NamedTemporaryFile(prefix="impact-", suffix=".csv", delete=False)
+        with open(prepared.path, "rb") as src, repaired:
+            data = src.read()
+            out, start = [], 0
+            for _, pos in runaway:
+                end = data.find(b"\n", pos)
+                end = len(data) if end < 0 else end
+                out.append(data[start:pos] + b"\x01")
+                start = end
+            out.append(data[start:])
+            repaired.write(b"".join(out))
+        prepared.path = Path(repaired.name)
+        prepared.temp_paths.append(prepared.path)
+        broken.extend(int(line) for line, _ in runaway)
+        _read_raw(con, prepared, used)
+    return set(broken)
+
+
 def _reject_reason_sql() -> str:
     """Why a parsed row cannot be loaded, or NULL. Works on the columns of _parsed."""
     date_text = "left(trim(_raw_date), 40)"
@@ -180,6 +215,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             prepared.temp_paths.append(prepared.path)
             prepared.encoding = "cp1252"
             _read_raw(con, prepared, used)
+        broken = _recover_runaway_quotes(con, prepared, used)
 
         source = "(SELECT rowid + 1 AS rn, * FROM _raw)"
         if fmt.inherit:
@@ -236,6 +272,8 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             if reason:
                 skipped[reason] = skipped.get(reason, 0) + 1
                 raw_skipped += 1
+            elif line in broken:
+                rejects.append((int(line), "unbalanced quotes: a quoted value never closes on this line"))
             else:
                 rejects.append((int(line), _csv_reason(etype, message)))
         blanks = count_blank_lines(prepared.path)
