@@ -464,8 +464,8 @@ def _analyse_prepared(con, prep: _Prepared, sla_hours, business_days, confidence
     result["not_yet_due"] = int(pending)
     if pending:
         notes.append(
-            f"{pending} order(s) bought in the period were not yet due when the data ends ({iso_utc(prep.data_end)}):"
-            " they are not counted"
+            f"{pending} order(s) bought in the period were not yet due at the end of their channel's data:"
+            " whether they ship on time is not known yet, so they are not counted"
         )
     if backlog.cleared is None and backlog.band is not None:
         notes.append("the unshipped-order backlog had not cleared by the end of the data")
