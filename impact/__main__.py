@@ -13,6 +13,7 @@ COMMANDS = (
     "ingest",
     "outages",
     "scenarios",
+    "late_orders",
     "share",
 )
 
