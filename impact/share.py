@@ -12,22 +12,30 @@ hold it); a process that finds it locked retries with backoff for up to Settings
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
 import math
+import os
 import random
 import re
 import secrets
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+try:
+    import fcntl
+except ImportError:  # Windows: DuckDB's own file lock and the retry loop still apply
+    fcntl = None
 
 from .errors import InputError, ShareError
 from .settings import Settings, load_settings
@@ -100,10 +108,16 @@ def _norm_key(key: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(key).strip().lower()).strip("_")
 
 
-def _bad_key(key: object) -> bool:
+@functools.lru_cache(maxsize=8192)
+def _key_verdict(key: str) -> int:
+    """0: keep; 1: drop the key; 2: an order-level key (drop the whole record). Cached: keys repeat a lot."""
     k = _norm_key(key)
-    return (k in DROP_KEYS or not PERSONAL_WORDS.isdisjoint(k.split("_")) or any(p in k for p in PERSONAL_PHRASES)
-            or _has_email(str(key)))
+    if k in ORDER_LEVEL_KEYS:
+        return 2
+    if (k in DROP_KEYS or not PERSONAL_WORDS.isdisjoint(k.split("_")) or any(p in k for p in PERSONAL_PHRASES)
+            or _has_email(key)):
+        return 1
+    return 0
 
 
 def _plain(value: Any) -> Any:
@@ -126,20 +140,28 @@ def _plain(value: Any) -> Any:
 
 def _scrub(value: Any) -> Any:
     """Recursive scrub: drop order-level records, personal or location keys, email-like strings; plain JSON out."""
-    if isinstance(value, Mapping):
-        if any(_norm_key(k) in ORDER_LEVEL_KEYS for k in value):
+    kind = type(value)
+    # Plain JSON values first: a snapshot is mostly numbers and short strings (hourly series).
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is str:
+        return _DROP if "@" in value and _has_email(value) else value
+    if kind is dict or isinstance(value, Mapping):
+        verdicts = [_key_verdict(k if type(k) is str else str(k)) for k in value]
+        if 2 in verdicts:
             return _DROP
         out = {}
-        for k, v in value.items():
-            if _bad_key(k):
-                continue
-            clean = _scrub(v)
-            if clean is not _DROP:
-                out[str(k)] = clean
+        for (k, v), verdict in zip(value.items(), verdicts, strict=True):
+            if not verdict:
+                clean = _scrub(v)
+                if clean is not _DROP:
+                    out[str(k)] = clean
         return out
-    if isinstance(value, list | tuple) or (hasattr(value, "tolist") and getattr(value, "ndim", 0) >= 1):
+    if kind is list or kind is tuple or (hasattr(value, "tolist") and getattr(value, "ndim", 0) >= 1):
         items = value.tolist() if hasattr(value, "tolist") else value
-        return [c for c in (_scrub(v) for v in items) if c is not _DROP]
+        return [c for c in map(_scrub, items) if c is not _DROP]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _scrub(value.to_json() if hasattr(value, "to_json") else dataclasses.asdict(value))
     return _plain(value)
@@ -186,7 +208,8 @@ def scrub_snapshot(snapshot: Mapping) -> dict:
     server tuning (keys ending _path/_dir/_url/_file, starting duckdb_/feed_/share_). Everywhere: a dict holding an
     order-level key (ORDER_LEVEL_KEYS) is dropped whole; keys in DROP_KEYS, or with a PERSONAL_WORDS word or a
     PERSONAL_PHRASES phrase, are dropped; strings or keys that contain an email address are dropped; datetimes become
-    ISO UTC strings, numpy values plain numbers, NaN and infinity null; objects that are not plain data are dropped.
+    ISO UTC strings, numpy values and Series plain numbers, NaN and infinity null; anything else that is not plain
+    data is dropped (a DataFrame of orders, say).
     """
     if not isinstance(snapshot, Mapping):
         raise ShareError("a share needs an analysis snapshot (a mapping of sections)")
@@ -276,10 +299,12 @@ def _utc_now(now: datetime | None) -> datetime:
 
 
 def _is_busy(exc: Exception) -> bool:
-    """A lock held by another process, or a write-write conflict with another connection of this process."""
+    """Worth waiting for: a lock held by another process, a read-only instance of this process still open (DuckDB
+    refuses a read-write one beside it), or a write-write conflict with another connection of this process."""
     text = str(exc).lower()
-    return (isinstance(exc, duckdb.IOException) and "lock" in text) or isinstance(exc, duckdb.TransactionException) \
-        or (isinstance(exc, duckdb.Error) and "conflict" in text)
+    return (isinstance(exc, duckdb.IOException) and "lock" in text) \
+        or (isinstance(exc, duckdb.ConnectionException) and "different configuration" in text) \
+        or isinstance(exc, duckdb.TransactionException) or (isinstance(exc, duckdb.Error) and "conflict" in text)
 
 
 def _connect(path: Path, settings: Settings, write: bool) -> duckdb.DuckDBPyConnection:
@@ -311,6 +336,45 @@ def _pause(deadline: float, delay: float, cap: float) -> float:
     return min(delay * 2, cap)
 
 
+def _flock(path: Path, mode: int, deadline: float) -> int | None:
+    """An open descriptor on `<db>.lock` holding flock `mode`, waiting up to the deadline; None when the lock file
+    cannot be made (a read-only directory): DuckDB's own lock and the retry loop still apply there."""
+    try:
+        fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    delay = 0.002
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            try:
+                delay = _pause(deadline, delay, 0.05)
+            except ShareError:
+                os.close(fd)
+                raise
+
+
+@contextmanager
+def _turnstile(path: Path, write: bool, deadline: float):
+    """Writers queue on `<db>.lock` (exclusive) for the whole write; readers only pass it (shared, let go at once).
+
+    Readers share the DuckDB file, so without this a steady stream of link openings from several processes could
+    keep a writer out past its deadline: a queued writer holds the turnstile, new readers wait behind it, and the
+    readers already inside finish. flock is released when the descriptor closes, also when the process dies.
+    """
+    fd = _flock(path, fcntl.LOCK_EX if write else fcntl.LOCK_SH, deadline) if fcntl else None
+    if fd is not None and not write:
+        os.close(fd)
+        fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
 def _with_db(settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any], *, write: bool,
              create: bool = False) -> Any:
     """Open the share database, run `op` in one transaction, close; wait while another process holds the file.
@@ -321,7 +385,16 @@ def _with_db(settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any],
     path = Path(settings.db_path)
     if not create and not path.exists():
         return None
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + max(float(settings.share_lock_timeout), 0.0)
+    with _turnstile(path, write, deadline):
+        return _run(path, settings, op, write, deadline)
+
+
+def _run(path: Path, settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any], write: bool,
+         deadline: float) -> Any:
+    """Connect, run `op` in one transaction, close; retry while DuckDB reports the file locked or a conflict."""
     delay = 0.005
     while True:
         con = None

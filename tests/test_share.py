@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from impact.errors import InputError, ShareError
@@ -267,6 +268,13 @@ def test_scrub_makes_plain_json():
     json.dumps(out, allow_nan=False)
 
 
+def test_scrub_drops_tables_of_orders():
+    """A DataFrame (such as the late-order evidence list) is never shared; a Series of numbers becomes a list."""
+    evidence = pd.DataFrame({"order_id": ["111-1", "111-2"], "hours_late": [3.0, 5.0]})
+    out = scrub_snapshot({"shipments": {"late": 2, "orders": evidence, "hourly": pd.Series([1.0, 2.0])}})
+    assert out["shipments"] == {"late": 2, "hourly": [1.0, 2.0]}
+
+
 def test_snapshot_from_real_ingest_holds_no_order_ids(con, data_dir):
     """A snapshot built from a real import carries its counts but no order id and no file name."""
     names = ["amazon_all_orders_32.txt", "shopify_orders_export.csv"]
@@ -343,6 +351,36 @@ def test_readers_do_not_block_each_other(monkeypatch):
             revoke_share(link.token, now=NOW)
     finally:
         holder.wait(timeout=10)
+
+
+READ_LOOP = """
+import sys, time
+from impact.share import open_share
+open_share(sys.argv[1])
+print("reading", flush=True)
+end = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    open_share(sys.argv[1])
+"""
+
+
+def test_steady_readers_do_not_starve_a_writer(monkeypatch):
+    """With other processes opening links back to back, a new share still gets its turn well within the wait."""
+    link = create_share({})
+    readers = [subprocess.Popen([sys.executable, "-c", READ_LOOP, link.token, "2.5"], stdout=subprocess.PIPE,
+                                text=True, env=child_env(), cwd=ROOT) for _ in range(2)]
+    try:
+        for r in readers:
+            assert r.stdout.readline().strip() == "reading"
+        monkeypatch.setenv("IMPACT_SHARE_LOCK_TIMEOUT", "1.5")
+        for _ in range(3):
+            assert open_share(create_share({"analysis": {"n": 1}}).token) == {"version": 1, "analysis": {"n": 1}}
+        assert all(r.poll() is None for r in readers)  # the readers were still at it throughout
+    finally:
+        for r in readers:
+            r.wait(timeout=30)
+            r.stdout.close()
+    assert all(r.returncode == 0 for r in readers)
 
 
 def test_works_beside_a_connection_this_process_keeps_open(monkeypatch):
