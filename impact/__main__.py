@@ -16,6 +16,7 @@ COMMANDS = (
     "scenarios",
     "late_orders",
     "share",
+    "detect",
 )
 
 
