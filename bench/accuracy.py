@@ -156,12 +156,43 @@ def markdown(res: dict[str, dict[str, float]], title: str = "") -> str:
     return "\n".join(lines)
 
 
+def timing(orders_per_day: float, seed: int, repeats: int = 5) -> dict[str, float]:
+    """Seconds for one full analysis (DuckDB aggregation + estimate + breakdowns) on a year of hourly history."""
+    from impact.analysis import analyze
+    from impact.store import session_db
+    from impact.windows import Window
+
+    rng = np.random.default_rng(seed)
+    seller = make_seller(rng, orders_per_day, n_channels=2, n_days=365)
+    outage = random_outage(rng, seller, 340, fraction=0.8)
+    lines = simulate(rng, seller, [outage]).lines()
+    con = session_db()
+    con.register("synthetic_lines", lines)
+    con.execute("INSERT INTO lines SELECT * FROM synthetic_lines")
+    window = [Window(outage.start, outage.end, (outage.channel,))]
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        analyze(con, window)
+        runs.append(time.perf_counter() - t0)
+    con.close()
+    return {"lines": len(lines), "median_s": float(np.median(runs)), "max_s": float(np.max(runs))}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="60 sellers instead of 500")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sellers", type=int, default=None, help="number of synthetic sellers (2 trials each)")
+    ap.add_argument("--timing", action="store_true",
+                    help="only time one full analysis on a year of hourly history (500 and 5,000 orders a day)")
     args = ap.parse_args(argv)
+    if args.timing:
+        print("| orders/day | order lines in a year | one analysis (median of 5) | slowest |\n|---:|---:|---:|---:|")
+        for opd in (500, 5000):
+            t = timing(opd, args.seed)
+            print(f"| {opd:,} | {t['lines']:,} | {1000 * t['median_s']:.0f} ms | {1000 * t['max_s']:.0f} ms |")
+        return 0
     n = args.sellers or (60 if args.quick else 500)
     t0 = time.perf_counter()
     trials = run_trials(n, args.seed)
