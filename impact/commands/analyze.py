@@ -48,7 +48,8 @@ def human_summary(result: Analysis) -> str:
                    f"{'-' if r['p_effect'] is None else format(r['p_effect'], '.0%')})")
         out.append(f"  expected {_money(r['expected'], cur)}, actual {_money(r['actual'], cur)}; orders "
                    f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected")
-        out.append(f"  recaptured {_money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h; "
+        out.append(f"  recaptured {_money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h ({pct} interval "
+                   f"{_money(r['recaptured_low'], cur)} to {_money(r['recaptured_high'], cur)}); "
                    f"net lost {_money(r['net_lost'], cur)}")
         if w.spillover:
             out.append("  spill-over: " + ", ".join(f"{c} {v:+,.2f}" for c, v in w.spillover.items()))
