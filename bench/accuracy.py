@@ -74,11 +74,12 @@ def anchors(hist: History, channel: str, start, end) -> dict[str, float]:
     return {"downtime calculator": downtime, "seasonal baseline": seasonal}
 
 
-def run_trials(n_sellers: int, seed: int, n_days: int = 150, progress: bool = True) -> list[Trial]:
+def run_trials(n_sellers: int, seed: int, n_days: int = 150, progress: bool = True,
+               orders: tuple[float, float] = (20, 5000)) -> list[Trial]:
     rng = np.random.default_rng(seed)
     trials: list[Trial] = []
     for i in range(n_sellers):
-        opd = float(np.exp(rng.uniform(np.log(20), np.log(5000))))
+        opd = float(np.exp(rng.uniform(np.log(orders[0]), np.log(orders[1]))))
         seller = make_seller(rng, opd, n_days=n_days)
         out_day = int(rng.integers(n_days - 35, n_days - 10))
         null_day = out_day + int(rng.choice([-1, 1])) * int(rng.integers(3, 9))
@@ -184,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="60 sellers instead of 500")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sellers", type=int, default=None, help="number of synthetic sellers (2 trials each)")
+    ap.add_argument("--orders", type=float, nargs=2, default=(20, 5000), metavar=("MIN", "MAX"),
+                    help="range of orders a day of the synthetic sellers (log-uniform; default 20 5000)")
     ap.add_argument("--timing", action="store_true",
                     help="only time one full analysis on a year of hourly history (500 and 5,000 orders a day)")
     args = ap.parse_args(argv)
@@ -195,11 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     n = args.sellers or (60 if args.quick else 500)
     t0 = time.perf_counter()
-    trials = run_trials(n, args.seed)
+    trials = run_trials(n, args.seed, orders=tuple(args.orders))
     wall = time.perf_counter() - t0
     res = summarise(trials)
     secs = np.array([t.seconds for t in trials])
-    print(f"## Lost-revenue accuracy: {n} synthetic sellers, {len(trials)} windows, seed {args.seed}\n")
+    print(f"## Lost-revenue accuracy: {n} synthetic sellers ({args.orders[0]:g}-{args.orders[1]:g} orders a day), "
+          f"{len(trials)} windows, seed {args.seed}\n")
     print(markdown(res))
     print()
     for label, r in by_size(trials):

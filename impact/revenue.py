@@ -45,6 +45,7 @@ MIN_PLACEBOS_CONFORMAL = 19  # a finite two-sided 90% conformal interval needs n
 ANOMALY_Z = 3.5
 CONTEXT_HOURS = 6  # hours before the window shown in the hourly series
 RIDGE_PSEUDO = 2.0  # each regression coefficient is pulled to 0 by this many placebo-equivalents
+RATIO_GUARD = True  # sparse sellers: the interval is also at least as wide as placebo actual/predicted ratios give
 ORDER_SLOPES = True  # revenue and units reuse the slopes fitted on order counts
 SHOCK_VAR = 0.01  # relative variance of a window total beyond Poisson, for weighting placebos
 HUBER_K = 2.5  # placebos beyond this many noise SDs are down-weighted in the fit (not in the calibration)
@@ -375,7 +376,7 @@ class _Bins:
         return len(self.day)
 
 
-def _overlap(hist: History, slots: int, a: datetime, b: datetime, whole_days: bool = False) -> _Bins:
+def _overlap(hist: History, slots: int, a: datetime, b: datetime) -> _Bins:
     """Bins overlapping [a, b) with their overlap share; daily bins count whole."""
     if b <= a:
         return _Bins.empty()
@@ -389,7 +390,7 @@ def _overlap(hist: History, slots: int, a: datetime, b: datetime, whole_days: bo
     w = (np.minimum(tb, starts + width) - np.maximum(ta, starts)) / width
     keep = w > 1e-9
     idx, w = idx[keep], w[keep]
-    if slots == 1 or whole_days:
+    if slots == 1:
         w = np.ones_like(w)
     return _Bins(idx // slots, idx % slots, w)
 
@@ -681,13 +682,11 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
     win, wmult, _ = region(W, record=True)
     rec, _, _ = region(R)
     # Context before the window, scaled like the window: for charts only.
-    width = s.hours_per_bin
     ctx = _overlap(hist, s.slots, ev.start - timedelta(hours=CONTEXT_HOURS if s.slots > 1 else 0), ev.start)
     if s.slots == 1:
         ctx = _Bins.empty()
     ctx_e = _e0(p, dow0, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
     ctx_a = s.values[:, ctx.day, ctx.slot] if len(ctx) else np.zeros((3, 0))
-    del width
     wd = np.unique(W.day)
     day_exp = (p.level[:, 0:1] * p.dowf[:, 0, (dow0 + wd) % 7]).sum(axis=1) * wmult[:, 0]
     return ChannelFit(name, affected, s.slots, s.q, s.unit, win, rec, W, R, ctx, ctx_e, ctx_a, names, len(ks),
@@ -759,7 +758,15 @@ def calibrate(pred: float, actual: float, placebo_pred: np.ndarray, placebo_actu
         return Interval(lost - t * spread * sc0, lost + t * spread * sc0, 1 - p_value, "approximate")
     lo, hi = bounds
     # counterfactual in [pred + lo*sc, pred + hi*sc]  =>  lost in [lost + lo*sc, lost + hi*sc]
-    return Interval(lost + lo * sc0, lost + hi * sc0, 1 - p_value, "placebo")
+    cf_lo, cf_hi = pred + lo * sc0, pred + hi * sc0
+    if RATIO_GUARD:
+        # Sparse sellers: counts are discrete and often zero, which the studentised scores smooth over (a window
+        # with no orders at all can look impossible). Placebo actual/predicted ratios keep that mass; the interval
+        # is the wider of the two.
+        ratios = _conformal(placebo_actual / np.maximum(placebo_pred, 1e-9), alpha)
+        if ratios is not None:
+            cf_lo, cf_hi = min(cf_lo, pred * ratios[0]), max(cf_hi, pred * ratios[1])
+    return Interval(cf_lo - actual, cf_hi - actual, 1 - p_value, "placebo")
 
 
 def _normal_quantile(p: float) -> float:
