@@ -9,7 +9,14 @@ import sys
 from .errors import ImpactError
 
 # Each command lives in impact/commands/<name>.py with register(subparsers) and run(args) -> int.
-COMMANDS = ("ingest", "analyze")
+COMMANDS = (
+    "ingest",
+    "outages",
+    "scenarios",
+    "late_orders",
+    "share",
+    "analyze",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
