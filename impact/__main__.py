@@ -11,11 +11,11 @@ from .errors import ImpactError
 # Each command lives in impact/commands/<name>.py with register(subparsers) and run(args) -> int.
 COMMANDS = (
     "ingest",
-    "analyze",
     "outages",
     "scenarios",
     "late_orders",
     "share",
+    "analyze",
     "detect",
 )
 

@@ -170,3 +170,15 @@ def test_mixed_precision_is_noted(con, seller_data):
     con.execute("INSERT INTO lines SELECT * FROM df_in")
     res = analyze(con, [Window(out.start, out.end, ("amazon",))])
     assert any("date but no time" in m for m in res.warnings)
+
+
+def test_each_window_reports_its_late_shipments(loaded):
+    """Every window carries the shipments block; without ship times it says they cannot be measured."""
+    con, sim, out = loaded
+    w = analyze(con, [Window(out.start, out.end, ("amazon",))], ship_sla_hours=24).to_json()["windows"][0]
+    sh = w["shipments"]
+    assert {"due", "late", "late_expected", "excess_late", "excess_late_low", "excess_late_high",
+            "backlog_cleared"} <= set(sh)
+    assert sh["sla_hours"] == 24
+    if con.execute("SELECT count(shipped_at) FROM lines").fetchone()[0] == 0:
+        assert sh["available"] is False

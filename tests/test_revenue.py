@@ -266,3 +266,12 @@ def test_date_only_lines_stay_on_their_local_day(con, data_dir):
     assert etsy.slots == 1
     assert etsy.values[REV].ravel().tolist() == [90.0, 18.0]
     assert hist.day0 == datetime(2025, 10, 20, 4, 0)  # local midnight, EDT
+
+
+def test_sparse_interval_keeps_a_window_without_orders_possible():
+    """When a fifth of the placebo windows had no order at all, a window with none is not declared a loss."""
+    rng = np.random.default_rng(12)
+    pred = rng.uniform(20, 60, 100)
+    actual = np.where(rng.random(100) < 0.2, 0.0, pred * rng.uniform(0.5, 1.5, 100))
+    iv = calibrate(80.0, 0.0, pred, actual, q=30.0, floor=5.0, confidence=0.9)
+    assert iv.low <= 0 < iv.high

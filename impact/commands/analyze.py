@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..settings import load_settings
 from ..windows import window_from_strings
 from .ingest import add_input_arguments, load
+from .late_orders import add_shipment_arguments, shipment_options
 
 
 def register(sub) -> None:
@@ -27,6 +28,7 @@ def register(sub) -> None:
                    help="hours after the window in which lost orders may come back (default 24)")
     p.add_argument("--confidence", type=float, default=None, help="interval confidence level (default 0.9)")
     p.add_argument("--currency", default=None, help="analyse orders in this currency when the files have several")
+    add_shipment_arguments(p)
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.set_defaults(func=run)
 
@@ -48,12 +50,20 @@ def human_summary(result: Analysis) -> str:
                    f"{'-' if r['p_effect'] is None else format(r['p_effect'], '.0%')})")
         out.append(f"  expected {_money(r['expected'], cur)}, actual {_money(r['actual'], cur)}; orders "
                    f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected")
-        out.append(f"  recaptured {_money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h; "
+        out.append(f"  recaptured {_money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h ({pct} interval "
+                   f"{_money(r['recaptured_low'], cur)} to {_money(r['recaptured_high'], cur)}); "
                    f"net lost {_money(r['net_lost'], cur)}")
         if w.spillover:
             out.append("  spill-over: " + ", ".join(f"{c} {v:+,.2f}" for c, v in w.spillover.items()))
         if w.top_skus:
             out.append("  top SKUs lost: " + ", ".join(f"{s['sku']} {s['lost']:,.2f}" for s in w.top_skus[:5]))
+        sh = w.shipments or {}
+        if sh.get("available"):
+            excess = sh.get("excess_late")
+            out.append(f"  shipments: {sh['due']:,} due, {sh['late']:,} late"
+                       + ("" if excess is None else f", {excess:,.1f} more than usual ({pct} interval "
+                          f"{sh['excess_late_low']:,.1f} to {sh['excess_late_high']:,.1f})")
+                       + (f"; backlog cleared {sh['backlog_cleared']}" if sh.get("backlog_cleared") else ""))
         for msg in w.warnings:
             out.append(f"  note: {msg}")
     for msg in result.warnings:
@@ -74,7 +84,8 @@ def run(args) -> int:
         raise InputError("--confidence must be between 0.5 and 0.99, e.g. 0.9")
     con, report = load(args)
     result = analyze(con, windows, recovery_hours=args.recovery_hours, confidence=args.confidence,
-                     currency=args.currency, tz=args.tz or settings.default_tz, settings=settings)
+                     currency=args.currency, tz=args.tz or settings.default_tz, settings=settings,
+                     ship_sla_hours=shipment_options(args)["sla_hours"], business_days=args.business_days)
     if args.json:
         print(json.dumps({"ingest": report.to_json(), **result.to_json()}, indent=1))
     else:
