@@ -53,13 +53,17 @@ from ..revenue import (
     load_history,
 )
 from ..windows import Window, iso_utc
-from .match import describe_match, match_catalog
+from .catalog import load_catalog
+from .match import channels_overlap, describe_match, match_catalog, overlap_hours
 
 SCALES_HOURLY = (1, 2, 3, 4, 6, 8, 12)  # run lengths scanned, in bins
 SCALES_DAILY = (1, 2, 3)
 Z_FLAG = 4.5  # scan: a run counts this many robust noise units below its expectation
 Z_CONFIRM = 3.5  # confirmation: the window's shortfall in robust spreads of the estimator's placebos
 MIN_P_EFFECT = 0.9
+Z_GUIDED = 3.0  # a catalog outage's own window: one test, so a smaller shortfall is evidence
+Z_CONFIRM_GUIDED = 2.0
+MIN_P_GUIDED = 0.95  # the estimator's p_effect is an honest test for a window named in advance
 MIN_EXPECTED_ORDERS = 5.0
 ITERATIONS = 4
 SCAN_HISTORY_DAYS = THIN_HISTORY_DAYS  # clean days before a day for its hour shape to be trusted
@@ -81,6 +85,8 @@ class Candidate:
     z: float  # the strongest (most negative) scan statistic among runs inside it
     expected_orders: float
     actual_orders: float
+    found_by: str = "scan"  # or 'catalog': a catalog outage's window tested on its own
+    test_span: tuple[datetime, datetime] | None = None  # catalog-guided: the window the evidence is judged on
 
     def span(self, hist: History) -> tuple[datetime, datetime]:
         width = 24 // self.slots
@@ -100,6 +106,7 @@ class Detection:
     lost: float  # revenue, the estimator's point estimate and interval
     lost_low: float
     lost_high: float
+    found_by: str  # 'scan', or 'catalog' when a catalog outage's window was tested on its own
     expected: float
     actual: float
     orders_expected: float
@@ -117,6 +124,7 @@ class Detection:
             data["degraded_pct"] = self.window.degraded_pct
         data.update({
             "resolution": self.resolution,
+            "found_by": self.found_by,
             "drop_pct": _r(self.drop_pct, 1),
             "revenue_drop_pct": _r(self.revenue_drop_pct, 1),
             "lost": _r(self.lost), "lost_low": _r(self.lost_low), "lost_high": _r(self.lost_high),
@@ -256,17 +264,55 @@ def deviance_z(a: np.ndarray, p: np.ndarray, c: float) -> np.ndarray:
     return np.sign(a - p) * np.sqrt(np.maximum(dev, 0.0))
 
 
-def _day_scale(sums: tuple, prior: np.ndarray, fallback: np.ndarray, d: np.ndarray, lo: np.ndarray,
-               hi: np.ndarray) -> np.ndarray:
-    """Scale of day d from its usable bins outside [lo, hi) (a range inside day d), shrunk to the fallback."""
-    day_au, day_eu, cau, ceu = sums
-    rest_a = day_au[d] - (cau[hi] - cau[lo])
-    rest_e = day_eu[d] - (ceu[hi] - ceu[lo])
-    return (rest_a + prior[d] * fallback[d]) / (rest_e + prior[d])
+@dataclass
+class _Scanned:
+    """One channel after the scan: flagged bins, and what is needed to judge any other run the same way."""
+
+    prep: _Prepared
+    flagged: np.ndarray  # (D*S,) bool
+    pred: np.ndarray  # (D*S,) expected orders per bin, its own day's scale without that bin
+    zmin: np.ndarray  # (D*S,) strongest run statistic per bin (0 where nothing was flagged)
+    sums: tuple  # day totals and cumulative sums over the usable bins of the last iteration
+    prior: np.ndarray  # (D,)
+    fallback: np.ndarray  # (D,)
+    noise: dict[int, tuple[float, float]]  # run length -> (extra variance c, robust spread of the scores)
+
+    def expected(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Expected orders of runs [i, j) (hourly: at most a day long): E0 x each day's scale without the run."""
+        slots = self.prep.series.slots
+        n_days = self.prep.series.values.shape[1]
+        if slots == 1:  # no other hours in a day: each day takes the fallback scale
+            cf = _cum(self.prep.e0[ORD][:, 0] * self.fallback)
+            return cf[j] - cf[i]
+        ce = _cum(self.prep.e0[ORD].reshape(-1))
+        d1 = i // slots
+        cut = np.minimum((d1 + 1) * slots, j)  # first bin of the next day, or the run's end
+        d2 = np.minimum(d1 + 1, n_days - 1)
+        return (ce[cut] - ce[i]) * self._day_scale(d1, i, cut) + np.where(
+            j > cut, (ce[j] - ce[cut]) * self._day_scale(d2, cut, np.maximum(j, cut)), 0.0)
+
+    def _day_scale(self, d: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Scale of day d from its usable bins outside [lo, hi) (a range inside day d), shrunk to the fallback."""
+        day_au, day_eu, cau, ceu = self.sums
+        rest_a = day_au[d] - (cau[hi] - cau[lo])
+        rest_e = day_eu[d] - (ceu[hi] - ceu[lo])
+        return (rest_a + self.prior[d] * self.fallback[d]) / (rest_e + self.prior[d])
+
+    def score(self, first: int, last: int) -> tuple[float, float, float]:
+        """(actual, expected, z in robust units) of bins first..last, with the noise of the nearest run length."""
+        a = float(self.prep.series.values[ORD].reshape(-1)[first: last + 1].sum())
+        p = float(self.expected(np.array([first]), np.array([last + 1]))[0])
+        n = last - first + 1
+        fitted = sorted(self.noise)
+        if not fitted:
+            return a, p, 0.0
+        k = max([m for m in fitted if m <= n] or fitted[:1])
+        c, spread = self.noise[k]
+        return a, p, float(deviance_z(np.array([a]), np.array([p]), c)[0]) / spread
 
 
-def _scan(prep: _Prepared, fallback: np.ndarray, z_flag: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(flagged bins, expected orders per bin, strongest run statistic per bin), flat over the grid.
+def _scan(prep: _Prepared, fallback: np.ndarray, z_flag: float) -> _Scanned:
+    """Flag runs of 1-12 bins far below expectation, iterating until the flagged set is stable.
 
     The expectation of a run is E0 x its day's scale measured on the day's other bins: the run itself and the bins
     already flagged are left out, as the estimator leaves the outage out of its same-day feature. A run across
@@ -278,37 +324,29 @@ def _scan(prep: _Prepared, fallback: np.ndarray, z_flag: float) -> tuple[np.ndar
     nb = n_days * slots
     a, e = A.reshape(-1), E.reshape(-1)
     ok = prep.scannable.reshape(-1)
-    day = np.arange(nb) // slots
-    ca, ce = _cum(a), _cum(e)
+    ca = _cum(a)
     bad_c = _cum(~ok)
     clean_c = _cum(~(np.repeat(prep.clean, slots) & ok))
     # A day the estimator finds anomalous for this channel (a holiday, a promotion) is unlike the others: it speaks
     # for itself, with the estimator's own small prior of two orders.
     prior = np.where(prep.anomalous, 2.0, _day_prior(A.sum(axis=1), E.sum(axis=1), fallback, prep.clean))
     flagged = np.zeros(nb, bool)
+    idx = np.arange(nb)
     for _ in range(ITERATIONS):
         # Date-only data has no other hours in the day: the scale is the fallback alone.
         used = ok & ~_dilate(flagged) if slots > 1 else np.zeros(nb, bool)
-        cau, ceu = _cum(a * used), _cum(e * used)
-        day_au = (a * used).reshape(n_days, slots).sum(axis=1)
-        day_eu = (e * used).reshape(n_days, slots).sum(axis=1)
-
-        sums = (day_au, day_eu, cau, ceu)
-        idx = np.arange(nb)
-        pred = e * _day_scale(sums, prior, fallback, day, idx, idx + 1)
+        sums = (A.reshape(-1) * used).reshape(n_days, slots).sum(axis=1), (e * used).reshape(n_days, slots).sum(
+            axis=1), _cum(a * used), _cum(e * used)
+        state = _Scanned(prep, flagged, np.zeros(nb), np.zeros(nb), sums, prior, fallback, {})
+        state.pred = e * state._day_scale(idx // slots, idx, idx + 1)
         hit = np.zeros(nb + 1, int)
-        zmin = np.zeros(nb)
         free_c = _cum(flagged)
         for n in SCALES_HOURLY if slots > 1 else SCALES_DAILY:
             if n > nb:
                 continue
             i = np.arange(nb - n + 1)
             j = i + n
-            d1 = day[i]
-            cut = np.minimum((d1 + 1) * slots, j)  # first bin of the next day, or the run's end
-            d2 = np.minimum(d1 + 1, n_days - 1)
-            p_n = (ce[cut] - ce[i]) * _day_scale(sums, prior, fallback, d1, i, cut) + np.where(
-                j > cut, (ce[j] - ce[cut]) * _day_scale(sums, prior, fallback, d2, cut, np.maximum(j, cut)), 0.0)
+            p_n = state.expected(i, j)
             a_n = ca[j] - ca[i]
             valid = (bad_c[j] - bad_c[i]) == 0
             calib = valid & ((clean_c[j] - clean_c[i]) == 0) & ((free_c[j] - free_c[i]) == 0)
@@ -319,17 +357,19 @@ def _scan(prep: _Prepared, fallback: np.ndarray, z_flag: float) -> tuple[np.ndar
             zc = z[calib]
             # The noise model is a model: the robust spread of the history's own scores keeps the threshold honest.
             spread = max(1.0, 1.4826 * float(np.median(np.abs(zc - np.median(zc)))))
+            state.noise[n] = (c, spread)
             low = np.nonzero(valid & (z < -z_flag * spread))[0]
             if len(low):
                 np.add.at(hit, low, 1)
                 np.add.at(hit, low + n, -1)
                 for k in range(n):  # every bin of a low run remembers the strongest run it belongs to
-                    np.minimum.at(zmin, low + k, z[low] / spread)
+                    np.minimum.at(state.zmin, low + k, z[low] / spread)
         new = (np.cumsum(hit)[:-1] > 0) & ok
         if (new == flagged).all():
             break
         flagged = new
-    return flagged, pred, zmin
+    state.flagged = flagged
+    return state
 
 
 def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
@@ -356,29 +396,53 @@ def _best_segment(a: np.ndarray, p: np.ndarray, lo: int, hi: int) -> tuple[int, 
     return lo + int(i[k]), lo + int(j[k])
 
 
-def _scan_pass(hist: History, names: tuple[str, ...], excluded: np.ndarray, z_flag: float
-               ) -> dict[str, tuple[_Prepared, np.ndarray, np.ndarray, np.ndarray]]:
+def _scan_pass(hist: History, names: tuple[str, ...], excluded: np.ndarray, z_flag: float) -> dict[str, _Scanned]:
     preps = {c: _prepare(hist, c, excluded) for c in hist.channels}
-    return {name: (preps[name], *_scan(preps[name], _fallback(preps, name), z_flag)) for name in names}
+    return {name: _scan(preps[name], _fallback(preps, name), z_flag) for name in names}
+
+
+def _guided(hist: History, sc: _Scanned, entry: Window, min_hours: float, min_expected_orders: float,
+            z_guided: float) -> Candidate | None:
+    """A catalog outage's window tested on its own on one channel. The whole window is the test (named in advance:
+    one test, not thousands, so a smaller shortfall is evidence than in the blind scan); the span reported is the
+    part of it, with a bin of slack, that a drop explains best."""
+    s = sc.prep.series
+    width = 24 // s.slots
+    lo = math.floor((entry.start - hist.day0).total_seconds() / 3600 / width)
+    hi = math.ceil((entry.end - hist.day0).total_seconds() / 3600 / width) - 1
+    ok = sc.prep.scannable.reshape(-1)
+    if lo < 1 or hi + 1 >= len(ok) or not ok[lo - 1: hi + 2].all() or (s.slots > 1 and hi - lo + 3 > 24):
+        return None
+    act, exp, z = sc.score(lo, hi)
+    if exp < min_expected_orders or z > -z_guided:
+        return None
+    first, last = _best_segment(s.values[ORD].reshape(-1), sc.pred, lo - 1, hi + 1)
+    if (last - first + 1) * width < min_hours:
+        return None
+    seg_act, seg_exp, seg_z = sc.score(first, last)
+    test = (hist.day0 + timedelta(hours=lo * width), hist.day0 + timedelta(hours=(hi + 1) * width))
+    return Candidate(s.name, first, last, s.slots, seg_z, seg_exp, seg_act, "catalog", test)
 
 
 def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: float = 2,
-                 min_expected_orders: float = MIN_EXPECTED_ORDERS, z_flag: float = Z_FLAG
-                 ) -> tuple[list[Candidate], list[str]]:
-    """Candidate windows per channel from vectorised passes over the whole history; (candidates, notes)."""
+                 min_expected_orders: float = MIN_EXPECTED_ORDERS, z_flag: float = Z_FLAG,
+                 catalog: list[Window] | None = (), z_guided: float = Z_GUIDED) -> tuple[list[Candidate], list[str]]:
+    """Candidate windows per channel from vectorised passes over the whole history, plus the catalog's outages
+    tested one by one where the scan found nothing (`catalog` None = the built-in one); (candidates, notes)."""
     names = tuple(channels) or tuple(hist.channels)
     scanned = _scan_pass(hist, names, np.zeros(hist.n_days, bool), z_flag)
     # Second pass: days with a flagged run stay out of every baseline, as the estimator keeps known windows out.
     excluded = np.zeros(hist.n_days, bool)
-    for prep, flagged, _, _ in scanned.values():
-        days = np.nonzero(flagged)[0] // prep.series.slots
+    for sc in scanned.values():
+        days = np.nonzero(sc.flagged)[0] // sc.prep.series.slots
         excluded[days] = True
     if excluded.any():
         scanned = _scan_pass(hist, names, excluded, z_flag)
     cands: list[Candidate] = []
     notes: list[str] = []
     for name in names:
-        prep, flagged, pred, zmin = scanned[name]
+        sc = scanned[name]
+        prep, flagged, pred, zmin = sc.prep, sc.flagged, sc.pred, sc.zmin
         s = prep.series
         if not prep.scannable.any():
             notes.append(f"{name}: fewer than {SCAN_HISTORY_DAYS} days of usable history before the last order, "
@@ -400,11 +464,28 @@ def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: fl
                              f"{iso_utc(start + timedelta(hours=hours))} ({hours / 24:.0f} days): a gap in the export "
                              "or a pause in selling rather than a platform outage, so it is not reported as one")
                 continue
-            exp_o = float(pred[first: last + 1].sum())
+            if hours > 24:
+                exp_o = float(pred[first: last + 1].sum())
+            else:
+                exp_o = float(sc.expected(np.array([first]), np.array([last + 1]))[0])
             if hours < min_hours or exp_o < min_expected_orders:
                 continue
             cands.append(Candidate(name, first, last, s.slots, float(zmin[first: last + 1].min()), exp_o,
                                    float(a[first: last + 1].sum())))
+    entries = load_catalog() if catalog is None else list(catalog)
+    for entry in entries:
+        if entry.end is None or entry.end <= hist.first_order or entry.start >= hist.last_order:
+            continue
+        for name in names:
+            probe = Window(entry.start, entry.end, (name,))
+            if not channels_overlap(entry, probe):
+                continue
+            if any(c.channel == name and overlap_hours(probe, Window(*c.span(hist), (name,)), slack=CATALOG_SLACK)
+                   for c in cands):
+                continue  # the scan found it already
+            cand = _guided(hist, scanned[name], entry, min_hours, min_expected_orders, z_guided)
+            if cand is not None:
+                cands.append(cand)
     cands.sort(key=lambda c: (c.first * (24 // c.slots), c.channel))
     return cands, notes
 
@@ -433,23 +514,19 @@ def placebo_z(est: EventEstimate, channel: str) -> float:
     return (obs - centre) / spread
 
 
-def _confirm(hist: History, cand: Candidate, span: tuple[datetime, datetime], others: list[tuple[datetime, datetime]],
-             *, min_p: float, z_confirm: float, confidence: float, recovery_hours: float,
-             catalog: list[Window] | None) -> Detection | dict:
-    """A Detection, or a dict saying why the full estimate did not confirm the candidate."""
-    start, end = span
-    rejected = {"start": iso_utc(start), "end": iso_utc(end), "channel": cand.channel,
-                "scan_z": _r(cand.z, 1), "orders_expected": _r(cand.expected_orders, 1)}
+def _verdict(hist: History, channel: str, start: datetime, end: datetime, others: list[tuple[datetime, datetime]],
+             *, min_p: float, z_confirm: float, confidence: float, recovery_hours: float
+             ) -> tuple[EventEstimate | None, float, float, str]:
+    """(estimate, order drop %, placebo z, reason it is not confirmed or '') of the full estimate on one window."""
     try:
-        est = estimate_event(hist, start, end, (cand.channel,), recovery_hours=recovery_hours,
-                             confidence=confidence, other_windows=others)
+        est = estimate_event(hist, start, end, (channel,), recovery_hours=recovery_hours, confidence=confidence,
+                             other_windows=others)
     except WindowError as exc:
-        return {**rejected, "reason": str(exc)}
+        return None, 0.0, 0.0, str(exc)
     p_eff = est.lost.p_effect
     exp_o, act_o = float(est.expected[ORD]), float(est.actual[ORD])
-    exp_r, act_r = float(est.expected[REV]), float(est.actual[REV])
     drop = 100 * (exp_o - act_o) / exp_o if exp_o > 0 else 0.0
-    zc = placebo_z(est, cand.channel)
+    zc = placebo_z(est, channel)
     reason = ""
     if drop <= 0:
         reason = "the full estimate finds no shortfall"
@@ -457,8 +534,32 @@ def _confirm(hist: History, cand: Candidate, span: tuple[datetime, datetime], ot
         reason = f"the shortfall is {max(-zc, 0):.1f} placebo spreads, below {z_confirm:g}"
     elif p_eff is None or p_eff < min_p:
         reason = f"probability of an effect {0 if p_eff is None else p_eff:.2f}, below {min_p:g}"
-    if reason:
+    return est, drop, zc, reason
+
+
+def _confirm(hist: History, cand: Candidate, span: tuple[datetime, datetime], others: list[tuple[datetime, datetime]],
+             *, min_p: float, z_confirm: float, confidence: float, recovery_hours: float,
+             catalog: list[Window] | None) -> Detection | dict:
+    """A Detection, or a dict saying why the full estimate did not confirm the candidate.
+
+    A catalog-guided candidate is judged on the catalog outage's whole window, the test named in advance; the span
+    reported is the part of it where the orders fell."""
+    start, end = span
+    rejected = {"start": iso_utc(start), "end": iso_utc(end), "channel": cand.channel, "found_by": cand.found_by,
+                "scan_z": _r(cand.z, 1), "orders_expected": _r(cand.expected_orders, 1)}
+    kw = {"min_p": min_p, "z_confirm": z_confirm, "confidence": confidence, "recovery_hours": recovery_hours}
+    if cand.test_span is not None:
+        _, drop, zc, reason = _verdict(hist, cand.channel, *cand.test_span, others, **kw)
+        if reason:
+            return {**rejected, "reason": f"over the catalog window: {reason}", "drop_pct": _r(drop, 1),
+                    "confirm_z": _r(zc, 1)}
+        kw.update(min_p=0.0, z_confirm=-math.inf)
+    est, drop, zc, reason = _verdict(hist, cand.channel, start, end, others, **kw)
+    if reason or est is None:
         return {**rejected, "reason": reason, "drop_pct": _r(drop, 1), "confirm_z": _r(zc, 1)}
+    p_eff = est.lost.p_effect or 0.0
+    exp_o, act_o = float(est.expected[ORD]), float(est.actual[ORD])
+    exp_r, act_r = float(est.expected[REV]), float(est.actual[REV])
     daily = cand.slots == 1
     impact = "full" if drop >= FULL_DROP_PCT else "degraded"
     score = round(float(p_eff) * min(drop / 100, 1.0), 3)
@@ -472,7 +573,7 @@ def _confirm(hist: History, cand: Candidate, span: tuple[datetime, datetime], ot
         message += " (by whole days: the export has dates without times)"
     return Detection(window, cand.channel, "day" if daily else "hour", drop,
                      100 * (exp_r - act_r) / exp_r if exp_r > 0 else None, exp_r - act_r, est.lost.low,
-                     est.lost.high, exp_r, act_r, exp_o, act_o, p_eff, cand.z, zc, matches, message,
+                     est.lost.high, cand.found_by, exp_r, act_r, exp_o, act_o, p_eff, cand.z, zc, matches, message,
                      list(est.warnings))
 
 
@@ -491,7 +592,7 @@ def detect_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: 
         raise InputError(f"no orders on {', '.join(unknown)}; channels in the data: {', '.join(hist.channels)}")
     t0 = time.perf_counter()
     cands, notes = scan_history(hist, channels=channels, min_hours=min_hours,
-                                min_expected_orders=min_expected_orders, z_flag=z_flag)
+                                min_expected_orders=min_expected_orders, z_flag=z_flag, catalog=catalog)
     t1 = time.perf_counter()
     spans = [c.span(hist) for c in cands]
     detections: list[Detection] = []
@@ -499,8 +600,10 @@ def detect_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: 
     for i, cand in enumerate(cands):
         # Every other candidate stays out of this one's baseline and placebos, with its recovery period.
         others = [(s, e + timedelta(hours=recovery_hours)) for j, (s, e) in enumerate(spans) if j != i]
-        out = _confirm(hist, cand, spans[i], others, min_p=min_p, z_confirm=z_confirm, confidence=confidence,
-                       recovery_hours=recovery_hours, catalog=catalog)
+        guided = cand.found_by == "catalog"
+        out = _confirm(hist, cand, spans[i], others, min_p=max(min_p, MIN_P_GUIDED) if guided else min_p,
+                       z_confirm=min(z_confirm, Z_CONFIRM_GUIDED) if guided else z_confirm,
+                       confidence=confidence, recovery_hours=recovery_hours, catalog=catalog)
         (detections if isinstance(out, Detection) else rejected).append(out)
     daily = [c for c in (channels or tuple(hist.channels)) if hist.channels[c].slots == 1]
     if daily:
