@@ -63,12 +63,14 @@ Z_CONFIRM = 3.5  # confirmation: the window's shortfall in robust spreads of the
 MIN_P_EFFECT = 0.9
 Z_GUIDED = 3.0  # a catalog outage's own window: one test, so a smaller shortfall is evidence
 Z_CONFIRM_GUIDED = 2.0
+MIN_SAME_WEEKDAY = 8  # placebos on the window's weekday needed to compare with them alone
 MIN_P_GUIDED = 0.95  # the estimator's p_effect is an honest test for a window named in advance
 MIN_EXPECTED_ORDERS = 5.0
 ITERATIONS = 4
 SCAN_HISTORY_DAYS = THIN_HISTORY_DAYS  # clean days before a day for its hour shape to be trusted
 EDGE_ROOM = 2  # bins beyond the flagged ones a window may take in
 EDGE_PENALTY = 0.5  # nats of evidence a bin must add to join a window
+MIN_SILENT_ORDERS = 10.0  # a day with no orders where this many were due is named in the notes
 MAX_WINDOW_HOURS = 96  # longer silences are export gaps or pauses in selling, not platform outages
 FULL_DROP_PCT = 80.0  # at least this share of orders lost: impact 'full', else 'degraded'
 CATALOG_SLACK = timedelta(hours=1)  # hour bins and approximate catalog times may miss by a little
@@ -424,6 +426,26 @@ def _guided(hist: History, sc: _Scanned, entry: Window, min_hours: float, min_ex
     return Candidate(s.name, first, last, s.slots, seg_z, seg_exp, seg_act, "catalog", test)
 
 
+def _silent_days(hist: History, sc: _Scanned) -> list[str]:
+    """Whole days without a single order where at least MIN_SILENT_ORDERS were due. The scan cannot judge them (a
+    day with no other hours has nothing to scale by), and they are more often a gap in the export or a pause in
+    selling than an outage, so they are named for the seller to check instead."""
+    s = sc.prep.series
+    day_a = s.values[ORD].sum(axis=1)
+    day_e = sc.prep.e0[ORD].sum(axis=1) * sc.fallback
+    inside = np.zeros(len(day_a), bool)
+    inside[s.first_day + 1: s.last_day] = True
+    out = []
+    for first, last in _runs(inside & (day_a == 0) & (day_e > 0), 0):
+        due = float(day_e[first: last + 1].sum())
+        if due >= MIN_SILENT_ORDERS:
+            span = f"on {iso_utc(hist.day_start(first))[:10]}" if first == last else (
+                f"from {iso_utc(hist.day_start(first))[:10]} to {iso_utc(hist.day_start(last))[:10]}")
+            out.append(f"no {s.name} orders at all {span} (about {due:,.0f} expected): a gap in the export, a pause "
+                       "in selling or an outage of whole days; check the export")
+    return out
+
+
 def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: float = 2,
                  min_expected_orders: float = MIN_EXPECTED_ORDERS, z_flag: float = Z_FLAG,
                  catalog: list[Window] | None = (), z_guided: float = Z_GUIDED) -> tuple[list[Candidate], list[str]]:
@@ -472,6 +494,7 @@ def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: fl
                 continue
             cands.append(Candidate(name, first, last, s.slots, float(zmin[first: last + 1].min()), exp_o,
                                    float(a[first: last + 1].sum())))
+        notes.extend(_silent_days(hist, sc))
     entries = load_catalog() if catalog is None else list(catalog)
     for entry in entries:
         if entry.end is None or entry.end <= hist.first_order or entry.start >= hist.last_order:
@@ -500,7 +523,9 @@ def placebo_z(est: EventEstimate, channel: str) -> float:
 
     The placebos are the same clock hours on other days, predicted the same way, so an hour shape that is often
     wrong at that time of day counts against the window. Window and placebos are scored by the negative binomial
-    deviance with the noise fitted on the placebos.
+    deviance with the noise fitted on the placebos. The score is the weaker of two comparisons: with all placebos,
+    and with those on the same weekday (when there are MIN_SAME_WEEKDAY), because a weekday's own hour shape (late
+    Saturday evenings, say) can be off where the other days' is not.
     """
     reg = est.fits[channel].window[ORD]
     pp, pa = np.asarray(reg.placebo_pred, float), np.asarray(reg.placebo_actual, float)
@@ -509,9 +534,16 @@ def placebo_z(est: EventEstimate, channel: str) -> float:
     c = _fit_c(pp, pa - pp, 1.0)
     scores = deviance_z(pa, pp, c)
     obs = float(deviance_z(np.array([reg.actual]), np.array([reg.expected]), c)[0])
-    centre = float(np.median(scores))
-    spread = max(1.4826 * float(np.median(np.abs(scores - centre))), 0.5)
-    return (obs - centre) / spread
+
+    def robust(x: np.ndarray) -> float:
+        centre = float(np.median(x))
+        return (obs - centre) / max(1.4826 * float(np.median(np.abs(x - centre))), 0.5)
+
+    z = robust(scores)
+    same = (np.asarray(est.placebo_shifts)[: len(scores)] % 7) == 0
+    if same.sum() >= MIN_SAME_WEEKDAY:
+        z = max(z, robust(scores[same]))
+    return z
 
 
 def _verdict(hist: History, channel: str, start: datetime, end: datetime, others: list[tuple[datetime, datetime]],
