@@ -22,9 +22,11 @@ Method (docs/detect.md has the measured recall, false positives and speed):
    needs min_hours and min_expected_orders: a seller with a few orders a day cannot show an outage in one hour.
 3. Confirm each candidate with the full estimator on that window (impact.revenue.estimate_event, every other
    candidate kept out of its baseline and placebos, so outages do not hide each other): the window's order shortfall
-   must lie z_confirm robust spreads beyond the estimator's placebos (the same clock hours on other days) and its
-   probability of an effect must reach min_p. Score = p_effect x share of orders lost.
-4. Match confirmed windows to the outage catalog and say it in one sentence.
+   must lie z_confirm robust spreads beyond the estimator's placebos (the same clock hours on other days, and on the
+   same weekday) and its probability of an effect must reach min_p. Score = p_effect x share of orders lost.
+4. Catalog outages inside the history where the scan found nothing are tested one by one on their own window: one
+   test named in advance, so a smaller shortfall is evidence (Z_GUIDED, Z_CONFIRM_GUIDED, MIN_P_GUIDED).
+5. Match confirmed windows to the outage catalog and say it in one sentence.
 """
 
 from __future__ import annotations
