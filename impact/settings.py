@@ -27,6 +27,8 @@ class Settings:
     mappings_path: Path = DATA_DIR / "mappings.json"
     # Time zone assumed for export timestamps that carry no offset (eBay, Etsy, WooCommerce).
     default_tz: str = "UTC"
+    # Currency assumed when an export has neither a currency column nor a symbol (WooCommerce, some CSVs).
+    default_currency: str = "USD"
     confidence: float = 0.9
     recovery_hours: int = 24
     ship_sla_hours: float = 48.0

@@ -19,3 +19,15 @@ def con():
     c = session_db()
     yield c
     c.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_mappings(tmp_path, monkeypatch):
+    """Remembered column mappings go to a temporary file, never into the checkout."""
+    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
+
+
+WALMART_MAPPING = {
+    "order_id": "Order Ref", "purchased_at": "When", "price": "Unit Price", "quantity": "Qty", "sku": "Item",
+    "status": "State", "channel_value": "walmart", "date_order": "day_first",
+}

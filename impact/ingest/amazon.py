@@ -1,0 +1,78 @@
+"""Amazon Seller Central exports: the All Orders report (any version, matched by name) and Fulfilled Shipments."""
+
+from __future__ import annotations
+
+from . import sqlexpr as X
+from .base import Cols, Format
+
+_STATUS = """(CASE
+    WHEN lower(coalesce({item_status}, '')) = 'cancelled' OR lower(coalesce({order_status}, '')) = 'cancelled'
+        THEN 'cancelled'
+    WHEN lower(coalesce({order_status}, '')) LIKE 'pending%' THEN 'pending'
+    ELSE 'completed' END)"""
+
+
+def _all_orders(c: Cols) -> dict[str, str]:
+    return {
+        "order_id": X.clean(c("amazon-order-id")),
+        "line_key": f"coalesce({X.clean(c('sku'))}, {X.clean(c('asin'))}, {X.clean(c('product-name'))}, '')",
+        "purchased_at": c("purchase-date"),
+        "sku": X.clean(c("sku")),
+        "product_name": X.clean(c("product-name")),
+        "quantity": X.quantity(c("quantity", "quantity-purchased")),
+        "revenue": X.amount(c("item-price")),
+        "revenue_text": c("item-price"),
+        "currency": f"upper({X.clean(c('currency'))})",
+        "status": _STATUS.format(item_status=X.clean(c("item-status")), order_status=X.clean(c("order-status"))),
+        "fulfilment": X.clean(c("fulfillment-channel")),
+        "shipped_at": c("shipment-date", "ship-date"),
+        "promised_at": c("latest-ship-date", "promise-date"),
+        "ship_country": X.clean(c("ship-country")),
+        "marketplace": X.clean(c("sales-channel")),
+    }
+
+
+def _mcf_skip(c: Cols) -> list[tuple[str, str]]:
+    # Multi-channel fulfilment orders were sold on another channel; that channel's export counts them.
+    return [(f"{X.clean(c('sales-channel'))} = 'Non-Amazon'", "multi-channel fulfilment order (sold elsewhere)")]
+
+
+ALL_ORDERS = Format(
+    name="amazon_all_orders",
+    label="Amazon All Orders report",
+    channel="amazon",
+    required=frozenset({"amazon-order-id", "purchase-date", "sku", "item-price"}),
+    forbidden=frozenset({"shipment-id", "shipment-item-id"}),
+    fields=_all_orders,
+    skips=_mcf_skip,
+)
+
+
+def _shipments(c: Cols) -> dict[str, str]:
+    return {
+        "order_id": X.clean(c("amazon-order-id")),
+        "line_key": f"coalesce({X.clean(c('sku'))}, {X.clean(c('product-name'))}, '')",
+        "purchased_at": c("purchase-date"),
+        "sku": X.clean(c("sku")),
+        "product_name": X.clean(c("product-name")),
+        "quantity": X.quantity(c("quantity-shipped")),
+        "revenue": X.amount(c("item-price")),
+        "revenue_text": c("item-price"),
+        "currency": f"upper({X.clean(c('currency'))})",
+        "status": "'completed'",
+        "fulfilment": X.clean(c("fulfillment-channel")),
+        "shipped_at": c("shipment-date"),
+        "promised_at": c("latest-ship-date", "promise-date"),
+        "ship_country": X.clean(c("ship-country")),
+        "marketplace": X.clean(c("sales-channel")),
+    }
+
+
+FULFILLED_SHIPMENTS = Format(
+    name="amazon_fulfilled_shipments",
+    label="Amazon Fulfilled Shipments report",
+    channel="amazon",
+    required=frozenset({"amazon-order-id", "shipment-id", "purchase-date", "shipment-date", "sku", "item-price"}),
+    fields=_shipments,
+    skips=_mcf_skip,
+)

@@ -1,0 +1,24 @@
+"""The registry of export detectors: the header decides the format, never column positions."""
+
+from __future__ import annotations
+
+from . import amazon, ebay, etsy, shopify, woocommerce
+from .base import Format
+
+# Most specific first: Fulfilled Shipments also has the All Orders key columns.
+DETECTORS: tuple[Format, ...] = (
+    amazon.FULFILLED_SHIPMENTS,
+    amazon.ALL_ORDERS,
+    shopify.ORDERS,
+    ebay.ORDERS,
+    etsy.SOLD_ORDER_ITEMS,
+    etsy.SOLD_ORDERS,
+    woocommerce.ANALYTICS_ORDERS,
+)
+
+
+def detect(header: list[str]) -> Format | None:
+    for fmt in DETECTORS:
+        if fmt.matches(header):
+            return fmt
+    return None

@@ -1,0 +1,155 @@
+"""Any other CSV: the user maps its columns; the mapping is remembered for files with the same header."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..errors import MappingError
+from ..store import CHANNELS
+from . import sqlexpr as X
+from .base import Cols, Format
+
+# Mapping keys that name a column of the file.
+COLUMN_KEYS = (
+    "order_id", "purchased_at", "revenue", "price", "quantity", "channel", "sku", "product_name", "status",
+    "shipped_at", "promised_at", "currency", "marketplace", "line_key", "ship_country",
+)
+# Mapping keys that hold a constant value.
+VALUE_KEYS = ("channel_value", "currency_value", "date_order")
+
+_STATUS_WORDS = {
+    "cancelled": ("cancel", "void", "failed", "declined", "rejected"),
+    "refunded": ("refund", "return"),
+    "pending": ("pending", "on hold", "on-hold", "unpaid", "awaiting", "authorized", "draft"),
+}
+
+
+def header_fingerprint(header: list[str]) -> str:
+    norm = "\x1f".join(h.strip().lower() for h in header)
+    return hashlib.sha256(norm.encode()).hexdigest()[:16]
+
+
+def validate_mapping(mapping: dict, header: list[str]) -> dict:
+    """Check that every mapped column exists and the essentials are there; return the cleaned mapping."""
+    names = {h.strip().lower() for h in header}
+    clean = {}
+    for key, value in mapping.items():
+        if value in (None, ""):
+            continue
+        if key in COLUMN_KEYS:
+            if str(value).strip().lower() not in names:
+                raise MappingError(f"the mapping names column '{value}' for {key}, but the file has no such column")
+            clean[key] = str(value)
+        elif key in VALUE_KEYS:
+            clean[key] = str(value)
+        else:
+            raise MappingError(f"unknown mapping field '{key}'")
+    missing = [k for k in ("order_id", "purchased_at") if k not in clean]
+    if missing:
+        raise MappingError("the mapping needs a column for " + " and ".join(missing).replace("_", " "))
+    if "revenue" not in clean and "price" not in clean:
+        raise MappingError("the mapping needs either an amount column or a unit price column (with quantity)")
+    channel_value = clean.get("channel_value", "other").lower()
+    if channel_value not in CHANNELS:
+        raise MappingError(f"channel must be one of {', '.join(CHANNELS)}")
+    clean["channel_value"] = channel_value
+    if clean.get("date_order", "auto") not in ("auto", "month_first", "day_first"):
+        raise MappingError("date order must be auto, month_first or day_first")
+    return clean
+
+
+def _status_sql(col: str) -> str:
+    v = f"lower(coalesce({X.clean(col)}, ''))"
+    cases = " ".join(
+        f"WHEN {' OR '.join(f'{v} LIKE ' + repr('%' + w + '%') for w in words)} THEN '{status}'"
+        for status, words in _STATUS_WORDS.items()
+    )
+    return f"(CASE {cases} ELSE 'completed' END)"
+
+
+def _channel_sql(col: str, default: str) -> str:
+    v = f"lower(coalesce({X.clean(col)}, ''))"
+    cases = " ".join(f"WHEN {v} LIKE '%{ch}%' THEN '{ch}'" for ch in CHANNELS if ch != "other")
+    return f"(CASE {cases} WHEN {v} = '' THEN '{default}' ELSE 'other' END)"
+
+
+def build_format(mapping: dict) -> Format:
+    """A Format whose fields come from the user's column mapping."""
+    m = mapping
+
+    def fields(c: Cols) -> dict[str, str]:
+        def col(key: str) -> str:
+            return c(m[key]) if key in m else "NULL"
+
+        qty = X.quantity(col("quantity")) if "quantity" in m else "1"
+        if "revenue" in m:
+            revenue, revenue_text = X.amount(col("revenue")), col("revenue")
+        else:
+            revenue, revenue_text = f"{X.amount(col('price'))} * coalesce({qty}, 1)", col("price")
+        currency = (
+            f"upper({X.clean(col('currency'))})" if "currency" in m
+            else f"'{m['currency_value'].upper()}'" if m.get("currency_value", "").isalpha()
+            else X.currency_from_symbol(revenue_text)
+        )
+        line_key = (
+            X.clean(col("line_key")) if "line_key" in m
+            else f"coalesce({X.clean(col('sku'))}, {X.clean(col('product_name'))}, '')"
+        )
+        return {
+            "order_id": X.clean(col("order_id")),
+            "line_key": line_key,
+            "purchased_at": col("purchased_at"),
+            "sku": X.clean(col("sku")),
+            "product_name": X.clean(col("product_name")),
+            "quantity": qty,
+            "revenue": revenue,
+            "revenue_text": revenue_text,
+            "currency": currency,
+            "status": _status_sql(col("status")) if "status" in m else "'completed'",
+            "fulfilment": "NULL",
+            "shipped_at": col("shipped_at"),
+            "promised_at": col("promised_at"),
+            "ship_country": X.clean(col("ship_country")),
+            "marketplace": X.clean(col("marketplace")) if "marketplace" in m else "NULL",
+            "channel": _channel_sql(col("channel"), m["channel_value"]) if "channel" in m else f"'{m['channel_value']}'",
+        }
+
+    return Format(
+        name="generic_csv",
+        label="CSV with a column mapping",
+        channel=m["channel_value"],
+        required=frozenset(),
+        fields=fields,
+    )
+
+
+def date_formats(mapping: dict) -> list[str] | None:
+    if mapping.get("date_order") == "day_first":
+        return X.DAY_FIRST_FORMATS + [f for f in X.NAIVE_FORMATS if "%m/%d" not in f]
+    return None
+
+
+class MappingStore:
+    """Remembered mappings, keyed by header fingerprint, in a small JSON file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _load(self) -> dict:
+        try:
+            return json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def get(self, header: list[str]) -> dict | None:
+        return self._load().get(header_fingerprint(header))
+
+    def remember(self, header: list[str], mapping: dict) -> None:
+        data = self._load()
+        data[header_fingerprint(header)] = mapping
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        tmp.replace(self.path)

@@ -1,0 +1,307 @@
+"""The import pipeline: prepared text -> DuckDB's CSV reader -> canonical lines, every line accounted for."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import UnknownFormatError
+from ..settings import Settings
+from ..windows import iso_utc
+from . import generic
+from . import sqlexpr as X
+from .base import Cols, Format
+from .formats import detect
+from .textfile import PreparedFile, count_blank_lines, prepare, transcode_to_utf8
+
+_IDENT = re.compile(r'"c(\d+)"')
+_CANONICAL = (
+    "channel", "marketplace", "order_id", "line_key", "purchased_at", "time_precision", "sku", "product_name",
+    "quantity", "revenue", "currency", "status", "fulfilment", "shipped_at", "promised_at", "ship_country",
+)
+EARLIEST = datetime(1995, 1, 1)  # before any of these marketplaces sold online
+
+
+@dataclass
+class FileReport:
+    file_id: int
+    name: str
+    format: str
+    format_label: str
+    encoding: str
+    lines: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    rejects: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "format": self.format,
+            "lines": self.lines,
+            "loaded": self.loaded,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "skipped_reasons": self.skipped_reasons,
+            "rejects": self.rejects,
+        }
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport]
+    orders: int
+    lines: int
+    currency: list[str]
+    channels: dict[str, dict]
+    first: datetime | None
+    last: datetime | None
+    day_precision_lines: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "files": [f.to_json() for f in self.files],
+            "orders": self.orders,
+            "lines": self.lines,
+            "currency": self.currency,
+            "channels": self.channels,
+            "first": iso_utc(self.first),
+            "last": iso_utc(self.last),
+        }
+
+
+def _column_idents(header: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for i, name in enumerate(header):
+        key = name.strip().lower()
+        if key and key not in mapping:  # with duplicate headers the first column wins
+            mapping[key] = f'"c{i}"'
+    return mapping
+
+
+def _select_format(prepared: PreparedFile, name: str, mapping: dict | None, settings: Settings) -> tuple[Format, dict]:
+    fmt = detect(prepared.header)
+    if fmt is not None and not mapping:
+        return fmt, {}
+    store = generic.MappingStore(settings.mappings_path)
+    chosen = mapping or store.get(prepared.header)
+    if not chosen:
+        raise UnknownFormatError(
+            f"{name}: the columns do not match a known export (Amazon, Shopify, eBay, Etsy, WooCommerce); "
+            "map its columns (order id, date, amount) to import it",
+            header=prepared.header,
+        )
+    clean = generic.validate_mapping(chosen, prepared.header)
+    if mapping:
+        store.remember(prepared.header, clean)
+    return generic.build_format(clean), clean
+
+
+def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(prepared.header))) + "}"
+    select = ", ".join(f'"c{i}"' for i in used) or "NULL AS _none"
+    for t in ("_rej", "_rejscan"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _raw AS
+        SELECT row_number() OVER () AS rn, {select}
+        FROM read_csv($path, delim=$delim, quote='"', escape='"', header=false, skip=$skip,
+                      columns={columns}, auto_detect=false, store_rejects=true,
+                      rejects_table='_rej', rejects_scan='_rejscan', max_line_size=4194304)""",
+        {"path": str(prepared.path), "delim": prepared.delimiter, "skip": prepared.header_line},
+    )
+
+
+def _reject_reason_sql() -> str:
+    """Why a parsed row cannot be loaded, or NULL. Works on the columns of _parsed."""
+    date_text = "left(trim(_raw_date), 40)"
+    amount_text = "left(trim(_raw_amount), 40)"
+    return f"""(CASE
+        WHEN order_id IS NULL THEN 'missing order id'
+        WHEN nullif(trim(_raw_date), '') IS NULL THEN 'missing purchase date'
+        WHEN _ts IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'
+        WHEN _ts < TIMESTAMP '{EARLIEST:%Y-%m-%d}' OR _ts > now()::TIMESTAMP + INTERVAL 2 DAY
+            THEN 'purchase date out of range "' || {date_text} || '"'
+        WHEN _revenue IS NULL AND nullif(trim(_raw_amount), '') IS NOT NULL
+            THEN 'unreadable amount "' || {amount_text} || '"'
+        WHEN isnan(_revenue) OR isinf(_revenue) THEN 'amount is not a number "' || {amount_text} || '"'
+        WHEN abs(_revenue) > 1e9 THEN 'amount too large "' || {amount_text} || '"'
+        WHEN _revenue < 0 THEN 'negative amount "' || {amount_text} || '"'
+        WHEN _quantity IS NOT NULL AND (_quantity < 0 OR isnan(_quantity) OR _quantity > 1e7)
+            THEN 'impossible quantity'
+        ELSE NULL END)"""
+
+
+def _source_lines(excluded: list[int], header_line: int, rns: list[int]) -> list[int]:
+    """Physical line of the rn-th record, given the lines (blank or rejected) the reader did not return."""
+    # The i-th excluded line (1-based) has e_i - header_line - i good records before it.
+    gaps = [e - header_line - i for i, e in enumerate(excluded, start=1)]
+    return [header_line + rn + bisect.bisect_left(gaps, rn) for rn in rns]
+
+
+def _blank_line_numbers(path: Path, header_line: int, limit: int = 100_000) -> list[int]:
+    """Physical numbers of blank lines after the header (only needed to number rejected lines exactly)."""
+    found = []
+    with open(path, "rb") as fh:
+        for n, line in enumerate(fh, start=1):
+            if n > header_line and not line.strip(b"\r\n"):
+                found.append(n)
+                if len(found) >= limit:
+                    break
+    return found
+
+
+def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dict | None,
+              settings: Settings) -> FileReport:
+    prepared = prepare(path, name)
+    try:
+        fmt, used_mapping = _select_format(prepared, name, mapping, settings)
+        cols = Cols(_column_idents(prepared.header))
+        fields = fmt.fields(cols)
+        fields.setdefault("channel", f"'{fmt.channel}'")
+        skips = fmt.skips(cols)
+        sql_text = " ".join(fields.values()) + " ".join(c for c, _ in skips)
+        for h in fmt.inherit:
+            sql_text += " " + cols(h)
+        used = sorted({int(i) for i in _IDENT.findall(sql_text)})
+
+        _read_raw(con, prepared, used)
+        bad_encoding = con.execute("SELECT count(*) FROM _rej WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
+        if bad_encoding and prepared.encoding.startswith("utf-8"):
+            # Not UTF-8 after all (Windows-1252 text beyond the sampled head): decode the whole file that way.
+            prepared.path = transcode_to_utf8(prepared.path, "cp1252")
+            prepared.temp_paths.append(prepared.path)
+            prepared.encoding = "cp1252"
+            _read_raw(con, prepared, used)
+
+        source = "_raw"
+        if fmt.inherit:
+            order_col = cols("Name")
+            inherited = ", ".join(
+                f"coalesce(nullif(trim({cols(h)}), ''), first_value(nullif(trim({cols(h)}), '') IGNORE NULLS) "
+                f"OVER (PARTITION BY {order_col} ORDER BY rn)) AS {cols(h)}"
+                for h in fmt.inherit if cols(h) != "NULL"
+            )
+            replaced = ", ".join(cols(h) for h in fmt.inherit if cols(h) != "NULL")
+            source = f"(SELECT * REPLACE ({inherited}) FROM _raw)" if replaced else "_raw"
+
+        date_formats = generic.date_formats(used_mapping) if used_mapping else None
+        ts = X.timestamp_utc(fields["purchased_at"], date_formats)
+        skip_case = "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END" \
+            if skips else "NULL"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _parsed AS
+            SELECT *, CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject FROM (
+                SELECT rn,
+                    {fields['channel']} AS channel,
+                    coalesce({fields['marketplace']}, {fields['channel']}) AS marketplace,
+                    {fields['order_id']} AS order_id,
+                    {fields['line_key']} AS _key_base,
+                    {ts} AS _ts,
+                    {X.precision(fields['purchased_at'])} AS time_precision,
+                    {fields['sku']} AS sku,
+                    {fields['product_name']} AS product_name,
+                    {fields['quantity']} AS _quantity,
+                    {fields['revenue']} AS _revenue,
+                    coalesce({fields['currency']}, $currency) AS currency,
+                    {fields['status']} AS status,
+                    {fields['fulfilment']} AS fulfilment,
+                    {X.timestamp_utc(fields['shipped_at'], date_formats)} AS shipped_at,
+                    {X.timestamp_utc(fields['promised_at'], date_formats)} AS promised_at,
+                    {fields['ship_country']} AS ship_country,
+                    {skip_case} AS _skip,
+                    {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
+                FROM {source})""",
+            {"tz": tz, "currency": settings.default_currency},
+        )
+
+        report = FileReport(file_id, name, fmt.name, fmt.label, prepared.encoding)
+        csv_rejects = con.execute(
+            "SELECT line, any_value(error_type)::VARCHAR, any_value(error_message), any_value(csv_line) "
+            "FROM _rej GROUP BY line ORDER BY line"
+        ).fetchall()
+        skipped: dict[str, int] = {}
+        rejects: list[tuple[int, str]] = []
+        raw_skipped = 0
+        for line, etype, message, raw in csv_rejects:
+            reason = next((r for pat, r in fmt.skip_raw if re.search(pat, raw or "")), None)
+            if reason:
+                skipped[reason] = skipped.get(reason, 0) + 1
+                raw_skipped += 1
+            else:
+                rejects.append((int(line), _csv_reason(etype, message)))
+        blanks = count_blank_lines(prepared.path)
+        if blanks:
+            skipped["blank line"] = blanks
+        for reason, n in con.execute(
+            "SELECT _skip, count(*) FROM _parsed WHERE _skip IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall():
+            skipped[reason] = skipped.get(reason, 0) + n
+
+        n_rows, n_data_rejects = con.execute("SELECT count(*), count(_reject) FROM _parsed").fetchone()
+        data_rejects = con.execute(
+            "SELECT rn, _reject FROM _parsed WHERE _reject IS NOT NULL ORDER BY rn LIMIT $n",
+            {"n": settings.max_rejects_listed},
+        ).fetchall()
+        # DuckDB numbers rows by record and silently drops blank lines; put back the lines it did not return
+        # so that every reported line number is the one the seller sees in a text editor.
+        excluded = sorted({int(r[0]) for r in csv_rejects})
+        if blanks:
+            excluded = sorted(set(excluded) | set(_blank_line_numbers(prepared.path, prepared.header_line)))
+        numbers = _source_lines(excluded, prepared.header_line, [rn for rn, _ in data_rejects])
+        rejects.extend((n, reason) for n, (_, reason) in zip(numbers, data_rejects, strict=True))
+        rejects.sort()
+
+        con.execute("CREATE OR REPLACE TEMP TABLE _gaps (g BIGINT, k BIGINT)")
+        if excluded:
+            con.executemany(
+                "INSERT INTO _gaps VALUES (?, ?)",
+                [(e - prepared.header_line - i, i) for i, e in enumerate(excluded, start=1)],
+            )
+        cols_out = ", ".join(_CANONICAL)
+        con.execute(
+            f"""INSERT INTO staged_lines (source_file, format, file_id, source_line, {cols_out})
+            SELECT $name, $format, $file_id, $header_line + p.rn + coalesce(gp.k, 0),
+                   channel, marketplace, order_id,
+                   _key_base || '#' || row_number() OVER (PARTITION BY channel, order_id, _key_base ORDER BY p.rn),
+                   _ts, time_precision, sku, product_name, coalesce(_quantity, 1), _revenue, currency, status,
+                   fulfilment, shipped_at, promised_at, ship_country
+            FROM _parsed p ASOF LEFT JOIN (SELECT g, max(k) AS k FROM _gaps GROUP BY g) gp ON p.rn > gp.g
+            WHERE _skip IS NULL AND _reject IS NULL""",
+            {"name": name, "format": fmt.name, "file_id": file_id, "header_line": prepared.header_line},
+        )
+        report.skipped_reasons = skipped
+        report.skipped = sum(skipped.values())
+        report.rejected = n_data_rejects + len(csv_rejects) - raw_skipped
+        report.rejects = [{"line": n, "reason": r} for n, r in rejects[: settings.max_rejects_listed]]
+        report.lines = n_rows + len(csv_rejects) + blanks
+        # loaded and duplicates are settled once every file of the batch is staged (see ingest_files)
+        report.loaded = report.lines - report.skipped - report.rejected
+        return report
+    finally:
+        prepared.cleanup()
+        for t in ("_raw", "_parsed", "_rej", "_rejscan", "_gaps"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _csv_reason(etype: str, message: str) -> str:
+    nice = {
+        "TOO MANY COLUMNS": "more columns than the header",
+        "MISSING COLUMNS": "fewer columns than the header",
+        "UNQUOTED VALUE": "a quote character in an unquoted value",
+        "LINE SIZE OVER MAXIMUM": "line longer than 4 MB",
+        "INVALID ENCODING": "text that is not valid in the file's encoding",
+        "INVALID STATE": "unbalanced quotes",
+        "CAST": "unreadable value",
+    }.get(etype, etype.lower())
+    detail = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message or "")
+    if detail:
+        nice += f" (expected {detail.group(1)}, found {detail.group(2)})"
+    return nice

@@ -1,0 +1,133 @@
+"""SQL expression builders that parse export text (amounts, timestamps, quantities) inside DuckDB.
+
+Every builder takes an already-quoted column identifier and returns a SQL expression string. The only value
+spliced in is the seller's time zone, which is passed as the named parameter $tz.
+"""
+
+from __future__ import annotations
+
+# Formats whose text carries a UTC offset (or Z).
+AWARE_FORMATS = [
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M%z",
+    "%Y-%m-%d %H:%M %z",
+    "%b-%d-%y %H:%M:%S %z",
+    "%b-%d-%Y %H:%M:%S %z",
+    "%m/%d/%Y %H:%M:%S %z",
+    "%m/%d/%y %H:%M:%S %z",
+]
+# Formats without an offset: interpreted in the seller's time zone ($tz).
+NAIVE_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%b-%d-%y %H:%M:%S",
+    "%b-%d-%y",
+    "%b-%d-%Y",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+]
+# Day-first slash dates are only used when a mapping asks for them: 03/04/25 is ambiguous otherwise.
+DAY_FIRST_FORMATS = ["%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+# Zone abbreviations seen in US and European exports, as fixed offsets.
+ZONE_ABBREVIATIONS = {
+    "UTC": "+0000", "GMT": "+0000", "BST": "+0100", "CET": "+0100", "CEST": "+0200", "EET": "+0200", "EEST": "+0300",
+    "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500", "MST": "-0700", "MDT": "-0600",
+    "PST": "-0800", "PDT": "-0700", "AKST": "-0900", "AKDT": "-0800", "HST": "-1000", "JST": "+0900",
+    "AEST": "+1000", "AEDT": "+1100",
+}
+
+_EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
+_HAS_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
+_ABBREV = r"\s([A-Z]{3,4})$"
+
+
+def _list(formats: list[str]) -> str:
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in formats) + "]"
+
+
+def clean(col: str) -> str:
+    """Trimmed text, NULL when empty."""
+    return f"nullif(trim({col}), '')"
+
+
+def timestamp_utc(col: str, formats: list[str] | None = None) -> str:
+    """Text -> naive UTC TIMESTAMP, or NULL when it cannot be read.
+
+    Handles ISO 8601 with offsets, offset-less local times (in $tz), eBay's MMM-DD-YY, US and European dates, and
+    Excel serial day numbers (1900 date system), which files re-saved by Excel contain.
+    """
+    v = clean(col)
+    naive = _list(formats or NAIVE_FORMATS)
+    aware = _list(AWARE_FORMATS)
+    zone = "(CASE regexp_extract({v}, '{a}', 1) {w} END)".format(
+        v=v, a=_ABBREV, w=" ".join(f"WHEN '{k}' THEN '{o}'" for k, o in ZONE_ABBREVIATIONS.items())
+    )
+    return f"""(CASE
+        WHEN {v} IS NULL THEN NULL
+        WHEN regexp_matches({v}, '{_EXCEL_SERIAL}') AND TRY_CAST({v} AS DOUBLE) BETWEEN 20000 AND 80000 THEN
+            timezone('UTC', timezone($tz, TIMESTAMP '1899-12-30'
+                + to_microseconds(CAST(round(CAST({v} AS DOUBLE) * 86400000000) AS BIGINT))))
+        WHEN regexp_matches({v}, '{_ABBREV}') THEN
+            timezone('UTC', try_strptime(regexp_replace({v}, '{_ABBREV}', '') || ' ' || {zone}, {aware}))
+        WHEN regexp_matches({v}, '{_HAS_OFFSET}') THEN
+            timezone('UTC', coalesce(TRY_CAST({v} AS TIMESTAMPTZ), try_strptime({v}, {aware})))
+        ELSE timezone('UTC', timezone($tz, try_strptime({v}, {naive})))
+    END)"""
+
+
+def precision(col: str) -> str:
+    """'second' when the text has a time of day (or an Excel serial with a fraction), else 'day'."""
+    v = clean(col)
+    return f"(CASE WHEN {v} LIKE '%:%' OR regexp_matches({v}, '^\\d{{5}}\\.\\d+$') THEN 'second' ELSE 'day' END)"
+
+
+def amount(col: str) -> str:
+    """Money text -> DOUBLE: '$1,249.00', '1.249,00 €', 'EUR 12,50', '(5.00)'. NULL when unreadable."""
+    v = clean(col)
+    digits = f"regexp_replace({v}, '[^0-9.,-]', '', 'g')"
+    neg = f"(CASE WHEN {v} LIKE '(%)' THEN -1 ELSE 1 END)"
+    return f"""(CASE
+        WHEN {v} IS NULL THEN NULL
+        WHEN regexp_matches({digits}, '^-?[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]{{1,2}}$')
+            THEN {neg} * TRY_CAST(replace(replace({digits}, '.', ''), ',', '.') AS DOUBLE)
+        WHEN regexp_matches({digits}, '^-?[0-9]+,[0-9]{{1,2}}$')
+            THEN {neg} * TRY_CAST(replace({digits}, ',', '.') AS DOUBLE)
+        ELSE {neg} * TRY_CAST(replace({digits}, ',', '') AS DOUBLE)
+    END)"""
+
+
+def currency_from_symbol(col: str) -> str:
+    """ISO code from the symbol in a money string (eBay and WooCommerce carry no currency column)."""
+    v = clean(col)
+    return f"""(CASE
+        WHEN {v} IS NULL THEN NULL
+        WHEN {v} LIKE 'AU%$%' THEN 'AUD' WHEN {v} LIKE 'C%$%' THEN 'CAD' WHEN {v} LIKE '%£%' THEN 'GBP'
+        WHEN {v} LIKE '%€%' OR {v} LIKE '%EUR%' THEN 'EUR' WHEN {v} LIKE '%¥%' THEN 'JPY'
+        WHEN {v} LIKE '%$%' OR {v} LIKE '%USD%' THEN 'USD'
+        ELSE nullif(regexp_extract({v}, '([A-Z]{{3}})', 1), '')
+    END)"""
+
+
+def quantity(col: str) -> str:
+    v = clean(col)
+    return f"TRY_CAST(replace({v}, ',', '') AS DOUBLE)"

@@ -1,0 +1,165 @@
+"""Turn an uploaded file into something DuckDB's CSV reader can take: encoding, delimiter, header position.
+
+Only the first bytes are read in Python; the body is left to DuckDB unless it has to be transcoded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UnreadableFileError
+
+HEAD_BYTES = 1 << 20
+MAX_HEADER_LINE = 1 << 20  # a "header" longer than this is not a header
+MAX_COLUMNS = 2000
+# Magic numbers of files people upload by mistake instead of a CSV export.
+BINARY_SIGNATURES = {
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one): export it as CSV or tab-separated text",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook: save it as CSV",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"\x1f\x8b": "a gzip archive: unpack it first",
+    b"SQLite format": "a SQLite database",
+}
+
+
+@dataclass
+class PreparedFile:
+    path: Path  # what DuckDB reads
+    encoding: str  # encoding of the original file, for the report
+    delimiter: str
+    header: list[str]
+    header_line: int  # 1-based physical line of the header in `path`
+    blank_before_header: int
+    temp_paths: list[Path] = field(default_factory=list)
+
+    def cleanup(self) -> None:
+        for p in self.temp_paths:
+            p.unlink(missing_ok=True)
+
+
+def _sniff_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:4000]
+    if len(sample) >= 4 and sample.count(b"\x00") > len(sample) // 4:
+        # UTF-16 without a byte-order mark: ASCII characters leave a zero byte beside them.
+        return "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut in half by the sample boundary
+            return "cp1252"
+    return "utf-8"
+
+
+def transcode_to_utf8(src: Path, encoding: str) -> Path:
+    """Stream-decode a file into a temporary UTF-8 copy; undecodable bytes become U+FFFD, never an error."""
+    out = tempfile.NamedTemporaryFile(prefix="impact-", suffix=".csv", delete=False)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with open(src, "rb") as fh, out:
+        while chunk := fh.read(8 << 20):
+            out.write(decoder.decode(chunk).encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return Path(out.name)
+
+
+def _sniff_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in ("\t", ",", ";", "|")}
+    best = max(counts, key=counts.get)
+    if counts[best] == 0:
+        return ","
+    return best
+
+
+def _parse_header(line: str, delimiter: str) -> list[str]:
+    row = next(csv.reader(io.StringIO(line), delimiter=delimiter, quotechar='"'), [])
+    return [c.strip().strip("\ufeff") for c in row]
+
+
+def prepare(path: Path | str, display_name: str | None = None) -> PreparedFile:
+    """Find encoding, delimiter and header of an export; raise UnreadableFileError if it is not a text table."""
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise UnreadableFileError(f"{name}: cannot be opened ({exc.strerror or exc})") from None
+    if not head.strip(b"\r\n\t \x00\xef\xbb\xbf\xff\xfe"):
+        raise UnreadableFileError(f"{name}: the file is empty")
+    for magic, what in BINARY_SIGNATURES.items():
+        if head.startswith(magic):
+            raise UnreadableFileError(f"{name}: this is {what}, not a CSV or tab-separated export")
+
+    encoding = _sniff_encoding(head)
+    if encoding in ("utf-16", "utf-16-le", "utf-16-be"):
+        text_head = head.decode(encoding if encoding != "utf-16" else "utf-16", errors="replace")
+    else:
+        text_head = head.decode(encoding, errors="replace")
+    if encoding.startswith("utf-8") and text_head.count("\x00") > 0:
+        raise UnreadableFileError(f"{name}: this looks like a binary file, not a CSV or tab-separated export")
+
+    lines = text_head.lstrip("\ufeff").splitlines(keepends=True)
+    blank = 0
+    header_text = None
+    for line in lines:
+        if line.strip(" \t\r\n,;") == "":
+            blank += 1
+            continue
+        header_text = line
+        break
+    if header_text is None:
+        raise UnreadableFileError(f"{name}: the file has no header line")
+    if len(header_text) >= MAX_HEADER_LINE - 1 or (not header_text.endswith(("\n", "\r")) and len(head) == HEAD_BYTES):
+        raise UnreadableFileError(f"{name}: the first line is longer than 1 MB, so it cannot be a header")
+    delimiter = _sniff_delimiter(header_text)
+    header = _parse_header(header_text, delimiter)
+    if len(header) > MAX_COLUMNS:
+        raise UnreadableFileError(f"{name}: the header has {len(header):,} columns; no order export has more than {MAX_COLUMNS:,}")
+    if not any(header):
+        raise UnreadableFileError(f"{name}: the header line is empty")
+    if any(ord(ch) < 32 and ch not in "\t" for ch in "".join(header)):
+        raise UnreadableFileError(f"{name}: this looks like a binary file, not a CSV or tab-separated export")
+
+    prepared = PreparedFile(
+        path=path,
+        encoding=encoding,
+        delimiter=delimiter,
+        header=header,
+        header_line=blank + 1,
+        blank_before_header=blank,
+    )
+    if encoding in ("utf-16", "utf-16-le", "utf-16-be", "cp1252"):
+        prepared.path = transcode_to_utf8(path, encoding)
+        prepared.temp_paths.append(prepared.path)
+    return prepared
+
+
+def count_blank_lines(path: Path) -> int:
+    """Blank lines anywhere in a UTF-8 file: DuckDB skips them silently, but the report accounts for every line."""
+    total = 0
+    prev_last = 10  # the file start behaves like the end of a previous line
+    with open(path, "rb") as fh:
+        while chunk := fh.read(16 << 20):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            # A blank line is a line start immediately followed by LF or CR LF.
+            starts = np.empty(arr.size, dtype=bool)
+            starts[0] = prev_last == 10
+            starts[1:] = arr[:-1] == 10
+            is_lf = arr == 10
+            crlf = np.zeros(arr.size, dtype=bool)
+            crlf[:-1] = (arr[:-1] == 13) & is_lf[1:]
+            total += int(np.count_nonzero(starts & (is_lf | crlf)))
+            prev_last = int(arr[-1])
+    return total

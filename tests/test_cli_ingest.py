@@ -1,0 +1,41 @@
+"""Tests for `python -m impact ingest` output and exit codes."""
+
+import json
+import subprocess
+import sys
+
+from conftest import DATA
+
+from impact.__main__ import main
+
+
+def test_ingest_json_has_the_documented_shape(capsys):
+    """--json prints files, orders, lines, currency, channels, first and last."""
+    assert main(["ingest", str(DATA / "shopify_orders_export.csv"), str(DATA / "ebay_orders.csv"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"files", "orders", "lines", "currency", "channels", "first", "last"}
+    assert [f["name"] for f in out["files"]] == ["shopify_orders_export.csv", "ebay_orders.csv"]
+    assert set(out["files"][0]) >= {"name", "format", "lines", "loaded", "duplicates", "skipped", "rejected", "rejects"}
+    assert out["channels"]["ebay"] == {"orders": 3, "revenue": 1314.49}
+
+
+def test_ingest_human_summary(capsys):
+    """Without --json a short readable summary names the format and the counts."""
+    assert main(["ingest", str(DATA / "woocommerce_orders.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "WooCommerce Analytics orders download" in out and "rejected line 5" in out
+
+
+def test_unreadable_file_exits_2_with_one_line():
+    """A missing file gives exit code 2 and a single line on stderr, no traceback."""
+    proc = subprocess.run([sys.executable, "-m", "impact", "ingest", "/nonexistent/orders.csv"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "cannot be opened" in proc.stderr
+
+
+def test_help_lists_commands():
+    """python -m impact --help works and names the ingest command."""
+    proc = subprocess.run([sys.executable, "-m", "impact", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "ingest" in proc.stdout

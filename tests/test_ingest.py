@@ -1,0 +1,164 @@
+"""Tests for importing every supported export into the canonical lines table."""
+
+import json
+
+import pytest
+from conftest import DATA, WALMART_MAPPING
+
+from impact.errors import MappingError, UnknownFormatError, UnreadableFileError
+from impact.ingest import ingest_files
+
+# file, format, lines, loaded, skipped, rejected, orders (excl. cancelled), revenue (excl. cancelled), currency
+CASES = [
+    ("amazon_all_orders_32.txt", "amazon_all_orders", 8, 6, 1, 1, 4, 131.44, "USD"),
+    ("amazon_all_orders_29_jp.txt", "amazon_all_orders", 3, 3, 0, 0, 2, 13560.0, "JPY"),
+    ("amazon_all_orders_de_cp1252.txt", "amazon_all_orders", 2, 2, 0, 0, 2, 1068.99, "EUR"),
+    ("amazon_all_orders_utf16.txt", "amazon_all_orders", 3, 3, 0, 0, 2, 13560.0, "JPY"),
+    ("amazon_fulfilled_shipments.txt", "amazon_fulfilled_shipments", 3, 3, 0, 0, 2, 51.96, "USD"),
+    ("shopify_orders_export.csv", "shopify_orders", 6, 6, 0, 0, 3, 118.96, "USD"),
+    ("ebay_orders.csv", "ebay_orders", 10, 4, 6, 0, 3, 1314.49, "USD"),
+    ("etsy_sold_order_items.csv", "etsy_sold_order_items", 3, 3, 0, 0, 2, 108.0, "USD"),
+    ("etsy_sold_orders.csv", "etsy_sold_orders", 3, 3, 0, 0, 2, 108.0, "USD"),
+    ("woocommerce_orders.csv", "woocommerce_orders", 4, 3, 0, 1, 2, 72.98, "USD"),
+]
+
+
+@pytest.mark.parametrize("name,fmt,lines,loaded,skipped,rejected,orders,revenue,currency", CASES)
+def test_each_format_loads_with_exact_counts(con, name, fmt, lines, loaded, skipped, rejected, orders, revenue, currency):
+    """Each sample export is detected and its lines, orders and revenue come out exactly."""
+    report = ingest_files(con, [DATA / name]).to_json()
+    f = report["files"][0]
+    assert (f["format"], f["lines"], f["loaded"], f["skipped"], f["rejected"]) == (fmt, lines, loaded, skipped, rejected)
+    assert f["lines"] == f["loaded"] + f["duplicates"] + f["skipped"] + f["rejected"]
+    assert report["orders"] == orders
+    assert report["currency"] == [currency]
+    assert sum(ch["revenue"] for ch in report["channels"].values()) == pytest.approx(revenue, abs=0.005)
+
+
+def test_generic_mapping_loads_and_is_remembered(con):
+    """A generic CSV loads with a mapping, and the next file with the same header needs none."""
+    report = ingest_files(con, [DATA / "generic_walmart.csv"], mapping=WALMART_MAPPING).to_json()
+    assert report["channels"] == {"walmart": {"orders": 2, "revenue": 59.0}}
+    assert report["first"] == "2025-10-20T08:00:00Z"  # day-first date read as 20 October
+    again = ingest_files(con, [DATA / "generic_walmart.csv"]).to_json()
+    assert [f["duplicates"] for f in again["files"]] == [3, 0] and again["lines"] == 3
+
+
+def test_unknown_header_asks_for_a_mapping(con):
+    """A CSV that matches no export raises UnknownFormatError carrying its header for the mapping form."""
+    with pytest.raises(UnknownFormatError) as err:
+        ingest_files(con, [DATA / "generic_walmart.csv"])
+    assert "Order Ref" in err.value.header
+
+
+def test_incomplete_mapping_is_refused(con):
+    """A mapping without an amount column is refused with a message."""
+    with pytest.raises(MappingError, match="amount column"):
+        ingest_files(con, [DATA / "generic_walmart.csv"], mapping={"order_id": "Order Ref", "purchased_at": "When"})
+
+
+def test_offsets_become_utc(con):
+    """+09:00, -04:00 and -07:00 offsets are converted to UTC."""
+    ingest_files(con, [DATA / "amazon_all_orders_29_jp.txt", DATA / "shopify_orders_export.csv"])
+    got = dict(con.execute("SELECT order_id, min(purchased_at)::VARCHAR FROM lines GROUP BY 1").fetchall())
+    assert got["503-0000001-0000001"] == "2025-10-20 06:52:11"
+    assert got["#1001"] == "2025-10-20 06:48:13"
+    assert got["#1004"] == "2025-10-20 18:00:00"  # Excel serial 45950.75
+
+
+def test_local_times_use_the_given_zone(con):
+    """Offset-less WooCommerce times are read in the seller's zone."""
+    ingest_files(con, [DATA / "woocommerce_orders.csv"], tz="America/New_York")
+    first = con.execute("SELECT min(purchased_at)::VARCHAR FROM lines").fetchone()[0]
+    assert first == "2025-10-20 12:15:00"
+
+
+def test_etsy_dates_keep_day_precision(con):
+    """Date-only Etsy rows are flagged with day precision."""
+    ingest_files(con, [DATA / "etsy_sold_order_items.csv"])
+    assert con.execute("SELECT DISTINCT time_precision FROM lines").fetchall() == [("day",)]
+
+
+def test_shopify_continuation_rows_inherit_order_fields(con):
+    """Continuation rows take Created at, status and currency from the order's first row."""
+    ingest_files(con, [DATA / "shopify_orders_export.csv"])
+    rows = con.execute(
+        "SELECT purchased_at, status, currency, revenue FROM lines WHERE order_id = '#1001' ORDER BY line_key"
+    ).fetchall()
+    assert len(rows) == 3
+    assert {r[0] for r in rows} == {rows[0][0]} and {r[1] for r in rows} == {"completed"} and {r[2] for r in rows} == {"USD"}
+    assert sorted(r[3] for r in rows) == [12.99, 25.0, 25.98]
+
+
+def test_cancelled_orders_are_kept_but_not_counted(con):
+    """A cancelled order stays in the table, flagged, and adds no revenue."""
+    report = ingest_files(con, [DATA / "shopify_orders_export.csv"]).to_json()
+    assert con.execute("SELECT status FROM lines WHERE order_id = '#1002'").fetchone() == ("cancelled",)
+    assert report["channels"]["shopify"]["orders"] == 3
+
+
+def test_windows_1252_text_is_decoded(con):
+    """Amazon.de files in Windows-1252 keep their umlauts, euro signs and curly quotes."""
+    ingest_files(con, [DATA / "amazon_all_orders_de_cp1252.txt"])
+    names = {r[0] for r in con.execute("SELECT product_name FROM lines").fetchall()}
+    assert names == {"Kaffeebecher Größe L – €-Edition", "Teekanne “Bäckerei”"}
+    assert con.execute("SELECT DISTINCT marketplace FROM lines").fetchall() == [("Amazon.de",)]
+
+
+def test_personal_data_is_never_stored(con):
+    """Buyer names, e-mails, phones and addresses from the exports appear nowhere in the database."""
+    files = [DATA / n for n in ("amazon_fulfilled_shipments.txt", "shopify_orders_export.csv", "ebay_orders.csv",
+                                "etsy_sold_order_items.csv", "etsy_sold_orders.csv", "woocommerce_orders.csv")]
+    ingest_files(con, files)
+    dump = json.dumps(con.execute("SELECT * FROM lines").fetchall(), default=str)
+    dump += json.dumps(con.execute("SELECT * FROM import_rejects").fetchall(), default=str)
+    for secret in ("Jane", "Doe", "example.com", "Main St", "555", "Springfield", "janed", "buyer1"):
+        assert secret not in dump
+
+
+def test_overlapping_exports_never_double_count(con):
+    """Re-importing a file counts its lines as duplicates, and overlapping exports merge by order line."""
+    ingest_files(con, [DATA / "amazon_all_orders_32.txt"])
+    report = ingest_files(con, [DATA / "amazon_all_orders_32.txt", DATA / "amazon_fulfilled_shipments.txt"]).to_json()
+    assert report["lines"] == 7
+    assert [f["duplicates"] for f in report["files"]] == [6, 2, 0]
+    # the shipments file is newer and wins; its ship dates are kept
+    shipped = con.execute("SELECT count(*) FROM lines WHERE shipped_at IS NOT NULL").fetchone()[0]
+    assert shipped == 3
+    for f in report["files"]:
+        assert f["lines"] == f["loaded"] + f["duplicates"] + f["skipped"] + f["rejected"]
+
+
+def test_mixed_currencies_are_never_summed(con):
+    """With USD and JPY lines, revenue is reported per currency, not added up."""
+    report = ingest_files(con, [DATA / "amazon_all_orders_32.txt", DATA / "amazon_all_orders_29_jp.txt"]).to_json()
+    assert report["currency"] == ["JPY", "USD"]
+    amazon = report["channels"]["amazon"]
+    assert amazon["revenue"] is None
+    assert amazon["revenue_by_currency"] == {"JPY": 13560.0, "USD": 131.44}
+
+
+def test_rejected_lines_carry_line_number_and_reason(con):
+    """A bad date is rejected with its physical line number, and the eBay footer is skipped, not rejected."""
+    report = ingest_files(con, [DATA / "amazon_all_orders_32.txt", DATA / "ebay_orders.csv"]).to_json()
+    assert report["files"][0]["rejects"] == [{"line": 8, "reason": 'unreadable purchase date "not a date"'}]
+    assert report["files"][1]["skipped_reasons"] == {"blank line": 3, "eBay footer": 2, "eBay order summary row": 1}
+
+
+def test_source_lines_count_blank_lines(con):
+    """The line number stored for each eBay row is the line a text editor shows."""
+    ingest_files(con, [DATA / "ebay_orders.csv"])
+    got = dict(con.execute("SELECT sku, source_line FROM lines").fetchall())
+    assert got == {"LAMP-1": 4, "CANDLE": 6, "HOLDER": 7, "3003": 8}
+
+
+def test_unreadable_input_has_a_clear_message(con, tmp_path):
+    """Empty and binary files raise UnreadableFileError with a plain sentence."""
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(UnreadableFileError, match="empty"):
+        ingest_files(con, [empty])
+    xlsx = tmp_path / "orders.csv"
+    xlsx.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(UnreadableFileError, match="zip archive"):
+        ingest_files(con, [xlsx])
