@@ -100,7 +100,7 @@ def _base_layout(
     fig.update_xaxes(title_text=x_title, showgrid=False, linecolor=COLORS["grid"])
     fig.update_yaxes(title_text=y_title, gridcolor=COLORS["grid"], zerolinecolor=COLORS["grid"])
     if money_axis:
-        fig.update_yaxes(tickprefix=money_axis["tickprefix"], ticksuffix=money_axis["ticksuffix"])
+        fig.update_yaxes(tickprefix=money_axis["tickprefix"], ticksuffix=money_axis["ticksuffix"], tickformat=",")
     return fig
 
 
@@ -358,6 +358,7 @@ def top_skus(analysis: dict, n: int = 10, title: str | None = None):
         title_text=f"Revenue lost ({currency})",
         tickprefix=m["tickprefix"],
         ticksuffix=m["ticksuffix"],
+        tickformat=",",
         gridcolor=COLORS["grid"],
         showgrid=True,
     )

@@ -109,7 +109,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh browser page (own context, so no cookies or session state leak between tests)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+    context = browser.new_context(viewport={"width": 1400, "height": 1400}, device_scale_factor=1)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     try:

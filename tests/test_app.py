@@ -1,0 +1,117 @@
+"""Tests for app.py with streamlit's AppTest: the demo, uploads, mapping, the window inputs and error messages."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path, monkeypatch):
+    # Remembered column mappings go to a temporary file, not the repo's data directory.
+    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
+    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
+
+
+def _run(at: AppTest | None = None) -> AppTest:
+    at = (at or AppTest.from_file(APP, default_timeout=60)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def _upload(at: AppTest, *names: str) -> AppTest:
+    files = [(n, (DATA / n).read_bytes(), "text/csv") for n in names]
+    at.sidebar.file_uploader[0].set_value(files)
+    return _run(at)
+
+
+def test_demo_opens_labelled_with_kpis_and_tabs():
+    """With no upload the demo seller opens, clearly marked DEMO, with KPI cards and every tab."""
+    at = _run()
+    assert not at.error
+    text = _texts(at)
+    assert "DEMO" in text and "Demo Kitchen Co" in text and "AWS us-east-1 outage" in text
+    assert [t.label for t in at.tabs] == ["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Orders loaded"].replace(",", "")) > 4000
+    assert metrics["Revenue loaded"].startswith("$")
+    assert int(metrics["Orders during the outage"]) > 0
+    assert at.session_state["is_demo"] is True
+    assert at.session_state["window_utc"] == (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
+    assert at.sidebar.multiselect(key="affected").value == ["amazon"]
+
+
+def test_time_zone_change_keeps_the_window_instant():
+    """Choosing New York shows the same window as 02:48-17:20 local time, still 06:48-21:20 UTC."""
+    at = _run()
+    at.sidebar.selectbox(key="tz").set_value("America/New_York")
+    at = _run(at)
+    assert at.sidebar.datetime_input(key="start_at").value == datetime(2025, 10, 20, 2, 48)
+    assert at.sidebar.datetime_input(key="end_at").value == datetime(2025, 10, 20, 17, 20)
+    assert at.session_state["window_utc"] == (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
+    at.sidebar.datetime_input(key="start_at").set_value(datetime(2025, 10, 20, 3, 0))
+    at = _run(at)
+    assert at.session_state["window_utc"][0] == datetime(2025, 10, 20, 7, 0)
+
+
+def test_window_ending_before_it_starts_is_a_message():
+    """An end before the start gives a plain error, not a traceback."""
+    at = _run()
+    at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 10, 20, 5, 0))
+    at = _run(at)
+    assert any("before it starts" in e.value for e in at.error)
+
+
+def test_upload_replaces_the_demo_and_reports_rejects():
+    """Uploaded exports replace the demo; the Data tab lists per-file counts and offers the rejected lines."""
+    at = _upload(_run(), "amazon_all_orders_32.txt", "shopify_orders_export.csv")
+    assert at.session_state["is_demo"] is False
+    assert "DEMO" not in _texts(at)
+    files = at.dataframe[0].value
+    assert list(files["File"]) == ["amazon_all_orders_32.txt", "shopify_orders_export.csv"]
+    assert list(files["Rejected"]) == [1, 0]
+    assert at.sidebar.multiselect(key="affected").value == ["amazon", "shopify"]
+    download = at.get("download_button")
+    assert download and "Download rejected lines" in download[0].proto.label
+
+
+def test_unreadable_upload_is_explained_and_others_still_load():
+    """A file that is not an export gets a seller-readable error while the good file is still imported."""
+    at = _run()
+    at.sidebar.file_uploader[0].set_value(
+        [("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "text/csv"),
+         ("shopify.csv", (DATA / "shopify_orders_export.csv").read_bytes(), "text/csv")]
+    )  # fmt: skip
+    at = _run(at)
+    assert any("photo.csv" in e.value for e in at.error)
+    assert not any("Traceback" in e.value for e in at.error)
+    assert list(at.dataframe[0].value["File"]) == ["shopify.csv"]
+
+
+def test_unknown_csv_can_be_mapped_in_the_app():
+    """A CSV with unknown columns shows a mapping form; submitting it imports the orders."""
+    at = _upload(_run(), "generic_walmart.csv")
+    assert any(e.label.startswith("Map the columns of generic") for e in at.expander)
+    at.selectbox(key="m_order::generic_walmart.csv").set_value("Order Ref")
+    at.selectbox(key="m_date::generic_walmart.csv").set_value("When")
+    at.selectbox(key="m_price::generic_walmart.csv").set_value("Unit Price")
+    at.selectbox(key="m_qty::generic_walmart.csv").set_value("Qty")
+    at.selectbox(key="m_status::generic_walmart.csv").set_value("State")
+    at.selectbox(key="m_channel::generic_walmart.csv").set_value("walmart")
+    at.selectbox(key="m_dateorder::generic_walmart.csv").set_value("day_first")
+    submit = [b for b in at.form_submit_button if "Import with this mapping" in b.label]
+    submit[0].click()
+    at = _run(at)
+    assert not at.expander or not any(e.label.startswith("Map the columns") for e in at.expander)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Orders loaded"] == "2" and metrics["Revenue loaded"] == "$59"
