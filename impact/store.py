@@ -46,7 +46,6 @@ def _columns_ddl(columns: dict[str, str]) -> str:
 
 
 SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS staged_lines ({_columns_ddl(LINES_COLUMNS)});
 CREATE TABLE IF NOT EXISTS lines ({_columns_ddl(LINES_COLUMNS)});
 CREATE TABLE IF NOT EXISTS import_files (
     file_id INTEGER PRIMARY KEY, name VARCHAR, format VARCHAR, format_label VARCHAR, encoding VARCHAR,

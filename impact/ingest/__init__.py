@@ -47,48 +47,22 @@ def ingest_files(con, paths: list[str | Path], *, tz: str | None = None, mapping
     for offset, (path, name) in enumerate(zip(paths, names, strict=True)):
         file_id = next_id + offset
         report = load_file(con, Path(path), name, file_id, tz=tz, mapping=mapping, settings=settings)
+        # load_file registered the file (newest, loaded); add what the report knows
         con.execute(
-            """INSERT INTO import_files VALUES ($id, $name, $format, $label, $enc, $lines, 0, 0, $skipped, $rejected,
-                   $reasons, (SELECT max(purchased_at) FROM staged_lines WHERE file_id = $id), now()::TIMESTAMP)""",
+            """UPDATE import_files SET name = $name, format = $format, format_label = $label, encoding = $enc,
+                   lines = $lines, skipped = $skipped, rejected = $rejected,
+                   duplicates = $lines - $skipped - $rejected - loaded, skipped_reasons = $reasons,
+                   imported_at = now()::TIMESTAMP
+               WHERE file_id = $id""",
             {"id": file_id, "name": name, "format": report.format, "label": report.format_label,
              "enc": report.encoding, "lines": report.lines, "skipped": report.skipped, "rejected": report.rejected,
-             "reasons": report.skipped_reasons},
+             "reasons": json.dumps(report.skipped_reasons)},
         )
         if report.rejects:
             con.executemany(
                 "INSERT INTO import_rejects VALUES (?, ?, ?)", [(file_id, r["line"], r["reason"]) for r in report.rejects]
             )
-    _dedupe(con)
     return summary(con)
-
-
-def _dedupe(con) -> None:
-    """Rebuild `lines` from everything staged: one row per channel + order + line, the newest export winning.
-
-    "Newest" is the file whose orders reach furthest in time (ties: the later import), so a re-exported month
-    replaces the older export's statuses. A ship time known only to the losing copy is kept.
-    """
-    con.execute(
-        """CREATE OR REPLACE TABLE lines AS
-        SELECT * EXCLUDE (_rank, _shipped, _promised) REPLACE (coalesce(shipped_at, _shipped) AS shipped_at,
-                                                                coalesce(promised_at, _promised) AS promised_at)
-        FROM (
-            SELECT s.*,
-                row_number() OVER w AS _rank,
-                max(s.shipped_at) OVER (PARTITION BY s.channel, s.order_id, s.line_key) AS _shipped,
-                max(s.promised_at) OVER (PARTITION BY s.channel, s.order_id, s.line_key) AS _promised
-            FROM staged_lines s JOIN import_files f USING (file_id)
-            WINDOW w AS (PARTITION BY s.channel, s.order_id, s.line_key ORDER BY f.newest DESC NULLS LAST,
-                         s.file_id DESC)
-        ) WHERE _rank = 1"""
-    )
-    con.execute(
-        """UPDATE import_files f SET loaded = coalesce(k.n, 0),
-               duplicates = f.lines - f.skipped - f.rejected - coalesce(k.n, 0)
-           FROM (SELECT i.file_id, (SELECT count(*) FROM lines l WHERE l.file_id = i.file_id) AS n
-                 FROM import_files i) k
-           WHERE f.file_id = k.file_id"""
-    )
 
 
 def summary(con) -> IngestReport:
@@ -106,19 +80,22 @@ def summary(con) -> IngestReport:
         rep.rejects = [{"line": int(n), "reason": r} for n, r in con.execute(
             "SELECT line, reason FROM import_rejects WHERE file_id = ? ORDER BY line", [fid]).fetchall()]
         files.append(rep)
-    orders, nlines, first, last, day_lines = con.execute(
-        """SELECT count(DISTINCT CASE WHEN status <> 'cancelled' THEN channel || '\x1f' || order_id END),
-                  count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day')
-           FROM lines"""
+    nlines, first, last, day_lines = con.execute(
+        "SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day') FROM lines"
     ).fetchone()
     currencies = [r[0] for r in con.execute(
         "SELECT DISTINCT currency FROM lines WHERE currency IS NOT NULL ORDER BY 1").fetchall()]
     channels = {}
-    for ch, n, rev in con.execute(
-        """SELECT channel, count(DISTINCT order_id) FILTER (status <> 'cancelled'),
-                  sum(revenue) FILTER (status <> 'cancelled')
-           FROM lines GROUP BY channel ORDER BY channel"""
-    ).fetchall():
+    # An order counts once, unless every one of its lines was cancelled.
+    per_channel = con.execute(
+        """SELECT channel, count(*) FILTER (live), sum(revenue) FROM (
+               SELECT channel, order_id, bool_or(status <> 'cancelled') AS live,
+                      sum(revenue) FILTER (status <> 'cancelled') AS revenue
+               FROM lines GROUP BY channel, order_id)
+           GROUP BY channel ORDER BY channel"""
+    ).fetchall()
+    orders = sum(int(n) for _, n, _ in per_channel)
+    for ch, n, rev in per_channel:
         channels[ch] = {"orders": int(n), "revenue": round(float(rev or 0), 2) if len(currencies) <= 1 else None}
     if len(currencies) > 1:
         # Never add up different currencies: give the revenue per currency instead.

@@ -111,7 +111,7 @@ def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
         con.execute(f"DROP TABLE IF EXISTS {t}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _raw AS
-        SELECT row_number() OVER () AS rn, {select}
+        SELECT {select}
         FROM read_csv($path, delim=$delim, quote='"', escape='"', header=false, skip=$skip,
                       columns={columns}, auto_detect=false, store_rejects=true,
                       rejects_table='_rej', rejects_scan='_rejscan', max_line_size=4194304)""",
@@ -181,7 +181,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             prepared.encoding = "cp1252"
             _read_raw(con, prepared, used)
 
-        source = "_raw"
+        source = "(SELECT rowid + 1 AS rn, * FROM _raw)"
         if fmt.inherit:
             order_col = cols("Name")
             inherited = ", ".join(
@@ -190,7 +190,8 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                 for h in fmt.inherit if cols(h) != "NULL"
             )
             replaced = ", ".join(cols(h) for h in fmt.inherit if cols(h) != "NULL")
-            source = f"(SELECT * REPLACE ({inherited}) FROM _raw)" if replaced else "_raw"
+            if replaced:
+                source = f"(SELECT * REPLACE ({inherited}) FROM {source})"
 
         date_formats = generic.date_formats(used_mapping) if used_mapping else None
         ts = X.timestamp_utc(fields["purchased_at"], date_formats)
@@ -265,15 +266,20 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                 "INSERT INTO _gaps VALUES (?, ?)",
                 [(e - prepared.header_line - i, i) for i, e in enumerate(excluded, start=1)],
             )
-        cols_out = ", ".join(_CANONICAL)
+        gap_join = ""
+        line_expr = "$header_line + p.rn"
+        if excluded:
+            gap_join = "ASOF LEFT JOIN (SELECT g, max(k) AS k FROM _gaps GROUP BY g) gp ON p.rn > gp.g"
+            line_expr += " + coalesce(gp.k, 0)"
         con.execute(
-            f"""INSERT INTO staged_lines (source_file, format, file_id, source_line, {cols_out})
-            SELECT $name, $format, $file_id, $header_line + p.rn + coalesce(gp.k, 0),
-                   channel, marketplace, order_id,
-                   _key_base || '#' || row_number() OVER (PARTITION BY channel, order_id, _key_base ORDER BY p.rn),
-                   _ts, time_precision, sku, product_name, coalesce(_quantity, 1), _revenue, currency, status,
-                   fulfilment, shipped_at, promised_at, ship_country
-            FROM _parsed p ASOF LEFT JOIN (SELECT g, max(k) AS k FROM _gaps GROUP BY g) gp ON p.rn > gp.g
+            f"""CREATE OR REPLACE TEMP TABLE _new AS
+            SELECT $name AS source_file, $format AS format, channel, marketplace, order_id,
+                   _key_base || '#' || row_number() OVER (PARTITION BY channel, order_id, _key_base ORDER BY p.rn)
+                       AS line_key,
+                   _ts AS purchased_at, time_precision, sku, product_name, coalesce(_quantity, 1) AS quantity,
+                   _revenue AS revenue, currency, status, fulfilment, shipped_at, promised_at, ship_country,
+                   $file_id AS file_id, {line_expr} AS source_line
+            FROM _parsed p {gap_join}
             WHERE _skip IS NULL AND _reject IS NULL""",
             {"name": name, "format": fmt.name, "file_id": file_id, "header_line": prepared.header_line},
         )
@@ -282,12 +288,12 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         report.rejected = n_data_rejects + len(csv_rejects) - raw_skipped
         report.rejects = [{"line": n, "reason": r} for n, r in rejects[: settings.max_rejects_listed]]
         report.lines = n_rows + len(csv_rejects) + blanks
-        # loaded and duplicates are settled once every file of the batch is staged (see ingest_files)
         report.loaded = report.lines - report.skipped - report.rejected
+        _merge_new_lines(con, file_id)
         return report
     finally:
         prepared.cleanup()
-        for t in ("_raw", "_parsed", "_rej", "_rejscan", "_gaps"):
+        for t in ("_raw", "_parsed", "_rej", "_rejscan", "_gaps", "_new"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
@@ -305,3 +311,55 @@ def _csv_reason(etype: str, message: str) -> str:
     if detail:
         nice += f" (expected {detail.group(1)}, found {detail.group(2)})"
     return nice
+
+
+def _merge_new_lines(con, file_id: int) -> None:
+    """Add the file's lines (in _new) to `lines`, one row per channel + order + line key.
+
+    The newest export wins: the one whose orders reach furthest in time, then the later import, so a re-exported
+    month replaces the older copy's statuses. A ship time or promise known only to the losing copy is kept.
+    Losing rows are counted as duplicates of the file they came from.
+    """
+    newest = con.execute("SELECT max(purchased_at) FROM _new").fetchone()[0]
+    con.execute(
+        """INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, 0, 0)
+           ON CONFLICT (file_id) DO UPDATE SET newest = excluded.newest""",
+        {"id": file_id, "newest": newest},
+    )
+    has_lines = con.execute("SELECT EXISTS (SELECT 1 FROM lines)").fetchone()[0]
+    if has_lines:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _clash AS
+            SELECT l.rowid AS old_rid, n.rowid AS new_rid, l.file_id AS old_file,
+                   (f.newest IS NULL OR ($newest IS NOT NULL AND $newest >= f.newest)) AS new_wins,
+                   l.shipped_at AS old_shipped, l.promised_at AS old_promised,
+                   n.shipped_at AS new_shipped, n.promised_at AS new_promised
+            FROM lines l JOIN _new n USING (channel, order_id, line_key)
+                 JOIN import_files f ON f.file_id = l.file_id""",
+            {"newest": newest},
+        )
+        if con.execute("SELECT count(*) FROM _clash").fetchone()[0]:
+            # winners from the new file inherit what only the old copy knew, and vice versa
+            con.execute(
+                """UPDATE _new SET shipped_at = coalesce(_new.shipped_at, c.old_shipped),
+                                   promised_at = coalesce(_new.promised_at, c.old_promised)
+                   FROM _clash c WHERE _new.rowid = c.new_rid AND c.new_wins"""
+            )
+            con.execute(
+                """UPDATE lines SET shipped_at = coalesce(lines.shipped_at, c.new_shipped),
+                                    promised_at = coalesce(lines.promised_at, c.new_promised)
+                   FROM _clash c WHERE lines.rowid = c.old_rid AND NOT c.new_wins"""
+            )
+            con.execute(
+                """UPDATE import_files f SET duplicates = f.duplicates + k.n, loaded = f.loaded - k.n
+                   FROM (SELECT old_file, count(*) AS n FROM _clash WHERE new_wins GROUP BY old_file) k
+                   WHERE f.file_id = k.old_file"""
+            )
+            con.execute("DELETE FROM lines WHERE rowid IN (SELECT old_rid FROM _clash WHERE new_wins)")
+            con.execute("DELETE FROM _new WHERE rowid IN (SELECT new_rid FROM _clash WHERE NOT new_wins)")
+        con.execute("DROP TABLE IF EXISTS _clash")
+    n_new = con.execute("SELECT count(*) FROM _new").fetchone()[0]
+    con.execute("INSERT INTO lines BY NAME SELECT * FROM _new")
+    con.execute(
+        "UPDATE import_files SET loaded = $n WHERE file_id = $id", {"n": n_new, "id": file_id}
+    )

@@ -108,6 +108,7 @@ def amount(col: str) -> str:
     neg = f"(CASE WHEN {v} LIKE '(%)' THEN -1 ELSE 1 END)"
     return f"""(CASE
         WHEN {v} IS NULL THEN NULL
+        WHEN TRY_CAST({v} AS DOUBLE) IS NOT NULL THEN TRY_CAST({v} AS DOUBLE)
         WHEN regexp_matches({digits}, '^-?[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]{{1,2}}$')
             THEN {neg} * TRY_CAST(replace(replace({digits}, '.', ''), ',', '.') AS DOUBLE)
         WHEN regexp_matches({digits}, '^-?[0-9]+,[0-9]{{1,2}}$')

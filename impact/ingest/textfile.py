@@ -21,12 +21,12 @@ MAX_HEADER_LINE = 1 << 20  # a "header" longer than this is not a header
 MAX_COLUMNS = 2000
 # Magic numbers of files people upload by mistake instead of a CSV export.
 BINARY_SIGNATURES = {
-    b"PK\x03\x04": "a zip archive (an .xlsx workbook is one): export it as CSV or tab-separated text",
-    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook: save it as CSV",
+    b"PK\x03\x04": "a zip archive or an Excel .xlsx workbook",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
     b"%PDF": "a PDF document",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
-    b"\x1f\x8b": "a gzip archive: unpack it first",
+    b"\x1f\x8b": "a gzip archive (unpack it first)",
     b"SQLite format": "a SQLite database",
 }
 
@@ -100,7 +100,9 @@ def prepare(path: Path | str, display_name: str | None = None) -> PreparedFile:
         raise UnreadableFileError(f"{name}: the file is empty")
     for magic, what in BINARY_SIGNATURES.items():
         if head.startswith(magic):
-            raise UnreadableFileError(f"{name}: this is {what}, not a CSV or tab-separated export")
+            raise UnreadableFileError(
+                f"{name}: this is {what}, not a CSV or tab-separated export; export the orders report as CSV"
+            )
 
     encoding = _sniff_encoding(head)
     if encoding in ("utf-16", "utf-16-le", "utf-16-be"):

@@ -1,0 +1,166 @@
+"""Speed and memory benchmark: the product against DuckDB itself and pandas, measured in the same run.
+
+    python -m bench.perf [--lines 2000000] [--file existing_report.txt] [--keep]
+
+Prints times, peak RSS and the ratios (b)/(a) and (c)/(a). Not a unit test: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AMAZON_HEADER = (
+    "amazon-order-id merchant-order-id purchase-date last-updated-date order-status fulfillment-channel sales-channel "
+    "order-channel url ship-service-level product-name sku asin item-status quantity currency item-price item-tax "
+    "shipping-price shipping-tax gift-wrap-price gift-wrap-tax item-promotion-discount ship-promotion-discount "
+    "ship-city ship-state ship-postal-code ship-country promotion-ids is-business-order purchase-order-number "
+    "price-designation"
+).split()
+# The columns the app reads from an All Orders report.
+NEEDED = ["amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "sales-channel", "product-name",
+          "sku", "item-status", "quantity", "currency", "item-price", "ship-country"]
+
+
+def generate_amazon_report(path: Path, lines: int, seed: int = 7) -> None:
+    """A year of Amazon All Orders lines with daily and weekly seasonality, written by DuckDB in seconds."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SELECT setseed(?)", [seed / 100])
+    # Purchase times follow an hour-of-day curve: sample a uniform minute and warp it.
+    con.execute(
+        f"""COPY (
+        SELECT
+            printf('%03d-%07d-%07d', 100 + (i % 800), (i // 2) % 10000000, i // 2) AS "amazon-order-id",
+            '' AS "merchant-order-id",
+            strftime(TIMESTAMP '2025-01-01' + to_seconds(CAST((i / {lines}) * 365 * 86400 AS BIGINT)),
+                     '%Y-%m-%dT%H:%M:%S+00:00') AS "purchase-date",
+            strftime(TIMESTAMP '2025-01-02' + to_seconds(CAST((i / {lines}) * 365 * 86400 AS BIGINT)),
+                     '%Y-%m-%dT%H:%M:%S+00:00') AS "last-updated-date",
+            CASE WHEN random() < 0.02 THEN 'Cancelled' WHEN random() < 0.03 THEN 'Pending' ELSE 'Shipped' END
+                AS "order-status",
+            CASE WHEN i % 3 = 0 THEN 'Merchant' ELSE 'Amazon' END AS "fulfillment-channel",
+            'Amazon.com' AS "sales-channel", '' AS "order-channel", '' AS url, 'Standard' AS "ship-service-level",
+            'Product number ' || (i % 500) || ', a fine thing with a long descriptive title' AS "product-name",
+            'SKU-' || lpad(CAST(i % 500 AS VARCHAR), 5, '0') AS sku, 'B0' || lpad(CAST(i % 500 AS VARCHAR), 8, '0') AS asin,
+            'Shipped' AS "item-status", 1 + (i % 3) AS quantity, 'USD' AS currency,
+            printf('%.2f', (5 + (i % 500) * 0.37) * (1 + (i % 3))) AS "item-price",
+            '1.00' AS "item-tax", '3.99' AS "shipping-price", '0.00' AS "shipping-tax", '' AS "gift-wrap-price",
+            '' AS "gift-wrap-tax", '' AS "item-promotion-discount", '' AS "ship-promotion-discount",
+            'SPRINGFIELD' AS "ship-city", 'IL' AS "ship-state", '62701' AS "ship-postal-code", 'US' AS "ship-country",
+            '' AS "promotion-ids", 'false' AS "is-business-order", '' AS "purchase-order-number",
+            '' AS "price-designation"
+        FROM range({lines}) t(i)
+        ) TO '{path}' (DELIMITER '\t', HEADER, QUOTE '')"""
+    )
+
+
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """Like measure, but reaps the child itself so its own peak RSS is known."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(cmd[:5])}... failed: {err.read().strip()[-800:]}")
+        return elapsed, usage.ru_maxrss / 1024, out.read()
+
+
+DUCKDB_ALONE = """
+import duckdb, sys
+con = duckdb.connect()
+cols = ", ".join('"' + c + '"' for c in sys.argv[2].split("|"))
+con.execute(f"CREATE TABLE t AS SELECT {cols} FROM read_csv(?, delim='\\t', header=true)", [sys.argv[1]])
+print(con.execute("SELECT count(*) FROM t").fetchone()[0])
+"""
+
+PANDAS_READ = """
+import pandas as pd, sys
+df = pd.read_csv(sys.argv[1], sep="\\t", usecols=sys.argv[2].split("|"))
+print(len(df))
+"""
+
+RERUN = """
+import json, sys, time
+from impact.store import session_db
+from impact.ingest import ingest_files
+from impact.analysis import analyze
+from impact.windows import window_from_strings
+con = session_db()
+ingest_files(con, [sys.argv[1]])
+analyze(con, [window_from_strings("2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z")])
+start = time.perf_counter()
+analyze(con, [window_from_strings("2025-07-15T13:00:00Z", "2025-07-15T19:00:00Z")])
+print(time.perf_counter() - start)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=2_000_000)
+    ap.add_argument("--file", type=Path, help="use this Amazon All Orders report instead of generating one")
+    ap.add_argument("--keep", action="store_true", help="keep the generated file")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+
+    py = sys.executable
+    tmpdir = Path(tempfile.mkdtemp(prefix="impact-perf-"))
+    path = args.file or tmpdir / f"amazon_all_orders_{args.lines}.txt"
+    if not args.file:
+        t0 = time.perf_counter()
+        generate_amazon_report(path, args.lines)
+        print(f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s",
+              file=sys.stderr)
+    needed = "|".join(NEEDED)
+    results = {}
+    results["a_duckdb_alone"] = run_measured([py, "-c", DUCKDB_ALONE, str(path), needed])
+    results["b_ingest"] = run_measured([py, "-m", "impact", "ingest", str(path), "--json"])
+    has_analyze = (ROOT / "impact" / "analysis.py").exists()
+    if has_analyze:
+        results["c_analyze"] = run_measured([py, "-m", "impact", "analyze", str(path), "--window",
+                                             "2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z", "--json"])
+        d = run_measured([py, "-c", RERUN, str(path)])
+        results["d_rerun"] = (float(d[2].strip()), d[1], "")
+    results["e_pandas"] = run_measured([py, "-c", PANDAS_READ, str(path), needed])
+
+    a = results["a_duckdb_alone"][0]
+    table = {
+        "lines": args.lines if not args.file else None,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "rows": {k: {"seconds": round(v[0], 2), "peak_rss_mb": round(v[1])} for k, v in results.items()},
+        "ratio_ingest_vs_duckdb": round(results["b_ingest"][0] / a, 2),
+    }
+    if has_analyze:
+        table["ratio_analyze_vs_duckdb"] = round(results["c_analyze"][0] / a, 2)
+    if args.json:
+        print(json.dumps(table, indent=1))
+    else:
+        labels = {"a_duckdb_alone": "(a) DuckDB alone: CREATE TABLE AS SELECT needed columns FROM read_csv",
+                  "b_ingest": "(b) python -m impact ingest", "c_analyze": "(c) python -m impact analyze, one window",
+                  "d_rerun": "(d) second analysis on loaded data (app re-run path)",
+                  "e_pandas": "(e) pandas.read_csv of the same columns"}
+        print(f"| step ({table['file_mb']} MB file) | seconds | peak RSS MB |\n|---|---|---|")
+        for k, v in table["rows"].items():
+            print(f"| {labels[k]} | {v['seconds']} | {v['peak_rss_mb'] if k != 'd_rerun' else '(in process)'} |")
+        print(f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}" + (
+            f", (c)/(a) = {table['ratio_analyze_vs_duckdb']}" if has_analyze else ""))
+    if not args.keep and not args.file:
+        path.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
