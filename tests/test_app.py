@@ -115,3 +115,12 @@ def test_unknown_csv_can_be_mapped_in_the_app():
     assert not at.expander or not any(e.label.startswith("Map the columns") for e in at.expander)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Orders loaded"] == "2" and metrics["Revenue loaded"] == "$59"
+
+
+def test_sessions_do_not_share_uploads():
+    """One session's upload is invisible to another session, which still sees the demo."""
+    seller = _upload(_run(), "shopify_orders_export.csv")
+    other = _run()
+    assert seller.session_state["is_demo"] is False and other.session_state["is_demo"] is True
+    assert seller.session_state["con"] is not other.session_state["con"]
+    assert int({m.label: m.value for m in other.metric}["Orders loaded"].replace(",", "")) > 4000
