@@ -9,7 +9,12 @@ import sys
 from .errors import ImpactError
 
 # Each command lives in impact/commands/<name>.py with register(subparsers) and run(args) -> int.
-COMMANDS = ("ingest",)
+COMMANDS = (
+    "ingest",
+    "outages",
+    "scenarios",
+    "late_orders",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,6 +40,8 @@ class Settings:
     feed_timeout_total: float = 15.0
     feed_max_bytes: int = 5_000_000
     feed_allow_private: bool = False
+    # Successful feed responses are reused for this long (in-process, keyed by address).
+    feed_cache_seconds: float = 300.0
     share_expires_days: int = 30
     app_url: str = "http://localhost:8501"
     extra: dict = field(default_factory=dict)

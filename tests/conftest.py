@@ -31,3 +31,13 @@ WALMART_MAPPING = {
     "order_id": "Order Ref", "purchased_at": "When", "price": "Unit Price", "quantity": "Qty", "sku": "Item",
     "status": "State", "channel_value": "walmart", "date_order": "day_first",
 }
+
+
+@pytest.fixture
+def feed_server():
+    """A real HTTP server on 127.0.0.1 serving recorded status feeds and misbehaving routes (tests/outages_server.py)."""
+    from outages_server import FeedServer
+
+    server = FeedServer()
+    yield server
+    server.close()

@@ -58,3 +58,17 @@ def test_files_that_are_not_tables_are_refused(tmp_path, content, message):
     f.write_bytes(content)
     with pytest.raises(UnreadableFileError, match=message):
         prepare(f)
+
+
+def test_blank_line_count_is_exact_across_chunk_boundaries(tmp_path):
+    """The fast count agrees with a line-by-line count whatever the chunk size."""
+    import random
+
+    rng = random.Random(3)
+    pieces = [rng.choice([b"a,b", b"", b"x", b"\r"]) + rng.choice([b"\n", b"\r\n"]) for _ in range(400)]
+    data = b"".join(pieces)
+    f = tmp_path / "r.csv"
+    f.write_bytes(data)
+    expected = sum(1 for line in data.split(b"\n")[:-1] if line in (b"", b"\r"))
+    for size in (1, 2, 3, 5, 64, 1 << 20):
+        assert count_blank_lines(f, chunk_size=size) == expected

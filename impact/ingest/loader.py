@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from . import generic
 from . import sqlexpr as X
 from .base import Cols, Format
 from .formats import detect
-from .textfile import PreparedFile, count_blank_lines, prepare, transcode_to_utf8
+from .textfile import PreparedFile, count_blank_lines, count_newlines, prepare, transcode_to_utf8
 
 _IDENT = re.compile(r'"c(\d+)"')
 _CANONICAL = (
@@ -119,6 +120,63 @@ def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
     )
 
 
+def _sample_format(con, col: str, tz: str, formats: list[str] | None, sample: int = 2000) -> str | None:
+    """The single timestamp format that reads every sampled value exactly as the general parser does, if any."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _sample AS
+        SELECT DISTINCT trim({col}) AS v FROM (SELECT {col} FROM _raw WHERE nullif(trim({col}), '') IS NOT NULL
+                                               LIMIT {int(sample)})"""
+    )
+    full = X.timestamp_utc("v", formats)
+    candidates = [X.ISO, *X.AWARE_FORMATS, *(formats or X.NAIVE_FORMATS)]
+    try:
+        for fmt in candidates:
+            ok = con.execute(
+                f"""SELECT count(*) > 0 AND bool_and(f IS NOT NULL AND f = g) FROM (
+                    SELECT {X.fast_timestamp_utc('v', fmt)} AS f, {full} AS g FROM _sample)""",
+                {"tz": tz},
+            ).fetchone()[0]
+            if ok:
+                return fmt
+        return None
+    finally:
+        con.execute("DROP TABLE IF EXISTS _sample")
+
+
+def _recover_runaway_quotes(con, prepared: PreparedFile, used: list[int], max_rounds: int = 20) -> set[int]:
+    """A quote that never closes swallows every following line into one bad record; give those lines back.
+
+    The line holding the stray quote is replaced by a one-field marker line in a temporary copy, which the reader
+    rejects, and the file is re-read so the good lines after it load. Returns the replaced line numbers, whose
+    rejects the caller explains as unbalanced quotes.
+    """
+    broken: list[int] = []
+    for _ in range(max_rounds):
+        runaway = con.execute(
+            """SELECT line, min(line_byte_position) FROM _rej
+               WHERE error_type <> 'CAST' AND strpos(trim(csv_line, chr(10) || chr(13)), chr(10)) > 0
+               GROUP BY line ORDER BY line"""
+        ).fetchall()
+        if not runaway:
+            break
+        repaired = tempfile.NamedTemporaryFile(prefix="impact-", suffix=".csv", delete=False)
+        with open(prepared.path, "rb") as src, repaired:
+            data = src.read()
+            out, start = [], 0
+            for _, pos in runaway:
+                end = data.find(b"\n", pos)
+                end = len(data) if end < 0 else end
+                out.append(data[start:pos] + b"\x01")
+                start = end
+            out.append(data[start:])
+            repaired.write(b"".join(out))
+        prepared.path = Path(repaired.name)
+        prepared.temp_paths.append(prepared.path)
+        broken.extend(int(line) for line, _ in runaway)
+        _read_raw(con, prepared, used)
+    return set(broken)
+
+
 def _reject_reason_sql() -> str:
     """Why a parsed row cannot be loaded, or NULL. Works on the columns of _parsed."""
     date_text = "left(trim(_raw_date), 40)"
@@ -180,6 +238,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             prepared.temp_paths.append(prepared.path)
             prepared.encoding = "cp1252"
             _read_raw(con, prepared, used)
+        broken = _recover_runaway_quotes(con, prepared, used)
 
         source = "(SELECT rowid + 1 AS rn, * FROM _raw)"
         if fmt.inherit:
@@ -194,7 +253,12 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                 source = f"(SELECT * REPLACE ({inherited}) FROM {source})"
 
         date_formats = generic.date_formats(used_mapping) if used_mapping else None
-        ts = X.timestamp_utc(fields["purchased_at"], date_formats)
+
+        def parse_ts(col: str) -> str:
+            fast = _sample_format(con, col, tz, date_formats) if col != "NULL" else None
+            return X.timestamp_utc(col, date_formats, fast)
+
+        ts = parse_ts(fields["purchased_at"])
         skip_case = "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END" \
             if skips else "NULL"
         con.execute(
@@ -214,8 +278,8 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                     coalesce({fields['currency']}, $currency) AS currency,
                     {fields['status']} AS status,
                     {fields['fulfilment']} AS fulfilment,
-                    {X.timestamp_utc(fields['shipped_at'], date_formats)} AS shipped_at,
-                    {X.timestamp_utc(fields['promised_at'], date_formats)} AS promised_at,
+                    {parse_ts(fields['shipped_at'])} AS shipped_at,
+                    {parse_ts(fields['promised_at'])} AS promised_at,
                     {fields['ship_country']} AS ship_country,
                     {skip_case} AS _skip,
                     {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
@@ -236,9 +300,18 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             if reason:
                 skipped[reason] = skipped.get(reason, 0) + 1
                 raw_skipped += 1
+            elif line in broken:
+                rejects.append((int(line), "unbalanced quotes: a quoted value never closes on this line"))
             else:
                 rejects.append((int(line), _csv_reason(etype, message)))
-        blanks = count_blank_lines(prepared.path)
+        n_rows, n_data_rejects = con.execute("SELECT count(*), count(_reject) FROM _parsed").fetchone()
+        newlines, ends_with_newline = count_newlines(prepared.path)
+        physical = newlines + (0 if ends_with_newline else 1)
+        # Every physical line is the header, a record, or a rejected line, unless there are blank lines (or
+        # records spanning lines); only then is the slower exact count of blank lines needed.
+        blanks = prepared.blank_before_header
+        if physical != prepared.header_line + n_rows + len(csv_rejects):
+            blanks = count_blank_lines(prepared.path)
         if blanks:
             skipped["blank line"] = blanks
         for reason, n in con.execute(
@@ -246,7 +319,6 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         ).fetchall():
             skipped[reason] = skipped.get(reason, 0) + n
 
-        n_rows, n_data_rejects = con.execute("SELECT count(*), count(_reject) FROM _parsed").fetchone()
         data_rejects = con.execute(
             "SELECT rn, _reject FROM _parsed WHERE _reject IS NOT NULL ORDER BY rn LIMIT $n",
             {"n": settings.max_rejects_listed},
@@ -266,6 +338,14 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                 "INSERT INTO _gaps VALUES (?, ?)",
                 [(e - prepared.header_line - i, i) for i, e in enumerate(excluded, start=1)],
             )
+        # Occurrence numbers tell apart two lines of one order with the same sku; most files have none.
+        repeats = con.execute(
+            """SELECT EXISTS (SELECT 1 FROM _parsed WHERE _skip IS NULL AND _reject IS NULL
+                              GROUP BY channel, order_id, _key_base HAVING count(*) > 1)"""
+        ).fetchone()[0]
+        occurrence = (
+            "row_number() OVER (PARTITION BY channel, order_id, _key_base ORDER BY p.rn)" if repeats else "1"
+        )
         gap_join = ""
         line_expr = "$header_line + p.rn"
         if excluded:
@@ -274,8 +354,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _new AS
             SELECT $name AS source_file, $format AS format, channel, marketplace, order_id,
-                   _key_base || '#' || row_number() OVER (PARTITION BY channel, order_id, _key_base ORDER BY p.rn)
-                       AS line_key,
+                   _key_base || '#' || {occurrence} AS line_key,
                    _ts AS purchased_at, time_precision, sku, product_name, coalesce(_quantity, 1) AS quantity,
                    _revenue AS revenue, currency, status, fulfilment, shipped_at, promised_at, ship_country,
                    $file_id AS file_id, {line_expr} AS source_line

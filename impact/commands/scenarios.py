@@ -1,0 +1,233 @@
+"""python -m impact scenarios FILE... : channel mix, HHI, what-if mixes for an outage, and yearly outage risk."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+from collections.abc import Mapping
+
+from ..errors import InputError
+from ..scenarios import (
+    DEFAULT_DEPENDENCIES,
+    ScenarioModel,
+    current_mix,
+    edit_costs,
+    edit_rates,
+    hour_of_week_profile,
+    load_rates,
+    parse_mix,
+    parse_move,
+)
+from ..settings import load_settings
+from ..store import CHANNELS
+from ..windows import Window, parse_utc
+from .ingest import add_input_arguments, load
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "scenarios", help="channel mix, HHI, what-if mixes and yearly outage risk",
+        description="Current channel mix and concentration (HHI); what the analysed outage would have cost under other "
+                    "mixes; a Monte Carlo of yearly outage loss per mix; and the net benefit after channel fees. "
+                    "Every default (outage rates, dependencies, fees, margins) is an editable assumption.")
+    add_input_arguments(p)
+    p.add_argument("--window", nargs=2, action="append", default=[], metavar=("START", "END"),
+                   help="an analysed outage, ISO 8601 with Z or offset; repeat for several")
+    p.add_argument("--channels", default=None, help="channels the outage hit, e.g. amazon (default: all)")
+    p.add_argument("--provider", default=None,
+                   help="provider(s) behind the outage, e.g. aws: every channel depending on them counts as hit")
+    p.add_argument("--mix", action="append", default=[], metavar="CHANNEL=SHARE,...",
+                   help="a target mix, e.g. amazon=0.5,shopify=0.3,ebay=0.2; repeat for several")
+    p.add_argument("--move", action="append", default=[], metavar="FROM:FRACTION:TO",
+                   help="a mix made by moving demand, e.g. amazon:0.3:shopify or amazon:30%%:shopify+ebay")
+    p.add_argument("--transfer", type=float, default=1.0,
+                   help="share of moved demand that arrives at the new channels (default 1; the rest is lost)")
+    p.add_argument("--years", type=int, default=10_000, help="simulated years (default 10000)")
+    p.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same years (default 1)")
+    p.add_argument("--currency", default=None, help="currency to analyse when the orders hold several")
+    p.add_argument("--rates", default=None, metavar="CSV", help="provider outage rates (default data/outage_rates.csv)")
+    p.add_argument("--rate", action="append", default=[], metavar="PROVIDER=EVENTS",
+                   help="override a provider's events per year, e.g. aws=2")
+    p.add_argument("--depends", action="append", default=[], metavar="CHANNEL=P1+P2",
+                   help="which providers a channel goes down with, e.g. woocommerce=aws+cloudflare")
+    p.add_argument("--fee", action="append", default=[], metavar="CHANNEL=RATE", help="channel fee rate, e.g. amazon=0.15")
+    p.add_argument("--monthly-fee", action="append", default=[], metavar="CHANNEL=AMOUNT",
+                   help="fixed monthly fee of a channel, e.g. shopify=39")
+    p.add_argument("--margin", action="append", default=[], metavar="RATE|CHANNEL=RATE",
+                   help="product margin before channel fees, overall (0.3) or per channel (amazon=0.25)")
+    p.add_argument("--sweep", default=None, metavar="CHANNEL", help="add loss against this channel's share (0-100%%)")
+    p.add_argument("--period", default="month", choices=("day", "week", "month", "quarter"),
+                   help="period for the mix history (default month)")
+    p.add_argument("--recovery-hours", type=int, default=None, help="hours after a window to count recapture")
+    p.add_argument("--confidence", type=float, default=None, help="confidence level of the loss interval")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.set_defaults(func=run)
+
+
+def _pairs(items: list[str], flag: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        for part in item.split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise InputError(f"{flag} expects NAME=VALUE, got '{part.strip()}'.")
+            k, v = part.split("=", 1)
+            out[k.strip().lower()] = v.strip()
+    return out
+
+
+def _number(text: str, flag: str) -> float:
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise InputError(f"{flag}: '{text}' is not a number.") from None
+    if not math.isfinite(value):
+        raise InputError(f"{flag}: '{text}' is not a finite number.")
+    return value
+
+
+def _channel_list(text: str | None) -> list[str]:
+    names = [c.strip().lower() for c in (text or "").split(",") if c.strip()]
+    for c in names:
+        if c not in CHANNELS:
+            raise InputError(f"'{c}' is not a channel; use one of {', '.join(CHANNELS)}.")
+    return names
+
+
+def measured_from_analysis(result: Mapping) -> tuple[dict[str, dict], dict[str, float]]:
+    """Per-channel measured impact summed over the analysed windows, from the analysis JSON: expected, lost,
+    lost_frac and recapture_frac (the window's recaptured revenue shared out in proportion to each channel's loss)."""
+    per: dict[str, dict[str, float]] = {}
+    for w in result.get("windows") or []:
+        rows = w.get("by_channel") or []
+        lost_total = sum(max(float(r.get("lost") or 0.0), 0.0) for r in rows)
+        recaptured = float((w.get("revenue") or {}).get("recaptured") or 0.0)
+        share = min(max(recaptured / lost_total, 0.0), 1.0) if lost_total > 0 else 0.0
+        for r in rows:
+            if not r.get("channel"):
+                continue
+            d = per.setdefault(str(r["channel"]), {"expected": 0.0, "lost": 0.0, "recaptured": 0.0})
+            lost = float(r.get("lost") or 0.0)
+            d["expected"] += float(r.get("expected") or 0.0)
+            d["lost"] += lost
+            d["recaptured"] += max(lost, 0.0) * share
+    measured = {
+        c: {"expected": d["expected"], "lost": d["lost"],
+            "lost_frac": d["lost"] / d["expected"] if d["expected"] > 0 else 0.0,
+            "recapture_frac": d["recaptured"] / d["lost"] if d["lost"] > 0 else 0.0}
+        for c, d in per.items()
+    }
+    return measured, {c: d["expected"] for c, d in per.items()}
+
+
+def _analyse(con, windows: list[Window], args) -> dict:
+    try:
+        analysis = importlib.import_module("impact.analysis")
+    except ModuleNotFoundError:
+        raise InputError("Measuring an outage window needs the revenue analysis, which this build does not include; "
+                         "run without --window to use the 100%-loss assumption.") from None
+    settings = load_settings()
+    result = analysis.analyze(
+        con, windows,
+        recovery_hours=args.recovery_hours if args.recovery_hours is not None else settings.recovery_hours,
+        confidence=args.confidence if args.confidence is not None else settings.confidence,
+    )
+    return result.to_json()
+
+
+def build_model(con, args) -> tuple[ScenarioModel, dict, list[Window]]:
+    """Everything the command computes, from an ingested connection and parsed arguments."""
+    rates = load_rates(args.rates)
+    rate_edits = {p: {"events_per_year": _number(v, "--rate")} for p, v in _pairs(args.rate, "--rate").items()}
+    rates = edit_rates(rates, rate_edits)
+    deps = dict(DEFAULT_DEPENDENCIES)
+    for c, v in _pairs(args.depends, "--depends").items():
+        deps[c] = tuple(p.strip().lower() for p in v.replace(";", "+").split("+") if p.strip())
+
+    overall, per_channel = None, {}
+    for item in args.margin:
+        if "=" in item:
+            per_channel |= {c: _number(v, "--margin") for c, v in _pairs([item], "--margin").items()}
+        else:
+            overall = _number(item, "--margin")
+    costs = edit_costs(
+        margin=overall, margins=per_channel,
+        fee_rates={c: _number(v, "--fee") for c, v in _pairs(args.fee, "--fee").items()},
+        monthly_fees={c: _number(v, "--monthly-fee") for c, v in _pairs(args.monthly_fee, "--monthly-fee").items()},
+    )
+
+    hit = _channel_list(args.channels)
+    if (hit or args.provider) and not args.window:
+        raise InputError("--channels and --provider describe an analysed outage: give its --window START END too.")
+    windows = [Window(parse_utc(s), parse_utc(e), channels=tuple(hit), source="manual") for s, e in args.window]
+    current = current_mix(con, args.currency, args.period)
+    profile = hour_of_week_profile(con, exclude=[(w.start, w.end) for w in windows], currency=current["currency"])
+
+    measured = window_expected = affected = None
+    analysis_json = None
+    if windows:
+        analysis_json = _analyse(con, windows, args)
+        measured, window_expected = measured_from_analysis(analysis_json)
+        # Channels the analysis did not report still had demand in the window: read it off the weekly profile.
+        for w in windows:
+            for c, v in profile.window_expected(w.start, w.end).items():
+                if c not in measured:
+                    window_expected[c] = window_expected.get(c, 0.0) + v
+        providers = {p.strip().lower() for p in (args.provider or "").split(",") if p.strip()}
+        unknown = providers - set(rates)
+        if unknown:
+            raise InputError(f"Unknown provider {', '.join(sorted(unknown))}; known: {', '.join(sorted(rates))}.")
+        affected = set(hit or profile.channels)
+        affected |= {c for c, ps in deps.items() if providers & set(ps)}
+
+    model = ScenarioModel(
+        profile, measured=measured, affected=affected, window_expected=window_expected, dependencies=deps,
+        rates=rates, costs=costs, transfer=args.transfer, years=args.years, seed=args.seed,
+        current={"shares": current["shares"], "hhi": current["hhi"], "marketplaces": current["marketplaces"],
+                 "by_period": current["by_period"]},
+    )
+    extra = {"windows": [w.to_json() for w in windows], "analysis": analysis_json}
+    return model, extra, windows
+
+
+def run(args) -> int:
+    con, _ = load(args)
+    model, extra, _ = build_model(con, args)
+    mixes = [parse_mix(m) for m in args.mix] + [parse_move(m, model.current_shares) for m in args.move]
+    out = model.to_json(mixes)
+    out["windows"] = extra["windows"]
+    if args.sweep:
+        out["sweep"] = {"channel": args.sweep, "rows": model.sweep(_channel_list(args.sweep)[0])}
+    if args.json:
+        print(json.dumps(out, indent=1, default=str))
+    else:
+        print(human(out))
+    return 0
+
+
+def _m(v) -> str:
+    return "-" if v is None else f"{v:,.0f}"
+
+
+def human(out: dict) -> str:
+    cur = out["current"]
+    money = f" ({out['currency']})" if out.get("currency") else ""
+    lines = [f"Current mix: {', '.join(f'{c} {100 * s:.1f}%' for c, s in cur['shares'].items())}; "
+             f"HHI {cur['hhi']:,.0f} (10,000 = one channel)"]
+    header = (f"{'mix':<40} {'HHI':>6} {'window lost':>12} {'exp./yr':>10} {'p95/yr':>10} {'worst/yr':>10} "
+              f"{'risk cut/yr':>12} {'net/yr':>10}")
+    lines += ["", f"Outage loss{money}; risk cut (margin no longer lost to outages) and net benefit after fees, "
+              "both against today:", header]
+    rows = [("current", cur)] + [(s["label"], s) for s in out["scenarios"]]
+    for label, r in rows:
+        lines.append(f"{label[:40]:<40} {r['hhi']:>6,.0f} {_m(r.get('window_lost')):>12} "
+                     f"{_m(r['annual_expected_loss']):>10} {_m(r['annual_p95_loss']):>10} "
+                     f"{_m(r['annual_worst_loss']):>10} {_m(r['annual_risk_reduction']):>12} "
+                     f"{_m(r['annual_net_benefit']):>10}")
+    a = out["assumptions"]
+    lines += ["", f"{a['years']:,} simulated years, seed {a['seed']}; transfer of moved demand {a['transfer']:.0%}. "
+              "Outage rates, dependencies, fees and margins are editable assumptions: see --json for each with its source."]
+    return "\n".join(lines)
