@@ -1,14 +1,12 @@
 """Outage Impact dashboard: the only screen. Reads widgets, calls `impact`, renders. Run: streamlit run app.py
 
 Each browser session gets its own in-memory DuckDB (impact.store.session_db) in st.session_state, so one seller
-never sees another's upload. With nothing uploaded the app shows the demo seller hit by the AWS outage of
-2025-10-20.
+never sees another's upload; results computed from a seller's orders are kept in that session only. With nothing
+uploaded the app shows the demo seller hit by the AWS outage of 2025-10-20.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 import tempfile
@@ -16,42 +14,47 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
+import pandas as pd
 import streamlit as st
 
-from impact import charts
+from impact import charts, scenario_charts
+from impact.csvsafe import to_csv_bytes
 from impact.errors import ImpactError, UnknownFormatError, WindowError
 from impact.ingest import ingest_files, summary
+from impact.outages import load_catalog, load_feed, window_json
 from impact.overview import coverage, daily_revenue
+from impact.scenarios import ScenarioModel, current_mix, hour_of_week_profile, move_demand
 from impact.settings import load_settings
-from impact.store import session_db
+from impact.shipments import shipment_report
+from impact.store import CHANNELS, session_db
 from impact.windows import Window
 
 ROOT = Path(__file__).resolve().parent
 DEMO_DIR = ROOT / "data" / "demo"
 DEMO_FILES = ("amazon_all_orders.txt", "shopify_orders_export.csv")
 DEMO_NAME = "Demo Kitchen Co"
-DEMO_CHANNELS = ["amazon"]  # the AWS outage hit the Amazon marketplace; the own store is the comparison
-AWS_2025 = {
-    "title": "AWS us-east-1 outage, 20 Oct 2025",
-    "start": datetime(2025, 10, 20, 6, 48),
-    "end": datetime(2025, 10, 20, 21, 20),
-    "source": "AWS post-event summary",
-}
+DEFAULT_PRESET = "aws-us-east-1-2025-10-20"
+CUSTOM = "custom"
+# Used only if the catalog file is missing, so the demo still opens on the right window.
+FALLBACK_WINDOW = (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
 COMMON_ZONES = [
     "UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
     "America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Amsterdam",
     "Asia/Tokyo", "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney",
 ]  # fmt: skip
 UPLOAD_TYPES = ["csv", "txt", "tsv", "tab"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CONFIDENCES = (0.8, 0.9, 0.95, 0.99)
+CACHE_ENTRIES = 12  # per-session results kept per kind (window/setting combinations the seller flips between)
+SCENARIO_YEARS = 10_000
 
 SETTINGS = load_settings()
+log = logging.getLogger("impact.app")
 
 st.set_page_config(page_title="Outage Impact", page_icon="📉", layout="wide", initial_sidebar_state="expanded")
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Small helpers
+# Helpers
 
 
 @st.cache_data(show_spinner=False)
@@ -61,20 +64,26 @@ def zone_options() -> list[str]:
     return COMMON_ZONES + rest
 
 
+@st.cache_data(show_spinner=False, ttl=600)
+def catalog() -> dict[str, dict]:
+    """Built-in outage catalog (public facts, the same for every session), newest first, keyed by id."""
+    try:
+        entries = [window_json(w) for w in load_catalog()]
+    except ImpactError:
+        return {}
+    entries.sort(key=lambda w: w["start"], reverse=True)
+    return {w["id"]: w for w in entries}
+
+
 def md_escape(text: object) -> str:
     """User-supplied text (file names, column names) shown inside markdown without becoming markup or links."""
     # Brackets, emphasis, code, HTML and streamlit's :directive[...] syntax; dots and dashes are harmless mid-line.
     return re.sub(r"([\\`*_\[\]<>|~$:#])", r"\\\1", str(text))
 
 
-def safe_csv(header: list[str], rows: list[list]) -> bytes:
-    """CSV for spreadsheets: cells that Excel would run as a formula are prefixed with a quote."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row])
-    return out.getvalue().encode("utf-8-sig")
+def parse_iso(text: str | None) -> datetime | None:
+    """'2025-10-20T06:48:00Z' -> naive UTC datetime."""
+    return datetime.fromisoformat(text.replace("Z", "")) if text else None
 
 
 def to_utc(local: datetime, tz: str) -> datetime:
@@ -87,10 +96,29 @@ def from_utc(value: datetime, tz: str) -> datetime:
     return value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
 
 
-def fmt_local(value: datetime | None, tz: str) -> str:
+def fmt_local(value: datetime | str | None, tz: str, with_zone: bool = True) -> str:
+    if isinstance(value, str):
+        value = parse_iso(value)
     if value is None:
-        return "still open"
-    return f"{from_utc(value, tz):%a %d %b %Y %H:%M} ({tz})"
+        return "not known"
+    text = f"{from_utc(value, tz):%a %d %b %Y %H:%M}"
+    return f"{text} ({tz})" if with_zone else text
+
+
+def count(value: float | None, digits: int = 0) -> str:
+    return "unknown" if value is None else f"{value:,.{digits}f}"
+
+
+def session_cached(kind: str, key: tuple, compute):
+    """Per-session memo of results computed from this session's orders (never shared across sessions)."""
+    store: dict = st.session_state.setdefault("_results", {})
+    full = (kind, st.session_state.get("dataset_key"), key)
+    if full not in store:
+        store[full] = compute()
+        same_kind = [k for k in store if k[0] == kind]
+        for old in same_kind[:-CACHE_ENTRIES]:
+            del store[old]
+    return store[full]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -103,16 +131,19 @@ def _fresh_db():
         old.close()
     con = session_db()
     st.session_state["con"] = con
+    st.session_state["_results"] = {}
     return con
 
 
-def load_demo(tz: str) -> None:
-    """The demo seller's exports, imported into this session's database (once per session and time zone)."""
-    key = ("demo", tz)
+def load_demo() -> None:
+    """The demo seller's exports, imported into this session's database once per session.
+
+    Every demo timestamp carries its offset, so the seller's time zone does not change what is imported."""
+    key = ("demo",)
     if st.session_state.get("dataset_key") == key:
         return
     con = _fresh_db()
-    ingest_files(con, [DEMO_DIR / n for n in DEMO_FILES], tz=tz)
+    ingest_files(con, [DEMO_DIR / n for n in DEMO_FILES], tz="UTC")
     st.session_state.update(dataset_key=key, is_demo=True, file_errors=[], unmapped=[])
 
 
@@ -139,14 +170,15 @@ def load_uploads(files, tz: str, mappings: dict) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Sidebar
+# Sidebar: data, time zone, outage window
 
 
-def _init_window_widgets(tz: str) -> None:
-    if "window_utc" not in st.session_state:
-        st.session_state["window_utc"] = (AWS_2025["start"], AWS_2025["end"])
-    if "start_at" not in st.session_state:
-        _window_to_widgets(tz)
+def _set_window(start: datetime, end: datetime, channels: list[str] | None) -> None:
+    """Make (start, end) UTC the window, show it in the current zone, and propose its channels."""
+    st.session_state["window_utc"] = (start, end)
+    _window_to_widgets(st.session_state["tz"])
+    st.session_state["proposed_channels"] = channels
+    st.session_state["proposal_id"] = st.session_state.get("proposal_id", 0) + 1
 
 
 def _window_to_widgets(tz: str) -> None:
@@ -164,11 +196,39 @@ def _on_window_change() -> None:
     if ss.start_at is None or ss.end_at is None:
         return
     ss["window_utc"] = (to_utc(ss.start_at, tz), to_utc(ss.end_at, tz))
+    ss["preset"] = CUSTOM
 
 
 def _on_preset() -> None:
-    st.session_state["window_utc"] = (AWS_2025["start"], AWS_2025["end"])
-    _window_to_widgets(st.session_state["tz"])
+    entry = catalog().get(st.session_state["preset"])
+    if entry:
+        _set_window(parse_iso(entry["start"]), parse_iso(entry["end"]), entry["channels"])
+
+
+def _fetch_feed() -> None:
+    url = (st.session_state.get("feed_url") or "").strip()
+    st.session_state["feed_windows"], st.session_state["feed_error"] = [], None
+    if not url:
+        st.session_state["feed_error"] = "Enter the address of a status page or feed first."
+        return
+    try:
+        result = load_feed(url)
+    except ImpactError as exc:
+        st.session_state["feed_error"] = str(exc)
+        return
+    windows = [window_json(w) for w in result.windows if w.end is not None][:50]
+    if not windows:
+        st.session_state["feed_error"] = "That feed lists no finished incidents."
+    st.session_state["feed_windows"] = windows
+
+
+def _use_feed_window() -> None:
+    windows = st.session_state.get("feed_windows") or []
+    pick = st.session_state.get("feed_pick")
+    if pick is not None and 0 <= pick < len(windows):
+        w = windows[pick]
+        st.session_state["preset"] = CUSTOM
+        _set_window(parse_iso(w["start"]), parse_iso(w["end"]), w.get("channels") or None)
 
 
 def sidebar() -> dict:
@@ -193,10 +253,28 @@ def sidebar() -> dict:
         help="Used to show times, to read the window below, and for exports whose times carry no offset "
         "(eBay, Etsy, WooCommerce).",
     )
-    _init_window_widgets(tz)
 
-    sb.header("Outage window")
-    sb.button("Use the AWS outage of 20 Oct 2025", on_click=_on_preset, width="stretch")
+    sb.header("Outage")
+    known = catalog()
+    if "window_utc" not in st.session_state:
+        entry = known.get(DEFAULT_PRESET)
+        st.session_state["preset"] = DEFAULT_PRESET if entry else CUSTOM
+        start, end = (parse_iso(entry["start"]), parse_iso(entry["end"])) if entry else FALLBACK_WINDOW
+        st.session_state["window_utc"] = (start, end)
+        st.session_state["proposed_channels"] = entry["channels"] if entry else None
+        _window_to_widgets(tz)
+    sb.selectbox(
+        "Known outage",
+        [CUSTOM, *known],
+        key="preset",
+        on_change=_on_preset,
+        format_func=lambda k: "Custom window" if k == CUSTOM else f"{known[k]['title']}, {known[k]['start'][:10]}",
+        help="Outages that hit online sellers, with their times from the providers' own reports.",
+    )
+    entry = known.get(st.session_state["preset"])
+    if entry:
+        note = f" · {entry['precision']}" if entry.get("precision") else ""
+        sb.caption(f"{entry['affected']}{note} · [source]({entry['url']})")
     limits = {"min_value": datetime(2000, 1, 1), "max_value": datetime(2100, 1, 1)}
     step = timedelta(minutes=1)
     sb.datetime_input(
@@ -207,29 +285,56 @@ def sidebar() -> dict:
     )
     start, end = st.session_state["window_utc"]
     sb.caption(f"In UTC: {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}")
+    with sb.expander("From a status page"):
+        st.text_input(
+            "Status page or feed address",
+            key="feed_url",
+            placeholder="https://www.githubstatus.com",
+            help="An Atlassian Statuspage site, an RSS/Atom status feed, AWS Health RSS or Google Cloud's "
+            "incidents.json. Status pages often lag real impact by 30-90 minutes: adjust the times if needed.",
+        )
+        st.button("Fetch incidents", on_click=_fetch_feed, key="feed_fetch")
+        if st.session_state.get("feed_error"):
+            st.error(md_escape(st.session_state["feed_error"]), icon=":material/error:")
+        feed_windows = st.session_state.get("feed_windows") or []
+        if feed_windows:
+            st.selectbox(
+                "Incident",
+                range(len(feed_windows)),
+                key="feed_pick",
+                format_func=lambda i: f"{feed_windows[i]['start'][:16].replace('T', ' ')} {feed_windows[i]['title']}",
+            )
+            st.button("Use this incident", on_click=_use_feed_window, key="feed_use")
     return {"files": files or [], "tz": tz, "start": start, "end": end}
 
 
 def sidebar_settings(channels: list[str], is_demo: bool) -> dict:
     sb = st.sidebar
-    default = [c for c in DEMO_CHANNELS if c in channels] if is_demo else channels
-    # Options change when other data is loaded: forget a selection that no longer fits.
-    if "channels_for" not in st.session_state or st.session_state["channels_for"] != (tuple(channels), is_demo):
-        st.session_state["channels_for"] = (tuple(channels), is_demo)
-        st.session_state["affected"] = default
+    proposed = st.session_state.get("proposed_channels")
+    token = (tuple(channels), is_demo, st.session_state.get("proposal_id", 0))
+    # New data or a new outage: propose the channels the outage hit (all of yours when none of them is listed).
+    if st.session_state.get("channels_for") != token:
+        st.session_state["channels_for"] = token
+        hit = [c for c in channels if proposed and c in proposed]
+        st.session_state["affected"] = hit or list(channels)
+        st.session_state["channels_note"] = (
+            bool(proposed) and not hit and bool(channels) and "none of your channels is listed as hit by this outage"
+        )
     affected = sb.multiselect(
         "Affected channels",
         channels,
         key="affected",
         help="Channels the outage hit. The others are compared against their own history to show spill-over "
-        "(buyers who went elsewhere).",
+        "(buyers who went elsewhere). Empty means all.",
         format_func=str.capitalize,
     )
+    if st.session_state.get("channels_note"):
+        sb.caption(f"Note: {st.session_state['channels_note']}; all are selected. Adjust if you know better.")
     with sb.expander("Estimate settings"):
         confidence = st.select_slider(
             "Confidence of the range",
-            options=[0.8, 0.9, 0.95, 0.99],
-            value=SETTINGS.confidence if SETTINGS.confidence in (0.8, 0.9, 0.95, 0.99) else 0.9,
+            options=CONFIDENCES,
+            value=SETTINGS.confidence if SETTINGS.confidence in CONFIDENCES else 0.9,
             format_func=lambda v: f"{v:.0%}",
             key="confidence",
         )
@@ -251,11 +356,22 @@ def sidebar_settings(channels: list[str], is_demo: bool) -> dict:
             key="ship_sla_hours",
             help="Used when an export has no ship-by date: an order counts as late if it shipped after this.",
         )
-    return {"channels": affected, "confidence": confidence, "recovery_hours": int(recovery), "ship_sla_hours": sla}
+        business_days = st.checkbox(
+            "Ship-by clock runs Monday to Friday only",
+            key="business_days",
+            help="For sellers whose handling time counts business days (weekends in UTC; holidays not skipped).",
+        )
+    return {
+        "channels": affected,
+        "confidence": confidence,
+        "recovery_hours": int(recovery),
+        "ship_sla_hours": float(sla),
+        "business_days": bool(business_days),
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Tabs
+# Page header and tabs
 
 
 def header(is_demo: bool, window: Window, tz: str) -> None:
@@ -263,21 +379,41 @@ def header(is_demo: bool, window: Window, tz: str) -> None:
     if is_demo:
         st.badge("DEMO", icon=":material/science:", color="orange")
         st.info(
-            f"**DEMO data: {DEMO_NAME}**, a sample seller on Amazon.com and Shopify, hit by the "
-            f"{AWS_2025['title']} (06:48 to 21:20 UTC, source: {AWS_2025['source']}). "
-            "Upload your own order exports in the sidebar to see what an outage cost your shop.",
+            f"**DEMO data: {DEMO_NAME}**, a sample seller on Amazon.com and Shopify, hit by the AWS us-east-1 "
+            "outage of 20 Oct 2025 (06:48 to 21:20 UTC, source: AWS post-event summary). Upload your own order "
+            "exports in the sidebar to see what an outage cost your shop.",
             icon=":material/info:",
         )
     else:
-        st.caption("Your uploaded orders. Nothing leaves this session; close the tab to discard them.")
+        st.caption("Your uploaded orders. Nothing is shared with other visitors; close the tab to discard them.")
     st.markdown(
-        f"**Outage window:** {fmt_local(window.start, tz)} to {fmt_local(window.end, tz)} · {window.hours:.1f} hours"
+        f"**Outage window:** {fmt_local(window.start, tz)} to {fmt_local(window.end, tz, with_zone=False)} · "
+        f"{window.hours:.1f} hours"
+    )
+
+
+def shipments_result(con, window: Window, params: dict):
+    # Shipping is measured on every channel with ship times: an outage can stall the warehouse's tools (labels,
+    # carrier APIs) even on channels whose sales it did not hit.
+    ship_window = Window(start=window.start, end=window.end, title=window.title)
+    key = (window.start, window.end, params["ship_sla_hours"], params["business_days"], params["confidence"])
+    return session_cached(
+        "shipments",
+        key,
+        lambda: shipment_report(
+            con,
+            ship_window,
+            sla_hours=params["ship_sla_hours"],
+            business_days=params["business_days"],
+            confidence=params["confidence"],
+        ),
     )
 
 
 def overview_tab(con, report, window: Window, params: dict, tz: str) -> None:
     currency = report.currency[0] if len(report.currency) == 1 else None
     cov = coverage(con, window.start, window.end)
+    ship, _ = shipments_result(con, window, params)
     total_revenue = sum(v.get("revenue") or 0.0 for v in report.channels.values())
     cols = st.columns(4)
     cols[0].metric("Orders loaded", f"{report.orders:,}", border=True)
@@ -287,30 +423,46 @@ def overview_tab(con, report, window: Window, params: dict, tz: str) -> None:
         border=True,
         help="Merchandise value of non-cancelled lines, without tax or shipping.",
     )
-    cols[2].metric("History before the outage", f"{max(cov['history_days'], 0):.0f} days", border=True)
-    cols[3].metric("Orders during the outage", f"{cov['orders_in_window']:,}", border=True)
+    cols[2].metric("Orders during the outage", f"{cov['orders_in_window']:,}", border=True)
+    if ship.get("available"):
+        cols[3].metric(
+            "Late shipments caused",
+            count(ship["excess_late"]),
+            border=True,
+            help=f"Orders that shipped late because of the outage, beyond the seller's usual late rate; "
+            f"{params['confidence']:.0%} range {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}.",
+        )
+    else:
+        cols[3].metric("History before the outage", f"{max(cov['history_days'], 0):.0f} days", border=True)
 
     for warning in cov["warnings"]:
         st.warning(warning, icon=":material/warning:")
     channels = ", ".join(c.capitalize() for c in params["channels"]) or "all channels"
-    st.markdown(
-        f"{report.orders:,} orders from {len(report.files)} file(s) cover "
-        f"{fmt_local(_parse(cov['first']), tz)} to {fmt_local(_parse(cov['last']), tz)}. "
-        f"The outage window holds {cov['orders_in_window']:,} orders; affected: {channels}."
-    )
+    lines = [
+        f"- **Data:** {report.orders:,} orders from {len(report.files)} file(s), "
+        f"{fmt_local(cov['first'], tz, False)} to {fmt_local(cov['last'], tz, False)}; "
+        f"{cov['history_days']:.0f} days of history before the outage.",
+        f"- **Outage:** {window.hours:.1f} hours, affecting {channels}; {cov['orders_in_window']:,} orders were "
+        "placed during it.",
+    ]
+    if ship.get("available"):
+        lines.append(
+            f"- **Shipping:** {ship['late']:,} of {ship['due']:,} orders due to ship during or after the outage "
+            f"went out late; about {count(ship['late_expected'], 1)} would have been late anyway, so the outage "
+            f"caused about **{count(ship['excess_late'])}** late shipments "
+            f"({params['confidence']:.0%} range {count(ship['excess_late_low'])} to "
+            f"{count(ship['excess_late_high'])}). See the Shipments tab for the list to send with an appeal."
+        )
+    st.markdown("\n".join(lines))
     st.info(
-        "The loss estimate (expected vs actual revenue with a range) is not available in this build yet; "
+        "The revenue loss estimate (expected vs actual sales with a range) is not available in this build yet; "
         "below is the revenue you loaded, day by day, with the outage shaded.",
         icon=":material/hourglass_empty:",
     )
-    daily_chart(con, report, window, tz, key="overview_daily")
+    daily_chart(con, window, tz, key="overview_daily")
 
 
-def _parse(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "")) if text else None
-
-
-def daily_chart(con, report, window: Window, tz: str, key: str) -> None:
+def daily_chart(con, window: Window, tz: str, key: str) -> None:
     rows = daily_revenue(con, tz)
     currencies = sorted({r["currency"] for r in rows if r["currency"]})
     currency = currencies[0] if currencies else "USD"
@@ -324,29 +476,229 @@ def daily_chart(con, report, window: Window, tz: str, key: str) -> None:
     st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False})
 
 
-def timeline_tab(con, report, window: Window, tz: str) -> None:
-    st.subheader("Revenue over time")
-    daily_chart(con, report, window, tz, key="timeline_daily")
-    st.caption("The hour-by-hour view with the expected revenue appears once the estimate is available.")
+def timeline_tab(con, window: Window, tz: str) -> None:
+    daily_chart(con, window, tz, key="timeline_daily")
+    st.caption("The hour-by-hour view with the expected revenue appears once the loss estimate is available.")
 
 
 def products_tab() -> None:
-    st.subheader("Products")
-    st.info("Lost revenue by product needs the loss estimate, which is not available in this build yet.")
+    st.info(
+        "Lost revenue by product needs the revenue loss estimate, which is not available in this build yet.",
+        icon=":material/hourglass_empty:",
+    )
 
 
-def shipments_tab() -> None:
-    st.subheader("Shipments")
-    st.info("Late-shipment analysis is not available in this build yet.")
+def shipments_tab(con, window: Window, params: dict, tz: str) -> None:
+    ship, rows = shipments_result(con, window, params)
+    if not ship.get("available"):
+        st.info(
+            "Late shipments cannot be measured from these files: none of the seller-fulfilled orders has a ship "
+            "time. Upload an export with ship dates (Shopify orders export, eBay report, Amazon Fulfilled "
+            "Shipments) to see them.",
+            icon=":material/local_shipping:",
+        )
+        for note in ship.get("notes", []):
+            st.caption(f"• {note}")
+        return
+    conf = f"{ship['confidence']:.0%}"
+    cols = st.columns(4)
+    cols[0].metric("Orders due to ship", f"{ship['due']:,}", border=True, help="During the outage or its backlog.")
+    cols[1].metric("Shipped late", f"{ship['late']:,}", border=True)
+    cols[2].metric("Late anyway (usual rate)", count(ship["late_expected"], 1), border=True)
+    cols[3].metric(
+        "Late because of the outage",
+        count(ship["excess_late"]),
+        border=True,
+        help=f"{conf} range: {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}",
+    )
+    backlog = (
+        f"The backlog of unshipped orders was back to normal by **{fmt_local(ship['backlog_cleared'], tz)}**"
+        if ship.get("backlog_cleared")
+        else "The backlog had not cleared by the end of the data"
+    )
+    st.markdown(
+        f"{ship['late']:,} of {ship['due']:,} orders due to ship went out late. At the seller's usual late rate "
+        f"about {count(ship['late_expected'], 1)} would have been late anyway, so the outage caused about "
+        f"**{count(ship['excess_late'])}** late shipments ({conf} range {count(ship['excess_late_low'])} to "
+        f"{count(ship['excess_late_high'])}). {backlog}; orders waited "
+        f"{count(ship.get('extra_handling_hours'))} extra order-hours in total (peak backlog "
+        f"{count(ship.get('peak_backlog_orders'))} orders)."
+    )
+    by_channel = [
+        {
+            "Channel": ch.capitalize(),
+            "Due": v["due"],
+            "Late": v["late"],
+            "Late anyway": v["late_expected"],
+            "Caused by outage": v["excess_late"],
+            "Usual late rate": None if v.get("baseline_late_rate") is None else f"{v['baseline_late_rate']:.1%}",
+        }
+        for ch, v in ship.get("by_channel", {}).items()
+    ]
+    if by_channel:
+        st.dataframe(by_channel, hide_index=True, width="content")
+    for note in ship.get("notes", []):
+        st.caption(f"• {note}")
+    with st.expander("How late shipments are counted"):
+        st.write(ship.get("definition", ""))
+
+    st.subheader("Orders to list in an appeal")
+    if rows.empty:
+        st.write("No order of that set shipped late.")
+        return
+    st.caption(
+        "Marketplaces have forgiven late shipments caused by platform outages when sellers listed the affected "
+        f"orders. Times below are in {tz}; the download keeps them in UTC."
+    )
+    shown = rows.copy()
+    for col in ("purchased_utc", "promise_utc", "shipped_utc"):
+        shown[col] = pd.to_datetime(shown[col]).dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
+    shown = shown.rename(
+        columns={
+            "order_id": "Order",
+            "channel": "Channel",
+            "purchased_utc": "Bought",
+            "promise_utc": "Ship by",
+            "shipped_utc": "Shipped",
+            "hours_late": "Hours late",
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        f"Download the {len(rows):,} late orders (CSV)",
+        data=to_csv_bytes(rows),
+        file_name=f"late_orders_{window.start:%Y%m%d}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="late_orders_csv",
+    )
 
 
-def scenarios_tab() -> None:
-    st.subheader("Scenarios")
-    st.info("What-if scenarios for your channel mix are not available in this build yet.")
+def scenarios_tab(con, report, window: Window) -> None:
+    currency = report.currency[0] if report.currency else None
+    if len(report.currency) > 1:
+        currency = st.selectbox("Currency to analyse", report.currency, key="scenario_currency")
+    transfer = st.session_state.get("scenario_transfer", 100) / 100
+
+    def build():
+        current = current_mix(con, currency)
+        profile = hour_of_week_profile(con, exclude=[(window.start, window.end)], currency=current["currency"])
+        keep = {k: current[k] for k in ("shares", "hhi", "marketplaces", "by_period")}
+        return ScenarioModel(profile, current=keep, transfer=transfer, years=SCENARIO_YEARS, seed=1)
+
+    model = session_cached("scenarios", (window.start, window.end, currency, transfer), build)
+    shares = model.current_shares
+    if not shares:
+        st.info("There is no revenue to build scenarios from.")
+        return
+    base = model.baseline()
+    cur = charts.money
+    cols = st.columns(3)
+    cols[0].metric(
+        "Channel concentration (HHI)",
+        f"{base['hhi']:,.0f}",
+        border=True,
+        help="Herfindahl-Hirschman index of revenue shares: 10,000 = one channel, 5,000 = two equal channels.",
+    )
+    cols[1].metric("Expected outage loss per year", cur(base["annual_expected_loss"], currency, 0), border=True)
+    cols[2].metric("1 year in 20 loses more than", cur(base["annual_p95_loss"], currency, 0), border=True)
+    st.caption(
+        "Yearly risk from simulated provider outages (AWS, Cloudflare, Shopify...) at published or estimated "
+        "rates. Without a measured loss for this window, each outage is assumed to stop all sales on the channels "
+        "that depend on the provider, with none recaptured."
+    )
+
+    st.subheader("What if you moved some demand?")
+    ordered = sorted(shares, key=lambda c: -shares[c])
+    c1, c2, c3 = st.columns([1, 1, 2])
+    source = c1.selectbox("Move demand from", ordered, key="scenario_source", format_func=str.capitalize)
+    pct = c2.slider("Share of it", 0, 100, 30, step=5, format="%d%%", key="scenario_pct")
+    options = [c for c in CHANNELS if c != source]
+    default_targets = [c for c in ordered if c != source][:1] or ["shopify" if source != "shopify" else "woocommerce"]
+    targets = c3.multiselect(
+        "To", options, default=default_targets, key=f"scenario_to::{source}", format_func=str.capitalize
+    )
+    st.slider(
+        "Buyers who follow the move",
+        0,
+        100,
+        100,
+        step=5,
+        format="%d%%",
+        key="scenario_transfer",
+        help="Share of the moved demand that really arrives at the new channels; the rest is lost.",
+    )
+    if not targets:
+        st.info("Choose at least one channel to move demand to.")
+        return
+    mix = move_demand(shares, source, pct / 100, targets)
+    result = model.to_json([mix])
+    scenario = result["scenarios"][0]
+    cols = st.columns(3)
+    cols[0].metric(
+        "Expected outage loss per year",
+        cur(scenario["annual_expected_loss"], currency, 0),
+        delta=cur(scenario["annual_expected_loss"] - base["annual_expected_loss"], currency, 0),
+        delta_color="inverse",
+        border=True,
+    )
+    cols[1].metric(
+        "HHI",
+        f"{scenario['hhi']:,.0f}",
+        delta=f"{scenario['hhi'] - base['hhi']:,.0f}",
+        delta_color="inverse",  # less concentration is the good direction
+        border=True,
+    )
+    cols[2].metric(
+        "Net benefit per year",
+        cur(scenario["annual_net_benefit"], currency, 0),
+        border=True,
+        help="Risk cut + margin change - fee change, against today's mix. Fees and margins are assumptions "
+        "(see below).",
+    )
+    fig = scenario_charts.mix_comparison_figure(result)
+    fig.update_layout(template="plotly_white", font={"family": charts.FONT})
+    st.plotly_chart(fig, theme=None, key="scenario_mix", config={"displaylogo": False})
+    sweep = session_cached(
+        "scenario_sweep", (window.start, window.end, currency, transfer, source), lambda: model.sweep(source)
+    )
+    fig = scenario_charts.loss_vs_share_figure(sweep, source, shares.get(source), currency)
+    fig.update_layout(template="plotly_white", font={"family": charts.FONT})
+    st.plotly_chart(fig, theme=None, key="scenario_sweep", config={"displaylogo": False})
+    with st.expander("Assumptions: outage rates, fees and margins"):
+        a = result["assumptions"]
+        st.dataframe(
+            [
+                {
+                    "Provider": r["label"] or r["provider"],
+                    "Outages per year": r["events_per_year"],
+                    "Mean hours": r["mean_hours"],
+                    "Basis": r["basis"],
+                    "Source": r["source"],
+                }
+                for r in a["rates"]
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        st.dataframe(
+            [
+                {
+                    "Channel": c.capitalize(),
+                    "Fee rate": f"{v['fee_rate']:.1%}",
+                    "Monthly fee": v["monthly_fee"],
+                    "Margin": f"{v['margin']:.0%}",
+                    "Note": v["note"],
+                }
+                for c, v in a["costs"]["channels"].items()
+            ],  # fmt: skip
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(f"{a['years']:,} simulated years, seed {a['seed']}. {a['net_benefit']}")
 
 
 def data_tab(report) -> None:
-    st.subheader("Import report")
     st.caption("Every line of every file is accounted for: lines = loaded + duplicates + skipped + rejected.")
     if not report.files:
         st.write("No files imported.")
@@ -370,61 +722,60 @@ def data_tab(report) -> None:
         {
             "Channel": ch.capitalize(),
             "Orders": v["orders"],
-            "Revenue": v["revenue"]
-            if v.get("revenue") is not None
-            else ", ".join(f"{c} {a:,.2f}" for c, a in v.get("revenue_by_currency", {}).items()),
+            "Revenue": charts.money(v["revenue"], report.currency[0])
+            if v.get("revenue") is not None and report.currency
+            else ", ".join(charts.money(a, c) for c, a in v.get("revenue_by_currency", {}).items()),
         }
         for ch, v in report.channels.items()
     ]
     st.dataframe(per_channel, hide_index=True, width="content")
-    rejects = [[f.name, r["line"], r["reason"]] for f in report.files for r in f.rejects]
+    rejects = pd.DataFrame(
+        [(f.name, r["line"], r["reason"]) for f in report.files for r in f.rejects], columns=["file", "line", "reason"]
+    )
     st.subheader("Rejected lines")
-    if not rejects:
+    if rejects.empty:
         st.success("No line was rejected.", icon=":material/check_circle:")
         return
     st.dataframe(
-        [{"File": a, "Line": b, "Reason": c} for a, b, c in rejects[: SETTINGS.max_rejects_listed]],
-        hide_index=True,
-        width="stretch",
+        rejects.head(SETTINGS.max_rejects_listed).rename(columns=str.capitalize), hide_index=True, width="stretch"
     )
     st.download_button(
         "Download rejected lines (CSV)",
-        data=safe_csv(["file", "line", "reason"], rejects),
+        data=to_csv_bytes(rejects),
         file_name="rejected_lines.csv",
         mime="text/csv",
         icon=":material/download:",
+        key="rejects_csv",
     )
 
 
 def mapping_forms(unmapped: list[dict]) -> None:
     """For files whose columns match no known export: let the seller say which column is which."""
     for item in unmapped:
-        with st.expander(f"Map the columns of {item['name']}", expanded=True, icon=":material/table_view:"):
+        name = item["name"]
+        with st.expander(f"Map the columns of {name}", expanded=True, icon=":material/table_view:"):
             st.write(
                 "This file's columns do not match a known export. Tell us which column holds what; the mapping "
                 "is remembered for files with the same columns."
             )
             header = [""] + list(item["header"])
-            with st.form(key=f"map::{item['name']}"):
+            with st.form(key=f"map::{name}"):
                 c1, c2, c3 = st.columns(3)
-                order_id = c1.selectbox("Order id", header, key=f"m_order::{item['name']}")
-                purchased = c2.selectbox("Order date/time", header, key=f"m_date::{item['name']}")
-                amount = c3.selectbox("Line amount (total)", header, key=f"m_amount::{item['name']}")
+                order_id = c1.selectbox("Order id", header, key=f"m_order::{name}")
+                purchased = c2.selectbox("Order date/time", header, key=f"m_date::{name}")
+                amount = c3.selectbox("Line amount (total)", header, key=f"m_amount::{name}")
                 c4, c5, c6 = st.columns(3)
-                price = c4.selectbox("…or unit price", header, key=f"m_price::{item['name']}")
-                quantity = c5.selectbox("Quantity", header, key=f"m_qty::{item['name']}")
-                sku = c6.selectbox("SKU (optional)", header, key=f"m_sku::{item['name']}")
+                price = c4.selectbox("…or unit price", header, key=f"m_price::{name}")
+                quantity = c5.selectbox("Quantity", header, key=f"m_qty::{name}")
+                sku = c6.selectbox("SKU (optional)", header, key=f"m_sku::{name}")
                 c7, c8, c9 = st.columns(3)
-                status = c7.selectbox("Status (optional)", header, key=f"m_status::{item['name']}")
-                channel = c8.selectbox(
-                    "Sales channel",
-                    ["other", "amazon", "shopify", "ebay", "etsy", "woocommerce", "walmart"],
-                    key=f"m_channel::{item['name']}",
-                )
+                status = c7.selectbox("Status (optional)", header, key=f"m_status::{name}")
+                channel = c8.selectbox("Sales channel", ["other", *[c for c in CHANNELS if c != "other"]],
+                                       key=f"m_channel::{name}")  # fmt: skip
                 order = c9.selectbox(
                     "Date order",
                     ["auto", "month_first", "day_first"],
-                    key=f"m_dateorder::{item['name']}",
+                    key=f"m_dateorder::{name}",
                     format_func={"auto": "detect", "month_first": "month/day", "day_first": "day/month"}.get,
                 )
                 if st.form_submit_button("Import with this mapping"):
@@ -433,13 +784,26 @@ def mapping_forms(unmapped: list[dict]) -> None:
                         "quantity": quantity, "sku": sku, "status": status, "channel_value": channel,
                         "date_order": order,
                     }  # fmt: skip
-                    st.session_state.setdefault("mappings", {})[item["name"]] = tuple(
-                        (k, v) for k, v in mapping.items() if v
-                    )
+                    st.session_state.setdefault("mappings", {})[name] = tuple((k, v) for k, v in mapping.items() if v)
                     st.rerun()
 
 
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def tab(container, render, *args) -> None:
+    """Render one tab; a failure there is shown as a sentence in that tab and the other tabs still work."""
+    with container:
+        try:
+            render(*args)
+        except ImpactError as exc:
+            st.error(md_escape(str(exc)), icon=":material/error:")
+        except Exception as exc:  # noqa: BLE001 - a seller sees a sentence, never a traceback
+            log.exception("tab failed")
+            st.error(
+                f"This part could not be computed ({md_escape(type(exc).__name__)}); the other tabs are unaffected.",
+                icon=":material/error:",
+            )
 
 
 def main() -> None:
@@ -450,18 +814,16 @@ def main() -> None:
         if inputs["files"]:
             load_uploads(inputs["files"], tz, mappings)
         else:
-            load_demo(tz)
+            load_demo()
     con = st.session_state["con"]
     is_demo = st.session_state["is_demo"]
     report = summary(con)
     params = sidebar_settings(list(report.channels), is_demo)
     try:
-        window = Window(
-            start=inputs["start"], end=inputs["end"], channels=tuple(params["channels"]), title="Outage window"
-        )
+        window = Window(start=inputs["start"], end=inputs["end"], channels=tuple(params["channels"]), title="Outage")
     except WindowError as exc:
         st.title("Outage Impact")
-        st.error(f"Outage window: {exc}.", icon=":material/error:")
+        st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")
         return
     header(is_demo, window, tz)
     for message in st.session_state.get("file_errors", []):
@@ -472,18 +834,12 @@ def main() -> None:
         return
 
     tabs = st.tabs(["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"])
-    with tabs[0]:
-        overview_tab(con, report, window, params, tz)
-    with tabs[1]:
-        timeline_tab(con, report, window, tz)
-    with tabs[2]:
-        products_tab()
-    with tabs[3]:
-        shipments_tab()
-    with tabs[4]:
-        scenarios_tab()
-    with tabs[5]:
-        data_tab(report)
+    tab(tabs[0], overview_tab, con, report, window, params, tz)
+    tab(tabs[1], timeline_tab, con, window, tz)
+    tab(tabs[2], products_tab)
+    tab(tabs[3], shipments_tab, con, window, params, tz)
+    tab(tabs[4], scenarios_tab, con, report, window)
+    tab(tabs[5], data_tab, report)
 
 
 try:
@@ -491,7 +847,7 @@ try:
 except ImpactError as exc:
     st.error(md_escape(str(exc)), icon=":material/error:")
 except Exception as exc:  # noqa: BLE001 - a seller sees a sentence, never a traceback
-    logging.getLogger("impact.app").exception("page failed")  # the traceback goes to the server log only
+    log.exception("page failed")  # the traceback goes to the server log only
     st.error(
         "Something went wrong while preparing this page "
         f"({md_escape(type(exc).__name__)}). Try again, or re-export the file if it keeps happening.",

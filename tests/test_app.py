@@ -35,9 +35,19 @@ def _upload(at: AppTest, *names: str) -> AppTest:
     return _run(at)
 
 
-def test_demo_opens_labelled_with_kpis_and_tabs():
+@pytest.fixture(scope="module")
+def demo() -> AppTest:
+    """One demo run shared by the read-only checks (the app is re-run only by tests that change widgets)."""
+    return _run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_demo_opens_labelled_with_kpis_and_tabs(demo):
     """With no upload the demo seller opens, clearly marked DEMO, with KPI cards and every tab."""
-    at = _run()
+    at = demo
     assert not at.error
     text = _texts(at)
     assert "DEMO" in text and "Demo Kitchen Co" in text and "AWS us-east-1 outage" in text
@@ -49,6 +59,50 @@ def test_demo_opens_labelled_with_kpis_and_tabs():
     assert at.session_state["is_demo"] is True
     assert at.session_state["window_utc"] == (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
     assert at.sidebar.multiselect(key="affected").value == ["amazon"]
+    assert at.sidebar.selectbox(key="preset").value == "aws-us-east-1-2025-10-20"
+
+
+def test_demo_shipments_tab_counts_late_orders_and_offers_the_list(demo):
+    """The demo's Shopify orders waiting during the outage show up as late shipments, with a CSV for an appeal."""
+    metrics = _metrics(demo)
+    caused = int(metrics["Late because of the outage"])
+    assert 8 <= caused <= 30  # truth.json: 16
+    assert int(metrics["Shipped late"]) >= caused
+    labels = [b.proto.label for b in demo.get("download_button")]
+    assert any(label.startswith("Download the") and "late orders" in label for label in labels)
+    assert any("no ship times" in c.value for c in demo.caption)  # Amazon All Orders has no ship dates
+
+
+def test_demo_scenarios_tab_compares_a_moved_mix(demo):
+    """The Scenarios tab shows today's concentration and yearly risk, and what moving 30% of Amazon would do."""
+    values = [m for m in demo.metric if m.label == "Expected outage loss per year"]
+    assert len(values) == 2 and values[0].value.startswith("$")
+    assert values[1].delta.startswith("-")  # moving demand off Amazon lowers the AWS-driven loss
+    assert 5000 < int(_metrics(demo)["Channel concentration (HHI)"].replace(",", "")) < 10000
+    assert demo.selectbox(key="scenario_source").value == "amazon"
+
+
+def test_known_outage_preset_moves_the_window_and_channels():
+    """Choosing another catalog outage sets its window; with none of the seller's channels listed, all are chosen."""
+    at = _run()
+    at.sidebar.selectbox(key="preset").set_value("cloudflare-2025-11-18")
+    at = _run(at)
+    assert at.session_state["window_utc"] == (datetime(2025, 11, 18, 11, 20), datetime(2025, 11, 18, 17, 6))
+    assert at.sidebar.multiselect(key="affected").value == ["amazon", "shopify"]
+    assert any("not fully inside your order history" in w.value for w in at.warning)
+    at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 11, 18, 18, 0))
+    at = _run(at)
+    assert at.sidebar.selectbox(key="preset").value == "custom"
+
+
+def test_status_feed_errors_are_sentences():
+    """A status-page address the fetcher refuses (a private address) gives a plain message in the sidebar."""
+    at = _run()
+    at.sidebar.text_input(key="feed_url").set_value("http://127.0.0.1:9/api")
+    at.sidebar.button(key="feed_fetch").click()
+    at = _run(at)
+    errors = [e.value for e in at.sidebar.error]
+    assert errors and "127.0.0.1" in errors[0].replace("\\", "")
 
 
 def test_time_zone_change_keeps_the_window_instant():
@@ -80,7 +134,7 @@ def test_upload_replaces_the_demo_and_reports_rejects():
     files = at.dataframe[0].value
     assert list(files["File"]) == ["amazon_all_orders_32.txt", "shopify_orders_export.csv"]
     assert list(files["Rejected"]) == [1, 0]
-    assert at.sidebar.multiselect(key="affected").value == ["amazon", "shopify"]
+    assert at.sidebar.multiselect(key="affected").value == ["amazon"]  # the AWS outage hit Amazon, not Shopify
     download = at.get("download_button")
     assert download and "Download rejected lines" in download[0].proto.label
 
