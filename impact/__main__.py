@@ -14,6 +14,7 @@ COMMANDS = (
     "outages",
     "scenarios",
     "late_orders",
+    "share",
 )
 
 

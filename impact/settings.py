@@ -43,6 +43,8 @@ class Settings:
     # Successful feed responses are reused for this long (in-process, keyed by address).
     feed_cache_seconds: float = 300.0
     share_expires_days: int = 30
+    # How long a share operation waits for another process to release the database file before giving up.
+    share_lock_timeout: float = 5.0
     app_url: str = "http://localhost:8501"
     extra: dict = field(default_factory=dict)
 

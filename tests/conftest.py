@@ -41,3 +41,9 @@ def feed_server():
     server = FeedServer()
     yield server
     server.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_share_db(tmp_path, monkeypatch):
+    """The persistent database (shares) is a temporary file in every test, never data/impact.duckdb."""
+    monkeypatch.setenv("IMPACT_DB", str(tmp_path / "impact.duckdb"))
