@@ -60,3 +60,15 @@ def coverage(con, start: datetime, end: datetime | None) -> dict:
         "orders_in_window": int(in_window),
         "warnings": warnings,
     }
+
+
+def product_names(con, skus: list[str]) -> dict[str, str]:
+    """SKU -> the product name most recently seen for it (names change; the newest wording is the one sellers know)."""
+    if not skus:
+        return {}
+    rows = con.execute(
+        """SELECT sku, arg_max(product_name, purchased_at) FROM lines
+           WHERE sku IN (SELECT unnest($skus)) AND product_name IS NOT NULL GROUP BY sku""",
+        {"skus": list(skus)},
+    ).fetchall()
+    return {sku: name for sku, name in rows}

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from impact.overview import coverage, daily_revenue
+from impact.overview import coverage, daily_revenue, product_names
 from impact.store import LINES_COLUMNS
 
 
@@ -60,3 +60,15 @@ def test_coverage_of_an_empty_database_says_so(con):
     """With nothing loaded, coverage reports it instead of failing."""
     cov = coverage(con, datetime(2025, 10, 20, 6, 48), None)
     assert cov["orders_in_window"] == 0 and cov["warnings"] == ["No orders are loaded."]
+
+
+def test_product_names_takes_the_newest_name(con):
+    """Each SKU maps to its most recent product name; unknown SKUs are absent."""
+    rows = [
+        _line("A", datetime(2025, 10, 1), 1.0) | {"sku": "S1", "product_name": "Old name"},
+        _line("B", datetime(2025, 10, 5), 1.0) | {"sku": "S1", "product_name": "New name"},
+        _line("C", datetime(2025, 10, 2), 1.0) | {"sku": "S2", "product_name": "Other"},
+    ]
+    _insert(con, rows)
+    assert product_names(con, ["S1", "S2", "S3"]) == {"S1": "New name", "S2": "Other"}
+    assert product_names(con, []) == {}
