@@ -15,6 +15,7 @@ COMMANDS = (
     "scenarios",
     "late_orders",
     "share",
+    "analyze",
 )
 
 

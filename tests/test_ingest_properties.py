@@ -25,7 +25,8 @@ order = st.fixed_dictionaries({
 
 def _write(tmp_path, orders, crlf):
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
+    # Quote every text field: a bare CR in an unquoted field is a line break in CSV, not text.
+    w = csv.writer(buf, lineterminator="\r\n" if crlf else "\n", quoting=csv.QUOTE_NONNUMERIC)
     w.writerow(HEADER)
     start = datetime(2025, 1, 1)
     for i, o in enumerate(orders):

@@ -1,0 +1,231 @@
+"""Accuracy of the lost-revenue estimator against the tools sellers use today, on synthetic sellers with known truth.
+
+    python -m bench.accuracy            # full run (a few minutes on 2 cores)
+    python -m bench.accuracy --quick    # smaller sample, same design
+    python -m bench.accuracy --seed 3 --sellers 400
+
+Each synthetic seller (20 to 5,000 orders a day, log-uniform; 1 to 3 channels; bench.synth) yields two trials: a
+real outage (2-15 h, 20-100% of one channel's orders lost, partial recapture, spill-over) and a window on another day
+where nothing happened. Each method estimates lost revenue for the window on the affected channel:
+
+- downtime calculator: average revenue per hour over the previous 28 days x hours, minus what was actually sold
+- seasonal baseline: for each hour, the median of the same hour 1-4 weeks earlier, minus what was actually sold
+- impact.revenue: this project's estimator (placebo-calibrated, with the other channels as controls)
+- oracle: the generator's true expected revenue minus actual; no method can know this, it shows the floor set by
+  the randomness of the orders themselves
+
+Metrics: median absolute error of lost revenue as % of the true loss (outage trials); coverage of the 90% interval
+(outage trials: truth inside; no-outage trials: 0 inside); false positives on no-outage trials, i.e. the method
+reports a loss: for impact.revenue the 90% interval lies above zero, for the anchors (which have no interval) the
+reported loss exceeds 10% of their expected revenue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.synth import make_seller, random_outage, simulate
+from impact.revenue import REV, History, estimate_event
+
+METHODS = ("downtime calculator", "seasonal baseline", "impact.revenue", "oracle (knows true demand)")
+
+
+@dataclass
+class Trial:
+    kind: str  # 'outage' or 'none'
+    orders_per_day: float
+    n_channels: int
+    hours: float
+    truth: float
+    expected_truth: float  # counterfactual revenue in the window (actual + truth)
+    expected_mean: float  # the generator's expected revenue in the window given that day's demand
+    actual: float
+    est: dict[str, float]  # method -> lost
+    low: float
+    high: float
+    p_effect: float | None
+    anchor_expected: dict[str, float]
+    seconds: float
+    start_hour: int = 0
+    weekday: int = 0
+
+
+def _window_bins(hist: History, channel: str, start, end):
+    s = hist.channels[channel]
+    h0 = int((start - hist.day0).total_seconds() // 3600)
+    h1 = int(np.ceil((end - hist.day0).total_seconds() / 3600))
+    return s.values[REV].reshape(-1), np.arange(h0, h1)
+
+
+def anchors(hist: History, channel: str, start, end) -> dict[str, float]:
+    """Expected revenue in [start, end) by the two simple tools (whole-hour windows)."""
+    flat, hrs = _window_bins(hist, channel, start, end)
+    day = hrs[0] // 24
+    prev = flat[max(day - 28, 0) * 24: day * 24]
+    downtime = float(prev.mean()) * len(hrs) if len(prev) else 0.0
+    weeks = np.array([hrs - 24 * 7 * k for k in range(1, 5)])
+    weeks = weeks[(weeks >= 0).all(axis=1)]
+    seasonal = float(np.median(flat[weeks], axis=0).sum()) if len(weeks) else downtime
+    return {"downtime calculator": downtime, "seasonal baseline": seasonal}
+
+
+def run_trials(n_sellers: int, seed: int, n_days: int = 150, progress: bool = True,
+               orders: tuple[float, float] = (20, 5000)) -> list[Trial]:
+    rng = np.random.default_rng(seed)
+    trials: list[Trial] = []
+    for i in range(n_sellers):
+        opd = float(np.exp(rng.uniform(np.log(orders[0]), np.log(orders[1]))))
+        seller = make_seller(rng, opd, n_days=n_days)
+        out_day = int(rng.integers(n_days - 35, n_days - 10))
+        null_day = out_day + int(rng.choice([-1, 1])) * int(rng.integers(3, 9))
+        outage = random_outage(rng, seller, out_day)
+        null = random_outage(rng, seller, null_day, fraction=0.0)
+        sim = simulate(rng, seller, [outage, null])
+        hist = sim.history()
+        for kind, o, tr in (("outage", outage, sim.truth[0]), ("none", null, sim.truth[1])):
+            t0 = time.perf_counter()
+            est = estimate_event(hist, o.start, o.end, (o.channel,), recovery_hours=24, confidence=0.9)
+            secs = time.perf_counter() - t0
+            actual = float(est.actual[REV])
+            anc = anchors(hist, o.channel, o.start, o.end)
+            lost = {m: anc[m] - actual for m in anc}
+            lost["impact.revenue"] = float(est.expected[REV]) - actual
+            lost["oracle (knows true demand)"] = tr.expected_mean - actual
+            trials.append(Trial(kind, opd, len(seller.channels), (o.end - o.start).total_seconds() / 3600, tr.lost,
+                                actual + tr.lost, tr.expected_mean, actual, lost, est.lost.low, est.lost.high, est.lost.p_effect, anc, secs,
+                                o.start.hour, o.start.weekday()))
+        if progress and (i + 1) % 25 == 0:
+            print(f"  {i + 1}/{n_sellers} sellers", file=sys.stderr)
+    return trials
+
+
+def summarise(trials: list[Trial]) -> dict[str, dict[str, float]]:
+    out_t = [t for t in trials if t.kind == "outage"]
+    null_t = [t for t in trials if t.kind == "none"]
+    res: dict[str, dict[str, float]] = {}
+    for m in METHODS:
+        # The loss as the issue defines it: expected revenue had there been no outage, minus actual.
+        exp_err = [abs(t.est[m] - (t.expected_mean - t.actual)) / (t.expected_mean - t.actual) for t in out_t
+                   if t.expected_mean - t.actual > 0]
+        # The revenue of the orders the outage removed: also carries the randomness of orders that never came.
+        real_err = [abs(t.est[m] - t.truth) / t.truth for t in out_t if t.truth > 0]
+        row = {"median_error_pct": 100 * float(np.median(exp_err)),
+               "median_error_realised_pct": 100 * float(np.median(real_err)),
+               "n_outage": len(out_t), "n_none": len(null_t)}
+        if m == "impact.revenue":
+            row["coverage_outage_pct"] = 100 * float(np.mean([t.low <= t.truth <= t.high for t in out_t]))
+            row["coverage_none_pct"] = 100 * float(np.mean([t.low <= 0 <= t.high for t in null_t]))
+            row["false_positive_pct"] = 100 * float(np.mean([t.low > 0 for t in null_t]))
+            row["false_positive_point_pct"] = 100 * float(np.mean(
+                [t.est[m] > 0.1 * (t.est[m] + t.actual) for t in null_t]))
+        elif m in ("downtime calculator", "seasonal baseline"):
+            row["false_positive_pct"] = 100 * float(np.mean([t.est[m] > 0.1 * t.anchor_expected[m] for t in null_t]))
+        res[m] = row
+    return res
+
+
+def by_size(trials: list[Trial]) -> list[tuple[str, dict[str, float]]]:
+    rows = []
+    for lo, hi in ((20, 100), (100, 500), (500, 5001)):
+        sub = [t for t in trials if lo <= t.orders_per_day < hi]
+        if sub:
+            rows.append((f"{lo}-{min(hi, 5000)} orders/day", summarise(sub)))
+    return rows
+
+
+def markdown(res: dict[str, dict[str, float]], title: str = "") -> str:
+    def pct(v):
+        return "-" if v is None else f"{v:.1f}%"
+
+    lines = [f"**{title}**", ""] if title else []
+    lines += ["| method | median abs error, lost (expected - actual) | median abs error, removed orders "
+              "| 90% interval coverage (outage / no outage) | false positives (no outage) |",
+              "|---|---:|---:|---:|---:|"]
+    for m in METHODS:
+        r = res[m]
+        cov = (f"{r['coverage_outage_pct']:.1f}% / {r['coverage_none_pct']:.1f}%" if "coverage_outage_pct" in r
+               else "no interval")
+        fp = pct(r.get("false_positive_pct")) if m != METHODS[-1] else "-"
+        if "false_positive_point_pct" in r:
+            fp += f" (point rule: {r['false_positive_point_pct']:.1f}%)"
+        lines.append(f"| {m} | {pct(r['median_error_pct'])} | {pct(r['median_error_realised_pct'])} | {cov} | {fp} |")
+    return "\n".join(lines)
+
+
+def timing(orders_per_day: float, seed: int, repeats: int = 5) -> dict[str, float]:
+    """Seconds for one full analysis (DuckDB aggregation + estimate + breakdowns) on a year of hourly history."""
+    from impact.analysis import analyze
+    from impact.store import session_db
+    from impact.windows import Window
+
+    rng = np.random.default_rng(seed)
+    seller = make_seller(rng, orders_per_day, n_channels=2, n_days=365)
+    outage = random_outage(rng, seller, 340, fraction=0.8)
+    lines = simulate(rng, seller, [outage]).lines()
+    con = session_db()
+    con.register("synthetic_lines", lines)
+    con.execute("INSERT INTO lines SELECT * FROM synthetic_lines")
+    window = [Window(outage.start, outage.end, (outage.channel,))]
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        analyze(con, window)
+        runs.append(time.perf_counter() - t0)
+    con.close()
+    return {"lines": len(lines), "median_s": float(np.median(runs)), "max_s": float(np.max(runs))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="60 sellers instead of 500")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--sellers", type=int, default=None, help="number of synthetic sellers (2 trials each)")
+    ap.add_argument("--orders", type=float, nargs=2, default=(20, 5000), metavar=("MIN", "MAX"),
+                    help="range of orders a day of the synthetic sellers (log-uniform; default 20 5000)")
+    ap.add_argument("--timing", action="store_true",
+                    help="only time one full analysis on a year of hourly history (500 and 5,000 orders a day)")
+    args = ap.parse_args(argv)
+    if args.timing:
+        print("| orders/day | order lines in a year | one analysis (median of 5) | slowest |\n|---:|---:|---:|---:|")
+        for opd in (500, 5000):
+            t = timing(opd, args.seed)
+            print(f"| {opd:,} | {t['lines']:,} | {1000 * t['median_s']:.0f} ms | {1000 * t['max_s']:.0f} ms |")
+        return 0
+    n = args.sellers or (60 if args.quick else 500)
+    t0 = time.perf_counter()
+    trials = run_trials(n, args.seed, orders=tuple(args.orders))
+    wall = time.perf_counter() - t0
+    res = summarise(trials)
+    secs = np.array([t.seconds for t in trials])
+    print(f"## Lost-revenue accuracy: {n} synthetic sellers ({args.orders[0]:g}-{args.orders[1]:g} orders a day), "
+          f"{len(trials)} windows, seed {args.seed}\n")
+    print(markdown(res))
+    print()
+    for label, r in by_size(trials):
+        print(markdown(r, label))
+        print()
+    out = res["impact.revenue"]
+    seas = res["seasonal baseline"]["median_error_pct"]
+    ratio = out["median_error_pct"] / seas if seas else float("inf")
+    targets = [
+        (f"median error <= half the seasonal baseline's ({out['median_error_pct']:.1f}% vs {seas:.1f}%, "
+         f"ratio {ratio:.2f})", ratio <= 0.5),
+        (f"coverage 85-95% on outage windows ({out['coverage_outage_pct']:.1f}%)",
+         85 <= out["coverage_outage_pct"] <= 95),
+        (f"coverage 85-95% on no-outage windows ({out['coverage_none_pct']:.1f}%)",
+         85 <= out["coverage_none_pct"] <= 95),
+        (f"false positives <= 10% ({out['false_positive_pct']:.1f}%)", out["false_positive_pct"] <= 10),
+    ]
+    print("Targets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
+    print(f"\nEstimator time per window: median {1000 * np.median(secs):.0f} ms, max {1000 * secs.max():.0f} ms "
+          f"(150 days of hourly history, 1-3 channels); whole run {wall:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

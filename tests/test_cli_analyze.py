@@ -1,0 +1,133 @@
+"""Tests for `python -m impact analyze`: JSON shape, human summary, exit codes and messages."""
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import DATA
+
+from bench.synth import Outage, make_seller, simulate
+from impact.__main__ import main
+
+MAP = ("order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
+       "status=Status")
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    """A generic CSV export of 60 days of a two-channel seller with a full Amazon outage on day 50."""
+    rng = np.random.default_rng(31)
+    seller = make_seller(rng, 200, n_channels=2, n_days=60, hidden_outages=0)
+    start = seller.start + timedelta(days=50, hours=10)
+    out = Outage(start, start + timedelta(hours=5), "amazon", fraction=1.0, recapture=0.2, spill=0.1)
+    df = simulate(rng, seller, [out]).lines()
+    csv = pd.DataFrame({
+        "Order": df.order_id, "Date": df.purchased_at.dt.strftime("%Y-%m-%d %H:%M:%S"), "Amount": df.revenue.round(2),
+        "Qty": df.quantity.astype(int), "Channel": df.channel, "SKU": df.sku, "Currency": df.currency,
+        "Status": "Completed",
+    })
+    path = tmp_path_factory.mktemp("export") / "orders.csv"
+    csv.to_csv(path, index=False)
+    return path, out
+
+
+@pytest.fixture(autouse=True)
+def _mappings(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
+
+
+def _iso(t):
+    return t.strftime("%Y-%m-%dT%H:%MZ")
+
+
+def test_json_output_has_the_documented_shape(export, capsys):
+    """--json prints ingest, windows and total with the keys the issue lists."""
+    path, out = export
+    code = main(["analyze", str(path), "--map", MAP, "--window", _iso(out.start), _iso(out.end),
+                 "--channels", "amazon", "--json"])
+    assert code == 0
+    res = json.loads(capsys.readouterr().out)
+    assert set(res) >= {"ingest", "windows", "total"}
+    assert res["ingest"]["files"][0]["name"] == "orders.csv"
+    w = res["windows"][0]
+    assert w["start"] == out.start.strftime("%Y-%m-%dT%H:%M:%SZ") and w["channels"] == ["amazon"]
+    assert set(w["revenue"]) >= {"actual", "expected", "lost", "lost_low", "lost_high", "recaptured", "net_lost",
+                                 "p_effect"}
+    assert set(w["orders"]) >= {"actual", "expected", "lost"} and isinstance(w["orders"]["actual"], int)
+    assert set(w["units"]) >= {"actual", "expected", "lost"}
+    assert list(w["spillover"]) == ["shopify"]
+    assert {"hour", "channel", "actual", "expected", "low", "high"} <= set(w["hourly"][0])
+    assert all(set(s) == {"sku", "lost"} for s in w["top_skus"])
+    assert set(res["total"]) >= {"lost", "lost_low", "lost_high", "net_lost"}
+    assert w["revenue"]["lost_low"] > 0
+
+
+def test_human_summary_and_options(export, capsys):
+    """Without --json a short summary names the loss, its interval, recapture and spill-over."""
+    path, out = export
+    code = main(["analyze", str(path), "--map", MAP, "--window", _iso(out.start), _iso(out.end),
+                 "--channels", "amazon", "--recovery-hours", "12", "--confidence", "0.8"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "on amazon:" in text and "80% interval" in text and "in the next 12 h" in text
+    assert "spill-over: shopify" in text
+
+
+def test_two_windows_print_a_total(export, capsys):
+    """Repeating --window analyses each and adds a total line."""
+    path, out = export
+    earlier = out.start - timedelta(days=7)
+    code = main(["analyze", str(path), "--map", MAP, "--window", _iso(out.start), _iso(out.end),
+                 "--window", _iso(earlier), _iso(earlier + timedelta(hours=3))])
+    assert code == 0
+    assert "total: lost" in capsys.readouterr().out
+
+
+def test_window_outside_the_data_exits_2(export, capsys):
+    """A window after the export ends is one clear line on stderr and exit code 2."""
+    path, _ = export
+    code = main(["analyze", str(path), "--map", MAP, "--window", "2030-01-01T00:00Z", "2030-01-01T05:00Z"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "outside the order history" in err and err.count("\n") == 1
+
+
+def test_bad_window_and_confidence_exit_2(export, capsys):
+    """A time without zone, an end before the start and a bad confidence are refused before any work."""
+    path, _ = export
+    assert main(["analyze", str(path), "--window", "2025-02-20T10:00", "2025-02-20T12:00Z"]) == 2
+    assert "no time zone" in capsys.readouterr().err
+    assert main(["analyze", str(path), "--window", "2025-02-20T12:00Z", "2025-02-20T10:00Z"]) == 2
+    assert "before it starts" in capsys.readouterr().err
+    assert main(["analyze", str(path), "--window", "2025-02-20T10:00Z", "2025-02-20T12:00Z",
+                 "--confidence", "2"]) == 2
+    assert "--confidence" in capsys.readouterr().err
+
+
+def test_sample_exports_with_two_currencies_need_a_choice(capsys):
+    """The Amazon samples mix USD and EUR: the message names both and the --currency option."""
+    files = [str(DATA / "amazon_all_orders_32.txt"), str(DATA / "amazon_all_orders_de_cp1252.txt")]
+    assert main(["analyze", *files, "--window", "2025-10-20T06:00Z", "2025-10-20T12:00Z"]) == 2
+    err = capsys.readouterr().err
+    assert "several currencies" in err and "--currency" in err
+
+
+def test_sample_exports_have_too_little_history(capsys):
+    """The small sample exports hold a day or two of orders: the message says how much history is needed."""
+    files = [str(DATA / "shopify_orders_export.csv"), str(DATA / "ebay_orders.csv"), str(DATA / "etsy_sold_orders.csv")]
+    assert main(["analyze", *files, "--window", "2025-10-20T06:00Z", "2025-10-20T12:00Z"]) == 2
+    assert "at least 7 are needed" in capsys.readouterr().err
+
+
+def test_subprocess_exit_code_and_no_traceback(export):
+    """Run as a module, an error is one line on stderr without a traceback."""
+    path, _ = export
+    proc = subprocess.run([sys.executable, "-m", "impact", "analyze", str(path), "--map", MAP, "--channels", "walmart",
+                           "--window", "2025-02-20T10:00Z", "2025-02-20T12:00Z"], capture_output=True, text=True,
+                          env={"IMPACT_MAPPINGS_PATH": str(path.parent / "m.json"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "no orders on walmart" in proc.stderr
