@@ -18,15 +18,19 @@ import pandas as pd
 import streamlit as st
 
 from impact import charts, scenario_charts
+from impact.analysis import analyze
+from impact.commands.scenarios import measured_from_analysis
 from impact.csvsafe import to_csv_bytes
-from impact.errors import ImpactError, UnknownFormatError, WindowError
+from impact.errors import ImpactError, ShareError, UnknownFormatError, WindowError
 from impact.ingest import ingest_files, summary
 from impact.outages import load_catalog, load_feed, window_json
-from impact.overview import coverage, daily_revenue
-from impact.scenarios import ScenarioModel, current_mix, hour_of_week_profile, move_demand
+from impact.overview import coverage, daily_revenue, product_names
+from impact.scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, move_demand
 from impact.settings import load_settings
+from impact.share import build_snapshot, create_share, load_share
 from impact.shipments import shipment_report
 from impact.store import CHANNELS, session_db
+from impact.url_builder import share_param
 from impact.windows import Window
 
 ROOT = Path(__file__).resolve().parent
@@ -308,7 +312,7 @@ def sidebar() -> dict:
     return {"files": files or [], "tz": tz, "start": start, "end": end}
 
 
-def sidebar_settings(channels: list[str], is_demo: bool) -> dict:
+def sidebar_settings(channels: list[str], is_demo: bool, currencies: list[str]) -> dict:
     sb = st.sidebar
     proposed = st.session_state.get("proposed_channels")
     token = (tuple(channels), is_demo, st.session_state.get("proposal_id", 0))
@@ -330,6 +334,10 @@ def sidebar_settings(channels: list[str], is_demo: bool) -> dict:
     )
     if st.session_state.get("channels_note"):
         sb.caption(f"Note: {st.session_state['channels_note']}; all are selected. Adjust if you know better.")
+    currency = currencies[0] if currencies else None
+    if len(currencies) > 1:
+        # Amounts in different currencies are never added up: the seller picks the one to analyse.
+        currency = sb.selectbox("Currency to analyse", currencies, key="currency")
     with sb.expander("Estimate settings"):
         confidence = st.select_slider(
             "Confidence of the range",
@@ -367,6 +375,8 @@ def sidebar_settings(channels: list[str], is_demo: bool) -> dict:
         "recovery_hours": int(recovery),
         "ship_sla_hours": float(sla),
         "business_days": bool(business_days),
+        "currency": currency,
+        "providers": tuple((catalog().get(st.session_state.get("preset")) or {}).get("providers") or ()),
     }
 
 
@@ -410,10 +420,148 @@ def shipments_result(con, window: Window, params: dict):
     )
 
 
+def analysis_result(con, window: Window, params: dict, tz: str) -> tuple[dict | None, str | None]:
+    """(the window's analysis JSON, with currency and confidence added, None) or (None, why it cannot be estimated)."""
+    key = (window.start, window.end, window.channels, params["confidence"], params["recovery_hours"],
+           params["currency"], tz)  # fmt: skip
+
+    def compute():
+        try:
+            result = analyze(
+                con,
+                [window],
+                recovery_hours=params["recovery_hours"],
+                confidence=params["confidence"],
+                currency=params["currency"],
+                tz=tz,
+            ).to_json()
+        except WindowError as exc:
+            return None, str(exc)
+        w = result["windows"][0]
+        extra = {k: result[k] for k in ("currency", "confidence", "recovery_hours")}
+        return {**w, **extra, "warnings": [*result.get("warnings", []), *w.get("warnings", [])]}, None
+
+    return session_cached("analysis", key, compute)
+
+
+def _names(channels) -> str:
+    """['amazon', 'ebay', 'etsy'] -> 'Amazon, Ebay and Etsy'."""
+    names = [c.capitalize() for c in channels]
+    if len(names) < 2:
+        return names[0] if names else "all channels"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def overview_tab(con, report, window: Window, params: dict, tz: str) -> None:
-    currency = report.currency[0] if len(report.currency) == 1 else None
+    res, why = analysis_result(con, window, params, tz)
     cov = coverage(con, window.start, window.end)
     ship, _ = shipments_result(con, window, params)
+    if res is None:
+        st.warning(
+            f"The revenue loss cannot be estimated for this window: {md_escape(why)}.", icon=":material/warning:"
+        )
+        loaded_overview(report, cov, ship, params)
+    else:
+        loss_overview(res, ship, tz)
+        for warning in cov["warnings"]:  # when the estimate failed, its own reason already says this
+            st.warning(warning, icon=":material/warning:")
+    daily_chart(con, window, tz, key="overview_daily")
+
+
+def loss_overview(res: dict, ship: dict, tz: str) -> None:
+    """KPI cards and the plain-language summary of one window's analysis JSON (also used for shared links)."""
+    rev, orders, cur = res["revenue"], res["orders"], res["currency"]
+    conf = f"{res['confidence']:.0%}"
+    start, end, recovery = parse_iso(res["start"]), parse_iso(res["end"]), res.get("recovery_hours", 24)
+    hours = (end - start).total_seconds() / 3600
+
+    def m(value):
+        return charts.money(value, cur, decimals=0)
+
+    cols = st.columns(4 if ship.get("available") else 3)
+    cols[0].metric(
+        "Revenue lost",
+        m(rev["lost"]),
+        delta=f"{conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help=f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}.",
+    )
+    cols[1].metric(
+        "Orders lost",
+        f"{orders['lost']:,.0f}",
+        delta=f"of {orders['expected']:,.0f} expected",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    cols[2].metric(
+        "Net loss",
+        m(rev["net_lost"]),
+        delta=f"after {m(rev['recaptured'])} recaptured",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help=f"Revenue lost minus what came back in the {recovery:g} h after the outage "
+        "(a negative recapture means sales stayed below normal).",
+    )
+    if ship.get("available"):
+        cols[3].metric(
+            "Late shipments",
+            count(ship["excess_late"]),
+            delta=f"{conf} range {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+            help="Orders that shipped late because of the outage, beyond your usual late rate.",
+        )
+
+    affected = _names(res["channels"])
+    lines = [
+        f"During the outage ({fmt_local(start, tz)} to {fmt_local(end, tz, False)}, "
+        f"{hours:.1f} hours) your {affected} sales were **{m(rev['actual'])}**, where your own history "
+        f"predicts **{m(rev['expected'])}** for those hours: about **{m(rev['lost'])} lost**"
+        + (f", {rev['lost_pct']:.0f}% of normal sales" if rev.get("lost_pct") is not None else "")
+        + f" ({conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}; about {orders['lost']:,.0f} orders)."
+    ]
+    if rev["recaptured"] > 0:
+        lines.append(
+            f"In the {recovery:g} hours after, sales ran {m(rev['recaptured'])} above normal: buyers "
+            f"who came back. That leaves a net loss of **{m(rev['net_lost'])}**."
+        )
+    else:
+        lines.append(
+            f"There is no sign of buyers coming back in the {recovery:g} hours after (sales were "
+            f"{m(-rev['recaptured'])} below normal), so the net loss is **{m(rev['net_lost'])}**."
+        )
+    for channel, extra in (res.get("spillover") or {}).items():
+        if extra is None:
+            continue
+        word = "more" if extra > 0 else "less"
+        meaning = "some buyers may have switched to it" if extra > 0 else "it was quieter than usual too"
+        lines.append(f"{channel.capitalize()} (not affected) sold {m(abs(extra))} {word} than expected: {meaning}.")
+    if rev.get("p_effect") is not None:
+        lines.append(f"Chance that this drop is more than normal day-to-day variation: **{rev['p_effect']:.0%}**.")
+    if ship.get("available"):
+        lines.append(
+            f"Shipping: the outage caused about **{count(ship['excess_late'])}** late shipments ({conf} range "
+            f"{count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}); the Shipments tab has the list "
+            "to send with an appeal."
+        )
+    st.markdown("\n\n".join(lines))
+    for warning in res.get("warnings", []):
+        st.warning(f"{md_escape(warning[:1].upper() + warning[1:])}.", icon=":material/warning:")
+    st.caption(
+        "How this is estimated: the expected sales come from your own orders (the same weekday in recent weeks, "
+        f"the rest of the outage day and your other channels). The {conf} range is how far the same method missed "
+        f"on {res.get('placebos', 0)} ordinary days in your history. Revenue is merchandise value without tax or "
+        "shipping."
+    )
+
+
+def loaded_overview(report, cov: dict, ship: dict, params: dict) -> None:
+    currency = report.currency[0] if len(report.currency) == 1 else None
     total_revenue = sum(v.get("revenue") or 0.0 for v in report.channels.values())
     cols = st.columns(4)
     cols[0].metric("Orders loaded", f"{report.orders:,}", border=True)
@@ -424,42 +572,13 @@ def overview_tab(con, report, window: Window, params: dict, tz: str) -> None:
         help="Merchandise value of non-cancelled lines, without tax or shipping.",
     )
     cols[2].metric("Orders during the outage", f"{cov['orders_in_window']:,}", border=True)
+    cols[3].metric("History before the outage", f"{max(cov['history_days'], 0):.0f} days", border=True)
     if ship.get("available"):
-        cols[3].metric(
-            "Late shipments caused",
-            count(ship["excess_late"]),
-            border=True,
-            help=f"Orders that shipped late because of the outage, beyond the seller's usual late rate; "
-            f"{params['confidence']:.0%} range {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}.",
-        )
-    else:
-        cols[3].metric("History before the outage", f"{max(cov['history_days'], 0):.0f} days", border=True)
-
-    for warning in cov["warnings"]:
-        st.warning(warning, icon=":material/warning:")
-    channels = ", ".join(c.capitalize() for c in params["channels"]) or "all channels"
-    lines = [
-        f"- **Data:** {report.orders:,} orders from {len(report.files)} file(s), "
-        f"{fmt_local(cov['first'], tz, False)} to {fmt_local(cov['last'], tz, False)}; "
-        f"{cov['history_days']:.0f} days of history before the outage.",
-        f"- **Outage:** {window.hours:.1f} hours, affecting {channels}; {cov['orders_in_window']:,} orders were "
-        "placed during it.",
-    ]
-    if ship.get("available"):
-        lines.append(
-            f"- **Shipping:** {ship['late']:,} of {ship['due']:,} orders due to ship during or after the outage "
-            f"went out late; about {count(ship['late_expected'], 1)} would have been late anyway, so the outage "
-            f"caused about **{count(ship['excess_late'])}** late shipments "
+        st.markdown(
+            f"Shipping: the outage caused about **{count(ship['excess_late'])}** late shipments "
             f"({params['confidence']:.0%} range {count(ship['excess_late_low'])} to "
-            f"{count(ship['excess_late_high'])}). See the Shipments tab for the list to send with an appeal."
+            f"{count(ship['excess_late_high'])}); see the Shipments tab."
         )
-    st.markdown("\n".join(lines))
-    st.info(
-        "The revenue loss estimate (expected vs actual sales with a range) is not available in this build yet; "
-        "below is the revenue you loaded, day by day, with the outage shaded.",
-        icon=":material/hourglass_empty:",
-    )
-    daily_chart(con, window, tz, key="overview_daily")
 
 
 def daily_chart(con, window: Window, tz: str, key: str) -> None:
@@ -476,16 +595,59 @@ def daily_chart(con, window: Window, tz: str, key: str) -> None:
     st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False})
 
 
-def timeline_tab(con, window: Window, tz: str) -> None:
-    daily_chart(con, window, tz, key="timeline_daily")
-    st.caption("The hour-by-hour view with the expected revenue appears once the loss estimate is available.")
-
-
-def products_tab() -> None:
-    st.info(
-        "Lost revenue by product needs the revenue loss estimate, which is not available in this build yet.",
-        icon=":material/hourglass_empty:",
+def hourly_charts(res: dict, tz: str, key: str) -> None:
+    """The hourly actual-vs-expected and cumulative-loss charts of one window's analysis JSON."""
+    channels = res["channels"]
+    chosen = None
+    if len(channels) > 1:
+        pick = st.selectbox(
+            "Channel", ["all", *channels], key=f"{key}_channel",
+            format_func=lambda c: "All affected channels" if c == "all" else c.capitalize(),
+        )  # fmt: skip
+        chosen = None if pick == "all" else [pick]
+    config = {"displaylogo": False}
+    st.plotly_chart(charts.timeline(res, tz=tz, channels=chosen), theme=None, key=f"{key}_hourly", config=config)
+    st.plotly_chart(charts.cumulative_loss(res, tz=tz, channels=chosen), theme=None, key=f"{key}_cum", config=config)
+    st.caption(
+        "Hours before the outage show how well the expectation tracks a normal day; the hours after it show "
+        "whether buyers came back (the running loss then falls)."
     )
+
+
+def product_charts(res: dict, names: dict[str, str], key: str) -> None:
+    """Channel breakdown and top-SKU loss of one window's analysis JSON."""
+    config = {"displaylogo": False}
+    st.plotly_chart(charts.channel_breakdown(res), theme=None, key=f"{key}_channels", config=config)
+    top = res.get("top_skus") or []
+    st.plotly_chart(charts.top_skus(res), theme=None, key=f"{key}_skus", config=config)
+    if top:
+        st.dataframe(
+            [{"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Revenue lost": charts.money(r["lost"], res["currency"])}
+             for r in top],
+            hide_index=True,
+            width="stretch",
+        )  # fmt: skip
+        st.caption(
+            "A product's share of the loss follows its share of the channel's sales in the four weeks before the "
+            "outage, minus what it actually sold during it."
+        )
+
+
+def timeline_tab(con, window: Window, params: dict, tz: str) -> None:
+    res, why = analysis_result(con, window, params, tz)
+    if res is None:
+        st.warning(f"No hourly estimate for this window: {md_escape(why)}.", icon=":material/warning:")
+    else:
+        hourly_charts(res, tz, key="timeline")
+    daily_chart(con, window, tz, key="timeline_daily")
+
+
+def products_tab(con, window: Window, params: dict, tz: str) -> None:
+    res, why = analysis_result(con, window, params, tz)
+    if res is None:
+        st.warning(f"No product estimate for this window: {md_escape(why)}.", icon=":material/warning:")
+        return
+    product_charts(res, product_names(con, [r["sku"] for r in res.get("top_skus") or []]), key="products")
 
 
 def shipments_tab(con, window: Window, params: dict, tz: str) -> None:
@@ -574,19 +736,33 @@ def shipments_tab(con, window: Window, params: dict, tz: str) -> None:
     )
 
 
-def scenarios_tab(con, report, window: Window) -> None:
-    currency = report.currency[0] if report.currency else None
-    if len(report.currency) > 1:
-        currency = st.selectbox("Currency to analyse", report.currency, key="scenario_currency")
+def scenarios_tab(con, report, window: Window, params: dict, tz: str) -> None:
+    currency = params["currency"]
     transfer = st.session_state.get("scenario_transfer", 100) / 100
+    res, _ = analysis_result(con, window, params, tz)
 
     def build():
         current = current_mix(con, currency)
         profile = hour_of_week_profile(con, exclude=[(window.start, window.end)], currency=current["currency"])
         keep = {k: current[k] for k in ("shares", "hhi", "marketplaces", "by_period")}
-        return ScenarioModel(profile, current=keep, transfer=transfer, years=SCENARIO_YEARS, seed=1)
+        measured = window_expected = affected = None
+        if res is not None:
+            # The same wiring as `python -m impact scenarios --window`: measured impact per channel, and the
+            # profile's expectation for channels the analysis did not report.
+            measured, window_expected = measured_from_analysis({"windows": [res]})
+            for c, v in profile.window_expected(window.start, window.end).items():
+                window_expected.setdefault(c, v)
+            providers = set(params["providers"])
+            affected = set(window.channels or profile.channels)
+            affected |= {c for c, ps in DEFAULT_DEPENDENCIES.items() if providers & set(ps)}
+        return ScenarioModel(
+            profile, measured=measured, affected=affected, window_expected=window_expected, current=keep,
+            transfer=transfer, years=SCENARIO_YEARS, seed=1,
+        )  # fmt: skip
 
-    model = session_cached("scenarios", (window.start, window.end, currency, transfer), build)
+    key = (window.start, window.end, window.channels, currency, transfer, params["providers"], res is not None,
+           params["confidence"], params["recovery_hours"])  # fmt: skip
+    model = session_cached("scenarios", key, build)
     shares = model.current_shares
     if not shares:
         st.info("There is no revenue to build scenarios from.")
@@ -602,11 +778,24 @@ def scenarios_tab(con, report, window: Window) -> None:
     )
     cols[1].metric("Expected outage loss per year", cur(base["annual_expected_loss"], currency, 0), border=True)
     cols[2].metric("1 year in 20 loses more than", cur(base["annual_p95_loss"], currency, 0), border=True)
-    st.caption(
-        "Yearly risk from simulated provider outages (AWS, Cloudflare, Shopify...) at published or estimated "
-        "rates. Without a measured loss for this window, each outage is assumed to stop all sales on the channels "
-        "that depend on the provider, with none recaptured."
-    )
+    if res is not None:
+        impacts = model.impacts
+        hit = [c for c in shares if c in (model.affected or ())]
+        described = "; ".join(
+            f"{c.capitalize()} loses {impacts[c]['lost_frac']:.0%} of its sales, "
+            f"{impacts[c]['recapture_frac']:.0%} of that comes back"
+            for c in hit
+        )
+        st.caption(
+            "Yearly risk from simulated provider outages (AWS, Cloudflare, Shopify...) at published or estimated "
+            f"rates, with each outage hitting a channel as hard as this one did ({described or 'as measured'})."
+        )
+    else:
+        st.caption(
+            "Yearly risk from simulated provider outages (AWS, Cloudflare, Shopify...) at published or estimated "
+            "rates. Without a measured loss for this window, each outage is assumed to stop all sales on the "
+            "channels that depend on the provider, with none recaptured."
+        )
 
     st.subheader("What if you moved some demand?")
     ordered = sorted(shares, key=lambda c: -shares[c])
@@ -634,6 +823,11 @@ def scenarios_tab(con, report, window: Window) -> None:
     mix = move_demand(shares, source, pct / 100, targets)
     result = model.to_json([mix])
     scenario = result["scenarios"][0]
+    if scenario.get("window_lost") is not None and base.get("window_lost") is not None:
+        st.markdown(
+            f"With that mix, this outage would have cost **{cur(scenario['window_lost'], currency, 0)}** instead of "
+            f"{cur(base['window_lost'], currency, 0)} (net of recapture {cur(scenario['window_net_lost'], currency, 0)})."
+        )
     cols = st.columns(3)
     cols[0].metric(
         "Expected outage loss per year",
@@ -659,9 +853,7 @@ def scenarios_tab(con, report, window: Window) -> None:
     fig = scenario_charts.mix_comparison_figure(result)
     fig.update_layout(template="plotly_white", font={"family": charts.FONT})
     st.plotly_chart(fig, theme=None, key="scenario_mix", config={"displaylogo": False})
-    sweep = session_cached(
-        "scenario_sweep", (window.start, window.end, currency, transfer, source), lambda: model.sweep(source)
-    )
+    sweep = session_cached("scenario_sweep", (*key, source), lambda: model.sweep(source))
     fig = scenario_charts.loss_vs_share_figure(sweep, source, shares.get(source), currency)
     fig.update_layout(template="plotly_white", font={"family": charts.FONT})
     st.plotly_chart(fig, theme=None, key="scenario_sweep", config={"displaylogo": False})
@@ -789,6 +981,83 @@ def mapping_forms(unmapped: list[dict]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Share links: a read-only snapshot of the results (no orders behind it)
+
+
+def share_panel(con, report, window: Window, params: dict, tz: str) -> None:
+    with st.sidebar.expander("Share these results"):
+        try:
+            res, _ = analysis_result(con, window, params, tz)
+            if res is None:
+                st.caption("A share link needs a loss estimate for the window.")
+                return
+            days = st.number_input(
+                "Link works for (days)", min_value=1, max_value=365, value=int(SETTINGS.share_expires_days),
+                key="share_days",
+            )  # fmt: skip
+            context = (st.session_state.get("dataset_key"), window, tuple(sorted(params.items(), key=str)), tz)
+            if st.button("Create a read-only link", key="share_create", icon=":material/link:"):
+                ship, _ = shipments_result(con, window, params)
+                analysis = {k: res[k] for k in ("currency", "confidence", "recovery_hours")} | {"windows": [res]}
+                names = product_names(con, [r["sku"] for r in res.get("top_skus") or []])
+                snapshot = build_snapshot(
+                    settings={"tz": tz, "confidence": params["confidence"], "recovery_hours": params["recovery_hours"],
+                              "channels": list(window.channels)},
+                    windows=[window], analysis=analysis, ingest=report, view={"tz": tz}, shipments=ship,
+                    charts={"product_names": names},
+                )  # fmt: skip
+                st.session_state["share_link"] = (context, create_share(snapshot, expires_days=int(days)).to_json())
+            made = st.session_state.get("share_link")
+            if made and made[0] == context:
+                link = made[1]
+                st.code(link["url"], language=None, wrap_lines=True)
+                st.caption(
+                    f"Valid until {link['expires'][:16].replace('T', ' ')} UTC. It shows these results and charts, "
+                    "never order ids, file names or buyer data. To revoke it: "
+                    f"`python -m impact share --revoke-id {link['id']}`."
+                )
+        except ImpactError as exc:
+            st.error(md_escape(str(exc)), icon=":material/error:")
+
+
+def shared_view(raw: str) -> None:
+    """A share link: the saved results, read-only, with no sidebar and no orders behind them."""
+    st.title("Outage Impact")
+    st.badge("SHARED · read-only", icon=":material/link:", color="blue")
+    try:
+        view = load_share(raw)
+    except ShareError:
+        st.error("This link is not valid: it may have expired or been revoked.", icon=":material/link_off:")
+        st.button("Open Outage Impact", on_click=st.query_params.clear)
+        return
+    snap = view.snapshot
+    tz = (snap.get("view") or {}).get("tz") or (snap.get("settings") or {}).get("tz") or "UTC"
+    tz = tz if tz in zone_options() else "UTC"
+    expires = f", valid until {view.expires:%d %b %Y} UTC" if view.expires else ""
+    st.caption(f"Results shared on {view.created:%d %b %Y %H:%M} UTC{expires}. No order files are behind this link.")
+    ingest = snap.get("ingest") or {}
+    if ingest:
+        st.caption(
+            f"Based on {ingest.get('orders', 0):,} orders from {fmt_local(ingest.get('first'), tz, False)} to "
+            f"{fmt_local(ingest.get('last'), tz, False)} ({tz})."
+        )
+    analysis = snap.get("analysis") or {}
+    names = (snap.get("charts") or {}).get("product_names") or {}
+    windows = analysis.get("windows") or []
+    if not windows:
+        st.info("This link holds no loss estimate.")
+    for i, w in enumerate(windows):
+        res = {k: analysis.get(k) for k in ("currency", "confidence", "recovery_hours")} | w
+        st.subheader(f"{md_escape(w.get('title') or 'Outage')}, {fmt_local(w.get('start'), tz, False)[:15]}")
+        tabs = st.tabs(["Overview", "Timeline", "Products"])
+        ship = snap.get("shipments") if i == 0 else None
+        tab(tabs[0], loss_overview, res, ship or {}, tz)
+        tab(tabs[1], hourly_charts, res, tz, f"shared{i}")
+        tab(tabs[2], product_charts, res, names, f"shared{i}")
+    st.button("Analyse your own orders", on_click=st.query_params.clear, key="shared_exit")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 
 def tab(container, render, *args) -> None:
@@ -807,6 +1076,10 @@ def tab(container, render, *args) -> None:
 
 
 def main() -> None:
+    raw = share_param(st.query_params.to_dict())
+    if raw is not None:
+        shared_view(raw)
+        return
     inputs = sidebar()
     tz = inputs["tz"]
     mappings = st.session_state.get("mappings", {})
@@ -818,7 +1091,7 @@ def main() -> None:
     con = st.session_state["con"]
     is_demo = st.session_state["is_demo"]
     report = summary(con)
-    params = sidebar_settings(list(report.channels), is_demo)
+    params = sidebar_settings(list(report.channels), is_demo, list(report.currency))
     try:
         window = Window(start=inputs["start"], end=inputs["end"], channels=tuple(params["channels"]), title="Outage")
     except WindowError as exc:
@@ -833,12 +1106,13 @@ def main() -> None:
         st.warning("No orders could be loaded from the uploaded files. See the messages above.")
         return
 
+    share_panel(con, report, window, params, tz)
     tabs = st.tabs(["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"])
     tab(tabs[0], overview_tab, con, report, window, params, tz)
-    tab(tabs[1], timeline_tab, con, window, tz)
-    tab(tabs[2], products_tab)
+    tab(tabs[1], timeline_tab, con, window, params, tz)
+    tab(tabs[2], products_tab, con, window, params, tz)
     tab(tabs[3], shipments_tab, con, window, params, tz)
-    tab(tabs[4], scenarios_tab, con, report, window)
+    tab(tabs[4], scenarios_tab, con, report, window, params, tz)
     tab(tabs[5], data_tab, report)
 
 

@@ -16,10 +16,11 @@ def _private_settings(tmp_path, monkeypatch):
     # Remembered column mappings go to a temporary file, not the repo's data directory.
     monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
     monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
+    monkeypatch.setenv("IMPACT_DB", str(tmp_path / "shares.duckdb"))
 
 
 def _run(at: AppTest | None = None) -> AppTest:
-    at = (at or AppTest.from_file(APP, default_timeout=60)).run()
+    at = (AppTest.from_file(APP, default_timeout=60) if at is None else at).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -52,14 +53,34 @@ def test_demo_opens_labelled_with_kpis_and_tabs(demo):
     text = _texts(at)
     assert "DEMO" in text and "Demo Kitchen Co" in text and "AWS us-east-1 outage" in text
     assert [t.label for t in at.tabs] == ["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"]
-    metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Orders loaded"].replace(",", "")) > 4000
-    assert metrics["Revenue loaded"].startswith("$")
-    assert int(metrics["Orders during the outage"]) > 0
+    metrics = _metrics(at)
+    assert metrics["Revenue lost"].startswith("$") and int(metrics["Orders lost"]) > 0
     assert at.session_state["is_demo"] is True
     assert at.session_state["window_utc"] == (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
     assert at.sidebar.multiselect(key="affected").value == ["amazon"]
     assert at.sidebar.selectbox(key="preset").value == "aws-us-east-1-2025-10-20"
+
+
+def test_demo_overview_estimates_the_loss_in_plain_words(demo):
+    """The demo's Overview gives the revenue lost with its range and a sentence a seller can read."""
+    metrics = _metrics(demo)
+    lost = int(metrics["Revenue lost"].lstrip("$").replace(",", ""))
+    assert 200 < lost < 1500  # truth.json: $570 expected loss
+    card = next(m for m in demo.metric if m.label == "Revenue lost")
+    low, high = (int(v.strip().lstrip("$").replace(",", "")) for v in card.delta.split("range ")[1].split(" to "))
+    assert low < lost < high
+    summary = next(m.value for m in demo.markdown if m.value.startswith("During the outage"))
+    assert "your Amazon sales were" in summary and "lost" in summary and "Chance that this drop" in summary
+
+
+def test_demo_timeline_and_products_draw_their_charts(demo):
+    """Timeline has the hourly, cumulative and daily charts; Products the channel and SKU charts and a SKU table."""
+    charts_drawn = demo.get("plotly_chart")
+    # Overview daily, Timeline hourly + cumulative + daily, Products channels + SKUs, Scenarios mix + sweep.
+    assert len(charts_drawn) == 8
+    skus = demo.dataframe[0].value
+    assert list(skus.columns) == ["SKU", "Product", "Revenue lost"]
+    assert skus["Product"].str.len().min() > 0 and skus["Revenue lost"].str.startswith("$").all()
 
 
 def test_demo_shipments_tab_counts_late_orders_and_offers_the_list(demo):
@@ -80,16 +101,19 @@ def test_demo_scenarios_tab_compares_a_moved_mix(demo):
     assert values[1].delta.startswith("-")  # moving demand off Amazon lowers the AWS-driven loss
     assert 5000 < int(_metrics(demo)["Channel concentration (HHI)"].replace(",", "")) < 10000
     assert demo.selectbox(key="scenario_source").value == "amazon"
+    assert any(m.value.startswith("With that mix, this outage would have cost") for m in demo.markdown)
 
 
 def test_known_outage_preset_moves_the_window_and_channels():
-    """Choosing another catalog outage sets its window; with none of the seller's channels listed, all are chosen."""
+    """Choosing another catalog outage sets its window and channels; outside the data it says why there is no
+    estimate and still shows what was loaded."""
     at = _run()
     at.sidebar.selectbox(key="preset").set_value("cloudflare-2025-11-18")
     at = _run(at)
     assert at.session_state["window_utc"] == (datetime(2025, 11, 18, 11, 20), datetime(2025, 11, 18, 17, 6))
-    assert at.sidebar.multiselect(key="affected").value == ["amazon", "shopify"]
-    assert any("not fully inside your order history" in w.value for w in at.warning)
+    assert at.sidebar.multiselect(key="affected").value == ["amazon", "shopify"]  # none listed: all are chosen
+    assert any("cannot be estimated" in w.value and "outside the order history" in w.value for w in at.warning)
+    assert "Orders loaded" in _metrics(at)
     at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 11, 18, 18, 0))
     at = _run(at)
     assert at.sidebar.selectbox(key="preset").value == "custom"
@@ -177,4 +201,27 @@ def test_sessions_do_not_share_uploads():
     other = _run()
     assert seller.session_state["is_demo"] is False and other.session_state["is_demo"] is True
     assert seller.session_state["con"] is not other.session_state["con"]
-    assert int({m.label: m.value for m in other.metric}["Orders loaded"].replace(",", "")) > 4000
+    assert "Revenue lost" in _metrics(other)  # the demo's estimate
+    assert _metrics(seller)["Orders loaded"] == "3"  # one day of Shopify orders: too little history to estimate
+
+
+def test_share_link_round_trip_shows_results_without_orders():
+    """A link made in the app opens a read-only view of the same estimate; a wrong token is refused plainly."""
+    at = _run()
+    at.sidebar.button(key="share_create").click()
+    at = _run(at)
+    url = at.session_state["share_link"][1]["url"]
+    assert "?share=" in url
+    lost = _metrics(at)["Revenue lost"]
+
+    viewer = AppTest.from_file(APP, default_timeout=60)
+    viewer.query_params["share"] = url.split("share=")[1]
+    viewer = _run(viewer)
+    assert _metrics(viewer)["Revenue lost"] == lost
+    assert not viewer.sidebar.file_uploader and not viewer.get("download_button")
+    assert any("SHARED" in m.value for m in viewer.markdown)
+
+    stranger = AppTest.from_file(APP, default_timeout=60)
+    stranger.query_params["share"] = "x" * 43
+    stranger = _run(stranger)
+    assert any("not valid" in e.value for e in stranger.error)
