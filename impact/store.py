@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS import_rejects (file_id INTEGER, line BIGINT, reason 
 def configure(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
     settings = settings or load_settings()
     con.execute("SET TimeZone = 'UTC'")
+    # A progress bar on stdout would corrupt --json output and the app's logs.
+    con.execute("SET enable_progress_bar = false")
     if settings.duckdb_threads:
         con.execute(f"SET threads = {int(settings.duckdb_threads)}")
     if settings.duckdb_memory_limit:

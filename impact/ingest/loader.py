@@ -105,27 +105,38 @@ def _select_format(prepared: PreparedFile, name: str, mapping: dict | None, sett
     return generic.build_format(clean), clean
 
 
-def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
+def _csv_source(prepared: PreparedFile, used: list[int], *, rejects: bool = True) -> tuple[str, dict]:
+    """A subquery reading the needed columns of the file as text, and its parameters."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(prepared.header))) + "}"
     select = ", ".join(f'"c{i}"' for i in used) or "NULL AS _none"
+    opts = ("store_rejects=true, rejects_table='_rej', rejects_scan='_rejscan'" if rejects
+            else "ignore_errors=true")
+    sql = f"""(SELECT {select}
+        FROM read_csv($path, delim=$delim, quote='"', escape='"', header=false, skip=$skip,
+                      columns={columns}, auto_detect=false, {opts}, max_line_size=4194304))"""
+    return sql, {"path": str(prepared.path), "delim": prepared.delimiter, "skip": prepared.header_line}
+
+
+def _drop_rejects(con) -> None:
     for t in ("_rej", "_rejscan"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _raw AS
-        SELECT {select}
-        FROM read_csv($path, delim=$delim, quote='"', escape='"', header=false, skip=$skip,
-                      columns={columns}, auto_detect=false, store_rejects=true,
-                      rejects_table='_rej', rejects_scan='_rejscan', max_line_size=4194304)""",
-        {"path": str(prepared.path), "delim": prepared.delimiter, "skip": prepared.header_line},
-    )
 
 
-def _sample_format(con, col: str, tz: str, formats: list[str] | None, sample: int = 2000) -> str | None:
+def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
+    """Materialise the needed columns: only for formats whose rows depend on earlier rows (Shopify)."""
+    _drop_rejects(con)
+    sql, params = _csv_source(prepared, used)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM {sql}", params)
+
+
+def _sample_format(con, col: str, tz: str, formats: list[str] | None, source: str, params: dict,
+                   sample: int = 2000) -> str | None:
     """The single timestamp format that reads every sampled value exactly as the general parser does, if any."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _sample AS
-        SELECT DISTINCT trim({col}) AS v FROM (SELECT {col} FROM _raw WHERE nullif(trim({col}), '') IS NOT NULL
-                                               LIMIT {int(sample)})"""
+        SELECT DISTINCT trim({col}) AS v FROM (SELECT {col} FROM {source} WHERE nullif(trim({col}), '') IS NOT NULL
+                                               LIMIT {int(sample)})""",
+        params,
     )
     full = X.timestamp_utc("v", formats)
     candidates = [X.ISO, *X.AWARE_FORMATS, *(formats or X.NAIVE_FORMATS)]
@@ -143,7 +154,7 @@ def _sample_format(con, col: str, tz: str, formats: list[str] | None, sample: in
         con.execute("DROP TABLE IF EXISTS _sample")
 
 
-def _recover_runaway_quotes(con, prepared: PreparedFile, used: list[int], max_rounds: int = 20) -> set[int]:
+def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int = 20) -> set[int]:
     """A quote that never closes swallows every following line into one bad record; give those lines back.
 
     The line holding the stray quote is replaced by a one-field marker line in a temporary copy, which the reader
@@ -173,7 +184,7 @@ def _recover_runaway_quotes(con, prepared: PreparedFile, used: list[int], max_ro
         prepared.path = Path(repaired.name)
         prepared.temp_paths.append(prepared.path)
         broken.extend(int(line) for line, _ in runaway)
-        _read_raw(con, prepared, used)
+        read()
     return set(broken)
 
 
@@ -230,62 +241,79 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             sql_text += " " + cols(h)
         used = sorted({int(i) for i in _IDENT.findall(sql_text)})
 
-        _read_raw(con, prepared, used)
+        date_formats = generic.date_formats(used_mapping) if used_mapping else None
+        sample_sql, sample_params = _csv_source(prepared, used, rejects=False)
+        fast = {
+            key: _sample_format(con, fields[key], tz, date_formats, sample_sql, sample_params)
+            for key in ("purchased_at", "shipped_at", "promised_at") if fields[key] != "NULL"
+        }
+
+        def parse_ts(key: str) -> str:
+            return X.timestamp_utc(fields[key], date_formats, fast.get(key)) if fields[key] != "NULL" else "NULL"
+
+        skip_case = "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END" \
+            if skips else "NULL"
+        # Rows of most formats stand alone and are parsed as DuckDB reads them; the row number is then the rowid
+        # of _parsed. Shopify's continuation rows need their order's first row, so that file is read first.
+        ordered = bool(fmt.inherit)
+
+        def parse(source: str, params: dict) -> None:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE _parsed AS
+                SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
+                    CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject) FROM (
+                SELECT *, NULL::VARCHAR AS _reject FROM (
+                    SELECT {"rn," if ordered else ""}
+                        {fields['channel']} AS channel,
+                        coalesce({fields['marketplace']}, {fields['channel']}) AS marketplace,
+                        {fields['order_id']} AS order_id,
+                        {fields['line_key']} AS _key_base,
+                        {parse_ts('purchased_at')} AS _ts,
+                        {X.precision(fields['purchased_at'])} AS time_precision,
+                        {fields['sku']} AS sku,
+                        {fields['product_name']} AS product_name,
+                        {fields['quantity']} AS _quantity,
+                        {fields['revenue']} AS _revenue,
+                        coalesce({fields['currency']}, $currency) AS currency,
+                        {fields['status']} AS status,
+                        {fields['fulfilment']} AS fulfilment,
+                        {parse_ts('shipped_at')} AS shipped_at,
+                        {parse_ts('promised_at')} AS promised_at,
+                        {fields['ship_country']} AS ship_country,
+                        {skip_case} AS _skip,
+                        {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
+                    FROM {source}))""",
+                {"tz": tz, "currency": settings.default_currency, **params},
+            )
+
+        def read() -> None:
+            if not ordered:
+                _drop_rejects(con)
+                parse(*_csv_source(prepared, used))
+                return
+            _read_raw(con, prepared, used)
+            order_col = cols("Name")
+            inherit = [cols(h) for h in fmt.inherit if cols(h) != "NULL"]
+            source = "(SELECT rowid + 1 AS rn, * FROM _raw)"
+            if inherit:
+                filled = ", ".join(
+                    f"coalesce(nullif(trim({c}), ''), first_value(nullif(trim({c}), '') IGNORE NULLS) "
+                    f"OVER (PARTITION BY {order_col} ORDER BY rn)) AS {c}" for c in inherit
+                )
+                source = f"(SELECT * REPLACE ({filled}) FROM {source})"
+            parse(source, {})
+
+        read()
         bad_encoding = con.execute("SELECT count(*) FROM _rej WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
         if bad_encoding and prepared.encoding.startswith("utf-8"):
             # Not UTF-8 after all (Windows-1252 text beyond the sampled head): decode the whole file that way.
             prepared.path = transcode_to_utf8(prepared.path, "cp1252")
             prepared.temp_paths.append(prepared.path)
             prepared.encoding = "cp1252"
-            _read_raw(con, prepared, used)
-        broken = _recover_runaway_quotes(con, prepared, used)
-
-        source = "(SELECT rowid + 1 AS rn, * FROM _raw)"
-        if fmt.inherit:
-            order_col = cols("Name")
-            inherited = ", ".join(
-                f"coalesce(nullif(trim({cols(h)}), ''), first_value(nullif(trim({cols(h)}), '') IGNORE NULLS) "
-                f"OVER (PARTITION BY {order_col} ORDER BY rn)) AS {cols(h)}"
-                for h in fmt.inherit if cols(h) != "NULL"
-            )
-            replaced = ", ".join(cols(h) for h in fmt.inherit if cols(h) != "NULL")
-            if replaced:
-                source = f"(SELECT * REPLACE ({inherited}) FROM {source})"
-
-        date_formats = generic.date_formats(used_mapping) if used_mapping else None
-
-        def parse_ts(col: str) -> str:
-            fast = _sample_format(con, col, tz, date_formats) if col != "NULL" else None
-            return X.timestamp_utc(col, date_formats, fast)
-
-        ts = parse_ts(fields["purchased_at"])
-        skip_case = "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END" \
-            if skips else "NULL"
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _parsed AS
-            SELECT *, CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject FROM (
-                SELECT rn,
-                    {fields['channel']} AS channel,
-                    coalesce({fields['marketplace']}, {fields['channel']}) AS marketplace,
-                    {fields['order_id']} AS order_id,
-                    {fields['line_key']} AS _key_base,
-                    {ts} AS _ts,
-                    {X.precision(fields['purchased_at'])} AS time_precision,
-                    {fields['sku']} AS sku,
-                    {fields['product_name']} AS product_name,
-                    {fields['quantity']} AS _quantity,
-                    {fields['revenue']} AS _revenue,
-                    coalesce({fields['currency']}, $currency) AS currency,
-                    {fields['status']} AS status,
-                    {fields['fulfilment']} AS fulfilment,
-                    {parse_ts(fields['shipped_at'])} AS shipped_at,
-                    {parse_ts(fields['promised_at'])} AS promised_at,
-                    {fields['ship_country']} AS ship_country,
-                    {skip_case} AS _skip,
-                    {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
-                FROM {source})""",
-            {"tz": tz, "currency": settings.default_currency},
-        )
+            read()
+        broken = _recover_runaway_quotes(con, prepared, read)
+        # The row number of a record: the rowid of _parsed when rows were parsed in file order.
+        P = "_parsed" if ordered else "(SELECT rowid + 1 AS rn, * FROM _parsed)"
 
         report = FileReport(file_id, name, fmt.name, fmt.label, prepared.encoding)
         csv_rejects = con.execute(
@@ -320,7 +348,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             skipped[reason] = skipped.get(reason, 0) + n
 
         data_rejects = con.execute(
-            "SELECT rn, _reject FROM _parsed WHERE _reject IS NOT NULL ORDER BY rn LIMIT $n",
+            f"SELECT rn, _reject FROM {P} WHERE _reject IS NOT NULL ORDER BY rn LIMIT $n",
             {"n": settings.max_rejects_listed},
         ).fetchall()
         # DuckDB numbers rows by record and silently drops blank lines; put back the lines it did not return
@@ -351,14 +379,13 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         if excluded:
             gap_join = "ASOF LEFT JOIN (SELECT g, max(k) AS k FROM _gaps GROUP BY g) gp ON p.rn > gp.g"
             line_expr += " + coalesce(gp.k, 0)"
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _new AS
-            SELECT $name AS source_file, $format AS format, channel, marketplace, order_id,
+        new_rows = (
+            f"""SELECT $name AS source_file, $format AS format, channel, marketplace, order_id,
                    _key_base || '#' || {occurrence} AS line_key,
                    _ts AS purchased_at, time_precision, sku, product_name, coalesce(_quantity, 1) AS quantity,
                    _revenue AS revenue, currency, status, fulfilment, shipped_at, promised_at, ship_country,
                    $file_id AS file_id, {line_expr} AS source_line
-            FROM _parsed p {gap_join}
+            FROM {P} p {gap_join}
             WHERE _skip IS NULL AND _reject IS NULL""",
             {"name": name, "format": fmt.name, "file_id": file_id, "header_line": prepared.header_line},
         )
@@ -368,7 +395,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         report.rejects = [{"line": n, "reason": r} for n, r in rejects[: settings.max_rejects_listed]]
         report.lines = n_rows + len(csv_rejects) + blanks
         report.loaded = report.lines - report.skipped - report.rejected
-        _merge_new_lines(con, file_id)
+        _merge_new_lines(con, file_id, *new_rows)
         return report
     finally:
         prepared.cleanup()
@@ -392,51 +419,62 @@ def _csv_reason(etype: str, message: str) -> str:
     return nice
 
 
-def _merge_new_lines(con, file_id: int) -> None:
-    """Add the file's lines (in _new) to `lines`, one row per channel + order + line key.
+def _merge_new_lines(con, file_id: int, rows_sql: str, params: dict) -> None:
+    """Add the file's lines (the rows of `rows_sql`) to `lines`, one row per channel + order + line key.
 
     The newest export wins: the one whose orders reach furthest in time, then the later import, so a re-exported
     month replaces the older copy's statuses. A ship time or promise known only to the losing copy is kept.
     Losing rows are counted as duplicates of the file they came from.
     """
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM lines)").fetchone()[0]:
+        # Nothing to clash with: the first file goes straight in, without a staging copy.
+        con.execute(f"INSERT INTO lines BY NAME {rows_sql}", params)
+        newest, n_new = con.execute(
+            "SELECT max(purchased_at), count(*) FROM lines WHERE file_id = $id", {"id": file_id}
+        ).fetchone()
+        con.execute(
+            """INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, $n, 0)
+               ON CONFLICT (file_id) DO UPDATE SET newest = excluded.newest, loaded = excluded.loaded""",
+            {"id": file_id, "newest": newest, "n": n_new},
+        )
+        return
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {rows_sql}", params)
     newest = con.execute("SELECT max(purchased_at) FROM _new").fetchone()[0]
     con.execute(
         """INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, 0, 0)
            ON CONFLICT (file_id) DO UPDATE SET newest = excluded.newest""",
         {"id": file_id, "newest": newest},
     )
-    has_lines = con.execute("SELECT EXISTS (SELECT 1 FROM lines)").fetchone()[0]
-    if has_lines:
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _clash AS
+        SELECT l.rowid AS old_rid, n.rowid AS new_rid, l.file_id AS old_file,
+               (f.newest IS NULL OR ($newest IS NOT NULL AND $newest >= f.newest)) AS new_wins,
+               l.shipped_at AS old_shipped, l.promised_at AS old_promised,
+               n.shipped_at AS new_shipped, n.promised_at AS new_promised
+        FROM lines l JOIN _new n USING (channel, order_id, line_key)
+             JOIN import_files f ON f.file_id = l.file_id""",
+        {"newest": newest},
+    )
+    if con.execute("SELECT count(*) FROM _clash").fetchone()[0]:
+        # winners from the new file inherit what only the old copy knew, and vice versa
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE _clash AS
-            SELECT l.rowid AS old_rid, n.rowid AS new_rid, l.file_id AS old_file,
-                   (f.newest IS NULL OR ($newest IS NOT NULL AND $newest >= f.newest)) AS new_wins,
-                   l.shipped_at AS old_shipped, l.promised_at AS old_promised,
-                   n.shipped_at AS new_shipped, n.promised_at AS new_promised
-            FROM lines l JOIN _new n USING (channel, order_id, line_key)
-                 JOIN import_files f ON f.file_id = l.file_id""",
-            {"newest": newest},
+            """UPDATE _new SET shipped_at = coalesce(_new.shipped_at, c.old_shipped),
+                               promised_at = coalesce(_new.promised_at, c.old_promised)
+               FROM _clash c WHERE _new.rowid = c.new_rid AND c.new_wins"""
         )
-        if con.execute("SELECT count(*) FROM _clash").fetchone()[0]:
-            # winners from the new file inherit what only the old copy knew, and vice versa
-            con.execute(
-                """UPDATE _new SET shipped_at = coalesce(_new.shipped_at, c.old_shipped),
-                                   promised_at = coalesce(_new.promised_at, c.old_promised)
-                   FROM _clash c WHERE _new.rowid = c.new_rid AND c.new_wins"""
-            )
-            con.execute(
-                """UPDATE lines SET shipped_at = coalesce(lines.shipped_at, c.new_shipped),
-                                    promised_at = coalesce(lines.promised_at, c.new_promised)
-                   FROM _clash c WHERE lines.rowid = c.old_rid AND NOT c.new_wins"""
-            )
-            con.execute(
-                """UPDATE import_files f SET duplicates = f.duplicates + k.n, loaded = f.loaded - k.n
-                   FROM (SELECT old_file, count(*) AS n FROM _clash WHERE new_wins GROUP BY old_file) k
-                   WHERE f.file_id = k.old_file"""
-            )
-            con.execute("DELETE FROM lines WHERE rowid IN (SELECT old_rid FROM _clash WHERE new_wins)")
-            con.execute("DELETE FROM _new WHERE rowid IN (SELECT new_rid FROM _clash WHERE NOT new_wins)")
-        con.execute("DROP TABLE IF EXISTS _clash")
+        con.execute(
+            """UPDATE lines SET shipped_at = coalesce(lines.shipped_at, c.new_shipped),
+                                promised_at = coalesce(lines.promised_at, c.new_promised)
+               FROM _clash c WHERE lines.rowid = c.old_rid AND NOT c.new_wins"""
+        )
+        con.execute(
+            """UPDATE import_files f SET duplicates = f.duplicates + k.n, loaded = f.loaded - k.n
+               FROM (SELECT old_file, count(*) AS n FROM _clash WHERE new_wins GROUP BY old_file) k
+               WHERE f.file_id = k.old_file"""
+        )
+        con.execute("DELETE FROM lines WHERE rowid IN (SELECT old_rid FROM _clash WHERE new_wins)")
+        con.execute("DELETE FROM _new WHERE rowid IN (SELECT new_rid FROM _clash WHERE NOT new_wins)")
+    con.execute("DROP TABLE IF EXISTS _clash")
     n_new = con.execute("SELECT count(*) FROM _new").fetchone()[0]
     con.execute("INSERT INTO lines BY NAME SELECT * FROM _new")
     con.execute(
