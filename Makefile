@@ -22,7 +22,7 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 
 demo-data: $(VENV)/.installed
-	$(PY) -m bench.demo
+	$(PY) scripts/make_demo_data.py
 
 bench-accuracy: $(VENV)/.installed
 	$(PY) -m bench.accuracy

@@ -1,0 +1,227 @@
+"""Tests for app.py with streamlit's AppTest: the demo, uploads, mapping, the window inputs and error messages."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path, monkeypatch):
+    # Remembered column mappings go to a temporary file, not the repo's data directory.
+    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
+    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
+    monkeypatch.setenv("IMPACT_DB", str(tmp_path / "shares.duckdb"))
+
+
+def _run(at: AppTest | None = None) -> AppTest:
+    at = (AppTest.from_file(APP, default_timeout=60) if at is None else at).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def _upload(at: AppTest, *names: str) -> AppTest:
+    files = [(n, (DATA / n).read_bytes(), "text/csv") for n in names]
+    at.sidebar.file_uploader[0].set_value(files)
+    return _run(at)
+
+
+@pytest.fixture(scope="module")
+def demo() -> AppTest:
+    """One demo run shared by the read-only checks (the app is re-run only by tests that change widgets)."""
+    return _run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_demo_opens_labelled_with_kpis_and_tabs(demo):
+    """With no upload the demo seller opens, clearly marked DEMO, with KPI cards and every tab."""
+    at = demo
+    assert not at.error
+    text = _texts(at)
+    assert "DEMO" in text and "Demo Kitchen Co" in text and "AWS us-east-1 outage" in text
+    assert [t.label for t in at.tabs] == ["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"]
+    metrics = _metrics(at)
+    assert metrics["Revenue lost"].startswith("$") and int(metrics["Orders lost"]) > 0
+    assert at.session_state["is_demo"] is True
+    assert at.session_state["window_utc"] == (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
+    assert at.sidebar.multiselect(key="affected").value == ["amazon"]
+    assert at.sidebar.selectbox(key="preset").value == "aws-us-east-1-2025-10-20"
+
+
+def test_demo_overview_estimates_the_loss_in_plain_words(demo):
+    """The demo's Overview gives the revenue lost with its range and a sentence a seller can read."""
+    metrics = _metrics(demo)
+    lost = int(metrics["Revenue lost"].lstrip("$").replace(",", ""))
+    assert 200 < lost < 1500  # truth.json: $570 expected loss
+    card = next(m for m in demo.metric if m.label == "Revenue lost")
+    low, high = (int(v.strip().lstrip("$").replace(",", "")) for v in card.delta.split("range ")[1].split(" to "))
+    assert low < lost < high
+    summary = next(m.value for m in demo.markdown if m.value.startswith("During the outage"))
+    assert "your Amazon sales were" in summary and "lost" in summary and "Chance that this drop" in summary
+
+
+def test_demo_timeline_and_products_draw_their_charts(demo):
+    """Timeline has the hourly, cumulative and daily charts; Products the channel and SKU charts and a SKU table."""
+    charts_drawn = demo.get("plotly_chart")
+    # Overview daily, Timeline hourly + cumulative + daily, Products channels + SKUs, Scenarios mix + sweep.
+    assert len(charts_drawn) == 8
+    skus = demo.dataframe[0].value
+    assert list(skus.columns) == ["SKU", "Product", "Revenue lost"]
+    assert skus["Product"].str.len().min() > 0 and skus["Revenue lost"].str.startswith("$").all()
+
+
+def test_demo_shipments_tab_counts_late_orders_and_offers_the_list(demo):
+    """The demo's Shopify orders waiting during the outage show up as late shipments, with a CSV for an appeal."""
+    metrics = _metrics(demo)
+    caused = int(metrics["Late because of the outage"])
+    assert 8 <= caused <= 30  # truth.json: 16
+    assert int(metrics["Shipped late"]) >= caused
+    labels = [b.proto.label for b in demo.get("download_button")]
+    assert any(label.startswith("Download the") and "late orders" in label for label in labels)
+    assert any("no ship times" in c.value for c in demo.caption)  # Amazon All Orders has no ship dates
+
+
+def test_demo_scenarios_tab_compares_a_moved_mix(demo):
+    """The Scenarios tab shows today's concentration and yearly risk, and what moving 30% of Amazon would do."""
+    values = [m for m in demo.metric if m.label == "Expected outage loss per year"]
+    assert len(values) == 2 and values[0].value.startswith("$")
+    assert values[1].delta.startswith("-")  # moving demand off Amazon lowers the AWS-driven loss
+    assert 5000 < int(_metrics(demo)["Channel concentration (HHI)"].replace(",", "")) < 10000
+    assert demo.selectbox(key="scenario_source").value == "amazon"
+    assert any(m.value.startswith("With that mix, this outage would have cost") for m in demo.markdown)
+
+
+def test_known_outage_preset_moves_the_window_and_channels():
+    """Choosing another catalog outage sets its window and channels; outside the data it says why there is no
+    estimate and still shows what was loaded."""
+    at = _run()
+    at.sidebar.selectbox(key="preset").set_value("cloudflare-2025-11-18")
+    at = _run(at)
+    assert at.session_state["window_utc"] == (datetime(2025, 11, 18, 11, 20), datetime(2025, 11, 18, 17, 6))
+    assert at.sidebar.multiselect(key="affected").value == ["amazon", "shopify"]  # none listed: all are chosen
+    assert any("cannot be estimated" in w.value and "outside the order history" in w.value for w in at.warning)
+    assert "Orders loaded" in _metrics(at)
+    at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 11, 18, 18, 0))
+    at = _run(at)
+    assert at.sidebar.selectbox(key="preset").value == "custom"
+
+
+def test_status_feed_errors_are_sentences():
+    """A status-page address the fetcher refuses (a private address) gives a plain message in the sidebar."""
+    at = _run()
+    at.sidebar.text_input(key="feed_url").set_value("http://127.0.0.1:9/api")
+    at.sidebar.button(key="feed_fetch").click()
+    at = _run(at)
+    errors = [e.value for e in at.sidebar.error]
+    assert errors and "127.0.0.1" in errors[0].replace("\\", "")
+
+
+def test_time_zone_change_keeps_the_window_instant():
+    """Choosing New York shows the same window as 02:48-17:20 local time, still 06:48-21:20 UTC."""
+    at = _run()
+    at.sidebar.selectbox(key="tz").set_value("America/New_York")
+    at = _run(at)
+    assert at.sidebar.datetime_input(key="start_at").value == datetime(2025, 10, 20, 2, 48)
+    assert at.sidebar.datetime_input(key="end_at").value == datetime(2025, 10, 20, 17, 20)
+    assert at.session_state["window_utc"] == (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
+    at.sidebar.datetime_input(key="start_at").set_value(datetime(2025, 10, 20, 3, 0))
+    at = _run(at)
+    assert at.session_state["window_utc"][0] == datetime(2025, 10, 20, 7, 0)
+
+
+def test_window_ending_before_it_starts_is_a_message():
+    """An end before the start gives a plain error, not a traceback."""
+    at = _run()
+    at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 10, 20, 5, 0))
+    at = _run(at)
+    assert any("before it starts" in e.value for e in at.error)
+
+
+def test_upload_replaces_the_demo_and_reports_rejects():
+    """Uploaded exports replace the demo; the Data tab lists per-file counts and offers the rejected lines."""
+    at = _upload(_run(), "amazon_all_orders_32.txt", "shopify_orders_export.csv")
+    assert at.session_state["is_demo"] is False
+    assert "DEMO" not in _texts(at)
+    files = at.dataframe[0].value
+    assert list(files["File"]) == ["amazon_all_orders_32.txt", "shopify_orders_export.csv"]
+    assert list(files["Rejected"]) == [1, 0]
+    assert at.sidebar.multiselect(key="affected").value == ["amazon"]  # the AWS outage hit Amazon, not Shopify
+    download = at.get("download_button")
+    assert download and "Download rejected lines" in download[0].proto.label
+
+
+def test_unreadable_upload_is_explained_and_others_still_load():
+    """A file that is not an export gets a seller-readable error while the good file is still imported."""
+    at = _run()
+    at.sidebar.file_uploader[0].set_value(
+        [("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "text/csv"),
+         ("shopify.csv", (DATA / "shopify_orders_export.csv").read_bytes(), "text/csv")]
+    )  # fmt: skip
+    at = _run(at)
+    assert any("photo.csv" in e.value for e in at.error)
+    assert not any("Traceback" in e.value for e in at.error)
+    assert list(at.dataframe[0].value["File"]) == ["shopify.csv"]
+
+
+def test_unknown_csv_can_be_mapped_in_the_app():
+    """A CSV with unknown columns shows a mapping form; submitting it imports the orders."""
+    at = _upload(_run(), "generic_walmart.csv")
+    assert any(e.label.startswith("Map the columns of generic") for e in at.expander)
+    at.selectbox(key="m_order::generic_walmart.csv").set_value("Order Ref")
+    at.selectbox(key="m_date::generic_walmart.csv").set_value("When")
+    at.selectbox(key="m_price::generic_walmart.csv").set_value("Unit Price")
+    at.selectbox(key="m_qty::generic_walmart.csv").set_value("Qty")
+    at.selectbox(key="m_status::generic_walmart.csv").set_value("State")
+    at.selectbox(key="m_channel::generic_walmart.csv").set_value("walmart")
+    at.selectbox(key="m_dateorder::generic_walmart.csv").set_value("day_first")
+    submit = [b for b in at.form_submit_button if "Import with this mapping" in b.label]
+    submit[0].click()
+    at = _run(at)
+    assert not at.expander or not any(e.label.startswith("Map the columns") for e in at.expander)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Orders loaded"] == "2" and metrics["Revenue loaded"] == "$59"
+
+
+def test_sessions_do_not_share_uploads():
+    """One session's upload is invisible to another session, which still sees the demo."""
+    seller = _upload(_run(), "shopify_orders_export.csv")
+    other = _run()
+    assert seller.session_state["is_demo"] is False and other.session_state["is_demo"] is True
+    assert seller.session_state["con"] is not other.session_state["con"]
+    assert "Revenue lost" in _metrics(other)  # the demo's estimate
+    assert _metrics(seller)["Orders loaded"] == "3"  # one day of Shopify orders: too little history to estimate
+
+
+def test_share_link_round_trip_shows_results_without_orders():
+    """A link made in the app opens a read-only view of the same estimate; a wrong token is refused plainly."""
+    at = _run()
+    at.sidebar.button(key="share_create").click()
+    at = _run(at)
+    url = at.session_state["share_link"][1]["url"]
+    assert "?share=" in url
+    lost = _metrics(at)["Revenue lost"]
+
+    viewer = AppTest.from_file(APP, default_timeout=60)
+    viewer.query_params["share"] = url.split("share=")[1]
+    viewer = _run(viewer)
+    assert _metrics(viewer)["Revenue lost"] == lost
+    assert not viewer.sidebar.file_uploader and not viewer.get("download_button")
+    assert any("SHARED" in m.value for m in viewer.markdown)
+
+    stranger = AppTest.from_file(APP, default_timeout=60)
+    stranger.query_params["share"] = "x" * 43
+    stranger = _run(stranger)
+    assert any("not valid" in e.value for e in stranger.error)
