@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -99,3 +100,16 @@ def test_missing_file_is_one_line_without_traceback(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_the_demo_seller_shows_the_aws_outage(capsys):
+    """On data/demo the AWS us-east-1 outage of 2025-10-20 is found on Amazon (by the catalog test) and nothing else."""
+    demo = Path(__file__).resolve().parent.parent / "data" / "demo"
+    files = [demo / "amazon_all_orders.txt", demo / "shopify_orders_export.csv"]
+    if not all(f.is_file() for f in files):
+        pytest.skip("data/demo is not in this checkout")
+    assert main(["detect", *map(str, files), "--json"]) == 0
+    windows = json.loads(capsys.readouterr().out)
+    assert [(w["channels"], w["matches"], w["start"][:10]) for w in windows] == [
+        (["amazon"], ["aws-us-east-1-2025-10-20"], "2025-10-20")]
+    assert "2025-10-20T06:00:00Z" <= windows[0]["start"] and windows[0]["end"] <= "2025-10-20T22:00:00Z"
