@@ -191,6 +191,9 @@ def _reject_reason_sql() -> str:
     date_text = "left(trim(_raw_date), 40)"
     amount_text = "left(trim(_raw_amount), 40)"
     return f"""(CASE
+        -- the common case first, in cheap comparisons; NaN and infinity fail BETWEEN
+        WHEN order_id IS NOT NULL AND _ts BETWEEN TIMESTAMP '{EARLIEST:%Y-%m-%d}' AND now()::TIMESTAMP + INTERVAL 2 DAY
+             AND _revenue BETWEEN 0 AND 1e9 AND (_quantity IS NULL OR _quantity BETWEEN 0 AND 1e7) THEN NULL
         WHEN order_id IS NULL THEN 'missing order id'
         WHEN nullif(trim(_raw_date), '') IS NULL THEN 'missing purchase date'
         WHEN _ts IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'
