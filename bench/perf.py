@@ -29,8 +29,8 @@ NEEDED = ["amazon-order-id", "purchase-date", "order-status", "fulfillment-chann
           "sku", "item-status", "quantity", "currency", "item-price", "ship-country"]
 
 
-def generate_amazon_report(path: Path, lines: int, seed: int = 7) -> None:
-    """A year of Amazon All Orders lines with daily and weekly seasonality, written by DuckDB in seconds."""
+def generate_amazon_report(path: Path, lines: int, seed: int = 7, price_scale: float = 1.0) -> None:
+    """A year (2025) of Amazon All Orders lines, written by DuckDB in seconds. price_scale makes files tell apart."""
     import duckdb
 
     con = duckdb.connect()
@@ -52,7 +52,7 @@ def generate_amazon_report(path: Path, lines: int, seed: int = 7) -> None:
             'Product number ' || (i % 500) || ', a fine thing with a long descriptive title' AS "product-name",
             'SKU-' || lpad(CAST(i % 500 AS VARCHAR), 5, '0') AS sku, 'B0' || lpad(CAST(i % 500 AS VARCHAR), 8, '0') AS asin,
             'Shipped' AS "item-status", 1 + (i % 3) AS quantity, 'USD' AS currency,
-            printf('%.2f', (5 + (i % 500) * 0.37) * (1 + (i % 3))) AS "item-price",
+            printf('%.2f', (5 + (i % 500) * 0.37) * (1 + (i % 3)) * {float(price_scale)}) AS "item-price",
             '1.00' AS "item-tax", '3.99' AS "shipping-price", '0.00' AS "shipping-tax", '' AS "gift-wrap-price",
             '' AS "gift-wrap-tax", '' AS "item-promotion-discount", '' AS "ship-promotion-discount",
             'SPRINGFIELD' AS "ship-city", 'IL' AS "ship-state", '62701' AS "ship-postal-code", 'US' AS "ship-country",

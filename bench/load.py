@@ -1,0 +1,200 @@
+"""Load test: concurrent browser sessions upload and analyse their own files against one `streamlit run app.py`.
+
+    python -m bench.load [--sessions 20] [--lines 50000] [--url http://127.0.0.1:8501] [--timeout 600]
+
+Without --url it starts the app itself on a free loopback port. Each session (its own Chromium context, as a
+separate browser would be) uploads a different Amazon report, waits for the loss estimate, and checks that the
+Data tab lists its own file and no other session's. The streamlit process's memory (RSS) is sampled before,
+during and after; after the sessions close the script waits for the server to drop them and reports how close
+memory came back to the baseline. Exit code 1 if any session failed or saw another session's data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.perf import generate_amazon_report
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (streamlit runs in one process)."""
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the app at {url} did not become healthy within {timeout:.0f} s")
+
+
+async def session(browser, url: str, path: Path, all_names: list[str], timeout_ms: int) -> dict:
+    started = time.perf_counter()
+    ctx = await browser.new_context()
+    page = await ctx.new_page()
+    result = {"file": path.name, "ok": False}
+    try:
+        await page.goto(url, wait_until="domcontentloaded")
+        await page.get_by_text("DEMO data").first.wait_for(timeout=timeout_ms)
+        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        # The demo banner goes away once this session's own file is in.
+        await page.get_by_text("DEMO data").first.wait_for(state="detached", timeout=timeout_ms)
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Revenue lost")
+        await metric.first.wait_for(timeout=timeout_ms)
+        result["revenue_lost"] = await metric.first.locator('[data-testid="stMetricValue"]').inner_text()
+        await page.get_by_role("tab", name="Data").click()
+        table = page.locator('[data-testid="stTable"], [data-testid="stDataFrame"]').first
+        await table.wait_for(timeout=timeout_ms)
+        text = await page.locator('[data-testid="stMain"]').inner_text()
+        others = [n for n in all_names if n != path.name and n in text]
+        result["own_file_listed"] = path.name in text
+        result["other_files_seen"] = others
+        result["exceptions"] = await page.locator('[data-testid="stException"]').count()
+        result["ok"] = result["own_file_listed"] and not others and result["exceptions"] == 0
+    except Exception as exc:  # noqa: BLE001 - a failed session is a result, not a crash of the run
+        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    finally:
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        await ctx.close()
+    return result
+
+
+async def run(args, url: str, pid: int | None, files: list[Path]) -> dict:
+    from playwright.async_api import async_playwright
+
+    samples: list[float] = []
+
+    async def sample_memory(stop: asyncio.Event):
+        while not stop.is_set() and pid:
+            samples.append(rss_mb(pid))
+            await asyncio.sleep(0.5)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        # One warm-up session so the baseline includes the app's own imports and caches.
+        warm = await browser.new_context()
+        page = await warm.new_page()
+        await page.goto(url)
+        await page.get_by_text("DEMO data").first.wait_for(timeout=args.timeout * 1000)
+        await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=args.timeout * 1000)
+        await warm.close()
+        await asyncio.sleep(args.ttl + 5)
+        baseline = rss_mb(pid) if pid else float("nan")
+        stop = asyncio.Event()
+        sampler = asyncio.create_task(sample_memory(stop))
+        t0 = time.perf_counter()
+        names = [f.name for f in files]
+        results = await asyncio.wait_for(
+            asyncio.gather(*(session(browser, url, f, names, args.timeout * 1000) for f in files)),
+            timeout=args.timeout,
+        )
+        elapsed = time.perf_counter() - t0
+        stop.set()
+        await sampler
+        await browser.close()
+    # Sessions are dropped by the server after disconnectedSessionTTL; give it that long plus a margin.
+    after = float("nan")
+    if pid:
+        deadline = time.monotonic() + args.ttl + 60
+        while time.monotonic() < deadline:
+            after = rss_mb(pid)
+            if after <= baseline * 1.25:
+                break
+            await asyncio.sleep(2)
+    return {
+        "sessions": len(files),
+        "lines_per_file": args.lines,
+        "ok": sum(r["ok"] for r in results),
+        "failed": [r for r in results if not r["ok"]],
+        "crossed": [r for r in results if r.get("other_files_seen")],
+        "wall_seconds": round(elapsed, 1),
+        "session_seconds_max": max(r["seconds"] for r in results),
+        "rss_baseline_mb": round(baseline),
+        "rss_peak_mb": round(max(samples)) if samples else None,
+        "rss_after_mb": round(after),
+        "results": results,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--lines", type=int, default=50_000)
+    ap.add_argument("--url", help="an app that is already running (memory is then not measured)")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds for the whole run")
+    ap.add_argument("--ttl", type=int, default=10, help="disconnectedSessionTTL given to the app it starts")
+    ap.add_argument("--chromium", default=os.environ.get("IMPACT_CHROMIUM", "/usr/bin/chromium"))
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="impact-load-"))
+    files = []
+    for i in range(args.sessions):
+        f = tmp / f"session_{i:02d}_orders.txt"
+        generate_amazon_report(f, args.lines, seed=i + 1, price_scale=1 + i / 10)
+        files.append(f)
+
+    proc = None
+    url = args.url
+    if not url:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.disconnectedSessionTTL", str(args.ttl)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_healthy(url)
+        report = asyncio.run(run(args, url, proc.pid if proc else None, files))
+    finally:
+        if proc:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        for f in files:
+            f.unlink(missing_ok=True)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        print(f"{report['ok']}/{report['sessions']} sessions ok ({args.lines:,} lines each) in "
+              f"{report['wall_seconds']} s (slowest session {report['session_seconds_max']} s); "
+              f"{len(report['crossed'])} saw another session's data")
+        print(f"streamlit RSS: baseline {report['rss_baseline_mb']} MB, peak {report['rss_peak_mb']} MB, "
+              f"after the sessions closed {report['rss_after_mb']} MB")
+        for r in report["failed"]:
+            print(f"  failed: {r['file']}: {r.get('error') or r}")
+    return 0 if report["ok"] == report["sessions"] and not report["crossed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
