@@ -16,6 +16,7 @@ COMMANDS = (
     "late_orders",
     "share",
     "analyze",
+    "report",
 )
 
 
