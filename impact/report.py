@@ -174,16 +174,24 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     def m(v):
         return money(v, cur, 0)
 
-    lines = [
+    opening = (
         f"During the outage ({local_time(start, tz)} to {_end_time(start, end, tz)} {tz}, {hours:.1f} hours) your "
         f"{channel_names(res.get('channels') or [])} sales were **{m(rev['actual'])}**, where your own history "
-        f"predicts **{m(rev['expected'])}** for those hours: about **{m(rev['lost'])} lost**"
-        + (f", {rev['lost_pct']:.0f}% of normal sales" if rev.get("lost_pct") is not None else "")
-        + f" ({conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}; about {number(orders['lost'])} orders)."
-    ]
-    share = share_of_day_text(res, tz)
-    if share:
-        lines[0] += f" That is {share[0]} {share[1]}."
+        f"predicts **{m(rev['expected'])}** for those hours"
+    )
+    rng = f"{conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}"
+    if rev["lost"] >= 0:
+        lines = [
+            f"{opening}: about **{m(rev['lost'])} lost**"
+            + (f", {rev['lost_pct']:.0f}% of normal sales" if rev.get("lost_pct") is not None else "")
+            + f" ({rng}; about {number(max(orders['lost'], 0))} orders)."
+        ]
+        share = share_of_day_text(res, tz)
+        if share:
+            lines[0] += f" That is {share[0]} {share[1]}."
+    else:
+        # Sales above the expectation: say so rather than report a negative loss.
+        lines = [f"{opening}: **{m(-rev['lost'])} more** than expected, so no loss shows in the window ({rng})."]
     lines.append(recapture_text(res)[1])
     for channel, extra in (res.get("spillover") or {}).items():
         if extra is None:
@@ -345,7 +353,8 @@ def _kpi_section(res: dict, ship: dict, tz: str) -> str:
             "Revenue lost during the outage", "revenue.lost", rev["lost"], m(rev["lost"]),
             rng(rev.get("lost_low"), rev.get("lost_high")),
             f"Expected {m(rev['expected'])} from the seller's history, actual {m(rev['actual'])}"
-            + (f" ({rev['lost_pct']:.1f}% of expected)." if rev.get("lost_pct") is not None else "."),
+            + ("." if rev.get("lost_pct") is None else
+               f": {abs(rev['lost_pct']):.1f}% {'below' if rev['lost_pct'] >= 0 else 'above'} expected."),
         ),
         _kpi_row(
             "Probability of an effect", "revenue.p_effect", rev.get("p_effect"),
@@ -445,7 +454,7 @@ def _skus_section(res: dict, names: dict[str, str]) -> str:
     cur = res.get("currency") or "USD"
     rows = [[r.get("sku") or "(no SKU)", names.get(r.get("sku"), ""), money(r.get("lost"), cur)] for r in top]
     return (
-        '<section id="skus"><h2>Products that lost the most</h2>'
+        '<section id="skus"><h2>Loss by product</h2>'
         + _table(["SKU", "Product", "Revenue lost"], rows, "skus")
         + '<p class="note">A product\'s share of the loss follows its share of the channel\'s sales in the four '
         "weeks before the outage, minus what it actually sold during it.</p></section>"

@@ -236,3 +236,14 @@ def test_plotly_json_cannot_close_its_script_element():
     out = _figure_html(fig, first=False, index=0)
     assert out.lower().count("</script") == out.lower().count("<script") == 1
     assert "\\u003c\\u002fscript\\u003e" in out and "<img" not in out
+
+
+def test_sales_above_normal_are_not_called_a_loss(demo):
+    """When the window sold more than expected the summary says so instead of reporting a negative loss."""
+    w = copy.deepcopy({**demo["analysis"]["windows"][0], "currency": "USD", "confidence": 0.9})
+    w["revenue"].update(lost=-120.0, lost_low=-300.0, lost_high=80.0, lost_pct=-10.0)
+    first = summary_lines(w, None, "UTC")[0]
+    assert "**$120 more** than expected, so no loss shows in the window (90% range −$300 to $80)." in first
+    assert "lost**" not in first
+    doc = _build(demo, {**demo["analysis"], "windows": [w]})
+    assert "10.0% above expected." in doc
