@@ -16,25 +16,33 @@ COMMANDS = (
     "late_orders",
     "share",
     "analyze",
+    "detect",
     "report",
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or for `only` one of them: importing a command loads its dependencies
+    (pandas, requests...), which would slow down every other command's start."""
     parser = argparse.ArgumentParser(
         prog="python -m impact",
         description="Outage Impact: what a platform outage cost an online seller, from the seller's own exports.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in [only] if only else COMMANDS:
         importlib.import_module(f"impact.commands.{name}").register(sub)
     return parser
 
 
+def _requested_command(argv: list[str]) -> str | None:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    module = first.replace("-", "_") if first else None
+    return module if module in COMMANDS else None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_requested_command(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its one-line usage error

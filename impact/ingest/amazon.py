@@ -6,9 +6,8 @@ from . import sqlexpr as X
 from .base import Cols, Format
 
 _STATUS = """(CASE
-    WHEN lower(coalesce({item_status}, '')) = 'cancelled' OR lower(coalesce({order_status}, '')) = 'cancelled'
-        THEN 'cancelled'
-    WHEN lower(coalesce({order_status}, '')) LIKE 'pending%' THEN 'pending'
+    WHEN trim({item_status}) ILIKE 'cancelled' OR trim({order_status}) ILIKE 'cancelled' THEN 'cancelled'
+    WHEN trim({order_status}) ILIKE 'pending%' THEN 'pending'
     ELSE 'completed' END)"""
 
 
@@ -23,7 +22,7 @@ def _all_orders(c: Cols) -> dict[str, str]:
         "revenue": X.amount(c("item-price")),
         "revenue_text": c("item-price"),
         "currency": f"upper({X.clean(c('currency'))})",
-        "status": _STATUS.format(item_status=X.clean(c("item-status")), order_status=X.clean(c("order-status"))),
+        "status": _STATUS.format(item_status=c("item-status"), order_status=c("order-status")),
         "fulfilment": X.clean(c("fulfillment-channel")),
         "shipped_at": c("shipment-date", "ship-date"),
         "promised_at": c("latest-ship-date", "promise-date"),

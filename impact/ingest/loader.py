@@ -140,16 +140,14 @@ def _sample_format(con, col: str, tz: str, formats: list[str] | None, source: st
     )
     full = X.timestamp_utc("v", formats)
     candidates = [X.ISO, *X.AWARE_FORMATS, *(formats or X.NAIVE_FORMATS)]
+    # One pass over the sample tests every candidate: a column per format.
+    tests = ", ".join(
+        f"count(*) > 0 AND bool_and(f{i} IS NOT NULL AND f{i} = g)" for i in range(len(candidates))
+    )
+    fasts = ", ".join(f"{X.fast_timestamp_utc('v', fmt)} AS f{i}" for i, fmt in enumerate(candidates))
     try:
-        for fmt in candidates:
-            ok = con.execute(
-                f"""SELECT count(*) > 0 AND bool_and(f IS NOT NULL AND f = g) FROM (
-                    SELECT {X.fast_timestamp_utc('v', fmt)} AS f, {full} AS g FROM _sample)""",
-                {"tz": tz},
-            ).fetchone()[0]
-            if ok:
-                return fmt
-        return None
+        ok = con.execute(f"SELECT {tests} FROM (SELECT {fasts}, {full} AS g FROM _sample)", {"tz": tz}).fetchone()
+        return next((fmt for fmt, good in zip(candidates, ok, strict=True) if good), None)
     finally:
         con.execute("DROP TABLE IF EXISTS _sample")
 
@@ -193,6 +191,9 @@ def _reject_reason_sql() -> str:
     date_text = "left(trim(_raw_date), 40)"
     amount_text = "left(trim(_raw_amount), 40)"
     return f"""(CASE
+        -- the common case first, in cheap comparisons; NaN and infinity fail BETWEEN
+        WHEN order_id IS NOT NULL AND _ts BETWEEN TIMESTAMP '{EARLIEST:%Y-%m-%d}' AND now()::TIMESTAMP + INTERVAL 2 DAY
+             AND _revenue BETWEEN 0 AND 1e9 AND (_quantity IS NULL OR _quantity BETWEEN 0 AND 1e7) THEN NULL
         WHEN order_id IS NULL THEN 'missing order id'
         WHEN nullif(trim(_raw_date), '') IS NULL THEN 'missing purchase date'
         WHEN _ts IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'

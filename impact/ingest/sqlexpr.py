@@ -66,8 +66,8 @@ def _list(formats: list[str]) -> str:
 
 
 def clean(col: str) -> str:
-    """Trimmed text, NULL when empty."""
-    return f"nullif(trim({col}), '')"
+    """Trimmed text, NULL when empty. Trimming copies the string, so it only happens when there is a space to trim."""
+    return f"(CASE WHEN prefix({col}, ' ') OR suffix({col}, ' ') THEN nullif(trim({col}), '') ELSE nullif({col}, '') END)"
 
 
 ISO = "iso"  # fast-path name: ISO 8601 with Z or +hh:mm, read by DuckDB's own cast
