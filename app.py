@@ -25,6 +25,8 @@ from impact.errors import ImpactError, ShareError, UnknownFormatError, WindowErr
 from impact.ingest import ingest_files, summary
 from impact.outages import load_catalog, load_feed, window_json
 from impact.overview import coverage, daily_revenue, product_names
+from impact.report import build_report, recapture_text, share_of_day_text, summary_lines
+from impact.revenue import load_history
 from impact.scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, move_demand
 from impact.settings import load_settings
 from impact.share import build_snapshot, create_share, load_share
@@ -77,6 +79,19 @@ def catalog() -> dict[str, dict]:
         return {}
     entries.sort(key=lambda w: w["start"], reverse=True)
     return {w["id"]: w for w in entries}
+
+
+def default_zone() -> str:
+    """The browser's zone when it is one we list, else the configured default (else UTC)."""
+    try:
+        browser = st.context.timezone
+    except Exception:  # noqa: BLE001 - no browser context (e.g. a bare script run): fall back quietly
+        browser = None
+    options = zone_options()
+    for zone in (browser, SETTINGS.default_tz):
+        if zone and zone in options:
+            return zone
+    return "UTC"
 
 
 def md_escape(text: object) -> str:
@@ -177,9 +192,10 @@ def load_uploads(files, tz: str, mappings: dict) -> None:
 # Sidebar: data, time zone, outage window
 
 
-def _set_window(start: datetime, end: datetime, channels: list[str] | None) -> None:
+def _set_window(start: datetime, end: datetime, channels: list[str] | None, title: str = "") -> None:
     """Make (start, end) UTC the window, show it in the current zone, and propose its channels."""
     st.session_state["window_utc"] = (start, end)
+    st.session_state["window_title"] = title
     _window_to_widgets(st.session_state["tz"])
     st.session_state["proposed_channels"] = channels
     st.session_state["proposal_id"] = st.session_state.get("proposal_id", 0) + 1
@@ -201,12 +217,13 @@ def _on_window_change() -> None:
         return
     ss["window_utc"] = (to_utc(ss.start_at, tz), to_utc(ss.end_at, tz))
     ss["preset"] = CUSTOM
+    ss["window_title"] = ""
 
 
 def _on_preset() -> None:
     entry = catalog().get(st.session_state["preset"])
     if entry:
-        _set_window(parse_iso(entry["start"]), parse_iso(entry["end"]), entry["channels"])
+        _set_window(parse_iso(entry["start"]), parse_iso(entry["end"]), entry["channels"], entry.get("title") or "")
 
 
 def _fetch_feed() -> None:
@@ -232,7 +249,7 @@ def _use_feed_window() -> None:
     if pick is not None and 0 <= pick < len(windows):
         w = windows[pick]
         st.session_state["preset"] = CUSTOM
-        _set_window(parse_iso(w["start"]), parse_iso(w["end"]), w.get("channels") or None)
+        _set_window(parse_iso(w["start"]), parse_iso(w["end"]), w.get("channels") or None, w.get("title") or "")
 
 
 def sidebar() -> dict:
@@ -248,7 +265,7 @@ def sidebar() -> dict:
         "duplicates are counted once. Buyer names, e-mails and addresses are dropped on import.",
     )
     if "tz" not in st.session_state:
-        st.session_state["tz"] = SETTINGS.default_tz if SETTINGS.default_tz in zone_options() else "UTC"
+        st.session_state["tz"] = default_zone()
     tz = sb.selectbox(
         "Your time zone",
         zone_options(),
@@ -266,6 +283,7 @@ def sidebar() -> dict:
         start, end = (parse_iso(entry["start"]), parse_iso(entry["end"])) if entry else FALLBACK_WINDOW
         st.session_state["window_utc"] = (start, end)
         st.session_state["proposed_channels"] = entry["channels"] if entry else None
+        st.session_state["window_title"] = (entry or {}).get("title") or ""
         _window_to_widgets(tz)
     sb.selectbox(
         "Known outage",
@@ -420,9 +438,18 @@ def shipments_result(con, window: Window, params: dict):
     )
 
 
+def history(con, tz: str, currency: str | None, at: datetime):
+    """The hourly aggregation of this session's orders, reused while only the window moves.
+
+    load_history fixes the zone's UTC offset at `at`, so the offset is part of the key: a window on the other side
+    of a DST change gets its own aggregation, exactly as `python -m impact analyze` would build it."""
+    offset = ZoneInfo(tz).utcoffset(at)
+    return session_cached("history", (tz, currency, offset), lambda: load_history(con, currency=currency, tz=tz, at=at))
+
+
 def analysis_result(con, window: Window, params: dict, tz: str) -> tuple[dict | None, str | None]:
     """(the window's analysis JSON, with currency and confidence added, None) or (None, why it cannot be estimated)."""
-    key = (window.start, window.end, window.channels, params["confidence"], params["recovery_hours"],
+    key = (window.start, window.end, window.channels, window.title, params["confidence"], params["recovery_hours"],
            params["currency"], tz)  # fmt: skip
 
     def compute():
@@ -434,6 +461,8 @@ def analysis_result(con, window: Window, params: dict, tz: str) -> tuple[dict | 
                 confidence=params["confidence"],
                 currency=params["currency"],
                 tz=tz,
+                hist=history(con, tz, params["currency"], window.start),
+                shipments=False,  # the Shipments tab measures every channel with ship times itself
             ).to_json()
         except WindowError as exc:
             return None, str(exc)
@@ -442,14 +471,6 @@ def analysis_result(con, window: Window, params: dict, tz: str) -> tuple[dict | 
         return {**w, **extra, "warnings": [*result.get("warnings", []), *w.get("warnings", [])]}, None
 
     return session_cached("analysis", key, compute)
-
-
-def _names(channels) -> str:
-    """['amazon', 'ebay', 'etsy'] -> 'Amazon, Ebay and Etsy'."""
-    names = [c.capitalize() for c in channels]
-    if len(names) < 2:
-        return names[0] if names else "all channels"
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def overview_tab(con, report, window: Window, params: dict, tz: str) -> None:
@@ -463,93 +484,58 @@ def overview_tab(con, report, window: Window, params: dict, tz: str) -> None:
         loaded_overview(report, cov, ship, params)
     else:
         loss_overview(res, ship, tz)
+        names = product_names(con, [r["sku"] for r in res.get("top_skus") or []])
+        report_button(res, report, shipments_result(con, window, params), names, tz)
         for warning in cov["warnings"]:  # when the estimate failed, its own reason already says this
             st.warning(warning, icon=":material/warning:")
     daily_chart(con, window, tz, key="overview_daily")
 
 
-def loss_overview(res: dict, ship: dict, tz: str) -> None:
-    """KPI cards and the plain-language summary of one window's analysis JSON (also used for shared links)."""
+def kpi_cards(cards: list[tuple[str, str, str, str | None]]) -> None:
+    """A row of (label, value, detail, help) cards. The detail is a caption that wraps, where a metric's delta
+    would be cut off in a narrow card."""
+    for col, (label, value, detail, help_text) in zip(st.columns(len(cards)), cards, strict=True):
+        with col.container(border=True, height="stretch"):
+            st.metric(label, value, help=help_text)
+            st.caption(detail.replace("$", "\\$"))
+
+
+def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
+    """KPI cards and the plain-language summary of one window's analysis JSON (also used for shared links).
+
+    The sentences come from impact.report, so the app, the HTML report and a shared link word things alike."""
     rev, orders, cur = res["revenue"], res["orders"], res["currency"]
     conf = f"{res['confidence']:.0%}"
-    start, end, recovery = parse_iso(res["start"]), parse_iso(res["end"]), res.get("recovery_hours", 24)
-    hours = (end - start).total_seconds() / 3600
+    recovery = res.get("recovery_hours", 24)
 
     def m(value):
         return charts.money(value, cur, decimals=0)
 
-    cols = st.columns(4 if ship.get("available") else 3)
-    cols[0].metric(
-        "Revenue lost",
-        m(rev["lost"]),
-        delta=f"{conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}",
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-        help=f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}.",
-    )
-    cols[1].metric(
-        "Orders lost",
-        f"{orders['lost']:,.0f}",
-        delta=f"of {orders['expected']:,.0f} expected",
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-    )
-    cols[2].metric(
-        "Net loss",
-        m(rev["net_lost"]),
-        delta=f"after {m(rev['recaptured'])} recaptured",
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-        help=f"Revenue lost minus what came back in the {recovery:g} h after the outage "
-        "(a negative recapture means sales stayed below normal).",
-    )
-    if ship.get("available"):
-        cols[3].metric(
-            "Late shipments",
-            count(ship["excess_late"]),
-            delta=f"{conf} range {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}",
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-            help="Orders that shipped late because of the outage, beyond your usual late rate.",
-        )
-
-    affected = _names(res["channels"])
-    lines = [
-        f"During the outage ({fmt_local(start, tz)} to {fmt_local(end, tz, False)}, "
-        f"{hours:.1f} hours) your {affected} sales were **{m(rev['actual'])}**, where your own history "
-        f"predicts **{m(rev['expected'])}** for those hours: about **{m(rev['lost'])} lost**"
-        + (f", {rev['lost_pct']:.0f}% of normal sales" if rev.get("lost_pct") is not None else "")
-        + f" ({conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}; about {orders['lost']:,.0f} orders)."
-    ]
-    if rev["recaptured"] > 0:
-        lines.append(
-            f"In the {recovery:g} hours after, sales ran {m(rev['recaptured'])} above normal: buyers "
-            f"who came back. That leaves a net loss of **{m(rev['net_lost'])}**."
-        )
-    else:
-        lines.append(
-            f"There is no sign of buyers coming back in the {recovery:g} hours after (sales were "
-            f"{m(-rev['recaptured'])} below normal), so the net loss is **{m(rev['net_lost'])}**."
-        )
-    for channel, extra in (res.get("spillover") or {}).items():
-        if extra is None:
-            continue
-        word = "more" if extra > 0 else "less"
-        meaning = "some buyers may have switched to it" if extra > 0 else "it was quieter than usual too"
-        lines.append(f"{channel.capitalize()} (not affected) sold {m(abs(extra))} {word} than expected: {meaning}.")
-    if rev.get("p_effect") is not None:
-        lines.append(f"Chance that this drop is more than normal day-to-day variation: **{rev['p_effect']:.0%}**.")
-    if ship.get("available"):
-        lines.append(
-            f"Shipping: the outage caused about **{count(ship['excess_late'])}** late shipments ({conf} range "
-            f"{count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}); the Shipments tab has the list "
-            "to send with an appeal."
-        )
-    st.markdown("\n\n".join(lines))
+    share = share_of_day_text(res, tz)
+    late = ship.get("available") and ship.get("excess_late") is not None
+    short, sentence = recapture_text(res)
+    cards = [
+        ("Revenue lost", m(rev["lost"]), f"{conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}",
+         f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}."),
+        ("Orders lost", f"{orders['lost']:,.0f}", f"of {orders['expected']:,.0f} expected", None),
+    ]  # fmt: skip
+    if share:
+        cards.append(("Day's sales lost", share[0], share[1],
+                      "Revenue lost as a share of the revenue your history expects for the whole day(s) the outage "
+                      "touched, on the affected channels."))  # fmt: skip
+    cards.append(("Net loss", m(rev["net_lost"]), short,
+                  f"Revenue lost minus the change in sales in the {recovery:g} h after the outage. "
+                  + sentence.replace("**", "")))  # fmt: skip
+    if late:
+        cards.append(("Late shipments", count(ship["excess_late"]),
+                      f"{conf} range {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}",
+                      "Orders that shipped late because of the outage, beyond your usual late rate."))  # fmt: skip
+    kpi_cards(cards)
+    lines = summary_lines(res, ship, tz)
+    if late and not shared:
+        lines[-1] += " The Shipments tab lists them for an appeal."
+    # A literal $ would open LaTeX in streamlit markdown.
+    st.markdown("\n\n".join(line.replace("$", "\\$") for line in lines))
     for warning in res.get("warnings", []):
         st.warning(f"{md_escape(warning[:1].upper() + warning[1:])}.", icon=":material/warning:")
     st.caption(
@@ -557,6 +543,30 @@ def loss_overview(res: dict, ship: dict, tz: str) -> None:
         f"the rest of the outage day and your other channels). The {conf} range is how far the same method missed "
         f"on {res.get('placebos', 0)} ordinary days in your history. Revenue is merchandise value without tax or "
         "shipping."
+    )
+
+
+def report_button(res: dict, report, ship_result, names: dict[str, str], tz: str) -> None:
+    """The HTML report of this window, built only when the seller clicks (it embeds plotly.js, ~5 MB)."""
+    ingest = report.to_json()
+    for f, obj in zip(ingest["files"], report.files, strict=True):
+        f.update(format_label=obj.format_label, encoding=obj.encoding)
+
+    def make() -> bytes:
+        # Runs on a download thread: it uses only the results computed above, never the session's database.
+        return build_report(res, ingest=ingest, shipments=ship_result, tz=tz, product_names=names).encode("utf-8")
+
+    st.download_button(
+        "Download report (HTML)",
+        data=make,
+        file_name=f"outage_report_{res['start'][:10].replace('-', '')}.html",
+        mime="text/html",
+        on_click="ignore",
+        type="primary",
+        icon=":material/description:",
+        key="report_html",
+        help="One file with the figures, charts, late orders, method and caveats, to send to an insurer or a "
+        "marketplace. It opens offline in any browser.",
     )
 
 
@@ -1023,13 +1033,13 @@ def share_panel(con, report, window: Window, params: dict, tz: str) -> None:
 def shared_view(raw: str) -> None:
     """A share link: the saved results, read-only, with no sidebar and no orders behind them."""
     st.title("Outage Impact")
-    st.badge("SHARED · read-only", icon=":material/link:", color="blue")
     try:
         view = load_share(raw)
     except ShareError:
         st.error("This link is not valid: it may have expired or been revoked.", icon=":material/link_off:")
         st.button("Open Outage Impact", on_click=st.query_params.clear)
         return
+    st.badge("SHARED · read-only", icon=":material/link:", color="blue")
     snap = view.snapshot
     tz = (snap.get("view") or {}).get("tz") or (snap.get("settings") or {}).get("tz") or "UTC"
     tz = tz if tz in zone_options() else "UTC"
@@ -1051,7 +1061,7 @@ def shared_view(raw: str) -> None:
         st.subheader(f"{md_escape(w.get('title') or 'Outage')}, {fmt_local(w.get('start'), tz, False)[:15]}")
         tabs = st.tabs(["Overview", "Timeline", "Products"])
         ship = snap.get("shipments") if i == 0 else None
-        tab(tabs[0], loss_overview, res, ship or {}, tz)
+        tab(tabs[0], loss_overview, res, ship or {}, tz, True)
         tab(tabs[1], hourly_charts, res, tz, f"shared{i}")
         tab(tabs[2], product_charts, res, names, f"shared{i}")
     st.button("Analyse your own orders", on_click=st.query_params.clear, key="shared_exit")
@@ -1093,7 +1103,8 @@ def main() -> None:
     report = summary(con)
     params = sidebar_settings(list(report.channels), is_demo, list(report.currency))
     try:
-        window = Window(start=inputs["start"], end=inputs["end"], channels=tuple(params["channels"]), title="Outage")
+        window = Window(start=inputs["start"], end=inputs["end"], channels=tuple(params["channels"]),
+                        title=st.session_state.get("window_title") or "Outage")  # fmt: skip
     except WindowError as exc:
         st.title("Outage Impact")
         st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")

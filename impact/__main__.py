@@ -17,6 +17,7 @@ COMMANDS = (
     "share",
     "analyze",
     "detect",
+    "report",
 )
 
 

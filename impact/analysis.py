@@ -209,13 +209,14 @@ def _window(con, hist: History, window: Window, others: list[tuple[datetime, dat
 def analyze(con, windows: list[Window], *, recovery_hours: float | None = None, confidence: float | None = None,
             currency: str | None = None, tz: str | None = None, settings: Settings | None = None,
             top_n: int = 10, hist: History | None = None, ship_sla_hours: float | None = None,
-            business_days: bool = False) -> Analysis:
+            business_days: bool = False, shipments: bool = True) -> Analysis:
     """Lost revenue, orders and units, interval, recapture, spill-over and breakdowns for each window.
 
     Raises MixedCurrencyError when the data has several currencies and `currency` is not given, WindowError for a
     window outside the data or with too little history before it. Pass `hist` (load_history) to reuse an
     aggregation across calls on the same data. Each window also gets its late shipments (impact.shipments) against
-    the file's ship-by promises, or `ship_sla_hours` after purchase where the file has none.
+    the file's ship-by promises, or `ship_sla_hours` after purchase where the file has none; `shipments=False`
+    skips that (its `shipments` stays None) for callers that measure shipping themselves.
     """
     settings = settings or load_settings()
     recovery_hours = settings.recovery_hours if recovery_hours is None else recovery_hours
@@ -231,8 +232,9 @@ def analyze(con, windows: list[Window], *, recovery_hours: float | None = None, 
         others = [(o.start, (o.end or o.start) + timedelta(hours=recovery_hours)) for j, o in enumerate(windows)
                   if j != i]
         result = _window(con, hist, w, others, recovery_hours=recovery_hours, confidence=confidence, top_n=top_n)
-        result.shipments = shipment_impact(
-            con, w, sla_hours=settings.ship_sla_hours if ship_sla_hours is None else ship_sla_hours,
-            business_days=business_days, confidence=confidence)
+        if shipments:
+            result.shipments = shipment_impact(
+                con, w, sla_hours=settings.ship_sla_hours if ship_sla_hours is None else ship_sla_hours,
+                business_days=business_days, confidence=confidence)
         results.append(result)
     return Analysis(results, hist.currency, confidence, recovery_hours, list(hist.notes))

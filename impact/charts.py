@@ -57,6 +57,12 @@ def money(value: float | None, currency: str = "USD", decimals: int | None = Non
     return f"{sign}{body} {code}".strip()
 
 
+def plain(text: object) -> str:
+    """Seller-supplied text (SKU, marketplace) for a plotly label: plotly reads labels as a small HTML subset
+    (<b>, <a href>, <br>...), so <, > and & are written as entities, which it shows as the literal characters."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _axis_money(currency: str, axis: str = "y") -> dict:
     """Axis tick prefix/suffix and a hover template fragment for amounts on the given axis."""
     code = (currency or "").upper()
@@ -331,8 +337,8 @@ def _channel_label(row: dict) -> str:
     channel = str(row.get("channel") or "other")
     market = str(row.get("marketplace") or "")
     if market and market.lower() != channel.lower():
-        return f"{channel.capitalize()} ({market})"
-    return channel.capitalize()
+        return plain(f"{channel.capitalize()} ({market})")
+    return plain(channel.capitalize())
 
 
 def top_skus(analysis: dict, n: int = 10, title: str | None = None):
@@ -347,7 +353,7 @@ def top_skus(analysis: dict, n: int = 10, title: str | None = None):
     fig = go.Figure(
         go.Bar(
             x=[r.get("lost") or 0.0 for r in rows],
-            y=[str(r.get("sku") or "(no SKU)") for r in rows],
+            y=[plain(r.get("sku") or "(no SKU)") for r in rows],
             orientation="h",
             marker={"color": [COLORS["loss"] if (r.get("lost") or 0) >= 0 else COLORS["gain"] for r in rows]},
             hovertemplate=f"%{{y}}: {m['hover']}<extra></extra>",

@@ -182,3 +182,18 @@ def test_each_window_reports_its_late_shipments(loaded):
     assert sh["sla_hours"] == 24
     if con.execute("SELECT count(shipped_at) FROM lines").fetchone()[0] == 0:
         assert sh["available"] is False
+
+
+def test_shipments_can_be_skipped_and_history_reused(loaded):
+    """shipments=False leaves the window's shipments empty, and a reused load_history gives the same numbers."""
+    from impact.revenue import load_history
+
+    con, sim, out = loaded
+    window = Window(out.start, out.end, ("amazon",))
+    full = analyze(con, [window]).to_json()["windows"][0]
+    hist = load_history(con, tz="UTC", at=window.start)
+    lean = analyze(con, [window], shipments=False, hist=hist).to_json()["windows"][0]
+    assert full["shipments"] is not None and lean["shipments"] is None
+    assert lean["revenue"] == full["revenue"] and lean["orders"] == full["orders"]
+    again = analyze(con, [window], shipments=False, hist=hist).to_json()["windows"][0]
+    assert again["revenue"] == full["revenue"]  # the cached history is not changed by an analysis

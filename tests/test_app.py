@@ -66,11 +66,51 @@ def test_demo_overview_estimates_the_loss_in_plain_words(demo):
     metrics = _metrics(demo)
     lost = int(metrics["Revenue lost"].lstrip("$").replace(",", ""))
     assert 200 < lost < 1500  # truth.json: $570 expected loss
-    card = next(m for m in demo.metric if m.label == "Revenue lost")
-    low, high = (int(v.strip().lstrip("$").replace(",", "")) for v in card.delta.split("range ")[1].split(" to "))
+    caption = next(c.value for c in demo.caption if c.value.startswith("90% range \\$"))  # the card's detail
+    low, high = (int(v.strip().lstrip("\\$").replace(",", "")) for v in caption.split("range ")[1].split(" to "))
     assert low < lost < high
     summary = next(m.value for m in demo.markdown if m.value.startswith("During the outage"))
     assert "your Amazon sales were" in summary and "lost" in summary and "Chance that this drop" in summary
+    assert "\\$" in summary and "$" not in summary.replace("\\$", "")  # no $ left to open LaTeX in markdown
+
+
+def test_demo_overview_reads_share_of_day_and_recapture_plainly(demo):
+    """The share of the day's sales has its own card, and a negative recapture within noise reads as 'no
+    measurable recapture' instead of 'after -$494 recaptured'."""
+    metrics = _metrics(demo)
+    res = next(v[0] for k, v in demo.session_state["_results"].items() if k[0] == "analysis")
+    assert metrics["Day's sales lost"] == f"{res['share_of_day']:.0%}"
+    assert any(c.value == "of Mon 20 Oct's expected Amazon sales" for c in demo.caption)
+    assert res["revenue"]["recaptured"] < 0 < res["revenue"]["recaptured_high"]
+    assert metrics["Net loss"] == f"${res['revenue']['net_lost']:,.0f}"
+    assert any(c.value == "no measurable recapture" for c in demo.caption)
+    summary = "\n".join(m.value for m in demo.markdown)
+    assert "There is no measurable recapture in the 24 hours after the outage" in summary
+    assert "recaptured" not in summary
+
+
+def test_demo_offers_the_html_report(demo):
+    """The Overview has the report download next to the estimate; the other downloads stay where they were."""
+    buttons = {b.proto.label: b.proto for b in demo.get("download_button")}
+    report = buttons["Download report (HTML)"]
+    assert report.HasField("deferred_file_id")  # built on click, not on every rerun
+    assert any(label.startswith("Download the") and "late orders" in label for label in buttons)
+
+
+def test_rerun_reuses_the_history_and_skips_shipments_in_the_analysis():
+    """Moving only the window re-runs the estimate on the cached hourly history; a new zone aggregates again; the
+    analysis leaves shipments to the Shipments tab."""
+    at = _run()
+    for minute in (50, 55):
+        at.sidebar.datetime_input(key="start_at").set_value(datetime(2025, 10, 20, 6, minute))
+        at = _run(at)
+    kinds = [k[0] for k in at.session_state["_results"]]
+    assert kinds.count("history") == 1 and kinds.count("analysis") == 3
+    res = [v[0] for k, v in at.session_state["_results"].items() if k[0] == "analysis"]
+    assert all(r["shipments"] is None for r in res)
+    at.sidebar.selectbox(key="tz").set_value("Asia/Tokyo")  # +9: the local day, and so the history, changes
+    at = _run(at)
+    assert [k[0] for k in at.session_state["_results"]].count("history") == 2
 
 
 def test_demo_timeline_and_products_draw_their_charts(demo):
@@ -225,3 +265,63 @@ def test_share_link_round_trip_shows_results_without_orders():
     stranger.query_params["share"] = "x" * 43
     stranger = _run(stranger)
     assert any("not valid" in e.value for e in stranger.error)
+
+
+# Every supported export in tests/data: (file, format label, encoding, lines loaded, revenue symbol).
+FORMATS = [
+    ("amazon_all_orders_32.txt", "Amazon All Orders report", "utf-8", 6, "$"),
+    ("amazon_all_orders_29_jp.txt", "Amazon All Orders report", "utf-8", 3, "¥"),
+    ("amazon_all_orders_de_cp1252.txt", "Amazon All Orders report", "cp1252", 2, "€"),
+    ("amazon_all_orders_utf16.txt", "Amazon All Orders report", "utf-16", 3, "¥"),
+    ("amazon_fulfilled_shipments.txt", "Amazon Fulfilled Shipments report", "utf-8", 3, "$"),
+    ("shopify_orders_export.csv", "Shopify orders export", "utf-8-sig", 6, "$"),
+    ("ebay_orders.csv", "eBay Seller Hub orders report", "utf-8", 4, "$"),
+    ("etsy_sold_order_items.csv", "Etsy sold order items", "utf-8", 3, "$"),
+    ("etsy_sold_orders.csv", "Etsy sold orders", "utf-8", 3, "$"),
+    ("woocommerce_orders.csv", "WooCommerce Analytics orders download", "utf-8", 3, "$"),
+]
+
+
+def _files_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "File" in d.value.columns)
+
+
+def test_every_supported_export_uploads_and_shows_its_import_report():
+    """Each export format (Amazon 32/29 columns, cp1252, UTF-16, Fulfilled Shipments, Shopify, eBay, Etsy items and
+    orders, WooCommerce) loads in the app and shows its import report without an exception; one day of orders is
+    too little history, which the Overview explains. (The generic CSV with a mapping has its own test above.)"""
+    at = _run()
+    for name, label, encoding, loaded, symbol in FORMATS:
+        at = _upload(at, name)
+        # The one message allowed: a day of orders is too short for the Scenarios tab's yearly risk model.
+        assert all("needs at least one full week" in e.value for e in at.error), (name, [e.value for e in at.error])
+        row = _files_table(at).iloc[0]
+        assert (row["File"], row["Format"], row["Encoding"], row["Loaded"]) == (name, label, encoding, loaded), name
+        assert row["Lines"] == row["Loaded"] + row["Duplicates"] + row["Skipped"] + row["Rejected"]
+        metrics = _metrics(at)
+        assert metrics["Revenue loaded"].startswith(symbol), (name, metrics)
+        assert any("cannot be estimated" in w.value for w in at.warning), name
+        assert not any("Map the columns" in e.label for e in at.expander)
+
+
+def test_window_entry_errors_and_recovery(monkeypatch):
+    """Without a browser zone the configured default zone is used; a typed window is read in it; a window with too
+    little history before it, or ending before it starts, is a sentence; a good window then estimates again."""
+    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "Europe/Berlin")
+    at = _run()
+    assert at.sidebar.selectbox(key="tz").value == "Europe/Berlin"
+    assert at.sidebar.datetime_input(key="start_at").value == datetime(2025, 10, 20, 8, 48)  # 06:48 UTC
+    at.sidebar.datetime_input(key="start_at").set_value(datetime(2025, 7, 27, 10, 0))
+    at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 7, 27, 14, 0))
+    at = _run(at)
+    assert at.sidebar.selectbox(key="preset").value == "custom"
+    assert any("cannot be estimated" in w.value and "days of amazon orders before" in w.value for w in at.warning)
+    at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 7, 27, 9, 0))
+    at = _run(at)
+    assert any("before it starts" in e.value for e in at.error) and not at.metric
+    at.sidebar.datetime_input(key="start_at").set_value(datetime(2025, 10, 8, 15, 0))
+    at.sidebar.datetime_input(key="end_at").set_value(datetime(2025, 10, 8, 21, 0))
+    at = _run(at)
+    assert at.session_state["window_utc"] == (datetime(2025, 10, 8, 13, 0), datetime(2025, 10, 8, 19, 0))
+    assert "Revenue lost" in _metrics(at) and not at.error
+    assert any(m.value.startswith("During the outage (Wed 08 Oct 2025 15:00 to 21:00 Europe/Berlin") for m in at.markdown)

@@ -54,9 +54,12 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def app_url():
-    """URL of `streamlit run app.py` started from the repo root on a free port; stopped after the session."""
+def app_url(tmp_path_factory):
+    """URL of `streamlit run app.py` started from the repo root on a free port; stopped after the session.
+
+    Share links point at this server, and shares and remembered mappings go to a temporary directory."""
     port = _free_port()
+    private = tmp_path_factory.mktemp("browser-app")
     url = f"http://127.0.0.1:{port}"
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -69,7 +72,9 @@ def app_url():
     log = ARTIFACTS / "streamlit-server.log"
     with open(log, "wb") as out:
         # Own process group so teardown stops streamlit and anything it spawned, and nothing else.
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        env = {**os.environ, "IMPACT_APP_URL": url, "IMPACT_DB": str(private / "impact.duckdb"),
+               "IMPACT_MAPPINGS_PATH": str(private / "mappings.json")}  # fmt: skip
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not _healthy(url):
