@@ -4,7 +4,8 @@
 
 Without --url it starts the app itself on a free loopback port. Each session (its own Chromium context, as a
 separate browser would be) uploads a different Amazon report, waits for the loss estimate, and checks that the
-Data tab lists its own file and no other session's. The streamlit process's memory (RSS) is sampled before,
+loss it shows is the one `python -m impact analyze` gives for its own file (each file has its own prices, so a
+number from another session's file would show). The streamlit process's memory (RSS) is sampled before,
 during and after; after the sessions close the script waits for the server to drop them and reports how close
 memory came back to the baseline. Exit code 1 if any session failed or saw another session's data.
 """
@@ -58,29 +59,46 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"the app at {url} did not become healthy within {timeout:.0f} s")
 
 
-async def session(browser, url: str, path: Path, all_names: list[str], timeout_ms: int) -> dict:
+def log(msg: str) -> None:
+    if os.environ.get("IMPACT_LOAD_VERBOSE"):
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+WINDOW = ("2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z")  # the app's default window: AWS us-east-1, 2025-10-20
+
+
+def expected_loss(path: Path) -> str:
+    """The loss the app should show for this file, as the CLI computes it, formatted like the app's KPI card."""
+    out = subprocess.run(
+        [sys.executable, "-m", "impact", "analyze", str(path), "--window", *WINDOW, "--channels", "amazon",
+         "--tz", "UTC", "--json"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    lost = json.loads(out)["windows"][0]["revenue"]["lost"]
+    return f"${lost:,.0f}"
+
+
+async def session(browser, url: str, path: Path, expected: dict[str, str], timeout_ms: int) -> dict:
     started = time.perf_counter()
-    ctx = await browser.new_context()
+    ctx = await browser.new_context(timezone_id="UTC")
     page = await ctx.new_page()
     result = {"file": path.name, "ok": False}
     try:
         await page.goto(url, wait_until="domcontentloaded")
         await page.get_by_text("DEMO data").first.wait_for(timeout=timeout_ms)
+        log(f"{path.name}: page up, uploading")
         await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
         # The demo banner goes away once this session's own file is in.
         await page.get_by_text("DEMO data").first.wait_for(state="detached", timeout=timeout_ms)
+        log(f"{path.name}: imported")
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="Revenue lost")
         await metric.first.wait_for(timeout=timeout_ms)
-        result["revenue_lost"] = await metric.first.locator('[data-testid="stMetricValue"]').inner_text()
-        await page.get_by_role("tab", name="Data").click()
-        table = page.locator('[data-testid="stTable"], [data-testid="stDataFrame"]').first
-        await table.wait_for(timeout=timeout_ms)
-        text = await page.locator('[data-testid="stMain"]').inner_text()
-        others = [n for n in all_names if n != path.name and n in text]
-        result["own_file_listed"] = path.name in text
-        result["other_files_seen"] = others
+        log(f"{path.name}: estimate shown")
+        shown = (await metric.first.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+        result["revenue_lost"] = shown
+        # Each file has its own prices, so its loss is its own: another session's number means crossed data.
+        result["matches_own_file"] = shown == expected[path.name]
+        result["other_files_seen"] = [n for n, v in expected.items() if n != path.name and v == shown]
         result["exceptions"] = await page.locator('[data-testid="stException"]').count()
-        result["ok"] = result["own_file_listed"] and not others and result["exceptions"] == 0
+        result["ok"] = result["matches_own_file"] and not result["other_files_seen"] and result["exceptions"] == 0
     except Exception as exc:  # noqa: BLE001 - a failed session is a result, not a crash of the run
         result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     finally:
@@ -89,7 +107,7 @@ async def session(browser, url: str, path: Path, all_names: list[str], timeout_m
     return result
 
 
-async def run(args, url: str, pid: int | None, files: list[Path]) -> dict:
+async def run(args, url: str, pid: int | None, files: list[Path], expected: dict[str, str]) -> dict:
     from playwright.async_api import async_playwright
 
     samples: list[float] = []
@@ -108,14 +126,14 @@ async def run(args, url: str, pid: int | None, files: list[Path]) -> dict:
         await page.get_by_text("DEMO data").first.wait_for(timeout=args.timeout * 1000)
         await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=args.timeout * 1000)
         await warm.close()
+        log("warm-up done")
         await asyncio.sleep(args.ttl + 5)
         baseline = rss_mb(pid) if pid else float("nan")
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(stop))
         t0 = time.perf_counter()
-        names = [f.name for f in files]
         results = await asyncio.wait_for(
-            asyncio.gather(*(session(browser, url, f, names, args.timeout * 1000) for f in files)),
+            asyncio.gather(*(session(browser, url, f, expected, args.timeout * 1000) for f in files)),
             timeout=args.timeout,
         )
         elapsed = time.perf_counter() - t0
@@ -176,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_healthy(url)
-        report = asyncio.run(run(args, url, proc.pid if proc else None, files))
+        expected = {f.name: expected_loss(f) for f in files}
+        if len(set(expected.values())) < len(files):
+            raise SystemExit("two test files give the same loss; the cross-session check needs distinct ones")
+        report = asyncio.run(run(args, url, proc.pid if proc else None, files, expected))
     finally:
         if proc:
             os.killpg(proc.pid, signal.SIGTERM)
