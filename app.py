@@ -407,7 +407,7 @@ def detect_panel(box, con, report, tz: str, currency: str | None) -> None:
             )
         for i, d in enumerate(result.detections):
             with st.container(border=True):
-                st.markdown(md_escape(_sentence(d.message)))
+                st.markdown(f":small[{md_escape(_sentence(d.message))}]")
                 p = f", {d.p_effect:.0%} sure it is more than day-to-day variation" if d.p_effect is not None else ""
                 st.caption(
                     f"{fmt_span(d.window.start, d.window.end, tz)} ({tz}) · {channel_names(d.window.channels)}  \n"

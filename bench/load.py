@@ -85,7 +85,7 @@ async def session(browser, url: str, path: Path, expected: dict[str, str], timeo
         await page.goto(url, wait_until="domcontentloaded")
         await page.get_by_text("DEMO data").first.wait_for(timeout=timeout_ms)
         log(f"{path.name}: page up, uploading")
-        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
         # The demo banner goes away once this session's own file is in.
         await page.get_by_text("DEMO data").first.wait_for(state="detached", timeout=timeout_ms)
         log(f"{path.name}: imported")

@@ -365,7 +365,7 @@ def test_detection_on_the_demo_lists_the_aws_outage_and_its_window_can_be_used()
     at = _run(at)
     assert not at.sidebar.error
     assert [k[0] for k in at.session_state["_results"]].count("detect") == 1
-    found = [m.value for m in at.sidebar.markdown if m.value.startswith("Your ") and "orders dropped" in m.value]
+    found = [m.value for m in at.sidebar.markdown if m.value.startswith(":small[Your ") and "orders dropped" in m.value]
     if not found:
         assert any("No outage stands out in your orders" in i.value for i in at.sidebar.info)
         return
