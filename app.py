@@ -23,7 +23,8 @@ from impact.commands.scenarios import measured_from_analysis
 from impact.csvsafe import to_csv_bytes
 from impact.errors import ImpactError, ShareError, UnknownFormatError, WindowError
 from impact.ingest import ingest_files, summary
-from impact.outages import load_catalog, load_feed, window_json
+from impact.outages import load_catalog, load_feed, parse_windows_csv, window_json
+from impact.outages.detect import detect
 from impact.overview import coverage, daily_revenue, product_names
 from impact.report import build_report, recapture_text, share_of_day_text, summary_lines
 from impact.revenue import load_history
@@ -52,6 +53,14 @@ UPLOAD_TYPES = ["csv", "txt", "tsv", "tab"]
 CONFIDENCES = (0.8, 0.9, 0.95, 0.99)
 CACHE_ENTRIES = 12  # per-session results kept per kind (window/setting combinations the seller flips between)
 SCENARIO_YEARS = 10_000
+WINDOWS_LISTED = 15  # a windows file longer than this is picked from a select box instead of a list of buttons
+WINDOWS_TYPES = ["csv", "txt", "tsv"]
+WINDOWS_TEMPLATE = (
+    "start,end,channels,title,impact,degraded_pct\n"
+    "2025-10-20T06:48Z,2025-10-20T21:20Z,amazon,AWS us-east-1 outage,full,\n"
+    '2025-12-01T14:08Z,2025-12-01T19:20Z,"shopify;etsy",Payment page errors,degraded,40\n'
+    "2025-11-18T12:20+01:00,2025-11-18T18:06+01:00,all,CDN outage,,\n"
+)
 
 SETTINGS = load_settings()
 log = logging.getLogger("impact.app")
@@ -122,6 +131,17 @@ def fmt_local(value: datetime | str | None, tz: str, with_zone: bool = True) -> 
         return "not known"
     text = f"{from_utc(value, tz):%a %d %b %Y %H:%M}"
     return f"{text} ({tz})" if with_zone else text
+
+
+def fmt_span(start: datetime, end: datetime, tz: str) -> str:
+    """'Mon 20 Oct 2025 15:00 – 22:00' in tz (the end's date only when it differs), without the zone name."""
+    s, e = from_utc(start, tz), from_utc(end, tz)
+    tail = f"{e:%H:%M}" if s.date() == e.date() else f"{e:%a %d %b %H:%M}"
+    return f"{s:%a %d %b %Y %H:%M} – {tail}"
+
+
+def channel_names(channels) -> str:
+    return ", ".join(c.capitalize() for c in channels) if channels else "all channels"
 
 
 def count(value: float | None, digits: int = 0) -> str:
@@ -243,13 +263,160 @@ def _fetch_feed() -> None:
     st.session_state["feed_windows"] = windows
 
 
+def _use_window(start: datetime, end: datetime, channels, title: str) -> None:
+    """A window picked from a feed, a windows file or a detection: a custom window with its own channels."""
+    st.session_state["preset"] = CUSTOM
+    _set_window(start, end, list(channels) or None, title)
+
+
 def _use_feed_window() -> None:
     windows = st.session_state.get("feed_windows") or []
     pick = st.session_state.get("feed_pick")
     if pick is not None and 0 <= pick < len(windows):
         w = windows[pick]
-        st.session_state["preset"] = CUSTOM
-        _set_window(parse_iso(w["start"]), parse_iso(w["end"]), w.get("channels") or None, w.get("title") or "")
+        _use_window(parse_iso(w["start"]), parse_iso(w["end"]), w.get("channels") or (), w.get("title") or "")
+
+
+def use_window_button(window: Window, key: str, title: str | None = None) -> None:
+    """'Use this window', or a disabled 'In use' when it is already the window being analysed."""
+    in_use = st.session_state.get("window_utc") == (window.start, window.end)
+    st.button(
+        "In use" if in_use else "Use this window",
+        key=key,
+        disabled=in_use,
+        icon=":material/check:" if in_use else None,
+        on_click=_use_window,
+        args=(window.start, window.end, window.channels, title or window.title),
+    )
+
+
+def windows_file_panel(tz: str) -> None:
+    """Outage windows from the seller's own CSV: every bad line named, every good window one click away."""
+    with st.sidebar.expander("From a file"):
+        upload = st.file_uploader(
+            "Outage windows (CSV)",
+            type=WINDOWS_TYPES,
+            key="windows_file",
+            help="Columns start,end,channels,title and optionally impact (full or degraded) and degraded_pct. "
+            "Times need Z (UTC) or an offset such as +02:00; channels are amazon, shopify, ebay, etsy, woocommerce, "
+            "walmart, other or all, separated by ; inside one cell.",
+        )
+        st.download_button(
+            "Example file",
+            data=WINDOWS_TEMPLATE,
+            file_name="outage_windows.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="windows_template",
+        )
+        if upload is None:
+            return
+        cached = st.session_state.get("windows_parsed")
+        if not cached or cached[0] != upload.file_id:
+            try:
+                parsed = parse_windows_csv(upload.getvalue(), source_name="file")
+            except ImpactError as exc:
+                parsed = str(exc)
+            st.session_state["windows_parsed"] = cached = (upload.file_id, parsed)
+        parsed = cached[1]
+        if isinstance(parsed, str):
+            st.error(md_escape(parsed), icon=":material/error:")
+            return
+        if parsed.errors:
+            shown = parsed.errors[:WINDOWS_LISTED]
+            more = len(parsed.errors) - len(shown)
+            lines = "\n".join(f"- line {e.line}: {md_escape(e.reason)}" for e in shown)
+            st.warning(
+                f"{len(parsed.errors)} {'line was' if len(parsed.errors) == 1 else 'lines were'} left out:\n\n{lines}"
+                + (f"\n\nand {more} more." if more > 0 else ""),
+                icon=":material/warning:",
+            )
+        windows = parsed.windows
+        if not windows:
+            return
+        st.caption(f"{len(windows)} {'window' if len(windows) == 1 else 'windows'}, times in {tz}:")
+        if len(windows) > WINDOWS_LISTED:
+            pick = st.selectbox(
+                "Window",
+                range(len(windows)),
+                key="windows_pick",
+                format_func=lambda i: f"{fmt_span(windows[i].start, windows[i].end, tz)} {windows[i].title}",
+            )
+            use_window_button(windows[pick], "windows_use")
+            return
+        for i, w in enumerate(windows):
+            with st.container(border=True):
+                st.markdown(f"**{md_escape(w.title)}**")
+                st.caption(f"{fmt_span(w.start, w.end, tz)} · {channel_names(w.channels)}")
+                use_window_button(w, f"windows_use_{i}")
+
+
+def _detected_title(d) -> str:
+    base = d.matches[0].title if d.matches else f"{d.channel.capitalize()} orders drop"
+    return f"{base}, as seen in your orders"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def detect_panel(box, con, report, tz: str, currency: str | None) -> None:
+    """Outage windows found in this session's own orders (impact.outages.detect), each one click away."""
+    with box.expander("Detected in your data"):
+        st.caption(
+            "Looks through all your orders for hours when a channel sold far fewer orders than usual, confirms each "
+            "drop with the loss estimate and names the known outage it matches."
+        )
+        key = (tz, currency)
+        full = ("detect", st.session_state.get("dataset_key"), key)
+        if st.button("Find outages in my orders", key="detect_run", icon=":material/search:"):
+            with st.spinner("Looking for drops in your orders…"):
+                try:
+                    session_cached("detect", key, lambda: detect(con, tz=tz, currency=currency))
+                    st.session_state.pop("detect_error", None)
+                except ImpactError as exc:
+                    st.session_state["detect_error"] = (full, str(exc))
+                except Exception as exc:  # noqa: BLE001 - a seller sees a sentence, never a traceback
+                    log.exception("detection failed")
+                    st.session_state["detect_error"] = (
+                        full,
+                        f"The search could not be finished ({type(exc).__name__}). Pick the outage from Known "
+                        "outage above or type its times instead.",
+                    )
+        error = st.session_state.get("detect_error")
+        if error and error[0] == full:
+            st.error(md_escape(_sentence(error[1])), icon=":material/error:")
+            return
+        result = st.session_state.get("_results", {}).get(full)
+        if result is None:
+            return
+        if not result.detections:
+            days = max((report.last - report.first).total_seconds() / 86400, 1) if report.first and report.last else 1
+            per_day = report.orders / days
+            checked = (
+                f" {result.candidates} smaller {'drop was' if result.candidates == 1 else 'drops were'} checked "
+                "with the full estimate and not confirmed."
+                if result.candidates
+                else ""
+            )
+            st.info(
+                f"No outage stands out in your orders.{checked} With about {per_day:,.0f} orders a day, a few hours "
+                "of lost orders can hide in the normal ups and downs. If you know which outage hit you, pick it "
+                "under Known outage above or type its times.",
+                icon=":material/search_off:",
+            )
+        for i, d in enumerate(result.detections):
+            with st.container(border=True):
+                st.markdown(f":small[{md_escape(_sentence(d.message))}]")
+                p = f", {d.p_effect:.0%} sure it is more than day-to-day variation" if d.p_effect is not None else ""
+                st.caption(
+                    f"{fmt_span(d.window.start, d.window.end, tz)} ({tz}) · {channel_names(d.window.channels)}  \n"
+                    f"Strength {d.window.score or 0:.0%}: {d.drop_pct:.0f}% of the expected orders missing "
+                    f"({d.orders_actual:.0f} of {d.orders_expected:.0f}){p}"
+                )
+                use_window_button(d.window, f"detect_use_{i}", _detected_title(d))
+        for note in result.notes:
+            st.caption(f"Note: {md_escape(_sentence(note))}")
 
 
 def sidebar() -> dict:
@@ -327,7 +494,10 @@ def sidebar() -> dict:
                 format_func=lambda i: f"{feed_windows[i]['start'][:16].replace('T', ' ')} {feed_windows[i]['title']}",
             )
             st.button("Use this incident", on_click=_use_feed_window, key="feed_use")
-    return {"files": files or [], "tz": tz, "start": start, "end": end}
+    windows_file_panel(tz)
+    # Detection needs the session's orders, which are loaded after the sidebar: its place is kept here.
+    detect_box = sb.container()
+    return {"files": files or [], "tz": tz, "start": start, "end": end, "detect_box": detect_box}
 
 
 def sidebar_settings(channels: list[str], is_demo: bool, currencies: list[str]) -> dict:
@@ -1102,6 +1272,8 @@ def main() -> None:
     is_demo = st.session_state["is_demo"]
     report = summary(con)
     params = sidebar_settings(list(report.channels), is_demo, list(report.currency))
+    if report.lines:
+        detect_panel(inputs["detect_box"], con, report, tz, params["currency"])
     try:
         window = Window(start=inputs["start"], end=inputs["end"], channels=tuple(params["channels"]),
                         title=st.session_state.get("window_title") or "Outage")  # fmt: skip

@@ -325,3 +325,58 @@ def test_window_entry_errors_and_recovery(monkeypatch):
     assert at.session_state["window_utc"] == (datetime(2025, 10, 8, 13, 0), datetime(2025, 10, 8, 19, 0))
     assert "Revenue lost" in _metrics(at) and not at.error
     assert any(m.value.startswith("During the outage (Wed 08 Oct 2025 15:00 to 21:00 Europe/Berlin") for m in at.markdown)
+
+
+def test_windows_file_lists_windows_reports_bad_lines_and_sets_the_window():
+    """An uploaded windows CSV names each bad line with its reason, lists the good windows, and 'Use this window'
+    makes one the window with its channels, as a feed incident does; a file without the header is a sentence."""
+    at = _run()
+    at.sidebar.file_uploader(key="windows_file").set_value(
+        [("windows.csv", (DATA / "windows.csv").read_bytes(), "text/csv")]
+    )
+    at = _run(at)
+    problems = next(w.value for w in at.sidebar.warning if "left out" in w.value).replace("\\", "")
+    assert problems.startswith("2 lines were left out")
+    assert "line 4: end 2025-10-09 08:00 UTC is not after start" in problems
+    assert "line 5: start: '2025-10-10T10:00' has no time zone" in problems
+    titles = [m.value for m in at.sidebar.markdown]
+    assert "**AWS us-east-1 outage**" in titles and "**Shopify checkout errors**" in titles
+    assert any(c.value == "Wed 08 Oct 2025 13:00 – 19:00 · Shopify" for c in at.sidebar.caption)
+    assert at.sidebar.button(key="windows_use_0").disabled  # the demo already analyses the AWS window
+    at.sidebar.button(key="windows_use_1").click()
+    at = _run(at)
+    assert at.session_state["window_utc"] == (datetime(2025, 10, 8, 13, 0), datetime(2025, 10, 8, 19, 0))
+    assert at.sidebar.selectbox(key="preset").value == "custom"
+    assert at.sidebar.multiselect(key="affected").value == ["shopify"]
+    assert at.sidebar.datetime_input(key="start_at").value == datetime(2025, 10, 8, 13, 0)
+    assert at.sidebar.button(key="windows_use_1").label == "In use"
+    assert "Revenue lost" in _metrics(at)
+    at.sidebar.file_uploader(key="windows_file").set_value([("w.csv", b"from,to\n1,2\n", "text/csv")])
+    at = _run(at)
+    assert any("missing column(s) start, end, channels, title" in e.value for e in at.sidebar.error)
+
+
+def test_detection_on_the_demo_lists_the_aws_outage_and_its_window_can_be_used():
+    """'Find outages in my orders' on the demo either lists the AWS match with its strength or explains plainly
+    that nothing stood out; a detected window becomes the analysed window with its channel."""
+    at = _run()
+    assert not any("stands out" in i.value for i in at.sidebar.info)  # nothing runs until asked
+    at.sidebar.button(key="detect_run").click()
+    at = _run(at)
+    assert not at.sidebar.error
+    assert [k[0] for k in at.session_state["_results"]].count("detect") == 1
+    found = [m.value for m in at.sidebar.markdown if m.value.startswith(":small[Your ") and "orders dropped" in m.value]
+    if not found:
+        assert any("No outage stands out in your orders" in i.value for i in at.sidebar.info)
+        return
+    assert "AWS us-east-1 outage" in found[0]
+    assert any(c.value.startswith("Strength ") or "\nStrength " in c.value for c in at.sidebar.caption)
+    at.sidebar.button(key="detect_use_0").click()
+    at = _run(at)
+    start, end = at.session_state["window_utc"]
+    assert start.date() == end.date() == datetime(2025, 10, 20).date() and end <= datetime(2025, 10, 21)
+    assert at.session_state["window_title"] == "AWS us-east-1 outage, as seen in your orders"
+    assert at.sidebar.multiselect(key="affected").value == ["amazon"]
+    assert at.sidebar.selectbox(key="preset").value == "custom"
+    assert at.sidebar.button(key="detect_use_0").label == "In use"
+    assert "Revenue lost" in _metrics(at)

@@ -90,7 +90,7 @@ def test_upload_window_kpis_match_cli_and_report(berlin_page, outage_export, app
     # The browser's zone is the default.
     assert sidebar.get_by_role("combobox", name="Your time zone").input_value() == ZONE
 
-    sidebar.locator('input[type="file"]').set_input_files(str(outage_export))
+    sidebar.locator('input[type="file"]').first.set_input_files(str(outage_export))
     page.get_by_text("Your uploaded orders").wait_for(timeout=45_000)
     _set_datetime(page, "Start (your time zone)", START_LOCAL)
     sidebar.get_by_text(f"In UTC: {START_UTC:%Y-%m-%d %H:%M} to").wait_for()
