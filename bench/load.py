@@ -150,7 +150,7 @@ async def run(args, url: str, pid: int | None, files: list[Path], expected: dict
     # Sessions are dropped by the server after disconnectedSessionTTL; give it that long plus a margin.
     after = float("nan")
     if pid:
-        deadline = time.monotonic() + args.ttl + 60
+        deadline = time.monotonic() + args.ttl + args.settle
         while time.monotonic() < deadline:
             after = rss_mb(pid)
             if after <= baseline * 1.25:
@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", help="an app that is already running (memory is then not measured)")
     ap.add_argument("--timeout", type=int, default=600, help="seconds for the whole run")
     ap.add_argument("--ttl", type=int, default=10, help="disconnectedSessionTTL given to the app it starts")
+    ap.add_argument("--settle", type=int, default=180, help="seconds to wait for memory to come back afterwards")
     ap.add_argument("--chromium", default=os.environ.get("IMPACT_CHROMIUM", "/usr/bin/chromium"))
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
