@@ -624,16 +624,17 @@ def analysis_result(con, window: Window, params: dict, tz: str) -> tuple[dict | 
 
     def compute():
         try:
-            result = analyze(
-                con,
-                [window],
-                recovery_hours=params["recovery_hours"],
-                confidence=params["confidence"],
-                currency=params["currency"],
-                tz=tz,
-                hist=history(con, tz, params["currency"], window.start),
-                shipments=False,  # the Shipments tab measures every channel with ship times itself
-            ).to_json()
+            with st.spinner("Estimating what the outage cost…"):
+                result = analyze(
+                    con,
+                    [window],
+                    recovery_hours=params["recovery_hours"],
+                    confidence=params["confidence"],
+                    currency=params["currency"],
+                    tz=tz,
+                    hist=history(con, tz, params["currency"], window.start),
+                    shipments=False,  # the Shipments tab measures every channel with ship times itself
+                ).to_json()
         except WindowError as exc:
             return None, str(exc)
         w = result["windows"][0]
