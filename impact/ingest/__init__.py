@@ -8,7 +8,6 @@ Every line of every file is loaded, a duplicate, skipped for a stated reason, or
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -106,6 +105,3 @@ def summary(con) -> IngestReport:
             channels[ch].setdefault("revenue_by_currency", {})[cur] = round(float(rev or 0), 2)
     return IngestReport(files, int(orders or 0), int(nlines or 0), currencies, channels, first, last, int(day_lines or 0))
 
-
-def first_last(con) -> tuple[datetime | None, datetime | None]:
-    return con.execute("SELECT min(purchased_at), max(purchased_at) FROM lines").fetchone()

@@ -420,6 +420,14 @@ def _csv_reason(etype: str, message: str) -> str:
     return nice
 
 
+def _register_file(con, file_id: int, newest, loaded: int) -> None:
+    """The file's row in import_files; ingest_files adds the report's counts once the file is done."""
+    con.execute(
+        "INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, $n, 0)",
+        {"id": file_id, "newest": newest, "n": loaded},
+    )
+
+
 def _merge_new_lines(con, file_id: int, rows_sql: str, params: dict) -> None:
     """Add the file's lines (the rows of `rows_sql`) to `lines`, one row per channel + order + line key.
 
@@ -433,19 +441,11 @@ def _merge_new_lines(con, file_id: int, rows_sql: str, params: dict) -> None:
         newest, n_new = con.execute(
             "SELECT max(purchased_at), count(*) FROM lines WHERE file_id = $id", {"id": file_id}
         ).fetchone()
-        con.execute(
-            """INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, $n, 0)
-               ON CONFLICT (file_id) DO UPDATE SET newest = excluded.newest, loaded = excluded.loaded""",
-            {"id": file_id, "newest": newest, "n": n_new},
-        )
+        _register_file(con, file_id, newest, n_new)
         return
     con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {rows_sql}", params)
     newest = con.execute("SELECT max(purchased_at) FROM _new").fetchone()[0]
-    con.execute(
-        """INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, 0, 0)
-           ON CONFLICT (file_id) DO UPDATE SET newest = excluded.newest""",
-        {"id": file_id, "newest": newest},
-    )
+    _register_file(con, file_id, newest, 0)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _clash AS
         SELECT l.rowid AS old_rid, n.rowid AS new_rid, l.file_id AS old_file,
