@@ -162,3 +162,31 @@ def test_unreadable_input_has_a_clear_message(con, tmp_path):
     xlsx.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(UnreadableFileError, match="zip archive"):
         ingest_files(con, [xlsx])
+
+
+def test_lines_keeps_its_schema_whichever_way_a_file_is_added(con):
+    """`lines` has exactly the documented columns and types after a first file and after a merged second one."""
+    from impact.store import LINES_COLUMNS
+
+    def schema():
+        return dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE lines)").fetchall())
+
+    ingest_files(con, [DATA / "amazon_all_orders_32.txt"])
+    assert schema() == LINES_COLUMNS
+    ingest_files(con, [DATA / "shopify_orders_export.csv"])
+    assert schema() == LINES_COLUMNS
+    assert con.execute("SELECT count(DISTINCT file_id) FROM lines").fetchone()[0] == 2
+
+
+def test_same_sku_twice_in_an_order_keeps_both_lines(con, tmp_path):
+    """Two lines of one order with the same sku both load, told apart by occurrence, and re-import dedupes them."""
+    text = (DATA / "amazon_all_orders_32.txt").read_text().splitlines()
+    path = tmp_path / "repeat.txt"
+    path.write_text("\n".join([text[0], text[1], text[1], text[2]]) + "\n")
+    report = ingest_files(con, [path]).to_json()
+    assert report["files"][0]["loaded"] == 3
+    keys = [r[0] for r in con.execute("SELECT line_key FROM lines ORDER BY source_line").fetchall()]
+    assert keys == ["MUG-BLUE#1", "MUG-BLUE#2", "MUG-RED#1"]
+    assert [r[0] for r in con.execute("SELECT source_line FROM lines ORDER BY source_line").fetchall()] == [2, 3, 4]
+    again = ingest_files(con, [path]).to_json()
+    assert again["lines"] == 3 and again["files"][0]["duplicates"] == 3

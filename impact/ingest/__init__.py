@@ -79,11 +79,11 @@ def summary(con) -> IngestReport:
         rep.rejects = [{"line": int(n), "reason": r} for n, r in con.execute(
             "SELECT line, reason FROM import_rejects WHERE file_id = ? ORDER BY line", [fid]).fetchall()]
         files.append(rep)
-    nlines, first, last, day_lines = con.execute(
-        "SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day') FROM lines"
+    nlines, first, last, day_lines, currencies = con.execute(
+        """SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day'),
+                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL) FROM lines"""
     ).fetchone()
-    currencies = [r[0] for r in con.execute(
-        "SELECT DISTINCT currency FROM lines WHERE currency IS NOT NULL ORDER BY 1").fetchall()]
+    currencies = currencies or []
     channels = {}
     # An order counts once, unless every one of its lines was cancelled.
     per_channel = con.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from ..errors import UnknownFormatError
 from ..settings import Settings
+from ..store import LINES_COLUMNS
 from ..windows import iso_utc
 from . import generic
 from . import sqlexpr as X
@@ -139,7 +141,8 @@ def _sample_format(con, col: str, tz: str, formats: list[str] | None, source: st
         params,
     )
     full = X.timestamp_utc("v", formats)
-    candidates = [X.ISO, *X.AWARE_FORMATS, *(formats or X.NAIVE_FORMATS)]
+    # strptime with %z reads ISO text with an offset at about half the cost of the ISO cast and its guard.
+    candidates = [*X.AWARE_FORMATS, X.ISO, *(formats or X.NAIVE_FORMATS)]
     # One pass over the sample tests every candidate: a column per format.
     tests = ", ".join(
         f"count(*) > 0 AND bool_and(f{i} IS NOT NULL AND f{i} = g)" for i in range(len(candidates))
@@ -187,25 +190,25 @@ def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int =
 
 
 def _reject_reason_sql() -> str:
-    """Why a parsed row cannot be loaded, or NULL. Works on the columns of _parsed."""
+    """Why a parsed row cannot be loaded, or NULL. Works on the lines-shaped columns of the parse."""
     date_text = "left(trim(_raw_date), 40)"
     amount_text = "left(trim(_raw_amount), 40)"
     return f"""(CASE
         -- the common case first, in cheap comparisons; NaN and infinity fail BETWEEN
-        WHEN order_id IS NOT NULL AND _ts BETWEEN TIMESTAMP '{EARLIEST:%Y-%m-%d}' AND now()::TIMESTAMP + INTERVAL 2 DAY
-             AND _revenue BETWEEN 0 AND 1e9 AND (_quantity IS NULL OR _quantity BETWEEN 0 AND 1e7) THEN NULL
+        WHEN order_id IS NOT NULL AND purchased_at BETWEEN TIMESTAMP '{EARLIEST:%Y-%m-%d}'
+                                                      AND now()::TIMESTAMP + INTERVAL 2 DAY
+             AND revenue BETWEEN 0 AND 1e9 AND quantity BETWEEN 0 AND 1e7 THEN NULL
         WHEN order_id IS NULL THEN 'missing order id'
         WHEN nullif(trim(_raw_date), '') IS NULL THEN 'missing purchase date'
-        WHEN _ts IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'
-        WHEN _ts < TIMESTAMP '{EARLIEST:%Y-%m-%d}' OR _ts > now()::TIMESTAMP + INTERVAL 2 DAY
+        WHEN purchased_at IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'
+        WHEN purchased_at < TIMESTAMP '{EARLIEST:%Y-%m-%d}' OR purchased_at > now()::TIMESTAMP + INTERVAL 2 DAY
             THEN 'purchase date out of range "' || {date_text} || '"'
-        WHEN _revenue IS NULL AND nullif(trim(_raw_amount), '') IS NOT NULL
+        WHEN revenue IS NULL AND nullif(trim(_raw_amount), '') IS NOT NULL
             THEN 'unreadable amount "' || {amount_text} || '"'
-        WHEN isnan(_revenue) OR isinf(_revenue) THEN 'amount is not a number "' || {amount_text} || '"'
-        WHEN abs(_revenue) > 1e9 THEN 'amount too large "' || {amount_text} || '"'
-        WHEN _revenue < 0 THEN 'negative amount "' || {amount_text} || '"'
-        WHEN _quantity IS NOT NULL AND (_quantity < 0 OR isnan(_quantity) OR _quantity > 1e7)
-            THEN 'impossible quantity'
+        WHEN isnan(revenue) OR isinf(revenue) THEN 'amount is not a number "' || {amount_text} || '"'
+        WHEN abs(revenue) > 1e9 THEN 'amount too large "' || {amount_text} || '"'
+        WHEN revenue < 0 THEN 'negative amount "' || {amount_text} || '"'
+        WHEN quantity < 0 OR isnan(quantity) OR quantity > 1e7 THEN 'impossible quantity'
         ELSE NULL END)"""
 
 
@@ -259,32 +262,45 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         ordered = bool(fmt.inherit)
 
         def parse(source: str, params: dict) -> None:
+            # The parse writes rows already shaped (and typed) like `lines`, so the first file becomes the table
+            # itself without a copy; _skip and _reject say which rows must go before that.
+            typed = {k: f"CAST({{}} AS {t})" for k, t in LINES_COLUMNS.items()}
+            values = {
+                "source_file": "$name",
+                "format": "$format",
+                "channel": fields["channel"],
+                "marketplace": f"coalesce({fields['marketplace']}, {fields['channel']})",
+                "order_id": fields["order_id"],
+                # occurrence 1; the rare repeated key within an order is renumbered afterwards
+                "line_key": f"{fields['line_key']} || '#1'",
+                "purchased_at": parse_ts("purchased_at"),
+                "time_precision": X.precision(fields["purchased_at"]),
+                "sku": fields["sku"],
+                "product_name": fields["product_name"],
+                "quantity": f"coalesce({fields['quantity']}, 1)",
+                "revenue": fields["revenue"],
+                "currency": f"coalesce({fields['currency']}, $currency)",
+                "status": fields["status"],
+                "fulfilment": fields["fulfilment"],
+                "shipped_at": parse_ts("shipped_at"),
+                "promised_at": parse_ts("promised_at"),
+                "ship_country": fields["ship_country"],
+                "file_id": "$file_id",
+                # the record number for now (see rn below); the source line is set once rejects are known
+                "source_line": "rn" if ordered else "NULL",
+            }
+            select = ",\n".join(f"{typed[k].format(v)} AS {k}" for k, v in values.items())
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE _parsed AS
+                f"""CREATE OR REPLACE TABLE _parsed AS
                 SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
                     CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject) FROM (
                 SELECT *, NULL::VARCHAR AS _reject FROM (
-                    SELECT {"rn," if ordered else ""}
-                        {fields['channel']} AS channel,
-                        coalesce({fields['marketplace']}, {fields['channel']}) AS marketplace,
-                        {fields['order_id']} AS order_id,
-                        {fields['line_key']} AS _key_base,
-                        {parse_ts('purchased_at')} AS _ts,
-                        {X.precision(fields['purchased_at'])} AS time_precision,
-                        {fields['sku']} AS sku,
-                        {fields['product_name']} AS product_name,
-                        {fields['quantity']} AS _quantity,
-                        {fields['revenue']} AS _revenue,
-                        coalesce({fields['currency']}, $currency) AS currency,
-                        {fields['status']} AS status,
-                        {fields['fulfilment']} AS fulfilment,
-                        {parse_ts('shipped_at')} AS shipped_at,
-                        {parse_ts('promised_at')} AS promised_at,
-                        {fields['ship_country']} AS ship_country,
+                    SELECT {select},
                         {skip_case} AS _skip,
                         {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
                     FROM {source}))""",
-                {"tz": tz, "currency": settings.default_currency, **params},
+                {"tz": tz, "currency": settings.default_currency, "name": name, "format": fmt.name,
+                 "file_id": file_id, **params},
             )
 
         def read() -> None:
@@ -304,7 +320,12 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                 source = f"(SELECT * REPLACE ({filled}) FROM {source})"
             parse(source, {})
 
-        read()
+        # The line count (a plain pass over the bytes in Python) runs while DuckDB reads, on the core it leaves idle.
+        counted_path = prepared.path
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            counting = pool.submit(count_newlines, counted_path)
+            read()
+            counted = counting.result()
         bad_encoding = con.execute("SELECT count(*) FROM _rej WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
         if bad_encoding and prepared.encoding.startswith("utf-8"):
             # Not UTF-8 after all (Windows-1252 text beyond the sampled head): decode the whole file that way.
@@ -313,8 +334,9 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             prepared.encoding = "cp1252"
             read()
         broken = _recover_runaway_quotes(con, prepared, read)
-        # The row number of a record: the rowid of _parsed when rows were parsed in file order.
-        P = "_parsed" if ordered else "(SELECT rowid + 1 AS rn, * FROM _parsed)"
+        # The record number: the rowid of _parsed when rows were parsed in file order, else kept in source_line.
+        rn = "source_line" if ordered else "(rowid + 1)"
+        P = f"(SELECT {rn} AS rn, * FROM _parsed)"
 
         report = FileReport(file_id, name, fmt.name, fmt.label, prepared.encoding)
         csv_rejects = con.execute(
@@ -334,7 +356,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             else:
                 rejects.append((int(line), _csv_reason(etype, message)))
         n_rows, n_data_rejects = con.execute("SELECT count(*), count(_reject) FROM _parsed").fetchone()
-        newlines, ends_with_newline = count_newlines(prepared.path)
+        newlines, ends_with_newline = counted if prepared.path == counted_path else count_newlines(prepared.path)
         physical = newlines + (0 if ends_with_newline else 1)
         # Every physical line is the header, a record, or a rejected line, unless there are blank lines (or
         # records spanning lines); only then is the slower exact count of blank lines needed.
@@ -343,10 +365,12 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             blanks = count_blank_lines(prepared.path)
         if blanks:
             skipped["blank line"] = blanks
+        n_row_skips = 0
         for reason, n in con.execute(
             "SELECT _skip, count(*) FROM _parsed WHERE _skip IS NOT NULL GROUP BY 1 ORDER BY 1"
         ).fetchall():
             skipped[reason] = skipped.get(reason, 0) + n
+            n_row_skips += n
 
         data_rejects = con.execute(
             f"SELECT rn, _reject FROM {P} WHERE _reject IS NOT NULL ORDER BY rn LIMIT $n",
@@ -361,42 +385,48 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         rejects.extend((n, reason) for n, (_, reason) in zip(numbers, data_rejects, strict=True))
         rejects.sort()
 
-        con.execute("CREATE OR REPLACE TEMP TABLE _gaps (g BIGINT, k BIGINT)")
+        # Source lines: the record number plus the lines before it the reader did not return.
         if excluded:
+            con.execute("CREATE OR REPLACE TEMP TABLE _gaps (g BIGINT, k BIGINT)")
             con.executemany(
                 "INSERT INTO _gaps VALUES (?, ?)",
                 [(e - prepared.header_line - i, i) for i, e in enumerate(excluded, start=1)],
             )
+            con.execute(
+                f"""UPDATE _parsed SET source_line = $h + x.rn + coalesce(x.k, 0) FROM (
+                    SELECT p.rid, p.rn, gp.k FROM (SELECT rowid AS rid, {rn} AS rn FROM _parsed) p
+                    ASOF LEFT JOIN (SELECT g, max(k) AS k FROM _gaps GROUP BY g) gp ON p.rn > gp.g) x
+                WHERE _parsed.rowid = x.rid""",
+                {"h": prepared.header_line},
+            )
+        else:
+            con.execute(f"UPDATE _parsed SET source_line = $h + {rn}", {"h": prepared.header_line})
+        if n_data_rejects or n_row_skips:
+            con.execute("DELETE FROM _parsed WHERE _skip IS NOT NULL OR _reject IS NOT NULL")
+        con.execute("ALTER TABLE _parsed DROP COLUMN _skip")
+        con.execute("ALTER TABLE _parsed DROP COLUMN _reject")
         # Occurrence numbers tell apart two lines of one order with the same sku; most files have none.
+        # One 64-bit hash groups faster than three strings; a hash that repeats is then checked exactly.
         repeats = con.execute(
-            """SELECT EXISTS (SELECT 1 FROM _parsed WHERE _skip IS NULL AND _reject IS NULL
-                              GROUP BY channel, order_id, _key_base HAVING count(*) > 1)"""
+            "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY hash(channel, order_id, line_key) HAVING count(*) > 1)"
+        ).fetchone()[0] and con.execute(
+            "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY channel, order_id, line_key HAVING count(*) > 1)"
         ).fetchone()[0]
-        occurrence = (
-            "row_number() OVER (PARTITION BY channel, order_id, _key_base ORDER BY p.rn)" if repeats else "1"
-        )
-        gap_join = ""
-        line_expr = "$header_line + p.rn"
-        if excluded:
-            gap_join = "ASOF LEFT JOIN (SELECT g, max(k) AS k FROM _gaps GROUP BY g) gp ON p.rn > gp.g"
-            line_expr += " + coalesce(gp.k, 0)"
-        new_rows = (
-            f"""SELECT $name AS source_file, $format AS format, channel, marketplace, order_id,
-                   _key_base || '#' || {occurrence} AS line_key,
-                   _ts AS purchased_at, time_precision, sku, product_name, coalesce(_quantity, 1) AS quantity,
-                   _revenue AS revenue, currency, status, fulfilment, shipped_at, promised_at, ship_country,
-                   $file_id AS file_id, {line_expr} AS source_line
-            FROM {P} p {gap_join}
-            WHERE _skip IS NULL AND _reject IS NULL""",
-            {"name": name, "format": fmt.name, "file_id": file_id, "header_line": prepared.header_line},
-        )
+        if repeats:
+            con.execute(
+                """UPDATE _parsed SET line_key = x.k FROM (
+                    SELECT rowid AS rid, left(line_key, length(line_key) - 1)
+                           || row_number() OVER (PARTITION BY channel, order_id, line_key ORDER BY source_line) AS k
+                    FROM _parsed QUALIFY count(*) OVER (PARTITION BY channel, order_id, line_key) > 1) x
+                WHERE _parsed.rowid = x.rid"""
+            )
         report.skipped_reasons = skipped
         report.skipped = sum(skipped.values())
         report.rejected = n_data_rejects + len(csv_rejects) - raw_skipped
         report.rejects = [{"line": n, "reason": r} for n, r in rejects[: settings.max_rejects_listed]]
         report.lines = n_rows + len(csv_rejects) + blanks
         report.loaded = report.lines - report.skipped - report.rejected
-        _merge_new_lines(con, file_id, *new_rows)
+        _merge_new_lines(con, file_id)
         return report
     finally:
         prepared.cleanup()
@@ -428,22 +458,27 @@ def _register_file(con, file_id: int, newest, loaded: int) -> None:
     )
 
 
-def _merge_new_lines(con, file_id: int, rows_sql: str, params: dict) -> None:
-    """Add the file's lines (the rows of `rows_sql`) to `lines`, one row per channel + order + line key.
+def _merge_new_lines(con, file_id: int) -> None:
+    """Add the file's lines (table _parsed, shaped like `lines`) to `lines`, one row per channel + order + line key.
 
     The newest export wins: the one whose orders reach furthest in time, then the later import, so a re-exported
     month replaces the older copy's statuses. A ship time or promise known only to the losing copy is kept.
     Losing rows are counted as duplicates of the file they came from.
     """
     if not con.execute("SELECT EXISTS (SELECT 1 FROM lines)").fetchone()[0]:
-        # Nothing to clash with: the first file goes straight in, without a staging copy.
-        con.execute(f"INSERT INTO lines BY NAME {rows_sql}", params)
-        newest, n_new = con.execute(
-            "SELECT max(purchased_at), count(*) FROM lines WHERE file_id = $id", {"id": file_id}
-        ).fetchone()
+        # Nothing to clash with: the parsed table becomes `lines` itself, without a copy.
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DROP TABLE lines")
+            con.execute("ALTER TABLE _parsed RENAME TO lines")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        newest, n_new = con.execute("SELECT max(purchased_at), count(*) FROM lines").fetchone()
         _register_file(con, file_id, newest, n_new)
         return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS {rows_sql}", params)
+    con.execute("ALTER TABLE _parsed RENAME TO _new")
     newest = con.execute("SELECT max(purchased_at) FROM _new").fetchone()[0]
     _register_file(con, file_id, newest, 0)
     con.execute(

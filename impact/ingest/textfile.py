@@ -12,8 +12,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import UnreadableFileError
 
 HEAD_BYTES = 1 << 20
@@ -180,6 +178,8 @@ def count_blank_lines(path: Path, chunk_size: int = 16 << 20) -> int:
 
 def _count_blank_numpy(chunk: bytes, tail: bytes) -> int:
     # A blank line is a line start immediately followed by LF or CR LF; `tail` is what preceded the chunk.
+    import numpy as np  # only files with runs of blank lines need it; keeps the CLI start fast
+
     arr = np.frombuffer(tail + chunk, dtype=np.uint8)
     n = len(tail)
     is_lf = arr == 10
