@@ -21,7 +21,7 @@ from impact import charts, scenario_charts
 from impact.analysis import analyze
 from impact.commands.scenarios import measured_from_analysis
 from impact.csvsafe import to_csv_bytes
-from impact.errors import ImpactError, ShareError, UnknownFormatError, WindowError
+from impact.errors import ImpactError, NotEnoughHistoryError, ShareError, UnknownFormatError, WindowError
 from impact.ingest import ingest_files, summary
 from impact.outages import load_catalog, load_feed, parse_windows_csv, window_json
 from impact.outages.detect import detect
@@ -1246,6 +1246,9 @@ def tab(container, render, *args) -> None:
     with container:
         try:
             render(*args)
+        except NotEnoughHistoryError as exc:
+            # Short files are normal (a day's export to check an outage): say what more data would add, calmly.
+            st.info(md_escape(str(exc)), icon=":material/hourglass_empty:")
         except ImpactError as exc:
             st.error(md_escape(str(exc)), icon=":material/error:")
         except Exception as exc:  # noqa: BLE001 - a seller sees a sentence, never a traceback

@@ -39,3 +39,7 @@ class FeedError(ImpactError):
 
 class ShareError(ImpactError):
     """A share link is wrong, expired or revoked."""
+
+
+class NotEnoughHistoryError(InputError):
+    """The files are fine but cover too little time for this part of the analysis (not a fault of the seller)."""

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from impact.errors import InputError, MixedCurrencyError
+from impact.errors import InputError, MixedCurrencyError, NotEnoughHistoryError
 from impact.scenarios import (
     Profile,
     current_mix,
@@ -124,7 +124,7 @@ def test_profile_leaves_out_excluded_window_hours(con):
 def test_profile_needs_a_full_week(con):
     """Three days of history cannot fill every hour of the week: a plain message, not a division by zero."""
     add_lines(con, [{"purchased_at": MONDAY, "revenue": 1.0}, {"purchased_at": MONDAY + timedelta(days=3), "revenue": 1.0}])
-    with pytest.raises(InputError, match="full week"):
+    with pytest.raises(NotEnoughHistoryError, match="full week"):
         hour_of_week_profile(con)
 
 

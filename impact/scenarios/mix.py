@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import numpy as np
 
-from ..errors import InputError, MixedCurrencyError
+from ..errors import InputError, MixedCurrencyError, NotEnoughHistoryError
 from ..store import CHANNELS
 
 HOURS_PER_WEEK = 168
@@ -292,7 +292,7 @@ def hour_of_week_profile(
             lines[channel] = int(value)
     if (occ == 0).any():
         days = occ.sum() / 24
-        raise InputError(
+        raise NotEnoughHistoryError(
             f"The risk model needs at least one full week of order history outside the outage; "
             f"the files cover about {days:.1f} days."
         )
