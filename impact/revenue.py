@@ -273,7 +273,7 @@ def anomalous_days(series: ChannelSeries, excluded: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class _Params:
+class BaselineParams:
     """Baseline parameters per metric at each anchor day: arrays lead with (3 metrics, K anchors)."""
 
     level: np.ndarray  # (3, K) expected day total on an average weekday
@@ -283,7 +283,7 @@ class _Params:
     clean_days: np.ndarray  # (K,) clean days in the lookback
 
 
-def _params(series: ChannelSeries, clean: np.ndarray, anchors: np.ndarray, dow0: int) -> _Params:
+def baseline_params(series: ChannelSeries, clean: np.ndarray, anchors: np.ndarray, dow0: int) -> BaselineParams:
     """Baseline parameters from the LOOKBACK_DAYS before each anchor day (clean days only)."""
     vals = series.values  # (3, D, S)
     n_days, slots = vals.shape[1], vals.shape[2]
@@ -345,10 +345,10 @@ def _params(series: ChannelSeries, clean: np.ndarray, anchors: np.ndarray, dow0:
         w_g = np.where(sum_g[..., None] > 0, n_g / (n_g + SHAPE_PRIORS[2]), 0.0)
         share = w_g * s_g + (1 - w_g) * s_grp_g
         share = share / np.maximum(share.sum(axis=3, keepdims=True), 1e-12)
-    return _Params(level, dowf, share, week_ratio, n_ok)
+    return BaselineParams(level, dowf, share, week_ratio, n_ok)
 
 
-def _e0(p: _Params, dow0: int, days: np.ndarray, slot: np.ndarray) -> np.ndarray:
+def baseline_at(p: BaselineParams, dow0: int, days: np.ndarray, slot: np.ndarray) -> np.ndarray:
     """Baseline per (metric, anchor, bin) for bins at absolute `days` (K, J) and `slot` (J,)."""
     k = np.arange(days.shape[0])[:, None]
     g = (dow0 + days) % 7
@@ -546,7 +546,7 @@ class _Event:
 
 
 def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks: np.ndarray,
-                 params: dict[str, _Params]) -> ChannelFit:
+                 params: dict[str, BaselineParams]) -> ChannelFit:
     """Counterfactual for one channel over the window and recovery, with placebo errors at shifts ks."""
     hist = ev.hist
     s = hist.channels[name]
@@ -554,7 +554,7 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
     K = np.concatenate([[0], ks])  # row 0 is the real event
     anchors = ev.anchor - K
     if name not in params:
-        params[name] = _params(s, ev.clean_days(name), anchors, dow0)
+        params[name] = baseline_params(s, ev.clean_days(name), anchors, dow0)
     p = params[name]
     other, allm = ev.masks(s.slots)
     W = _overlap(hist, s.slots, ev.start, ev.end)
@@ -567,7 +567,7 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
     def shifted(days: np.ndarray) -> np.ndarray:
         return days[None, :] - K[:, None]
 
-    def ref_ratio(ser: ChannelSeries, pr: _Params, day: np.ndarray, slot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def ref_ratio(ser: ChannelSeries, pr: BaselineParams, day: np.ndarray, slot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(3, K) sums of actual and baseline over reference bins, skipping bins inside any known window."""
         if len(day) == 0:
             z = np.zeros((3, len(K)))
@@ -577,7 +577,7 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
         okb = ~am[np.clip(dd, 0, hist.n_days - 1), slot[None, :]]
         okb[0] = True  # the real event's reference bins were chosen outside its own span already
         v, inr = _gather(ser, dd, slot)
-        e = _e0(pr, dow0, dd, slot)
+        e = baseline_at(pr, dow0, dd, slot)
         m = (okb & inr)[None]
         return (v * m).sum(axis=2), (e * m).sum(axis=2)
 
@@ -599,7 +599,7 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
             for c in controls:
                 cs = hist.channels[c]
                 if c not in params:
-                    params[c] = _params(cs, ev.clean_days(c), anchors, dow0)
+                    params[c] = baseline_params(cs, ev.clean_days(c), anchors, dow0)
                 # Spill-over lands on the controls during the window, so those hours are left out (a daily bin
                 # cannot be split and is used whole).
                 cexcl = _span_mask(hist, cs.slots, [(ev.start, ev.end)]) if cs.slots > 1 else np.zeros(
@@ -636,7 +636,7 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
             names[:] = used
         dd = shifted(bins.day)
         v, _ = _gather(s, dd, bins.slot)  # (3, K, J)
-        e = _e0(p, dow0, dd, bins.slot)
+        e = baseline_at(p, dow0, dd, bins.slot)
         act = (v * bins.w).sum(axis=2)
         base = np.maximum((e * bins.w).sum(axis=2), 1e-9)
         mults = np.ones((3, len(K)))
@@ -685,7 +685,7 @@ def _fit_channel(ev: _Event, name: str, affected: bool, controls: list[str], ks:
     ctx = _overlap(hist, s.slots, ev.start - timedelta(hours=CONTEXT_HOURS if s.slots > 1 else 0), ev.start)
     if s.slots == 1:
         ctx = _Bins.empty()
-    ctx_e = _e0(p, dow0, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
+    ctx_e = baseline_at(p, dow0, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
     ctx_a = s.values[:, ctx.day, ctx.slot] if len(ctx) else np.zeros((3, 0))
     wd = np.unique(W.day)
     day_exp = (p.level[:, 0:1] * p.dowf[:, 0, (dow0 + wd) % 7]).sum(axis=1) * wmult[:, 0]
@@ -709,7 +709,7 @@ def _scale(pred: np.ndarray, q: float, c: float, floor: float) -> np.ndarray:
     return np.sqrt(np.maximum(q * np.maximum(pred, 0) + c * pred**2, floor**2))
 
 
-def _fit_c(pred: np.ndarray, err: np.ndarray, q: float) -> float:
+def overdispersion(pred: np.ndarray, err: np.ndarray, q: float) -> float:
     """Extra-Poisson relative variance c in Var = q x mean + c x mean^2, by moments on placebo errors."""
     p2 = pred**2
     den = float((p2 * p2).sum())
@@ -744,7 +744,7 @@ def calibrate(pred: float, actual: float, placebo_pred: np.ndarray, placebo_actu
         zq = _normal_quantile(1 - alpha / 2) * 2.0  # no placebo at all: deliberately wide
         return Interval(lost - zq * sc, lost + zq * sc, None, "approximate")
     err = placebo_actual - placebo_pred
-    c = _fit_c(placebo_pred, err, q)
+    c = overdispersion(placebo_pred, err, q)
     sc_k = _scale(placebo_pred, q, c, floor)
     scores = err / sc_k
     sc0 = float(_scale(np.array([pred]), q, c, floor)[0])
@@ -803,7 +803,7 @@ def hourly_bands(fit: ChannelFit, confidence: float) -> tuple[float, float, floa
         z = _normal_quantile(1 - alpha / 2) * 2
         return 0.04, -z, z
     pred, err = np.concatenate(preds), np.concatenate(errs)
-    c = _fit_c(pred, err, q)
+    c = overdispersion(pred, err, q)
     sc = _scale(pred, q, c, floor)
     lo, hi = np.quantile(err / sc, [alpha / 2, 1 - alpha / 2])
     return c, float(lo), float(hi)
@@ -934,7 +934,7 @@ def estimate_event(hist: History, start: datetime, end: datetime, affected: tupl
                      f"{' to ' + iso_utc(hist.day_start(int((end - hist.day0).total_seconds() // 86400)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
                      "), not the hours of the window")
     ks = ev.valid_shifts(list(affected))
-    params: dict[str, _Params] = {}
+    params: dict[str, BaselineParams] = {}
     fits: dict[str, ChannelFit] = {}
     for c in affected:
         fits[c] = _fit_channel(ev, c, True, list(controls), ks, params)

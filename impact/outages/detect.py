@@ -43,16 +43,16 @@ from ..revenue import (
     ORD,
     REV,
     THIN_HISTORY_DAYS,
+    BaselineParams,
     ChannelSeries,
     EventEstimate,
     History,
-    _e0,
-    _fit_c,
-    _Params,
-    _params,
     anomalous_days,
+    baseline_at,
+    baseline_params,
     estimate_event,
     load_history,
+    overdispersion,
 )
 from ..windows import Window, iso_utc
 from .catalog import load_catalog
@@ -170,7 +170,7 @@ class _Prepared:
     """One channel's baseline over the whole history: the estimator's E0 with an anchor on every day."""
 
     series: ChannelSeries
-    params: _Params
+    params: BaselineParams
     e0: np.ndarray  # (3, D, S)
     clean: np.ndarray  # (D,) days the baseline may learn from
     anomalous: np.ndarray  # (D,) holidays, promotions, other outages: the estimator's robust z on the day total
@@ -186,8 +186,8 @@ def _prepare(hist: History, name: str, excluded: np.ndarray) -> _Prepared:
     odd = anomalous_days(s, excluded)
     clean = present & ~excluded & ~odd
     anchors = np.arange(n_days)
-    p = _params(s, clean, anchors, hist.dow0)
-    e0 = _e0(p, hist.dow0, np.broadcast_to(anchors[:, None], (n_days, slots)), np.arange(slots))
+    p = baseline_params(s, clean, anchors, hist.dow0)
+    e0 = baseline_at(p, hist.dow0, np.broadcast_to(anchors[:, None], (n_days, slots)), np.arange(slots))
     sc = np.repeat(p.clean_days >= SCAN_HISTORY_DAYS, slots)
     nz = np.nonzero(s.values[ORD].reshape(-1))[0]
     if len(nz):
@@ -356,7 +356,7 @@ def _scan(prep: _Prepared, fallback: np.ndarray, z_flag: float) -> _Scanned:
             calib = valid & ((clean_c[j] - clean_c[i]) == 0) & ((free_c[j] - free_c[i]) == 0)
             if calib.sum() < 50:
                 continue
-            c = _fit_c(p_n[calib], (a_n - p_n)[calib], 1.0)
+            c = overdispersion(p_n[calib], (a_n - p_n)[calib], 1.0)
             z = deviance_z(a_n, p_n, c)
             zc = z[calib]
             # The noise model is a model: the robust spread of the history's own scores keeps the threshold honest.
@@ -533,7 +533,7 @@ def placebo_z(est: EventEstimate, channel: str) -> float:
     pp, pa = np.asarray(reg.placebo_pred, float), np.asarray(reg.placebo_actual, float)
     if len(pp) < 5:
         return 0.0
-    c = _fit_c(pp, pa - pp, 1.0)
+    c = overdispersion(pp, pa - pp, 1.0)
     scores = deviance_z(pa, pp, c)
     obs = float(deviance_z(np.array([reg.actual]), np.array([reg.expected]), c)[0])
 
