@@ -139,20 +139,21 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     """
     cur = resolve_currency(con, currency)
     where = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
-    span = con.execute(f"SELECT min(purchased_at), max(purchased_at) FROM lines WHERE {where}", {"cur": cur}).fetchone()
-    if span[0] is None:
+    # One pass gives each channel's share of date-only lines, its line count and the span of the data.
+    per_channel = con.execute(
+        f"""SELECT channel, avg(CASE WHEN time_precision = 'day' THEN 1.0 ELSE 0.0 END) AS day_share, count(*),
+                   min(purchased_at), max(purchased_at)
+            FROM lines WHERE {where} GROUP BY channel ORDER BY channel""", {"cur": cur}).fetchall()
+    if not per_channel:
         raise InputError("no orders with a purchase time to analyse")
-    first, last = span
+    first = min(r[3] for r in per_channel)
+    last = max(r[4] for r in per_channel)
+    per_channel = [r[:3] for r in per_channel]
     offset = _local_offset(tz, at or first)
     local_first = first + offset
     day0 = datetime(local_first.year, local_first.month, local_first.day) - offset
     n_days = int(((last + offset) - (day0 + offset)).total_seconds() // 86400) + 1
     params = {"cur": cur, "day0": day0}
-    # Date-only lines sit at local midnight of the zone they were imported with; rounding to the nearest midnight
-    # keeps them on their day even if this analysis uses another zone.
-    per_channel = con.execute(
-        f"""SELECT channel, avg(CASE WHEN time_precision = 'day' THEN 1.0 ELSE 0.0 END) AS day_share, count(*)
-            FROM lines WHERE {where} GROUP BY channel ORDER BY channel""", {"cur": cur}).fetchall()
     daily = {ch for ch, share, _ in per_channel if share >= 0.5}
     notes = []
     for ch, share, _ in per_channel:
