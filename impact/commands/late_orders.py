@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from ..csvsafe import to_csv_bytes, write_csv
 from ..errors import InputError, WindowError
 from ..settings import load_settings
 from ..shipments import shipment_report
@@ -81,6 +80,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    # csvsafe imports pandas; `analyze` imports this module for its shipment options and must not pay for that.
+    from ..csvsafe import to_csv_bytes, write_csv
+
     window = window_from_strings(args.window[0], args.window[1], _channels(args.channels))
     con, _report = load(args)
     span = con.execute(
