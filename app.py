@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import pandas as pd
 import streamlit as st
 
+from app_memory import start_session_reaper
 from impact import charts, scenario_charts
 from impact.analysis import analyze
 from impact.commands.scenarios import measured_from_analysis
@@ -66,6 +67,8 @@ SETTINGS = load_settings()
 log = logging.getLogger("impact.app")
 
 st.set_page_config(page_title="Outage Impact", page_icon="📉", layout="wide", initial_sidebar_state="expanded")
+# Frees a seller's database and uploads once their session has ended (Streamlit alone keeps them; see app_memory).
+start_session_reaper()
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Load test: concurrent browser sessions upload and analyse their own files against one `streamlit run app.py`.
 
-    python -m bench.load [--sessions 20] [--lines 50000] [--url http://127.0.0.1:8501] [--timeout 600]
+    python -m bench.load [--sessions 20] [--lines 50000] [--rounds 1] [--url http://127.0.0.1:8501] [--timeout 600]
 
 Without --url it starts the app itself on a free loopback port. Each session (its own Chromium context, as a
 separate browser would be) uploads a different Amazon report, waits for the loss estimate, and checks that the
 loss it shows is the one `python -m impact analyze` gives for its own file (each file has its own prices, so a
 number from another session's file would show). The streamlit process's memory (RSS) is sampled before,
 during and after; after the sessions close the script waits for the server to drop them and reports how close
-memory came back to the baseline. Exit code 1 if any session failed or saw another session's data.
+memory came back to the baseline and when. With --rounds N the same sessions run again on the same server: memory
+after round N about equal to after round 1 means freed memory is being reused, growing means something is kept.
+Exit code 1 if any session failed or saw another session's data.
 """
 
 from __future__ import annotations
@@ -82,7 +84,10 @@ async def session(browser, url: str, path: Path, expected: dict[str, str], timeo
     page = await ctx.new_page()
     result = {"file": path.name, "ok": False}
     try:
-        await page.goto(url, wait_until="domcontentloaded")
+        # Under load (20 pages opening at once on 2 shared cores) the first page can take longer than playwright's
+        # 30 s default: the session's own deadline applies, and the time is reported.
+        await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        result["page_seconds"] = round(time.perf_counter() - started, 1)
         await page.get_by_text("DEMO data").first.wait_for(timeout=timeout_ms)
         log(f"{path.name}: page up, uploading")
         # The first file input is the orders uploader (the sidebar also takes a windows file).
@@ -114,16 +119,27 @@ async def session(browser, url: str, path: Path, expected: dict[str, str], timeo
     return result
 
 
+async def settle(pid: int, baseline: float, args, curve: list) -> tuple[float, float]:
+    """RSS once the server has had time to drop the closed sessions: polled until it is within 10% of the baseline
+    or --ttl + --settle seconds have passed; returns (MB, seconds after the sessions closed) and appends each
+    reading to curve as [seconds, MB]."""
+    started = time.monotonic()
+    deadline = started + args.ttl + args.settle
+    while True:
+        after, waited = rss_mb(pid), time.monotonic() - started
+        curve.append([round(waited), round(after)])
+        if after <= baseline * 1.1 or time.monotonic() >= deadline:
+            return after, waited
+        await asyncio.sleep(2)
+
+
 async def run(args, url: str, pid: int | None, files: list[Path], expected: dict[str, str]) -> dict:
     from playwright.async_api import async_playwright
 
-    samples: list[float] = []
+    def mb(value: float | None) -> int | None:
+        return None if value is None or value != value else round(value)  # NaN: memory not measured
 
-    async def sample_memory(stop: asyncio.Event):
-        while not stop.is_set() and pid:
-            samples.append(rss_mb(pid))
-            await asyncio.sleep(0.5)
-
+    rounds = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         # One warm-up session so the baseline includes the app's own imports and caches.
@@ -134,40 +150,60 @@ async def run(args, url: str, pid: int | None, files: list[Path], expected: dict
         await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=args.timeout * 1000)
         await warm.close()
         log("warm-up done")
-        await asyncio.sleep(args.ttl + 5)
+        # Long enough for the app to drop the warm-up session too (its reaper looks every 5 s after the TTL).
+        await asyncio.sleep(args.ttl + 12)
         baseline = rss_mb(pid) if pid else float("nan")
-        stop = asyncio.Event()
-        sampler = asyncio.create_task(sample_memory(stop))
-        t0 = time.perf_counter()
-        results = await asyncio.wait_for(
-            asyncio.gather(*(session(browser, url, f, expected, args.timeout * 1000) for f in files)),
-            timeout=args.timeout,
-        )
-        elapsed = time.perf_counter() - t0
-        stop.set()
-        await sampler
+        for n in range(args.rounds):
+            samples: list[float] = []
+            stop = asyncio.Event()
+
+            async def sample_memory(stop=stop, samples=samples):
+                while not stop.is_set() and pid:
+                    samples.append(rss_mb(pid))
+                    await asyncio.sleep(0.5)
+
+            sampler = asyncio.create_task(sample_memory())
+            t0 = time.perf_counter()
+            results = await asyncio.wait_for(
+                asyncio.gather(*(session(browser, url, f, expected, args.timeout * 1000) for f in files)),
+                timeout=args.timeout,
+            )
+            elapsed = time.perf_counter() - t0
+            stop.set()
+            await sampler
+            # Every context is closed: the server sees the sessions disconnect and keeps them --ttl seconds.
+            curve: list[list[int]] = []
+            after, after_s = await settle(pid, baseline, args, curve) if pid else (float("nan"), float("nan"))
+            log(f"round {n + 1}: after {after:.0f} MB, {after_s:.0f} s after the sessions closed")
+            rounds.append({
+                "round": n + 1,
+                "ok": sum(r["ok"] for r in results),
+                "wall_seconds": round(elapsed, 1),
+                "session_seconds_max": max(r["seconds"] for r in results),
+                "page_seconds_max": max(r.get("page_seconds", r["seconds"]) for r in results),
+                "rss_peak_mb": mb(max(samples)) if samples else None,
+                "rss_after_mb": mb(after),
+                "after_seconds": mb(after_s),
+                "rss_after_curve": curve,
+                "results": results,
+            })
         await browser.close()
-    # Sessions are dropped by the server after disconnectedSessionTTL; give it that long plus a margin.
-    after = float("nan")
-    if pid:
-        deadline = time.monotonic() + args.ttl + args.settle
-        while time.monotonic() < deadline:
-            after = rss_mb(pid)
-            if after <= baseline * 1.25:
-                break
-            await asyncio.sleep(2)
+    results = [r for rnd in rounds for r in rnd["results"]]
+    peaks = [r["rss_peak_mb"] for r in rounds if r["rss_peak_mb"] is not None]
     return {
         "sessions": len(files),
+        "rounds": len(rounds),
         "lines_per_file": args.lines,
         "ok": sum(r["ok"] for r in results),
         "failed": [r for r in results if not r["ok"]],
         "crossed": [r for r in results if r.get("other_files_seen")],
-        "wall_seconds": round(elapsed, 1),
+        "wall_seconds": rounds[0]["wall_seconds"],
         "session_seconds_max": max(r["seconds"] for r in results),
-        "rss_baseline_mb": round(baseline),
-        "rss_peak_mb": round(max(samples)) if samples else None,
-        "rss_after_mb": round(after),
-        "results": results,
+        "page_seconds_max": max(r["page_seconds_max"] for r in rounds),
+        "rss_baseline_mb": mb(baseline),
+        "rss_peak_mb": max(peaks) if peaks else None,
+        "rss_after_mb": rounds[-1]["rss_after_mb"],
+        "per_round": rounds,
     }
 
 
@@ -176,10 +212,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--lines", type=int, default=50_000)
     ap.add_argument("--url", help="an app that is already running (memory is then not measured)")
-    ap.add_argument("--timeout", type=int, default=600, help="seconds for the whole run")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds for one round of sessions")
     ap.add_argument("--ttl", type=int, default=10, help="disconnectedSessionTTL given to the app it starts")
     ap.add_argument("--settle", type=int, default=180, help="seconds to wait for memory to come back afterwards")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the sessions this many times on the same server, memory read after each round")
     ap.add_argument("--chromium", default=os.environ.get("IMPACT_CHROMIUM", "/usr/bin/chromium"))
+    ap.add_argument("--server-log", type=Path, help="write the app's output here (default: discarded)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -192,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
 
     proc = None
     url = args.url
+    server_log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     if not url:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -199,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.disconnectedSessionTTL", str(args.ttl)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_healthy(url)
         expected = {f.name: expected_loss(f) for f in files}
@@ -210,19 +250,27 @@ def main(argv: list[str] | None = None) -> int:
         if proc:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
+        if args.server_log:
+            server_log.close()
         for f in files:
             f.unlink(missing_ok=True)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
-        print(f"{report['ok']}/{report['sessions']} sessions ok ({args.lines:,} lines each) in "
-              f"{report['wall_seconds']} s (slowest session {report['session_seconds_max']} s); "
+        total = report["sessions"] * report["rounds"]
+        print(f"{report['ok']}/{total} sessions ok ({args.lines:,} lines each) in "
+              f"{report['wall_seconds']} s (slowest session {report['session_seconds_max']} s, slowest first page "
+              f"{report['page_seconds_max']} s); "
               f"{len(report['crossed'])} saw another session's data")
-        print(f"streamlit RSS: baseline {report['rss_baseline_mb']} MB, peak {report['rss_peak_mb']} MB, "
-              f"after the sessions closed {report['rss_after_mb']} MB")
+        if report["rss_baseline_mb"] is None:
+            print("streamlit RSS: not measured (--url)")
+        for r in report["per_round"] if report["rss_baseline_mb"] is not None else ():
+            label = f"round {r['round']}: " if report["rounds"] > 1 else ""
+            print(f"streamlit RSS: {label}baseline {report['rss_baseline_mb']} MB, peak {r['rss_peak_mb']} MB, "
+                  f"after the sessions closed {r['rss_after_mb']} MB ({r['after_seconds']} s after they closed)")
         for r in report["failed"]:
             print(f"  failed: {r['file']}: {r.get('error') or r}")
-    return 0 if report["ok"] == report["sessions"] and not report["crossed"] else 1
+    return 0 if report["ok"] == report["sessions"] * report["rounds"] and not report["crossed"] else 1
 
 
 if __name__ == "__main__":
