@@ -119,17 +119,20 @@ async def session(browser, url: str, path: Path, expected: dict[str, str], timeo
     return result
 
 
-async def settle(pid: int, baseline: float, args, curve: list) -> tuple[float, float]:
-    """RSS once the server has had time to drop the closed sessions: polled until it is within 10% of the baseline
-    or --ttl + --settle seconds have passed; returns (MB, seconds after the sessions closed) and appends each
-    reading to curve as [seconds, MB]."""
+async def settle(pid: int, baseline: float, args) -> tuple[float, float, list[list[int]]]:
+    """RSS once the server has had time to drop the closed sessions, polled every 2 s until it is within 10% of the
+    baseline or --ttl + --settle seconds have passed. Returns (MB, seconds after the sessions closed by which it
+    had come down to within 2% of that, [[seconds, MB] at each change])."""
     started = time.monotonic()
     deadline = started + args.ttl + args.settle
+    curve: list[list[int]] = []
     while True:
         after, waited = rss_mb(pid), time.monotonic() - started
-        curve.append([round(waited), round(after)])
+        if not curve or round(after) != curve[-1][1]:
+            curve.append([round(waited), round(after)])
         if after <= baseline * 1.1 or time.monotonic() >= deadline:
-            return after, waited
+            there = next(t for t, v in curve if v <= after * 1.02)
+            return after, there, curve
         await asyncio.sleep(2)
 
 
@@ -172,8 +175,8 @@ async def run(args, url: str, pid: int | None, files: list[Path], expected: dict
             stop.set()
             await sampler
             # Every context is closed: the server sees the sessions disconnect and keeps them --ttl seconds.
-            curve: list[list[int]] = []
-            after, after_s = await settle(pid, baseline, args, curve) if pid else (float("nan"), float("nan"))
+            nan = float("nan")
+            after, after_s, curve = await settle(pid, baseline, args) if pid else (nan, nan, [])
             log(f"round {n + 1}: after {after:.0f} MB, {after_s:.0f} s after the sessions closed")
             rounds.append({
                 "round": n + 1,
@@ -267,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in report["per_round"] if report["rss_baseline_mb"] is not None else ():
             label = f"round {r['round']}: " if report["rounds"] > 1 else ""
             print(f"streamlit RSS: {label}baseline {report['rss_baseline_mb']} MB, peak {r['rss_peak_mb']} MB, "
-                  f"after the sessions closed {r['rss_after_mb']} MB ({r['after_seconds']} s after they closed)")
+                  f"after the sessions closed {r['rss_after_mb']} MB (there {r['after_seconds']} s after they closed)")
         for r in report["failed"]:
             print(f"  failed: {r['file']}: {r.get('error') or r}")
     return 0 if report["ok"] == report["sessions"] * report["rounds"] and not report["crossed"] else 1
