@@ -284,8 +284,15 @@ class SharedView:
 
 
 def new_token() -> str:
-    """256 random bits from `secrets`, URL-safe base64 (43 characters)."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    """256 random bits from `secrets`, URL-safe base64 (43 characters), never starting with '-'.
+
+    A token that starts with '-' reads as an option on a command line (`share --revoke -Xy...` fails); drawing
+    again in that case keeps log2(63/64 x 2^256) > 255.9 bits of entropy.
+    """
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
 
 
 def token_hash(token: str) -> str:

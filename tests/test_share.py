@@ -83,6 +83,8 @@ def test_tokens_have_256_random_bits():
     assert len(tokens) == 2008
     for t in tokens:
         assert len(base64.urlsafe_b64decode(t + "=")) == 32
+    # 2,008 draws would hold ~31 tokens starting with '-' (1 in 64); none may, or `share --revoke TOKEN` breaks.
+    assert not any(t.startswith("-") for t in tokens)
 
 
 def test_only_the_hash_is_stored():
