@@ -168,9 +168,8 @@ def session_cached(kind: str, key: tuple, compute):
 
 
 def _fresh_db():
-    old = st.session_state.get("con")
-    if old is not None:
-        old.close()
+    # The previous database is not closed here: a superseded script run may still be reading it. It is freed with
+    # its last reference, when that run ends (and app_memory clears the state of sessions that have ended).
     con = session_db()
     st.session_state["con"] = con
     st.session_state["_results"] = {}
