@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -255,8 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             proc.wait(timeout=20)
         if args.server_log:
             server_log.close()
-        for f in files:
-            f.unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
