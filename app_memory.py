@@ -10,8 +10,7 @@ state (which closes their database, the last reference to it).
 
 glibc's malloc serves a large block (DuckDB's buffers, column arrays) with its own mmap, returned to the system
 when freed, but each time such a block is freed it raises its mmap threshold (up to 32 MiB), so later large
-blocks come from its per-thread heaps (16 of them on 2 cores, one per thread up to 8 per core), where freed
-memory stays: after the sessions had been reaped the server still held 130 MB more than before them.
+blocks come from its per-thread heaps (up to 8 per core: 16 on a 2-core machine), where freed memory stays: after the sessions had been reaped the server still held 130 MB more than before them.
 `pin_mmap_threshold` keeps the threshold at glibc's initial 128 KiB and `release_free_memory` (malloc_trim)
 hands back free heap pages after a reap. Both do nothing where the C library is not glibc. (MALLOC_ARENA_MAX=2 in
 the environment works about as well, but only when set before the server starts: by the first script run
@@ -37,7 +36,7 @@ MMAP_THRESHOLD = 128 * 1024  # glibc's initial value; setting it also turns off 
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number, from glibc's malloc.h
 
 _lock = threading.Lock()
-_started = False
+_started: bool | None = None  # None: not tried yet in this server; False: could not start (warned once)
 
 
 @functools.cache
@@ -72,14 +71,14 @@ def reap_expired_sessions(storage: Any, on_reaped: Callable[[int], None] | None 
     removed = storage._cache.expire()
     for _session_id, info in removed:
         session = info.session
-        try:
-            # Stops its script, forgets its uploaded files and session caches.
-            session.shutdown()
-        except Exception:  # noqa: BLE001 - one broken session must not keep the others in memory
-            log.exception("shutting down an expired session failed")
-        # The session object itself can outlive this (Streamlit's send loop keeps the last session it served);
-        # its state must not: that is what holds the seller's database and results.
-        session.session_state.clear()
+        # shutdown() stops its script and forgets its uploaded files and session caches. The session object itself
+        # can outlive this (Streamlit's send loop keeps the last session it served), so its state is emptied too:
+        # that is what holds the seller's database and results.
+        for release in (session.shutdown, session.session_state.clear):
+            try:
+                release()
+            except Exception:  # noqa: BLE001 - one broken session must not keep the others in memory
+                log.exception("releasing an expired session failed")
     if removed and on_reaped is not None:
         on_reaped(len(removed))
     return len(removed)
@@ -91,8 +90,8 @@ def start_session_reaper(interval: float = REAP_INTERVAL) -> bool:
     the reaper runs (False outside `streamlit run` or on a Streamlit whose internals differ)."""
     global _started
     with _lock:
-        if _started:
-            return True
+        if _started is not None:
+            return _started
         try:
             from streamlit.runtime import Runtime
             from streamlit.runtime.memory_session_storage import MemorySessionStorage
@@ -106,6 +105,7 @@ def start_session_reaper(interval: float = REAP_INTERVAL) -> bool:
                 raise TypeError(f"unexpected session storage {type(storage).__name__}")
         except Exception as exc:  # noqa: BLE001 - without the reaper the app still works, it only keeps memory
             log.warning("ended sessions will not be reaped: %s", exc)
+            _started = False
             return False
         _started = True
     pin_mmap_threshold()

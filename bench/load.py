@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -121,7 +122,8 @@ async def session(browser, url: str, path: Path, expected: dict[str, str], timeo
 
 async def settle(pid: int, baseline: float, args) -> tuple[float, float, list[list[int]]]:
     """RSS once the server has had time to drop the closed sessions, polled every 2 s until it is within 10% of the
-    baseline or --ttl + --settle seconds have passed. Returns (MB, seconds after the sessions closed by which it
+    baseline (but not before --ttl + 6 s, when the app has dropped them) or --ttl + --settle seconds have passed.
+    Returns (MB, seconds after the sessions closed by which it
     had come down to within 2% of that, [[seconds, MB] at each change])."""
     started = time.monotonic()
     deadline = started + args.ttl + args.settle
@@ -130,7 +132,7 @@ async def settle(pid: int, baseline: float, args) -> tuple[float, float, list[li
         after, waited = rss_mb(pid), time.monotonic() - started
         if not curve or round(after) != curve[-1][1]:
             curve.append([round(waited), round(after)])
-        if after <= baseline * 1.1 or time.monotonic() >= deadline:
+        if (after <= baseline * 1.1 and waited >= args.ttl + 6) or time.monotonic() >= deadline:
             there = next(t for t, v in curve if v <= after * 1.02)
             return after, there, curve
         await asyncio.sleep(2)
@@ -255,8 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             proc.wait(timeout=20)
         if args.server_log:
             server_log.close()
-        for f in files:
-            f.unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
