@@ -264,7 +264,6 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         def parse(source: str, params: dict) -> None:
             # The parse writes rows already shaped (and typed) like `lines`, so the first file becomes the table
             # itself without a copy; _skip and _reject say which rows must go before that.
-            typed = {k: f"CAST({{}} AS {t})" for k, t in LINES_COLUMNS.items()}
             values = {
                 "source_file": "$name",
                 "format": "$format",
@@ -289,7 +288,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                 # the record number for now (see rn below); the source line is set once rejects are known
                 "source_line": "rn" if ordered else "NULL",
             }
-            select = ",\n".join(f"{typed[k].format(v)} AS {k}" for k, v in values.items())
+            select = ",\n".join(f"CAST({v} AS {LINES_COLUMNS[k]}) AS {k}" for k, v in values.items())
             con.execute(
                 f"""CREATE OR REPLACE TABLE _parsed AS
                 SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
