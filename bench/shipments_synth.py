@@ -176,8 +176,6 @@ def generate(sc: Scenario) -> Synth:
     ch = channel[rows]
     lines = pd.DataFrame(
         {
-            "source_file": np.where(ch == "amazon", "amazon_orders.txt", "shopify_orders.csv"),
-            "format": np.where(ch == "amazon", "amazon_all_orders", "shopify_orders"),
             "channel": ch,
             "marketplace": np.where(ch == "amazon", "Amazon.com", ch),
             "order_id": order_ids[rows],

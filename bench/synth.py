@@ -106,7 +106,7 @@ class Simulated:
         ch = np.array(self.seller.channels)[self.channel[o]]
         n = len(o)
         return pd.DataFrame({
-            "source_file": "synthetic.csv", "format": "synthetic", "channel": ch, "marketplace": ch,
+            "channel": ch, "marketplace": ch,
             "order_id": self.order_id[o].astype(str),
             "line_key": np.arange(n).astype(str), "purchased_at": ts.floor("s"), "time_precision": time_precision,
             "sku": np.char.add("SKU-", self.line_sku.astype(str)), "product_name": "",

@@ -15,8 +15,7 @@ from .settings import Settings, load_settings
 # The canonical line-item table: one row per order line, whatever export it came from.
 # All timestamps are naive TIMESTAMPs holding UTC.
 LINES_COLUMNS: dict[str, str] = {
-    "source_file": "VARCHAR",  # file name as uploaded
-    "format": "VARCHAR",  # detected export format, e.g. amazon_all_orders
+    # The file's name and format are in import_files (joined on file_id): a per-row copy cost ~10% of the import.
     "channel": "VARCHAR",  # amazon, shopify, ebay, etsy, woocommerce, walmart, other
     "marketplace": "VARCHAR",  # e.g. Amazon.de; the channel name when the file has none
     "order_id": "VARCHAR",

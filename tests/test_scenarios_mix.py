@@ -31,7 +31,7 @@ def add_lines(con, rows):
     """Insert canonical order lines; each row gives the fields that matter, the rest get neutral values."""
     cols = list(LINES_COLUMNS)
     defaults = {"channel": "amazon", "status": "completed", "currency": "EUR", "time_precision": "second",
-                "quantity": 1.0, "sku": "SKU", "format": "test", "source_file": "test.csv"}
+                "quantity": 1.0, "sku": "SKU"}
     values = []
     for i, row in enumerate(rows):
         r = defaults | {"order_id": f"o{i}", "line_key": "1", "marketplace": row.get("channel", "amazon")} | row

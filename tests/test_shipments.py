@@ -21,8 +21,6 @@ def add_lines(con, rows: list[dict]) -> None:
     for i, r in enumerate(rows):
         full.append(
             {
-                "source_file": "test.csv",
-                "format": "test",
                 "channel": r.get("channel", "shopify"),
                 "marketplace": r.get("channel", "shopify"),
                 "order_id": r["order_id"],
