@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
@@ -22,8 +21,9 @@ from impact import charts, scenario_charts
 from impact.analysis import analyze
 from impact.commands.scenarios import measured_from_analysis
 from impact.csvsafe import to_csv_bytes
-from impact.errors import ImpactError, NotEnoughHistoryError, ShareError, UnknownFormatError, WindowError
+from impact.errors import ImpactError, NotEnoughHistoryError, ShareError, WindowError
 from impact.ingest import ingest_files, summary
+from impact.ingest.uploads import ingest_uploads
 from impact.outages import load_catalog, load_feed, parse_windows_csv, window_json
 from impact.outages.detect import detect
 from impact.overview import coverage, daily_revenue, product_names
@@ -194,20 +194,8 @@ def load_uploads(files, tz: str, mappings: dict) -> None:
     if st.session_state.get("dataset_key") == key:
         return
     con = _fresh_db()
-    errors, unmapped = [], []
-    with tempfile.TemporaryDirectory(prefix="impact-upload-") as tmp:
-        for i, f in enumerate(files):
-            # The temp name never comes from the upload (no path tricks); the real name is passed for reports.
-            path = Path(tmp) / f"upload_{i}{Path(f.name).suffix[:8]}"
-            path.write_bytes(f.getbuffer())
-            mapping = mappings.get(f.name)
-            try:
-                ingest_files(con, [path], tz=tz, names=[f.name], mapping=dict(mapping) if mapping else None)
-            except UnknownFormatError as exc:
-                unmapped.append({"name": f.name, "header": exc.header, "message": str(exc)})
-            except ImpactError as exc:
-                errors.append(f"{f.name}: {exc}" if f.name not in str(exc) else str(exc))
-    st.session_state.update(dataset_key=key, is_demo=False, file_errors=errors, unmapped=unmapped)
+    result = ingest_uploads(con, [(f.name, f.getbuffer()) for f in files], tz=tz, mappings=mappings)
+    st.session_state.update(dataset_key=key, is_demo=False, file_errors=result.errors, unmapped=result.unmapped)
 
 
 # ---------------------------------------------------------------------------------------------------------------

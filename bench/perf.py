@@ -2,7 +2,8 @@
 
     python -m bench.perf [--lines 2000000] [--file existing_report.txt] [--keep] [--repeat 3]
 
-Prints times, peak RSS and the ratios (b)/(a) and (c)/(a). Not a unit test: numbers depend on the machine.
+Prints times, peak RSS and the ratios (b)/(a), (c)/(a) and, for the app's upload path, (f)/(f'). Not a unit test:
+numbers depend on the machine.
 With --repeat N the steps run N times, interleaved, and each step's fastest run is kept: on a machine shared with
 other work, the minimum is the figure least disturbed by it.
 """
@@ -113,6 +114,26 @@ print(time.perf_counter() - start)
 """
 
 
+# The app's upload path: the bytes are in memory (Streamlit holds the upload) before the import starts.
+UPLOAD = """
+import sys, time
+from pathlib import Path
+from impact.store import session_db
+from impact.ingest import ingest_files
+from impact.ingest.uploads import ingest_uploads
+con = session_db()
+if sys.argv[2] == "upload":
+    data = Path(sys.argv[1]).read_bytes()
+    start = time.perf_counter()
+    result = ingest_uploads(con, [("orders.txt", data)], tz="UTC")
+    assert not result.errors and not result.unmapped, result
+else:
+    start = time.perf_counter()
+    ingest_files(con, [sys.argv[1]], tz="UTC")
+print(time.perf_counter() - start)
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=2_000_000)
@@ -141,11 +162,13 @@ def main(argv: list[str] | None = None) -> int:
                               "2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z", "--json"]
         steps["d_rerun"] = [py, "-c", RERUN, str(path)]
     steps["e_pandas"] = [py, "-c", PANDAS_READ, str(path), needed]
+    steps["f_upload"] = [py, "-c", UPLOAD, str(path), "upload"]
+    steps["f_disk"] = [py, "-c", UPLOAD, str(path), "disk"]
     results: dict[str, tuple] = {}
     for _ in range(max(1, args.repeat)):
         for key, cmd in steps.items():
             got = run_measured(cmd)
-            if key == "d_rerun":
+            if key in ("d_rerun", "f_upload", "f_disk"):
                 got = (float(got[2].strip()), got[1], "")
             # the fastest time, and the highest memory seen in any run (memory is a ceiling to stay under)
             if key in results:
@@ -160,18 +183,22 @@ def main(argv: list[str] | None = None) -> int:
     }
     if has_analyze:
         table["ratio_analyze_vs_duckdb"] = round(results["c_analyze"][0] / a, 2)
+    table["ratio_upload_vs_disk"] = round(results["f_upload"][0] / results["f_disk"][0], 2)
     if args.json:
         print(json.dumps(table, indent=1))
     else:
         labels = {"a_duckdb_alone": "(a) DuckDB alone: CREATE TABLE AS SELECT needed columns FROM read_csv",
                   "b_ingest": "(b) python -m impact ingest", "c_analyze": "(c) python -m impact analyze, one window",
                   "d_rerun": "(d) second analysis on loaded data (app re-run path)",
-                  "e_pandas": "(e) pandas.read_csv of the same columns"}
+                  "e_pandas": "(e) pandas.read_csv of the same columns",
+                  "f_upload": "(f) the app's upload path: ingest_uploads of the bytes (in process)",
+                  "f_disk": "(f') ingest_files of the same file on disk (in process)"}
         print(f"| step ({table['file_mb']} MB file) | seconds | peak RSS MB |\n|---|---|---|")
         for k, v in table["rows"].items():
             print(f"| {labels[k]} | {v['seconds']} | {v['peak_rss_mb'] if k != 'd_rerun' else '(in process)'} |")
         print(f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}" + (
-            f", (c)/(a) = {table['ratio_analyze_vs_duckdb']}" if has_analyze else ""))
+            f", (c)/(a) = {table['ratio_analyze_vs_duckdb']}" if has_analyze else "")
+              + f", (f)/(f') = {table['ratio_upload_vs_disk']}")
     if not args.keep and not args.file:
         path.unlink(missing_ok=True)
     return 0

@@ -113,9 +113,7 @@ def currencies(con) -> list[tuple[str, int]]:
     ).fetchall()]
 
 
-def resolve_currency(con, currency: str | None) -> str:
-    """The single currency to analyse; refuses to add up several."""
-    found = currencies(con)
+def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
     if not found:
         raise InputError("no orders to analyse: the files contain no order lines that are not cancelled")
     if currency:
@@ -131,19 +129,40 @@ def resolve_currency(con, currency: str | None) -> str:
     return found[0][0]
 
 
+def resolve_currency(con, currency: str | None) -> str:
+    """The single currency to analyse; refuses to add up several."""
+    return _pick_currency(currencies(con), currency)
+
+
 def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None) -> History:
     """Aggregate table `lines` into a History (cancelled lines excluded, one currency).
 
     tz defines the local day used for daily shocks and weekday seasonality; its offset at `at` (the first window)
     is used throughout.
     """
-    cur = resolve_currency(con, currency)
+    # One grouped scan gives the currencies, each channel's share of date-only lines, line count and span, and
+    # the revenue per marketplace (three scans of every line before).
+    groups = con.execute(
+        """SELECT currency, channel, marketplace, count(*),
+                  count(*) FILTER (purchased_at IS NOT NULL),
+                  count(*) FILTER (purchased_at IS NOT NULL AND time_precision = 'day'),
+                  min(purchased_at), max(purchased_at),
+                  sum(coalesce(revenue, 0)) FILTER (purchased_at IS NOT NULL)
+           FROM lines WHERE status IS DISTINCT FROM 'cancelled' GROUP BY ALL""").fetchall()
+    found: dict[str, int] = {}
+    for g in groups:
+        found[g[0] or ""] = found.get(g[0] or "", 0) + int(g[3])
+    cur = _pick_currency(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])), currency)
+    mine = [g for g in groups if g[0] is not None and g[0] == cur and g[4]]
     where = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
-    # One pass gives each channel's share of date-only lines, its line count and the span of the data.
-    per_channel = con.execute(
-        f"""SELECT channel, avg(CASE WHEN time_precision = 'day' THEN 1.0 ELSE 0.0 END) AS day_share, count(*),
-                   min(purchased_at), max(purchased_at)
-            FROM lines WHERE {where} GROUP BY channel ORDER BY channel""", {"cur": cur}).fetchall()
+    spans: dict[str, list] = {}
+    for _, ch, _, _, n, n_day, lo, hi, _ in mine:
+        acc = spans.setdefault(ch, [0, 0, lo, hi])
+        acc[0] += n
+        acc[1] += n_day
+        acc[2], acc[3] = min(acc[2], lo), max(acc[3], hi)
+    per_channel = [(ch, v[1] / v[0], v[0], v[2], v[3]) for ch, v in sorted(spans.items())]
+    markets = sorted(((ch, mk, rev) for _, ch, mk, _, _, _, _, _, rev in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
     if not per_channel:
         raise InputError("no orders with a purchase time to analyse")
     first = min(r[3] for r in per_channel)
@@ -175,9 +194,6 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
                    sum(coalesce(revenue, 0)) AS rev, count(DISTINCT hash(order_id)) AS n,
                    sum(coalesce(quantity, 1)) AS qty
             FROM l GROUP BY ALL""", params).fetchnumpy()
-    markets = con.execute(
-        f"""SELECT channel, marketplace, sum(coalesce(revenue, 0)) FROM lines WHERE {where}
-            GROUP BY ALL ORDER BY 3 DESC""", {"cur": cur}).fetchall()
     channels: dict[str, ChannelSeries] = {}
     ch_col = rows["channel"]
     for name, _, n_lines in per_channel:

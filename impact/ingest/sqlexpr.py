@@ -81,9 +81,12 @@ def utc_naive(tstz: str) -> str:
     return f"make_timestamp(epoch_us({tstz}))"
 
 
-def fast_timestamp_utc(col: str, fmt: str) -> str:
-    """One format only: NULL where it does not apply, so a fuller parse can take over (see timestamp_utc)."""
-    v = clean(col)
+def fast_timestamp_utc(col: str, fmt: str, *, trimmed: bool = True) -> str:
+    """One format only: NULL where it does not apply, so a fuller parse can take over (see timestamp_utc).
+
+    trimmed=False reads the text as it is: a value with stray spaces then gives NULL and the caller falls back.
+    """
+    v = clean(col) if trimmed else col
     if fmt == ISO:
         # Only text that carries its offset: DuckDB would read a naive time as UTC, not in the seller's zone.
         guard = f"(suffix({v}, 'Z') OR (substr({v}, -3, 1) = ':' AND substr({v}, -6, 1) IN ('+', '-')))"
@@ -102,7 +105,9 @@ def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None =
     a file's sample uses; rows it reads skip the slower general parse.
     """
     if fast:
-        return f"coalesce({fast_timestamp_utc(col, fast)}, {timestamp_utc(col, formats)})"
+        # Text as it is first: trimming copies every value, and only values with stray spaces need it.
+        return (f"coalesce({fast_timestamp_utc(col, fast, trimmed=False)}, {fast_timestamp_utc(col, fast)}, "
+                f"{timestamp_utc(col, formats)})")
     v = clean(col)
     naive = _list(formats or NAIVE_FORMATS)
     aware = _list(AWARE_FORMATS)
@@ -127,8 +132,9 @@ def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None =
 def precision(col: str) -> str:
     """'second' when the text has a time of day (or an Excel serial with a fraction), else 'day'."""
     v = clean(col)
-    return f"""(CASE WHEN contains({v}, ':') THEN 'second'
-        WHEN contains({v}, '.') AND TRY_CAST({v} AS DOUBLE) BETWEEN 20000 AND 80000 THEN 'second'
+    # Spaces around the text change neither test, so the untrimmed text is tested first.
+    return f"""(CASE WHEN contains({col}, ':') THEN 'second'
+        WHEN contains({col}, '.') AND TRY_CAST({v} AS DOUBLE) BETWEEN 20000 AND 80000 THEN 'second'
         ELSE 'day' END)"""
 
 
@@ -137,8 +143,9 @@ def amount(col: str) -> str:
     v = clean(col)
     digits = f"regexp_replace({v}, '[^0-9.,-]', '', 'g')"
     neg = f"(CASE WHEN {v} LIKE '(%)' THEN -1 ELSE 1 END)"
-    # Plain numbers, the common case, are read by one cast; coalesce only evaluates the rest for the others.
-    return f"""coalesce(TRY_CAST({v} AS DOUBLE), (CASE
+    # Plain numbers, the common case, are read by one cast of the text as it is; coalesce only evaluates the rest
+    # (trimmed text, then the money formats) for the others.
+    return f"""coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST({v} AS DOUBLE), (CASE
         WHEN {v} IS NULL THEN NULL
         WHEN regexp_matches({digits}, '^-?[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]{{1,2}}$')
             THEN {neg} * TRY_CAST(replace(replace({digits}, '.', ''), ',', '.') AS DOUBLE)
@@ -162,4 +169,4 @@ def currency_from_symbol(col: str) -> str:
 
 def quantity(col: str) -> str:
     v = clean(col)
-    return f"coalesce(TRY_CAST({v} AS DOUBLE), TRY_CAST(replace({v}, ',', '') AS DOUBLE))"
+    return f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST({v} AS DOUBLE), TRY_CAST(replace({v}, ',', '') AS DOUBLE))"

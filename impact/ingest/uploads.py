@@ -1,0 +1,49 @@
+"""Files that arrive as bytes (the app's uploads): each written once to a private temporary file and imported by
+the same ingest_files as the CLI, so an upload costs one sequential write more than a file on disk, never a copy
+through pandas.
+
+    result = ingest_uploads(con, [("orders.txt", data)], tz="Europe/Berlin", mappings={})
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ImpactError, UnknownFormatError
+from ..settings import Settings
+from . import ingest_files
+
+
+@dataclass
+class UploadResult:
+    errors: list[str] = field(default_factory=list)  # one message per file that could not be imported
+    unmapped: list[dict] = field(default_factory=list)  # files of no known format: name, header, message
+
+
+def ingest_uploads(con, uploads: list[tuple[str, bytes | memoryview]], *, tz: str, mappings: dict | None = None,
+                   settings: Settings | None = None) -> UploadResult:
+    """Import uploaded files one by one, so that one unreadable file does not block the others.
+
+    mappings: file name -> generic column mapping, for files whose header matches no known export.
+    """
+    mappings = mappings or {}
+    result = UploadResult()
+    with tempfile.TemporaryDirectory(prefix="impact-upload-") as tmp:
+        for i, (name, data) in enumerate(uploads):
+            # The temp name never comes from the upload (no path tricks); the real name is passed for reports.
+            path = Path(tmp) / f"upload_{i}{Path(name).suffix[:8]}"
+            path.write_bytes(data)
+            mapping = mappings.get(name)
+            try:
+                ingest_files(con, [path], tz=tz, names=[name], mapping=dict(mapping) if mapping else None,
+                             settings=settings)
+            except UnknownFormatError as exc:
+                result.unmapped.append({"name": name, "header": exc.header, "message": str(exc)})
+            except ImpactError as exc:
+                result.errors.append(f"{name}: {exc}" if name not in str(exc) else str(exc))
+            finally:
+                # Free the disk (and page cache) of a large upload before the next one is written.
+                path.unlink(missing_ok=True)
+    return result

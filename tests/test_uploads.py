@@ -1,0 +1,56 @@
+"""Uploads arrive as bytes and are imported exactly as the CLI imports the same files from disk."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from impact.ingest import ingest_files, summary
+from impact.ingest.uploads import ingest_uploads
+from impact.store import session_db
+
+from conftest import WALMART_MAPPING
+
+
+def _leftovers() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("impact-upload-*")}
+
+
+def test_upload_bytes_give_the_same_import_as_the_files_on_disk(con, data_dir):
+    """Uploading two exports as bytes loads the same lines and report as ingest_files on the paths."""
+    names = ["amazon_all_orders_32.txt", "shopify_orders_export.csv"]
+    before = _leftovers()
+    result = ingest_uploads(con, [(n, (data_dir / n).read_bytes()) for n in names], tz="UTC")
+    assert result.errors == [] and result.unmapped == []
+    disk = session_db()
+    try:
+        ingest_files(disk, [data_dir / n for n in names], tz="UTC")
+        query = "SELECT * EXCLUDE (file_id) FROM lines ORDER BY ALL"
+        assert con.execute(query).fetchall() == disk.execute(query).fetchall()
+        got, want = summary(con).to_json(), summary(disk).to_json()
+        assert got == want and [f["name"] for f in got["files"]] == names
+    finally:
+        disk.close()
+    assert _leftovers() == before  # the temporary copies are gone
+
+
+def test_one_bad_upload_does_not_block_the_others(con, data_dir):
+    """An unknown layout is offered for mapping, an unreadable file gets one message, the good file loads."""
+    uploads = [
+        ("walmart.csv", (data_dir / "generic_walmart.csv").read_bytes()),
+        ("archive.csv", (data_dir / "bad" / "zip_archive.csv").read_bytes()),
+        ("orders.txt", (data_dir / "amazon_all_orders_32.txt").read_bytes()),
+    ]
+    result = ingest_uploads(con, uploads, tz="UTC")
+    assert [u["name"] for u in result.unmapped] == ["walmart.csv"]
+    assert "Order Ref" in result.unmapped[0]["header"]
+    assert len(result.errors) == 1 and result.errors[0].startswith("archive.csv")
+    assert [f.name for f in summary(con).files] == ["orders.txt"]
+
+
+def test_a_mapping_given_for_an_upload_is_used(con, data_dir):
+    """With its column mapping, the unknown layout imports like any other upload."""
+    data = (data_dir / "generic_walmart.csv").read_bytes()
+    result = ingest_uploads(con, [("walmart.csv", data)], tz="UTC", mappings={"walmart.csv": WALMART_MAPPING})
+    assert result.errors == [] and result.unmapped == []
+    assert summary(con).files[0].loaded > 0
