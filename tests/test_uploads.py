@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from conftest import WALMART_MAPPING
+
 from impact.ingest import ingest_files, summary
 from impact.ingest.uploads import ingest_uploads
 from impact.store import session_db
-
-from conftest import WALMART_MAPPING
 
 
 def _leftovers() -> set[str]:
