@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench.synth import make_seller, random_outage, simulate
@@ -15,6 +15,7 @@ from impact.windows import Window
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10_000), orders=st.sampled_from([3, 20, 150, 800]), day=st.integers(40, 70),
        outage=st.booleans())
+@example(seed=661, orders=3, day=58, outage=True)  # sparse: most placebo windows empty, the band missed the estimate
 def test_lost_revenue_is_finite_and_inside_its_interval(seed, orders, day, outage):
     """Lost revenue is never NaN and the interval contains the estimate, for sparse and busy sellers alike."""
     rng = np.random.default_rng(seed)
