@@ -99,8 +99,7 @@ con.execute('''CREATE TABLE t AS SELECT 'amazon' AS channel, "sales-channel" AS 
     "amazon-order-id" AS order_id, sku || '#1' AS line_key, "purchase-date"::TIMESTAMP AS purchased_at,
     'second' AS time_precision, sku, "product-name" AS product_name, quantity::DOUBLE AS quantity,
     "item-price"::DOUBLE AS revenue, currency, "order-status" AS status, "fulfillment-channel" AS fulfilment,
-    NULL::TIMESTAMP AS shipped_at, NULL::TIMESTAMP AS promised_at, "ship-country" AS ship_country, 1 AS file_id,
-    NULL::BIGINT AS source_line
+    NULL::TIMESTAMP AS shipped_at, NULL::TIMESTAMP AS promised_at, "ship-country" AS ship_country, 1 AS file_id
     FROM read_csv(?, delim='\\t', header=true)''', [sys.argv[1]])
 print(con.execute("SELECT count(*) FROM t").fetchone()[0])
 """

@@ -195,7 +195,6 @@ def generate(sc: Scenario) -> Synth:
             "promised_at": np.where(file_promise[rows], promise[rows], np.datetime64("NaT")),
             "ship_country": "US",
             "file_id": np.where(ch == "amazon", 1, 2).astype("int32"),
-            "source_line": np.arange(len(rows)) + 2,
         }
     )
     outcomes = pd.DataFrame(

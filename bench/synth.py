@@ -112,7 +112,7 @@ class Simulated:
             "sku": np.char.add("SKU-", self.line_sku.astype(str)), "product_name": "",
             "quantity": self.line_qty.astype(float), "revenue": self.line_price * self.line_qty, "currency": "USD",
             "status": "completed", "fulfilment": "", "shipped_at": pd.NaT, "promised_at": pd.NaT,
-            "ship_country": "", "file_id": 1, "source_line": np.arange(n) + 2,
+            "ship_country": "", "file_id": 1,
         })
 
 

@@ -18,7 +18,7 @@ D = datetime(2025, 10, 20)  # a Monday
 def add_lines(con, rows: list[dict]) -> None:
     """Insert order lines with sensible defaults into the session's `lines` table."""
     full = []
-    for i, r in enumerate(rows):
+    for r in rows:
         full.append(
             {
                 "channel": r.get("channel", "shopify"),
@@ -38,7 +38,6 @@ def add_lines(con, rows: list[dict]) -> None:
                 "promised_at": r.get("promised_at"),
                 "ship_country": "US",
                 "file_id": 1,
-                "source_line": i + 2,
             }
         )
     df = pd.DataFrame(full)
