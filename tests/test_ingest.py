@@ -7,6 +7,7 @@ from conftest import DATA, WALMART_MAPPING
 
 from impact.errors import MappingError, UnknownFormatError, UnreadableFileError
 from impact.ingest import ingest_files
+from impact.store import session_db
 
 # file, format, lines, loaded, skipped, rejected, orders (excl. cancelled), revenue (excl. cancelled), currency
 CASES = [
@@ -194,3 +195,31 @@ def test_same_sku_twice_in_an_order_keeps_both_lines(con, tmp_path):
     assert keys == ["MUG-BLUE#1", "MUG-BLUE#2", "MUG-RED#1"]
     again = ingest_files(con, [path]).to_json()
     assert again["lines"] == 3 and again["files"][0]["duplicates"] == 3
+
+
+def test_repeated_key_among_three_lines_of_an_order_gets_occurrence_numbers(con, tmp_path):
+    """An order of three lines whose first and last share a sku keeps all three, numbered in file order."""
+    text = (DATA / "amazon_all_orders_32.txt").read_text().splitlines()
+    path = tmp_path / "three.txt"
+    path.write_text("\n".join([text[0], text[1], text[2].replace(text[2].split("\t")[0], text[1].split("\t")[0]),
+                               text[1]]) + "\n")
+    report = ingest_files(con, [path]).to_json()
+    assert report["files"][0]["loaded"] == 3 and report["orders"] == 1
+    keys = sorted(r[0] for r in con.execute("SELECT line_key FROM lines").fetchall())
+    assert keys == ["MUG-BLUE#1", "MUG-BLUE#2", "MUG-RED#1"]
+
+
+def test_order_counts_of_a_single_import_match_a_fresh_count(con, data_dir):
+    """The order counts an import reports equal those counted afresh from `lines`, file by file and merged."""
+    from impact.ingest import summary
+
+    for name in ("amazon_all_orders_32.txt", "shopify_orders_export.csv", "etsy_sold_order_items.csv"):
+        one = session_db()
+        try:
+            got = ingest_files(one, [data_dir / name]).to_json()
+            fresh = summary(one).to_json()
+            assert (got["orders"], got["channels"]) == (fresh["orders"], fresh["channels"]) and got["orders"] > 0
+        finally:
+            one.close()
+    merged = ingest_files(con, [data_dir / "amazon_all_orders_32.txt", data_dir / "shopify_orders_export.csv"])
+    assert merged.to_json()["channels"] == summary(con).to_json()["channels"]
