@@ -106,14 +106,8 @@ def _local_offset(tz: str, at: datetime) -> timedelta:
     return zone.utcoffset(at) or timedelta(0)
 
 
-def currencies(con) -> list[tuple[str, int]]:
-    """(currency, lines) among non-cancelled lines, most lines first."""
-    return [(c or "", int(n)) for c, n in con.execute(
-        "SELECT currency, count(*) FROM lines WHERE status IS DISTINCT FROM 'cancelled' GROUP BY 1 ORDER BY 2 DESC, 1"
-    ).fetchall()]
-
-
 def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
+    """The single currency to analyse, from (currency, lines) most lines first; refuses to add up several."""
     if not found:
         raise InputError("no orders to analyse: the files contain no order lines that are not cancelled")
     if currency:
@@ -127,11 +121,6 @@ def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
             f"the orders are in several currencies: {listed}; choose one with --currency {found[0][0]}"
         )
     return found[0][0]
-
-
-def resolve_currency(con, currency: str | None) -> str:
-    """The single currency to analyse; refuses to add up several."""
-    return _pick_currency(currencies(con), currency)
 
 
 def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None) -> History:
@@ -153,21 +142,20 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     for g in groups:
         found[g[0] or ""] = found.get(g[0] or "", 0) + int(g[3])
     cur = _pick_currency(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])), currency)
+    # this currency's groups with a purchase time (NULL currency never equals the chosen one, as in `where`)
     mine = [g for g in groups if g[0] is not None and g[0] == cur and g[4]]
     where = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
-    spans: dict[str, list] = {}
-    for _, ch, _, _, n, n_day, lo, hi, _ in mine:
-        acc = spans.setdefault(ch, [0, 0, lo, hi])
+    if not mine:
+        raise InputError("no orders with a purchase time to analyse")
+    first = min(g[6] for g in mine)
+    last = max(g[7] for g in mine)
+    counts: dict[str, list[int]] = {}  # channel -> [lines, date-only lines]
+    for _, ch, _, _, n, n_day, _, _, _ in mine:
+        acc = counts.setdefault(ch, [0, 0])
         acc[0] += n
         acc[1] += n_day
-        acc[2], acc[3] = min(acc[2], lo), max(acc[3], hi)
-    per_channel = [(ch, v[1] / v[0], v[0], v[2], v[3]) for ch, v in sorted(spans.items())]
-    markets = sorted(((ch, mk, rev) for _, ch, mk, _, _, _, _, _, rev in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
-    if not per_channel:
-        raise InputError("no orders with a purchase time to analyse")
-    first = min(r[3] for r in per_channel)
-    last = max(r[4] for r in per_channel)
-    per_channel = [r[:3] for r in per_channel]
+    per_channel = [(ch, n_day / n, n) for ch, (n, n_day) in sorted(counts.items())]
+    markets = sorted(((g[1], g[2], g[8]) for g in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
     offset = _local_offset(tz, at or first)
     local_first = first + offset
     day0 = datetime(local_first.year, local_first.month, local_first.day) - offset
