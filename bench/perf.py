@@ -2,8 +2,8 @@
 
     python -m bench.perf [--lines 2000000] [--file existing_report.txt] [--keep] [--repeat 3]
 
-Prints times, peak RSS and the ratios (b)/(a), (c)/(a) and, for the app's upload path, (f)/(f'). Not a unit test:
-numbers depend on the machine.
+Prints times, peak RSS and the ratios (b)/(a), (c)/(a), the floor (g)/(a) and, for the app's upload path,
+(f)/(f'). Not a unit test: numbers depend on the machine.
 With --repeat N the steps run N times, interleaved, and each step's fastest run is kept: on a machine shared with
 other work, the minimum is the figure least disturbed by it.
 """
