@@ -14,7 +14,7 @@ from ..errors import UnknownFormatError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import generic
+from . import generic, memo
 from . import sqlexpr as X
 from .base import Cols, Format
 from .formats import detect
@@ -284,30 +284,37 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         # of _parsed. Shopify's continuation rows need their order's first row, so that file is read first.
         ordered = bool(fmt.inherit)
 
+        values = {
+            "channel": fields["channel"],
+            "marketplace": f"coalesce({fields['marketplace']}, {fields['channel']})",
+            "order_id": fields["order_id"],
+            # occurrence 1; the rare repeated key within an order is renumbered afterwards
+            "line_key": f"{fields['line_key']} || '#1'",
+            "purchased_at": parse_ts("purchased_at"),
+            "time_precision": X.precision(fields["purchased_at"]),
+            "sku": fields["sku"],
+            "product_name": fields["product_name"],
+            "quantity": f"coalesce({fields['quantity']}, 1)",
+            "revenue": fields["revenue"],
+            "currency": f"coalesce({fields['currency']}, $currency)",
+            "status": fields["status"],
+            "fulfilment": fields["fulfilment"],
+            "shipped_at": parse_ts("shipped_at"),
+            "promised_at": parse_ts("promised_at"),
+            "ship_country": fields["ship_country"],
+            "file_id": "$file_id",
+        }
+        # Status, currency, sales channel... take a few values: those of the file's head are worked out once.
+        memo.load_head(con, sample_sql, sample_params)
+        memoized, memo_params = memo.memoize(
+            con, {**values, "_skip": skip_case},
+            {"tz": tz, "currency": settings.default_currency, "file_id": file_id})
+        skip_sql = memoized.pop("_skip")
+
         def parse(source: str, params: dict) -> None:
             # The parse writes rows already shaped (and typed) like `lines`, so the first file becomes the table
             # itself without a copy; _skip and _reject say which rows must go before that.
-            values = {
-                "channel": fields["channel"],
-                "marketplace": f"coalesce({fields['marketplace']}, {fields['channel']})",
-                "order_id": fields["order_id"],
-                # occurrence 1; the rare repeated key within an order is renumbered afterwards
-                "line_key": f"{fields['line_key']} || '#1'",
-                "purchased_at": parse_ts("purchased_at"),
-                "time_precision": X.precision(fields["purchased_at"]),
-                "sku": fields["sku"],
-                "product_name": fields["product_name"],
-                "quantity": f"coalesce({fields['quantity']}, 1)",
-                "revenue": fields["revenue"],
-                "currency": f"coalesce({fields['currency']}, $currency)",
-                "status": fields["status"],
-                "fulfilment": fields["fulfilment"],
-                "shipped_at": parse_ts("shipped_at"),
-                "promised_at": parse_ts("promised_at"),
-                "ship_country": fields["ship_country"],
-                "file_id": "$file_id",
-            }
-            select = ",\n".join(f"CAST({v} AS {LINES_COLUMNS[k]}) AS {k}" for k, v in values.items())
+            select = ",\n".join(f"CAST({v} AS {LINES_COLUMNS[k]}) AS {k}" for k, v in memoized.items())
             # Rows parsed in file order are numbered by their rowid; Shopify's are not, so they carry their number.
             record = ", rn AS _rn" if ordered else ""
             con.execute(
@@ -316,10 +323,10 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                     CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject) FROM (
                 SELECT *, NULL::VARCHAR AS _reject FROM (
                     SELECT {select},
-                        {skip_case} AS _skip{record},
+                        {skip_sql} AS _skip{record},
                         {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
                     FROM {source}))""",
-                {"tz": tz, "currency": settings.default_currency, "file_id": file_id, **params},
+                {"tz": tz, "currency": settings.default_currency, "file_id": file_id, **memo_params, **params},
             )
 
         def read() -> None:
@@ -435,7 +442,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         return report
     finally:
         prepared.cleanup()
-        for t in ("_raw", "_parsed", "_rej", "_rejscan", "_new"):
+        for t in ("_raw", "_parsed", "_rej", "_rejscan", "_new", "_head"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
 
 

@@ -148,12 +148,17 @@ def prepare(path: Path | str, display_name: str | None = None) -> PreparedFile:
 
 def count_newlines(path: Path, chunk_size: int = 4 << 20) -> tuple[int, bool]:
     """Line feeds in the file, and whether it ends with one (a single fast pass, no decoding)."""
+    # numpy counts at ~3 GB/s where bytes.count manages ~1 GB/s; the count runs beside DuckDB's parse on a 2-core
+    # machine, so every CPU second it saves is parse time. Imported here, in the counting thread, not at CLI start.
+    import numpy as np
+
     total, last = 0, ord("\n")
     # One reused buffer: a fresh bytes object per chunk costs page faults on every chunk.
     buf = bytearray(chunk_size)
+    view = np.frombuffer(buf, dtype=np.uint8)
     with open(path, "rb", buffering=0) as fh:
         while n := fh.readinto(buf):
-            total += buf.count(b"\n", 0, n)
+            total += int(np.count_nonzero(view[:n] == 10))
             last = buf[n - 1]
     return total, last == ord("\n")
 
