@@ -30,13 +30,22 @@ def memoize(con, exprs: dict[str, str], params: dict, head: str = "_head") -> tu
     parameters, never pasted into the SQL). `params` are those the expressions already use ($tz, $currency...).
     """
     out, bound = dict(exprs), {}
-    total = con.execute(f"SELECT count(*) FROM {head}").fetchone()[0]
+    columns = sorted({c for expr in exprs.values() for c in _IDENT.findall(expr)})
+    if not columns:
+        return out, bound
+    # One pass tells the id-like columns (dates, amounts, order ids) apart, so that only fields of few values are
+    # looked at one by one.
+    counts = con.execute(
+        f"SELECT count(*), {', '.join(f'count(DISTINCT {c})' for c in columns)} FROM {head}").fetchone()
+    total, distinct = counts[0], dict(zip(columns, counts[1:], strict=True))
     if not total:
         return out, bound
     for n, (key, expr) in enumerate(exprs.items()):
         cols = sorted(set(_IDENT.findall(expr)))
         if not cols or _IDENT.fullmatch(expr.strip()):
             continue  # a constant, or a column copied as it is: nothing to save
+        if any(distinct[c] > total / 2 for c in cols):
+            continue
         notnull = " AND ".join(f"{c} IS NOT NULL" for c in cols)
         rows = con.execute(
             f"""SELECT {', '.join(cols)}, {expr} AS _answer, count(*) AS _n FROM {head} WHERE {notnull}
