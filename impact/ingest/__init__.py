@@ -82,23 +82,33 @@ def summary(con) -> IngestReport:
         rep.rejects = [{"line": int(n), "reason": r} for n, r in con.execute(
             "SELECT line, reason FROM import_rejects WHERE file_id = ? ORDER BY line", [fid]).fetchall()]
         files.append(rep)
-    nlines, first, last, day_lines, currencies = con.execute(
+    nlines, first, last, day_lines, currencies, lo_channel, hi_channel, n_channel = con.execute(
         """SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day'),
-                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL) FROM lines"""
+                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL), min(channel), max(channel),
+                  count(channel)
+           FROM lines"""
     ).fetchone()
     currencies = currencies or []
     channels = {}
     # An order counts once, unless every one of its lines was cancelled. Orders are counted by distinct 64-bit
     # hash of the id, as in revenue.load_history: ~25% faster, and a collision among 10 million orders has odds ~3e-6.
-    # (A DISTINCT subquery aggregates in parallel, where count(DISTINCT ...) per group does not.)
-    per_channel = con.execute(
-        """SELECT r.channel, coalesce(o.n, 0), r.rev FROM (
-               SELECT channel, sum(revenue) FILTER (status <> 'cancelled') AS rev FROM lines GROUP BY channel) r
-           LEFT JOIN (SELECT channel, count(*) AS n FROM (
-               SELECT DISTINCT channel, hash(order_id) FROM lines WHERE status <> 'cancelled' AND order_id IS NOT NULL)
-               GROUP BY channel) o USING (channel)
-           ORDER BY r.channel"""
-    ).fetchall()
+    # (A DISTINCT subquery aggregates in parallel, where count(DISTINCT ...) per group does not.) With one channel,
+    # the usual case, the hashes alone are counted: a third faster than grouping by channel too.
+    live = "status <> 'cancelled' AND order_id IS NOT NULL"
+    if lo_channel is not None and lo_channel == hi_channel and n_channel == nlines:
+        per_channel = con.execute(
+            f"""SELECT $ch, (SELECT count(*) FROM (SELECT DISTINCT hash(order_id) FROM lines WHERE {live})),
+                       (SELECT sum(revenue) FILTER (status <> 'cancelled') FROM lines)""",
+            {"ch": lo_channel}).fetchall()
+    else:
+        per_channel = con.execute(
+            f"""SELECT r.channel, coalesce(o.n, 0), r.rev FROM (
+                   SELECT channel, sum(revenue) FILTER (status <> 'cancelled') AS rev FROM lines GROUP BY channel) r
+               LEFT JOIN (SELECT channel, count(*) AS n FROM (
+                   SELECT DISTINCT channel, hash(order_id) FROM lines WHERE {live})
+                   GROUP BY channel) o USING (channel)
+               ORDER BY r.channel"""
+        ).fetchall()
     orders = sum(int(n) for _, n, _ in per_channel)
     for ch, n, rev in per_channel:
         channels[ch] = {"orders": int(n), "revenue": round(float(rev or 0), 2) if len(currencies) <= 1 else None}
