@@ -5,7 +5,9 @@
 Prints times, peak RSS and the ratios (b)/(a), (c)/(a), the floor (g)/(a) and, for the app's upload path,
 (f)/(f'). Not a unit test: numbers depend on the machine.
 With --repeat N the steps run N times, interleaved, and each step's fastest run is kept: on a machine shared with
-other work, the minimum is the figure least disturbed by it.
+other work, the minimum is the figure least disturbed by it. The ratios are also given per round (each step against
+the (a) of its own round, run moments before it): their median is steadier than a ratio of two minima, which a single
+lucky or unlucky (a) moves.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -180,11 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     steps["f_upload"] = [py, "-c", UPLOAD, str(path), "upload"]
     steps["f_disk"] = [py, "-c", UPLOAD, str(path), "disk"]
     results: dict[str, tuple] = {}
+    rounds: dict[str, list[float]] = {}
     for _ in range(max(1, args.repeat)):
         for key, cmd in steps.items():
             got = run_measured(cmd)
             if key in ("d_rerun", "f_upload", "f_disk"):
                 got = (float(got[2].strip()), got[1], "")
+            rounds.setdefault(key, []).append(got[0])
             # the fastest time, and the highest memory seen in any run (memory is a ceiling to stay under)
             if key in results:
                 got = (min(got[0], results[key][0]), max(got[1], results[key][1]), got[2])
@@ -200,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
         table["ratio_analyze_vs_duckdb"] = round(results["c_analyze"][0] / a, 2)
     table["ratio_bare_vs_duckdb"] = round(results["g_bare"][0] / a, 2)
     table["ratio_upload_vs_disk"] = round(results["f_upload"][0] / results["f_disk"][0], 2)
+    per_round = {}
+    for key, name in (("b_ingest", "ingest"), ("c_analyze", "analyze"), ("g_bare", "bare")):
+        if key in rounds:
+            ratios = sorted(t / a_i for t, a_i in zip(rounds[key], rounds["a_duckdb_alone"], strict=True))
+            per_round[name] = {"median": round(statistics.median(ratios), 2), "min": round(ratios[0], 2),
+                               "max": round(ratios[-1], 2)}
+    table["ratio_per_round"] = per_round
     if args.json:
         print(json.dumps(table, indent=1))
     else:
@@ -216,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}" + (
             f", (c)/(a) = {table['ratio_analyze_vs_duckdb']}" if has_analyze else "")
               + f", (g)/(a) = {table['ratio_bare_vs_duckdb']}, (f)/(f') = {table['ratio_upload_vs_disk']}")
+        if args.repeat > 1:
+            print("per round, against that round's (a): " + ", ".join(
+                f"{n} median {v['median']} ({v['min']}-{v['max']})" for n, v in per_round.items()))
     if not args.keep and not args.file:
         path.unlink(missing_ok=True)
     return 0
