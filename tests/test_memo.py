@@ -80,3 +80,11 @@ def test_ingest_reads_statuses_that_appear_only_after_the_head(tmp_path):
         "SELECT order_id, status || '/' || currency FROM lines WHERE order_id LIKE '111-99999%'").fetchall())
     assert got == {"111-9999998-0000001": "cancelled/USD", "111-9999999-0000001": "pending/EUR"}
     assert con.execute("SELECT count(*) FROM lines WHERE status = 'completed'").fetchone()[0] == memo.SAMPLE + 10
+
+
+def test_a_field_that_cannot_be_worked_out_in_advance_is_left_to_the_parse(con):
+    """An expression the head cannot evaluate (here a strict cast of text) keeps its expression; the others still memoize."""
+    _table(con, "_head", HEAD)
+    exprs = {"strict": 'CAST("c1" AS INTEGER)', "status": STATUS}
+    memoized, _ = memo.memoize(con, exprs, {})
+    assert memoized["strict"] == exprs["strict"] and memoized["status"] != STATUS

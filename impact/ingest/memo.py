@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import duckdb
+
 _IDENT = re.compile(r'"c\d+"')
 TOP = 8  # values per field: each one is a comparison for every line that misses the ones before it
 MIN_SHARE = 0.8  # of the sampled lines the values must cover; below that the column is not categorical
@@ -47,11 +49,16 @@ def memoize(con, exprs: dict[str, str], params: dict, head: str = "_head") -> tu
         if any(distinct[c] > total / 2 for c in cols):
             continue
         notnull = " AND ".join(f"{c} IS NOT NULL" for c in cols)
-        rows = con.execute(
-            f"""SELECT {', '.join(cols)}, {expr} AS _answer, count(*) AS _n FROM {head} WHERE {notnull}
-                GROUP BY ALL ORDER BY _n DESC, {', '.join(cols)} LIMIT {TOP}""",
-            {k: v for k, v in params.items() if f"${k}" in expr},
-        ).fetchall()
+        try:
+            rows = con.execute(
+                f"""SELECT {', '.join(cols)}, {expr} AS _answer, count(*) AS _n FROM {head} WHERE {notnull}
+                    GROUP BY ALL ORDER BY _n DESC, {', '.join(cols)} LIMIT {TOP}""",
+                {k: v for k, v in params.items() if f"${k}" in expr},
+            ).fetchall()
+        except duckdb.Error:
+            # Only a shortcut: a field it cannot work out in advance is parsed line by line, as it always was,
+            # and the parse reports whatever is wrong with it.
+            continue
         if sum(r[-1] for r in rows) < MIN_SHARE * total:
             continue
         whens = []
