@@ -82,12 +82,13 @@ def summary(con) -> IngestReport:
         rep.rejects = [{"line": int(n), "reason": r} for n, r in con.execute(
             "SELECT line, reason FROM import_rejects WHERE file_id = ? ORDER BY line", [fid]).fetchall()]
         files.append(rep)
-    nlines, first, last, day_lines, currencies, lo_channel, hi_channel, n_channel = con.execute(
+    nlines, first, last, day_lines, currencies = con.execute(
         """SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day'),
-                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL), min(channel), max(channel),
-                  count(channel)
-           FROM lines"""
+                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL) FROM lines"""
     ).fetchone()
+    # Every known export has one channel of its own; only mapped CSVs may read theirs from a column.
+    known = {fmt.name: fmt.channel for fmt in DETECTORS}
+    file_channels = {known.get(f.format) for f in files}
     currencies = currencies or []
     channels = {}
     # An order counts once, unless every one of its lines was cancelled. Orders are counted by distinct 64-bit
@@ -95,11 +96,12 @@ def summary(con) -> IngestReport:
     # (A DISTINCT subquery aggregates in parallel, where count(DISTINCT ...) per group does not.) With one channel,
     # the usual case, the hashes alone are counted: a third faster than grouping by channel too.
     live = "status <> 'cancelled' AND order_id IS NOT NULL"
-    if lo_channel is not None and lo_channel == hi_channel and n_channel == nlines:
+    if nlines and len(file_channels) == 1 and None not in file_channels:
+        (only_channel,) = file_channels
         per_channel = con.execute(
             f"""SELECT $ch, (SELECT count(*) FROM (SELECT DISTINCT hash(order_id) FROM lines WHERE {live})),
                        (SELECT sum(revenue) FILTER (status <> 'cancelled') FROM lines)""",
-            {"ch": lo_channel}).fetchall()
+            {"ch": only_channel}).fetchall()
     else:
         per_channel = con.execute(
             f"""SELECT r.channel, coalesce(o.n, 0), r.rev FROM (
