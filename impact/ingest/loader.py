@@ -16,15 +16,10 @@ from ..store import LINES_COLUMNS
 from ..windows import iso_utc
 from . import generic, memo
 from . import sqlexpr as X
-from .base import Cols, Format
+from .base import IDENT, Cols, Format
 from .formats import detect
 from .textfile import PreparedFile, count_blank_lines, count_newlines, prepare, transcode_to_utf8
 
-_IDENT = re.compile(r'"c(\d+)"')
-_CANONICAL = (
-    "channel", "marketplace", "order_id", "line_key", "purchased_at", "time_precision", "sku", "product_name",
-    "quantity", "revenue", "currency", "status", "fulfilment", "shipped_at", "promised_at", "ship_country",
-)
 EARLIEST = datetime(1995, 1, 1)  # before any of these marketplaces sold online
 MAX_LINE = 4 << 20  # a line longer than this is rejected with its line number
 BUFFER_BYTES = 256 << 20
@@ -149,7 +144,7 @@ def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
 
 
 def _sample_format(con, col: str, tz: str, formats: list[str] | None, source: str, params: dict,
-                   sample: int = 2000, batch: int = 6) -> str | None:
+                   sample: int = memo.SAMPLE, batch: int = 6) -> str | None:
     """The single timestamp format that reads every sampled value exactly as the general parser does, if any."""
     # strptime with %z reads ISO text with an offset at about half the cost of the ISO cast and its guard.
     candidates = [*X.AWARE_FORMATS, X.ISO, *(formats or X.NAIVE_FORMATS)]
@@ -265,7 +260,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         sql_text = " ".join(fields.values()) + " ".join(c for c, _ in skips)
         for h in fmt.inherit:
             sql_text += " " + cols(h)
-        used = sorted({int(i) for i in _IDENT.findall(sql_text)})
+        used = sorted({int(i) for i in IDENT.findall(sql_text)})
 
         date_formats = generic.date_formats(used_mapping) if used_mapping else None
         # The sample reads the head of the file only: a small buffer.
@@ -313,10 +308,9 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             "ship_country": fields["ship_country"],
             "file_id": "$file_id",
         }
+        field_params = {"tz": tz, "currency": settings.default_currency, "file_id": file_id}
         # Status, currency, sales channel... take a few values: those of the file's head are worked out once.
-        memoized, memo_params = memo.memoize(
-            con, {**values, "_skip": skip_case},
-            {"tz": tz, "currency": settings.default_currency, "file_id": file_id})
+        memoized, memo_params = memo.memoize(con, {**values, "_skip": skip_case}, field_params)
         skip_sql = memoized.pop("_skip")
 
         def parse(source: str, params: dict) -> None:
@@ -334,7 +328,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                         {skip_sql} AS _skip{record},
                         {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
                     FROM {source}))""",
-                {"tz": tz, "currency": settings.default_currency, "file_id": file_id, **memo_params, **params},
+                {**field_params, **memo_params, **params},
             )
 
         def read() -> None:
@@ -427,7 +421,7 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         # A format's own channel is one constant, left out of the hash (a sixth of the check's time).
         # Distinct 64-bit hashes are counted faster than three strings are grouped; fewer hashes than lines means a
         # repeated hash, which is then checked exactly.
-        key_hash = "hash(channel, order_id, line_key)" if _IDENT.search(fields["channel"]) else "hash(order_id, line_key)"
+        key_hash = "hash(channel, order_id, line_key)" if IDENT.search(fields["channel"]) else "hash(order_id, line_key)"
         repeats = con.execute(
             f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_hash} FROM _parsed)) "
             "< (SELECT count(*) FROM _parsed)"

@@ -10,11 +10,9 @@ every line by construction.
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 
-_IDENT = re.compile(r'"c\d+"')
+from .base import IDENT
 TOP = 8  # values per field: each one is a comparison for every line that misses the ones before it
 MIN_SHARE = 0.8  # of the sampled lines the values must cover; below that the column is not categorical
 SAMPLE = 2000
@@ -25,6 +23,11 @@ def load_head(con, source: str, params: dict, table: str = "_head") -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {source} LIMIT {SAMPLE}", params)
 
 
+def _columns(expr: str) -> list[str]:
+    """The file columns ("cN") an expression reads, sorted."""
+    return sorted({m.group(0) for m in IDENT.finditer(expr)})
+
+
 def memoize(con, exprs: dict[str, str], params: dict, head: str = "_head") -> tuple[dict[str, str], dict]:
     """`exprs` (name -> SQL over the file's "cN" columns) with the frequent inputs of each answered in advance.
 
@@ -32,7 +35,7 @@ def memoize(con, exprs: dict[str, str], params: dict, head: str = "_head") -> tu
     parameters, never pasted into the SQL). `params` are those the expressions already use ($tz, $currency...).
     """
     out, bound = dict(exprs), {}
-    columns = sorted({c for expr in exprs.values() for c in _IDENT.findall(expr)})
+    columns = sorted({c for expr in exprs.values() for c in _columns(expr)})
     if not columns:
         return out, bound
     # One pass tells the id-like columns (dates, amounts, order ids) apart, so that only fields of few values are
@@ -44,8 +47,8 @@ def memoize(con, exprs: dict[str, str], params: dict, head: str = "_head") -> tu
     if not total:
         return out, bound
     for n, (key, expr) in enumerate(exprs.items()):
-        cols = sorted(set(_IDENT.findall(expr)))
-        if not cols or _IDENT.fullmatch(expr.strip()):
+        cols = _columns(expr)
+        if not cols or IDENT.fullmatch(expr.strip()):
             continue  # a constant, or a column copied as it is: nothing to save
         if any(distinct[c] > total / 2 for c in cols):
             continue
