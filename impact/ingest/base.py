@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
 # A file's column i is read as "c{i}" (the loader names them so); field SQL refers to columns only this way.
 IDENT = re.compile(r'"c(\d+)"')
 

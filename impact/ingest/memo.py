@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from .base import IDENT
+
 TOP = 8  # values per field: each one is a comparison for every line that misses the ones before it
 MIN_SHARE = 0.8  # of the sampled lines the values must cover; below that the column is not categorical
 SAMPLE = 2000
