@@ -169,19 +169,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s",
               file=sys.stderr)
     needed = "|".join(NEEDED)
-    has_analyze = (ROOT / "impact" / "analysis.py").exists()
     steps = {
         "a_duckdb_alone": [py, "-c", DUCKDB_ALONE, str(path), needed],
         "b_ingest": [py, "-m", "impact", "ingest", str(path), "--json"],
+        "c_analyze": [py, "-m", "impact", "analyze", str(path), "--window",
+                      "2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z", "--json"],
+        "d_rerun": [py, "-c", RERUN, str(path)],
+        "e_pandas": [py, "-c", PANDAS_READ, str(path), needed],
+        "g_bare": [py, "-c", BARE_SHAPE, str(path)],
+        "f_upload": [py, "-c", UPLOAD, str(path), "upload"],
+        "f_disk": [py, "-c", UPLOAD, str(path), "disk"],
     }
-    if has_analyze:
-        steps["c_analyze"] = [py, "-m", "impact", "analyze", str(path), "--window",
-                              "2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z", "--json"]
-        steps["d_rerun"] = [py, "-c", RERUN, str(path)]
-    steps["e_pandas"] = [py, "-c", PANDAS_READ, str(path), needed]
-    steps["g_bare"] = [py, "-c", BARE_SHAPE, str(path)]
-    steps["f_upload"] = [py, "-c", UPLOAD, str(path), "upload"]
-    steps["f_disk"] = [py, "-c", UPLOAD, str(path), "disk"]
     results: dict[str, tuple] = {}
     rounds: dict[str, list[float]] = {}
     for _ in range(max(1, args.repeat)):
@@ -200,17 +198,15 @@ def main(argv: list[str] | None = None) -> int:
         "file_mb": round(path.stat().st_size / 1e6, 1),
         "rows": {k: {"seconds": round(v[0], 2), "peak_rss_mb": round(v[1])} for k, v in results.items()},
         "ratio_ingest_vs_duckdb": round(results["b_ingest"][0] / a, 2),
+        "ratio_analyze_vs_duckdb": round(results["c_analyze"][0] / a, 2),
     }
-    if has_analyze:
-        table["ratio_analyze_vs_duckdb"] = round(results["c_analyze"][0] / a, 2)
     table["ratio_bare_vs_duckdb"] = round(results["g_bare"][0] / a, 2)
     table["ratio_upload_vs_disk"] = round(results["f_upload"][0] / results["f_disk"][0], 2)
     per_round = {}
     for key, name in (("b_ingest", "ingest"), ("c_analyze", "analyze"), ("g_bare", "bare")):
-        if key in rounds:
-            ratios = sorted(t / a_i for t, a_i in zip(rounds[key], rounds["a_duckdb_alone"], strict=True))
-            per_round[name] = {"median": round(statistics.median(ratios), 2), "min": round(ratios[0], 2),
-                               "max": round(ratios[-1], 2)}
+        ratios = sorted(t / a_i for t, a_i in zip(rounds[key], rounds["a_duckdb_alone"], strict=True))
+        per_round[name] = {"median": round(statistics.median(ratios), 2), "min": round(ratios[0], 2),
+                           "max": round(ratios[-1], 2)}
     table["ratio_per_round"] = per_round
     if args.json:
         print(json.dumps(table, indent=1))
@@ -225,9 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| step ({table['file_mb']} MB file) | seconds | peak RSS MB |\n|---|---|---|")
         for k, v in table["rows"].items():
             print(f"| {labels[k]} | {v['seconds']} | {v['peak_rss_mb'] if k != 'd_rerun' else '(in process)'} |")
-        print(f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}" + (
-            f", (c)/(a) = {table['ratio_analyze_vs_duckdb']}" if has_analyze else "")
-              + f", (g)/(a) = {table['ratio_bare_vs_duckdb']}, (f)/(f') = {table['ratio_upload_vs_disk']}")
+        print(f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}, (c)/(a) = {table['ratio_analyze_vs_duckdb']}, "
+              f"(g)/(a) = {table['ratio_bare_vs_duckdb']}, (f)/(f') = {table['ratio_upload_vs_disk']}")
         if args.repeat > 1:
             print("per round, against that round's (a): " + ", ".join(
                 f"{n} median {v['median']} ({v['min']}-{v['max']})" for n, v in per_round.items()))
