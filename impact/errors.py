@@ -21,6 +21,14 @@ class UnknownFormatError(InputError):
         self.header = header or []
 
 
+class AccountingError(InputError):
+    """A file's lines could not all be accounted for: nothing of it is imported rather than part of it."""
+
+
+class NoOrdersError(InputError):
+    """A readable export whose lines all were skipped or rejected, or that has no lines after its header."""
+
+
 class MappingError(InputError):
     """A generic-CSV column mapping is incomplete or names columns the file does not have."""
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import UnknownFormatError
+import duckdb
+
+from ..errors import AccountingError, NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
@@ -18,7 +20,15 @@ from . import generic, memo
 from . import sqlexpr as X
 from .base import IDENT, Cols, Format
 from .formats import detect
-from .textfile import PreparedFile, count_blank_lines, count_newlines, prepare, transcode_to_utf8
+from .textfile import (
+    PreparedFile,
+    count_blank_lines,
+    count_line_ends,
+    normalise_line_ends,
+    prepare,
+    scan_records,
+    transcode_to_utf8,
+)
 
 EARLIEST = datetime(1995, 1, 1)  # before any of these marketplaces sold online
 MAX_LINE = 4 << 20  # a line longer than this is rejected with its line number
@@ -348,20 +358,35 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
                 source = f"(SELECT * REPLACE ({filled}) FROM {source})"
             parse(source, {})
 
-        # The line count (a plain pass over the bytes in Python) runs while DuckDB reads, on the core it leaves idle.
+        def read_or_explain() -> None:
+            try:
+                read()
+            except duckdb.Error:
+                # The reader's own words name its internals; the seller needs to know what to do instead.
+                raise UnreadableFileError(
+                    f"{name}: the file could not be read as a table; its lines do not follow one layout. "
+                    "Export the report again, or save it as CSV (UTF-8) from a spreadsheet program"
+                ) from None
+
+        # The line count (a plain pass over the bytes) runs while DuckDB reads, on the core it leaves idle.
         counted_path = prepared.path
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            counting = pool.submit(count_newlines, counted_path)
-            read()
+            counting = pool.submit(count_line_ends, counted_path)
+            read_or_explain()
             counted = counting.result()
+        if not counted.consistent:
+            # Line ends disagree beyond the head prepare() looked at: DuckDB may have joined or dropped lines.
+            prepared.path = normalise_line_ends(prepared.path)
+            prepared.temp_paths.append(prepared.path)
+            read_or_explain()
         bad_encoding = con.execute("SELECT count(*) FROM _rej WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
         if bad_encoding and prepared.encoding.startswith("utf-8"):
             # Not UTF-8 after all (Windows-1252 text beyond the sampled head): decode the whole file that way.
             prepared.path = transcode_to_utf8(prepared.path, "cp1252")
             prepared.temp_paths.append(prepared.path)
             prepared.encoding = "cp1252"
-            read()
-        broken = _recover_runaway_quotes(con, prepared, read)
+            read_or_explain()
+        broken = _recover_runaway_quotes(con, prepared, read_or_explain)
         # The record number: the rowid of _parsed when rows were parsed in file order, else kept in _rn.
         rn = "_rn" if ordered else "(rowid + 1)"
         P = f"(SELECT {rn} AS rn, * FROM _parsed)"
@@ -384,13 +409,8 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             else:
                 rejects.append((int(line), _csv_reason(etype, message)))
         n_rows, n_data_rejects = con.execute("SELECT count(*), count(_reject) FROM _parsed").fetchone()
-        newlines, ends_with_newline = counted if prepared.path == counted_path else count_newlines(prepared.path)
-        physical = newlines + (0 if ends_with_newline else 1)
-        # Every physical line is the header, a record, or a rejected line, unless there are blank lines (or
-        # records spanning lines); only then is the slower exact count of blank lines needed.
-        blanks = prepared.blank_before_header
-        if physical != prepared.header_line + n_rows + len(csv_rejects):
-            blanks = count_blank_lines(prepared.path)
+        blanks, blank_numbers = _account_for_lines(prepared, name, n_rows + len(csv_rejects),
+                                                   counted if prepared.path == counted_path else None)
         if blanks:
             skipped["blank line"] = blanks
         n_row_skips = 0
@@ -407,8 +427,10 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         # DuckDB numbers rows by record and silently drops blank lines; put back the lines it did not return
         # so that every reported line number is the one the seller sees in a text editor.
         excluded = sorted({int(r[0]) for r in csv_rejects})
-        if blanks:
-            excluded = sorted(set(excluded) | set(_blank_line_numbers(prepared.path, prepared.header_line)))
+        if data_rejects and blanks > prepared.blank_before_header:
+            if blank_numbers is None:
+                blank_numbers = _blank_line_numbers(prepared.path, prepared.header_line)
+            excluded = sorted(set(excluded) | set(blank_numbers))
         numbers = _source_lines(excluded, prepared.header_line, [rn for rn, _ in data_rejects])
         rejects.extend((n, reason) for n, (_, reason) in zip(numbers, data_rejects, strict=True))
         rejects.sort()
@@ -444,12 +466,49 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
         report.rejects = [{"line": n, "reason": r} for n, r in rejects[: settings.max_rejects_listed]]
         report.lines = n_rows + len(csv_rejects) + blanks
         report.loaded = report.lines - report.skipped - report.rejected
+        if not report.loaded:
+            raise NoOrdersError(_nothing_loaded(report))
         _merge_new_lines(con, file_id)
         return report
     finally:
         prepared.cleanup()
         for t in ("_raw", "_parsed", "_rej", "_rejscan", "_new", "_head"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _account_for_lines(prepared: PreparedFile, name: str, records: int, counted) -> tuple[int, list[int] | None]:
+    """Prove that the parse returned every record of the file; return the blank lines (with their numbers if the
+    proof found them). The proof counts the file's bytes, never asks DuckDB: a parse that joined or lost lines
+    is refused with both counts, never reported as a smaller file that adds up."""
+    ends = counted or count_line_ends(prepared.path)
+    after_header = ends.physical - prepared.header_line
+    if after_header == records:  # one record per line, no blank line: the usual export
+        return prepared.blank_before_header, None
+    blank = count_blank_lines(prepared.path) - prepared.empty_before_header
+    if after_header == records + blank:
+        return prepared.blank_before_header + blank, None
+    # Values that span lines (notes, addresses), or lines the parse lost: an independent CSV reader decides.
+    scan = scan_records(prepared.path, prepared.header_line, prepared.delimiter)
+    if scan.records != records:
+        raise AccountingError(
+            f"{name}: the file holds {scan.records:,} lines after its header but only {records:,} could be read, "
+            "so nothing from it was imported. Export the report again, or save it as CSV (UTF-8) and import that"
+        )
+    return prepared.blank_before_header + len(scan.blank_lines), scan.blank_lines
+
+
+def _nothing_loaded(report: FileReport) -> str:
+    """Why a readable file gave no order, in one sentence with its first reasons."""
+    if not report.lines:
+        return f"{report.name}: the {report.format_label} has a header but no order lines after it"
+    parts = [f"{n:,} skipped ({reason})" for reason, n in sorted(report.skipped_reasons.items(),
+                                                                   key=lambda kv: (-kv[1], kv[0]))]
+    if report.rejected:
+        first = "; ".join(f"line {r['line']}: {r['reason']}" for r in report.rejects[:3])
+        parts.append(f"{report.rejected:,} rejected (" + first + (", ..." if report.rejected > 3 else "") + ")")
+    lines = "line" if report.lines == 1 else "lines"
+    return f"{report.name}: no order could be loaded from the {report.format_label}: of its {report.lines:,} {lines}, " \
+        + " and ".join(parts)
 
 
 def _csv_reason(etype: str, message: str) -> str:
