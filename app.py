@@ -366,11 +366,11 @@ def detect_panel(box, con, report, tz: str, currency: str | None) -> None:
                     st.session_state.pop("detect_error", None)
                 except ImpactError as exc:
                     st.session_state["detect_error"] = (full, str(exc))
-                except Exception as exc:  # noqa: BLE001 - a seller sees a sentence, never a traceback
+                except Exception:  # noqa: BLE001 - a seller sees a sentence, never a traceback
                     log.exception("detection failed")
                     st.session_state["detect_error"] = (
                         full,
-                        f"The search could not be finished ({type(exc).__name__}). Pick the outage from Known "
+                        "The search could not be finished. Pick the outage from Known "
                         "outage above or type its times instead.",
                     )
         error = st.session_state.get("detect_error")
@@ -1241,10 +1241,10 @@ def tab(container, render, *args) -> None:
             st.info(md_escape(str(exc)), icon=":material/hourglass_empty:")
         except ImpactError as exc:
             st.error(md_escape(str(exc)), icon=":material/error:")
-        except Exception as exc:  # noqa: BLE001 - a seller sees a sentence, never a traceback
+        except Exception:  # noqa: BLE001 - a seller sees a sentence, never a traceback
             log.exception("tab failed")
             st.error(
-                f"This part could not be computed ({md_escape(type(exc).__name__)}); the other tabs are unaffected.",
+                "This part could not be computed; the other tabs are unaffected.",
                 icon=":material/error:",
             )
 
@@ -1297,10 +1297,9 @@ try:
     main()
 except ImpactError as exc:
     st.error(md_escape(str(exc)), icon=":material/error:")
-except Exception as exc:  # noqa: BLE001 - a seller sees a sentence, never a traceback
+except Exception:  # noqa: BLE001 - a seller sees a sentence, never a traceback
     log.exception("page failed")  # the traceback goes to the server log only
     st.error(
-        "Something went wrong while preparing this page "
-        f"({md_escape(type(exc).__name__)}). Try again, or re-export the file if it keeps happening.",
+        "Something went wrong while preparing this page. Try again, or re-export the file if it keeps happening.",
         icon=":material/error:",
     )

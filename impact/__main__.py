@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .errors import ImpactError
@@ -58,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
-        print(f"error: unexpected failure ({type(exc).__name__}: {exc})", file=sys.stderr)
+    except Exception:  # noqa: BLE001 - no traceback, nor a library's internals, ever reaches a user
+        if os.environ.get("IMPACT_DEBUG"):
+            raise
+        print(f"error: {args.command} failed unexpectedly and changed nothing; run it again with IMPACT_DEBUG=1 "
+              "to see the details for a bug report", file=sys.stderr)
         return 2
 
 

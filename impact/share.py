@@ -425,7 +425,7 @@ def _run(path: Path, settings: Settings, op: Callable[[duckdb.DuckDBPyConnection
             return result
         except duckdb.Error as exc:
             if not _is_busy(exc):
-                raise ShareError(f"the share database {path.name} cannot be used ({type(exc).__name__}); "
+                raise ShareError(f"the share database {path.name} cannot be used (it is damaged, or not a database); "
                                  "check IMPACT_DB") from None
             delay = _pause(deadline, delay, 0.1)
         finally:

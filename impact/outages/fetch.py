@@ -334,8 +334,8 @@ def _fetch_from(url: str, address: str, settings: Settings, deadline: float):
         raise FeedError(f"the connection to {url} failed or was cut off before the feed was complete") from None
     except requests.exceptions.ContentDecodingError:
         raise FeedError(f"{url} sent a compressed response that could not be decoded") from None
-    except requests.exceptions.RequestException as exc:
-        raise FeedError(f"could not fetch {url} ({type(exc).__name__})") from None
+    except requests.exceptions.RequestException:
+        raise FeedError(f"could not fetch {url}: the request failed") from None
     finally:
         timer.cancel()
         if response is not None:
