@@ -1,0 +1,50 @@
+"""Seller exports generated for tests that need a realistic volume (hundreds of orders a day) and a known outage."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+AMAZON_HEADER = (
+    "amazon-order-id merchant-order-id purchase-date last-updated-date order-status fulfillment-channel sales-channel "
+    "order-channel url ship-service-level product-name sku asin item-status quantity currency item-price item-tax "
+    "shipping-price shipping-tax gift-wrap-price gift-wrap-tax item-promotion-discount ship-promotion-discount "
+    "ship-city ship-state ship-postal-code ship-country promotion-ids is-business-order purchase-order-number "
+    "price-designation"
+).split()
+# Orders by hour of day (UTC), a US seller's evening peak.
+HOUR_SHAPE = np.array([2, 1.5, 1, .8, .7, .8, 1.2, 2, 3, 4, 4.5, 5, 5.2, 5.4, 5.5, 5.6, 5.8, 6, 6.2, 6.4, 6, 5, 4, 3])
+
+
+def amazon_seller(path: Path, *, start: datetime, days: int, per_day: float, outage: tuple[datetime, datetime],
+                  kept: float = 0.03, seed: int = 3) -> Path:
+    """An Amazon All Orders report with Poisson orders per hour; inside `outage` only `kept` of them arrive."""
+    rng = np.random.default_rng(seed)
+    shape = HOUR_SHAPE / HOUR_SHAPE.sum()
+    rows = ["\t".join(AMAZON_HEADER)]
+    for d in range(days):
+        day = start + timedelta(days=d)
+        for h in range(24):
+            for second in np.sort(rng.integers(0, 3600, rng.poisson(per_day * shape[h]))):
+                t = day + timedelta(hours=h, seconds=int(second))
+                if outage[0] <= t < outage[1] and rng.random() > kept:
+                    continue
+                sku, qty = int(rng.integers(0, 40)), 1 + int(rng.random() < 0.2)
+                stamp = t.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+                row = dict.fromkeys(AMAZON_HEADER, "")
+                row.update({
+                    "amazon-order-id": f"111-{len(rows):07d}-{d:07d}", "purchase-date": stamp,
+                    "last-updated-date": stamp, "order-status": "Shipped", "fulfillment-channel": "Amazon",
+                    "sales-channel": "Amazon.com", "product-name": f"Product {sku}", "sku": f"SKU-{sku:03d}",
+                    "asin": f"B0{sku:08d}", "item-status": "Shipped", "quantity": str(qty), "currency": "USD",
+                    "item-price": f"{(12 + sku * 0.75) * qty:.2f}", "ship-country": "US", "is-business-order": "false",
+                })
+                rows.append("\t".join(row[k] for k in AMAZON_HEADER))
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def september_outage_seller(path: Path) -> Path:
+    """300 orders a day from 7 Jul to 14 Oct 2025; Amazon down on 29 Sep 2025, 18:00-23:00 UTC (97% of orders lost)."""
+    return amazon_seller(path, start=datetime(2025, 7, 7), days=100, per_day=300,
+                         outage=(datetime(2025, 9, 29, 18), datetime(2025, 9, 29, 23)))
