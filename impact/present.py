@@ -133,11 +133,14 @@ def plural_word(count: float, singular: str, plural: str | None = None) -> str:
     return singular + "s"
 
 
-def plural(count: float | None, singular: str, plural: str | None = None, digits: int = 0) -> str:
-    """A count with its noun: '1 day', '2 days', '1,234 orders', '14.5 hours' (digits=1). The noun agrees with the
-    number as written, so 0.96 days at digits=0 is '1 day'."""
+def plural(count: float | None, singular: str, plural: str | None = None, digits: int | None = 0) -> str:
+    """A count with its noun: '1 day', '2 days', '1,234 orders', '14.5 hours' (digits=1; digits=None writes whole
+    numbers without decimals and others with one: '24 hours', '14.5 hours'). The noun agrees with the number as
+    written, so 0.96 days at digits=0 is '1 day'."""
     if _missing(count):
         return f"{MISSING} {plural or plural_word(2, singular)}"
+    if digits is None:
+        digits = 0 if float(count).is_integer() else 1
     text = number(count, digits)
     return f"{text} {plural_word(1 if text in ('1', '1.' + '0' * digits) else 2, singular, plural)}"
 
