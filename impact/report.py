@@ -54,7 +54,7 @@ from .present import (
 )
 
 # money is re-exported: `python -m impact report` prints its one-line summary with it.
-__all__ = ["build_report", "generated_instant", "late_shipments_text", "money", "recapture_status", "recapture_text",
+__all__ = ["build_report", "channel_revenue", "generated_instant", "late_shipments_text", "money", "recapture_status", "recapture_text",
            "share_of_day_text", "summary_lines"]  # fmt: skip
 
 EVIDENCE_ROWS = 200
@@ -499,6 +499,16 @@ def _evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
     )
 
 
+def channel_revenue(entry: dict, currencies: list[str]) -> dict[str, float]:
+    """One channel of the import report (IngestReport.channels[ch]) as currency -> revenue: the import gives a
+    single `revenue` when the files hold one currency and `revenue_by_currency` otherwise."""
+    if entry.get("revenue_by_currency"):
+        return dict(entry["revenue_by_currency"])
+    if entry.get("revenue") is not None and len(currencies) == 1:
+        return {currencies[0]: entry["revenue"]}
+    return {}
+
+
 def _data_section(ingest: dict, tz: str) -> str:
     if not ingest:
         return ""
@@ -512,14 +522,8 @@ def _data_section(ingest: dict, tz: str) -> str:
             fmt = f"{fmt} ({f['encoding']})"
         rows.append([fmt, f"{f.get('lines', 0):,}", f"{f.get('loaded', 0):,}", f"{f.get('duplicates', 0):,}",
                      f"{f.get('skipped', 0):,}", f"{f.get('rejected', 0):,}"])  # fmt: skip
-    single = codes[0] if len(codes) == 1 else None
-
-    def revenue(v: dict) -> str:
-        by_currency = v.get("revenue_by_currency") or ({single: v["revenue"]} if single else {})
-        return ", ".join(money_per_currency(by_currency)) or "n/a"
-
-    channels = [[channel_name(ch), number(v.get("orders", 0)), revenue(v)]
-                for ch, v in (ingest.get("channels") or {}).items()]  # fmt: skip
+    channels = [[channel_name(ch), number(v.get("orders", 0)), ", ".join(money_per_currency(channel_revenue(v, codes)))
+                 or "n/a"] for ch, v in (ingest.get("channels") or {}).items()]  # fmt: skip
     period = (
         f"{local_time(ingest.get('first'), tz, '%d %b %Y')} to {local_time(ingest.get('last'), tz, '%d %b %Y')}"
         if ingest.get("first")

@@ -281,3 +281,17 @@ def test_late_shipments_that_cannot_be_measured_say_why(demo):
     assert not [c for c in _parse(doc).cells if "unknown" in c]
     summary = doc.split('<section id="summary"')[1].split("</section>")[0]
     assert "could not be measured" in summary and "unknown" not in summary
+
+
+def test_channel_revenue_is_kept_per_currency():
+    """A channel's revenue in the import report reads as currency -> amount whether the files hold one currency or
+    several, so totals are only ever added within a currency."""
+    from impact.present import money_per_currency, sum_per_currency
+    from impact.report import channel_revenue
+
+    assert channel_revenue({"orders": 3, "revenue": 120.5}, ["USD"]) == {"USD": 120.5}
+    mixed = {"amazon": {"orders": 2, "revenue": None, "revenue_by_currency": {"EUR": 80.0, "USD": 10.0}},
+             "shopify": {"orders": 1, "revenue": None, "revenue_by_currency": {"USD": 5.0}}}  # fmt: skip
+    totals = sum_per_currency(channel_revenue(v, ["EUR", "USD"]) for v in mixed.values())
+    assert money_per_currency(totals, 0) == ["€80", "$15"]
+    assert channel_revenue({"orders": 0, "revenue": None}, []) == {}
