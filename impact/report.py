@@ -517,11 +517,10 @@ def _data_section(ingest: dict, tz: str) -> str:
     cur = f"{plural_word(len(codes), 'currency')} {join_names(codes)}" if codes else "no currency stated"
     rows = []
     for f in files:
-        fmt = f.get("format_label") or FORMAT_LABELS.get(f.get("format"), f.get("format") or "unknown")
+        fmt = f.get("format_label") or FORMAT_LABELS.get(f.get("format"), f.get("format") or "format not recognised")
         if f.get("encoding"):
             fmt = f"{fmt} ({f['encoding']})"
-        rows.append([fmt, f"{f.get('lines', 0):,}", f"{f.get('loaded', 0):,}", f"{f.get('duplicates', 0):,}",
-                     f"{f.get('skipped', 0):,}", f"{f.get('rejected', 0):,}"])  # fmt: skip
+        rows.append([fmt, *(number(f.get(k, 0)) for k in ("lines", "loaded", "duplicates", "skipped", "rejected"))])
     channels = [[channel_name(ch), number(v.get("orders", 0)), ", ".join(money_per_currency(channel_revenue(v, codes)))
                  or "n/a"] for ch, v in (ingest.get("channels") or {}).items()]  # fmt: skip
     period = (
