@@ -9,52 +9,22 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, time
 
 import plotly.graph_objects as go
 
-from .errors import InputError
+from . import present
+from .present import COLORS, FONT, base_layout, channel_color, channel_name, marketplace_name, money_axis, to_local
 
-# One palette for every chart so a colour means the same thing everywhere.
-COLORS = {
-    "actual": "#1f2937",  # solid dark slate: what really happened
-    "expected": "#2563eb",  # dashed blue: what the history says should have happened
-    "band": "rgba(37, 99, 235, 0.13)",  # interval around the expectation
-    "outage": "rgba(220, 38, 38, 0.09)",  # soft red shading of the outage window
-    "outage_edge": "rgba(220, 38, 38, 0.55)",
-    "loss": "#dc2626",
-    "gain": "#16a34a",
-    "muted": "#9ca3af",
-    "grid": "#e5e7eb",
-}
-# Channel colours for stacked/daily charts; a channel keeps its colour across figures.
-CHANNEL_COLORS = {
-    "amazon": "#f59e0b",
-    "shopify": "#10b981",
-    "ebay": "#3b82f6",
-    "etsy": "#f97316",
-    "woocommerce": "#8b5cf6",
-    "walmart": "#0ea5e9",
-    "other": "#6b7280",
-}
-FONT = "Inter, Segoe UI, Helvetica Neue, Arial, sans-serif"
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "INR": "₹"}
-_NO_DECIMALS = {"JPY", "KRW", "HUF", "CLP", "ISK"}
+# COLORS, FONT and to_local are re-exported because app.py reads them here until it imports impact.present.
+__all__ = ["COLORS", "FONT", "channel_breakdown", "combine_hourly", "cumulative_loss", "daily_by_channel", "money",
+           "plain", "timeline", "to_local", "top_skus"]  # fmt: skip
 
 
 def money(value: float | None, currency: str = "USD", decimals: int | None = None) -> str:
-    """Human money string, e.g. money(1234.5, 'USD') -> '$1,234.50'; unknown codes are suffixed: '1,234.50 CHF'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    code = (currency or "").upper()
-    if decimals is None:
-        decimals = 0 if code in _NO_DECIMALS else 2
-    sign = "-" if value < 0 else ""
-    body = f"{abs(value):,.{decimals}f}"
-    if code in _SYMBOLS:
-        return f"{sign}{_SYMBOLS[code]}{body}"
-    return f"{sign}{body} {code}".strip()
+    """present.money with an ASCII '-': st.metric reads a leading '-' as a fall, and app.py's deltas still call
+    this name (e.g. money(-3.2, 'EUR') -> '-€3.20')."""
+    return present.money(value, currency, decimals, minus="-")
 
 
 def plain(text: object) -> str:
@@ -63,56 +33,9 @@ def plain(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _axis_money(currency: str, axis: str = "y") -> dict:
-    """Axis tick prefix/suffix and a hover template fragment for amounts on the given axis."""
-    code = (currency or "").upper()
-    fmt = ",.0f" if code in _NO_DECIMALS else ",.2f"
-    value = "%{" + axis + ":" + fmt + "}"
-    if code in _SYMBOLS:
-        return {"tickprefix": _SYMBOLS[code], "ticksuffix": "", "hover": f"{_SYMBOLS[code]}{value}"}
-    return {"tickprefix": "", "ticksuffix": f" {code}" if code else "", "hover": f"{value} {code}".strip()}
-
-
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"'{tz}' is not a time zone name such as America/New_York or Europe/Berlin") from None
-
-
-def to_local(value: str | datetime | None, tz: str = "UTC") -> datetime | None:
-    """ISO UTC string (or naive-UTC datetime) -> naive wall-clock datetime in tz, as plotly draws it."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(_zone(tz)).replace(tzinfo=None)
-
-
-def _base_layout(
-    fig: go.Figure, *, title: str, y_title: str, x_title: str | None = None, money_axis: dict | None = None
-):
-    fig.update_layout(
-        template="plotly_white",
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
-        font={"family": FONT, "size": 13, "color": "#111827"},
-        margin={"l": 10, "r": 10, "t": 56, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
-        hoverlabel={"font": {"family": FONT}},
-        plot_bgcolor="white",
-    )
-    fig.update_xaxes(title_text=x_title, showgrid=False, linecolor=COLORS["grid"])
-    fig.update_yaxes(title_text=y_title, gridcolor=COLORS["grid"], zerolinecolor=COLORS["grid"])
-    if money_axis:
-        fig.update_yaxes(tickprefix=money_axis["tickprefix"], ticksuffix=money_axis["ticksuffix"], tickformat=",")
-    return fig
-
-
 def _empty(title: str, message: str) -> go.Figure:
     fig = go.Figure()
-    _base_layout(fig, title=title, y_title="")
+    base_layout(fig, title=title, y_title="")
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 14})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -175,7 +98,7 @@ def timeline(analysis: dict, tz: str = "UTC", channels: Iterable[str] | None = N
     title = title or "Revenue per hour: actual vs expected"
     if not rows:
         return _empty(title, "No hourly data for this window")
-    m = _axis_money(currency)
+    m = money_axis(currency)
     xs = [to_local(r["hour"], tz) for r in rows]
     fig = go.Figure()
     if all(r["low"] is not None for r in rows):
@@ -210,9 +133,9 @@ def timeline(analysis: dict, tz: str = "UTC", channels: Iterable[str] | None = N
             hovertemplate=f"Actual: {m['hover']}<extra></extra>",
         )
     )
-    _base_layout(fig, title=title, y_title=f"Revenue per hour ({currency})", x_title=f"Time ({tz})", money_axis=m)
+    base_layout(fig, title=title, y_title=f"Revenue per hour ({currency})", x_title=f"Time ({tz})", money=m)
     fig.update_layout(hovermode="x unified")
-    fig.update_xaxes(hoverformat="%a %d %b %H:%M")
+    fig.update_xaxes(hoverformat=f"{present.DAY_FORMAT} %H:%M")
     _shade_window(fig, analysis, tz)
     return fig
 
@@ -232,7 +155,7 @@ def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | N
     rows = [r for r in rows if start_dt is None or to_local(r["hour"], "UTC") >= start_dt.replace(minute=0, second=0)]
     if not rows:
         return _empty(title, "No hourly data for this window")
-    m = _axis_money(currency)
+    m = money_axis(currency)
     xs = [to_local(r["hour"], tz) for r in rows]
     running, total = [], 0.0
     for r in rows:
@@ -247,7 +170,7 @@ def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | N
             name="Lost so far",
             line={"color": COLORS["loss"], "width": 2.4, "shape": "hv"},
             fill="tozeroy",
-            fillcolor="rgba(220, 38, 38, 0.08)",
+            fillcolor=COLORS["loss_fill"],
             hovertemplate=f"Lost so far: {m['hover']}<extra></extra>",
         )
     )
@@ -275,15 +198,16 @@ def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | N
                 marker={"color": COLORS["actual"], "size": 9, "symbol": "diamond"},
                 error_y=error,
                 hovertemplate=(
-                    f"Lost in window: {money(lost, currency)}"
-                    + (f"<br>range {money(low, currency)} to {money(high, currency)}" if error else "")
+                    f"Lost in window: {present.money(lost, currency)}"
+                    + (f"<br>range {present.value_range(low, high, lambda v: present.money(v, currency))}"
+                       if error else "")
                     + "<extra></extra>"
                 ),
             )
         )
-    _base_layout(fig, title=title, y_title=f"Revenue lost ({currency})", x_title=f"Time ({tz})", money_axis=m)
+    base_layout(fig, title=title, y_title=f"Revenue lost ({currency})", x_title=f"Time ({tz})", money=m)
     fig.update_layout(hovermode="x unified")
-    fig.update_xaxes(hoverformat="%a %d %b %H:%M")
+    fig.update_xaxes(hoverformat=f"{present.DAY_FORMAT} %H:%M")
     _shade_window(fig, analysis, tz)
     return fig
 
@@ -295,7 +219,7 @@ def channel_breakdown(analysis: dict, title: str | None = None):
     rows = analysis.get("by_channel") or []
     if not rows:
         return _empty(title, "No channel breakdown for this window")
-    m = _axis_money(currency)
+    m = money_axis(currency)
     labels = [_channel_label(r) for r in rows]
     fig = go.Figure()
     fig.add_trace(
@@ -303,7 +227,7 @@ def channel_breakdown(analysis: dict, title: str | None = None):
             x=labels,
             y=[r.get("expected") or 0.0 for r in rows],
             name="Expected",
-            marker={"color": "rgba(37, 99, 235, 0.25)", "line": {"color": COLORS["expected"], "width": 1.5}},
+            marker={"color": COLORS["expected_fill"], "line": {"color": COLORS["expected"], "width": 1.5}},
             hovertemplate=f"Expected: {m['hover']}<extra></extra>",
         )
     )
@@ -328,17 +252,17 @@ def channel_breakdown(analysis: dict, title: str | None = None):
             hovertemplate=f"Actual: {m['hover']}<extra></extra>",
         )
     )
-    _base_layout(fig, title=title, y_title=f"Revenue ({currency})", money_axis=m)
+    base_layout(fig, title=title, y_title=f"Revenue ({currency})", money=m)
     fig.update_layout(barmode="group", bargap=0.35, hovermode="x unified")
     return fig
 
 
 def _channel_label(row: dict) -> str:
-    channel = str(row.get("channel") or "other")
-    market = str(row.get("marketplace") or "")
+    channel = channel_name(row.get("channel"))
+    market = marketplace_name(row.get("marketplace"))
     if market and market.lower() != channel.lower():
-        return plain(f"{channel.capitalize()} ({market})")
-    return plain(channel.capitalize())
+        return plain(f"{channel} ({market})")
+    return plain(channel)
 
 
 def top_skus(analysis: dict, n: int = 10, title: str | None = None):
@@ -348,7 +272,7 @@ def top_skus(analysis: dict, n: int = 10, title: str | None = None):
     rows = sorted(analysis.get("top_skus") or [], key=lambda r: -(r.get("lost") or 0.0))[:n]
     if not rows:
         return _empty(title, "No product-level estimate for this window")
-    m = _axis_money(currency, axis="x")
+    m = money_axis(currency, axis="x")
     rows = rows[::-1]  # plotly draws the first bar at the bottom
     fig = go.Figure(
         go.Bar(
@@ -359,7 +283,7 @@ def top_skus(analysis: dict, n: int = 10, title: str | None = None):
             hovertemplate=f"%{{y}}: {m['hover']}<extra></extra>",
         )
     )
-    _base_layout(fig, title=title, y_title="")
+    base_layout(fig, title=title, y_title="")
     fig.update_xaxes(
         title_text=f"Revenue lost ({currency})",
         tickprefix=m["tickprefix"],
@@ -389,7 +313,7 @@ def daily_by_channel(rows: Iterable[dict], currency: str = "USD", tz: str = "UTC
         per_channel[str(r.get("channel") or "other")][day] = float(r.get("revenue") or 0.0)
     if not per_channel:
         return _empty(title, "No orders loaded yet")
-    m = _axis_money(currency)
+    m = money_axis(currency)
     fig = go.Figure()
     for channel in sorted(per_channel):
         days = sorted(per_channel[channel])
@@ -399,13 +323,13 @@ def daily_by_channel(rows: Iterable[dict], currency: str = "USD", tz: str = "UTC
                 x=[datetime.combine(d, time(12)) for d in days],
                 width=86_400_000 * 0.85,
                 y=[per_channel[channel][d] for d in days],
-                name=channel.capitalize(),
-                marker={"color": CHANNEL_COLORS.get(channel, CHANNEL_COLORS["other"])},
-                hovertemplate=f"{channel.capitalize()}: {m['hover']}<extra></extra>",
+                name=plain(channel_name(channel)),
+                marker={"color": channel_color(channel)},
+                hovertemplate=f"{plain(channel_name(channel))}: {m['hover']}<extra></extra>",
             )
         )
-    fig.update_xaxes(hoverformat="%a %d %b %Y")
-    _base_layout(fig, title=title, y_title=f"Revenue per day ({currency})", x_title=f"Day ({tz})", money_axis=m)
+    fig.update_xaxes(hoverformat=f"{present.DAY_FORMAT} %Y")
+    base_layout(fig, title=title, y_title=f"Revenue per day ({currency})", x_title=f"Day ({tz})", money=m)
     fig.update_layout(barmode="stack", bargap=0.15, hovermode="x unified")
     if window:
         start, end = to_local(window.get("start"), tz), to_local(window.get("end"), tz)

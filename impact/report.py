@@ -9,16 +9,20 @@ marketplaces, warnings, notes) is HTML-escaped, and table cells that a spreadshe
 are neutralised as impact.csvsafe does for CSV downloads. Chart data is embedded as plotly JSON, which writes '<', '>'
 and '/' as \\u escapes, so no text can close the script element it sits in.
 
-summary_lines / recapture_status / share_of_day_text are also used by the dashboard, so the app and the report say
-the same thing in the same words.
+summary_lines / recapture_status / share_of_day_text / late_shipments_text are also used by the dashboard, so the
+app and the report say the same thing in the same words; numbers, money, names and times are written by
+impact.present.
+
+The "generated" stamp is the build time, or SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC) when that is set, so
+the same inputs give the same bytes (reproducible builds, https://reproducible-builds.org/specs/source-date-epoch/).
 """
 
 from __future__ import annotations
 
 import html
-import math
+import os
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -26,9 +30,34 @@ from . import __version__, charts
 from .csvsafe import neutralise
 from .errors import InputError
 from .ingest.formats import DETECTORS
+from .present import (
+    DAY_FORMAT,
+    MINUS,
+    channel_list,
+    channel_name,
+    check_zone,
+    hours_between,
+    join_names,
+    local_days,
+    local_time,
+    local_window,
+    money,
+    money_per_currency,
+    number,
+    parse_instant,
+    percent,
+    plural,
+    plural_word,
+    sentence,
+    unmeasurable,
+    value_range,
+)
+
+# money is re-exported: `python -m impact report` prints its one-line summary with it.
+__all__ = ["build_report", "channel_revenue", "generated_instant", "late_shipments_text", "money", "recapture_status", "recapture_text",
+           "share_of_day_text", "summary_lines"]  # fmt: skip
 
 EVIDENCE_ROWS = 200
-MINUS = "\u2212"  # a typographic minus: negative amounts never start a cell with '-' (a formula trigger)
 FORMAT_LABELS = {f.name: f.label for f in DETECTORS} | {"generic_csv": "CSV with a column mapping"}
 CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
@@ -38,37 +67,6 @@ CSP = (
 
 # ---------------------------------------------------------------------------------------------------------------
 # Formatting shared with the dashboard
-
-
-def money(value: float | None, currency: str, decimals: int | None = None) -> str:
-    """charts.money with a typographic minus, e.g. -493.66 USD -> '−$493.66'."""
-    text = charts.money(value, currency, decimals)
-    return MINUS + text[1:] if text.startswith("-") else text
-
-
-def number(value: float | None, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "unknown"
-    text = f"{value:,.{digits}f}"
-    return MINUS + text[1:] if text.startswith("-") else text
-
-
-def local_time(value: str | datetime | None, tz: str, fmt: str = "%a %d %b %Y %H:%M") -> str:
-    """ISO UTC (or naive UTC) -> wall-clock text in tz; 'not known' when missing."""
-    local = charts.to_local(value, tz)
-    return "not known" if local is None else local.strftime(fmt)
-
-
-def utc_time(value: str | datetime | None, fmt: str = "%a %d %b %Y %H:%M") -> str:
-    return local_time(value, "UTC", fmt)
-
-
-def channel_names(channels) -> str:
-    """['amazon', 'ebay', 'etsy'] -> 'Amazon, Ebay and Etsy'."""
-    names = [str(c).capitalize() for c in channels]
-    if len(names) < 2:
-        return names[0] if names else "all channels"
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def recapture_status(revenue: dict) -> str:
@@ -91,14 +89,13 @@ def recapture_text(res: dict) -> tuple[str, str]:
     """(a short caption for the net-loss figure, the plain sentence for the summary), with **bold** markers."""
     rev, cur = res["revenue"], res.get("currency") or "USD"
     hours = res.get("recovery_hours", 24)
-    conf = f"{res.get('confidence', 0.9):.0%}"
 
     def m(v):
         return money(v, cur, 0)
 
     rec, net, lost = rev.get("recaptured") or 0.0, rev.get("net_lost"), rev.get("lost")
-    has_range = rev.get("recaptured_low") is not None and rev.get("recaptured_high") is not None
-    rng = f" ({conf} range {m(rev['recaptured_low'])} to {m(rev['recaptured_high'])})" if has_range else ""
+    rng = value_range(rev.get("recaptured_low"), rev.get("recaptured_high"), m, confidence=res.get("confidence", 0.9))
+    rng = f" ({rng})" if rng else ""
     status = recapture_status(rev)
     if status == "came_back":
         return (
@@ -131,82 +128,88 @@ def recapture_text(res: dict) -> tuple[str, str]:
     )
 
 
-def _local_days(res: dict, tz: str) -> list[datetime]:
-    start, end = charts.to_local(res.get("start"), tz), charts.to_local(res.get("end"), tz)
-    if start is None:
-        return []
-    last = (end - timedelta(microseconds=1)) if end is not None else start
-    days, day = [], start.replace(hour=0, minute=0, second=0, microsecond=0)
-    while day <= last:
-        days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
 def share_of_day_text(res: dict, tz: str) -> tuple[str, str] | None:
     """('37%', "of Mon 20 Oct's expected Amazon sales") from the window's share_of_day, or None without one."""
     share = res.get("share_of_day")
     if share is None:
         return None
-    days = _local_days(res, tz)
-    names = channel_names(res.get("channels") or [])
+    days = local_days(res.get("start"), res.get("end"), tz)
+    names = channel_list(res.get("channels"))
     if len(days) <= 1:
-        when = f"{days[0]:%a %d %b}'s" if days else "the day's"
-        return f"{share:.0%}", f"of {when} expected {names} sales"
-    return f"{share:.0%}", f"of the expected {names} sales of {days[0]:%a %d %b} to {days[-1]:%a %d %b}"
+        when = f"{days[0]:{DAY_FORMAT}}'s" if days else "the day's"
+        return percent(share), f"of {when} expected {names} sales"
+    return percent(share), f"of the expected {names} sales of {days[0]:{DAY_FORMAT}} to {days[-1]:{DAY_FORMAT}}"
 
 
-def _end_time(start, end, tz: str) -> str:
-    """The end as a time only when it falls on the start's local day: 'Mon 20 Oct 2025 02:48 to 17:20'."""
-    same_day = local_time(start, tz, "%Y-%m-%d") == local_time(end, tz, "%Y-%m-%d")
-    return local_time(end, tz, "%H:%M") if same_day else local_time(end, tz)
+# Why a late-shipment figure is missing, keyed by what the shipments summary lacks.
+NO_SHIP_TIMES = "the exports carry no ship times for seller-fulfilled orders"
+NO_LATE_RATE = "there are too few orders outside the outage to know the seller's usual late rate"
+
+
+def late_shipments_text(ship: dict | None, confidence: float | None = None) -> str | None:
+    """The summary's sentence on late shipments, with **bold** markers: the outage's share of them with its range,
+    or why they could not be measured; None when shipments were not looked at (an empty summary)."""
+    if not ship:
+        return None
+    if not ship.get("available"):
+        return sentence(unmeasurable("late shipments", NO_SHIP_TIMES))
+    if ship.get("excess_late") is None:
+        return sentence(unmeasurable("late shipments caused by the outage", NO_LATE_RATE)) + (
+            f" {number(ship.get('late', 0))} of {plural(ship.get('due', 0), 'order')} due to ship went out late."
+        )
+    conf = ship.get("confidence", 0.9) if confidence is None else confidence
+    rng = value_range(ship.get("excess_late_low"), ship.get("excess_late_high"), confidence=conf)
+    return (
+        f"Shipping: the outage caused about **{plural(ship['excess_late'], 'late shipment')}**"
+        + (f" ({rng})" if rng else "")
+        + f" of {plural(ship.get('due', 0), 'order')} due to ship, {number(ship.get('late', 0))} of which went out "
+        "late."
+    )
 
 
 def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     """The plain-language summary of one window's analysis JSON (currency, confidence, recovery_hours merged in),
     one paragraph per item, key figures in **bold**."""
-    ship = ship or {}
     rev, orders, cur = res["revenue"], res["orders"], res.get("currency") or "USD"
-    conf = f"{res.get('confidence', 0.9):.0%}"
+    conf = res.get("confidence", 0.9)
     start, end = res["start"], res["end"]
-    hours = (charts.to_local(end, "UTC") - charts.to_local(start, "UTC")).total_seconds() / 3600
 
     def m(v):
         return money(v, cur, 0)
 
     opening = (
-        f"During the outage ({local_time(start, tz)} to {_end_time(start, end, tz)} {tz}, {hours:.1f} hours) your "
-        f"{channel_names(res.get('channels') or [])} sales were **{m(rev['actual'])}**, where your own history "
+        f"During the outage ({local_window(start, end, tz, zone=True)}, {plural(hours_between(start, end), 'hour', digits=None)})"
+        f" your {channel_list(res.get('channels'))} sales were **{m(rev['actual'])}**, where your own history "
         f"predicts **{m(rev['expected'])}** for those hours"
     )
-    rng = f"{conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}"
+    rng = value_range(rev.get("lost_low"), rev.get("lost_high"), m, confidence=conf)
     if rev["lost"] >= 0:
+        orders_lost = f"about {plural(max(orders['lost'], 0), 'order')}" if orders.get("lost") is not None else ""
+        detail = "; ".join(x for x in (rng, orders_lost) if x)
         lines = [
             f"{opening}: about **{m(rev['lost'])} lost**"
-            + (f", {rev['lost_pct']:.0f}% of normal sales" if rev.get("lost_pct") is not None else "")
-            + f" ({rng}; about {number(max(orders['lost'], 0))} orders)."
+            + (f", {number(rev['lost_pct'])}% of normal sales" if rev.get("lost_pct") is not None else "")
+            + (f" ({detail})." if detail else ".")
         ]
         share = share_of_day_text(res, tz)
         if share:
             lines[0] += f" That is {share[0]} {share[1]}."
     else:
         # Sales above the expectation: say so rather than report a negative loss.
-        lines = [f"{opening}: **{m(-rev['lost'])} more** than expected, so no loss shows in the window ({rng})."]
+        lines = [f"{opening}: **{m(-rev['lost'])} more** than expected, so no loss shows in the window"
+                 + (f" ({rng})." if rng else ".")]
     lines.append(recapture_text(res)[1])
     for channel, extra in (res.get("spillover") or {}).items():
         if extra is None:
             continue
         word = "more" if extra > 0 else "less"
         meaning = "some buyers may have switched to it" if extra > 0 else "it was quieter than usual too"
-        lines.append(f"{str(channel).capitalize()} (not affected) sold {m(abs(extra))} {word} than expected: {meaning}.")
+        lines.append(f"{channel_name(channel)} (not affected) sold {m(abs(extra))} {word} than expected: {meaning}.")
     if rev.get("p_effect") is not None:
-        lines.append(f"Chance that this drop is more than normal day-to-day variation: **{rev['p_effect']:.0%}**.")
-    if ship.get("available") and ship.get("excess_late") is not None:
-        lines.append(
-            f"Shipping: the outage caused about **{number(ship['excess_late'])}** late shipments ({conf} range "
-            f"{number(ship['excess_late_low'])} to {number(ship['excess_late_high'])}) of {ship['due']:,} orders "
-            f"due to ship, {ship['late']:,} of which went out late."
-        )
+        lines.append(f"Chance that this drop is more than normal day-to-day variation: **{percent(rev['p_effect'])}**.")
+    late = late_shipments_text(ship, conf)
+    if late:
+        lines.append(late)
     return lines
 
 
@@ -313,18 +316,16 @@ def _shipments(shipments, res: dict) -> tuple[dict, pd.DataFrame | None]:
 
 def _window_section(res: dict, tz: str) -> str:
     start, end = res["start"], res["end"]
-    hours = (charts.to_local(end, "UTC") - charts.to_local(start, "UTC")).total_seconds() / 3600
-    controls = res.get("controls") or []
     rows = [
-        ["Start", f"{utc_time(start)} UTC", f"{local_time(start, tz)} {tz}"],
-        ["End", f"{utc_time(end)} UTC", f"{local_time(end, tz)} {tz}"],
+        ["Start", local_time(start, "UTC", zone=True), local_time(start, tz, zone=True)],
+        ["End", local_time(end, "UTC", zone=True), local_time(end, tz, zone=True)],
     ]
     facts = [
-        ["Duration", f"{hours:.1f} hours"],
-        ["Affected channels", channel_names(res.get("channels") or [])],
-        ["Compared with (not affected)", channel_names(controls) if controls else "none"],
-        ["Recovery period checked", f"{res.get('recovery_hours', 24):g} hours after the end, to "
-                                    f"{utc_time(res.get('recovery_end'))} UTC"],
+        ["Duration", plural(hours_between(start, end), "hour", digits=None)],
+        ["Affected channels", channel_list(res.get("channels"))],
+        ["Compared with (not affected)", channel_list(res.get("controls"), empty="none")],
+        ["Recovery period checked", f"{plural(res.get('recovery_hours', 24), 'hour', digits=None)} after the end, "
+                                    f"to {local_time(res.get('recovery_end'), 'UTC', zone=True)}"],
         ["Time resolution", "hourly" if res.get("resolution") != "day" else "whole days (the export has dates only)"],
     ]  # fmt: skip
     facts_html = "".join(f'<tr><th scope="row">{cell(k)}</th><td>{cell(v)}</td></tr>' for k, v in facts)
@@ -338,7 +339,7 @@ def _window_section(res: dict, tz: str) -> str:
 
 def _kpi_section(res: dict, ship: dict, tz: str) -> str:
     rev, orders, cur = res["revenue"], res["orders"], res.get("currency") or "USD"
-    conf = f"{res.get('confidence', 0.9):.0%}"
+    conf = percent(res.get("confidence", 0.9))
     recovery = res.get("recovery_hours", 24)
     rec = rev.get("recaptured") or 0.0
 
@@ -346,7 +347,7 @@ def _kpi_section(res: dict, ship: dict, tz: str) -> str:
         return money(v, cur)
 
     def rng(low, high, fmt=m):
-        return "" if low is None or high is None else f"{fmt(low)} to {fmt(high)}"
+        return value_range(low, high, fmt)
 
     rows = [
         _kpi_row(
@@ -354,11 +355,11 @@ def _kpi_section(res: dict, ship: dict, tz: str) -> str:
             rng(rev.get("lost_low"), rev.get("lost_high")),
             f"Expected {m(rev['expected'])} from the seller's history, actual {m(rev['actual'])}"
             + ("." if rev.get("lost_pct") is None else
-               f": {abs(rev['lost_pct']):.1f}% {'below' if rev['lost_pct'] >= 0 else 'above'} expected."),
+               f": {number(abs(rev['lost_pct']), 1)}% {'below' if rev['lost_pct'] >= 0 else 'above'} expected."),
         ),
         _kpi_row(
             "Probability of an effect", "revenue.p_effect", rev.get("p_effect"),
-            "not known" if rev.get("p_effect") is None else f"{rev['p_effect']:.1%}", "",
+            percent(rev.get("p_effect"), 1), "",
             f"Chance that the drop is more than normal day-to-day variation, from {res.get('placebos', 0)} "
             "ordinary days in the history (placebo windows).",
         ),
@@ -384,7 +385,7 @@ def _kpi_section(res: dict, ship: dict, tz: str) -> str:
     rows.append(
         _kpi_row(
             "Share of the day's revenue", "share_of_day", res.get("share_of_day"),
-            "not known" if share is None else f"{res['share_of_day']:.1%}", "",
+            percent(res.get("share_of_day"), 1), "",
             f"The loss as a share {share[1]} (whole days in {tz})." if share else "No daily expectation.",
         )
     )  # fmt: skip
@@ -392,35 +393,38 @@ def _kpi_section(res: dict, ship: dict, tz: str) -> str:
         if extra is not None:
             rows.append(
                 _kpi_row(
-                    f"Spill-over to {str(channel).capitalize()}", f"spillover.{channel}", extra, m(extra), "",
+                    f"Spill-over to {channel_name(channel)}", f"spillover.{channel}", extra, m(extra), "",
                     "Sales above (+) or below (\u2212) expected on this unaffected channel during the outage.",
                 )
             )
-    if ship.get("available"):
+    late = f"{number(ship.get('late', 0))} of {plural(ship.get('due', 0), 'order')} due to ship went out late"
+    if ship.get("available") and ship.get("excess_late") is not None:
         rows.append(
             _kpi_row(
                 "Late shipments caused by the outage", "shipments.excess_late", ship.get("excess_late"),
                 number(ship.get("excess_late"), 1),
                 rng(ship.get("excess_late_low"), ship.get("excess_late_high"), lambda v: number(v, 1)),
-                f"{ship.get('late', 0):,} of {ship.get('due', 0):,} orders due to ship went out late; "
-                f"{number(ship.get('late_expected'), 1)} would have been late at the usual rate.",
+                f"{late}; {number(ship.get('late_expected'), 1)} would have been late at the usual rate.",
             )
         )  # fmt: skip
+    else:
+        reason = NO_LATE_RATE if ship.get("available") else NO_SHIP_TIMES
+        rows.append(
+            _kpi_row(
+                "Late shipments caused by the outage", "shipments.excess_late", None, "not measurable", "",
+                sentence(unmeasurable("late shipments caused by the outage", reason))
+                + (f" {sentence(late)}" if ship.get("available") else ""),
+            )
+        )  # fmt: skip
+    if ship.get("available"):
         cleared = ship.get("backlog_cleared")
         rows.append(
             _kpi_row(
                 "Shipping backlog cleared", "shipments.backlog_cleared", cleared,
-                f"{local_time(cleared, tz)} {tz}" if cleared else "not by the end of the data", "",
-                (f"{utc_time(cleared)} UTC. " if cleared else "")
+                local_time(cleared, tz, zone=True) if cleared else "not by the end of the data", "",
+                (f"{local_time(cleared, 'UTC', zone=True)}. " if cleared else "")
                 + f"Unshipped orders back to their usual number; {number(ship.get('extra_handling_hours'))} extra "
-                f"order-hours of waiting, peak backlog {number(ship.get('peak_backlog_orders'))} orders.",
-            )
-        )  # fmt: skip
-    else:
-        rows.append(
-            _kpi_row(
-                "Late shipments caused by the outage", "shipments.excess_late", None, "not measurable", "",
-                "The files have no ship times for seller-fulfilled orders.",
+                f"order-hours of waiting, peak backlog {plural(ship.get('peak_backlog_orders'), 'order')}.",
             )
         )  # fmt: skip
     head = "<tr><th>Measure</th><th>Estimate</th><th>" + esc(f"{conf} range") + "</th><th>What it means</th></tr>"
@@ -472,46 +476,53 @@ def _evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
     shown = rows.head(EVIDENCE_ROWS)
 
     def t(v):
-        return "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")
+        return local_time(v, "UTC", "%Y-%m-%d %H:%M", missing="")
 
     body = [
-        [r.order_id, str(r.channel).capitalize(), t(r.purchased_utc), t(r.promise_utc),
+        [r.order_id, channel_name(r.channel), t(r.purchased_utc), t(r.promise_utc),
          t(r.shipped_utc) or "not shipped", number(r.hours_late, 1)]
         for r in shown.itertuples(index=False)
     ]  # fmt: skip
     more = (
-        f"The first {len(shown):,} of {len(rows):,} orders are listed; the app's CSV download has all of them."
+        f"The first {number(len(shown))} of {plural(len(rows), 'order')} are listed; the app's CSV download has all "
+        "of them."
         if len(rows) > len(shown)
-        else f"All {len(rows):,} orders are listed."
+        else ("The order is listed." if len(rows) == 1 else f"All {plural(len(rows), 'order')} are listed.")
     )
     return (
         intro
-        + f'<p>{len(rows):,} orders due to ship during the outage or its backlog shipped after their ship-by time '
-        f"or had not shipped by the end of the data. Times in UTC. {esc(more)}</p>"
+        + f"<p>{plural(len(rows), 'order')} due to ship during the outage or its backlog shipped after "
+        f"{'its' if len(rows) == 1 else 'their'} ship-by time or had not shipped by the end of the data. Times in UTC. "
+        f"{esc(more)}</p>"
         + _table(["Order", "Channel", "Bought (UTC)", "Ship by (UTC)", "Shipped (UTC)", "Hours late"], body, "orders")
         + "</section>"
     )
+
+
+def channel_revenue(entry: dict, currencies: list[str]) -> dict[str, float]:
+    """One channel of the import report (IngestReport.channels[ch]) as currency -> revenue: the import gives a
+    single `revenue` when the files hold one currency and `revenue_by_currency` otherwise."""
+    if entry.get("revenue_by_currency"):
+        return dict(entry["revenue_by_currency"])
+    if entry.get("revenue") is not None and len(currencies) == 1:
+        return {currencies[0]: entry["revenue"]}
+    return {}
 
 
 def _data_section(ingest: dict, tz: str) -> str:
     if not ingest:
         return ""
     files = ingest.get("files") or []
-    cur = ", ".join(ingest.get("currency") or []) or "unknown"
+    codes = list(ingest.get("currency") or [])
+    cur = f"{plural_word(len(codes), 'currency')} {join_names(codes)}" if codes else "no currency stated"
     rows = []
     for f in files:
-        fmt = f.get("format_label") or FORMAT_LABELS.get(f.get("format"), f.get("format") or "unknown")
+        fmt = f.get("format_label") or FORMAT_LABELS.get(f.get("format"), f.get("format") or "format not recognised")
         if f.get("encoding"):
             fmt = f"{fmt} ({f['encoding']})"
-        rows.append([fmt, f"{f.get('lines', 0):,}", f"{f.get('loaded', 0):,}", f"{f.get('duplicates', 0):,}",
-                     f"{f.get('skipped', 0):,}", f"{f.get('rejected', 0):,}"])  # fmt: skip
-    single = (ingest.get("currency") or [None])[0] if len(ingest.get("currency") or []) == 1 else None
-    channels = [
-        [str(ch).capitalize(), f"{v.get('orders', 0):,}",
-         money(v["revenue"], single) if v.get("revenue") is not None and single else
-         ", ".join(money(a, c) for c, a in (v.get("revenue_by_currency") or {}).items())]
-        for ch, v in (ingest.get("channels") or {}).items()
-    ]  # fmt: skip
+        rows.append([fmt, *(number(f.get(k, 0)) for k in ("lines", "loaded", "duplicates", "skipped", "rejected"))])
+    channels = [[channel_name(ch), number(v.get("orders", 0)), ", ".join(money_per_currency(channel_revenue(v, codes)))
+                 or "n/a"] for ch, v in (ingest.get("channels") or {}).items()]  # fmt: skip
     period = (
         f"{local_time(ingest.get('first'), tz, '%d %b %Y')} to {local_time(ingest.get('last'), tz, '%d %b %Y')}"
         if ingest.get("first")
@@ -519,8 +530,8 @@ def _data_section(ingest: dict, tz: str) -> str:
     )
     return (
         '<section id="data"><h2>The seller\'s data</h2>'
-        + f"<p>{len(files):,} export file{'s' if len(files) != 1 else ''}, {ingest.get('lines', 0):,} order lines, "
-        f"{ingest.get('orders', 0):,} orders from {esc(period)} ({esc(tz)}); currency {esc(cur)}. Every line is "
+        + f"<p>{plural(len(files), 'export file')}, {plural(ingest.get('lines', 0), 'order line')}, "
+        f"{plural(ingest.get('orders', 0), 'order')} from {esc(period)} ({esc(tz)}); {esc(cur)}. Every line is "
         "accounted for: lines = loaded + duplicates + skipped + rejected. File names are not included.</p>"
         + _table(["Format", "Lines", "Loaded", "Duplicates", "Skipped", "Rejected"], rows, "files")
         + _table(["Channel", "Orders", "Revenue"], channels, "channels")
@@ -529,7 +540,7 @@ def _data_section(ingest: dict, tz: str) -> str:
 
 
 def _method_section(res: dict, ship: dict) -> str:
-    conf = f"{res.get('confidence', 0.9):.0%}"
+    conf = percent(res.get("confidence", 0.9))
     method = res.get("interval_method") or "placebo"
     n = res.get("placebos", 0)
     interval = (
@@ -572,11 +583,6 @@ def _method_section(res: dict, ship: dict) -> str:
     return f'<section id="method"><h2>Methodology and assumptions</h2><dl>{body}</dl></section>'
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
 def _caveats_section(res: dict, ship: dict) -> str:
     warns = [w for w in res.get("warnings") or [] if w]
     notes = [n for n in ship.get("notes") or [] if n]
@@ -586,7 +592,7 @@ def _caveats_section(res: dict, ship: dict) -> str:
         "The outage day is assumed otherwise ordinary: a promotion or event on only the affected channel that "
         "day is not known to the method.",
     ]
-    items = [*(_sentence(w) for w in warns), *(_sentence(f"Shipments: {n}") for n in notes), *general]
+    items = [*(sentence(w) for w in warns), *(sentence(f"Shipments: {n}") for n in notes), *general]
     body = "".join(f"<li>{esc(x)}</li>" for x in items)
     return f'<section id="caveats"><h2>Caveats and warnings</h2><ul>{body}</ul></section>'
 
@@ -620,6 +626,22 @@ footer { border-top: 1px solid var(--line); margin-top: 40px; padding-top: 10px;
 """
 
 
+def generated_instant(explicit: datetime | None = None) -> datetime:
+    """The instant the report says it was generated (aware, UTC): `explicit` when given, else SOURCE_DATE_EPOCH when
+    that is set, else now."""
+    if explicit is not None:
+        return parse_instant(explicit)
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(raw), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"SOURCE_DATE_EPOCH is '{raw}': it must be a whole number of seconds since 1970-01-01 UTC, e.g. 1762162200"
+        ) from None
+
+
 def build_report(
     analysis_json: dict,
     *,
@@ -634,25 +656,28 @@ def build_report(
     analysis_json: `Analysis.to_json()` with one window, or that window's JSON with currency, confidence and
     recovery_hours merged in (the app's shape). ingest: `IngestReport.to_json()` (or the report itself).
     shipments: `shipment_report(...)`'s (summary, orders) pair, its summary dict, or None to use the window's own
-    `shipments`. tz: the seller's IANA zone. product_names: SKU -> name for the top-SKU table.
+    `shipments`. tz: the seller's IANA zone. product_names: SKU -> name for the top-SKU table. generated_at: the
+    stamp (default: SOURCE_DATE_EPOCH when set, else now).
     """
     res = _window_result(analysis_json)
-    charts.to_local(res["start"], tz)  # an unknown zone is an InputError before any work
+    check_zone(tz)  # an unknown zone is an InputError before any work
     ship, rows = _shipments(shipments, res)
     data = _ingest_dict(ingest)
-    when = generated_at or datetime.now(UTC)
-    when_utc = when.astimezone(UTC) if when.tzinfo else when
+    stamp = local_time(generated_instant(generated_at), "UTC", "%Y-%m-%d %H:%M", zone=True)
     cur = res.get("currency") or "USD"
     rev = res["revenue"]
     title = res.get("title") or "Outage"
     heading = f"{title}, {local_time(res['start'], tz, '%d %b %Y')}"
-    conf = f"{res.get('confidence', 0.9):.0%}"
+
+    def m(v):
+        return money(v, cur, 0)
+
+    rng = value_range(rev.get("lost_low"), rev.get("lost_high"), m, confidence=res.get("confidence", 0.9))
     headline = (
-        f"Estimated revenue lost: **{money(rev['lost'], cur, 0)}** ({conf} range {money(rev['lost_low'], cur, 0)} "
-        f"to {money(rev['lost_high'], cur, 0)}); net of recapture **{money(rev.get('net_lost'), cur, 0)}**."
+        f"Estimated revenue lost: **{m(rev['lost'])}**" + (f" ({rng})" if rng else "")
+        + f"; net of recapture **{m(rev.get('net_lost'))}**."
     )
     summary = "".join(f"<p>{rich(line)}</p>" for line in summary_lines(res, ship, tz))
-    stamp = f"{when_utc:%Y-%m-%d %H:%M} UTC"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -661,7 +686,7 @@ def build_report(
         f'<meta name="generator" content="Outage Impact {esc(__version__)}">'
         f"<title>Outage impact report: {esc(heading)}</title><style>{STYLE}</style></head><body><main>"
         "<header><h1>Outage impact report</h1>"
-        f'<p class="sub">{esc(heading)} · {esc(channel_names(res.get("channels") or []))} · generated {esc(stamp)} '
+        f'<p class="sub">{esc(heading)} · {esc(channel_list(res.get("channels")))} · generated {esc(stamp)} '
         f"by Outage Impact {esc(__version__)}</p>"
         f'<p class="headline">{rich(headline)}</p></header>'
         f'<section id="summary" class="summary"><h2>Summary</h2>{summary}</section>'

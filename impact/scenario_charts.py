@@ -9,21 +9,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .present import CHANNEL_COLORS, COLORS, SERIES, base_layout, channel_color, channel_name, number
 from .scenarios.model import mix_label
-
-CHANNEL_COLOURS = {
-    "amazon": "#ff9900",
-    "shopify": "#5e8e3e",
-    "ebay": "#0064d2",
-    "etsy": "#d5641c",
-    "woocommerce": "#7f54b3",
-    "walmart": "#ffc220",
-    "other": "#8c8c8c",
-}
-SERIES = ("#1f4e79", "#c0504d", "#4f9a55", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 
 
 def _money(currency: str | None) -> str:
+    """The currency as an axis-title suffix: ' (EUR)'."""
     return f" ({currency})" if currency else ""
 
 
@@ -35,17 +26,17 @@ def mix_comparison_figure(result: Mapping) -> go.Figure:
     money = _money(result.get("currency"))
     fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.04,
                         subplot_titles=("Channel shares", f"Outage loss per year{money}", f"Net benefit per year{money}"))
-    channels = sorted({c for _, r in rows for c in r["shares"]}, key=lambda c: list(CHANNEL_COLOURS).index(c)
-                      if c in CHANNEL_COLOURS else len(CHANNEL_COLOURS))
+    channels = sorted({c for _, r in rows for c in r["shares"]}, key=lambda c: list(CHANNEL_COLORS).index(c)
+                      if c in CHANNEL_COLORS else len(CHANNEL_COLORS))
     # Explicit bases stack the shares to 100%; explicit offsets and widths place every bar within its row, because
     # plotly's automatic grouping would reserve a slot in every panel for every trace.
     base = np.zeros(len(rows))
     for c in channels:
         width = np.array([100 * r["shares"].get(c, 0.0) for _, r in rows])
         fig.add_trace(go.Bar(
-            y=labels, x=width, base=base.copy(), name=c, orientation="h", offset=-0.4, width=0.8,
-            marker_color=CHANNEL_COLOURS.get(c), legendgroup="channels",
-            hovertemplate=f"{c}: %{{x:.1f}}%<extra></extra>",
+            y=labels, x=width, base=base.copy(), name=channel_name(c), orientation="h", offset=-0.4, width=0.8,
+            marker_color=channel_color(c), legendgroup="channels",
+            hovertemplate=f"{channel_name(c)}: %{{x:.1f}}%<extra></extra>",
         ), row=1, col=1)
         base += width
     fig.add_trace(go.Bar(y=labels, x=[r["annual_expected_loss"] for _, r in rows], name="expected loss",
@@ -55,6 +46,7 @@ def mix_comparison_figure(result: Mapping) -> go.Figure:
     net = [r.get("annual_net_benefit", 0.0) for _, r in rows]
     fig.add_trace(go.Bar(y=labels, x=net, name="net benefit", orientation="h", offset=-0.4, width=0.8,
                          marker_color=[SERIES[2] if v >= 0 else SERIES[1] for v in net]), row=1, col=3)
+    base_layout(fig, axes=False)
     fig.update_layout(barmode="overlay", yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=220 + 70 * len(rows))
@@ -76,7 +68,8 @@ def loss_distribution_figure(annual: Mapping[str, np.ndarray], currency: str | N
         if a.size:
             p95 = float(np.quantile(a, 0.95))
             fig.add_vline(x=p95, line_dash="dash", line_color=colour,
-                          annotation_text=f"95%: {p95:,.0f}", annotation_position="top")
+                          annotation_text=f"95%: {number(p95)}", annotation_position="top")
+    base_layout(fig, axes=False)
     fig.update_layout(barmode="overlay", xaxis_title=f"Outage loss in a year{_money(currency)}",
                       yaxis_title="% of simulated years", legend={"orientation": "h", "y": -0.2},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
@@ -96,10 +89,11 @@ def loss_vs_share_figure(rows: Sequence[Mapping], channel: str = "amazon", curre
     fig.add_trace(go.Scatter(x=x, y=[r["annual_net_benefit"] for r in rows], name="net benefit vs today",
                              mode="lines", line_color=SERIES[2]), secondary_y=True)
     if current_share is not None:
-        fig.add_vline(x=100 * current_share, line_dash="dash", line_color="#555555",
+        fig.add_vline(x=100 * current_share, line_dash="dash", line_color=COLORS["today"],
                       annotation_text="today", annotation_position="top")
-    fig.update_xaxes(title_text=f"{channel} share of revenue (%)", range=[0, 100])
+    fig.update_xaxes(title_text=f"{channel_name(channel)} share of revenue (%)", range=[0, 100])
     fig.update_yaxes(title_text=f"Outage loss per year{money}", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text=f"Net benefit per year{money}", secondary_y=True)
+    base_layout(fig, axes=False)
     fig.update_layout(legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return fig

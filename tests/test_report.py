@@ -247,3 +247,51 @@ def test_sales_above_normal_are_not_called_a_loss(demo):
     assert "lost**" not in first
     doc = _build(demo, {**demo["analysis"], "windows": [w]})
     assert "10.0% above expected." in doc
+
+
+def test_source_date_epoch_makes_the_report_reproducible(demo, monkeypatch):
+    """With SOURCE_DATE_EPOCH set and no explicit stamp, two renders of the same inputs are the same bytes and say
+    they were generated at that instant."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1762162200")  # 2025-11-03 09:30 UTC
+    args = {"ingest": demo["ingest"], "shipments": demo["ship"], "tz": "America/New_York",
+            "product_names": demo["names"]}  # fmt: skip
+    first = build_report(demo["analysis"], **args).encode("utf-8")
+    second = build_report(copy.deepcopy(demo["analysis"]), **args).encode("utf-8")
+    assert first == second
+    assert b"generated 2025-11-03 09:30 UTC by Outage Impact" in first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
+        build_report(demo["analysis"], **args)
+
+
+def test_late_shipments_that_cannot_be_measured_say_why(demo):
+    """Without ship times, or without a usual late rate to compare with, the summary and the key figures say the
+    late shipments could not be measured and why, never 'unknown'."""
+    w = {**demo["analysis"]["windows"][0], "currency": "USD", "confidence": 0.9}
+    no_times = {"available": False, "notes": []}
+    assert summary_lines(w, no_times, "UTC")[-1] == (
+        "Late shipments could not be measured: the exports carry no ship times for seller-fulfilled orders.")
+    no_rate = {**demo["ship"][0], "excess_late": None, "excess_late_low": None, "excess_late_high": None,
+               "late_expected": None}  # fmt: skip
+    line = summary_lines(w, no_rate, "UTC")[-1]
+    assert line.startswith("Late shipments caused by the outage could not be measured: there are too few orders")
+    doc = _build(demo, shipments=(no_rate, demo["ship"][1]))
+    row = doc.split('data-key="shipments.excess_late"')[1].split("</tr>")[0]
+    assert "not measurable" in row and "could not be measured" in row
+    assert not [c for c in _parse(doc).cells if "unknown" in c]
+    summary = doc.split('<section id="summary"')[1].split("</section>")[0]
+    assert "could not be measured" in summary and "unknown" not in summary
+
+
+def test_channel_revenue_is_kept_per_currency():
+    """A channel's revenue in the import report reads as currency -> amount whether the files hold one currency or
+    several, so totals are only ever added within a currency."""
+    from impact.present import money_per_currency, sum_per_currency
+    from impact.report import channel_revenue
+
+    assert channel_revenue({"orders": 3, "revenue": 120.5}, ["USD"]) == {"USD": 120.5}
+    mixed = {"amazon": {"orders": 2, "revenue": None, "revenue_by_currency": {"EUR": 80.0, "USD": 10.0}},
+             "shopify": {"orders": 1, "revenue": None, "revenue_by_currency": {"USD": 5.0}}}  # fmt: skip
+    totals = sum_per_currency(channel_revenue(v, ["EUR", "USD"]) for v in mixed.values())
+    assert money_per_currency(totals, 0) == ["€80", "$15"]
+    assert channel_revenue({"orders": 0, "revenue": None}, []) == {}

@@ -23,7 +23,7 @@ def test_mix_comparison_has_a_row_per_mix_and_shares_stack_to_100(scenario_model
     fig = mix_comparison_figure(result)
     assert isinstance(fig, go.Figure)
     shares = [t for t in fig.data if t.legendgroup == "channels"]
-    assert [t.name for t in shares] == ["amazon", "shopify", "ebay"]
+    assert [t.name for t in shares] == ["Amazon", "Shopify", "eBay"]  # brand names, not codes
     ends = np.array(shares[-1].base) + np.array(shares[-1].x)
     assert ends == pytest.approx([100.0, 100.0])
     expected = next(t for t in fig.data if t.name == "expected loss")
