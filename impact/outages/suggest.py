@@ -12,10 +12,10 @@ choices and no figure.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from ..errors import InputError
+from ..present import channel_list, local_window, percent
 from ..windows import Window
 from .catalog import load_catalog
 from .detect import detect
@@ -34,17 +34,6 @@ def covers(first: datetime | None, last: datetime | None, window: Window) -> boo
     return first is not None and last is not None and first < window.start and last >= window.end
 
 
-def _span(window: Window, tz: str) -> str:
-    zone = ZoneInfo(tz)
-    start = window.start.replace(tzinfo=UTC).astimezone(zone)
-    if window.end is None:
-        return f"{start:%a %d %b %Y %H:%M} ({start.tzname()}), still open"
-    end = window.end.replace(tzinfo=UTC).astimezone(zone)
-    same_day = start.date() == end.date()
-    tail = f"{end:%H:%M}" if same_day else f"{end:%a %d %b %H:%M}"
-    return f"{start:%a %d %b %Y %H:%M}–{tail} ({start.tzname()})"
-
-
 def suggest_windows(con, first: datetime | None, last: datetime | None, *, tz: str = "UTC",
                     currency: str | None = None, channels: tuple[str, ...] = (), limit: int = 6) -> list[Suggestion]:
     """Detected outages (strongest first), then catalog outages starting inside [first, last] that no detection
@@ -57,11 +46,11 @@ def suggest_windows(con, first: datetime | None, last: datetime | None, *, tz: s
     except InputError:
         found = []  # too little history to scan: the catalog can still be offered
     for d in sorted(found, key=lambda d: (-(d.window.score or 0), d.window.start)):
-        names = ", ".join(c.capitalize() if c != "ebay" else "eBay" for c in d.window.channels) or "All channels'"
-        out.append(Suggestion(d.window, "detected",
-                              f"Found in your orders: {names} orders down {d.drop_pct:.0f}%, {_span(d.window, tz)}"))
+        names = channel_list(d.window.channels, empty="all channels'")
+        out.append(Suggestion(d.window, "detected", f"Found in your orders: {names} orders down "
+                              f"{percent(d.drop_pct / 100)}, {local_window(d.window.start, d.window.end, tz, zone=True)}"))
     for w in load_catalog():
         if not (first <= w.start <= last) or any(overlap_hours(w, s.window) > 0 for s in out):
             continue
-        out.append(Suggestion(w, "catalog", f"Known outage: {w.title}, {_span(w, tz)}"))
+        out.append(Suggestion(w, "catalog", f"Known outage: {w.title}, {local_window(w.start, w.end, tz, zone=True)}"))
     return out[:limit]
