@@ -229,5 +229,5 @@ def share_snapshot(report: IngestReport | Mapping | None, windows: Sequence[Wind
 def share_analysis(con, report, windows: Sequence[Window], opts: Options) -> dict:
     """Analyse the windows and build the share snapshot of the result (the CLI's `share FILE... --window`)."""
     if not windows:
-        raise InputError("give the outage to share with --window START END")
+        raise InputError("a share link needs at least one analysed outage window")
     return share_snapshot(report, windows, opts, run_analysis(con, windows, opts).to_json())

@@ -145,3 +145,13 @@ def test_window_view_flattens_one_window(analysed):
     assert view["revenue"] == analysed["windows"][0]["revenue"]
     assert (view["currency"], view["confidence"], view["recovery_hours"]) == ("USD", 0.9, 24)
     assert view["warnings"] == [*analysed["warnings"], *analysed["windows"][0]["warnings"]]
+
+
+def test_one_window_commands_refuse_two(files, tmp_path):
+    """report and late-orders cover one window: a second --window is one line on stderr, not a silent choice."""
+    second = ["--window", "2025-10-21T07:00Z", "2025-10-21T13:00Z"]
+    for command in ("report", "late-orders"):
+        code, out, err = _run([command, *files, *WINDOW, *second, "--out", str(tmp_path / "x")])
+        assert (code, out) == (2, "") and err == f"error: {command} covers one outage window: give --window " \
+                                                 "START END once\n"
+        assert not (tmp_path / "x").exists()
