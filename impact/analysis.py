@@ -22,6 +22,9 @@ from .shipments import shipment_impact
 from .windows import Window, iso_utc
 
 NOT_CANCELLED = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur"
+# DuckDB adds a parallel aggregate's partial DOUBLE sums in the order its threads finish; summed as DECIMAL the money
+# is exact and every run on the same files prints the same digits.
+EXACT_REVENUE = "sum(CAST(revenue AS DECIMAL(38, 8)))"
 SHARE_DAYS = 28  # marketplace and SKU mix: the four weeks before the window
 
 
@@ -107,7 +110,7 @@ def _span(hist: History, est: EventEstimate, channel: str, start: datetime, end:
 
 def _actuals(con, cur: str, channel: str, start: datetime, end: datetime) -> np.ndarray:
     rev, orders, units = con.execute(
-        f"""SELECT coalesce(sum(revenue), 0), count(DISTINCT order_id), coalesce(sum(coalesce(quantity, 1)), 0)
+        f"""SELECT coalesce({EXACT_REVENUE}::DOUBLE, 0), count(DISTINCT order_id), coalesce(sum(coalesce(quantity, 1)), 0)
             FROM lines WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $s AND purchased_at < $e""",
         {"cur": cur, "ch": channel, "s": start, "e": end}).fetchone()
     return np.array([float(rev), float(orders), float(units)])
@@ -117,14 +120,14 @@ def _mix(con, cur: str, channel: str, column: str, before: datetime, start: date
     """(key, share of the channel's revenue in the SHARE_DAYS before the window, revenue in [start, end))."""
     key = f"coalesce(nullif(trim({column}), ''), '(none)')"
     return con.execute(
-        f"""WITH base AS (SELECT {key} AS k, sum(revenue) AS r FROM lines
+        f"""WITH base AS (SELECT {key} AS k, {EXACT_REVENUE} AS r FROM lines
                           WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $b AND purchased_at < $s
                           GROUP BY 1),
-                 win AS (SELECT {key} AS k, sum(revenue) AS r FROM lines
+                 win AS (SELECT {key} AS k, {EXACT_REVENUE} AS r FROM lines
                          WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $s AND purchased_at < $e
                          GROUP BY 1)
-            SELECT k, coalesce(base.r / nullif(sum(base.r) OVER (), 0), 0) AS share, coalesce(win.r, 0)
-            FROM base FULL OUTER JOIN win USING (k)""",
+            SELECT k, coalesce(base.r / nullif(sum(base.r) OVER (), 0), 0)::DOUBLE AS share, coalesce(win.r, 0)::DOUBLE
+            FROM base FULL OUTER JOIN win USING (k) ORDER BY k""",
         {"cur": cur, "ch": channel, "b": before, "s": start, "e": end}).fetchall()
 
 

@@ -1,14 +1,14 @@
 """python -m impact scenarios: end to end from order exports to the JSON the issue asks for."""
 
 import json
-import sys
 import types
 from datetime import datetime, timedelta
 
 import pytest
 
+from impact import service
 from impact.__main__ import main
-from impact.commands.scenarios import measured_from_analysis
+from impact.service import measured_from_analysis
 
 START = datetime(2025, 10, 6)  # Monday
 WEEKS = 3
@@ -103,15 +103,15 @@ def test_measured_from_analysis_sums_windows_and_shares_recapture():
 
 def test_window_path_against_the_analysis_contract(exports, capsys, monkeypatch):
     """With --window the command feeds the analysis' per-channel loss into the what-if (analysis stubbed to its
-    documented contract: analyze(con, windows, recovery_hours=, confidence=).to_json())."""
+    documented contract: analyze(con, windows, recovery_hours=, confidence=, ...).to_json())."""
     calls = {}
 
-    def analyze(con, windows, recovery_hours, confidence):
+    def analyze(con, windows, recovery_hours, confidence, **_options):
         calls["windows"] = windows
         rows = [{"channel": "amazon", "expected": 300.0, "actual": 60.0, "lost": 240.0, "lost_pct": 80.0}]
         return types.SimpleNamespace(to_json=lambda: {"windows": [{"by_channel": rows, "revenue": {"recaptured": 60.0}}]})
 
-    monkeypatch.setitem(sys.modules, "impact.analysis", types.SimpleNamespace(analyze=analyze))
+    monkeypatch.setattr(service, "analyze", analyze)
     out = run_json(capsys, ["scenarios", *exports, "--window", "2025-10-14T10:00Z", "2025-10-14T20:00Z",
                             "--channels", "amazon", "--provider", "aws", "--mix", "shopify=0.5,woocommerce=0.5",
                             "--depends", "woocommerce=aws", "--years", "300", "--json"])

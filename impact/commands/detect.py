@@ -7,8 +7,8 @@ import sys
 
 from ..errors import InputError
 from ..outages.detect import MAX_WINDOW_HOURS, MIN_P_EFFECT, DetectResult, detect
-from ..settings import load_settings
-from .ingest import add_input_arguments, load
+from . import options
+from .options import money
 
 
 def register(sub) -> None:
@@ -17,19 +17,15 @@ def register(sub) -> None:
         description="Find spans where a channel sold far fewer orders than expected (the lost-revenue estimator's "
                     "counterfactual), confirm each with the full estimate, and match them to the outage catalog. "
                     "Prints a JSON list of windows with --json.")
-    add_input_arguments(p)
-    p.add_argument("--channels", default="", help="channels to scan, comma-separated, e.g. amazon,ebay (default: all)")
+    options.add_input(p)
+    options.add_channels(p, "channels to scan")
     p.add_argument("--min-hours", type=float, default=2.0,
                    help="shortest window reported, in hours (default 2; date-only exports work by whole days)")
     p.add_argument("--min-p", type=float, default=MIN_P_EFFECT,
                    help=f"smallest probability of an effect for a window to be reported (default {MIN_P_EFFECT:g})")
-    p.add_argument("--currency", default=None, help="analyse orders in this currency when the files have several")
-    p.add_argument("--json", action="store_true", help="print the windows as JSON")
+    options.add_currency(p)
+    options.add_json(p, "the windows")
     p.set_defaults(func=run)
-
-
-def _money(x: float | None, cur: str) -> str:
-    return "-" if x is None else f"{x:,.2f} {cur}".strip()
 
 
 def human_summary(result: DetectResult) -> str:
@@ -41,7 +37,7 @@ def human_summary(result: DetectResult) -> str:
         out.append(f"{span}  {d.channel}  {w.impact}  score {w.score:.2f}")
         out.append(f"  {d.message}")
         out.append(f"  orders {round(d.orders_actual):,} of {d.orders_expected:,.1f} expected; revenue lost "
-                   f"{_money(d.lost, cur)} (interval {_money(d.lost_low, cur)} to {_money(d.lost_high, cur)}); "
+                   f"{money(d.lost, cur)} (interval {money(d.lost_low, cur)} to {money(d.lost_high, cur)}); "
                    f"probability of an effect {'-' if d.p_effect is None else format(d.p_effect, '.0%')}")
     if not result.detections:
         out.append("no outage windows found in the orders")
@@ -55,12 +51,11 @@ def run(args) -> int:
         raise InputError(f"--min-hours must be between 1 and {MAX_WINDOW_HOURS}")
     if not 0 <= args.min_p < 1:
         raise InputError("--min-p must be between 0 and 0.99, e.g. 0.9")
-    settings = load_settings()
-    channels = tuple(c.strip().lower() for c in args.channels.split(",") if c.strip())
-    con, _report = load(args)
-    result = detect(con, currency=args.currency, tz=args.tz or settings.default_tz, channels=channels,
-                    min_hours=args.min_hours, min_p=args.min_p, confidence=settings.confidence,
-                    recovery_hours=settings.recovery_hours)
+    channels = options.channels(args)
+    opts = options.options(args)
+    con, _report = options.load(args, opts)
+    result = detect(con, currency=opts.currency, tz=opts.tz, channels=channels, min_hours=args.min_hours,
+                    min_p=args.min_p, confidence=opts.confidence, recovery_hours=opts.recovery_hours)
     if args.json:
         print(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
     else:

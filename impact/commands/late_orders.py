@@ -5,41 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import InputError, WindowError
-from ..settings import load_settings
-from ..shipments import shipment_report
-from ..windows import iso_utc, window_from_strings
-from .ingest import add_input_arguments, load
-
-
-def add_shipment_arguments(p) -> None:
-    """The shipping-promise options shared by `late-orders` and `analyze`."""
-    p.add_argument(
-        "--ship-sla-hours",
-        type=float,
-        default=None,
-        metavar="H",
-        help="handling time promised to buyers, for orders whose export has no ship-by date "
-        "(default 48, or IMPACT_SHIP_SLA_HOURS)",
-    )
-    p.add_argument(
-        "--business-days",
-        action="store_true",
-        help="count the handling time on Monday-Friday only (UTC), e.g. 48 h = 2 business days",
-    )
-
-
-def shipment_options(args) -> dict:
-    """Keyword arguments for shipment_impact / affected_orders from parsed command-line arguments."""
-    sla = args.ship_sla_hours if getattr(args, "ship_sla_hours", None) is not None else load_settings().ship_sla_hours
-    return {"sla_hours": sla, "business_days": bool(getattr(args, "business_days", False))}
-
-
-def _channels(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or []:
-        out.extend(c.strip().lower() for c in v.split(",") if c.strip())
-    return out
+from ..errors import InputError
+from ..service import late_orders
+from . import options
 
 
 def register(sub) -> None:
@@ -50,22 +18,13 @@ def register(sub) -> None:
         "unshipped) as a CSV: order id, channel, purchase time, promise, shipped time, hours late (times in UTC). "
         "A summary with the expected and excess late counts is printed.",
     )
-    add_input_arguments(p)
-    p.add_argument(
-        "--window",
-        nargs=2,
-        required=True,
-        metavar=("START", "END"),
-        help="outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-20T06:48Z 2025-10-20T21:20Z",
-    )
-    add_shipment_arguments(p)
-    p.add_argument(
-        "--channels",
-        nargs="+",
-        default=None,
-        metavar="CHANNEL",
-        help="only these channels, e.g. amazon shopify (default: every channel with ship times)",
-    )
+    options.add_input(p)
+    options.add_window(p, required=True, several=False)
+    options.add_channels(p, "only these channels", "every channel with ship times")
+    options.add_currency(p, "only check that the files hold orders in this currency: late shipments are counted "
+                            "in orders, whatever their currency")
+    options.add_confidence(p)
+    options.add_shipments(p)
     p.add_argument(
         "--horizon-hours",
         type=float,
@@ -74,31 +33,18 @@ def register(sub) -> None:
         help="count orders bought up to H hours after the window end (default: until the backlog "
         "cleared plus 24 h, 24 h to 7 days)",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="CSV file to write ('-' for standard output)")
-    p.add_argument("--json", action="store_true", help="print the shipment summary as JSON")
+    options.add_out(p, "CSV file")
+    options.add_json(p, "the shipment summary")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    # csvsafe imports pandas; `analyze` imports this module for its shipment options and must not pay for that.
-    from ..csvsafe import to_csv_bytes, write_csv
+    from ..csvsafe import to_csv_bytes, write_csv  # pandas: only this command pays for importing it
 
-    window = window_from_strings(args.window[0], args.window[1], _channels(args.channels))
-    con, _report = load(args)
-    span = con.execute(
-        "SELECT min(purchased_at), max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) FROM lines"
-    ).fetchone()
-    if span[0] is None:
-        raise InputError("the files hold no orders")
-    if window.start > span[1] or window.end < span[0]:
-        raise WindowError(
-            f"the window {iso_utc(window.start)} to {iso_utc(window.end)} is outside the orders in the "
-            f"files ({iso_utc(span[0])} to {iso_utc(span[1])})"
-        )
-    opts = shipment_options(args)
-    summary, df = shipment_report(con, window, horizon_hours=args.horizon_hours, **opts)
-    if not summary["available"]:
-        raise InputError("; ".join(summary["notes"]) or "late shipments cannot be measured from these files")
+    (window,) = options.windows(args, several=False)
+    opts = options.options(args)
+    con, _report = options.load(args, opts)
+    summary, df = late_orders(con, window, opts, horizon_hours=args.horizon_hours)
     if args.out == "-":
         sys.stdout.buffer.write(to_csv_bytes(df))
         sys.stdout.flush()

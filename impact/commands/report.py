@@ -7,15 +7,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..analysis import analyze
 from ..errors import InputError
 from ..overview import product_names
 from ..report import build_report, money
-from ..settings import load_settings
-from ..shipments import shipment_report
-from ..windows import Window, window_from_strings
-from .ingest import add_input_arguments, load
-from .late_orders import add_shipment_arguments, shipment_options
+from ..service import run_analysis, shipments, window_view
+from . import options
 
 
 def register(sub) -> None:
@@ -24,19 +20,11 @@ def register(sub) -> None:
         description="Analyse one outage window and write an HTML report a seller can send to an insurer or a "
                     "marketplace: the loss with its range, recapture, orders, share of the day, late shipments and "
                     "the late orders, charts, the method and the data's caveats. The file opens offline.")  # fmt: skip
-    add_input_arguments(p)
-    p.add_argument("--window", nargs=2, required=True, metavar=("START", "END"),
-                   help="outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-20T06:48Z "
-                        "2025-10-20T21:20Z")  # fmt: skip
-    p.add_argument("--channels", default="", help="affected channels, comma-separated, e.g. amazon,ebay "
-                                                  "(default: all)")  # fmt: skip
+    options.add_input(p)
+    options.add_window(p, required=True, several=False)
     p.add_argument("--title", default="", help="what the outage was, e.g. 'AWS us-east-1 outage' (report heading)")
-    p.add_argument("--recovery-hours", type=float, default=None,
-                   help="hours after the window in which lost orders may come back (default 24)")  # fmt: skip
-    p.add_argument("--confidence", type=float, default=None, help="range confidence level (default 0.9)")
-    p.add_argument("--currency", default=None, help="analyse orders in this currency when the files have several")
-    add_shipment_arguments(p)
-    p.add_argument("--out", required=True, metavar="FILE", help="HTML file to write ('-' for standard output)")
+    options.add_analysis(p)
+    options.add_out(p, "HTML file")
     p.set_defaults(func=run)
 
 
@@ -62,26 +50,17 @@ def _write(path: str, text: str) -> None:
 
 
 def run(args) -> int:
-    settings = load_settings()
-    channels = [c.strip().lower() for c in args.channels.split(",") if c.strip()]
-    # The window is checked before the files are read: a typo costs nothing.
-    window = window_from_strings(args.window[0], args.window[1], channels, title=args.title.strip())
-    if args.confidence is not None and not 0.5 <= args.confidence < 1:
-        raise InputError("--confidence must be between 0.5 and 0.99, e.g. 0.9")
-    tz = args.tz or settings.default_tz
-    con, report = load(args)
-    result = analyze(con, [window], recovery_hours=args.recovery_hours, confidence=args.confidence,
-                     currency=args.currency, tz=tz, settings=settings, shipments=False).to_json()  # fmt: skip
-    # Shipping is measured on every channel with ship times, as in the app: an outage stalls the warehouse's tools
-    # whatever channel sold the order.
-    ship = shipment_report(con, Window(window.start, window.end, title=window.title), confidence=result["confidence"],
-                           **shipment_options(args))  # fmt: skip
-    names = product_names(con, [r["sku"] for r in result["windows"][0]["top_skus"]])
-    text = build_report(result, ingest=report, shipments=ship, tz=tz, product_names=names)
-    rev = result["windows"][0]["revenue"]
-    line = (f"lost {money(rev['lost'], result['currency'])} ({result['confidence']:.0%} range "
-            f"{money(rev['lost_low'], result['currency'])} to {money(rev['lost_high'], result['currency'])}), "
-            f"net of recapture {money(rev['net_lost'], result['currency'])}")  # fmt: skip
+    (window,) = options.windows(args, title=args.title.strip(), several=False)
+    opts = options.options(args)
+    con, report = options.load(args, opts)
+    # The report measures shipping itself, on every channel with ship times, as the app does.
+    res = window_view(run_analysis(con, [window], opts, shipments=False).to_json())
+    ship = shipments(con, window, opts, every_channel=True)
+    names = product_names(con, [r["sku"] for r in res["top_skus"]])
+    text = build_report(res, ingest=report, shipments=ship, tz=opts.tz, product_names=names)
+    rev, cur = res["revenue"], res["currency"]
+    line = (f"lost {money(rev['lost'], cur)} ({res['confidence']:.0%} range {money(rev['lost_low'], cur)} to "
+            f"{money(rev['lost_high'], cur)}), net of recapture {money(rev['net_lost'], cur)}")
     if args.out == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

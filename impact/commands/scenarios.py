@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
-from collections.abc import Mapping
 
 from ..errors import InputError
-from ..scenarios import (
-    DEFAULT_DEPENDENCIES,
-    ScenarioModel,
-    current_mix,
-    edit_costs,
-    edit_rates,
-    hour_of_week_profile,
-    load_rates,
-    parse_mix,
-    parse_move,
-)
-from ..settings import load_settings
-from ..store import CHANNELS
-from ..windows import Window, parse_utc
-from .ingest import add_input_arguments, load
+from ..scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, edit_costs, edit_rates, load_rates, parse_mix, parse_move
+from ..service import measured_from_analysis, scenario_model
+from ..windows import Window
+from . import options
+
+# app.py imports measured_from_analysis from here; it lives in impact.service now.
+__all__ = ["build_model", "measured_from_analysis", "register", "run"]
 
 
 def register(sub) -> None:
@@ -31,10 +21,8 @@ def register(sub) -> None:
         description="Current channel mix and concentration (HHI); what the analysed outage would have cost under other "
                     "mixes; a Monte Carlo of yearly outage loss per mix; and the net benefit after channel fees. "
                     "Every default (outage rates, dependencies, fees, margins) is an editable assumption.")
-    add_input_arguments(p)
-    p.add_argument("--window", nargs=2, action="append", default=[], metavar=("START", "END"),
-                   help="an analysed outage, ISO 8601 with Z or offset; repeat for several")
-    p.add_argument("--channels", default=None, help="channels the outage hit, e.g. amazon (default: all)")
+    options.add_input(p)
+    options.add_window(p, required=False)
     p.add_argument("--provider", default=None,
                    help="provider(s) behind the outage, e.g. aws: every channel depending on them counts as hit")
     p.add_argument("--mix", action="append", default=[], metavar="CHANNEL=SHARE,...",
@@ -45,7 +33,6 @@ def register(sub) -> None:
                    help="share of moved demand that arrives at the new channels (default 1; the rest is lost)")
     p.add_argument("--years", type=int, default=10_000, help="simulated years (default 10000)")
     p.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same years (default 1)")
-    p.add_argument("--currency", default=None, help="currency to analyse when the orders hold several")
     p.add_argument("--rates", default=None, metavar="CSV", help="provider outage rates (default data/outage_rates.csv)")
     p.add_argument("--rate", action="append", default=[], metavar="PROVIDER=EVENTS",
                    help="override a provider's events per year, e.g. aws=2")
@@ -59,9 +46,8 @@ def register(sub) -> None:
     p.add_argument("--sweep", default=None, metavar="CHANNEL", help="add loss against this channel's share (0-100%%)")
     p.add_argument("--period", default="month", choices=("day", "week", "month", "quarter"),
                    help="period for the mix history (default month)")
-    p.add_argument("--recovery-hours", type=int, default=None, help="hours after a window to count recapture")
-    p.add_argument("--confidence", type=float, default=None, help="confidence level of the loss interval")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    options.add_analysis(p, "channels the outage hit")
+    options.add_json(p, "the results")
     p.set_defaults(func=run)
 
 
@@ -89,57 +75,11 @@ def _number(text: str, flag: str) -> float:
     return value
 
 
-def _channel_list(text: str | None) -> list[str]:
-    names = [c.strip().lower() for c in (text or "").split(",") if c.strip()]
-    for c in names:
-        if c not in CHANNELS:
-            raise InputError(f"'{c}' is not a channel; use one of {', '.join(CHANNELS)}.")
-    return names
-
-
-def measured_from_analysis(result: Mapping) -> tuple[dict[str, dict], dict[str, float]]:
-    """Per-channel measured impact summed over the analysed windows, from the analysis JSON: expected, lost,
-    lost_frac and recapture_frac (the window's recaptured revenue shared out in proportion to each channel's loss)."""
-    per: dict[str, dict[str, float]] = {}
-    for w in result.get("windows") or []:
-        rows = w.get("by_channel") or []
-        lost_total = sum(max(float(r.get("lost") or 0.0), 0.0) for r in rows)
-        recaptured = float((w.get("revenue") or {}).get("recaptured") or 0.0)
-        share = min(max(recaptured / lost_total, 0.0), 1.0) if lost_total > 0 else 0.0
-        for r in rows:
-            if not r.get("channel"):
-                continue
-            d = per.setdefault(str(r["channel"]), {"expected": 0.0, "lost": 0.0, "recaptured": 0.0})
-            lost = float(r.get("lost") or 0.0)
-            d["expected"] += float(r.get("expected") or 0.0)
-            d["lost"] += lost
-            d["recaptured"] += max(lost, 0.0) * share
-    measured = {
-        c: {"expected": d["expected"], "lost": d["lost"],
-            "lost_frac": d["lost"] / d["expected"] if d["expected"] > 0 else 0.0,
-            "recapture_frac": d["recaptured"] / d["lost"] if d["lost"] > 0 else 0.0}
-        for c, d in per.items()
-    }
-    return measured, {c: d["expected"] for c, d in per.items()}
-
-
-def _analyse(con, windows: list[Window], args) -> dict:
-    try:
-        analysis = importlib.import_module("impact.analysis")
-    except ModuleNotFoundError:
-        raise InputError("Measuring an outage window needs the revenue analysis, which this build does not include; "
-                         "run without --window to use the 100%-loss assumption.") from None
-    settings = load_settings()
-    result = analysis.analyze(
-        con, windows,
-        recovery_hours=args.recovery_hours if args.recovery_hours is not None else settings.recovery_hours,
-        confidence=args.confidence if args.confidence is not None else settings.confidence,
-    )
-    return result.to_json()
-
-
-def build_model(con, args) -> tuple[ScenarioModel, dict, list[Window]]:
+def build_model(con, args, opts: options.Options | None = None) -> tuple[ScenarioModel, dict, list[Window]]:
     """Everything the command computes, from an ingested connection and parsed arguments."""
+    windows = options.windows(args)
+    if (args.channels or args.provider) and not windows:
+        raise InputError("--channels and --provider describe an analysed outage: give its --window START END too.")
     rates = load_rates(args.rates)
     rate_edits = {p: {"events_per_year": _number(v, "--rate")} for p, v in _pairs(args.rate, "--rate").items()}
     rates = edit_rates(rates, rate_edits)
@@ -158,49 +98,23 @@ def build_model(con, args) -> tuple[ScenarioModel, dict, list[Window]]:
         fee_rates={c: _number(v, "--fee") for c, v in _pairs(args.fee, "--fee").items()},
         monthly_fees={c: _number(v, "--monthly-fee") for c, v in _pairs(args.monthly_fee, "--monthly-fee").items()},
     )
-
-    hit = _channel_list(args.channels)
-    if (hit or args.provider) and not args.window:
-        raise InputError("--channels and --provider describe an analysed outage: give its --window START END too.")
-    windows = [Window(parse_utc(s), parse_utc(e), channels=tuple(hit), source="manual") for s, e in args.window]
-    current = current_mix(con, args.currency, args.period)
-    profile = hour_of_week_profile(con, exclude=[(w.start, w.end) for w in windows], currency=current["currency"])
-
-    measured = window_expected = affected = None
-    analysis_json = None
-    if windows:
-        analysis_json = _analyse(con, windows, args)
-        measured, window_expected = measured_from_analysis(analysis_json)
-        # Channels the analysis did not report still had demand in the window: read it off the weekly profile.
-        for w in windows:
-            for c, v in profile.window_expected(w.start, w.end).items():
-                if c not in measured:
-                    window_expected[c] = window_expected.get(c, 0.0) + v
-        providers = {p.strip().lower() for p in (args.provider or "").split(",") if p.strip()}
-        unknown = providers - set(rates)
-        if unknown:
-            raise InputError(f"Unknown provider {', '.join(sorted(unknown))}; known: {', '.join(sorted(rates))}.")
-        affected = set(hit or profile.channels)
-        affected |= {c for c, ps in deps.items() if providers & set(ps)}
-
-    model = ScenarioModel(
-        profile, measured=measured, affected=affected, window_expected=window_expected, dependencies=deps,
-        rates=rates, costs=costs, transfer=args.transfer, years=args.years, seed=args.seed,
-        current={"shares": current["shares"], "hhi": current["hhi"], "marketplaces": current["marketplaces"],
-                 "by_period": current["by_period"]},
-    )
-    extra = {"windows": [w.to_json() for w in windows], "analysis": analysis_json}
-    return model, extra, windows
+    model, analysis = scenario_model(
+        con, windows, opts or options.options(args), providers=(args.provider or "").split(","), dependencies=deps,
+        rates=rates, costs=costs, transfer=args.transfer, years=args.years, seed=args.seed, period=args.period,
+    )  # fmt: skip
+    return model, {"windows": [w.to_json() for w in windows], "analysis": analysis}, windows
 
 
 def run(args) -> int:
-    con, _ = load(args)
-    model, extra, _ = build_model(con, args)
+    options.windows(args)  # a bad window or channel costs nothing: checked before the files are read
+    opts = options.options(args)
+    con, _ = options.load(args, opts)
+    model, extra, _ = build_model(con, args, opts)
     mixes = [parse_mix(m) for m in args.mix] + [parse_move(m, model.current_shares) for m in args.move]
     out = model.to_json(mixes)
     out["windows"] = extra["windows"]
     if args.sweep:
-        out["sweep"] = {"channel": args.sweep, "rows": model.sweep(_channel_list(args.sweep)[0])}
+        out["sweep"] = {"channel": args.sweep, "rows": model.sweep(options.channel_list(args.sweep, "--sweep")[0])}
     if args.json:
         print(json.dumps(out, indent=1, default=str))
     else:

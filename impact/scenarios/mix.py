@@ -29,6 +29,11 @@ MIX_SUM_TOLERANCE = 0.011
 _GROUPINGS = {"channel": "channel", "marketplace": "coalesce(marketplace, channel)"}
 _PERIODS = {"month": ("month", "%Y-%m"), "week": ("week", "%Y-%m-%d"), "quarter": ("quarter", "%Y-%m"), "day": ("day", "%Y-%m-%d")}
 
+# Revenue is DOUBLE; DuckDB adds a parallel aggregate's partial sums in whatever order its threads finish, so a DOUBLE
+# sum can differ in the last digits between two runs on the same files. Summed as DECIMAL the total is exact and the
+# same every run; it is made DOUBLE once, at the end.
+EXACT_SUM = "sum(CAST({} AS DECIMAL(38, 8)))::DOUBLE"
+
 _BASE = """
 base AS (
     SELECT channel, marketplace, purchased_at, time_precision, revenue
@@ -86,7 +91,8 @@ def revenue_shares(con: duckdb.DuckDBPyConnection, by: str = "channel", currency
     if by not in _GROUPINGS:
         raise InputError(f"Shares can be grouped by {' or '.join(_GROUPINGS)}, not '{by}'.")
     rows = con.execute(
-        f"WITH {_BASE} SELECT {_GROUPINGS[by]} AS k, sum(revenue) FROM base GROUP BY k",
+        f"WITH {_BASE} SELECT {_GROUPINGS[by]} AS k, {EXACT_SUM.format('revenue')} FROM base GROUP BY k "
+        "ORDER BY k",
         {"currency": currency},
     ).fetchall()
     return _shares(dict(rows))
@@ -103,7 +109,8 @@ def mix_over_time(
     unit, fmt = _PERIODS[period]
     rows = con.execute(
         f"""WITH {_BASE}
-        SELECT strftime(date_trunc('{unit}', purchased_at), '{fmt}') AS p, {_GROUPINGS[by]} AS k, sum(revenue)
+        SELECT strftime(date_trunc('{unit}', purchased_at), '{fmt}') AS p, {_GROUPINGS[by]} AS k,
+               {EXACT_SUM.format('revenue')}
         FROM base GROUP BY p, k ORDER BY p, k""",
         {"currency": currency},
     ).fetchall()
@@ -270,7 +277,7 @@ def hour_of_week_profile(
     ),
     occ AS (SELECT (isodow(hr) - 1) * 24 + hour(hr) AS how, count(*) AS n FROM kept_hours GROUP BY how),
     rev AS (
-        SELECT x.channel, (isodow(x.hr) - 1) * 24 + hour(x.hr) AS how, sum(x.revenue) AS revenue
+        SELECT x.channel, (isodow(x.hr) - 1) * 24 + hour(x.hr) AS how, {EXACT_SUM.format('x.revenue')} AS revenue
         FROM expanded x SEMI JOIN kept_hours k ON x.hr = k.hr
         GROUP BY x.channel, how
     )

@@ -1,0 +1,142 @@
+"""Every option that several commands share, declared once, and the converters from parsed arguments to the
+service's inputs. A command adds the groups it needs; the same flag then has the same type, default and meaning
+in every command, and a bad value is an InputError (one line, exit 2) rather than an argparse usage dump."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from ..service import Options, resolve_options
+from ..service import load as service_load
+from ..store import CHANNELS
+from ..windows import Window, window_from_strings
+
+WINDOW_HELP = "outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-20T06:48Z 2025-10-20T13:15Z"
+
+
+def add_input(p, *, required: bool = True) -> None:
+    """FILE..., --tz and --map: what to read and how. `required=False` for commands that also work without files."""
+    p.add_argument("files", nargs="+" if required else "*", metavar="FILE",
+                   help="order exports (CSV or tab-separated)")
+    p.add_argument("--tz", default=None, help="time zone of timestamps without an offset, e.g. America/New_York "
+                                              "(default UTC or IMPACT_DEFAULT_TZ)")
+    p.add_argument("--map", dest="mapping", default=None, metavar="FIELD=COLUMN,...",
+                   help="column mapping for a CSV that is not a known export, e.g. "
+                        "'order_id=Order,purchased_at=Date,revenue=Total,channel_value=walmart'")
+
+
+def add_window(p, *, required: bool, several: bool = True) -> None:
+    """--window START END, repeatable; `several=False` for commands that cover one window (checked by windows())."""
+    more = "; repeat for several windows" if several else ""
+    p.add_argument("--window", nargs=2, action="append", default=None if required else [], required=required,
+                   metavar=("START", "END"), help=WINDOW_HELP + more)
+
+
+def add_channels(p, what: str = "affected channels", default: str = "all") -> None:
+    p.add_argument("--channels", default="", metavar="CHANNEL,...",
+                   help=f"{what}, comma-separated, e.g. amazon,ebay (of {', '.join(CHANNELS)}; default: {default})")
+
+
+def add_currency(p, help: str = "analyse orders in this currency when the files have several") -> None:
+    p.add_argument("--currency", default=None, help=help)
+
+
+def add_confidence(p) -> None:
+    p.add_argument("--confidence", type=float, default=None,
+                   help="confidence level of the intervals, 0.5 to 0.99 (default 0.9 or IMPACT_CONFIDENCE)")
+
+
+def add_estimate(p) -> None:
+    """--recovery-hours and --confidence: how the loss is estimated."""
+    p.add_argument("--recovery-hours", type=float, default=None, metavar="H",
+                   help="hours after the window in which lost orders may come back (default 24 or "
+                        "IMPACT_RECOVERY_HOURS)")
+    add_confidence(p)
+
+
+def add_shipments(p) -> None:
+    """The shipping promise: --ship-sla-hours and --business-days."""
+    p.add_argument("--ship-sla-hours", type=float, default=None, metavar="H",
+                   help="handling time promised to buyers, for orders whose export has no ship-by date "
+                        "(default 48, or IMPACT_SHIP_SLA_HOURS)")
+    p.add_argument("--business-days", action="store_true",
+                   help="count the handling time on Monday-Friday only (UTC), e.g. 48 h = 2 business days")
+
+
+def add_analysis(p, channels: str = "affected channels") -> None:
+    """Everything that decides an analysis' figures besides the files and windows."""
+    add_channels(p, channels)
+    add_currency(p)
+    add_estimate(p)
+    add_shipments(p)
+
+
+def add_json(p, what: str = "the result") -> None:
+    p.add_argument("--json", action="store_true", help=f"print {what} as JSON")
+
+
+def add_out(p, what: str) -> None:
+    p.add_argument("--out", required=True, metavar="FILE", help=f"{what} to write ('-' for standard output)")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Converters
+
+
+def parse_mapping(text: str | None) -> dict | None:
+    """'FIELD=COLUMN,...' -> {field: column}, or None without --map."""
+    if not text:
+        return None
+    mapping = {}
+    for part in text.split(","):
+        if "=" not in part:
+            raise InputError(f"--map expects FIELD=COLUMN pairs separated by commas, got '{part}'")
+        key, value = part.split("=", 1)
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+def channel_list(text: str | None, flag: str = "--channels") -> list[str]:
+    """'amazon, Ebay' -> ['amazon', 'ebay'], each a known channel, in the order given and without repeats."""
+    names: list[str] = []
+    for c in (text or "").split(","):
+        c = c.strip().lower()
+        if not c:
+            continue
+        if c not in CHANNELS:
+            raise InputError(f"{flag}: '{c}' is not a channel; use one of {', '.join(CHANNELS)}.")
+        if c not in names:
+            names.append(c)
+    return names
+
+
+def channels(args) -> tuple[str, ...]:
+    return tuple(channel_list(getattr(args, "channels", "")))
+
+
+def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
+    """The --window pairs as Windows on the --channels, checked before any file is read: a typo costs nothing."""
+    pairs = args.window or []
+    if not several and len(pairs) > 1:
+        raise InputError(f"{args.command} covers one outage window: give --window START END once")
+    hit = list(channels(args))
+    return [window_from_strings(s, e, hit, title=title) for s, e in pairs]
+
+
+def options(args) -> Options:
+    """The run's resolved options: what the arguments say, settings (IMPACT_* variables) for the rest."""
+    return resolve_options(
+        tz=getattr(args, "tz", None), currency=getattr(args, "currency", None),
+        confidence=getattr(args, "confidence", None), recovery_hours=getattr(args, "recovery_hours", None),
+        sla_hours=getattr(args, "ship_sla_hours", None), business_days=bool(getattr(args, "business_days", False)),
+    )  # fmt: skip
+
+
+def load(args, opts: Options | None = None):
+    """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport)."""
+    opts = opts or options(args)
+    return service_load(args.files, tz=opts.tz, mapping=parse_mapping(args.mapping), settings=opts.settings)
+
+
+def money(x: float | None, cur: str | None) -> str:
+    """An amount as the commands print it: '1,234.50 USD', '-' when unknown."""
+    return "-" if x is None else f"{x:,.2f} {cur or ''}".strip()

@@ -1,0 +1,233 @@
+"""The one wiring between the seller's files and every result: the CLI commands call it, and the app and the HTML
+report are meant to, so that the same files, windows and options give the same figures everywhere.
+
+    opts = resolve_options(tz="America/New_York", currency="USD")
+    con, report = load(paths, tz=opts.tz)
+    result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the resolved options
+    view = window_view(result.to_json())                # one window's figures, flattened as the app shows them
+
+impact.analysis.analyze stays the engine; this module resolves options once, composes the engine with shipments,
+the scenario model and the share snapshot, and owns no estimation of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .analysis import Analysis, analyze
+from .errors import InputError, WindowError
+from .ingest import IngestReport, ingest_files
+from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
+from .scenarios.mix import Profile, check_currency
+from .settings import Settings, load_settings
+from .share import build_snapshot
+from .shipments import shipment_impact, shipment_report
+from .store import session_db
+from .windows import Window, iso_utc
+
+
+@dataclass(frozen=True)
+class Options:
+    """What decides an analysis' figures besides the files and the windows, every default already filled in."""
+
+    tz: str
+    currency: str | None
+    confidence: float
+    recovery_hours: float
+    sla_hours: float
+    business_days: bool = False
+    settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
+
+
+def resolve_options(settings: Settings | None = None, *, tz: str | None = None, currency: str | None = None,
+                    confidence: float | None = None, recovery_hours: float | None = None,
+                    sla_hours: float | None = None, business_days: bool = False) -> Options:
+    """Options from what the user chose, settings (IMPACT_* variables) for the rest; the confidence is checked here
+    because every consumer of it would otherwise accept 2 or 0.1 silently."""
+    settings = settings or load_settings()
+    if confidence is not None and not 0.5 <= confidence < 1:
+        raise InputError("--confidence must be between 0.5 and 0.99, e.g. 0.9")
+    return Options(
+        tz=tz or settings.default_tz,
+        currency=currency.strip().upper() if currency and currency.strip() else None,
+        confidence=settings.confidence if confidence is None else confidence,
+        recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
+        sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,
+        business_days=business_days, settings=settings,
+    )  # fmt: skip
+
+
+def load(files: Sequence, *, tz: str | None = None, mapping: dict | None = None,
+         settings: Settings | None = None) -> tuple:
+    """Ingest files into a fresh session database: (connection, IngestReport)."""
+    con = session_db(settings)
+    return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Analysis
+
+
+def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bool = True, hist=None) -> Analysis:
+    """The engine (impact.analysis.analyze) on the windows with the resolved options. `shipments=False` for callers
+    that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation."""
+    return analyze(con, list(windows), recovery_hours=opts.recovery_hours, confidence=opts.confidence,
+                   currency=opts.currency, tz=opts.tz, settings=opts.settings, hist=hist,
+                   ship_sla_hours=opts.sla_hours, business_days=opts.business_days, shipments=shipments)  # fmt: skip
+
+
+def window_view(analysis_json: Mapping, index: int = 0) -> dict:
+    """One window of `Analysis.to_json()`, flattened as the app, the HTML report and a share link show it: the
+    window's own figures with the run's currency, confidence and recovery_hours, and all warnings (the run's first)."""
+    windows = analysis_json.get("windows") or []
+    if not 0 <= index < len(windows):
+        raise InputError(f"the analysis has {len(windows)} window(s); there is no window {index + 1}")
+    w = windows[index]
+    extra = {k: analysis_json.get(k) for k in ("currency", "confidence", "recovery_hours")}
+    warnings = [*(analysis_json.get("warnings") or []), *(w.get("warnings") or [])]
+    return {**w, **{k: v for k, v in extra.items() if v is not None}, "warnings": warnings}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Shipments
+
+
+def shipments(con, window: Window, opts: Options, *, every_channel: bool = False, horizon_hours: float | None = None):
+    """Late shipments of the window and their evidence rows: shipment_report's (summary, orders) pair.
+
+    every_channel: measure every channel with ship times, not only the window's: an outage can stall the warehouse's
+    tools (labels, carrier APIs) even on channels whose sales it did not hit; the app and the report do so."""
+    target = Window(window.start, window.end, title=window.title) if every_channel else window
+    return shipment_report(con, target, sla_hours=opts.sla_hours, business_days=opts.business_days,
+                           confidence=opts.confidence, horizon_hours=horizon_hours)  # fmt: skip
+
+
+def shipment_summary(con, window: Window, opts: Options, *, horizon_hours: float | None = None) -> dict:
+    """shipments' summary alone, without building the evidence table (and without importing pandas)."""
+    return shipment_impact(con, window, sla_hours=opts.sla_hours, business_days=opts.business_days,
+                           confidence=opts.confidence, horizon_hours=horizon_hours)  # fmt: skip
+
+
+def late_orders(con, window: Window, opts: Options, *, horizon_hours: float | None = None):
+    """The appeal evidence: shipments() after checking that the window meets the orders, that --currency names a
+    currency of the files (shipping is counted in orders, whatever their currency) and that ship times exist."""
+    span = con.execute(
+        "SELECT min(purchased_at), max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) FROM lines"
+    ).fetchone()
+    if span[0] is None:
+        raise InputError("the files hold no orders")
+    if window.start > span[1] or window.end < span[0]:
+        raise WindowError(
+            f"the window {iso_utc(window.start)} to {iso_utc(window.end)} is outside the orders in the "
+            f"files ({iso_utc(span[0])} to {iso_utc(span[1])})"
+        )
+    if opts.currency is not None:
+        check_currency(con, opts.currency)
+    summary, rows = shipments(con, window, opts, horizon_hours=horizon_hours)
+    if not summary["available"]:
+        raise InputError("; ".join(summary["notes"]) or "late shipments cannot be measured from these files")
+    return summary, rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scenarios
+
+
+def measured_from_analysis(result: Mapping) -> tuple[dict[str, dict], dict[str, float]]:
+    """Per-channel measured impact summed over the analysed windows, from the analysis JSON: expected, lost,
+    lost_frac and recapture_frac (the window's recaptured revenue shared out in proportion to each channel's loss)."""
+    per: dict[str, dict[str, float]] = {}
+    for w in result.get("windows") or []:
+        rows = w.get("by_channel") or []
+        lost_total = sum(max(float(r.get("lost") or 0.0), 0.0) for r in rows)
+        recaptured = float((w.get("revenue") or {}).get("recaptured") or 0.0)
+        share = min(max(recaptured / lost_total, 0.0), 1.0) if lost_total > 0 else 0.0
+        for r in rows:
+            if not r.get("channel"):
+                continue
+            d = per.setdefault(str(r["channel"]), {"expected": 0.0, "lost": 0.0, "recaptured": 0.0})
+            lost = float(r.get("lost") or 0.0)
+            d["expected"] += float(r.get("expected") or 0.0)
+            d["lost"] += lost
+            d["recaptured"] += max(lost, 0.0) * share
+    measured = {
+        c: {"expected": d["expected"], "lost": d["lost"],
+            "lost_frac": d["lost"] / d["expected"] if d["expected"] > 0 else 0.0,
+            "recapture_frac": d["recaptured"] / d["lost"] if d["lost"] > 0 else 0.0}
+        for c, d in per.items()
+    }
+    return measured, {c: d["expected"] for c, d in per.items()}
+
+
+def measured_inputs(analysis_json: Mapping, profile: Profile, windows: Sequence[Window]):
+    """(measured, window_expected) for ScenarioModel: the analysis' per-channel impact, and for channels the analysis
+    did not report the demand the weekly profile expected in the windows."""
+    measured, window_expected = measured_from_analysis(analysis_json)
+    for w in windows:
+        for c, v in profile.window_expected(w.start, w.end).items():
+            if c not in measured:
+                window_expected[c] = window_expected.get(c, 0.0) + v
+    return measured, window_expected
+
+
+def affected_channels(hit: Collection[str], profile: Profile, providers: Iterable[str],
+                      dependencies: Mapping[str, Iterable[str]]) -> set[str]:
+    """The channels the outage hit (all the profile's when none are named) plus every channel that depends on one of
+    the providers behind it."""
+    providers = set(providers)
+    return set(hit or profile.channels) | {c for c, ps in dependencies.items() if providers & set(ps)}
+
+
+def scenario_model(con, windows: Sequence[Window], opts: Options, *, analysis: Mapping | None = None,
+                   providers: Iterable[str] = (), dependencies: Mapping[str, Iterable[str]] | None = None,
+                   rates: Mapping | None = None, costs=None, transfer: float = 1.0, years: int = 10_000,
+                   seed: int = 1, period: str = "month") -> tuple[ScenarioModel, dict | None]:
+    """The scenario model of the orders in opts.currency, with the windows' measured impact when there are windows:
+    (model, the analysis JSON it used or None). Pass `analysis` (Analysis.to_json() of these windows) to reuse one.
+
+    Channels named on the windows are the ones hit; providers add every channel depending on them."""
+    rates = dict(rates) if rates is not None else load_rates()
+    deps = dict(DEFAULT_DEPENDENCIES if dependencies is None else dependencies)
+    providers = {p.strip().lower() for p in providers if p and p.strip()}
+    if providers and not windows:
+        raise InputError("the providers behind an outage only count with the outage's window: give its window too.")
+    unknown = providers - set(rates)
+    if unknown:
+        raise InputError(f"Unknown provider {', '.join(sorted(unknown))}; known: {', '.join(sorted(rates))}.")
+    current = current_mix(con, opts.currency, period)
+    profile = hour_of_week_profile(con, exclude=[(w.start, w.end) for w in windows], currency=current["currency"])
+    measured = window_expected = affected = None
+    if windows:
+        if analysis is None:
+            analysis = run_analysis(con, windows, opts, shipments=False).to_json()
+        measured, window_expected = measured_inputs(analysis, profile, windows)
+        hit = {c for w in windows for c in w.channels}
+        affected = affected_channels(hit, profile, providers, deps)
+    model = ScenarioModel(
+        profile, measured=measured, affected=affected, window_expected=window_expected, dependencies=deps,
+        rates=rates, costs=costs, transfer=transfer, years=years, seed=seed,
+        current={k: current[k] for k in ("shares", "hhi", "marketplaces", "by_period")},
+    )  # fmt: skip
+    return model, (dict(analysis) if analysis is not None else None)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Share links
+
+
+def share_snapshot(report: IngestReport | Mapping | None, windows: Sequence[Window], opts: Options,
+                   analysis: Mapping, **sections) -> dict:
+    """The scrubbed snapshot of an analysis for a share link; extra sections (view, shipments, charts) by keyword."""
+    return build_snapshot(
+        settings={"tz": opts.tz, "confidence": opts.confidence, "recovery_hours": opts.recovery_hours,
+                  "channels": list(windows[0].channels) if windows else []},
+        windows=windows, analysis=analysis, ingest=report, **sections,
+    )  # fmt: skip
+
+
+def share_analysis(con, report, windows: Sequence[Window], opts: Options) -> dict:
+    """Analyse the windows and build the share snapshot of the result (the CLI's `share FILE... --window`)."""
+    if not windows:
+        raise InputError("a share link needs at least one analysed outage window")
+    return share_snapshot(report, windows, opts, run_analysis(con, windows, opts).to_json())
