@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from ..analysis import Analysis
+from ..errors import WindowError
+from ..outages.suggest import covers, outside_message
 from ..service import run_analysis
 from . import options
 from .options import money
@@ -65,6 +67,9 @@ def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
     con, report = options.load(args, opts)
+    for w in windows:
+        if not covers(report.first, report.last, w):
+            raise WindowError(outside_message(con, report.first, report.last, w, tz=opts.tz, currency=opts.currency))
     result = run_analysis(con, windows, opts)
     if args.json:
         print(json.dumps({"ingest": report.to_json(), **result.to_json()}, indent=1))

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..errors import InputError
 from ..present import channel_list, local_window, percent
-from ..windows import Window
+from ..windows import Window, iso_utc
 from .catalog import load_catalog
 from .detect import detect
 from .match import overlap_hours
@@ -30,8 +30,22 @@ class Suggestion:
 
 
 def covers(first: datetime | None, last: datetime | None, window: Window) -> bool:
-    """Whether the orders reach across the window: some before its start and some at or after its end."""
-    return first is not None and last is not None and first < window.start and last >= window.end
+    """Whether the orders can speak to the window: it starts after the first order and before the last one (a window
+    running past the end of the data is still estimated, with the estimator's own warning)."""
+    return first is not None and last is not None and first < window.start < last
+
+
+def outside_message(con, first: datetime | None, last: datetime | None, window: Window, *, tz: str = "UTC",
+                    currency: str | None = None) -> str:
+    """One sentence for a window the orders cannot speak to, naming the outages the seller can analyse instead."""
+    span = local_window(first, last, tz, zone=True) if first is not None else "no orders"
+    text = (f"the window {local_window(window.start, window.end, tz, zone=True)} is outside the order history "
+            f"({span}), so no loss can be estimated for it")
+    found = suggest_windows(con, first, last, tz=tz, currency=currency, limit=3)
+    if found:
+        text += "; in your orders' range: " + "; ".join(
+            f"{s.label} (--window {iso_utc(s.window.start)} {iso_utc(s.window.end)})" for s in found)
+    return text
 
 
 def suggest_windows(con, first: datetime | None, last: datetime | None, *, tz: str = "UTC",
