@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from .. import present
 from ..analysis import Analysis
 from ..errors import WindowError
 from ..outages.suggest import covers, outside_message
@@ -27,24 +28,25 @@ def register(sub) -> None:
 
 def human_summary(result: Analysis) -> str:
     cur = result.currency
-    pct = f"{result.confidence:.0%}"
+    pct = present.percent(result.confidence)
     out = []
     for w in result.windows:
         r = w.revenue
+        # ISO-like times in UTC and channel codes: what a terminal user types back into --window and --channels.
         span = f"{w.window.start:%Y-%m-%d %H:%M} to {w.window.end:%Y-%m-%d %H:%M} UTC"
         out.append(f"{span} on {', '.join(w.estimate.affected)}:")
         out.append(f"  lost {money(r['lost'], cur)} ({pct} interval {money(r['lost_low'], cur)} to "
-                   f"{money(r['lost_high'], cur)}; probability of an effect "
-                   f"{'-' if r['p_effect'] is None else format(r['p_effect'], '.0%')})")
+                   f"{money(r['lost_high'], cur)}; probability of an effect {present.percent(r['p_effect'])})")
         out.append(f"  expected {money(r['expected'], cur)}, actual {money(r['actual'], cur)}; orders "
                    f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected")
         out.append(f"  recaptured {money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h ({pct} interval "
                    f"{money(r['recaptured_low'], cur)} to {money(r['recaptured_high'], cur)}); "
                    f"net lost {money(r['net_lost'], cur)}")
         if w.spillover:
-            out.append("  spill-over: " + ", ".join(f"{c} {v:+,.2f}" for c, v in w.spillover.items()))
+            out.append("  spill-over: " + ", ".join(f"{c} {'+' if v > 0 else ''}{money(v, cur)}"
+                                                    for c, v in w.spillover.items()))
         if w.top_skus:
-            out.append("  top SKUs lost: " + ", ".join(f"{s['sku']} {s['lost']:,.2f}" for s in w.top_skus[:5]))
+            out.append("  top SKUs lost: " + ", ".join(f"{s['sku']} {money(s['lost'], cur)}" for s in w.top_skus[:5]))
         sh = w.shipments or {}
         if sh.get("available"):
             excess = sh.get("excess_late")

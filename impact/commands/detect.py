@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from .. import present
 from ..errors import InputError
 from ..outages.detect import MAX_WINDOW_HOURS, MIN_P_EFFECT, DetectResult, detect
 from . import options
@@ -33,12 +34,13 @@ def human_summary(result: DetectResult) -> str:
     out = []
     for d in result.detections:
         w = d.window
+        # as analyze prints windows: ready to be typed back into --window
         span = f"{w.start:%Y-%m-%d %H:%M} to {w.end:%Y-%m-%d %H:%M} UTC"
         out.append(f"{span}  {d.channel}  {w.impact}  score {w.score:.2f}")
         out.append(f"  {d.message}")
         out.append(f"  orders {round(d.orders_actual):,} of {d.orders_expected:,.1f} expected; revenue lost "
                    f"{money(d.lost, cur)} (interval {money(d.lost_low, cur)} to {money(d.lost_high, cur)}); "
-                   f"probability of an effect {'-' if d.p_effect is None else format(d.p_effect, '.0%')}")
+                   f"probability of an effect {present.percent(d.p_effect)}")
     if not result.detections:
         out.append("no outage windows found in the orders")
     out.append(f"{result.candidates} candidate window(s) scanned, {len(result.detections)} confirmed by the full "

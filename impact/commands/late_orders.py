@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from .. import present
 from ..errors import InputError
 from ..service import late_orders
 from . import options
@@ -60,7 +61,7 @@ def run(args) -> int:
     else:
         s = summary
         if s["late_expected"] is None:
-            estimate = "expected and excess late unknown (no history outside the window)"
+            estimate = present.unmeasurable("expected and excess late", "no history outside the window")
         else:
             estimate = (
                 f"{s['late_expected']:.1f} expected anyway, excess {s['excess_late']:.1f} "

@@ -4,6 +4,7 @@ in every command, and a bad value is an InputError (one line, exit 2) rather tha
 
 from __future__ import annotations
 
+from .. import present
 from ..errors import InputError
 from ..service import Options, resolve_options
 from ..service import load as service_load
@@ -138,5 +139,5 @@ def load(args, opts: Options | None = None):
 
 
 def money(x: float | None, cur: str | None) -> str:
-    """An amount as the commands print it: '1,234.50 USD', '-' when unknown."""
-    return "-" if x is None else f"{x:,.2f} {cur or ''}".strip()
+    """An amount as the app and the report write it ('$1,234.50'), with an ASCII minus a terminal user can grep."""
+    return present.money(x, cur, minus="-")
