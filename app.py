@@ -76,8 +76,11 @@ def dashboard() -> None:
     results = Results(con, report, window, params, tz)
     share_panel.render(results)
     tabs = st.tabs(["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"])
-    for container, page in zip(tabs, (overview, timeline, products, shipments, scenarios), strict=False):
-        tab(container, page.render, results)
+    tab(tabs[0], overview.render, results)
+    tab(tabs[1], timeline.render, results)
+    tab(tabs[2], products.render, results)
+    tab(tabs[3], shipments.render, results)
+    tab(tabs[4], scenarios.render, results)
     tab(tabs[5], data.render, report)
 
 

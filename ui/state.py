@@ -55,7 +55,7 @@ def _none() -> None:
     return None
 
 
-Window = tuple[datetime, datetime]
+UtcSpan = tuple[datetime, datetime]  # naive UTC start and end
 
 
 class State:
@@ -72,7 +72,7 @@ class State:
 
     # The outage window: an instant in UTC, shown in the seller's zone by the two datetime widgets.
     tz: Value[str] = Value("tz", lambda: "UTC", "widget: the seller's time zone")
-    window_utc: Value[Window | None] = Value("window_utc", _none, "(start, end) as naive UTC")
+    window_utc: Value[UtcSpan | None] = Value("window_utc", _none, "(start, end) as naive UTC")
     window_title: Value[str] = Value("window_title", str)
     start_at: Value[datetime | None] = Value("start_at", _none, "widget: the window's start in `tz`")
     end_at: Value[datetime | None] = Value("end_at", _none, "widget: the window's end in `tz`")
