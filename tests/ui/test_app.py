@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-DATA = Path(__file__).parent / "data"
+DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,40 @@
+"""ui.shared_view on its own: a share snapshot shown read-only, and a link that does not open."""
+
+from uipages import run_page
+
+
+def _snapshot_page(results):
+    from datetime import datetime
+
+    from ui.shared_view import snapshot
+
+    def tab(container, render, *args):
+        with container:
+            render(*args)
+
+    res, _ = results.analysis()
+    snapshot(results.share_snapshot(res), datetime(2026, 1, 5, 9, 30), None, tab)
+
+
+def test_shared_snapshot_shows_each_window_read_only(results):
+    """The snapshot's window gets Overview, Timeline and Products with the loss cards and no download."""
+    at = run_page(_snapshot_page, results())
+    assert [t.label for t in at.tabs] == ["Overview", "Timeline", "Products"]
+    assert at.subheader[0].value.startswith("AWS us-east-1 outage, Mon 20 Oct 2025")
+    assert at.metric[0].label == "Revenue lost" and not at.get("download_button")
+    assert at.caption[0].value.startswith("Results shared on 05 Jan 2026 09:30 UTC.")
+    summary = next(m.value for m in at.markdown if m.value.startswith("During the outage"))
+    assert "The Shipments tab" not in summary  # a shared view has no Shipments tab
+
+
+def _bad_link_page():
+    from ui.shared_view import render
+
+    render("x" * 43, None)
+
+
+def test_a_link_that_does_not_open_is_refused_plainly():
+    """An unknown token shows that the link is not valid and a way into the app, nothing else."""
+    at = run_page(_bad_link_page)
+    assert "not valid" in at.error[0].value and not at.metric
+    assert [b.label for b in at.button] == ["Open Outage Impact"]

@@ -1,0 +1,104 @@
+"""The Data tab (every line of every imported file accounted for) and the forms that map an unknown CSV's
+columns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from impact import charts
+from impact.csvsafe import to_csv_bytes
+from impact.ingest.loader import IngestReport
+from impact.store import CHANNELS
+from ui.common import settings
+from ui.state import State
+
+
+def render(report: IngestReport) -> None:
+    st.caption("Every line of every file is accounted for: lines = loaded + duplicates + skipped + rejected.")
+    if not report.files:
+        st.write("No files imported.")
+        return
+    table = [
+        {
+            "File": f.name,
+            "Format": f.format_label,
+            "Encoding": f.encoding,
+            "Lines": f.lines,
+            "Loaded": f.loaded,
+            "Duplicates": f.duplicates,
+            "Skipped": f.skipped,
+            "Rejected": f.rejected,
+            "Skipped because": "; ".join(f"{n:,} {reason}" for reason, n in f.skipped_reasons.items()),
+        }
+        for f in report.files
+    ]
+    st.dataframe(table, hide_index=True, width="stretch")
+    per_channel = [
+        {
+            "Channel": ch.capitalize(),
+            "Orders": v["orders"],
+            "Revenue": charts.money(v["revenue"], report.currency[0])
+            if v.get("revenue") is not None and report.currency
+            else ", ".join(charts.money(a, c) for c, a in v.get("revenue_by_currency", {}).items()),
+        }
+        for ch, v in report.channels.items()
+    ]
+    st.dataframe(per_channel, hide_index=True, width="content")
+    rejects = pd.DataFrame(
+        [(f.name, r["line"], r["reason"]) for f in report.files for r in f.rejects], columns=["file", "line", "reason"]
+    )
+    st.subheader("Rejected lines")
+    if rejects.empty:
+        st.success("No line was rejected.", icon=":material/check_circle:")
+        return
+    st.dataframe(
+        rejects.head(settings().max_rejects_listed).rename(columns=str.capitalize), hide_index=True, width="stretch"
+    )
+    st.download_button(
+        "Download rejected lines (CSV)",
+        data=to_csv_bytes(rejects),
+        file_name="rejected_lines.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="rejects_csv",
+    )
+
+
+def mapping_forms(unmapped: list[dict]) -> None:
+    """For files whose columns match no known export: let the seller say which column is which."""
+    for item in unmapped:
+        name = item["name"]
+        with st.expander(f"Map the columns of {name}", expanded=True, icon=":material/table_view:"):
+            st.write(
+                "This file's columns do not match a known export. Tell us which column holds what; the mapping "
+                "is remembered for files with the same columns."
+            )
+            header = [""] + list(item["header"])
+            with st.form(key=f"map::{name}"):
+                c1, c2, c3 = st.columns(3)
+                order_id = c1.selectbox("Order id", header, key=f"m_order::{name}")
+                purchased = c2.selectbox("Order date/time", header, key=f"m_date::{name}")
+                amount = c3.selectbox("Line amount (total)", header, key=f"m_amount::{name}")
+                c4, c5, c6 = st.columns(3)
+                price = c4.selectbox("…or unit price", header, key=f"m_price::{name}")
+                quantity = c5.selectbox("Quantity", header, key=f"m_qty::{name}")
+                sku = c6.selectbox("SKU (optional)", header, key=f"m_sku::{name}")
+                c7, c8, c9 = st.columns(3)
+                status = c7.selectbox("Status (optional)", header, key=f"m_status::{name}")
+                channel = c8.selectbox("Sales channel", ["other", *[c for c in CHANNELS if c != "other"]],
+                                       key=f"m_channel::{name}")  # fmt: skip
+                order = c9.selectbox(
+                    "Date order",
+                    ["auto", "month_first", "day_first"],
+                    key=f"m_dateorder::{name}",
+                    format_func={"auto": "detect", "month_first": "month/day", "day_first": "day/month"}.get,
+                )
+                if st.form_submit_button("Import with this mapping"):
+                    mapping = {
+                        "order_id": order_id, "purchased_at": purchased, "revenue": amount, "price": price,
+                        "quantity": quantity, "sku": sku, "status": status, "channel_value": channel,
+                        "date_order": order,
+                    }  # fmt: skip
+                    State.mappings.setdefault()[name] = tuple((k, v) for k, v in mapping.items() if v)
+                    st.rerun()

@@ -1,0 +1,105 @@
+"""The Shipments tab: orders the outage made ship late, and the list of them for a marketplace appeal."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from impact.csvsafe import to_csv_bytes
+from impact.windows import Window
+from ui.common import count, fmt_local
+from ui.results import Results
+
+
+def render(results: Results) -> None:
+    ship, rows = results.shipments()
+    shipments(ship, rows, results.window, results.tz)
+
+
+def shipments(ship: dict, rows: pd.DataFrame, window: Window, tz: str) -> None:
+    """The late-shipment summary and late orders of impact.shipments.shipment_report."""
+    if not ship.get("available"):
+        st.info(
+            "Late shipments cannot be measured from these files: none of the seller-fulfilled orders has a ship "
+            "time. Upload an export with ship dates (Shopify orders export, eBay report, Amazon Fulfilled "
+            "Shipments) to see them.",
+            icon=":material/local_shipping:",
+        )
+        for note in ship.get("notes", []):
+            st.caption(f"• {note}")
+        return
+    conf = f"{ship['confidence']:.0%}"
+    cols = st.columns(4)
+    cols[0].metric("Orders due to ship", f"{ship['due']:,}", border=True, help="During the outage or its backlog.")
+    cols[1].metric("Shipped late", f"{ship['late']:,}", border=True)
+    cols[2].metric("Late anyway (usual rate)", count(ship["late_expected"], 1), border=True)
+    cols[3].metric(
+        "Late because of the outage",
+        count(ship["excess_late"]),
+        border=True,
+        help=f"{conf} range: {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}",
+    )
+    backlog = (
+        f"The backlog of unshipped orders was back to normal by **{fmt_local(ship['backlog_cleared'], tz)}**"
+        if ship.get("backlog_cleared")
+        else "The backlog had not cleared by the end of the data"
+    )
+    st.markdown(
+        f"{ship['late']:,} of {ship['due']:,} orders due to ship went out late. At the seller's usual late rate "
+        f"about {count(ship['late_expected'], 1)} would have been late anyway, so the outage caused about "
+        f"**{count(ship['excess_late'])}** late shipments ({conf} range {count(ship['excess_late_low'])} to "
+        f"{count(ship['excess_late_high'])}). {backlog}; orders waited "
+        f"{count(ship.get('extra_handling_hours'))} extra order-hours in total (peak backlog "
+        f"{count(ship.get('peak_backlog_orders'))} orders)."
+    )
+    by_channel = [
+        {
+            "Channel": ch.capitalize(),
+            "Due": v["due"],
+            "Late": v["late"],
+            "Late anyway": v["late_expected"],
+            "Caused by outage": v["excess_late"],
+            "Usual late rate": None if v.get("baseline_late_rate") is None else f"{v['baseline_late_rate']:.1%}",
+        }
+        for ch, v in ship.get("by_channel", {}).items()
+    ]
+    if by_channel:
+        st.dataframe(by_channel, hide_index=True, width="content")
+    for note in ship.get("notes", []):
+        st.caption(f"• {note}")
+    with st.expander("How late shipments are counted"):
+        st.write(ship.get("definition", ""))
+    late_orders(rows, window, tz)
+
+
+def late_orders(rows: pd.DataFrame, window: Window, tz: str) -> None:
+    st.subheader("Orders to list in an appeal")
+    if rows.empty:
+        st.write("No order of that set shipped late.")
+        return
+    st.caption(
+        "Marketplaces have forgiven late shipments caused by platform outages when sellers listed the affected "
+        f"orders. Times below are in {tz}; the download keeps them in UTC."
+    )
+    shown = rows.copy()
+    for col in ("purchased_utc", "promise_utc", "shipped_utc"):
+        shown[col] = pd.to_datetime(shown[col]).dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
+    shown = shown.rename(
+        columns={
+            "order_id": "Order",
+            "channel": "Channel",
+            "purchased_utc": "Bought",
+            "promise_utc": "Ship by",
+            "shipped_utc": "Shipped",
+            "hours_late": "Hours late",
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        f"Download the {len(rows):,} late orders (CSV)",
+        data=to_csv_bytes(rows),
+        file_name=f"late_orders_{window.start:%Y%m%d}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="late_orders_csv",
+    )

@@ -1,0 +1,143 @@
+"""The sidebar: the seller's order exports, their time zone, the outage window and the estimate settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import streamlit as st
+
+from ui import window_sources
+from ui.common import default_zone, settings, zone_options
+from ui.results import Params
+from ui.state import State, state
+
+UPLOAD_TYPES = ["csv", "txt", "tsv", "tab"]
+CONFIDENCES = (0.8, 0.9, 0.95, 0.99)
+
+
+@dataclass
+class Inputs:
+    """What the first part of the sidebar asked for, before the orders are loaded."""
+
+    files: list
+    tz: str
+    start: datetime
+    end: datetime
+    detect_box: Any  # the sidebar place kept for detection, which needs the loaded orders
+
+
+def inputs() -> Inputs:
+    sb = st.sidebar
+    sb.header("Your orders")
+    files = sb.file_uploader(
+        "Order exports",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=State.uploads.key,
+        help="Amazon All Orders report (.txt), Shopify orders export, eBay Seller Hub report, Etsy or WooCommerce "
+        "CSV, or any CSV with order id, date and amount. Several files and overlapping exports are fine: "
+        "duplicates are counted once. Buyer names, e-mails and addresses are dropped on import.",
+    )
+    if not State.tz.is_set():
+        state.tz = default_zone()
+    tz = sb.selectbox(
+        "Your time zone",
+        zone_options(),
+        key=State.tz.key,
+        on_change=window_sources.on_tz_change,
+        help="Used to show times, to read the window below, and for exports whose times carry no offset "
+        "(eBay, Etsy, WooCommerce).",
+    )
+
+    sb.header("Outage")
+    window_sources.init_window(tz)
+    window_sources.preset_picker(sb)
+    limits = {"min_value": datetime(2000, 1, 1), "max_value": datetime(2100, 1, 1)}
+    step = timedelta(minutes=1)
+    for label, value in (("Start (your time zone)", State.start_at), ("End (your time zone)", State.end_at)):
+        sb.datetime_input(
+            label, key=value.key, on_change=window_sources.on_window_change, format="YYYY-MM-DD", step=step, **limits
+        )
+    start, end = state.window_utc
+    sb.caption(f"In UTC: {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}")
+    window_sources.feed_panel(sb)
+    window_sources.windows_file_panel(sb, tz)
+    # Detection needs the session's orders, which are loaded after the sidebar: its place is kept here.
+    return Inputs(files=files or [], tz=tz, start=start, end=end, detect_box=sb.container())
+
+
+def _propose_channels(channels: list[str], is_demo: bool) -> None:
+    # New data or a new outage: propose the channels the outage hit (all of yours when none of them is listed).
+    token = (tuple(channels), is_demo, state.proposal_id)
+    if state.channels_for == token:
+        return
+    proposed = state.proposed_channels
+    state.channels_for = token
+    hit = [c for c in channels if proposed and c in proposed]
+    state.affected = hit or list(channels)
+    state.channels_note = (
+        bool(proposed) and not hit and bool(channels) and "none of your channels is listed as hit by this outage"
+    )
+
+
+def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str]) -> Params:
+    """The affected channels, the currency and the estimate settings, once the orders are loaded."""
+    sb = st.sidebar
+    defaults = settings()
+    _propose_channels(channels, is_demo)
+    affected = sb.multiselect(
+        "Affected channels",
+        channels,
+        key=State.affected.key,
+        help="Channels the outage hit. The others are compared against their own history to show spill-over "
+        "(buyers who went elsewhere). Empty means all.",
+        format_func=str.capitalize,
+    )
+    if state.channels_note:
+        sb.caption(f"Note: {state.channels_note}; all are selected. Adjust if you know better.")
+    currency = currencies[0] if currencies else None
+    if len(currencies) > 1:
+        # Amounts in different currencies are never added up: the seller picks the one to analyse.
+        currency = sb.selectbox("Currency to analyse", currencies, key=State.currency.key)
+    with sb.expander("Estimate settings"):
+        confidence = st.select_slider(
+            "Confidence of the range",
+            options=CONFIDENCES,
+            value=defaults.confidence if defaults.confidence in CONFIDENCES else 0.9,
+            format_func=lambda v: f"{v:.0%}",
+            key=State.confidence.key,
+        )
+        recovery = st.number_input(
+            "Recovery hours after the outage",
+            min_value=0,
+            max_value=168,
+            value=int(defaults.recovery_hours),
+            step=1,
+            key=State.recovery_hours.key,
+            help="How long after the outage to look for buyers who came back (recaptured sales).",
+        )
+        sla = st.number_input(
+            "Ship-by time (hours after purchase)",
+            min_value=1.0,
+            max_value=720.0,
+            value=float(defaults.ship_sla_hours),
+            step=1.0,
+            key=State.ship_sla_hours.key,
+            help="Used when an export has no ship-by date: an order counts as late if it shipped after this.",
+        )
+        business_days = st.checkbox(
+            "Ship-by clock runs Monday to Friday only",
+            key=State.business_days.key,
+            help="For sellers whose handling time counts business days (weekends in UTC; holidays not skipped).",
+        )
+    return Params(
+        channels=tuple(affected),
+        confidence=confidence,
+        recovery_hours=int(recovery),
+        ship_sla_hours=float(sla),
+        business_days=bool(business_days),
+        currency=currency,
+        providers=window_sources.preset_providers(),
+    )

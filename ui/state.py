@@ -1,0 +1,128 @@
+"""This session's state: every value the app keeps between script runs, declared once with its key and default.
+
+Streamlit's st.session_state is a dict keyed by strings; a misspelt key there is a silent new value. Here each
+value is a typed attribute of `state` (read it, assign it, `del` it), and `State.<name>.key` is the string a widget
+is bound to, so a widget and the code that reads it cannot drift apart. The keys are unchanged from the single-file
+app (tests and Streamlit's widget identities rely on them). Widget-owned values are set by their widget; the code
+only seeds them before the widget exists (a widget given both a value and a seeded key warns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import Any, Generic, TypeVar, overload
+
+import streamlit as st
+
+T = TypeVar("T")
+CACHE_ENTRIES = 12  # per-session results kept per kind (window/setting combinations the seller flips between)
+
+
+class Value(Generic[T]):
+    """One session-state value: its key and a factory for its default (so a mutable default is never shared).
+
+    Reading a value that was never set returns a fresh default without storing it."""
+
+    def __init__(self, key: str, default: Callable[[], T], doc: str = "") -> None:
+        self.key, self.default, self.__doc__ = key, default, doc
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Value[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj, owner):
+        if obj is None:
+            return self
+        ss = st.session_state
+        return ss[self.key] if self.key in ss else self.default()
+
+    def __set__(self, obj: object, value: T) -> None:
+        st.session_state[self.key] = value
+
+    def __delete__(self, obj: object) -> None:
+        st.session_state.pop(self.key, None)
+
+    def is_set(self) -> bool:
+        return self.key in st.session_state
+
+    def setdefault(self) -> T:
+        """The stored value, storing the default first if there is none (for containers changed in place)."""
+        return st.session_state.setdefault(self.key, self.default())
+
+
+def _none() -> None:
+    return None
+
+
+UtcSpan = tuple[datetime, datetime]  # naive UTC start and end
+
+
+class State:
+    """The declared session values (see the module docstring); use the `state` instance."""
+
+    # The orders being analysed: this session's own DuckDB and what was imported into it.
+    con: Value[Any] = Value("con", _none, "this session's DuckDB (impact.store.session_db), None until loaded")
+    dataset_key: Value[tuple | None] = Value("dataset_key", _none, "what `con` holds: ('demo',) or the uploads")
+    is_demo: Value[bool] = Value("is_demo", lambda: True)
+    file_errors: Value[list[str]] = Value("file_errors", list, "one sentence per upload that could not be read")
+    unmapped: Value[list[dict]] = Value("unmapped", list, "uploads whose columns need the seller's mapping")
+    mappings: Value[dict[str, tuple]] = Value("mappings", dict, "file name -> ((field, column), ...) chosen")
+    results: Value[dict] = Value("_results", dict, "session_cached's memo: (kind, dataset_key, key) -> result")
+
+    # The outage window: an instant in UTC, shown in the seller's zone by the two datetime widgets.
+    tz: Value[str] = Value("tz", lambda: "UTC", "widget: the seller's time zone")
+    window_utc: Value[UtcSpan | None] = Value("window_utc", _none, "(start, end) as naive UTC")
+    window_title: Value[str] = Value("window_title", str)
+    start_at: Value[datetime | None] = Value("start_at", _none, "widget: the window's start in `tz`")
+    end_at: Value[datetime | None] = Value("end_at", _none, "widget: the window's end in `tz`")
+    preset: Value[str | None] = Value("preset", _none, "widget: the catalog outage id, or 'custom'")
+    proposed_channels: Value[list[str] | None] = Value("proposed_channels", _none, "channels the outage hit")
+    proposal_id: Value[int] = Value("proposal_id", int, "bumped per new window, so its channels are proposed")
+    channels_for: Value[tuple | None] = Value("channels_for", _none, "(channels, is_demo, proposal) proposed for")
+    affected: Value[list[str]] = Value("affected", list, "widget: the affected channels")
+    channels_note: Value[str | bool] = Value("channels_note", lambda: False, "why all channels were proposed")
+
+    # Window sources in the sidebar.
+    feed_url: Value[str] = Value("feed_url", str, "widget: a status page or feed address")
+    feed_windows: Value[list[dict]] = Value("feed_windows", list, "finished incidents of the fetched feed")
+    feed_error: Value[str | None] = Value("feed_error", _none)
+    feed_pick: Value[int | None] = Value("feed_pick", _none, "widget: the chosen feed incident")
+    windows_parsed: Value[tuple | None] = Value("windows_parsed", _none, "(file_id, parsed file or its error)")
+    detect_error: Value[tuple | None] = Value("detect_error", _none, "(cache key, sentence) of a failed search")
+
+    # Widgets whose value the code takes from the widget's return value; declared for their keys.
+    uploads: Value[list | None] = Value("uploads", _none, "widget: the seller's order exports")
+    currency: Value[str | None] = Value("currency", _none, "widget: the currency analysed, when several")
+    confidence: Value[float | None] = Value("confidence", _none, "widget")
+    recovery_hours: Value[int | None] = Value("recovery_hours", _none, "widget")
+    ship_sla_hours: Value[float | None] = Value("ship_sla_hours", _none, "widget")
+    business_days: Value[bool] = Value("business_days", lambda: False, "widget")
+    windows_file: Value[Any] = Value("windows_file", _none, "widget: the seller's outage windows CSV")
+    windows_pick: Value[int | None] = Value("windows_pick", _none, "widget: a window of a long windows file")
+    scenario_source: Value[str | None] = Value("scenario_source", _none, "widget: channel demand moves from")
+    scenario_pct: Value[int | None] = Value("scenario_pct", _none, "widget: share of it moved, %")
+    scenario_transfer: Value[int] = Value("scenario_transfer", lambda: 100, "widget: buyers who follow, %")
+    share_days: Value[int | None] = Value("share_days", _none, "widget: days a share link works")
+    share_link: Value[tuple | None] = Value("share_link", _none, "(context it was made for, the link's JSON)")
+
+
+state = State()
+
+
+def session_cached(kind: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """Per-session memo of results computed from this session's orders (never shared across sessions)."""
+    # Stored before computing: a computation may itself use session_cached (analysis uses history).
+    store = State.results.setdefault()
+    full = (kind, state.dataset_key, key)
+    if full not in store:
+        store[full] = compute()
+        same_kind = [k for k in store if k[0] == kind]
+        for old in same_kind[:-CACHE_ENTRIES]:
+            del store[old]
+    return store[full]
+
+
+def cached(kind: str, key: Hashable) -> Any:
+    """A session_cached result if it was computed, else None."""
+    return state.results.get((kind, state.dataset_key, key))
