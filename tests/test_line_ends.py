@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from impact.errors import AccountingError
 from impact.ingest import ingest_files
-from impact.ingest.loader import _account_for_lines
+from impact.ingest.accounting import _account_for_lines
 from impact.ingest.textfile import count_line_ends, normalise_line_ends, prepare
 from impact.store import session_db
 

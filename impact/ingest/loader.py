@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
 import concurrent.futures
-import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,21 +10,22 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import AccountingError, NoOrdersError, UnknownFormatError, UnreadableFileError
+from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
 from . import generic, memo
 from . import sqlexpr as X
+from .accounting import account
 from .base import IDENT, Cols, Format
 from .formats import detect
+from .merge import merge_new_lines
 from .textfile import (
+    LineEnds,
     PreparedFile,
-    count_blank_lines,
     count_line_ends,
     normalise_line_ends,
     prepare,
-    scan_records,
     transcode_to_utf8,
 )
 
@@ -239,65 +238,57 @@ def _reject_reason_sql() -> str:
         ELSE NULL END)"""
 
 
-def _source_lines(excluded: list[int], header_line: int, rns: list[int]) -> list[int]:
-    """Physical line of the rn-th record, given the lines (blank or rejected) the reader did not return."""
-    # The i-th excluded line (1-based) has e_i - header_line - i good records before it.
-    gaps = [e - header_line - i for i, e in enumerate(excluded, start=1)]
-    return [header_line + rn + bisect.bisect_left(gaps, rn) for rn in rns]
+class _Parse:
+    """One file's parse: its format's fields as SQL over the file's columns, worked out once, and the reads that
+    write the rows into _parsed (again after each repair of the file)."""
 
+    def __init__(self, con, prepared: PreparedFile, name: str, file_id: int, *, tz: str, mapping: dict | None,
+                 settings: Settings):
+        self.con, self.prepared, self.name = con, prepared, name
+        self.fmt, used_mapping = _select_format(prepared, name, mapping, settings)
+        self.cols = Cols(_column_idents(prepared.header))
+        self.fields = self.fmt.fields(self.cols)
+        self.fields.setdefault("channel", f"'{self.fmt.channel}'")
+        skips = self.fmt.skips(self.cols)
+        self.used = self._used_columns(skips)
+        self.date_formats = generic.date_formats(used_mapping) if used_mapping else None
+        # Rows of most formats stand alone and are parsed as DuckDB reads them; the row number is then the rowid
+        # of _parsed. Shopify's continuation rows need their order's first row, so that file is read first.
+        self.ordered = bool(self.fmt.inherit)
+        self.params = {"tz": tz, "currency": settings.default_currency, "file_id": file_id}
+        self.select, self.skip_sql, self.memo_params = self._columns(skips, tz)
 
-def _blank_line_numbers(path: Path, header_line: int, limit: int = 100_000) -> list[int]:
-    """Physical numbers of blank lines after the header (only needed to number rejected lines exactly)."""
-    found = []
-    with open(path, "rb") as fh:
-        for n, line in enumerate(fh, start=1):
-            if n > header_line and not line.strip(b"\r\n"):
-                found.append(n)
-                if len(found) >= limit:
-                    break
-    return found
+    def _used_columns(self, skips: list[tuple[str, str]]) -> list[int]:
+        """Numbers of the file's columns that any field, skip rule or inherited column reads."""
+        sql_text = " ".join(self.fields.values()) + " ".join(c for c, _ in skips)
+        for h in self.fmt.inherit:
+            sql_text += " " + self.cols(h)
+        return sorted({int(i) for i in IDENT.findall(sql_text)})
 
-
-def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dict | None,
-              settings: Settings) -> FileReport:
-    prepared = prepare(path, name)
-    try:
-        fmt, used_mapping = _select_format(prepared, name, mapping, settings)
-        cols = Cols(_column_idents(prepared.header))
-        fields = fmt.fields(cols)
-        fields.setdefault("channel", f"'{fmt.channel}'")
-        skips = fmt.skips(cols)
-        sql_text = " ".join(fields.values()) + " ".join(c for c, _ in skips)
-        for h in fmt.inherit:
-            sql_text += " " + cols(h)
-        used = sorted({int(i) for i in IDENT.findall(sql_text)})
-
-        date_formats = generic.date_formats(used_mapping) if used_mapping else None
+    def _columns(self, skips: list[tuple[str, str]], tz: str) -> tuple[str, str, dict]:
+        """The SELECT list shaped like `lines`, the skip reason's SQL and the parameters both need."""
         # The sample reads the head of the file only: a small buffer.
-        sample_sql, sample_params = _csv_source(prepared, used, rejects=False, whole=False)
-        memo.load_head(con, sample_sql, sample_params)
+        sample_sql, sample_params = _csv_source(self.prepared, self.used, rejects=False, whole=False)
+        memo.load_head(self.con, sample_sql, sample_params)
 
         def sample_source(col: str) -> tuple[str, dict]:
             # The head already read serves when it holds the whole file or a value on every line; a sparse column
             # (ship dates) reads on until it has enough values.
-            filled, rows = con.execute(
+            filled, rows = self.con.execute(
                 f"SELECT count(*) FILTER (nullif(trim({col}), '') IS NOT NULL), count(*) FROM _head").fetchone()
             return ("_head", {}) if rows < memo.SAMPLE or filled >= memo.SAMPLE else (sample_sql, sample_params)
 
+        fields = self.fields
         fast = {
-            key: _sample_format(con, fields[key], tz, date_formats, *sample_source(fields[key]))
+            key: _sample_format(self.con, fields[key], tz, self.date_formats, *sample_source(fields[key]))
             for key in ("purchased_at", "shipped_at", "promised_at") if fields[key] != "NULL"
         }
 
         def parse_ts(key: str) -> str:
-            return X.timestamp_utc(fields[key], date_formats, fast.get(key)) if fields[key] != "NULL" else "NULL"
+            return X.timestamp_utc(fields[key], self.date_formats, fast.get(key)) if fields[key] != "NULL" else "NULL"
 
         skip_case = "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END" \
             if skips else "NULL"
-        # Rows of most formats stand alone and are parsed as DuckDB reads them; the row number is then the rowid
-        # of _parsed. Shopify's continuation rows need their order's first row, so that file is read first.
-        ordered = bool(fmt.inherit)
-
         values = {
             "channel": fields["channel"],
             "marketplace": f"coalesce({fields['marketplace']}, {fields['channel']})",
@@ -318,183 +309,146 @@ def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dic
             "ship_country": fields["ship_country"],
             "file_id": "$file_id",
         }
-        field_params = {"tz": tz, "currency": settings.default_currency, "file_id": file_id}
         # Status, currency, sales channel... take a few values: those of the file's head are worked out once.
-        memoized, memo_params = memo.memoize(con, {**values, "_skip": skip_case}, field_params)
+        memoized, memo_params = memo.memoize(self.con, {**values, "_skip": skip_case}, self.params)
         skip_sql = memoized.pop("_skip")
+        # The parse writes rows already shaped (and typed) like `lines`, so the first file becomes the table
+        # itself without a copy; _skip and _reject say which rows must go before that.
+        select = ",\n".join(f"CAST({v} AS {LINES_COLUMNS[k]}) AS {k}" for k, v in memoized.items())
+        return select, skip_sql, memo_params
 
-        def parse(source: str, params: dict) -> None:
-            # The parse writes rows already shaped (and typed) like `lines`, so the first file becomes the table
-            # itself without a copy; _skip and _reject say which rows must go before that.
-            select = ",\n".join(f"CAST({v} AS {LINES_COLUMNS[k]}) AS {k}" for k, v in memoized.items())
-            # Rows parsed in file order are numbered by their rowid; Shopify's are not, so they carry their number.
-            record = ", rn AS _rn" if ordered else ""
-            con.execute(
-                f"""CREATE OR REPLACE TABLE _parsed AS
-                SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
-                    CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject) FROM (
-                SELECT *, NULL::VARCHAR AS _reject FROM (
-                    SELECT {select},
-                        {skip_sql} AS _skip{record},
-                        {fields['purchased_at']} AS _raw_date, {fields['revenue_text']} AS _raw_amount
-                    FROM {source}))""",
-                {**field_params, **memo_params, **params},
+    @property
+    def record(self) -> str:
+        """A row's record number in _parsed: its rowid when rows were parsed in file order, else kept in _rn."""
+        return "_rn" if self.ordered else "(rowid + 1)"
+
+    def parse(self, source: str, params: dict) -> None:
+        # Rows parsed in file order are numbered by their rowid; Shopify's are not, so they carry their number.
+        record = ", rn AS _rn" if self.ordered else ""
+        self.con.execute(
+            f"""CREATE OR REPLACE TABLE _parsed AS
+            SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
+                CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject) FROM (
+            SELECT *, NULL::VARCHAR AS _reject FROM (
+                SELECT {self.select},
+                    {self.skip_sql} AS _skip{record},
+                    {self.fields['purchased_at']} AS _raw_date, {self.fields['revenue_text']} AS _raw_amount
+                FROM {source}))""",
+            {**self.params, **self.memo_params, **params},
+        )
+
+    def read(self) -> None:
+        if not self.ordered:
+            _drop_rejects(self.con)
+            self.parse(*_csv_source(self.prepared, self.used))
+            return
+        _read_raw(self.con, self.prepared, self.used)
+        order_col = self.cols("Name")
+        inherit = [self.cols(h) for h in self.fmt.inherit if self.cols(h) != "NULL"]
+        source = "(SELECT rowid + 1 AS rn, * FROM _raw)"
+        if inherit:
+            filled = ", ".join(
+                f"coalesce(nullif(trim({c}), ''), first_value(nullif(trim({c}), '') IGNORE NULLS) "
+                f"OVER (PARTITION BY {order_col} ORDER BY rn)) AS {c}" for c in inherit
             )
+            source = f"(SELECT * REPLACE ({filled}) FROM {source})"
+        self.parse(source, {})
 
-        def read() -> None:
-            if not ordered:
-                _drop_rejects(con)
-                parse(*_csv_source(prepared, used))
-                return
-            _read_raw(con, prepared, used)
-            order_col = cols("Name")
-            inherit = [cols(h) for h in fmt.inherit if cols(h) != "NULL"]
-            source = "(SELECT rowid + 1 AS rn, * FROM _raw)"
-            if inherit:
-                filled = ", ".join(
-                    f"coalesce(nullif(trim({c}), ''), first_value(nullif(trim({c}), '') IGNORE NULLS) "
-                    f"OVER (PARTITION BY {order_col} ORDER BY rn)) AS {c}" for c in inherit
-                )
-                source = f"(SELECT * REPLACE ({filled}) FROM {source})"
-            parse(source, {})
+    def read_or_explain(self) -> None:
+        try:
+            self.read()
+        except duckdb.Error:
+            # The reader's own words name its internals; the seller needs to know what to do instead.
+            raise UnreadableFileError(
+                f"{self.name}: the file could not be read as a table; its lines do not follow one layout. "
+                "Export the report again, or save it as CSV (UTF-8) from a spreadsheet program"
+            ) from None
 
-        def read_or_explain() -> None:
-            try:
-                read()
-            except duckdb.Error:
-                # The reader's own words name its internals; the seller needs to know what to do instead.
-                raise UnreadableFileError(
-                    f"{name}: the file could not be read as a table; its lines do not follow one layout. "
-                    "Export the report again, or save it as CSV (UTF-8) from a spreadsheet program"
-                ) from None
 
-        # The line count (a plain pass over the bytes) runs while DuckDB reads, on the core it leaves idle.
-        counted_path = prepared.path
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            counting = pool.submit(count_line_ends, counted_path)
-            read_or_explain()
-            counted = counting.result()
-        if not counted.consistent:
-            # Line ends disagree beyond the head prepare() looked at: DuckDB may have joined or dropped lines.
-            prepared.path = normalise_line_ends(prepared.path)
-            prepared.temp_paths.append(prepared.path)
-            read_or_explain()
-        bad_encoding = con.execute("SELECT count(*) FROM _rej WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
-        if bad_encoding and prepared.encoding.startswith("utf-8"):
-            # Not UTF-8 after all (Windows-1252 text beyond the sampled head): decode the whole file that way.
-            prepared.path = transcode_to_utf8(prepared.path, "cp1252")
-            prepared.temp_paths.append(prepared.path)
-            prepared.encoding = "cp1252"
-            read_or_explain()
-        broken = _recover_runaway_quotes(con, prepared, read_or_explain)
-        # The record number: the rowid of _parsed when rows were parsed in file order, else kept in _rn.
-        rn = "_rn" if ordered else "(rowid + 1)"
-        P = f"(SELECT {rn} AS rn, * FROM _parsed)"
+def _read_file(con, parse: _Parse) -> tuple[LineEnds | None, set[int]]:
+    """Parse the file into _parsed, repairing what the reader trips on: line ends that disagree, text that is not
+    UTF-8 after all, quotes that never close. Returns the line count of the file read (None if a repair replaced
+    it) and the lines of the quotes that never close."""
+    prepared = parse.prepared
+    # The line count (a plain pass over the bytes) runs while DuckDB reads, on the core it leaves idle.
+    counted_path = prepared.path
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        counting = pool.submit(count_line_ends, counted_path)
+        parse.read_or_explain()
+        counted = counting.result()
+    if not counted.consistent:
+        # Line ends disagree beyond the head prepare() looked at: DuckDB may have joined or dropped lines.
+        prepared.path = normalise_line_ends(prepared.path)
+        prepared.temp_paths.append(prepared.path)
+        parse.read_or_explain()
+    bad_encoding = con.execute("SELECT count(*) FROM _rej WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
+    if bad_encoding and prepared.encoding.startswith("utf-8"):
+        # Not UTF-8 after all (Windows-1252 text beyond the sampled head): decode the whole file that way.
+        prepared.path = transcode_to_utf8(prepared.path, "cp1252")
+        prepared.temp_paths.append(prepared.path)
+        prepared.encoding = "cp1252"
+        parse.read_or_explain()
+    broken = _recover_runaway_quotes(con, prepared, parse.read_or_explain)
+    return (counted if prepared.path == counted_path else None), broken
 
-        report = FileReport(file_id, name, fmt.name, fmt.label, prepared.encoding)
-        csv_rejects = con.execute(
-            "SELECT line, any_value(error_type)::VARCHAR, any_value(error_message), any_value(csv_line) "
-            "FROM _rej GROUP BY line ORDER BY line"
-        ).fetchall()
-        skipped: dict[str, int] = {}
-        rejects: list[tuple[int, str]] = []
-        raw_skipped = 0
-        for line, etype, message, raw in csv_rejects:
-            reason = next((r for pat, r in fmt.skip_raw if re.search(pat, raw or "")), None)
-            if reason:
-                skipped[reason] = skipped.get(reason, 0) + 1
-                raw_skipped += 1
-            elif line in broken:
-                rejects.append((int(line), "unbalanced quotes: a quoted value never closes on this line"))
-            else:
-                rejects.append((int(line), _csv_reason(etype, message)))
-        n_rows, n_data_rejects = con.execute("SELECT count(*), count(_reject) FROM _parsed").fetchone()
-        blanks, blank_numbers = _account_for_lines(prepared, name, n_rows + len(csv_rejects),
-                                                   counted if prepared.path == counted_path else None)
-        if blanks:
-            skipped["blank line"] = blanks
-        n_row_skips = 0
-        for reason, n in con.execute(
-            "SELECT _skip, count(*) FROM _parsed WHERE _skip IS NOT NULL GROUP BY 1 ORDER BY 1"
-        ).fetchall():
-            skipped[reason] = skipped.get(reason, 0) + n
-            n_row_skips += n
 
-        data_rejects = con.execute(
-            f"SELECT rn, _reject FROM {P} WHERE _reject IS NOT NULL ORDER BY rn LIMIT $n",
-            {"n": settings.max_rejects_listed},
-        ).fetchall()
-        # DuckDB numbers rows by record and silently drops blank lines; put back the lines it did not return
-        # so that every reported line number is the one the seller sees in a text editor.
-        excluded = sorted({int(r[0]) for r in csv_rejects})
-        if data_rejects and blanks > prepared.blank_before_header:
-            if blank_numbers is None:
-                blank_numbers = _blank_line_numbers(prepared.path, prepared.header_line)
-            excluded = sorted(set(excluded) | set(blank_numbers))
-        numbers = _source_lines(excluded, prepared.header_line, [rn for rn, _ in data_rejects])
-        rejects.extend((n, reason) for n, (_, reason) in zip(numbers, data_rejects, strict=True))
-        rejects.sort()
+def _drop_flagged_rows(con, flagged: bool) -> None:
+    """Delete the skipped and rejected rows and the columns that flagged them."""
+    if flagged:
+        con.execute("DELETE FROM _parsed WHERE _skip IS NOT NULL OR _reject IS NOT NULL")
+    con.execute("ALTER TABLE _parsed DROP COLUMN _skip")
+    con.execute("ALTER TABLE _parsed DROP COLUMN _reject")
 
-        if n_data_rejects or n_row_skips:
-            con.execute("DELETE FROM _parsed WHERE _skip IS NOT NULL OR _reject IS NOT NULL")
-        con.execute("ALTER TABLE _parsed DROP COLUMN _skip")
-        con.execute("ALTER TABLE _parsed DROP COLUMN _reject")
-        # Occurrence numbers tell apart two lines of one order with the same sku; most files have none.
-        # A format's own channel is one constant, left out of the hash (a sixth of the check's time).
-        # Distinct 64-bit hashes are counted faster than three strings are grouped; fewer hashes than lines means a
-        # repeated hash, which is then checked exactly.
-        key_hash = "hash(channel, order_id, line_key)" if IDENT.search(fields["channel"]) else "hash(order_id, line_key)"
-        repeats = con.execute(
-            f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_hash} FROM _parsed)) "
-            "< (SELECT count(*) FROM _parsed)"
-        ).fetchone()[0] and con.execute(
-            "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY channel, order_id, line_key HAVING count(*) > 1)"
-        ).fetchone()[0]
-        if repeats:
-            con.execute(
-                f"""UPDATE _parsed SET line_key = x.k FROM (
-                    SELECT rowid AS rid, left(line_key, length(line_key) - 1)
-                           || row_number() OVER (PARTITION BY channel, order_id, line_key ORDER BY {rn}) AS k
-                    FROM _parsed QUALIFY count(*) OVER (PARTITION BY channel, order_id, line_key) > 1) x
-                WHERE _parsed.rowid = x.rid"""
-            )
-        if ordered:
+
+def _number_repeated_keys(con, channel_sql: str, record: str) -> None:
+    """Occurrence numbers tell apart two lines of one order with the same sku; most files have none."""
+    # A format's own channel is one constant, left out of the hash (a sixth of the check's time).
+    # Distinct 64-bit hashes are counted faster than three strings are grouped; fewer hashes than lines means a
+    # repeated hash, which is then checked exactly.
+    key_hash = "hash(channel, order_id, line_key)" if IDENT.search(channel_sql) else "hash(order_id, line_key)"
+    repeats = con.execute(
+        f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_hash} FROM _parsed)) "
+        "< (SELECT count(*) FROM _parsed)"
+    ).fetchone()[0] and con.execute(
+        "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY channel, order_id, line_key HAVING count(*) > 1)"
+    ).fetchone()[0]
+    if repeats:
+        con.execute(
+            f"""UPDATE _parsed SET line_key = x.k FROM (
+                SELECT rowid AS rid, left(line_key, length(line_key) - 1)
+                       || row_number() OVER (PARTITION BY channel, order_id, line_key ORDER BY {record}) AS k
+                FROM _parsed QUALIFY count(*) OVER (PARTITION BY channel, order_id, line_key) > 1) x
+            WHERE _parsed.rowid = x.rid"""
+        )
+
+
+def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dict | None,
+              settings: Settings) -> FileReport:
+    """Import one export into `lines`: read, parse, account for every line, renumber repeated keys, merge."""
+    prepared = prepare(path, name)
+    try:
+        parse = _Parse(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
+        counted, broken = _read_file(con, parse)
+        acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
+        _drop_flagged_rows(con, acc.flagged_rows)
+        _number_repeated_keys(con, parse.fields["channel"], parse.record)
+        if parse.ordered:
             con.execute("ALTER TABLE _parsed DROP COLUMN _rn")
-        report.skipped_reasons = skipped
-        report.skipped = sum(skipped.values())
-        report.rejected = n_data_rejects + len(csv_rejects) - raw_skipped
-        report.rejects = [{"line": n, "reason": r} for n, r in rejects[: settings.max_rejects_listed]]
-        report.lines = n_rows + len(csv_rejects) + blanks
+        report = FileReport(file_id, name, parse.fmt.name, parse.fmt.label, prepared.encoding)
+        report.skipped_reasons = acc.skipped
+        report.skipped = sum(acc.skipped.values())
+        report.rejected = acc.rejected
+        report.rejects = [{"line": n, "reason": r} for n, r in acc.rejects[: settings.max_rejects_listed]]
+        report.lines = acc.lines
         report.loaded = report.lines - report.skipped - report.rejected
         if not report.loaded:
             raise NoOrdersError(_nothing_loaded(report))
-        _merge_new_lines(con, file_id)
+        merge_new_lines(con, file_id)
         return report
     finally:
         prepared.cleanup()
         for t in ("_raw", "_parsed", "_rej", "_rejscan", "_new", "_head"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
-
-
-def _account_for_lines(prepared: PreparedFile, name: str, records: int, counted) -> tuple[int, list[int] | None]:
-    """Prove that the parse returned every record of the file; return the blank lines (with their numbers if the
-    proof found them). The proof counts the file's bytes, never asks DuckDB: a parse that joined or lost lines
-    is refused with both counts, never reported as a smaller file that adds up."""
-    ends = counted or count_line_ends(prepared.path)
-    after_header = ends.physical - prepared.header_line
-    if after_header == records:  # one record per line, no blank line: the usual export
-        return prepared.blank_before_header, None
-    blank = count_blank_lines(prepared.path) - prepared.empty_before_header
-    if after_header == records + blank:
-        return prepared.blank_before_header + blank, None
-    # Values that span lines (notes, addresses), or lines the parse lost: an independent CSV reader decides.
-    scan = scan_records(prepared.path, prepared.header_line, prepared.delimiter)
-    if scan.records != records:
-        raise AccountingError(
-            f"{name}: the file holds {scan.records:,} lines after its header but only {records:,} could be read, "
-            "so nothing from it was imported. Export the report again, or save it as CSV (UTF-8) and import that"
-        )
-    return prepared.blank_before_header + len(scan.blank_lines), scan.blank_lines
 
 
 def _nothing_loaded(report: FileReport) -> str:
@@ -509,87 +463,3 @@ def _nothing_loaded(report: FileReport) -> str:
     lines = "line" if report.lines == 1 else "lines"
     return f"{report.name}: no order could be loaded from the {report.format_label}: of its {report.lines:,} {lines}, " \
         + " and ".join(parts)
-
-
-def _csv_reason(etype: str, message: str) -> str:
-    nice = {
-        "TOO MANY COLUMNS": "more columns than the header",
-        "MISSING COLUMNS": "fewer columns than the header",
-        "UNQUOTED VALUE": "a quote character in an unquoted value",
-        "LINE SIZE OVER MAXIMUM": "line longer than 4 MB",
-        "INVALID ENCODING": "text that is not valid in the file's encoding",
-        "INVALID STATE": "unbalanced quotes",
-        "CAST": "unreadable value",
-    }.get(etype, etype.lower())
-    detail = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message or "")
-    if detail:
-        nice += f" (expected {detail.group(1)}, found {detail.group(2)})"
-    return nice
-
-
-def _register_file(con, file_id: int, newest, loaded: int) -> None:
-    """The file's row in import_files; ingest_files adds the report's counts once the file is done."""
-    con.execute(
-        "INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, $n, 0)",
-        {"id": file_id, "newest": newest, "n": loaded},
-    )
-
-
-def _merge_new_lines(con, file_id: int) -> None:
-    """Add the file's lines (table _parsed, shaped like `lines`) to `lines`, one row per channel + order + line key.
-
-    The newest export wins: the one whose orders reach furthest in time, then the later import, so a re-exported
-    month replaces the older copy's statuses. A ship time or promise known only to the losing copy is kept.
-    Losing rows are counted as duplicates of the file they came from.
-    """
-    if not con.execute("SELECT EXISTS (SELECT 1 FROM lines)").fetchone()[0]:
-        # Nothing to clash with: the parsed table becomes `lines` itself, without a copy.
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("DROP TABLE lines")
-            con.execute("ALTER TABLE _parsed RENAME TO lines")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        newest, n_new = con.execute("SELECT max(purchased_at), count(*) FROM lines").fetchone()
-        _register_file(con, file_id, newest, n_new)
-        return
-    con.execute("ALTER TABLE _parsed RENAME TO _new")
-    newest = con.execute("SELECT max(purchased_at) FROM _new").fetchone()[0]
-    _register_file(con, file_id, newest, 0)
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE _clash AS
-        SELECT l.rowid AS old_rid, n.rowid AS new_rid, l.file_id AS old_file,
-               (f.newest IS NULL OR ($newest IS NOT NULL AND $newest >= f.newest)) AS new_wins,
-               l.shipped_at AS old_shipped, l.promised_at AS old_promised,
-               n.shipped_at AS new_shipped, n.promised_at AS new_promised
-        FROM lines l JOIN _new n USING (channel, order_id, line_key)
-             JOIN import_files f ON f.file_id = l.file_id""",
-        {"newest": newest},
-    )
-    if con.execute("SELECT count(*) FROM _clash").fetchone()[0]:
-        # winners from the new file inherit what only the old copy knew, and vice versa
-        con.execute(
-            """UPDATE _new SET shipped_at = coalesce(_new.shipped_at, c.old_shipped),
-                               promised_at = coalesce(_new.promised_at, c.old_promised)
-               FROM _clash c WHERE _new.rowid = c.new_rid AND c.new_wins"""
-        )
-        con.execute(
-            """UPDATE lines SET shipped_at = coalesce(lines.shipped_at, c.new_shipped),
-                                promised_at = coalesce(lines.promised_at, c.new_promised)
-               FROM _clash c WHERE lines.rowid = c.old_rid AND NOT c.new_wins"""
-        )
-        con.execute(
-            """UPDATE import_files f SET duplicates = f.duplicates + k.n, loaded = f.loaded - k.n
-               FROM (SELECT old_file, count(*) AS n FROM _clash WHERE new_wins GROUP BY old_file) k
-               WHERE f.file_id = k.old_file"""
-        )
-        con.execute("DELETE FROM lines WHERE rowid IN (SELECT old_rid FROM _clash WHERE new_wins)")
-        con.execute("DELETE FROM _new WHERE rowid IN (SELECT new_rid FROM _clash WHERE NOT new_wins)")
-    con.execute("DROP TABLE IF EXISTS _clash")
-    n_new = con.execute("SELECT count(*) FROM _new").fetchone()[0]
-    con.execute("INSERT INTO lines BY NAME SELECT * FROM _new")
-    con.execute(
-        "UPDATE import_files SET loaded = $n WHERE file_id = $id", {"n": n_new, "id": file_id}
-    )

@@ -47,9 +47,7 @@ from ..revenue import (
     ChannelSeries,
     EventEstimate,
     History,
-    anomalous_days,
-    baseline_at,
-    baseline_params,
+    baseline_every_day,
     estimate_event,
     load_history,
     overdispersion,
@@ -181,14 +179,8 @@ class _Prepared:
 def _prepare(hist: History, name: str, excluded: np.ndarray) -> _Prepared:
     s = hist.channels[name]
     n_days, slots = hist.n_days, s.slots
-    present = np.zeros(n_days, bool)
-    present[s.first_day + 1: s.last_day] = True  # first and last days may be cut by the export
-    odd = anomalous_days(s, excluded)
-    clean = present & ~excluded & ~odd
-    anchors = np.arange(n_days)
-    p = baseline_params(s, clean, anchors, hist.dow0)
-    e0 = baseline_at(p, hist.dow0, np.broadcast_to(anchors[:, None], (n_days, slots)), np.arange(slots))
-    sc = np.repeat(p.clean_days >= SCAN_HISTORY_DAYS, slots)
+    b = baseline_every_day(hist, name, excluded)
+    sc = np.repeat(b.params.clean_days >= SCAN_HISTORY_DAYS, slots)
     nz = np.nonzero(s.values[ORD].reshape(-1))[0]
     if len(nz):
         # Before the first order and from the last order on, silence is the export's edge, not an outage.
@@ -196,7 +188,7 @@ def _prepare(hist: History, name: str, excluded: np.ndarray) -> _Prepared:
         sc[nz[-1]:] = False
     else:
         sc[:] = False
-    return _Prepared(s, p, e0, clean, odd, excluded, sc.reshape(n_days, slots))
+    return _Prepared(s, b.params, b.expected, b.clean, b.anomalous, excluded, sc.reshape(n_days, slots))
 
 
 def _cum(x: np.ndarray) -> np.ndarray:

@@ -1,0 +1,198 @@
+"""One outage window end to end: checks, placebos, a fit per channel, the loss and recapture intervals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from ..errors import InputError, WindowError
+from ..windows import iso_utc
+from .baseline import LOOKBACK_DAYS, MIN_HISTORY_DAYS, THIN_HISTORY_DAYS, BaselineParams
+from .fit import ChannelFit, fit_channel
+from .history import REV, History, load_history
+from .interval import MIN_PLACEBOS_CONFORMAL, Interval, calibrate, hourly_bands, noise_scale
+from .placebos import EventGeometry
+
+
+@dataclass
+class EventEstimate:
+    """Everything the estimator knows about one window; impact.analysis turns it into the report."""
+
+    start: datetime
+    end: datetime
+    recovery_end: datetime
+    affected: tuple[str, ...]
+    controls: tuple[str, ...]
+    fits: dict[str, ChannelFit]  # affected and unaffected channels
+    lost: Interval  # revenue, all affected channels
+    expected: np.ndarray  # (3,) totals over affected channels
+    actual: np.ndarray
+    recovery_expected: np.ndarray
+    recovery_actual: np.ndarray
+    recaptured: Interval
+    n_placebos: int
+    warnings: list[str]
+    resolution: str  # 'hour' or 'day'
+    day0: datetime  # the history's day 0, to turn bins back into times
+    placebo_shifts: np.ndarray  # days each placebo copy of the window was moved (positive = earlier)
+
+    def hourly(self, confidence: float) -> list[dict]:
+        """Per affected channel and bin, from CONTEXT_HOURS before the window to the end of the recovery period:
+        actual, expected, low/high of the counterfactual, cumulative loss since the window started."""
+        rows = []
+        for name in self.affected:
+            f = self.fits[name]
+            c, zlo, zhi = hourly_bands(f, confidence)
+            q, floor = float(f.q[REV]), float(f.unit[REV]) * 0.5
+            parts = [("before", f.context_bins, f.context_expected[REV], f.context_actual[REV]),
+                     ("outage", f.window_bins, f.window[REV].bins_expected, f.window[REV].bins_actual),
+                     ("recovery", f.recovery_bins, f.recovery[REV].bins_expected, f.recovery[REV].bins_actual)]
+            seen: dict[tuple[int, int], dict] = {}
+            cum = 0.0
+            for phase, bins, exp, act in parts:
+                for j in range(len(bins)):
+                    key = (int(bins.day[j]), int(bins.slot[j]))
+                    e, a = float(exp[j]), float(act[j])
+                    sc = float(noise_scale(np.array([e]), q, c, floor)[0])
+                    if key in seen:  # the bin holding the window's end is both outage and recovery: keep one row
+                        continue
+                    if phase != "before":
+                        cum += e - a
+                    hour = _bin_start(self, f, key)
+                    row = {"hour": iso_utc(hour), "channel": name, "actual": round(a, 2), "expected": round(e, 2),
+                           "low": round(max(0.0, e + zlo * sc), 2), "high": round(max(0.0, e + zhi * sc), 2),
+                           "phase": phase, "cumulative": round(cum, 2) if phase != "before" else 0.0}
+                    seen[key] = row
+                    rows.append(row)
+        rows.sort(key=lambda r: (r["hour"], r["channel"]))
+        return rows
+
+
+def _bin_start(est: EventEstimate, f: ChannelFit, key: tuple[int, int]) -> datetime:
+    return est.day0 + timedelta(days=key[0], hours=key[1] * (24 // f.slots))
+
+
+def check_window(hist: History, start: datetime, end: datetime, affected: tuple[str, ...]) -> list[str]:
+    """WindowError when the window cannot be analysed; warnings when it can but thinly."""
+    warns: list[str] = []
+    if end <= start:
+        raise WindowError(f"the window ends ({iso_utc(end)}) before it starts ({iso_utc(start)})")
+    span = f"{iso_utc(hist.first_order)} to {iso_utc(hist.last_order)}"
+    if start >= hist.last_order or end <= hist.first_order:
+        raise WindowError(f"the window {iso_utc(start)} to {iso_utc(end)} is outside the order history ({span})")
+    unknown = [c for c in affected if c not in hist.channels]
+    if unknown:
+        have = ", ".join(hist.channels) or "none"
+        raise WindowError(f"no orders on {', '.join(unknown)} in {hist.currency or 'the data'}; channels: {have}")
+    for c in affected:
+        s = hist.channels[c]
+        first = hist.day_start(s.first_day)
+        days_before = (start - first).total_seconds() / 86400
+        if days_before < MIN_HISTORY_DAYS:
+            raise WindowError(
+                f"only {max(days_before, 0):.1f} days of {c} orders before the window (from {iso_utc(first)}); "
+                f"at least {MIN_HISTORY_DAYS} are needed to estimate what sales would have been"
+            )
+        if days_before < THIN_HISTORY_DAYS:
+            since = iso_utc(start - timedelta(days=LOOKBACK_DAYS))[:10]
+            warns.append(f"only {days_before:.0f} days of {c} history before the window (4 weeks or more are "
+                         f"needed for a full baseline, 12 for the weekly pattern: export orders from {since} on); the "
+                         "interval leans on days after the window and is wider")
+    if end > hist.last_order:
+        warns.append(f"the order history ends at {iso_utc(hist.last_order)}, before the window ends; if the export "
+                     "stops early the loss is overstated")
+    return warns
+
+
+def estimate_event(hist: History, start: datetime, end: datetime, affected: tuple[str, ...] = (), *,
+                   recovery_hours: float = 24, confidence: float = 0.9,
+                   other_windows: list[tuple[datetime, datetime]] | None = None,
+                   controls: tuple[str, ...] | None = None) -> EventEstimate:
+    """Counterfactual, loss interval, recapture and spill-over estimates for one window.
+
+    affected: channels hit (empty = all). other_windows: further known outages as (start, end incl. recovery),
+    kept out of the baseline and the placebos. controls: unaffected channels to use as controls (default: all).
+    """
+    if not 0.5 <= confidence < 1:
+        raise InputError("the confidence level must be between 0.5 and 0.99, e.g. 0.9")
+    affected = tuple(affected) or tuple(hist.channels)
+    warns = check_window(hist, start, end, affected)
+    unaffected = tuple(c for c in hist.channels if c not in affected)
+    if controls is None:
+        controls = unaffected
+    rec_end = end + timedelta(hours=recovery_hours)
+    if recovery_hours and rec_end > hist.last_order + timedelta(hours=1):
+        have = max((hist.last_order - end).total_seconds() / 3600, 0)
+        warns.append(f"the data ends {have:.0f} h after the window, so recapture covers {have:.0f} of the "
+                     f"{recovery_hours:g} recovery hours")
+        rec_end = max(end, min(rec_end, hist.day_start(hist.n_days)))
+    ev = EventGeometry(hist, start, end, affected, (rec_end - end).total_seconds() / 3600,
+                list(other_windows or []))
+    daily = [c for c in affected if hist.channels[c].slots == 1]
+    if daily:
+        warns.append(f"{', '.join(daily)} has dates without times, so the loss is measured over whole days "
+                     f"({iso_utc(hist.day_start(ev.anchor))[:10]}"
+                     f"{' to ' + iso_utc(hist.day_start(int((end - hist.day0).total_seconds() // 86400)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
+                     "), not the hours of the window")
+    ks = ev.valid_shifts(list(affected))
+    params: dict[str, BaselineParams] = {}
+    fits: dict[str, ChannelFit] = {}
+    for c in affected:
+        fits[c] = fit_channel(ev, c, True, list(controls), ks, params)
+    for c in unaffected:
+        uks = ev.valid_shifts([c])
+        fits[c] = fit_channel(ev, c, False, [o for o in unaffected if o != c], uks, {})
+    if len(ks) < MIN_PLACEBOS_CONFORMAL:
+        warns.append(f"only {len(ks)} comparable days without known outages around the window; the interval is "
+                     "approximate and wider")
+    thin = [c for c in affected if fits[c].lookback_days < THIN_HISTORY_DAYS]
+    if thin and not any("days of" in w for w in warns):
+        warns.append(f"the weeks before the window have few usable days for {', '.join(thin)}; the baseline leans on "
+                     "fewer days")
+    # Totals over affected channels; the placebo sums keep the channels' shared shocks in the calibration.
+    expected = np.array([sum(fits[c].window[m].expected for c in affected) for m in range(3)])
+    actual = np.array([sum(fits[c].window[m].actual for c in affected) for m in range(3)])
+    r_exp = np.array([sum(fits[c].recovery[m].expected for c in affected) for m in range(3)])
+    r_act = np.array([sum(fits[c].recovery[m].actual for c in affected) for m in range(3)])
+    q = _pooled_q(fits, affected)
+    floor = 0.5 * min(float(fits[c].unit[REV]) for c in affected)
+    pp = sum(fits[c].window[REV].placebo_pred for c in affected)
+    pa = sum(fits[c].window[REV].placebo_actual for c in affected)
+    lost = calibrate(float(expected[REV]), float(actual[REV]), np.asarray(pp), np.asarray(pa), q, floor, confidence)
+    rp = sum(fits[c].recovery[REV].placebo_pred for c in affected)
+    ra = sum(fits[c].recovery[REV].placebo_actual for c in affected)
+    gain = calibrate(float(r_exp[REV]), float(r_act[REV]), np.asarray(rp), np.asarray(ra), q, floor, confidence)
+    # recaptured = actual - expected = -(expected - actual)
+    recaptured = Interval(-gain.high, -gain.low, gain.p_effect, gain.method)
+    est = EventEstimate(start, end, rec_end, affected, tuple(controls), fits, lost, expected, actual, r_exp, r_act,
+                        recaptured, len(ks), warns, "day" if daily else "hour", hist.day0, ks)
+    return est
+
+
+def _pooled_q(fits: dict[str, ChannelFit], names: tuple[str, ...]) -> float:
+    """Variance factor of the summed revenue: revenue-weighted mean of the channels' q."""
+    w = np.array([max(fits[c].window[REV].expected, 1e-9) for c in names])
+    qs = np.array([float(fits[c].q[REV]) for c in names])
+    return float((w * qs).sum() / w.sum())
+
+
+def hourly_counterfactual(con, channel: str, start: datetime, end: datetime, *, confidence: float = 0.9,
+                          currency: str | None = None, tz: str = "UTC",
+                          exclude: list[tuple[datetime, datetime]] | None = None,
+                          hist: History | None = None) -> list[dict]:
+    """Per hour of `channel` in [start, end): {"hour", "actual", "expected", "low", "high"} for revenue.
+
+    The expectation for these hours never uses their own sales: it is the same estimator as an outage window on
+    [start, end), so an hour with `actual < low` is unusually low given the rest of that day, the other channels and
+    the previous weeks. Meant for ranges up to a few days; `exclude` lists known outages to keep out of the
+    baseline. Pass `hist` (from load_history) to reuse one aggregation across many calls.
+    """
+    hist = hist or load_history(con, currency=currency, tz=tz, at=start)
+    if channel not in hist.channels:
+        raise WindowError(f"no orders on {channel}; channels: {', '.join(hist.channels)}")
+    est = estimate_event(hist, start, end, (channel,), recovery_hours=0, confidence=confidence,
+                         other_windows=exclude)
+    return [{k: r[k] for k in ("hour", "actual", "expected", "low", "high")}
+            for r in est.hourly(confidence) if r["phase"] == "outage"]

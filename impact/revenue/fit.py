@@ -1,0 +1,242 @@
+"""The counterfactual of one channel over a window: the baseline corrected for the day by a small ridge regression on
+ratio features the outage cannot contaminate, fitted on the placebo copies of the window, with leave-one-out
+predictions for calibration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+
+from .baseline import BaselineParams, baseline_at, baseline_params
+from .history import METRICS, ORD, ChannelSeries
+from .placebos import Bins, EventGeometry, overlap, span_mask
+
+CONTEXT_HOURS = 6  # hours before the window shown in the hourly series
+RIDGE_PSEUDO = 2.0  # each regression coefficient is pulled to 0 by this many placebo-equivalents
+SHOCK_VAR = 0.01  # relative variance of a window total beyond Poisson, for weighting placebos
+HUBER_K = 2.5  # placebos beyond this many noise SDs are down-weighted in the fit (not in the calibration)
+
+
+@dataclass
+class Region:
+    """Actual and counterfactual of one metric for one channel over a region (window or recovery)."""
+
+    expected: float
+    actual: float
+    bins_expected: np.ndarray  # per bin, whole-bin values
+    bins_actual: np.ndarray
+    placebo_pred: np.ndarray  # (K,) leave-one-out prediction for each placebo
+    placebo_actual: np.ndarray  # (K,)
+    bin_placebo_pred: np.ndarray  # (K, J) in-sample per-bin predictions, for hourly bands
+    bin_placebo_actual: np.ndarray
+    multiplier: float
+
+
+@dataclass
+class ChannelFit:
+    channel: str
+    affected: bool
+    slots: int
+    q: np.ndarray
+    unit: np.ndarray
+    window: list[Region]  # per metric
+    recovery: list[Region]
+    window_bins: Bins
+    recovery_bins: Bins
+    context_bins: Bins
+    context_expected: np.ndarray  # (3, J)
+    context_actual: np.ndarray
+    features: list[str]
+    n_placebos: int
+    lookback_days: int
+    day_expected: np.ndarray  # (3,) expected totals of the whole days the window touches
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, kappa: np.ndarray) -> np.ndarray:
+    """Shrunk ratio (num + kappa) / (den + kappa): a few orders of prior keep sparse ratios near 1."""
+    return (num + kappa) / (den + kappa)
+
+
+def _gather(series: ChannelSeries, days: np.ndarray, slot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values (3, K, J) at absolute days (K, J) and slots (J,), and an in-range mask."""
+    n = series.values.shape[1]
+    ok = (days >= 0) & (days < n)
+    v = series.values[:, np.clip(days, 0, n - 1), slot[None, :]]
+    return v * ok, ok
+
+
+def _ridge_loo(X: np.ndarray, z: np.ndarray, w: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted ridge (each coefficient pulled to 0 by ~2 pseudo-observations) with Huber weights, so that a
+    promotion or an unnoticed outage among the placebos does not drag the fit: coefficients, fitted values,
+    leave-one-out fitted values, and per placebo the change of the coefficients when it is left out."""
+    n, p = X.shape
+    wt = w.copy()
+    for it in range(4):
+        Xw = X * wt[:, None]
+        info = (Xw * X).sum(axis=0)
+        lam = RIDGE_PSEUDO * info / max(n, 1) + 1e-9
+        Ainv = np.linalg.pinv(Xw.T @ X + np.diag(lam))
+        beta = Ainv @ (Xw.T @ z)
+        fit = X @ beta
+        if it == 3:
+            break
+        # Residuals in units of their expected noise; the scale never drops below that noise, so that the long
+        # right tail of a sparse seller's Poisson counts is not mistaken for outliers (that would bias it low).
+        r = (z - fit) * np.sqrt(w)
+        scale = max(1.4826 * float(np.median(np.abs(r - np.median(r)))), 1.0)
+        u = np.abs(r) / (HUBER_K * scale)
+        wt = w * np.where(u <= 1, 1.0, 1.0 / np.maximum(u, 1e-12))
+    h = np.einsum("ij,jk,ik->i", X, Ainv, Xw)
+    e = z - fit
+    loo = z - e / np.maximum(1 - h, 0.05)
+    # beta without placebo k (Sherman-Morrison): beta - delta[k]
+    delta = (Ainv @ (Xw * (e / np.maximum(1 - h, 0.05))[:, None]).T).T
+    return beta, fit, loo, delta
+
+
+def fit_channel(ev: EventGeometry, name: str, affected: bool, controls: list[str], ks: np.ndarray,
+                 params: dict[str, BaselineParams]) -> ChannelFit:
+    """Counterfactual for one channel over the window and recovery, with placebo errors at shifts ks."""
+    hist = ev.hist
+    s = hist.channels[name]
+    dow0 = hist.dow0
+    K = np.concatenate([[0], ks])  # row 0 is the real event
+    anchors = ev.anchor - K
+    if name not in params:
+        params[name] = baseline_params(s, ev.clean_days(name), anchors, dow0)
+    p = params[name]
+    other, allm = ev.masks(s.slots)
+    W = overlap(hist, s.slots, ev.start, ev.end)
+    R = overlap(hist, s.slots, ev.end, ev.rec_end) if affected else Bins.empty()
+    if s.slots == 1 and len(R):  # a daily bin already counted in the window is not recovery
+        keep = ~np.isin(R.day, W.day)
+        R = Bins(R.day[keep], R.slot[keep], R.w[keep])
+    excl = span_mask(hist, s.slots, [(ev.start, ev.rec_end if affected else ev.end)])
+
+    def shifted(days: np.ndarray) -> np.ndarray:
+        return days[None, :] - K[:, None]
+
+    def ref_ratio(ser: ChannelSeries, pr: BaselineParams, day: np.ndarray, slot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(3, K) sums of actual and baseline over reference bins, skipping bins inside any known window."""
+        if len(day) == 0:
+            z = np.zeros((3, len(K)))
+            return z, z
+        dd = shifted(day)
+        _, am = ev.masks(ser.slots)
+        okb = ~am[np.clip(dd, 0, hist.n_days - 1), slot[None, :]]
+        okb[0] = True  # the real event's reference bins were chosen outside its own span already
+        v, inr = _gather(ser, dd, slot)
+        e = baseline_at(pr, dow0, dd, slot)
+        m = (okb & inr)[None]
+        return (v * m).sum(axis=2), (e * m).sum(axis=2)
+
+    def features(days: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Ratio features from the days a region touches: daily shocks are day-specific, so other days dilute."""
+        feats: list[np.ndarray] = [np.ones((3, len(K)))]
+        names = ["intercept"]
+        own_days = np.repeat(days, s.slots)
+        own_slots = np.tile(np.arange(s.slots), len(days))
+        keep = ~excl[own_days, own_slots] & ~other[own_days, own_slots]
+        own = ctl = None
+        if keep.any():
+            a, b = ref_ratio(s, p, own_days[keep], own_slots[keep])
+            own = _ratio(a, b, 2 * s.unit[:, None]) - 1
+        if controls:
+            num = np.zeros((3, len(K)))
+            den = np.zeros((3, len(K)))
+            kap = np.zeros((3, 1))
+            for c in controls:
+                cs = hist.channels[c]
+                if c not in params:
+                    params[c] = baseline_params(cs, ev.clean_days(c), anchors, dow0)
+                # Spill-over lands on the controls during the window, so those hours are left out (a daily bin
+                # cannot be split and is used whole).
+                cexcl = span_mask(hist, cs.slots, [(ev.start, ev.end)]) if cs.slots > 1 else np.zeros(
+                    (hist.n_days, 1), bool)
+                cother, _ = ev.masks(cs.slots)
+                cd = np.repeat(days, cs.slots)
+                csl = np.tile(np.arange(cs.slots), len(days))
+                ck = ~cexcl[cd, csl] & ~cother[cd, csl]
+                a, b = ref_ratio(cs, params[c], cd[ck], csl[ck])
+                num += a
+                den += b
+                kap += 2 * cs.unit[:, None]
+            ctl = _ratio(num, den, kap) - 1
+        if own is not None:
+            feats.append(own)
+            names.append("same_day")
+        if ctl is not None:
+            feats.append(ctl)
+            names.append("controls")
+        feats.append(p.week_ratio - 1)
+        names.append("last_week")
+        return np.stack(feats, axis=2), names  # (3, K, F)
+
+    def region(bins: Bins, record: bool = False) -> tuple[list[Region], np.ndarray, np.ndarray]:
+        out = []
+        if len(bins) == 0:
+            empty = np.zeros(0)
+            for _ in METRICS:
+                out.append(Region(0.0, 0.0, empty, empty, np.zeros(len(ks)), np.zeros(len(ks)),
+                                  np.zeros((len(ks), 0)), np.zeros((len(ks), 0)), 1.0))
+            return out, np.ones((3, len(K))), np.zeros((3, len(K), 0))
+        X_all, used = features(np.unique(bins.day))
+        if record:
+            names[:] = used
+        dd = shifted(bins.day)
+        v, _ = _gather(s, dd, bins.slot)  # (3, K, J)
+        e = baseline_at(p, dow0, dd, bins.slot)
+        act = (v * bins.w).sum(axis=2)
+        base = np.maximum((e * bins.w).sum(axis=2), 1e-9)
+        mults = np.ones((3, len(K)))
+        X = X_all[ORD]  # order counts carry the day's shock with less noise than revenue
+        keepf = [0] + [f for f in range(1, X.shape[1]) if np.std(X[1:, f]) > 1e-9]
+        X = X[:, keepf]
+        wts_all = 1.0 / (s.q[:, None] / base + SHOCK_VAR)
+        z_all = act / base - 1
+        enough = len(ks) >= 3
+        if enough:
+            beta_o, fit_o, loo_o, delta_o = _ridge_loo(X[1:], z_all[ORD, 1:], wts_all[ORD, 1:])
+        for m in range(3):
+            if not enough:
+                beta, fit, loo = np.zeros(X.shape[1]), np.zeros(len(ks)), np.zeros(len(ks))
+            elif m == ORD:
+                beta, fit, loo = beta_o, fit_o, loo_o
+            else:
+                # Revenue and units share the order-count slopes (their own targets are noisier by the spread of
+                # basket values) and get their own intercept; leave-one-out includes the slopes' dependence.
+                slopes = beta_o[1:]
+                off = X[1:, 1:] @ slopes
+                c, fit_c, loo_c, _ = _ridge_loo(X[1:, :1], z_all[m, 1:] - off, wts_all[m, 1:])
+                off_loo = np.einsum("kj,kj->k", X[1:, 1:], slopes[None, :] - delta_o[:, 1:])
+                beta = np.concatenate([c, slopes])
+                fit, loo = fit_c + off, loo_c + off_loo
+            m0 = float(np.clip(1 + X[0] @ beta, 0.0, 10.0))
+            mults[m, 0] = m0
+            mults[m, 1:] = np.clip(1 + fit, 0, 10)
+            pred_loo = base[m, 1:] * np.clip(1 + loo, 0, 10)
+            out.append(Region(
+                expected=float(base[m, 0] * m0), actual=float(act[m, 0]),
+                bins_expected=e[m, 0] * m0, bins_actual=v[m, 0],
+                placebo_pred=pred_loo, placebo_actual=act[m, 1:],
+                bin_placebo_pred=e[m, 1:] * mults[m, 1:, None], bin_placebo_actual=v[m, 1:],
+                multiplier=m0,
+            ))
+        return out, mults, e
+
+    names: list[str] = []
+    win, wmult, _ = region(W, record=True)
+    rec, _, _ = region(R)
+    # Context before the window, scaled like the window: for charts only.
+    ctx = overlap(hist, s.slots, ev.start - timedelta(hours=CONTEXT_HOURS if s.slots > 1 else 0), ev.start)
+    if s.slots == 1:
+        ctx = Bins.empty()
+    ctx_e = baseline_at(p, dow0, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
+    ctx_a = s.values[:, ctx.day, ctx.slot] if len(ctx) else np.zeros((3, 0))
+    wd = np.unique(W.day)
+    day_exp = (p.level[:, 0:1] * p.dowf[:, 0, (dow0 + wd) % 7]).sum(axis=1) * wmult[:, 0]
+    return ChannelFit(name, affected, s.slots, s.q, s.unit, win, rec, W, R, ctx, ctx_e, ctx_a, names, len(ks),
+                      int(p.clean_days[0]), day_exp)
