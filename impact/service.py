@@ -89,6 +89,20 @@ def window_view(analysis_json: Mapping, index: int = 0) -> dict:
     return {**w, **{k: v for k, v in extra.items() if v is not None}, "warnings": warnings}
 
 
+def analysis_of_view(view: Mapping) -> dict:
+    """A window_view back in the analysis JSON's shape (one window), as a share snapshot and the report hold it."""
+    keys = ("currency", "confidence", "recovery_hours")
+    return {k: view.get(k) for k in keys} | {"windows": [dict(view)]}
+
+
+def ingest_view(report: IngestReport) -> dict:
+    """The import report's JSON with each file's format label and encoding, which the HTML report shows."""
+    ingest = report.to_json()
+    for f, obj in zip(ingest["files"], report.files, strict=True):
+        f.update(format_label=obj.format_label, encoding=obj.encoding)
+    return ingest
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Shipments
 

@@ -3,10 +3,9 @@
 from pathlib import Path
 
 import pytest
+from testdata import DATA
 
 from impact.store import session_db
-
-DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
@@ -27,10 +26,6 @@ def _isolated_mappings(tmp_path, monkeypatch):
     monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
 
 
-WALMART_MAPPING = {
-    "order_id": "Order Ref", "purchased_at": "When", "price": "Unit Price", "quantity": "Qty", "sku": "Item",
-    "status": "State", "channel_value": "walmart", "date_order": "day_first",
-}
 
 
 @pytest.fixture

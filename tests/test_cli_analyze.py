@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATA
+from testdata import DATA
 
 from bench.shipments_synth import Scenario, generate, outage_end
 from bench.synth import Outage, make_seller, simulate

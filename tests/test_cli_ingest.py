@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from conftest import DATA
+from testdata import DATA
 
 from impact.__main__ import main
 

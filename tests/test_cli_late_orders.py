@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import DATA
+from testdata import DATA
 
 from impact.__main__ import main
 

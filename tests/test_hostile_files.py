@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA
+from testdata import DATA
 
 from impact.errors import ImpactError
 from impact.ingest import ingest_files

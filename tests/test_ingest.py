@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import DATA, WALMART_MAPPING
+from testdata import DATA, WALMART_MAPPING
 
 from impact.errors import MappingError, UnknownFormatError, UnreadableFileError
 from impact.ingest import ingest_files

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA, WALMART_MAPPING
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testdata import DATA, WALMART_MAPPING
 
 from impact.errors import AccountingError
 from impact.ingest import ingest_files

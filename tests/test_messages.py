@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA
 from streamlit.testing.v1 import AppTest
+from testdata import DATA
 
 ROOT = DATA.parent.parent
 # Names from the inside: libraries, exception classes, the loader's scratch tables, the reader's own vocabulary.

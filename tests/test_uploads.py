@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from conftest import WALMART_MAPPING
+from testdata import WALMART_MAPPING
 
 from impact.ingest import ingest_files, summary
 from impact.ingest.uploads import ingest_uploads

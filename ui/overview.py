@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import charts
+from impact import charts, service
 from impact.ingest.loader import IngestReport
 from impact.report import build_report, recapture_text, share_of_day_text, summary_lines
 from ui.common import count, md_escape
-from ui.results import Results, report_ingest
+from ui.results import Results
 from ui.timeline import daily_chart
 
 
@@ -87,7 +87,7 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
 
 def report_button(res: dict, report: IngestReport, ship_result, names: dict[str, str], tz: str) -> None:
     """The HTML report of this window, built only when the seller clicks (it embeds plotly.js, ~5 MB)."""
-    ingest = report_ingest(report)
+    ingest = service.ingest_view(report)
 
     def make() -> bytes:
         # Runs on a download thread: it uses only the results computed above, never the session's database.

@@ -1,8 +1,7 @@
 """The results the dashboard shows for one window, computed on first use and kept in this session only.
 
-`Results` is the one object every dashboard tab renders from. The module-level functions below it re-implement
-wiring that belongs in `impact/` (the CLI has its own copies); they are gathered here, each in one place, until
-impact offers them (impact/service.py), and are then to be replaced by calls to it.
+`Results` is the one object every dashboard tab renders from. Every figure comes from impact.service, the wiring the
+CLI, the HTML report and share links use too; this module only adds the session caches and the spinner.
 """
 
 from __future__ import annotations
@@ -15,20 +14,16 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from impact.analysis import analyze
-from impact.commands.scenarios import measured_from_analysis
+from impact import service
 from impact.errors import WindowError
 from impact.ingest.loader import IngestReport
 from impact.overview import coverage, daily_revenue, product_names
 from impact.revenue import load_history
-from impact.scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile
-from impact.share import build_snapshot
-from impact.shipments import shipment_report
+from impact.scenarios import ScenarioModel
 from impact.windows import Window
 from ui.state import session_cached
 
 SCENARIO_YEARS = 10_000
-ANALYSIS_KEYS = ("currency", "confidence", "recovery_hours")  # analysis-wide values every window result carries
 
 
 @dataclass(frozen=True)
@@ -42,6 +37,11 @@ class Params:
     business_days: bool = False
     currency: str | None = None
     providers: tuple[str, ...] = ()  # providers of the chosen catalog outage, for the scenario model
+
+    def options(self, tz: str) -> service.Options:
+        return service.resolve_options(tz=tz, currency=self.currency, confidence=self.confidence,
+                                       recovery_hours=self.recovery_hours, sla_hours=self.ship_sla_hours,
+                                       business_days=self.business_days)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,43 +66,33 @@ class Results:
             "history", (tz, currency, offset), lambda: load_history(self.con, currency=currency, tz=tz, at=at)
         )
 
+    @property
+    def opts(self) -> service.Options:
+        return self.params.options(self.tz)
+
     def analysis(self) -> tuple[dict | None, str | None]:
-        """(the window's result, flattened by window_result, None) or (None, why it cannot be estimated)."""
+        """(the window's result, flattened by service.window_view, None) or (None, why it cannot be estimated)."""
         w, p = self.window, self.params
         key = (w.start, w.end, w.channels, w.title, p.confidence, p.recovery_hours, p.currency, self.tz)
 
         def compute():
             try:
                 with st.spinner("Estimating what the outage cost…"):
-                    result = analyze(
-                        self.con,
-                        [w],
-                        recovery_hours=p.recovery_hours,
-                        confidence=p.confidence,
-                        currency=p.currency,
-                        tz=self.tz,
-                        hist=self.history(w.start),
-                        shipments=False,  # the Shipments tab measures every channel with ship times itself
-                    ).to_json()
+                    # The Shipments tab measures every channel with ship times itself.
+                    result = service.run_analysis(self.con, [w], self.opts, shipments=False,
+                                                  hist=self.history(w.start)).to_json()  # fmt: skip
             except WindowError as exc:
                 return None, str(exc)
-            return window_result(result, result["windows"][0]), None
+            return service.window_view(result), None
 
         return session_cached("analysis", key, compute)
 
     def shipments(self) -> tuple[dict, pd.DataFrame]:
         """(the late-shipment summary, the late orders)."""
-        # Shipping is measured on every channel with ship times: an outage can stall the warehouse's tools (labels,
-        # carrier APIs) even on channels whose sales it did not hit.
         w, p = self.window, self.params
-        ship_window = Window(start=w.start, end=w.end, title=w.title)
         key = (w.start, w.end, p.ship_sla_hours, p.business_days, p.confidence)
         return session_cached(
-            "shipments",
-            key,
-            lambda: shipment_report(self.con, ship_window, sla_hours=p.ship_sla_hours,
-                                    business_days=p.business_days, confidence=p.confidence),
-        )  # fmt: skip
+            "shipments", key, lambda: service.shipments(self.con, w, self.opts, every_channel=True))
 
     def coverage(self) -> dict:
         return coverage(self.con, self.window.start, self.window.end)
@@ -121,69 +111,24 @@ class Results:
                 p.confidence, p.recovery_hours)  # fmt: skip
 
     def scenario_model(self, transfer: float) -> ScenarioModel:
+        """The yearly risk model of the seller's channel mix, calibrated on the window's measured loss when there is
+        one (the same service call as `python -m impact scenarios --window`)."""
         res, _ = self.analysis()
-        return session_cached(
-            "scenarios", self.scenario_key(transfer),
-            lambda: scenario_model(self.con, self.window, res, self.params, transfer),
-        )  # fmt: skip
+
+        def build() -> ScenarioModel:
+            # Without an estimate for the window there is nothing measured to replay: the model of the mix alone.
+            measured = res is not None
+            return service.scenario_model(
+                self.con, [self.window] if measured else [], self.opts,
+                analysis=service.analysis_of_view(res) if measured else None,
+                providers=self.params.providers if measured else (), transfer=transfer, years=SCENARIO_YEARS, seed=1,
+            )[0]  # fmt: skip
+
+        return session_cached("scenarios", self.scenario_key(transfer), build)
 
     def share_snapshot(self, res: dict) -> dict:
+        """What a share link stores: the results and the charts' data, no orders (what `impact share` builds)."""
         ship, _ = self.shipments()
-        return share_snapshot(res, self.window, self.params, self.tz, self.report, ship, self.product_names(res))
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Wiring that belongs in impact/ (see the module docstring).
-
-
-def window_result(analysis: dict, window: dict) -> dict:
-    """One window of an analysis JSON as the flat dict the screens, the report and share links use: the window's
-    own figures plus the analysis-wide currency, confidence and recovery hours, and both levels' warnings."""
-    flat = {k: analysis.get(k) for k in ANALYSIS_KEYS} | window
-    flat["warnings"] = [*analysis.get("warnings", []), *window.get("warnings", [])]
-    return flat
-
-
-def share_analysis(res: dict) -> dict:
-    """A flat window result (window_result) back in the analysis JSON's shape, as a share snapshot holds it."""
-    return {k: res[k] for k in ANALYSIS_KEYS} | {"windows": [res]}
-
-
-def scenario_model(con, window: Window, res: dict | None, params: Params, transfer: float) -> ScenarioModel:
-    """The yearly risk model of this seller's channel mix, calibrated on the window's measured loss when there is
-    one: the same wiring as `python -m impact scenarios --window` (impact/commands/scenarios.py)."""
-    currency = params.currency
-    current = current_mix(con, currency)
-    profile = hour_of_week_profile(con, exclude=[(window.start, window.end)], currency=current["currency"])
-    keep = {k: current[k] for k in ("shares", "hhi", "marketplaces", "by_period")}
-    measured = window_expected = affected = None
-    if res is not None:
-        # Measured impact per channel, and the profile's expectation for channels the analysis did not report.
-        measured, window_expected = measured_from_analysis({"windows": [res]})
-        for c, v in profile.window_expected(window.start, window.end).items():
-            window_expected.setdefault(c, v)
-        providers = set(params.providers)
-        affected = set(window.channels or profile.channels)
-        affected |= {c for c, ps in DEFAULT_DEPENDENCIES.items() if providers & set(ps)}
-    return ScenarioModel(
-        profile, measured=measured, affected=affected, window_expected=window_expected, current=keep,
-        transfer=transfer, years=SCENARIO_YEARS, seed=1,
-    )  # fmt: skip
-
-
-def report_ingest(report: IngestReport) -> dict:
-    """The import report's JSON with each file's format label and encoding, which the HTML report shows."""
-    ingest = report.to_json()
-    for f, obj in zip(ingest["files"], report.files, strict=True):
-        f.update(format_label=obj.format_label, encoding=obj.encoding)
-    return ingest
-
-
-def share_snapshot(res: dict, window: Window, params: Params, tz: str, report: IngestReport, ship, names) -> dict:
-    """The snapshot a share link stores: results and charts' data, no orders (what `impact share` builds)."""
-    return build_snapshot(
-        settings={"tz": tz, "confidence": params.confidence, "recovery_hours": params.recovery_hours,
-                  "channels": list(window.channels)},
-        windows=[window], analysis=share_analysis(res), ingest=report, view={"tz": tz}, shipments=ship,
-        charts={"product_names": names},
-    )  # fmt: skip
+        return service.share_snapshot(self.report, [self.window], self.opts, service.analysis_of_view(res),
+                                      view={"tz": self.tz}, shipments=ship,
+                                      charts={"product_names": self.product_names(res)})  # fmt: skip

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from impact import service
 from impact.errors import ShareError
 from impact.share import load_share
 from ui.common import fmt_local, md_escape, zone_options
 from ui.overview import loss_overview
 from ui.products import product_charts
-from ui.results import window_result
 from ui.timeline import hourly_charts
 
 # app.tab: renders one tab in its container, a failure shown as a sentence in that tab only.
@@ -49,7 +49,7 @@ def snapshot(snap: dict, created, expires, tab: TabBoundary) -> None:
     if not windows:
         st.info("This link holds no loss estimate.")
     for i, w in enumerate(windows):
-        res = window_result(analysis, w)
+        res = service.window_view(analysis, i)
         st.subheader(f"{md_escape(w.get('title') or 'Outage')}, {fmt_local(w.get('start'), tz, False)[:15]}")
         tabs = st.tabs(["Overview", "Timeline", "Products"])
         ship = snap.get("shipments") if i == 0 else None
