@@ -7,12 +7,9 @@ import math
 
 from ..errors import InputError
 from ..scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, edit_costs, edit_rates, load_rates, parse_mix, parse_move
-from ..service import measured_from_analysis, scenario_model
+from ..service import scenario_model
 from ..windows import Window
 from . import options
-
-# app.py imports measured_from_analysis from here; it lives in impact.service now.
-__all__ = ["build_model", "measured_from_analysis", "register", "run"]
 
 
 def register(sub) -> None:
