@@ -25,7 +25,9 @@ LINES_COLUMNS: dict[str, str] = {
     "sku": "VARCHAR",
     "product_name": "VARCHAR",
     "quantity": "DOUBLE",
-    "revenue": "DOUBLE",  # merchandise value of the line: unit price x quantity, no tax or shipping
+    # Merchandise value of the line: unit price x quantity, no tax or shipping. Exact: DOUBLE sums differ in their
+    # last digits with the order parallel threads add rows in; four places hold any currency's minor unit.
+    "revenue": "DECIMAL(18,4)",
     "currency": "VARCHAR",  # ISO 4217 code
     "status": "VARCHAR",  # completed, pending, cancelled, refunded
     "fulfilment": "VARCHAR",  # e.g. Amazon (FBA), Merchant

@@ -84,7 +84,7 @@ def test_shopify_continuation_rows_inherit_order_fields(con):
     """Continuation rows take Created at, status and currency from the order's first row."""
     ingest_files(con, [DATA / "shopify_orders_export.csv"])
     rows = con.execute(
-        "SELECT purchased_at, status, currency, revenue FROM lines WHERE order_id = '#1001' ORDER BY line_key"
+        "SELECT purchased_at, status, currency, revenue::DOUBLE FROM lines WHERE order_id = '#1001' ORDER BY line_key"
     ).fetchall()
     assert len(rows) == 3
     assert {r[0] for r in rows} == {rows[0][0]} and {r[1] for r in rows} == {"completed"} and {r[2] for r in rows} == {"USD"}

@@ -50,6 +50,6 @@ def test_revenue_and_counts_are_preserved(tmp_path, orders, crlf):
     assert f["rejected"] == 0
     live = [o for o in orders if o["status"] != "Cancelled"]
     assert report["orders"] == len(live)
-    got = con.execute("SELECT coalesce(sum(revenue) FILTER (status <> 'cancelled'), 0) FROM lines").fetchone()[0]
+    got = float(con.execute("SELECT coalesce(sum(revenue) FILTER (status <> 'cancelled'), 0) FROM lines").fetchone()[0])
     assert abs(got - sum(o["cents"] for o in live) / 100) < 0.005 * max(1, len(live))
     con.close()

@@ -314,7 +314,10 @@ class _Parse:
         skip_sql = memoized.pop("_skip")
         # The parse writes rows already shaped (and typed) like `lines`, so the first file becomes the table
         # itself without a copy; _skip and _reject say which rows must go before that.
-        select = ",\n".join(f"CAST({v} AS {LINES_COLUMNS[k]}) AS {k}" for k, v in memoized.items())
+        # Amounts are parsed as DOUBLE so that NaN, infinity and huge values get reasons of their own (parse() then
+        # stores the amounts kept exactly, as `lines` does).
+        select = ",\n".join(f"CAST({v} AS {'DOUBLE' if k == 'revenue' else LINES_COLUMNS[k]}) AS {k}"
+                             for k, v in memoized.items())
         return select, skip_sql, memo_params
 
     @property
@@ -328,7 +331,8 @@ class _Parse:
         self.con.execute(
             f"""CREATE OR REPLACE TABLE _parsed AS
             SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
-                CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject) FROM (
+                CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject,
+                TRY_CAST(revenue AS {LINES_COLUMNS["revenue"]}) AS revenue) FROM (
             SELECT *, NULL::VARCHAR AS _reject FROM (
                 SELECT {self.select},
                     {self.skip_sql} AS _skip{record},

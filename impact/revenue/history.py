@@ -94,7 +94,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
                   count(*) FILTER (purchased_at IS NOT NULL),
                   count(*) FILTER (purchased_at IS NOT NULL AND time_precision = 'day'),
                   min(purchased_at), max(purchased_at),
-                  sum(coalesce(revenue, 0)) FILTER (purchased_at IS NOT NULL)
+                  sum(coalesce(revenue, 0)) FILTER (purchased_at IS NOT NULL)::DOUBLE
            FROM lines WHERE status IS DISTINCT FROM 'cancelled' GROUP BY ALL""").fetchall()
     found: dict[str, int] = {}
     for g in groups:
@@ -137,7 +137,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
                        (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h, time_precision = 'day' AS dated
                 FROM lines WHERE {where})
             SELECT channel, CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT) AS hb,
-                   sum(coalesce(revenue, 0)) AS rev, count(DISTINCT hash(order_id)) AS n,
+                   sum(coalesce(revenue, 0))::DOUBLE AS rev, count(DISTINCT hash(order_id)) AS n,
                    sum(coalesce(quantity, 1)) AS qty
             FROM l GROUP BY ALL""", params).fetchnumpy()
     channels: dict[str, ChannelSeries] = {}
@@ -157,7 +157,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
         # orders by id costs more than everything else in an analysis, and ~50,000 orders pin it down.
         mod = max(1, int(n_lines) // 75_000)
         sr2, sr, su2, su = con.execute(
-            f"""SELECT sum(r * r), sum(r), sum(u * u), sum(u) FROM (
+            f"""SELECT sum(r * r)::DOUBLE, sum(r)::DOUBLE, sum(u * u), sum(u) FROM (
                     SELECT sum(coalesce(revenue, 0)) AS r, sum(coalesce(quantity, 1)) AS u FROM lines
                     WHERE {where} AND channel = $ch AND hash(order_id) % $mod::UBIGINT = 0 GROUP BY order_id)""",
             {"cur": cur, "ch": name, "mod": mod}).fetchall()[0]
