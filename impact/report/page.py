@@ -11,6 +11,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import InputError
 from ..present import channel_list, check_zone, local_time, money, parse_instant, value_range
+from ..service import window_view
 from .markup import esc, rich
 from .provenance import caveats_section, data_section, method_section
 from .sections import charts_section, evidence_section, kpi_section, skus_section, window_section
@@ -28,11 +29,10 @@ def _window_result(analysis_json: dict) -> dict:
         raise InputError("the report needs an analysis result (the JSON of impact.analysis.analyze)")
     if "windows" in analysis_json:
         windows = analysis_json.get("windows") or []
+        # window_view would take the first of several windows; a report of one of them would misstate the run.
         if len(windows) != 1:
             raise InputError(f"a report covers one outage window; this analysis has {len(windows)}")
-        extra = {k: analysis_json.get(k) for k in ("currency", "confidence", "recovery_hours")}
-        warns = [*(analysis_json.get("warnings") or []), *(windows[0].get("warnings") or [])]
-        res = {**windows[0], **{k: v for k, v in extra.items() if v is not None}, "warnings": warns}
+        res = window_view(analysis_json)
     else:
         res = dict(analysis_json)
     for key in ("start", "end", "revenue", "orders"):
