@@ -230,7 +230,7 @@ def test_plotly_json_cannot_close_its_script_element():
     never ends the script element early."""
     import plotly.graph_objects as go
 
-    from impact.report import _figure_html
+    from impact.report.markup import figure_html as _figure_html
 
     fig = go.Figure(go.Bar(x=[1], y=["a"], hovertext=[HOSTILE], text=["</SCRIPT><img src=x onerror=alert(5)>"]))
     out = _figure_html(fig, first=False, index=0)

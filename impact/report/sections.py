@@ -1,0 +1,212 @@
+"""The report's result sections: the outage window, the key figures, the charts, the loss by product and the
+late orders."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts
+from ..present import (
+    MINUS,
+    channel_list,
+    channel_name,
+    hours_between,
+    local_time,
+    money,
+    number,
+    percent,
+    plural,
+    sentence,
+    unmeasurable,
+    value_range,
+)
+from .markup import cell, esc, figure_html, kpi_row, table
+from .sentences import NO_LATE_RATE, NO_SHIP_TIMES, recapture_status, share_of_day_text
+
+EVIDENCE_ROWS = 200
+
+
+def window_section(res: dict, tz: str) -> str:
+    start, end = res["start"], res["end"]
+    rows = [
+        ["Start", local_time(start, "UTC", zone=True), local_time(start, tz, zone=True)],
+        ["End", local_time(end, "UTC", zone=True), local_time(end, tz, zone=True)],
+    ]
+    facts = [
+        ["Duration", plural(hours_between(start, end), "hour", digits=None)],
+        ["Affected channels", channel_list(res.get("channels"))],
+        ["Compared with (not affected)", channel_list(res.get("controls"), empty="none")],
+        ["Recovery period checked", f"{plural(res.get('recovery_hours', 24), 'hour', digits=None)} after the end, "
+                                    f"to {local_time(res.get('recovery_end'), 'UTC', zone=True)}"],
+        ["Time resolution", "hourly" if res.get("resolution") != "day" else "whole days (the export has dates only)"],
+    ]  # fmt: skip
+    facts_html = "".join(f'<tr><th scope="row">{cell(k)}</th><td>{cell(v)}</td></tr>' for k, v in facts)
+    return (
+        '<section id="window"><h2>The outage window</h2>'
+        + table(["", "UTC", f"Seller's time zone ({tz})"], rows, "window")
+        + f'<table class="facts"><tbody>{facts_html}</tbody></table>'
+        + "</section>"
+    )
+
+
+def kpi_section(res: dict, ship: dict, tz: str) -> str:
+    rev, orders, cur = res["revenue"], res["orders"], res.get("currency") or "USD"
+    conf = percent(res.get("confidence", 0.9))
+    recovery = res.get("recovery_hours", 24)
+    rec = rev.get("recaptured") or 0.0
+
+    def m(v):
+        return money(v, cur)
+
+    def rng(low, high, fmt=m):
+        return value_range(low, high, fmt)
+
+    rows = [
+        kpi_row(
+            "Revenue lost during the outage", "revenue.lost", rev["lost"], m(rev["lost"]),
+            rng(rev.get("lost_low"), rev.get("lost_high")),
+            f"Expected {m(rev['expected'])} from the seller's history, actual {m(rev['actual'])}"
+            + ("." if rev.get("lost_pct") is None else
+               f": {number(abs(rev['lost_pct']), 1)}% {'below' if rev['lost_pct'] >= 0 else 'above'} expected."),
+        ),
+        kpi_row(
+            "Probability of an effect", "revenue.p_effect", rev.get("p_effect"),
+            percent(rev.get("p_effect"), 1), "",
+            f"Chance that the drop is more than normal day-to-day variation, from {res.get('placebos', 0)} "
+            "ordinary days in the history (placebo windows).",
+        ),
+        kpi_row(
+            f"Recapture in the {recovery:g} h after", "revenue.recaptured", rev.get("recaptured"),
+            m(rev.get("recaptured")), rng(rev.get("recaptured_low"), rev.get("recaptured_high")),
+            {"came_back": "Sales above normal after the outage: buyers who came back.",
+             "stayed_low": "Sales stayed measurably below normal after the outage: the loss went on.",
+             "none": "Within normal variation: no measurable recapture."}[recapture_status(rev)],
+        ),  # fmt: skip
+        kpi_row(
+            "Net loss after recapture", "revenue.net_lost", rev.get("net_lost"), m(rev.get("net_lost")), "",
+            f"Revenue lost minus the recapture: {m(rev['lost'])} {MINUS} "
+            + (f"({m(rec)})" if rec < 0 else m(rec))
+            + (" (a shortfall after the outage adds to the loss)." if rec < 0 else "."),
+        ),
+        kpi_row(
+            "Orders lost", "orders.lost", orders.get("lost"), number(orders.get("lost"), 1), "",
+            f"{number(orders.get('expected'), 1)} expected, {number(orders.get('actual'))} received.",
+        ),
+    ]
+    share = share_of_day_text(res, tz)
+    rows.append(
+        kpi_row(
+            "Share of the day's revenue", "share_of_day", res.get("share_of_day"),
+            percent(res.get("share_of_day"), 1), "",
+            f"The loss as a share {share[1]} (whole days in {tz})." if share else "No daily expectation.",
+        )
+    )  # fmt: skip
+    for channel, extra in (res.get("spillover") or {}).items():
+        if extra is not None:
+            rows.append(
+                kpi_row(
+                    f"Spill-over to {channel_name(channel)}", f"spillover.{channel}", extra, m(extra), "",
+                    "Sales above (+) or below (\u2212) expected on this unaffected channel during the outage.",
+                )
+            )
+    late = f"{number(ship.get('late', 0))} of {plural(ship.get('due', 0), 'order')} due to ship went out late"
+    if ship.get("available") and ship.get("excess_late") is not None:
+        rows.append(
+            kpi_row(
+                "Late shipments caused by the outage", "shipments.excess_late", ship.get("excess_late"),
+                number(ship.get("excess_late"), 1),
+                rng(ship.get("excess_late_low"), ship.get("excess_late_high"), lambda v: number(v, 1)),
+                f"{late}; {number(ship.get('late_expected'), 1)} would have been late at the usual rate.",
+            )
+        )  # fmt: skip
+    else:
+        reason = NO_LATE_RATE if ship.get("available") else NO_SHIP_TIMES
+        rows.append(
+            kpi_row(
+                "Late shipments caused by the outage", "shipments.excess_late", None, "not measurable", "",
+                sentence(unmeasurable("late shipments caused by the outage", reason))
+                + (f" {sentence(late)}" if ship.get("available") else ""),
+            )
+        )  # fmt: skip
+    if ship.get("available"):
+        cleared = ship.get("backlog_cleared")
+        rows.append(
+            kpi_row(
+                "Shipping backlog cleared", "shipments.backlog_cleared", cleared,
+                local_time(cleared, tz, zone=True) if cleared else "not by the end of the data", "",
+                (f"{local_time(cleared, 'UTC', zone=True)}. " if cleared else "")
+                + f"Unshipped orders back to their usual number; {number(ship.get('extra_handling_hours'))} extra "
+                f"order-hours of waiting, peak backlog {plural(ship.get('peak_backlog_orders'), 'order')}.",
+            )
+        )  # fmt: skip
+    head = "<tr><th>Measure</th><th>Estimate</th><th>" + esc(f"{conf} range") + "</th><th>What it means</th></tr>"
+    return (
+        '<section id="kpis"><h2>Key figures</h2><table class="kpis"><thead>' + head + "</thead><tbody>"
+        + "".join(rows) + "</tbody></table>"
+        + f'<p class="note">Amounts in {esc(cur)}: merchandise value without tax or shipping; cancelled orders '
+        "excluded.</p></section>"
+    )  # fmt: skip
+
+
+def charts_section(res: dict, tz: str) -> str:
+    figs = [
+        charts.timeline(res, tz=tz),
+        charts.cumulative_loss(res, tz=tz),
+        charts.channel_breakdown(res),
+        charts.top_skus(res),
+    ]
+    parts = [f'<div class="chart">{figure_html(fig, i == 0, i)}</div>' for i, fig in enumerate(figs)]
+    return (
+        '<section id="charts"><h2>Charts</h2>'
+        + '<p class="note">Interactive: hover for values. The shaded area is the outage; the band around the '
+        "expected line is the range of a normal hour.</p>" + "".join(parts) + "</section>"
+    )
+
+
+def skus_section(res: dict, names: dict[str, str]) -> str:
+    top = res.get("top_skus") or []
+    if not top:
+        return ""
+    cur = res.get("currency") or "USD"
+    rows = [[r.get("sku") or "(no SKU)", names.get(r.get("sku"), ""), money(r.get("lost"), cur)] for r in top]
+    return (
+        '<section id="skus"><h2>Loss by product</h2>'
+        + table(["SKU", "Product", "Revenue lost"], rows, "skus")
+        + '<p class="note">A product\'s share of the loss follows its share of the channel\'s sales in the four '
+        "weeks before the outage, minus what it actually sold during it.</p></section>"
+    )
+
+
+def evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
+    if not ship.get("available"):
+        return ""
+    intro = '<section id="orders"><h2>Orders that shipped late</h2>'
+    if rows is None:
+        return intro + '<p class="note">The order list was not included in this report.</p></section>'
+    if rows.empty:
+        return intro + "<p>No order due to ship in the period shipped late.</p></section>"
+    shown = rows.head(EVIDENCE_ROWS)
+
+    def t(v):
+        return local_time(v, "UTC", "%Y-%m-%d %H:%M", missing="")
+
+    body = [
+        [r.order_id, channel_name(r.channel), t(r.purchased_utc), t(r.promise_utc),
+         t(r.shipped_utc) or "not shipped", number(r.hours_late, 1)]
+        for r in shown.itertuples(index=False)
+    ]  # fmt: skip
+    more = (
+        f"The first {number(len(shown))} of {plural(len(rows), 'order')} are listed; the app's CSV download has all "
+        "of them."
+        if len(rows) > len(shown)
+        else ("The order is listed." if len(rows) == 1 else f"All {plural(len(rows), 'order')} are listed.")
+    )
+    return (
+        intro
+        + f"<p>{plural(len(rows), 'order')} due to ship during the outage or its backlog shipped after "
+        f"{'its' if len(rows) == 1 else 'their'} ship-by time or had not shipped by the end of the data. Times in UTC. "
+        f"{esc(more)}</p>"
+        + table(["Order", "Channel", "Bought (UTC)", "Ship by (UTC)", "Shipped (UTC)", "Hours late"], body, "orders")
+        + "</section>"
+    )
+

@@ -1,0 +1,165 @@
+"""The plain-language sentences of an analysis (summary, recapture, share of the day, late shipments). The
+dashboard uses them too, so the app and the report say the same thing in the same words."""
+
+from __future__ import annotations
+
+from ..present import (
+    DAY_FORMAT,
+    channel_list,
+    channel_name,
+    hours_between,
+    local_days,
+    local_window,
+    money,
+    number,
+    percent,
+    plural,
+    sentence,
+    unmeasurable,
+    value_range,
+)
+
+
+def recapture_status(revenue: dict) -> str:
+    """How to read the recapture: 'came_back' (sales measurably above normal after the outage), 'stayed_low'
+    (measurably below: the loss went on), or 'none' (within normal variation: no measurable recapture)."""
+    rec = revenue.get("recaptured")
+    low, high = revenue.get("recaptured_low"), revenue.get("recaptured_high")
+    if rec is None:
+        return "none"
+    if low is None or high is None:
+        return "came_back" if rec > 0 else "none"
+    if low > 0:
+        return "came_back"
+    if high < 0:
+        return "stayed_low"
+    return "none"
+
+
+def recapture_text(res: dict) -> tuple[str, str]:
+    """(a short caption for the net-loss figure, the plain sentence for the summary), with **bold** markers."""
+    rev, cur = res["revenue"], res.get("currency") or "USD"
+    hours = res.get("recovery_hours", 24)
+
+    def m(v):
+        return money(v, cur, 0)
+
+    rec, net, lost = rev.get("recaptured") or 0.0, rev.get("net_lost"), rev.get("lost")
+    rng = value_range(rev.get("recaptured_low"), rev.get("recaptured_high"), m, confidence=res.get("confidence", 0.9))
+    rng = f" ({rng})" if rng else ""
+    status = recapture_status(rev)
+    if status == "came_back":
+        return (
+            f"after {m(rec)} recaptured",
+            f"In the {hours:g} hours after, sales ran **{m(rec)}** above normal{rng}: buyers who came back. "
+            f"That leaves a net loss of **{m(net)}**.",
+        )
+    if status == "stayed_low":
+        return (
+            f"sales stayed {m(-rec)} below normal after",
+            f"Sales stayed below normal in the {hours:g} hours after as well (**{m(-rec)}** below{rng}): no buyers "
+            f"came back and the loss went on, for a net loss of **{m(net)}**.",
+        )
+    if rec < 0:
+        detail = (
+            f"Those hours ran {m(-rec)} below normal, which is within normal day-to-day variation{rng}; counting "
+            f"that shortfall too, the net loss is **{m(net)}** (the outage hours alone: {m(lost)})."
+        )
+    elif rec > 0:
+        detail = (
+            f"Those hours ran {m(rec)} above normal, which is within normal day-to-day variation{rng}; net of it, "
+            f"the loss is **{m(net)}**."
+        )
+    else:
+        detail = f"The net loss is **{m(net)}**."
+    return (
+        "no measurable recapture",
+        f"There is no measurable recapture in the {hours:g} hours after the outage: no clear sign that buyers "
+        f"came back later. {detail}",
+    )
+
+
+def share_of_day_text(res: dict, tz: str) -> tuple[str, str] | None:
+    """('37%', "of Mon 20 Oct's expected Amazon sales") from the window's share_of_day, or None without one."""
+    share = res.get("share_of_day")
+    if share is None:
+        return None
+    days = local_days(res.get("start"), res.get("end"), tz)
+    names = channel_list(res.get("channels"))
+    if len(days) <= 1:
+        when = f"{days[0]:{DAY_FORMAT}}'s" if days else "the day's"
+        return percent(share), f"of {when} expected {names} sales"
+    return percent(share), f"of the expected {names} sales of {days[0]:{DAY_FORMAT}} to {days[-1]:{DAY_FORMAT}}"
+
+
+# Why a late-shipment figure is missing, keyed by what the shipments summary lacks.
+NO_SHIP_TIMES = "the exports carry no ship times for seller-fulfilled orders"
+NO_LATE_RATE = "there are too few orders outside the outage to know the seller's usual late rate"
+
+
+def late_shipments_text(ship: dict | None, confidence: float | None = None) -> str | None:
+    """The summary's sentence on late shipments, with **bold** markers: the outage's share of them with its range,
+    or why they could not be measured; None when shipments were not looked at (an empty summary)."""
+    if not ship:
+        return None
+    if not ship.get("available"):
+        return sentence(unmeasurable("late shipments", NO_SHIP_TIMES))
+    if ship.get("excess_late") is None:
+        return sentence(unmeasurable("late shipments caused by the outage", NO_LATE_RATE)) + (
+            f" {number(ship.get('late', 0))} of {plural(ship.get('due', 0), 'order')} due to ship went out late."
+        )
+    conf = ship.get("confidence", 0.9) if confidence is None else confidence
+    rng = value_range(ship.get("excess_late_low"), ship.get("excess_late_high"), confidence=conf)
+    return (
+        f"Shipping: the outage caused about **{plural(ship['excess_late'], 'late shipment')}**"
+        + (f" ({rng})" if rng else "")
+        + f" of {plural(ship.get('due', 0), 'order')} due to ship, {number(ship.get('late', 0))} of which went out "
+        "late."
+    )
+
+
+def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
+    """The plain-language summary of one window's analysis JSON (currency, confidence, recovery_hours merged in),
+    one paragraph per item, key figures in **bold**."""
+    rev, orders, cur = res["revenue"], res["orders"], res.get("currency") or "USD"
+    conf = res.get("confidence", 0.9)
+    start, end = res["start"], res["end"]
+
+    def m(v):
+        return money(v, cur, 0)
+
+    opening = (
+        f"During the outage ({local_window(start, end, tz, zone=True)}, {plural(hours_between(start, end), 'hour', digits=None)})"
+        f" your {channel_list(res.get('channels'))} sales were **{m(rev['actual'])}**, where your own history "
+        f"predicts **{m(rev['expected'])}** for those hours"
+    )
+    rng = value_range(rev.get("lost_low"), rev.get("lost_high"), m, confidence=conf)
+    if rev["lost"] >= 0:
+        orders_lost = f"about {plural(max(orders['lost'], 0), 'order')}" if orders.get("lost") is not None else ""
+        detail = "; ".join(x for x in (rng, orders_lost) if x)
+        lines = [
+            f"{opening}: about **{m(rev['lost'])} lost**"
+            + (f", {number(rev['lost_pct'])}% of normal sales" if rev.get("lost_pct") is not None else "")
+            + (f" ({detail})." if detail else ".")
+        ]
+        share = share_of_day_text(res, tz)
+        if share:
+            lines[0] += f" That is {share[0]} {share[1]}."
+    else:
+        # Sales above the expectation: say so rather than report a negative loss.
+        lines = [f"{opening}: **{m(-rev['lost'])} more** than expected, so no loss shows in the window"
+                 + (f" ({rng})." if rng else ".")]
+    lines.append(recapture_text(res)[1])
+    for channel, extra in (res.get("spillover") or {}).items():
+        if extra is None:
+            continue
+        word = "more" if extra > 0 else "less"
+        meaning = "some buyers may have switched to it" if extra > 0 else "it was quieter than usual too"
+        lines.append(f"{channel_name(channel)} (not affected) sold {m(abs(extra))} {word} than expected: {meaning}.")
+    if rev.get("p_effect") is not None:
+        lines.append(f"Chance that this drop is more than normal day-to-day variation: **{percent(rev['p_effect'])}**.")
+    late = late_shipments_text(ship, conf)
+    if late:
+        lines.append(late)
+    return lines
+

@@ -1,0 +1,162 @@
+"""The per-order table every shipment figure is read from: one row per seller-fulfilled order of the window's
+channels with its ship-by promise (from the file, else purchase + SLA), its shipment and whether it was late."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import duckdb
+
+from ..windows import Window, iso_utc
+
+DEFAULT_SLA_HOURS = 48.0
+MAX_SLA_HOURS = 24.0 * 60
+# Baseline history on each side of the window; older behaviour says little about this week's warehouse.
+HISTORY_DAYS = 91
+# Fulfilment channels run by the marketplace (FBA, WFS): they never count against the seller's late shipment rate.
+MARKETPLACE_FULFILLED_SQL = (
+    "(regexp_matches(lower(coalesce(fulfilment, '')), 'fba|afn|wfs|fulfilled by amazon|walmart fulfil')"
+    " OR lower(coalesce(fulfilment, '')) IN ('amazon', 'amazon.com'))"
+)
+
+_EPOCH_MONDAY_US = 345_600_000_000  # 1970-01-05T00:00Z, a Monday, in microseconds since the Unix epoch
+_WEEK_US = 7 * 86_400_000_000
+_WORKWEEK_US = 5 * 86_400_000_000
+HOUR_US = 3_600_000_000
+
+
+def _promise_sql(business_days: bool) -> str:
+    """SQL for the SLA promise of an order from purchased_at, in UTC; $sla_us is the SLA in microseconds.
+
+    Business days: the SLA clock only runs Monday to Friday (UTC). Time is mapped to a count of working
+    microseconds since a Monday, the SLA is added there and the sum is mapped back; a promise that lands exactly at
+    the end of a Friday becomes the following Monday 00:00, i.e. the weekend is never counted against the seller.
+    """
+    if not business_days:
+        return "make_timestamp(epoch_us(purchased_at) + $sla_us)"
+    since = f"(epoch_us(purchased_at) - {_EPOCH_MONDAY_US})"
+    worked = f"(({since} // {_WEEK_US}) * {_WORKWEEK_US} + least({since} % {_WEEK_US}, {_WORKWEEK_US}))"
+    target = f"({worked} + $sla_us)"
+    return f"make_timestamp({_EPOCH_MONDAY_US} + ({target} // {_WORKWEEK_US}) * {_WEEK_US} + {target} % {_WORKWEEK_US})"
+
+
+@dataclass
+class Prepared:
+    """The per-order table of one analysis plus what was learnt while building it."""
+
+    table: str
+    channels: list[str]
+    start: datetime
+    end: datetime
+    data_end: datetime | None  # earliest per-channel end of data: the open-order series stops there
+    notes: list[str] = field(default_factory=list)
+    no_ship_times: list[str] = field(default_factory=list)
+    marketplace_fulfilled: int = 0
+
+
+@contextmanager
+def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float, business_days: bool):
+    """Build a temporary per-order table for the window's channels; dropped when the block ends."""
+    table = f"_ship_orders_{uuid.uuid4().hex[:12]}"
+    notes: list[str] = []
+    wanted = [c.lower() for c in window.channels]
+    # An export holds a handful of distinct fulfilment values: the regexp runs once per (channel, value), not per line.
+    # The same pass finds each channel's end of data (last purchase or shipment, whatever the line's status).
+    groups = con.execute(
+        f"""WITH g AS (SELECT channel, fulfilment, count(*) AS n, count(shipped_at) AS n_shipped,
+                              max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) AS last
+                       FROM lines WHERE channel IS NOT NULL GROUP BY ALL)
+            SELECT channel, fulfilment, n, n_shipped, last, {MARKETPLACE_FULFILLED_SQL} AS mf FROM g"""
+    ).fetchall()
+    seller: dict[str, int] = {}
+    shipped: dict[str, int] = {}
+    marketplace: dict[str, int] = {}
+    marketplace_values: set[str] = set()
+    channel_end: dict[str, datetime | None] = {}
+    for channel, value, n, n_shipped, last, mf in groups:
+        prev = channel_end.get(channel)
+        channel_end[channel] = last if prev is None else prev if last is None else max(prev, last)
+        seller[channel] = seller.get(channel, 0) + (0 if mf else n)
+        shipped[channel] = shipped.get(channel, 0) + (0 if mf else n_shipped)
+        marketplace[channel] = marketplace.get(channel, 0) + (n if mf else 0)
+        if mf:  # never NULL: MARKETPLACE_FULFILLED_SQL reads a NULL fulfilment as '', which is seller-fulfilled
+            marketplace_values.add(value)
+    scope = [c for c in (wanted or sorted(seller)) if c in seller]
+    missing = [c for c in wanted if c not in seller]
+    if missing:
+        notes.append("no orders from " + ", ".join(missing) + " in the data")
+    all_fba = [c for c in scope if seller[c] == 0]
+    if all_fba:
+        notes.append(
+            "every " + ", ".join(all_fba) + " order is fulfilled by the marketplace (FBA/WFS):"
+            " its late shipments never count against the seller"
+        )
+    # Ship times must come from the seller-fulfilled lines themselves: FBA ship dates say nothing about them.
+    no_times = [c for c in scope if seller[c] > 0 and shipped[c] == 0]
+    if no_times:
+        notes.append(
+            "no ship times for seller-fulfilled orders in the "
+            + ", ".join(no_times)
+            + " export(s): late shipments cannot be measured there (export a report with ship dates)"
+        )
+    scope = [c for c in scope if shipped[c] > 0]
+    fba = sum(marketplace.get(c, 0) for c in scope)
+    if fba:
+        notes.append(f"{fba} marketplace-fulfilled line(s) (FBA/WFS) left out: they never count against the seller")
+    end = window.end
+    ends = {c: channel_end[c] for c in scope}
+    data_end = min((v for v in ends.values() if v is not None), default=None)
+    if end is None:
+        end = max((v for v in ends.values() if v is not None), default=window.start + timedelta(hours=1))
+        end = max(end, window.start + timedelta(hours=1))
+        notes.append(f"the outage is still open: the window is taken to end at the end of the data ({iso_utc(end)})")
+    lo = window.start - timedelta(days=HISTORY_DAYS + 14)
+    hi = end + timedelta(days=HISTORY_DAYS)
+    con.execute(
+        f"""CREATE TEMP TABLE "{table}" AS
+        WITH l AS (
+            SELECT channel, order_id, purchased_at, promised_at,
+                   CASE WHEN shipped_at < purchased_at THEN purchased_at ELSE shipped_at END AS shipped_at
+            FROM lines
+            WHERE list_contains($ch, channel) AND order_id IS NOT NULL AND purchased_at IS NOT NULL
+              AND purchased_at BETWEEN $lo AND $hi
+              AND coalesce(status, '') <> 'cancelled'
+              AND NOT (status = 'refunded' AND shipped_at IS NULL)
+              AND NOT list_contains($mf::VARCHAR[], coalesce(fulfilment, ''))
+        ), o AS (
+            SELECT channel, order_id, min(purchased_at) AS purchased_at,
+                   CASE WHEN count(shipped_at) = count(*) THEN max(shipped_at) END AS shipped_at,
+                   max(promised_at) AS file_promise
+            FROM l GROUP BY channel, order_id
+        ), e AS (
+            SELECT unnest($e_ch::VARCHAR[]) AS channel, unnest($e_end::TIMESTAMP[]) AS data_end
+        ), p AS (
+            SELECT o.*, e.data_end, file_promise IS NOT NULL AS promise_from_file,
+                   coalesce(file_promise, {_promise_sql(business_days)}) AS promise
+            FROM o JOIN e USING (channel)
+        )
+        SELECT *, promise < data_end AS due_known,
+               promise < data_end AND (shipped_at IS NULL OR shipped_at > promise) AS late,
+               CASE WHEN promise < data_end AND (shipped_at IS NULL OR shipped_at > promise)
+                    THEN (epoch_us(coalesce(shipped_at, data_end)) - epoch_us(promise)) / {HOUR_US}.0 END AS hours_late,
+               isodow(purchased_at) AS dow, hour(purchased_at) AS hr, hour(purchased_at) // 6 AS blk,
+               least(greatest((epoch_us(promise) - epoch_us(purchased_at)) // 86400000000, 0), 7)::INTEGER AS lead
+        FROM p""",
+        {
+            "ch": scope or [""],
+            "lo": lo,
+            "hi": hi,
+            "sla_us": int(round(float(sla_hours) * HOUR_US)),
+            "mf": sorted(marketplace_values),
+            "e_ch": list(ends),
+            "e_end": list(ends.values()),
+        },
+    )
+    try:
+        yield Prepared(table, scope, window.start, end, data_end, notes, no_times, fba)
+    finally:
+        con.execute(f'DROP TABLE IF EXISTS "{table}"')
+        con.execute(f'DROP TABLE IF EXISTS "{table}_rates"')
