@@ -60,3 +60,17 @@ def test_detection_that_finds_nothing_says_why_plainly(demo_report):
     at = run_page(_detections_page, result, demo_report)
     assert at.info[0].value.startswith("No outage stands out in your orders. 2 smaller drops were checked")
     assert [c.value for c in at.caption] == ["Note: Amazon has few orders at night."]
+
+
+
+def test_detected_channels_read_as_a_sentence_with_brand_names(demo_report):
+    """A drop on Amazon and eBay is captioned 'Amazon and eBay', not 'Amazon, Ebay'."""
+    from impact.windows import Window
+
+    window = Window(start=datetime(2025, 10, 8, 13), end=datetime(2025, 10, 8, 19), channels=("amazon", "ebay"),
+                    score=0.9)  # fmt: skip
+    found = SimpleNamespace(window=window, message="orders dropped", p_effect=0.95, drop_pct=90.0, orders_actual=3,
+                            orders_expected=30, matches=[], channel="amazon")  # fmt: skip
+    at = run_page(_detections_page, SimpleNamespace(detections=[found], candidates=0, notes=[]), demo_report)
+    assert at.caption[0].value.startswith("Wed 08 Oct 2025 13:00 to 19:00 UTC · Amazon and eBay  \n")
+    assert "Strength 90%: 90% of the expected orders missing (3 of 30), 95% sure" in at.caption[0].value
