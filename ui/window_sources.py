@@ -12,6 +12,7 @@ import streamlit as st
 from impact.errors import ImpactError
 from impact.outages import load_feed, parse_windows_csv, window_json
 from impact.outages.detect import detect
+from impact.outages.suggest import Suggestion
 from impact.present import (
     channel_list,
     channel_name,
@@ -116,6 +117,19 @@ def _on_preset() -> None:
     entry = catalog().get(state.preset)
     if entry:
         set_window(parse_utc(entry["start"]), parse_utc(entry["end"]), entry["channels"], entry.get("title") or "")
+
+
+def use_suggestion(suggestion: Suggestion) -> None:
+    """A window offered because the chosen one lies outside the orders (impact.outages.suggest): a known outage
+    becomes the Known outage choice (so its providers feed the scenarios), a detected drop a custom window titled
+    as a detection is."""
+    w = suggestion.window
+    known = w.extra.get("id") if suggestion.source == "catalog" else None
+    if known in catalog():
+        state.preset = known
+        _on_preset()
+        return
+    use_window(w.start, w.end, w.channels, f"{channel_list(w.channels)} orders drop, as seen in your orders")
 
 
 def preset_picker(sb) -> None:
