@@ -16,9 +16,22 @@ import streamlit as st
 from app_memory import start_session_reaper
 from impact.errors import ImpactError, NotEnoughHistoryError, WindowError
 from impact.ingest import summary
+from impact.outages.suggest import covers
 from impact.url_builder import share_param
 from impact.windows import Window
-from ui import data, orders, overview, products, scenarios, share_panel, shared_view, shipments, sidebar, timeline
+from ui import (
+    data,
+    orders,
+    outside,
+    overview,
+    products,
+    scenarios,
+    share_panel,
+    shared_view,
+    shipments,
+    sidebar,
+    timeline,
+)
 from ui.common import md_escape
 from ui.results import Results
 from ui.state import state
@@ -74,6 +87,14 @@ def dashboard() -> None:
         return
 
     results = Results(con, report, window, params, tz)
+    if not covers(report.first, report.last, window):
+        # Nothing measured can be said about this window: why, and the windows the orders can speak to. What does
+        # not depend on the window (the yearly risk of the channel mix, the import report) stays available.
+        tab(st.container(), outside.render, con, report, window, tz, params.currency)
+        tabs = st.tabs(["Scenarios", "Data"])
+        tab(tabs[0], scenarios.render, results)
+        tab(tabs[1], data.render, report)
+        return
     share_panel.render(results)
     tabs = st.tabs(["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"])
     tab(tabs[0], overview.render, results)

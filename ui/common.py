@@ -1,4 +1,5 @@
-"""What every part of the screen shares: settings, the outage catalog, time zones and how text is formatted."""
+"""What every part of the screen shares: settings, the outage catalog, time zones and markdown escaping. How figures,
+names and times are written is impact.present's, as in the report and the charts."""
 
 from __future__ import annotations
 
@@ -63,45 +64,6 @@ def md_escape(text: object) -> str:
     return re.sub(r"([\\`*_\[\]<>|~$:#])", r"\\\1", str(text))
 
 
-def sentence(text: str) -> str:
-    """A message from impact as a sentence: capital first letter, full stop at the end."""
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    """'2025-10-20T06:48:00Z' -> naive UTC datetime."""
-    return datetime.fromisoformat(text.replace("Z", "")) if text else None
-
-
 def to_utc(local: datetime, tz: str) -> datetime:
-    """Naive wall-clock time in tz -> naive UTC."""
+    """Naive wall-clock time in tz (what the datetime widgets hold) -> naive UTC; present.to_local is the way back."""
     return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)
-
-
-def from_utc(value: datetime, tz: str) -> datetime:
-    """Naive UTC -> naive wall clock in tz."""
-    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-
-
-def fmt_local(value: datetime | str | None, tz: str, with_zone: bool = True) -> str:
-    if isinstance(value, str):
-        value = parse_iso(value)
-    if value is None:
-        return "not known"
-    text = f"{from_utc(value, tz):%a %d %b %Y %H:%M}"
-    return f"{text} ({tz})" if with_zone else text
-
-
-def fmt_span(start: datetime, end: datetime, tz: str) -> str:
-    """'Mon 20 Oct 2025 15:00 – 22:00' in tz (the end's date only when it differs), without the zone name."""
-    s, e = from_utc(start, tz), from_utc(end, tz)
-    tail = f"{e:%H:%M}" if s.date() == e.date() else f"{e:%a %d %b %H:%M}"
-    return f"{s:%a %d %b %Y %H:%M} – {tail}"
-
-
-def channel_names(channels) -> str:
-    return ", ".join(c.capitalize() for c in channels) if channels else "all channels"
-
-
-def count(value: float | None, digits: int = 0) -> str:
-    return "unknown" if value is None else f"{value:,.{digits}f}"

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from impact import charts
 from impact.csvsafe import to_csv_bytes
 from impact.ingest.loader import IngestReport
+from impact.present import channel_name, money_per_currency, number
+from impact.report import channel_revenue
 from impact.store import CHANNELS
 from ui.common import settings
 from ui.state import State
@@ -29,18 +30,16 @@ def render(report: IngestReport) -> None:
             "Duplicates": f.duplicates,
             "Skipped": f.skipped,
             "Rejected": f.rejected,
-            "Skipped because": "; ".join(f"{n:,} {reason}" for reason, n in f.skipped_reasons.items()),
+            "Skipped because": "; ".join(f"{number(n)} {reason}" for reason, n in f.skipped_reasons.items()),
         }
         for f in report.files
     ]
     st.dataframe(table, hide_index=True, width="stretch")
     per_channel = [
         {
-            "Channel": ch.capitalize(),
+            "Channel": channel_name(ch),
             "Orders": v["orders"],
-            "Revenue": charts.money(v["revenue"], report.currency[0])
-            if v.get("revenue") is not None and report.currency
-            else ", ".join(charts.money(a, c) for c, a in v.get("revenue_by_currency", {}).items()),
+            "Revenue": ", ".join(money_per_currency(channel_revenue(v, list(report.currency)))) or "n/a",
         }
         for ch, v in report.channels.items()
     ]

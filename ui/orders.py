@@ -9,9 +9,9 @@ import streamlit as st
 
 from impact.ingest import ingest_files
 from impact.ingest.uploads import ingest_uploads
+from impact.present import local_window, plural
 from impact.store import session_db
 from impact.windows import Window
-from ui.common import fmt_local
 from ui.state import state
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -71,7 +71,8 @@ def header(is_demo: bool, window: Window, tz: str) -> None:
         )
     else:
         st.caption("Your uploaded orders. Nothing is shared with other visitors; close the tab to discard them.")
+    # Written as the report's summary writes the window, so the header and the summary below it agree.
     st.markdown(
-        f"**Outage window:** {fmt_local(window.start, tz)} to {fmt_local(window.end, tz, with_zone=False)} · "
-        f"{window.hours:.1f} hours"
+        f"**Outage window:** {local_window(window.start, window.end, tz, zone=True)} · "
+        f"{plural(window.hours, 'hour', digits=None)}"
     )

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import charts, service
+from impact import service
 from impact.ingest.loader import IngestReport
-from impact.report import build_report, recapture_text, share_of_day_text, summary_lines
-from ui.common import count, md_escape
+from impact.present import money, money_per_currency, number, percent, plural, sentence, sum_per_currency, value_range
+from impact.report import (
+    build_report,
+    channel_revenue,
+    late_shipments_text,
+    recapture_text,
+    share_of_day_text,
+    summary_lines,
+)
+from ui.common import md_escape
 from ui.results import Results
 from ui.timeline import daily_chart
 
@@ -44,19 +52,19 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
 
     The sentences come from impact.report, so the app, the HTML report and a shared link word things alike."""
     rev, orders, cur = res["revenue"], res["orders"], res["currency"]
-    conf = f"{res['confidence']:.0%}"
+    conf = res["confidence"]
     recovery = res.get("recovery_hours", 24)
 
     def m(value):
-        return charts.money(value, cur, decimals=0)
+        return money(value, cur, decimals=0)
 
     share = share_of_day_text(res, tz)
     late = ship.get("available") and ship.get("excess_late") is not None
-    short, sentence = recapture_text(res)
+    short, recapture = recapture_text(res)
     cards = [
-        ("Revenue lost", m(rev["lost"]), f"{conf} range {m(rev['lost_low'])} to {m(rev['lost_high'])}",
+        ("Revenue lost", m(rev["lost"]), value_range(rev["lost_low"], rev["lost_high"], m, confidence=conf),
          f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}."),
-        ("Orders lost", f"{orders['lost']:,.0f}", f"of {orders['expected']:,.0f} expected", None),
+        ("Orders lost", number(orders["lost"]), f"of {number(orders['expected'])} expected", None),
     ]  # fmt: skip
     if share:
         cards.append(("Day's sales lost", share[0], share[1],
@@ -64,10 +72,10 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
                       "touched, on the affected channels."))  # fmt: skip
     cards.append(("Net loss", m(rev["net_lost"]), short,
                   f"Revenue lost minus the change in sales in the {recovery:g} h after the outage. "
-                  + sentence.replace("**", "")))  # fmt: skip
+                  + recapture.replace("**", "")))  # fmt: skip
     if late:
-        cards.append(("Late shipments", count(ship["excess_late"]),
-                      f"{conf} range {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}",
+        cards.append(("Late shipments", number(ship["excess_late"]),
+                      value_range(ship["excess_late_low"], ship["excess_late_high"], confidence=conf),
                       "Orders that shipped late because of the outage, beyond your usual late rate."))  # fmt: skip
     kpi_cards(cards)
     lines = summary_lines(res, ship, tz)
@@ -76,12 +84,12 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     # A literal $ would open LaTeX in streamlit markdown.
     st.markdown("\n\n".join(line.replace("$", "\\$") for line in lines))
     for warning in res.get("warnings", []):
-        st.warning(f"{md_escape(warning[:1].upper() + warning[1:])}.", icon=":material/warning:")
+        st.warning(md_escape(sentence(warning)), icon=":material/warning:")
     st.caption(
         "How this is estimated: the expected sales come from your own orders (the same weekday in recent weeks, "
-        f"the rest of the outage day and your other channels). The {conf} range is how far the same method missed "
-        f"on {res.get('placebos', 0)} ordinary days in your history. Revenue is merchandise value without tax or "
-        "shipping."
+        f"the rest of the outage day and your other channels). The {percent(conf)} range is how far the same method "
+        f"missed on {plural(res.get('placebos', 0), 'ordinary day')} in your history. Revenue is merchandise value "
+        "without tax or shipping."
     )
 
 
@@ -107,23 +115,37 @@ def report_button(res: dict, report: IngestReport, ship_result, names: dict[str,
     )
 
 
+def revenue_loaded(container, report: IngestReport) -> None:
+    """The loaded revenue as a card: one amount per currency (amounts in different currencies are never added),
+    each on its own line when there are several, so none is cut off."""
+    codes = list(report.currency)
+    amounts = money_per_currency(sum_per_currency(channel_revenue(v, codes) for v in report.channels.values()), 0)
+    help_text = "Merchandise value of non-cancelled lines, without tax or shipping."
+    if len(amounts) <= 1:
+        container.metric("Revenue loaded", amounts[0] if amounts else "n/a", border=True, help=help_text)
+        return
+    # st.metric keeps its value on one line and cuts it off: several amounts are a card of their own.
+    with container.container(border=True, height="stretch"):
+        st.markdown(":small[Revenue loaded]", help=help_text)
+        st.markdown("  \n".join(f"**{a}**" for a in amounts).replace("$", "\\$"))
+
+
+def loaded_cards(report: IngestReport) -> list:
+    """'Orders loaded' and 'Revenue loaded' (figures of the files, not of any window) in four columns; the two
+    columns left are returned for the caller."""
+    cols = st.columns(4)
+    cols[0].metric("Orders loaded", number(report.orders), border=True)
+    revenue_loaded(cols[1], report)
+    return cols[2:]
+
+
 def loaded_overview(report: IngestReport, cov: dict, ship: dict, confidence: float) -> None:
     """What was loaded, when there is no loss estimate to show."""
-    currency = report.currency[0] if len(report.currency) == 1 else None
-    total_revenue = sum(v.get("revenue") or 0.0 for v in report.channels.values())
-    cols = st.columns(4)
-    cols[0].metric("Orders loaded", f"{report.orders:,}", border=True)
-    cols[1].metric(
-        "Revenue loaded",
-        charts.money(total_revenue, currency, decimals=0) if currency else "several currencies",
-        border=True,
-        help="Merchandise value of non-cancelled lines, without tax or shipping.",
-    )
-    cols[2].metric("Orders during the outage", f"{cov['orders_in_window']:,}", border=True)
-    cols[3].metric("History before the outage", f"{max(cov['history_days'], 0):.0f} days", border=True)
-    if ship.get("available"):
-        st.markdown(
-            f"Shipping: the outage caused about **{count(ship['excess_late'])}** late shipments "
-            f"({confidence:.0%} range {count(ship['excess_late_low'])} to "
-            f"{count(ship['excess_late_high'])}); see the Shipments tab."
-        )
+    during, history = loaded_cards(report)
+    during.metric("Orders during the outage", number(cov["orders_in_window"]), border=True)
+    history.metric("History before the outage", plural(max(cov["history_days"], 0), "day"), border=True)
+    late = late_shipments_text(ship, confidence)
+    if late:
+        # Said as the report says it: a count with its range, or why it could not be measured.
+        tail = " See the Shipments tab." if ship.get("available") and ship.get("excess_late") is not None else ""
+        st.markdown(late.replace("$", "\\$") + tail)

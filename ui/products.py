@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from impact import charts
+from impact.present import money
 from ui.common import CHART_CONFIG, md_escape
 from ui.results import Results
 
@@ -24,7 +25,7 @@ def product_charts(res: dict, names: dict[str, str], key: str) -> None:
     st.plotly_chart(charts.top_skus(res), theme=None, key=f"{key}_skus", config=CHART_CONFIG)
     if top:
         st.dataframe(
-            [{"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Revenue lost": charts.money(r["lost"], res["currency"])}
+            [{"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Revenue lost": money(r["lost"], res["currency"])}
              for r in top],
             hide_index=True,
             width="stretch",

@@ -91,8 +91,7 @@ class Results:
         """(the late-shipment summary, the late orders)."""
         w, p = self.window, self.params
         key = (w.start, w.end, p.ship_sla_hours, p.business_days, p.confidence)
-        return session_cached(
-            "shipments", key, lambda: service.shipments(self.con, w, self.opts, every_channel=True))
+        return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts, every_channel=True))
 
     def coverage(self) -> dict:
         return coverage(self.con, self.window.start, self.window.end)

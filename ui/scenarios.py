@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import charts, scenario_charts
+from impact import scenario_charts
+from impact.present import MINUS, channel_name, money, number, percent, plural, sentence
 from impact.scenarios import ScenarioModel, move_demand
 from impact.store import CHANNELS
 from ui.common import CHART_CONFIG
 from ui.results import Results
 from ui.state import State, session_cached, state
+
+
+def delta(text: str) -> str:
+    """A figure written by impact.present as an st.metric delta: st.metric colours a delta by a leading ASCII '-',
+    which present's typographic minus is not."""
+    return text.replace(MINUS, "-")
 
 
 def render(results: Results) -> None:
@@ -28,22 +35,21 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
         st.info("There is no revenue to build scenarios from.")
         return
     base = model.baseline()
-    cur = charts.money
     cols = st.columns(3)
     cols[0].metric(
         "Channel concentration (HHI)",
-        f"{base['hhi']:,.0f}",
+        number(base["hhi"]),
         border=True,
         help="Herfindahl-Hirschman index of revenue shares: 10,000 = one channel, 5,000 = two equal channels.",
     )
-    cols[1].metric("Expected outage loss per year", cur(base["annual_expected_loss"], currency, 0), border=True)
-    cols[2].metric("1 year in 20 loses more than", cur(base["annual_p95_loss"], currency, 0), border=True)
+    cols[1].metric("Expected outage loss per year", money(base["annual_expected_loss"], currency, 0), border=True)
+    cols[2].metric("1 year in 20 loses more than", money(base["annual_p95_loss"], currency, 0), border=True)
     if measured:
         impacts = model.impacts
         hit = [c for c in shares if c in (model.affected or ())]
         described = "; ".join(
-            f"{c.capitalize()} loses {impacts[c]['lost_frac']:.0%} of its sales, "
-            f"{impacts[c]['recapture_frac']:.0%} of that comes back"
+            f"{channel_name(c)} loses {percent(impacts[c]['lost_frac'])} of its sales, "
+            f"{percent(impacts[c]['recapture_frac'])} of that comes back"
             for c in hit
         )
         st.caption(
@@ -60,12 +66,12 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
     st.subheader("What if you moved some demand?")
     ordered = sorted(shares, key=lambda c: -shares[c])
     c1, c2, c3 = st.columns([1, 1, 2])
-    source = c1.selectbox("Move demand from", ordered, key=State.scenario_source.key, format_func=str.capitalize)
+    source = c1.selectbox("Move demand from", ordered, key=State.scenario_source.key, format_func=channel_name)
     pct = c2.slider("Share of it", 0, 100, 30, step=5, format="%d%%", key=State.scenario_pct.key)
     options = [c for c in CHANNELS if c != source]
     default_targets = [c for c in ordered if c != source][:1] or ["shopify" if source != "shopify" else "woocommerce"]
     targets = c3.multiselect(
-        "To", options, default=default_targets, key=f"scenario_to::{source}", format_func=str.capitalize
+        "To", options, default=default_targets, key=f"scenario_to::{source}", format_func=channel_name
     )
     st.slider(
         "Buyers who follow the move",
@@ -85,33 +91,33 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
     scenario = result["scenarios"][0]
     if scenario.get("window_lost") is not None and base.get("window_lost") is not None:
         st.markdown(
-            f"With that mix, this outage would have cost **{cur(scenario['window_lost'], currency, 0)}** instead of "
-            f"{cur(base['window_lost'], currency, 0)} (net of recapture {cur(scenario['window_net_lost'], currency, 0)})."
+            f"With that mix, this outage would have cost **{money(scenario['window_lost'], currency, 0)}** instead "
+            f"of {money(base['window_lost'], currency, 0)} (net of recapture "
+            f"{money(scenario['window_net_lost'], currency, 0)}).".replace("$", "\\$")
         )
     cols = st.columns(3)
     cols[0].metric(
         "Expected outage loss per year",
-        cur(scenario["annual_expected_loss"], currency, 0),
-        delta=cur(scenario["annual_expected_loss"] - base["annual_expected_loss"], currency, 0),
+        money(scenario["annual_expected_loss"], currency, 0),
+        delta=money(scenario["annual_expected_loss"] - base["annual_expected_loss"], currency, 0, minus="-"),
         delta_color="inverse",
         border=True,
     )
     cols[1].metric(
         "HHI",
-        f"{scenario['hhi']:,.0f}",
-        delta=f"{scenario['hhi'] - base['hhi']:,.0f}",
+        number(scenario["hhi"]),
+        delta=delta(number(scenario["hhi"] - base["hhi"])),
         delta_color="inverse",  # less concentration is the good direction
         border=True,
     )
     cols[2].metric(
         "Net benefit per year",
-        cur(scenario["annual_net_benefit"], currency, 0),
+        money(scenario["annual_net_benefit"], currency, 0),
         border=True,
         help="Risk cut + margin change - fee change, against today's mix. Fees and margins are assumptions "
         "(see below).",
     )
     fig = scenario_charts.mix_comparison_figure(result)
-    fig.update_layout(template="plotly_white", font={"family": charts.FONT})
     st.plotly_chart(fig, theme=None, key="scenario_mix", config=CHART_CONFIG)
     sweep = (
         model.sweep(source)
@@ -119,7 +125,6 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
         else session_cached("scenario_sweep", (*sweep_key, source), lambda: model.sweep(source))
     )
     fig = scenario_charts.loss_vs_share_figure(sweep, source, shares.get(source), currency)
-    fig.update_layout(template="plotly_white", font={"family": charts.FONT})
     st.plotly_chart(fig, theme=None, key="scenario_sweep", config=CHART_CONFIG)
     with st.expander("Assumptions: outage rates, fees and margins"):
         assumptions(result["assumptions"])
@@ -143,10 +148,10 @@ def assumptions(a: dict) -> None:
     st.dataframe(
         [
             {
-                "Channel": c.capitalize(),
-                "Fee rate": f"{v['fee_rate']:.1%}",
+                "Channel": channel_name(c),
+                "Fee rate": percent(v["fee_rate"], 1),
                 "Monthly fee": v["monthly_fee"],
-                "Margin": f"{v['margin']:.0%}",
+                "Margin": percent(v["margin"]),
                 "Note": v["note"],
             }
             for c, v in a["costs"]["channels"].items()
@@ -154,4 +159,4 @@ def assumptions(a: dict) -> None:
         hide_index=True,
         width="stretch",
     )
-    st.caption(f"{a['years']:,} simulated years, seed {a['seed']}. {a['net_benefit']}")
+    st.caption(f"{plural(a['years'], 'simulated year')}, seed {a['seed']}. {sentence(a['net_benefit'])}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from impact.errors import ImpactError
+from impact.present import local_time
 from impact.share import create_share
 from ui.common import md_escape, settings
 from ui.results import Results
@@ -29,15 +30,15 @@ def render(results: Results) -> None:
                 state.share_link = (context, link)
             made = state.share_link
             if made and made[0] == context:
-                link_details(made[1])
+                link_details(made[1], results.tz)
         except ImpactError as exc:
             st.error(md_escape(str(exc)), icon=":material/error:")
 
 
-def link_details(link: dict) -> None:
+def link_details(link: dict, tz: str) -> None:
     st.code(link["url"], language=None, wrap_lines=True)
     st.caption(
-        f"Valid until {link['expires'][:16].replace('T', ' ')} UTC. It shows these results and charts, "
+        f"Valid until {local_time(link['expires'], tz, zone=True)}. It shows these results and charts, "
         "never order ids, file names or buyer data. To revoke it: "
         f"`python -m impact share --revoke-id {link['id']}`."
     )

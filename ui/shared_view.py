@@ -8,8 +8,9 @@ import streamlit as st
 
 from impact import service
 from impact.errors import ShareError
+from impact.present import DAY_FORMAT, local_time, plural
 from impact.share import load_share
-from ui.common import fmt_local, md_escape, zone_options
+from ui.common import md_escape, zone_options
 from ui.overview import loss_overview
 from ui.products import product_charts
 from ui.timeline import hourly_charts
@@ -40,8 +41,8 @@ def snapshot(snap: dict, created, expires, tab: TabBoundary) -> None:
     ingest = snap.get("ingest") or {}
     if ingest:
         st.caption(
-            f"Based on {ingest.get('orders', 0):,} orders from {fmt_local(ingest.get('first'), tz, False)} to "
-            f"{fmt_local(ingest.get('last'), tz, False)} ({tz})."
+            f"Based on {plural(ingest.get('orders', 0), 'order')} from {local_time(ingest.get('first'), tz)} to "
+            f"{local_time(ingest.get('last'), tz, zone=True)}."
         )
     analysis = snap.get("analysis") or {}
     names = (snap.get("charts") or {}).get("product_names") or {}
@@ -50,7 +51,7 @@ def snapshot(snap: dict, created, expires, tab: TabBoundary) -> None:
         st.info("This link holds no loss estimate.")
     for i, w in enumerate(windows):
         res = service.window_view(analysis, i)
-        st.subheader(f"{md_escape(w.get('title') or 'Outage')}, {fmt_local(w.get('start'), tz, False)[:15]}")
+        st.subheader(f"{md_escape(w.get('title') or 'Outage')}, {local_time(w.get('start'), tz, DAY_FORMAT + ' %Y')}")
         tabs = st.tabs(["Overview", "Timeline", "Products"])
         ship = snap.get("shipments") if i == 0 else None
         tab(tabs[0], loss_overview, res, ship or {}, tz, True)

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from impact.csvsafe import to_csv_bytes
+from impact.present import channel_name, local_time, number, percent, plural, value_range
+from impact.report import late_shipments_text
 from impact.windows import Window
-from ui.common import count, fmt_local
 from ui.results import Results
 
 
@@ -28,38 +29,43 @@ def shipments(ship: dict, rows: pd.DataFrame, window: Window, tz: str) -> None:
         for note in ship.get("notes", []):
             st.caption(f"• {note}")
         return
-    conf = f"{ship['confidence']:.0%}"
+    rng = value_range(ship.get("excess_late_low"), ship.get("excess_late_high"), confidence=ship["confidence"])
     cols = st.columns(4)
-    cols[0].metric("Orders due to ship", f"{ship['due']:,}", border=True, help="During the outage or its backlog.")
-    cols[1].metric("Shipped late", f"{ship['late']:,}", border=True)
-    cols[2].metric("Late anyway (usual rate)", count(ship["late_expected"], 1), border=True)
-    cols[3].metric(
-        "Late because of the outage",
-        count(ship["excess_late"]),
-        border=True,
-        help=f"{conf} range: {count(ship['excess_late_low'])} to {count(ship['excess_late_high'])}",
-    )
+    cols[0].metric("Orders due to ship", number(ship["due"]), border=True, help="During the outage or its backlog.")
+    cols[1].metric("Shipped late", number(ship["late"]), border=True)
+    if ship.get("excess_late") is not None:
+        cols[2].metric("Late anyway (usual rate)", number(ship["late_expected"], 1), border=True)
+        cols[3].metric("Late because of the outage", number(ship["excess_late"]), border=True, help=rng or None)
     backlog = (
-        f"The backlog of unshipped orders was back to normal by **{fmt_local(ship['backlog_cleared'], tz)}**"
+        f"The backlog of unshipped orders was back to normal by "
+        f"**{local_time(ship['backlog_cleared'], tz, zone=True)}**"
         if ship.get("backlog_cleared")
         else "The backlog had not cleared by the end of the data"
     )
-    st.markdown(
-        f"{ship['late']:,} of {ship['due']:,} orders due to ship went out late. At the seller's usual late rate "
-        f"about {count(ship['late_expected'], 1)} would have been late anyway, so the outage caused about "
-        f"**{count(ship['excess_late'])}** late shipments ({conf} range {count(ship['excess_late_low'])} to "
-        f"{count(ship['excess_late_high'])}). {backlog}; orders waited "
-        f"{count(ship.get('extra_handling_hours'))} extra order-hours in total (peak backlog "
-        f"{count(ship.get('peak_backlog_orders'))} orders)."
-    )
+    if ship.get("excess_late") is None:
+        # Without the seller's usual late rate the outage's share is said to be unmeasurable, with why.
+        caused = late_shipments_text(ship) or ""
+    else:
+        caused = (
+            f"{number(ship['late'])} of {plural(ship['due'], 'order')} due to ship went out late. At the seller's "
+            f"usual late rate about {number(ship['late_expected'], 1)} would have been late anyway, so the outage "
+            f"caused about **{plural(ship['excess_late'], 'late shipment')}**" + (f" ({rng})." if rng else ".")
+        )
+    waited = ""
+    if ship.get("extra_handling_hours") is not None:
+        peak = ship.get("peak_backlog_orders")
+        waited = f"; orders waited {plural(ship['extra_handling_hours'], 'extra order-hour')} in total" + (
+            f" (peak backlog {plural(peak, 'order')})" if peak is not None else ""
+        )
+    st.markdown(f"{caused} {backlog}{waited}.")
     by_channel = [
         {
-            "Channel": ch.capitalize(),
+            "Channel": channel_name(ch),
             "Due": v["due"],
             "Late": v["late"],
             "Late anyway": v["late_expected"],
             "Caused by outage": v["excess_late"],
-            "Usual late rate": None if v.get("baseline_late_rate") is None else f"{v['baseline_late_rate']:.1%}",
+            "Usual late rate": None if v.get("baseline_late_rate") is None else percent(v["baseline_late_rate"], 1),
         }
         for ch, v in ship.get("by_channel", {}).items()
     ]
@@ -96,7 +102,7 @@ def late_orders(rows: pd.DataFrame, window: Window, tz: str) -> None:
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
-        f"Download the {len(rows):,} late orders (CSV)",
+        f"Download the {plural(len(rows), 'late order')} (CSV)",
         data=to_csv_bytes(rows),
         file_name=f"late_orders_{window.start:%Y%m%d}.csv",
         mime="text/csv",

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from impact.present import channel_name, percent
 from ui import window_sources
 from ui.common import default_zone, settings, zone_options
 from ui.results import Params
@@ -93,7 +94,7 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str])
         key=State.affected.key,
         help="Channels the outage hit. The others are compared against their own history to show spill-over "
         "(buyers who went elsewhere). Empty means all.",
-        format_func=str.capitalize,
+        format_func=channel_name,
     )
     if state.channels_note:
         sb.caption(f"Note: {state.channels_note}; all are selected. Adjust if you know better.")
@@ -106,7 +107,7 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str])
             "Confidence of the range",
             options=CONFIDENCES,
             value=defaults.confidence if defaults.confidence in CONFIDENCES else 0.9,
-            format_func=lambda v: f"{v:.0%}",
+            format_func=percent,
             key=State.confidence.key,
         )
         recovery = st.number_input(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from impact import charts
+from impact.present import channel_name, join_names
 from impact.windows import Window
 from ui.common import CHART_CONFIG, md_escape
 from ui.results import Results
@@ -26,7 +27,7 @@ def hourly_charts(res: dict, tz: str, key: str) -> None:
     if len(channels) > 1:
         pick = st.selectbox(
             "Channel", ["all", *channels], key=f"{key}_channel",
-            format_func=lambda c: "All affected channels" if c == "all" else c.capitalize(),
+            format_func=lambda c: "All affected channels" if c == "all" else channel_name(c),
         )  # fmt: skip
         chosen = None if pick == "all" else [pick]
     st.plotly_chart(charts.timeline(res, tz=tz, channels=chosen), theme=None, key=f"{key}_hourly", config=CHART_CONFIG)
@@ -45,7 +46,7 @@ def daily_chart(rows: list[dict], window: Window, tz: str, key: str) -> None:
     currency = currencies[0] if currencies else "USD"
     if len(currencies) > 1:
         st.warning(
-            f"Your orders are in several currencies ({', '.join(currencies)}); amounts are never added across "
+            f"Your orders are in several currencies ({join_names(currencies)}); amounts are never added across "
             f"currencies, so this chart shows {currency} only."
         )
         rows = [r for r in rows if r["currency"] == currency]

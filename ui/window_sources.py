@@ -12,8 +12,20 @@ import streamlit as st
 from impact.errors import ImpactError
 from impact.outages import load_feed, parse_windows_csv, window_json
 from impact.outages.detect import detect
-from impact.windows import Window
-from ui.common import catalog, channel_names, fmt_span, from_utc, md_escape, parse_iso, sentence, to_utc
+from impact.outages.suggest import Suggestion
+from impact.present import (
+    channel_list,
+    channel_name,
+    local_window,
+    number,
+    percent,
+    plural,
+    plural_word,
+    sentence,
+    to_local,
+)
+from impact.windows import Window, parse_utc
+from ui.common import catalog, md_escape, to_utc
 from ui.state import State, cached, session_cached, state
 
 DEFAULT_PRESET = "aws-us-east-1-2025-10-20"
@@ -43,7 +55,7 @@ def init_window(tz: str) -> None:
         return
     entry = catalog().get(DEFAULT_PRESET)
     state.preset = DEFAULT_PRESET if entry else CUSTOM
-    state.window_utc = (parse_iso(entry["start"]), parse_iso(entry["end"])) if entry else FALLBACK_WINDOW
+    state.window_utc = (parse_utc(entry["start"]), parse_utc(entry["end"])) if entry else FALLBACK_WINDOW
     state.proposed_channels = entry["channels"] if entry else None
     state.window_title = (entry or {}).get("title") or ""
     window_to_widgets(tz)
@@ -60,7 +72,7 @@ def set_window(start: datetime, end: datetime, channels: list[str] | None, title
 
 def window_to_widgets(tz: str) -> None:
     start, end = state.window_utc
-    state.start_at, state.end_at = from_utc(start, tz), from_utc(end, tz)
+    state.start_at, state.end_at = to_local(start, tz), to_local(end, tz)
 
 
 def on_tz_change() -> None:
@@ -104,7 +116,20 @@ def use_window_button(window: Window, key: str, title: str | None = None) -> Non
 def _on_preset() -> None:
     entry = catalog().get(state.preset)
     if entry:
-        set_window(parse_iso(entry["start"]), parse_iso(entry["end"]), entry["channels"], entry.get("title") or "")
+        set_window(parse_utc(entry["start"]), parse_utc(entry["end"]), entry["channels"], entry.get("title") or "")
+
+
+def use_suggestion(suggestion: Suggestion) -> None:
+    """A window offered because the chosen one lies outside the orders (impact.outages.suggest): a known outage
+    becomes the Known outage choice (so its providers feed the scenarios), a detected drop a custom window titled
+    as a detection is."""
+    w = suggestion.window
+    known = w.extra.get("id") if suggestion.source == "catalog" else None
+    if known in catalog():
+        state.preset = known
+        _on_preset()
+        return
+    use_window(w.start, w.end, w.channels, f"{channel_list(w.channels)} orders drop, as seen in your orders")
 
 
 def preset_picker(sb) -> None:
@@ -153,7 +178,7 @@ def _use_feed_window() -> None:
     windows, pick = state.feed_windows or [], state.feed_pick
     if pick is not None and 0 <= pick < len(windows):
         w = windows[pick]
-        use_window(parse_iso(w["start"]), parse_iso(w["end"]), w.get("channels") or (), w.get("title") or "")
+        use_window(parse_utc(w["start"]), parse_utc(w["end"]), w.get("channels") or (), w.get("title") or "")
 
 
 def feed_panel(sb) -> None:
@@ -225,27 +250,27 @@ def windows_file_panel(sb, tz: str) -> None:
             more = len(parsed.errors) - len(shown)
             lines = "\n".join(f"- line {e.line}: {md_escape(e.reason)}" for e in shown)
             st.warning(
-                f"{len(parsed.errors)} {'line was' if len(parsed.errors) == 1 else 'lines were'} left out:\n\n{lines}"
-                + (f"\n\nand {more} more." if more > 0 else ""),
+                f"{plural(len(parsed.errors), 'line')} {plural_word(len(parsed.errors), 'was', 'were')} left out:"
+                f"\n\n{lines}" + (f"\n\nand {more} more." if more > 0 else ""),
                 icon=":material/warning:",
             )
         windows = parsed.windows
         if not windows:
             return
-        st.caption(f"{len(windows)} {'window' if len(windows) == 1 else 'windows'}, times in {tz}:")
+        st.caption(f"{plural(len(windows), 'window')}, times in {tz}:")
         if len(windows) > WINDOWS_LISTED:
             pick = st.selectbox(
                 "Window",
                 range(len(windows)),
                 key=State.windows_pick.key,
-                format_func=lambda i: f"{fmt_span(windows[i].start, windows[i].end, tz)} {windows[i].title}",
+                format_func=lambda i: f"{local_window(windows[i].start, windows[i].end, tz)} {windows[i].title}",
             )
             use_window_button(windows[pick], "windows_use")
             return
         for i, w in enumerate(windows):
             with st.container(border=True):
                 st.markdown(f"**{md_escape(w.title)}**")
-                st.caption(f"{fmt_span(w.start, w.end, tz)} · {channel_names(w.channels)}")
+                st.caption(f"{local_window(w.start, w.end, tz)} · {channel_list(w.channels)}")
                 use_window_button(w, f"windows_use_{i}")
 
 
@@ -254,7 +279,7 @@ def windows_file_panel(sb, tz: str) -> None:
 
 
 def _detected_title(d) -> str:
-    base = d.matches[0].title if d.matches else f"{d.channel.capitalize()} orders drop"
+    base = d.matches[0].title if d.matches else f"{channel_name(d.channel)} orders drop"
     return f"{base}, as seen in your orders"
 
 
@@ -300,13 +325,13 @@ def detections(result, report, tz: str) -> None:
         days = max((report.last - report.first).total_seconds() / 86400, 1) if report.first and report.last else 1
         per_day = report.orders / days
         checked = (
-            f" {result.candidates} smaller {'drop was' if result.candidates == 1 else 'drops were'} checked "
+            f" {plural(result.candidates, 'smaller drop')} {plural_word(result.candidates, 'was', 'were')} checked "
             "with the full estimate and not confirmed."
             if result.candidates
             else ""
         )
         st.info(
-            f"No outage stands out in your orders.{checked} With about {per_day:,.0f} orders a day, a few hours "
+            f"No outage stands out in your orders.{checked} With about {plural(per_day, 'order')} a day, a few hours "
             "of lost orders can hide in the normal ups and downs. If you know which outage hit you, pick it "
             "under Known outage above or type its times.",
             icon=":material/search_off:",
@@ -314,11 +339,11 @@ def detections(result, report, tz: str) -> None:
     for i, d in enumerate(result.detections):
         with st.container(border=True):
             st.markdown(f":small[{md_escape(sentence(d.message))}]")
-            p = f", {d.p_effect:.0%} sure it is more than day-to-day variation" if d.p_effect is not None else ""
+            p = f", {percent(d.p_effect)} sure it is more than day-to-day variation" if d.p_effect is not None else ""
             st.caption(
-                f"{fmt_span(d.window.start, d.window.end, tz)} ({tz}) · {channel_names(d.window.channels)}  \n"
-                f"Strength {d.window.score or 0:.0%}: {d.drop_pct:.0f}% of the expected orders missing "
-                f"({d.orders_actual:.0f} of {d.orders_expected:.0f}){p}"
+                f"{local_window(d.window.start, d.window.end, tz, zone=True)} · {channel_list(d.window.channels)}  \n"
+                f"Strength {percent(d.window.score or 0)}: {percent(d.drop_pct / 100)} of the expected orders missing "
+                f"({number(d.orders_actual)} of {number(d.orders_expected)}){p}"
             )
             use_window_button(d.window, f"detect_use_{i}", _detected_title(d))
     for note in result.notes:

@@ -17,3 +17,45 @@ def test_demo_page_renders_in_chromium(page, app_url, artifacts):
     assert page.get_by_role("tab", name="Data").count() == 1
     page.wait_for_timeout(500)  # let plotly finish its first layout pass before the picture
     page.screenshot(path=str(artifacts / "demo_overview.png"), full_page=True)
+
+
+@pytest.fixture
+def utc_page(browser):
+    """A page in a fresh context whose browser reports UTC, so the times asserted below are the page's times."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1400}, timezone_id="UTC")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_upload_outside_the_window_offers_the_detected_outage_and_one_click_analyses_it(
+    utc_page, app_url, artifacts, tmp_path
+):
+    """A seller's export of 7 Jul-14 Oct misses the demo's 20 Oct window: the page shows no figure for it but offers
+    the drop found in the orders (29 Sep 18:00-23:00 UTC), and one click on it shows that outage's loss."""
+    from sellers import september_outage_seller
+
+    page = utc_page
+    export = september_outage_seller(tmp_path / "amazon_all_orders.txt")
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_text("DEMO data: Demo Kitchen Co").wait_for(timeout=45_000)
+    page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(str(export))
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("outside the order history").wait_for(timeout=60_000)
+    choice = main.get_by_role("button", name="Found in your orders")
+    choice.wait_for(timeout=60_000)
+    assert "Mon 29 Sep 2025 18:00 to 23:00" in choice.inner_text()
+    assert main.get_by_text("Revenue lost").count() == 0 and main.get_by_text("late shipments").count() == 0
+    page.screenshot(path=str(artifacts / "upload_outside_window.png"), full_page=True)
+
+    choice.click()
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Revenue lost")
+    metric.wait_for(timeout=60_000)
+    assert metric.locator('[data-testid="stMetricValue"]').inner_text().startswith("$")
+    page.get_by_text("During the outage (Mon 29 Sep 2025 18:00 to 23:00").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.wait_for_timeout(500)  # plotly's first layout pass, for the picture
+    page.screenshot(path=str(artifacts / "upload_outside_window_chosen.png"), full_page=True)

@@ -342,7 +342,7 @@ def test_windows_file_lists_windows_reports_bad_lines_and_sets_the_window():
     assert "line 5: start: '2025-10-10T10:00' has no time zone" in problems
     titles = [m.value for m in at.sidebar.markdown]
     assert "**AWS us-east-1 outage**" in titles and "**Shopify checkout errors**" in titles
-    assert any(c.value == "Wed 08 Oct 2025 13:00 – 19:00 · Shopify" for c in at.sidebar.caption)
+    assert any(c.value == "Wed 08 Oct 2025 13:00 to 19:00 · Shopify" for c in at.sidebar.caption)
     assert at.sidebar.button(key="windows_use_0").disabled  # the demo already analyses the AWS window
     at.sidebar.button(key="windows_use_1").click()
     at = _run(at)

@@ -20,3 +20,43 @@ def test_overview_without_an_estimate_says_why_and_shows_what_was_loaded(results
     shown = metrics(at)
     assert shown["Orders loaded"] == f"{demo_report.orders:,}" and shown["Orders during the outage"] == "0"
     assert "Revenue lost" not in shown and not at.get("download_button")
+
+
+def _loaded_page(names, cov, ship):
+    from testdata import DATA
+
+    from impact.ingest import ingest_files, summary
+    from impact.store import session_db
+    from ui.overview import loaded_overview
+
+    con = session_db()
+    ingest_files(con, [DATA / n for n in names], tz="UTC")
+    loaded_overview(summary(con), cov, ship, 0.9)
+
+
+NO_ESTIMATE = {"orders_in_window": 0, "history_days": 1.0}
+
+
+def test_revenue_loaded_in_several_currencies_shows_each_amount():
+    """Orders in dollars and yen show both amounts, each on its own line, instead of a cut-off 'several cur…'."""
+    at = run_page(_loaded_page, ["amazon_all_orders_32.txt", "amazon_all_orders_29_jp.txt"], NO_ESTIMATE, {})
+    card = next(m.value for m in at.markdown if "\\$" in m.value)
+    amounts = card.split("  \n")
+    assert len(amounts) == 2 and amounts[0].startswith("**¥") and amounts[1].startswith("**\\$")
+    assert "several currencies" not in "\n".join(m.value for m in at.markdown)
+
+
+def test_history_before_the_outage_agrees_with_its_number():
+    """One day of history reads '1 day', not '1 days'."""
+    at = run_page(_loaded_page, ["shopify_orders_export.csv"], NO_ESTIMATE, {})
+    assert metrics(at)["History before the outage"] == "1 day"
+
+
+def test_late_shipments_that_cannot_be_measured_are_one_plain_sentence():
+    """Without the usual late rate the sentence says why, never 'about unknown (90% range unknown to unknown)'."""
+    ship = {"available": True, "excess_late": None, "excess_late_low": None, "excess_late_high": None, "late": 2,
+            "due": 5}  # fmt: skip
+    at = run_page(_loaded_page, ["shopify_orders_export.csv"], NO_ESTIMATE, ship)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "late shipments caused by the outage could not be measured: there are too few orders" in text.lower()
+    assert "unknown" not in text and "range" not in text

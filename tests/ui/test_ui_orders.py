@@ -17,6 +17,6 @@ def test_demo_is_loaded_once_and_labelled():
     con = at.session_state["con"]
     assert at.session_state["dataset_key"] == ("demo",) and at.session_state["is_demo"] is True
     assert "DEMO data: Demo Kitchen Co" in at.info[0].value
-    assert at.markdown[-1].value.startswith("**Outage window:** Mon 20 Oct 2025 06:48 (UTC) to")
+    assert at.markdown[-1].value.startswith("**Outage window:** Mon 20 Oct 2025 06:48 to 21:20 UTC · 14.5 hours")
     at = rerun(at)
     assert at.session_state["con"] is con
