@@ -3,6 +3,7 @@
 
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
 DATA = Path(__file__).parent / "data"
 
 WALMART_MAPPING = {

@@ -4,11 +4,9 @@ then analyses."""
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-from sellers import september_outage_seller  # noqa: E402
+from sellers import september_outage_seller
+from testdata import ROOT
 
 
 def _analyze(path, start, end):

@@ -4,11 +4,11 @@ import json
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from testdata import ROOT
 
 from bench.synth import Outage, make_seller, simulate
 from impact.__main__ import main
@@ -104,7 +104,7 @@ def test_missing_file_is_one_line_without_traceback(tmp_path):
 
 def test_the_demo_seller_shows_the_aws_outage(capsys):
     """On data/demo the AWS us-east-1 outage of 2025-10-20 is found on Amazon (by the catalog test) and nothing else."""
-    demo = Path(__file__).resolve().parent.parent / "data" / "demo"
+    demo = ROOT / "data" / "demo"
     files = [demo / "amazon_all_orders.txt", demo / "shopify_orders_export.csv"]
     if not all(f.is_file() for f in files):
         pytest.skip("data/demo is not in this checkout")

@@ -4,12 +4,11 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from testdata import DATA
+from testdata import DATA, ROOT
 
 from bench.shipments_synth import Scenario, generate, outage_end
 from bench.synth import Outage, make_seller, simulate
@@ -162,7 +161,7 @@ def test_analyze_with_ship_times_never_imports_pandas(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", _NO_PANDAS_PROBE, "analyze", str(path), "--map", SHIP_MAP, "--window",
          _iso(sc.outage_start), _iso(outage_end(sc)), "--json"],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
+        capture_output=True, text=True, cwd=ROOT,
         env={"IMPACT_MAPPINGS_PATH": str(tmp_path / "m.json"), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     ship = json.loads(proc.stdout)["windows"][0]["shipments"]

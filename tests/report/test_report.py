@@ -4,10 +4,10 @@ import copy
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from testdata import ROOT
 
 from impact import __version__
 from impact.analysis import analyze
@@ -19,7 +19,7 @@ from impact.shipments import shipment_report
 from impact.store import session_db
 from impact.windows import Window, window_from_strings
 
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO = ROOT / "data" / "demo"
 WHEN = datetime(2025, 11, 3, 9, 30, tzinfo=UTC)
 HOSTILE = "<script>alert(1)</script>"
 

@@ -1,11 +1,12 @@
 """Tests for `python -m impact report`: the HTML file, its numbers against `analyze --json`, and errors."""
 
 import json
-from pathlib import Path
+
+from testdata import ROOT
 
 from impact.__main__ import main
 
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO = ROOT / "data" / "demo"
 FILES = [str(DEMO / "amazon_all_orders.txt"), str(DEMO / "shopify_orders_export.csv")]
 WINDOW = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--channels", "amazon", "--tz", "America/New_York"]
 

@@ -4,9 +4,9 @@ import json
 import subprocess
 import sys
 import types
-from pathlib import Path
 
 import pytest
+from testdata import ROOT
 
 from impact import service
 from impact.__main__ import main
@@ -14,7 +14,6 @@ from impact.errors import ShareError
 from impact.share import create_share, open_share
 from impact.url_builder import token_from_query
 
-ROOT = Path(__file__).resolve().parent.parent
 AMAZON = "amazon_all_orders_32.txt"
 
 
