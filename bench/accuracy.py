@@ -66,7 +66,7 @@ def anchors(hist: History, channel: str, start, end) -> dict[str, float]:
     """Expected revenue in [start, end) by the two simple tools (whole-hour windows)."""
     flat, hrs = _window_bins(hist, channel, start, end)
     day = hrs[0] // 24
-    prev = flat[max(day - 28, 0) * 24: day * 24]
+    prev = flat[max(day - 28, 0) * 24 : day * 24]
     downtime = float(prev.mean()) * len(hrs) if len(prev) else 0.0
     weeks = np.array([hrs - 24 * 7 * k for k in range(1, 5)])
     weeks = weeks[(weeks >= 0).all(axis=1)]
@@ -74,8 +74,9 @@ def anchors(hist: History, channel: str, start, end) -> dict[str, float]:
     return {"downtime calculator": downtime, "seasonal baseline": seasonal}
 
 
-def run_trials(n_sellers: int, seed: int, n_days: int = 150, progress: bool = True,
-               orders: tuple[float, float] = (20, 5000)) -> list[Trial]:
+def run_trials(
+    n_sellers: int, seed: int, n_days: int = 150, progress: bool = True, orders: tuple[float, float] = (20, 5000)
+) -> list[Trial]:
     rng = np.random.default_rng(seed)
     trials: list[Trial] = []
     for i in range(n_sellers):
@@ -96,9 +97,26 @@ def run_trials(n_sellers: int, seed: int, n_days: int = 150, progress: bool = Tr
             lost = {m: anc[m] - actual for m in anc}
             lost["impact.revenue"] = float(est.expected[REV]) - actual
             lost["oracle (knows true demand)"] = tr.expected_mean - actual
-            trials.append(Trial(kind, opd, len(seller.channels), (o.end - o.start).total_seconds() / 3600, tr.lost,
-                                actual + tr.lost, tr.expected_mean, actual, lost, est.lost.low, est.lost.high, est.lost.p_effect, anc, secs,
-                                o.start.hour, o.start.weekday()))
+            trials.append(
+                Trial(
+                    kind,
+                    opd,
+                    len(seller.channels),
+                    (o.end - o.start).total_seconds() / 3600,
+                    tr.lost,
+                    actual + tr.lost,
+                    tr.expected_mean,
+                    actual,
+                    lost,
+                    est.lost.low,
+                    est.lost.high,
+                    est.lost.p_effect,
+                    anc,
+                    secs,
+                    o.start.hour,
+                    o.start.weekday(),
+                )
+            )
         if progress and (i + 1) % 25 == 0:
             print(f"  {i + 1}/{n_sellers} sellers", file=sys.stderr)
     return trials
@@ -110,19 +128,26 @@ def summarise(trials: list[Trial]) -> dict[str, dict[str, float]]:
     res: dict[str, dict[str, float]] = {}
     for m in METHODS:
         # The loss as the issue defines it: expected revenue had there been no outage, minus actual.
-        exp_err = [abs(t.est[m] - (t.expected_mean - t.actual)) / (t.expected_mean - t.actual) for t in out_t
-                   if t.expected_mean - t.actual > 0]
+        exp_err = [
+            abs(t.est[m] - (t.expected_mean - t.actual)) / (t.expected_mean - t.actual)
+            for t in out_t
+            if t.expected_mean - t.actual > 0
+        ]
         # The revenue of the orders the outage removed: also carries the randomness of orders that never came.
         real_err = [abs(t.est[m] - t.truth) / t.truth for t in out_t if t.truth > 0]
-        row = {"median_error_pct": 100 * float(np.median(exp_err)),
-               "median_error_realised_pct": 100 * float(np.median(real_err)),
-               "n_outage": len(out_t), "n_none": len(null_t)}
+        row = {
+            "median_error_pct": 100 * float(np.median(exp_err)),
+            "median_error_realised_pct": 100 * float(np.median(real_err)),
+            "n_outage": len(out_t),
+            "n_none": len(null_t),
+        }
         if m == "impact.revenue":
             row["coverage_outage_pct"] = 100 * float(np.mean([t.low <= t.truth <= t.high for t in out_t]))
             row["coverage_none_pct"] = 100 * float(np.mean([t.low <= 0 <= t.high for t in null_t]))
             row["false_positive_pct"] = 100 * float(np.mean([t.low > 0 for t in null_t]))
-            row["false_positive_point_pct"] = 100 * float(np.mean(
-                [t.est[m] > 0.1 * (t.est[m] + t.actual) for t in null_t]))
+            row["false_positive_point_pct"] = 100 * float(
+                np.mean([t.est[m] > 0.1 * (t.est[m] + t.actual) for t in null_t])
+            )
         elif m in ("downtime calculator", "seasonal baseline"):
             row["false_positive_pct"] = 100 * float(np.mean([t.est[m] > 0.1 * t.anchor_expected[m] for t in null_t]))
         res[m] = row
@@ -143,13 +168,18 @@ def markdown(res: dict[str, dict[str, float]], title: str = "") -> str:
         return "-" if v is None else f"{v:.1f}%"
 
     lines = [f"**{title}**", ""] if title else []
-    lines += ["| method | median abs error, lost (expected - actual) | median abs error, removed orders "
-              "| 90% interval coverage (outage / no outage) | false positives (no outage) |",
-              "|---|---:|---:|---:|---:|"]
+    lines += [
+        "| method | median abs error, lost (expected - actual) | median abs error, removed orders "
+        "| 90% interval coverage (outage / no outage) | false positives (no outage) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for m in METHODS:
         r = res[m]
-        cov = (f"{r['coverage_outage_pct']:.1f}% / {r['coverage_none_pct']:.1f}%" if "coverage_outage_pct" in r
-               else "no interval")
+        cov = (
+            f"{r['coverage_outage_pct']:.1f}% / {r['coverage_none_pct']:.1f}%"
+            if "coverage_outage_pct" in r
+            else "no interval"
+        )
         fp = pct(r.get("false_positive_pct")) if m != METHODS[-1] else "-"
         if "false_positive_point_pct" in r:
             fp += f" (point rule: {r['false_positive_point_pct']:.1f}%)"
@@ -185,10 +215,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="60 sellers instead of 500")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sellers", type=int, default=None, help="number of synthetic sellers (2 trials each)")
-    ap.add_argument("--orders", type=float, nargs=2, default=(20, 5000), metavar=("MIN", "MAX"),
-                    help="range of orders a day of the synthetic sellers (log-uniform; default 20 5000)")
-    ap.add_argument("--timing", action="store_true",
-                    help="only time one full analysis on a year of hourly history (500 and 5,000 orders a day)")
+    ap.add_argument(
+        "--orders",
+        type=float,
+        nargs=2,
+        default=(20, 5000),
+        metavar=("MIN", "MAX"),
+        help="range of orders a day of the synthetic sellers (log-uniform; default 20 5000)",
+    )
+    ap.add_argument(
+        "--timing",
+        action="store_true",
+        help="only time one full analysis on a year of hourly history (500 and 5,000 orders a day)",
+    )
     args = ap.parse_args(argv)
     if args.timing:
         print("| orders/day | order lines in a year | one analysis (median of 5) | slowest |\n|---:|---:|---:|---:|")
@@ -202,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - t0
     res = summarise(trials)
     secs = np.array([t.seconds for t in trials])
-    print(f"## Lost-revenue accuracy: {n} synthetic sellers ({args.orders[0]:g}-{args.orders[1]:g} orders a day), "
-          f"{len(trials)} windows, seed {args.seed}\n")
+    print(
+        f"## Lost-revenue accuracy: {n} synthetic sellers ({args.orders[0]:g}-{args.orders[1]:g} orders a day), "
+        f"{len(trials)} windows, seed {args.seed}\n"
+    )
     print(markdown(res))
     print()
     for label, r in by_size(trials):
@@ -213,17 +254,26 @@ def main(argv: list[str] | None = None) -> int:
     seas = res["seasonal baseline"]["median_error_pct"]
     ratio = out["median_error_pct"] / seas if seas else float("inf")
     targets = [
-        (f"median error <= half the seasonal baseline's ({out['median_error_pct']:.1f}% vs {seas:.1f}%, "
-         f"ratio {ratio:.2f})", ratio <= 0.5),
-        (f"coverage 85-95% on outage windows ({out['coverage_outage_pct']:.1f}%)",
-         85 <= out["coverage_outage_pct"] <= 95),
-        (f"coverage 85-95% on no-outage windows ({out['coverage_none_pct']:.1f}%)",
-         85 <= out["coverage_none_pct"] <= 95),
+        (
+            f"median error <= half the seasonal baseline's ({out['median_error_pct']:.1f}% vs {seas:.1f}%, "
+            f"ratio {ratio:.2f})",
+            ratio <= 0.5,
+        ),
+        (
+            f"coverage 85-95% on outage windows ({out['coverage_outage_pct']:.1f}%)",
+            85 <= out["coverage_outage_pct"] <= 95,
+        ),
+        (
+            f"coverage 85-95% on no-outage windows ({out['coverage_none_pct']:.1f}%)",
+            85 <= out["coverage_none_pct"] <= 95,
+        ),
         (f"false positives <= 10% ({out['false_positive_pct']:.1f}%)", out["false_positive_pct"] <= 10),
     ]
     print("Targets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
-    print(f"\nEstimator time per window: median {1000 * np.median(secs):.0f} ms, max {1000 * secs.max():.0f} ms "
-          f"(150 days of hourly history, 1-3 channels); whole run {wall:.0f} s.")
+    print(
+        f"\nEstimator time per window: median {1000 * np.median(secs):.0f} ms, max {1000 * secs.max():.0f} ms "
+        f"(150 days of hourly history, 1-3 channels); whole run {wall:.0f} s."
+    )
     return 0
 
 

@@ -35,8 +35,14 @@ def _outages(rng: np.random.Generator, seller, n: int) -> list[Outage]:
     out = []
     for d in days:
         start = seller.start + timedelta(days=d, hours=int(rng.integers(0, 24)))
-        out.append(Outage(start, start + timedelta(hours=int(rng.integers(2, 13))),
-                          seller.channels[int(rng.integers(len(seller.channels)))], float(rng.uniform(0.5, 1.0))))
+        out.append(
+            Outage(
+                start,
+                start + timedelta(hours=int(rng.integers(2, 13))),
+                seller.channels[int(rng.integers(len(seller.channels)))],
+                float(rng.uniform(0.5, 1.0)),
+            )
+        )
     return out
 
 
@@ -46,18 +52,25 @@ def _score(outs: list[Outage], detections) -> tuple[int, int, int]:
     used = set()
     hour = timedelta(hours=1)
     for o in outs:
-        hits = [i for i, d in enumerate(detections)
-                if d.channel == o.channel and d.window.start < o.end and d.window.end > o.start]
+        hits = [
+            i
+            for i, d in enumerate(detections)
+            if d.channel == o.channel and d.window.start < o.end and d.window.end > o.start
+        ]
         used.update(hits)
         overlapping += bool(hits)
-        found += any(abs(detections[i].window.start - o.start) <= hour and abs(detections[i].window.end - o.end) <= hour
-                     for i in hits)
+        found += any(
+            abs(detections[i].window.start - o.start) <= hour and abs(detections[i].window.end - o.end) <= hour
+            for i in hits
+        )
     return found, overlapping, len(detections) - len(used)
 
 
 def accuracy(volumes: list[float], seeds: int, days: int = 365) -> None:
-    print(f"{'orders/day':>10} {'found ±1h':>10} {'overlap':>9} {'FP/yr (outage yrs)':>19} {'FP/yr (clean yrs)':>18} "
-          f"{'s/yr':>6}")
+    print(
+        f"{'orders/day':>10} {'found ±1h':>10} {'overlap':>9} {'FP/yr (outage yrs)':>19} {'FP/yr (clean yrs)':>18} "
+        f"{'s/yr':>6}"
+    )
     for opd in volumes:
         found = overlap = total = fp_out = fp_clean = 0
         secs = []
@@ -76,8 +89,10 @@ def accuracy(volumes: list[float], seeds: int, days: int = 365) -> None:
                     fp_out += fp
                 else:
                     fp_clean += fp
-        print(f"{opd:>10,.0f} {found:>4}/{total:<5} {overlap:>4}/{total:<4} {fp_out / seeds:>19.2f} "
-              f"{fp_clean / seeds:>18.2f} {np.median(secs):>6.2f}")
+        print(
+            f"{opd:>10,.0f} {found:>4}/{total:<5} {overlap:>4}/{total:<4} {fp_out / seeds:>19.2f} "
+            f"{fp_clean / seeds:>18.2f} {np.median(secs):>6.2f}"
+        )
 
 
 def speed(orders_per_day: float, channels: int, duckdb: bool, repeats: int) -> None:
@@ -96,17 +111,21 @@ def speed(orders_per_day: float, channels: int, duckdb: bool, repeats: int) -> N
         n_orders = con.execute("SELECT count(DISTINCT order_id) FROM lines").fetchone()[0]
     else:
         n_orders = len(sim.hours)
-    print(f"a year of hourly data: {channels} channel(s), {n_orders:,} orders, {len(outs)} injected outages "
-          f"+ {len(seller.hidden_outages)} hidden ones")
+    print(
+        f"a year of hourly data: {channels} channel(s), {n_orders:,} orders, {len(outs)} injected outages "
+        f"+ {len(seller.hidden_outages)} hidden ones"
+    )
     for r in range(repeats):
         t0 = time.perf_counter()
         hist = load_history(con) if duckdb else sim.history()
         t1 = time.perf_counter()
         res = detect_history(hist)
         t2 = time.perf_counter()
-        print(f"  run {r + 1}: history {t1 - t0:.2f} s, scan {res.seconds['scan']:.2f} s, confirm "
-              f"{res.seconds['confirm']:.2f} s ({res.candidates} candidates), total {t2 - t0:.2f} s; "
-              f"{len(res.detections)} windows")
+        print(
+            f"  run {r + 1}: history {t1 - t0:.2f} s, scan {res.seconds['scan']:.2f} s, confirm "
+            f"{res.seconds['confirm']:.2f} s ({res.candidates} candidates), total {t2 - t0:.2f} s; "
+            f"{len(res.detections)} windows"
+        )
     for d in res.detections:
         print(f"    {d.message}")
 

@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     for phase, (seconds, upto) in phases.items():
         stmts = log[done:upto]
         in_sql = sum(s for s, _ in stmts)
-        print(f"\n{phase}: {seconds:.2f} s ({in_sql:.2f} s in {len(stmts)} statements, {seconds - in_sql:.2f} s in Python)")
+        print(
+            f"\n{phase}: {seconds:.2f} s ({in_sql:.2f} s in {len(stmts)} statements, {seconds - in_sql:.2f} s in Python)"
+        )
         for s, sql in stmts:
             if s * 1000 >= args.min_ms:
                 print(f"  {s:6.2f}  {sql[:110]}")

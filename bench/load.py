@@ -31,8 +31,15 @@ from pathlib import Path
 from bench.perf import generate_amazon_report
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def rss_mb(pid: int) -> float:
@@ -73,8 +80,25 @@ WINDOW = ("2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z")  # the app's default w
 def expected_loss(path: Path) -> str:
     """The loss the app should show for this file, as the CLI computes it, formatted like the app's KPI card."""
     out = subprocess.run(
-        [sys.executable, "-m", "impact", "analyze", str(path), "--window", *WINDOW, "--channels", "amazon",
-         "--tz", "UTC", "--json"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        [
+            sys.executable,
+            "-m",
+            "impact",
+            "analyze",
+            str(path),
+            "--window",
+            *WINDOW,
+            "--channels",
+            "amazon",
+            "--tz",
+            "UTC",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     lost = json.loads(out)["windows"][0]["revenue"]["lost"]
     return f"${lost:,.0f}"
 
@@ -93,7 +117,8 @@ async def session(browser, url: str, path: Path, expected: dict[str, str], timeo
         log(f"{path.name}: page up, uploading")
         # The first file input is the orders uploader (the sidebar also takes a windows file).
         await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-            str(path), timeout=timeout_ms)
+            str(path), timeout=timeout_ms
+        )
         # Done when the loss card shows this file's number; while a run is under way the page still shows the
         # demo's numbers. Whatever it shows at the deadline is compared below.
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="Revenue lost")
@@ -180,18 +205,20 @@ async def run(args, url: str, pid: int | None, files: list[Path], expected: dict
             nan = float("nan")
             after, after_s, curve = await settle(pid, baseline, args) if pid else (nan, nan, [])
             log(f"round {n + 1}: after {after:.0f} MB, {after_s:.0f} s after the sessions closed")
-            rounds.append({
-                "round": n + 1,
-                "ok": sum(r["ok"] for r in results),
-                "wall_seconds": round(elapsed, 1),
-                "session_seconds_max": max(r["seconds"] for r in results),
-                "page_seconds_max": max(r.get("page_seconds", r["seconds"]) for r in results),
-                "rss_peak_mb": mb(max(samples)) if samples else None,
-                "rss_after_mb": mb(after),
-                "after_seconds": mb(after_s),
-                "rss_after_curve": curve,
-                "results": results,
-            })
+            rounds.append(
+                {
+                    "round": n + 1,
+                    "ok": sum(r["ok"] for r in results),
+                    "wall_seconds": round(elapsed, 1),
+                    "session_seconds_max": max(r["seconds"] for r in results),
+                    "page_seconds_max": max(r.get("page_seconds", r["seconds"]) for r in results),
+                    "rss_peak_mb": mb(max(samples)) if samples else None,
+                    "rss_after_mb": mb(after),
+                    "after_seconds": mb(after_s),
+                    "rss_after_curve": curve,
+                    "results": results,
+                }
+            )
         await browser.close()
     results = [r for rnd in rounds for r in rnd["results"]]
     peaks = [r["rss_peak_mb"] for r in rounds if r["rss_peak_mb"] is not None]
@@ -220,8 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=int, default=600, help="seconds for one round of sessions")
     ap.add_argument("--ttl", type=int, default=10, help="disconnectedSessionTTL given to the app it starts")
     ap.add_argument("--settle", type=int, default=180, help="seconds to wait for memory to come back afterwards")
-    ap.add_argument("--rounds", type=int, default=1,
-                    help="run the sessions this many times on the same server, memory read after each round")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the sessions this many times on the same server, memory read after each round",
+    )
     ap.add_argument("--chromium", default=os.environ.get("IMPACT_CHROMIUM", "/usr/bin/chromium"))
     ap.add_argument("--server-log", type=Path, help="write the app's output here (default: discarded)")
     ap.add_argument("--json", action="store_true")
@@ -241,10 +272,28 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.disconnectedSessionTTL", str(args.ttl)],
-            cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.disconnectedSessionTTL",
+                str(args.ttl),
+            ],
+            cwd=ROOT,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_healthy(url)
         expected = {f.name: expected_loss(f) for f in files}
@@ -262,16 +311,20 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=1))
     else:
         total = report["sessions"] * report["rounds"]
-        print(f"{report['ok']}/{total} sessions ok ({args.lines:,} lines each) in "
-              f"{report['wall_seconds']} s (slowest session {report['session_seconds_max']} s, slowest first page "
-              f"{report['page_seconds_max']} s); "
-              f"{len(report['crossed'])} saw another session's data")
+        print(
+            f"{report['ok']}/{total} sessions ok ({args.lines:,} lines each) in "
+            f"{report['wall_seconds']} s (slowest session {report['session_seconds_max']} s, slowest first page "
+            f"{report['page_seconds_max']} s); "
+            f"{len(report['crossed'])} saw another session's data"
+        )
         if report["rss_baseline_mb"] is None:
             print("streamlit RSS: not measured (--url)")
         for r in report["per_round"] if report["rss_baseline_mb"] is not None else ():
             label = f"round {r['round']}: " if report["rounds"] > 1 else ""
-            print(f"streamlit RSS: {label}baseline {report['rss_baseline_mb']} MB, peak {r['rss_peak_mb']} MB, "
-                  f"after the sessions closed {r['rss_after_mb']} MB (there {r['after_seconds']} s after they closed)")
+            print(
+                f"streamlit RSS: {label}baseline {report['rss_baseline_mb']} MB, peak {r['rss_peak_mb']} MB, "
+                f"after the sessions closed {r['rss_after_mb']} MB (there {r['after_seconds']} s after they closed)"
+            )
         for r in report["failed"]:
             print(f"  failed: {r['file']}: {r.get('error') or r}")
     return 0 if report["ok"] == report["sessions"] * report["rounds"] and not report["crossed"] else 1

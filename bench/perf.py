@@ -31,8 +31,20 @@ AMAZON_HEADER = (
     "price-designation"
 ).split()
 # The columns the app reads from an All Orders report.
-NEEDED = ["amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "sales-channel", "product-name",
-          "sku", "item-status", "quantity", "currency", "item-price", "ship-country"]
+NEEDED = [
+    "amazon-order-id",
+    "purchase-date",
+    "order-status",
+    "fulfillment-channel",
+    "sales-channel",
+    "product-name",
+    "sku",
+    "item-status",
+    "quantity",
+    "currency",
+    "item-price",
+    "ship-country",
+]
 
 
 def generate_amazon_report(path: Path, lines: int, seed: int = 7, price_scale: float = 1.0) -> None:
@@ -67,8 +79,6 @@ def generate_amazon_report(path: Path, lines: int, seed: int = 7, price_scale: f
         FROM range({lines}) t(i)
         ) TO '{path}' (DELIMITER '\t', HEADER, QUOTE '')"""
     )
-
-
 
 
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
@@ -166,14 +176,25 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file:
         t0 = time.perf_counter()
         generate_amazon_report(path, args.lines)
-        print(f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s",
-              file=sys.stderr)
+        print(
+            f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
     needed = "|".join(NEEDED)
     steps = {
         "a_duckdb_alone": [py, "-c", DUCKDB_ALONE, str(path), needed],
         "b_ingest": [py, "-m", "impact", "ingest", str(path), "--json"],
-        "c_analyze": [py, "-m", "impact", "analyze", str(path), "--window",
-                      "2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z", "--json"],
+        "c_analyze": [
+            py,
+            "-m",
+            "impact",
+            "analyze",
+            str(path),
+            "--window",
+            "2025-10-20T06:48:00Z",
+            "2025-10-20T21:20:00Z",
+            "--json",
+        ],
         "d_rerun": [py, "-c", RERUN, str(path)],
         "e_pandas": [py, "-c", PANDAS_READ, str(path), needed],
         "g_bare": [py, "-c", BARE_SHAPE, str(path)],
@@ -205,27 +226,37 @@ def main(argv: list[str] | None = None) -> int:
     per_round = {}
     for key, name in (("b_ingest", "ingest"), ("c_analyze", "analyze"), ("g_bare", "bare")):
         ratios = sorted(t / a_i for t, a_i in zip(rounds[key], rounds["a_duckdb_alone"], strict=True))
-        per_round[name] = {"median": round(statistics.median(ratios), 2), "min": round(ratios[0], 2),
-                           "max": round(ratios[-1], 2)}
+        per_round[name] = {
+            "median": round(statistics.median(ratios), 2),
+            "min": round(ratios[0], 2),
+            "max": round(ratios[-1], 2),
+        }
     table["ratio_per_round"] = per_round
     if args.json:
         print(json.dumps(table, indent=1))
     else:
-        labels = {"a_duckdb_alone": "(a) DuckDB alone: CREATE TABLE AS SELECT needed columns FROM read_csv",
-                  "b_ingest": "(b) python -m impact ingest", "c_analyze": "(c) python -m impact analyze, one window",
-                  "d_rerun": "(d) second analysis on loaded data (app re-run path)",
-                  "e_pandas": "(e) pandas.read_csv of the same columns",
-                  "g_bare": "(g) floor: DuckDB's typed read stored in the shape of `lines`, no checks at all",
-                  "f_upload": "(f) the app's upload path: ingest_uploads of the bytes (in process)",
-                  "f_disk": "(f') ingest_files of the same file on disk (in process)"}
+        labels = {
+            "a_duckdb_alone": "(a) DuckDB alone: CREATE TABLE AS SELECT needed columns FROM read_csv",
+            "b_ingest": "(b) python -m impact ingest",
+            "c_analyze": "(c) python -m impact analyze, one window",
+            "d_rerun": "(d) second analysis on loaded data (app re-run path)",
+            "e_pandas": "(e) pandas.read_csv of the same columns",
+            "g_bare": "(g) floor: DuckDB's typed read stored in the shape of `lines`, no checks at all",
+            "f_upload": "(f) the app's upload path: ingest_uploads of the bytes (in process)",
+            "f_disk": "(f') ingest_files of the same file on disk (in process)",
+        }
         print(f"| step ({table['file_mb']} MB file) | seconds | peak RSS MB |\n|---|---|---|")
         for k, v in table["rows"].items():
             print(f"| {labels[k]} | {v['seconds']} | {v['peak_rss_mb'] if k != 'd_rerun' else '(in process)'} |")
-        print(f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}, (c)/(a) = {table['ratio_analyze_vs_duckdb']}, "
-              f"(g)/(a) = {table['ratio_bare_vs_duckdb']}, (f)/(f') = {table['ratio_upload_vs_disk']}")
+        print(
+            f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}, (c)/(a) = {table['ratio_analyze_vs_duckdb']}, "
+            f"(g)/(a) = {table['ratio_bare_vs_duckdb']}, (f)/(f') = {table['ratio_upload_vs_disk']}"
+        )
         if args.repeat > 1:
-            print("per round, against that round's (a): " + ", ".join(
-                f"{n} median {v['median']} ({v['min']}-{v['max']})" for n, v in per_round.items()))
+            print(
+                "per round, against that round's (a): "
+                + ", ".join(f"{n} median {v['median']} ({v['min']}-{v['max']})" for n, v in per_round.items())
+            )
     if not args.keep and not args.file:
         path.unlink(missing_ok=True)
     return 0

@@ -51,7 +51,10 @@ def main() -> None:
             files = [path]
             window = window_from_strings("2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z")
         else:
-            files = [ROOT / "data" / "demo" / "amazon_all_orders.txt", ROOT / "data" / "demo" / "shopify_orders_export.csv"]
+            files = [
+                ROOT / "data" / "demo" / "amazon_all_orders.txt",
+                ROOT / "data" / "demo" / "shopify_orders_export.csv",
+            ]
             window = window_from_strings("2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z", "amazon")
         report = ingest_files(con, files, tz="UTC")
     print(f"data: {report.lines:,} lines, {report.orders:,} orders")
@@ -59,8 +62,10 @@ def main() -> None:
     full = _median(lambda: analyze(con, [moved], tz="UTC"), args.repeat)
     hist = load_history(con, tz="UTC", at=window.start)
     rerun = _median(lambda: analyze(con, [moved], tz="UTC", hist=hist, shipments=False), args.repeat)
-    print(f"window moved, analyze from scratch: {full * 1000:,.0f} ms; app re-run (cached history, no shipments): "
-          f"{rerun * 1000:,.0f} ms")
+    print(
+        f"window moved, analyze from scratch: {full * 1000:,.0f} ms; app re-run (cached history, no shipments): "
+        f"{rerun * 1000:,.0f} ms"
+    )
     result = analyze(con, [window], tz="UTC", hist=hist, shipments=False).to_json()
     ship = shipment_report(con, Window(window.start, window.end))
     names = product_names(con, [r["sku"] for r in result["windows"][0]["top_skus"]])

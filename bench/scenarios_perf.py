@@ -56,8 +56,10 @@ def main() -> None:
     build = _median(lambda: ScenarioModel(profile, rates=rates, years=args.years, seed=1), args.repeat)
     per_mix = _median(lambda: [model.evaluate(m) for m in mixes], args.repeat) / max(len(mixes), 1)
     total = _median(lambda: ScenarioModel(profile, rates=rates, years=args.years, seed=1).to_json(mixes), args.repeat)
-    print(f"{args.years:,} years, {events.year.size:,} events, {len(rates)} providers, {len(mixes)} mixes "
-          f"(median of {args.repeat}):")
+    print(
+        f"{args.years:,} years, {events.year.size:,} events, {len(rates)} providers, {len(mixes)} mixes "
+        f"(median of {args.repeat}):"
+    )
     print(f"  simulate events        {1000 * sim:8.1f} ms")
     print(f"  model (events+current) {1000 * build:8.1f} ms")
     print(f"  per extra mix          {1000 * per_mix:8.1f} ms")

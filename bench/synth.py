@@ -94,8 +94,17 @@ class Simulated:
     truth: list[Truth]
 
     def history(self, daily: frozenset[str] = frozenset()) -> History:
-        return history_from_orders(self.seller.start, self.seller.n_days, list(self.seller.channels), self.channel,
-                                   self.hours, self.revenue, self.units, daily=daily, currency="USD")
+        return history_from_orders(
+            self.seller.start,
+            self.seller.n_days,
+            list(self.seller.channels),
+            self.channel,
+            self.hours,
+            self.revenue,
+            self.units,
+            daily=daily,
+            currency="USD",
+        )
 
     def lines(self, time_precision: str = "second") -> pd.DataFrame:
         """The orders as rows of table `lines` (one per order line), with no personal data."""
@@ -105,15 +114,27 @@ class Simulated:
             ts = ts.floor("D")
         ch = np.array(self.seller.channels)[self.channel[o]]
         n = len(o)
-        return pd.DataFrame({
-            "channel": ch, "marketplace": ch,
-            "order_id": self.order_id[o].astype(str),
-            "line_key": np.arange(n).astype(str), "purchased_at": ts.floor("s"), "time_precision": time_precision,
-            "sku": np.char.add("SKU-", self.line_sku.astype(str)), "product_name": "",
-            "quantity": self.line_qty.astype(float), "revenue": self.line_price * self.line_qty, "currency": "USD",
-            "status": "completed", "fulfilment": "", "shipped_at": pd.NaT, "promised_at": pd.NaT,
-            "ship_country": "", "file_id": 1,
-        })
+        return pd.DataFrame(
+            {
+                "channel": ch,
+                "marketplace": ch,
+                "order_id": self.order_id[o].astype(str),
+                "line_key": np.arange(n).astype(str),
+                "purchased_at": ts.floor("s"),
+                "time_precision": time_precision,
+                "sku": np.char.add("SKU-", self.line_sku.astype(str)),
+                "product_name": "",
+                "quantity": self.line_qty.astype(float),
+                "revenue": self.line_price * self.line_qty,
+                "currency": "USD",
+                "status": "completed",
+                "fulfilment": "",
+                "shipped_at": pd.NaT,
+                "promised_at": pd.NaT,
+                "ship_country": "",
+                "file_id": 1,
+            }
+        )
 
 
 def _bumps(rng: np.random.Generator, peaks: list[float], widths: list[float], weights: list[float]) -> np.ndarray:
@@ -125,8 +146,16 @@ def _bumps(rng: np.random.Generator, peaks: list[float], widths: list[float], we
     return out
 
 
-def make_seller(rng: np.random.Generator, orders_per_day: float, *, n_channels: int | None = None,
-                n_days: int = 150, start: datetime = START, hidden_outages: int = 2, special: bool = True) -> Seller:
+def make_seller(
+    rng: np.random.Generator,
+    orders_per_day: float,
+    *,
+    n_channels: int | None = None,
+    n_days: int = 150,
+    start: datetime = START,
+    hidden_outages: int = 2,
+    special: bool = True,
+) -> Seller:
     """A random seller around `orders_per_day` (all channels together, before trend and shocks)."""
     n_ch = n_channels or int(rng.choice([1, 2, 2, 3]))
     channels = CHANNEL_NAMES[:n_ch]
@@ -150,9 +179,22 @@ def make_seller(rng: np.random.Generator, orders_per_day: float, *, n_channels: 
     prices = np.exp(rng.normal(np.log(rng.uniform(12, 60)), 0.7, n_sku)).round(2)
     pop = 1.0 / np.arange(1, n_sku + 1) ** 1.1
     pop = rng.permutation(pop / pop.sum())
-    seller = Seller(orders_per_day, channels, shares, n_days, start, hod, dow, trend,
-                    shock_sd=float(rng.uniform(0.05, 0.2)), idio_sd=0.05, hour_sd=0.08, prices=prices,
-                    popularity=pop, lines_per_order=float(rng.uniform(0.1, 0.6)))
+    seller = Seller(
+        orders_per_day,
+        channels,
+        shares,
+        n_days,
+        start,
+        hod,
+        dow,
+        trend,
+        shock_sd=float(rng.uniform(0.05, 0.2)),
+        idio_sd=0.05,
+        hour_sd=0.08,
+        prices=prices,
+        popularity=pop,
+        lines_per_order=float(rng.uniform(0.1, 0.6)),
+    )
     if special:
         for d in rng.choice(np.arange(14, n_days), size=3, replace=False):  # holidays, every channel
             m = rng.uniform(1.6, 2.5) if rng.random() < 0.6 else rng.uniform(0.4, 0.6)
@@ -170,8 +212,9 @@ def make_seller(rng: np.random.Generator, orders_per_day: float, *, n_channels: 
     return seller
 
 
-def intensity(rng: np.random.Generator, seller: Seller, quiet_days: set[int] = frozenset()
-              ) -> tuple[np.ndarray, np.ndarray]:
+def intensity(
+    rng: np.random.Generator, seller: Seller, quiet_days: set[int] = frozenset()
+) -> tuple[np.ndarray, np.ndarray]:
     """(channels, hours) expected orders per hour with this draw's daily shocks, before and after hourly noise.
 
     `quiet_days` get no holiday or promotion. The hourly noise is overdispersion, like the randomness of the orders
@@ -190,16 +233,22 @@ def intensity(rng: np.random.Generator, seller: Seller, quiet_days: set[int] = f
         shared[d] = 0.95 * shared[d - 1] + e_shared[d]
         drift[:, d] = 0.95 * drift[:, d - 1] + e_ch[:, d]
     shock = rng.normal(0, seller.shock_sd, D)[None, :] + rng.normal(0, seller.idio_sd, (n_ch, D))
-    daily = (seller.orders_per_day * seller.shares[:, None] * seller.dow[:, dow]
-             * np.exp(seller.trend[:, None] * t_years[None, :] + shared[None, :] + drift + shock
-                      - 0.5 * seller.shock_sd ** 2))
+    daily = (
+        seller.orders_per_day
+        * seller.shares[:, None]
+        * seller.dow[:, dow]
+        * np.exp(seller.trend[:, None] * t_years[None, :] + shared[None, :] + drift + shock - 0.5 * seller.shock_sd**2)
+    )
     for d, mult in seller.special_days.items():
         if d < D and d not in quiet_days:
             daily[:, d] *= mult
     shape = seller.hod[:, weekend, :]  # (ch, D, 24)
     lam = daily[:, :, None] * shape
-    noise = np.exp(rng.normal(0, 0.06, (1, D, 24)) + rng.normal(0, seller.hour_sd, (n_ch, D, 24)) - 0.5 * (
-        0.06 ** 2 + seller.hour_sd ** 2))
+    noise = np.exp(
+        rng.normal(0, 0.06, (1, D, 24))
+        + rng.normal(0, seller.hour_sd, (n_ch, D, 24))
+        - 0.5 * (0.06**2 + seller.hour_sd**2)
+    )
     return lam.reshape(n_ch, D * 24), (lam * noise).reshape(n_ch, D * 24)
 
 
@@ -262,9 +311,17 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
         h0, h1 = int(np.floor(s)), int(np.ceil(e))
         cover = np.clip(np.minimum(np.arange(h0, h1) + 1, e) - np.maximum(np.arange(h0, h1), s), 0, 1)
         exp_mean = float((smooth[c, h0:h1] * cover).sum() * aov)
-        truths.append(Truth(float(revenue[lost].sum()), len(lost), float(units[lost].sum()),
-                            float(revenue[rec].sum()), spill_dict, exp_mean,
-                            float(revenue[hit].sum() - revenue[lost].sum())))
+        truths.append(
+            Truth(
+                float(revenue[lost].sum()),
+                len(lost),
+                float(units[lost].sum()),
+                float(revenue[rec].sum()),
+                spill_dict,
+                exp_mean,
+                float(revenue[hit].sum() - revenue[lost].sum()),
+            )
+        )
     src = np.concatenate([np.nonzero(keep)[0]] + extra_src) if extra_src else np.nonzero(keep)[0]
     new_ch = np.concatenate([ch[keep]] + extra_ch) if extra_ch else ch[keep]
     new_hours = np.concatenate([hours[keep]] + extra_hours) if extra_hours else hours[keep]
@@ -278,8 +335,19 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
     first_line = np.repeat(starts[src], counts_kept)
     within = np.arange(len(line_order_new)) - np.repeat(np.cumsum(counts_kept) - counts_kept, counts_kept)
     old_line = first_line + within
-    return Simulated(seller, new_ch, new_hours, revenue[src], units[src], order_id, line_order_new, sku[old_line],
-                     qty[old_line], price[old_line], truths)
+    return Simulated(
+        seller,
+        new_ch,
+        new_hours,
+        revenue[src],
+        units[src],
+        order_id,
+        line_order_new,
+        sku[old_line],
+        qty[old_line],
+        price[old_line],
+        truths,
+    )
 
 
 def random_outage(rng: np.random.Generator, seller: Seller, day: int, *, fraction: float | None = None) -> Outage:
@@ -288,5 +356,11 @@ def random_outage(rng: np.random.Generator, seller: Seller, day: int, *, fractio
     end = start + timedelta(hours=int(rng.integers(2, 16)))
     channel = seller.channels[int(rng.integers(len(seller.channels)))]
     frac = float(rng.uniform(0.2, 1.0)) if fraction is None else fraction
-    return Outage(start, end, channel, frac, recapture=float(rng.uniform(0, 0.5)) if frac else 0.0,
-                  spill=float(rng.uniform(0, 0.2)) if frac else 0.0)
+    return Outage(
+        start,
+        end,
+        channel,
+        frac,
+        recapture=float(rng.uniform(0, 0.5)) if frac else 0.0,
+        spill=float(rng.uniform(0, 0.2)) if frac else 0.0,
+    )

@@ -62,8 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # noqa: BLE001 - no traceback, nor a library's internals, ever reaches a user
         if os.environ.get("IMPACT_DEBUG"):
             raise
-        print(f"error: {args.command} failed unexpectedly and changed nothing; run it again with IMPACT_DEBUG=1 "
-              "to see the details for a bug report", file=sys.stderr)
+        print(
+            f"error: {args.command} failed unexpectedly and changed nothing; run it again with IMPACT_DEBUG=1 "
+            "to see the details for a bug report",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -84,15 +84,25 @@ class Analysis:
         lost = sum(w.revenue["lost"] for w in self.windows)
         lo = lost - float(np.sqrt(sum((w.revenue["lost"] - w.revenue["lost_low"]) ** 2 for w in self.windows)))
         hi = lost + float(np.sqrt(sum((w.revenue["lost_high"] - w.revenue["lost"]) ** 2 for w in self.windows)))
-        return {"lost": _r(lost), "lost_low": _r(lo), "lost_high": _r(hi),
-                "net_lost": _r(sum(w.revenue["net_lost"] for w in self.windows)),
-                "recaptured": _r(sum(w.revenue["recaptured"] for w in self.windows)),
-                "expected": _r(sum(w.revenue["expected"] for w in self.windows)),
-                "actual": _r(sum(w.revenue["actual"] for w in self.windows))}
+        return {
+            "lost": _r(lost),
+            "lost_low": _r(lo),
+            "lost_high": _r(hi),
+            "net_lost": _r(sum(w.revenue["net_lost"] for w in self.windows)),
+            "recaptured": _r(sum(w.revenue["recaptured"] for w in self.windows)),
+            "expected": _r(sum(w.revenue["expected"] for w in self.windows)),
+            "actual": _r(sum(w.revenue["actual"] for w in self.windows)),
+        }
 
     def to_json(self) -> dict:
-        return {"currency": self.currency, "confidence": self.confidence, "recovery_hours": self.recovery_hours,
-                "windows": [w.to_json() for w in self.windows], "total": self.total, "warnings": self.warnings}
+        return {
+            "currency": self.currency,
+            "confidence": self.confidence,
+            "recovery_hours": self.recovery_hours,
+            "windows": [w.to_json() for w in self.windows],
+            "total": self.total,
+            "warnings": self.warnings,
+        }
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -112,7 +122,8 @@ def _actuals(con, cur: str, channel: str, start: datetime, end: datetime) -> np.
     rev, orders, units = con.execute(
         f"""SELECT coalesce({EXACT_REVENUE}::DOUBLE, 0), count(DISTINCT order_id), coalesce(sum(coalesce(quantity, 1)), 0)
             FROM lines WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $s AND purchased_at < $e""",
-        {"cur": cur, "ch": channel, "s": start, "e": end}).fetchone()
+        {"cur": cur, "ch": channel, "s": start, "e": end},
+    ).fetchone()
     return np.array([float(rev), float(orders), float(units)])
 
 
@@ -128,16 +139,32 @@ def _mix(con, cur: str, channel: str, column: str, before: datetime, start: date
                          GROUP BY 1)
             SELECT k, coalesce(base.r / nullif(sum(base.r) OVER (), 0), 0)::DOUBLE AS share, coalesce(win.r, 0)::DOUBLE
             FROM base FULL OUTER JOIN win USING (k) ORDER BY k""",
-        {"cur": cur, "ch": channel, "b": before, "s": start, "e": end}).fetchall()
+        {"cur": cur, "ch": channel, "b": before, "s": start, "e": end},
+    ).fetchall()
 
 
-def _window(con, hist: History, window: Window, others: list[tuple[datetime, datetime]], *,
-            recovery_hours: float, confidence: float, top_n: int) -> WindowResult:
+def _window(
+    con,
+    hist: History,
+    window: Window,
+    others: list[tuple[datetime, datetime]],
+    *,
+    recovery_hours: float,
+    confidence: float,
+    top_n: int,
+) -> WindowResult:
     if window.end is None:
         raise WindowError(f"the window starting {iso_utc(window.start)} has no end yet; give an end time")
     affected = tuple(c.lower() for c in window.channels) or tuple(hist.channels)
-    est = estimate_event(hist, window.start, window.end, affected, recovery_hours=recovery_hours,
-                         confidence=confidence, other_windows=others)
+    est = estimate_event(
+        hist,
+        window.start,
+        window.end,
+        affected,
+        recovery_hours=recovery_hours,
+        confidence=confidence,
+        other_windows=others,
+    )
     cur = hist.currency
     warns = list(est.warnings)
     exp = np.zeros(3)
@@ -166,9 +193,17 @@ def _window(con, hist: History, window: Window, others: list[tuple[datetime, dat
         before = window.start - timedelta(days=SHARE_DAYS)
         for mk, share, rev in _mix(con, cur, c, "marketplace", before, s, e):
             m_exp = ex[REV] * share
-            by_channel.append({"channel": c, "marketplace": mk, "affected": f.affected, "expected": _r(m_exp),
-                               "actual": _r(rev), "lost": _r(m_exp - rev),
-                               "lost_pct": _r(100 * (m_exp - rev) / m_exp, 1) if m_exp > 0 else None})
+            by_channel.append(
+                {
+                    "channel": c,
+                    "marketplace": mk,
+                    "affected": f.affected,
+                    "expected": _r(m_exp),
+                    "actual": _r(rev),
+                    "lost": _r(m_exp - rev),
+                    "lost_pct": _r(100 * (m_exp - rev) / m_exp, 1) if m_exp > 0 else None,
+                }
+            )
         if f.affected:
             for sku, share, rev in _mix(con, cur, c, "sku", before, s, e):
                 top[sku] = top.get(sku, 0.0) + ex[REV] * share - rev
@@ -178,22 +213,37 @@ def _window(con, hist: History, window: Window, others: list[tuple[datetime, dat
     r_exp = est.recovery_expected
     recaptured = r_act[REV] - r_exp[REV]
     r_shift = r_act[REV] - r_binned[REV]
-    rec_iv = Interval(est.recaptured.low + r_shift, est.recaptured.high + r_shift, est.recaptured.p_effect,
-                      est.recaptured.method)
+    rec_iv = Interval(
+        est.recaptured.low + r_shift, est.recaptured.high + r_shift, est.recaptured.p_effect, est.recaptured.method
+    )
     revenue = {
-        "actual": _r(act[REV]), "expected": _r(exp[REV]), "lost": _r(lost),
-        "lost_low": _r(est.lost.low + shift), "lost_high": _r(est.lost.high + shift),
-        "recaptured": _r(recaptured), "net_lost": _r(lost - recaptured),
+        "actual": _r(act[REV]),
+        "expected": _r(exp[REV]),
+        "lost": _r(lost),
+        "lost_low": _r(est.lost.low + shift),
+        "lost_high": _r(est.lost.high + shift),
+        "recaptured": _r(recaptured),
+        "net_lost": _r(lost - recaptured),
         "p_effect": _r(est.lost.p_effect, 3) if est.lost.p_effect is not None else None,
         "lost_pct": _r(100 * lost / exp[REV], 1) if exp[REV] > 0 else None,
-        "recaptured_low": _r(rec_iv.low), "recaptured_high": _r(rec_iv.high),
+        "recaptured_low": _r(rec_iv.low),
+        "recaptured_high": _r(rec_iv.high),
         "recapture_pct": _r(100 * recaptured / lost, 1) if lost > 0 else None,
-        "recovery_expected": _r(r_exp[REV]), "recovery_actual": _r(r_act[REV]),
+        "recovery_expected": _r(r_exp[REV]),
+        "recovery_actual": _r(r_act[REV]),
     }
-    orders = {"actual": int(round(act[ORD])), "expected": _r(exp[ORD]), "lost": _r(exp[ORD] - act[ORD]),
-              "recaptured": _r(r_act[ORD] - r_exp[ORD])}
-    units = {"actual": int(round(act[UNI])), "expected": _r(exp[UNI]), "lost": _r(exp[UNI] - act[UNI]),
-             "recaptured": _r(r_act[UNI] - r_exp[UNI])}
+    orders = {
+        "actual": int(round(act[ORD])),
+        "expected": _r(exp[ORD]),
+        "lost": _r(exp[ORD] - act[ORD]),
+        "recaptured": _r(r_act[ORD] - r_exp[ORD]),
+    }
+    units = {
+        "actual": int(round(act[UNI])),
+        "expected": _r(exp[UNI]),
+        "lost": _r(exp[UNI] - act[UNI]),
+        "recaptured": _r(r_act[UNI] - r_exp[UNI]),
+    }
     spill = {}
     for c, f in est.fits.items():
         if not f.affected:
@@ -203,16 +253,41 @@ def _window(con, hist: History, window: Window, others: list[tuple[datetime, dat
     share_of_day = _r(lost / day_exp, 4) if day_exp > 0 else None
     top_skus = [{"sku": k, "lost": _r(v)} for k, v in sorted(top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
     if est.lost.p_effect is not None and est.lost.p_effect < 0.8 and lost > 0:
-        warns.append(f"the drop is within normal variation (probability of an effect {est.lost.p_effect:.0%}); "
-                     "the loss may be zero")
-    return WindowResult(window, est, confidence, recovery_hours, revenue, orders, units, spill, by_channel, top_skus,
-                        share_of_day, warns)
+        warns.append(
+            f"the drop is within normal variation (probability of an effect {est.lost.p_effect:.0%}); "
+            "the loss may be zero"
+        )
+    return WindowResult(
+        window,
+        est,
+        confidence,
+        recovery_hours,
+        revenue,
+        orders,
+        units,
+        spill,
+        by_channel,
+        top_skus,
+        share_of_day,
+        warns,
+    )
 
 
-def analyze(con, windows: list[Window], *, recovery_hours: float | None = None, confidence: float | None = None,
-            currency: str | None = None, tz: str | None = None, settings: Settings | None = None,
-            top_n: int = 10, hist: History | None = None, ship_sla_hours: float | None = None,
-            business_days: bool = False, shipments: bool = True) -> Analysis:
+def analyze(
+    con,
+    windows: list[Window],
+    *,
+    recovery_hours: float | None = None,
+    confidence: float | None = None,
+    currency: str | None = None,
+    tz: str | None = None,
+    settings: Settings | None = None,
+    top_n: int = 10,
+    hist: History | None = None,
+    ship_sla_hours: float | None = None,
+    business_days: bool = False,
+    shipments: bool = True,
+) -> Analysis:
     """Lost revenue, orders and units, interval, recapture, spill-over and breakdowns for each window.
 
     Raises MixedCurrencyError when the data has several currencies and `currency` is not given, WindowError for a
@@ -232,12 +307,17 @@ def analyze(con, windows: list[Window], *, recovery_hours: float | None = None, 
     hist = hist or load_history(con, currency=currency, tz=tz, at=windows[0].start)
     results = []
     for i, w in enumerate(windows):
-        others = [(o.start, (o.end or o.start) + timedelta(hours=recovery_hours)) for j, o in enumerate(windows)
-                  if j != i]
+        others = [
+            (o.start, (o.end or o.start) + timedelta(hours=recovery_hours)) for j, o in enumerate(windows) if j != i
+        ]
         result = _window(con, hist, w, others, recovery_hours=recovery_hours, confidence=confidence, top_n=top_n)
         if shipments:
             result.shipments = shipment_impact(
-                con, w, sla_hours=settings.ship_sla_hours if ship_sla_hours is None else ship_sla_hours,
-                business_days=business_days, confidence=confidence)
+                con,
+                w,
+                sla_hours=settings.ship_sla_hours if ship_sla_hours is None else ship_sla_hours,
+                business_days=business_days,
+                confidence=confidence,
+            )
         results.append(result)
     return Analysis(results, hist.currency, confidence, recovery_hours, list(hist.notes))

@@ -199,8 +199,11 @@ def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | N
                 error_y=error,
                 hovertemplate=(
                     f"Lost in window: {present.money(lost, currency)}"
-                    + (f"<br>range {present.value_range(low, high, lambda v: present.money(v, currency))}"
-                       if error else "")
+                    + (
+                        f"<br>range {present.value_range(low, high, lambda v: present.money(v, currency))}"
+                        if error
+                        else ""
+                    )
                     + "<extra></extra>"
                 ),
             )

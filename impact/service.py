@@ -40,9 +40,16 @@ class Options:
     settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
 
 
-def resolve_options(settings: Settings | None = None, *, tz: str | None = None, currency: str | None = None,
-                    confidence: float | None = None, recovery_hours: float | None = None,
-                    sla_hours: float | None = None, business_days: bool = False) -> Options:
+def resolve_options(
+    settings: Settings | None = None,
+    *,
+    tz: str | None = None,
+    currency: str | None = None,
+    confidence: float | None = None,
+    recovery_hours: float | None = None,
+    sla_hours: float | None = None,
+    business_days: bool = False,
+) -> Options:
     """Options from what the user chose, settings (IMPACT_* variables) for the rest; the confidence is checked here
     because every consumer of it would otherwise accept 2 or 0.1 silently."""
     settings = settings or load_settings()
@@ -58,8 +65,9 @@ def resolve_options(settings: Settings | None = None, *, tz: str | None = None, 
     )  # fmt: skip
 
 
-def load(files: Sequence, *, tz: str | None = None, mapping: dict | None = None,
-         settings: Settings | None = None) -> tuple:
+def load(
+    files: Sequence, *, tz: str | None = None, mapping: dict | None = None, settings: Settings | None = None
+) -> tuple:
     """Ingest files into a fresh session database: (connection, IngestReport)."""
     con = session_db(settings)
     return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings)
@@ -166,9 +174,12 @@ def measured_from_analysis(result: Mapping) -> tuple[dict[str, dict], dict[str, 
             d["lost"] += lost
             d["recaptured"] += max(lost, 0.0) * share
     measured = {
-        c: {"expected": d["expected"], "lost": d["lost"],
+        c: {
+            "expected": d["expected"],
+            "lost": d["lost"],
             "lost_frac": d["lost"] / d["expected"] if d["expected"] > 0 else 0.0,
-            "recapture_frac": d["recaptured"] / d["lost"] if d["lost"] > 0 else 0.0}
+            "recapture_frac": d["recaptured"] / d["lost"] if d["lost"] > 0 else 0.0,
+        }
         for c, d in per.items()
     }
     return measured, {c: d["expected"] for c, d in per.items()}
@@ -185,18 +196,30 @@ def measured_inputs(analysis_json: Mapping, profile: Profile, windows: Sequence[
     return measured, window_expected
 
 
-def affected_channels(hit: Collection[str], profile: Profile, providers: Iterable[str],
-                      dependencies: Mapping[str, Iterable[str]]) -> set[str]:
+def affected_channels(
+    hit: Collection[str], profile: Profile, providers: Iterable[str], dependencies: Mapping[str, Iterable[str]]
+) -> set[str]:
     """The channels the outage hit (all the profile's when none are named) plus every channel that depends on one of
     the providers behind it."""
     providers = set(providers)
     return set(hit or profile.channels) | {c for c, ps in dependencies.items() if providers & set(ps)}
 
 
-def scenario_model(con, windows: Sequence[Window], opts: Options, *, analysis: Mapping | None = None,
-                   providers: Iterable[str] = (), dependencies: Mapping[str, Iterable[str]] | None = None,
-                   rates: Mapping | None = None, costs=None, transfer: float = 1.0, years: int = 10_000,
-                   seed: int = 1, period: str = "month") -> tuple[ScenarioModel, dict | None]:
+def scenario_model(
+    con,
+    windows: Sequence[Window],
+    opts: Options,
+    *,
+    analysis: Mapping | None = None,
+    providers: Iterable[str] = (),
+    dependencies: Mapping[str, Iterable[str]] | None = None,
+    rates: Mapping | None = None,
+    costs=None,
+    transfer: float = 1.0,
+    years: int = 10_000,
+    seed: int = 1,
+    period: str = "month",
+) -> tuple[ScenarioModel, dict | None]:
     """The scenario model of the orders in opts.currency, with the windows' measured impact when there are windows:
     (model, the analysis JSON it used or None). Pass `analysis` (Analysis.to_json() of these windows) to reuse one.
 
@@ -230,8 +253,9 @@ def scenario_model(con, windows: Sequence[Window], opts: Options, *, analysis: M
 # Share links
 
 
-def share_snapshot(report: IngestReport | Mapping | None, windows: Sequence[Window], opts: Options,
-                   analysis: Mapping, **sections) -> dict:
+def share_snapshot(
+    report: IngestReport | Mapping | None, windows: Sequence[Window], opts: Options, analysis: Mapping, **sections
+) -> dict:
     """The scrubbed snapshot of an analysis for a share link; extra sections (view, shipments, charts) by keyword."""
     return build_snapshot(
         settings={"tz": opts.tz, "confidence": opts.confidence, "recovery_hours": opts.recovery_hours,

@@ -67,25 +67,102 @@ CREATE TABLE IF NOT EXISTS shares (
 # ---------------------------------------------------------------------------------------------------------------
 
 # Top-level sections a snapshot may carry; anything else is dropped.
-SECTIONS = ("version", "settings", "view", "windows", "analysis", "ingest", "charts", "scenarios", "shipments",
-            "outages")
+SECTIONS = (
+    "version",
+    "settings",
+    "view",
+    "windows",
+    "analysis",
+    "ingest",
+    "charts",
+    "scenarios",
+    "shipments",
+    "outages",
+)
 # A dict holding one of these keys describes a single order or line: it is dropped whole, wherever it is.
-ORDER_LEVEL_KEYS = frozenset({
-    "order_id", "order_ids", "orderid", "order_number", "order_numbers", "order_no", "order_ref", "line_key",
-    "line_keys", "source_line", "source_lines", "line_number", "tracking_number", "transaction_id",
-})
+ORDER_LEVEL_KEYS = frozenset(
+    {
+        "order_id",
+        "order_ids",
+        "orderid",
+        "order_number",
+        "order_numbers",
+        "order_no",
+        "order_ref",
+        "line_key",
+        "line_keys",
+        "source_line",
+        "source_lines",
+        "line_number",
+        "tracking_number",
+        "transaction_id",
+    }
+)
 # Keys dropped (with their value) wherever they appear.
-DROP_KEYS = ORDER_LEVEL_KEYS | frozenset({
-    "rejects", "reject_lines", "rejected_lines", "source_file", "source_files", "file", "files", "file_name",
-    "file_names", "filename", "filenames", "file_id", "file_ids", "path", "paths", "raw", "raw_line", "raw_lines",
-    "sample", "samples", "header", "headers", "mapping", "mappings", "token", "token_hash", "secret",
-})
+DROP_KEYS = ORDER_LEVEL_KEYS | frozenset(
+    {
+        "rejects",
+        "reject_lines",
+        "rejected_lines",
+        "source_file",
+        "source_files",
+        "file",
+        "files",
+        "file_name",
+        "file_names",
+        "filename",
+        "filenames",
+        "file_id",
+        "file_ids",
+        "path",
+        "paths",
+        "raw",
+        "raw_line",
+        "raw_lines",
+        "sample",
+        "samples",
+        "header",
+        "headers",
+        "mapping",
+        "mappings",
+        "token",
+        "token_hash",
+        "secret",
+    }
+)
 # Keys with one of these words (between underscores, after normalising) name personal data.
-PERSONAL_WORDS = frozenset({
-    "buyer", "buyers", "customer", "customers", "email", "emails", "mail", "phone", "phones", "telephone", "mobile",
-    "address", "addresses", "recipient", "recipients", "purchaser", "billing", "postal", "postcode", "zip", "zipcode",
-    "city", "street", "surname", "firstname", "lastname", "fullname", "ip",
-})
+PERSONAL_WORDS = frozenset(
+    {
+        "buyer",
+        "buyers",
+        "customer",
+        "customers",
+        "email",
+        "emails",
+        "mail",
+        "phone",
+        "phones",
+        "telephone",
+        "mobile",
+        "address",
+        "addresses",
+        "recipient",
+        "recipients",
+        "purchaser",
+        "billing",
+        "postal",
+        "postcode",
+        "zip",
+        "zipcode",
+        "city",
+        "street",
+        "surname",
+        "firstname",
+        "lastname",
+        "fullname",
+        "ip",
+    }
+)
 PERSONAL_PHRASES = ("first_name", "last_name", "full_name", "ship_name", "shipping_name", "e_mail")
 # Bounded repeats keep the search linear in the text length (an unbounded one is quadratic on long strings).
 _EMAIL_RE = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}")
@@ -94,8 +171,17 @@ _SETTINGS_DROP_SUFFIXES = ("_path", "_dir", "_url", "_file")
 _SETTINGS_DROP_PREFIXES = ("duckdb_", "feed_", "share_")
 WINDOW_KEYS = ("start", "end", "title", "source", "channels", "impact", "degraded_pct", "score", "precision", "url")
 INGEST_KEYS = ("orders", "lines", "currency", "channels", "first", "last", "day_precision_lines")
-INGEST_FILE_KEYS = ("format", "format_label", "encoding", "lines", "loaded", "duplicates", "skipped", "rejected",
-                    "skipped_reasons")
+INGEST_FILE_KEYS = (
+    "format",
+    "format_label",
+    "encoding",
+    "lines",
+    "loaded",
+    "duplicates",
+    "skipped",
+    "rejected",
+    "skipped_reasons",
+)
 
 _DROP = object()
 
@@ -114,8 +200,12 @@ def _key_verdict(key: str) -> int:
     k = _norm_key(key)
     if k in ORDER_LEVEL_KEYS:
         return 2
-    if (k in DROP_KEYS or not PERSONAL_WORDS.isdisjoint(k.split("_")) or any(p in k for p in PERSONAL_PHRASES)
-            or _has_email(key)):
+    if (
+        k in DROP_KEYS
+        or not PERSONAL_WORDS.isdisjoint(k.split("_"))
+        or any(p in k for p in PERSONAL_PHRASES)
+        or _has_email(key)
+    ):
         return 1
     return 0
 
@@ -172,9 +262,13 @@ def _scrub_settings(settings: Any) -> dict:
         settings = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name != "extra"}
     if not isinstance(settings, Mapping):
         return {}
-    kept = {k: v for k, v in settings.items()
-            if not _norm_key(k).endswith(_SETTINGS_DROP_SUFFIXES) and not _norm_key(k).startswith(_SETTINGS_DROP_PREFIXES)
-            and _norm_key(k) not in ("db", "app_url", "extra")}
+    kept = {
+        k: v
+        for k, v in settings.items()
+        if not _norm_key(k).endswith(_SETTINGS_DROP_SUFFIXES)
+        and not _norm_key(k).startswith(_SETTINGS_DROP_PREFIXES)
+        and _norm_key(k) not in ("db", "app_url", "extra")
+    }
     return _scrub(kept)
 
 
@@ -195,8 +289,11 @@ def _scrub_ingest(ingest: Any) -> Any:
         return _DROP
     out = _scrub({k: ingest[k] for k in INGEST_KEYS if k in ingest})
     # Per-file counts stay (they explain the totals); names and line-level rejects do not.
-    out["files"] = [_scrub({k: f[k] for k in INGEST_FILE_KEYS if k in f})
-                    for f in ingest.get("files") or [] if isinstance(f, Mapping)]
+    out["files"] = [
+        _scrub({k: f[k] for k in INGEST_FILE_KEYS if k in f})
+        for f in ingest.get("files") or []
+        if isinstance(f, Mapping)
+    ]
     return out
 
 
@@ -231,8 +328,15 @@ def scrub_snapshot(snapshot: Mapping) -> dict:
     return out
 
 
-def build_snapshot(*, settings: Any = None, windows: Iterable = (), analysis: Any = None, ingest: Any = None,
-                   view: Mapping | None = None, **sections: Any) -> dict:
+def build_snapshot(
+    *,
+    settings: Any = None,
+    windows: Iterable = (),
+    analysis: Any = None,
+    ingest: Any = None,
+    view: Mapping | None = None,
+    **sections: Any,
+) -> dict:
     """A snapshot from the pieces the app and CLI hold (Window objects, IngestReport, result objects with to_json),
     already scrubbed. Extra sections (charts, scenarios, shipments, outages) go in by keyword."""
     unknown = set(sections) - set(SECTIONS)
@@ -309,9 +413,12 @@ def _is_busy(exc: Exception) -> bool:
     """Worth waiting for: a lock held by another process, a read-only instance of this process still open (DuckDB
     refuses a read-write one beside it), or a write-write conflict with another connection of this process."""
     text = str(exc).lower()
-    return (isinstance(exc, duckdb.IOException) and "lock" in text) \
-        or (isinstance(exc, duckdb.ConnectionException) and "different configuration" in text) \
-        or isinstance(exc, duckdb.TransactionException) or (isinstance(exc, duckdb.Error) and "conflict" in text)
+    return (
+        (isinstance(exc, duckdb.IOException) and "lock" in text)
+        or (isinstance(exc, duckdb.ConnectionException) and "different configuration" in text)
+        or isinstance(exc, duckdb.TransactionException)
+        or (isinstance(exc, duckdb.Error) and "conflict" in text)
+    )
 
 
 def _connect(path: Path, settings: Settings, write: bool) -> duckdb.DuckDBPyConnection:
@@ -382,8 +489,9 @@ def _turnstile(path: Path, write: bool, deadline: float):
             os.close(fd)
 
 
-def _with_db(settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any], *, write: bool,
-             create: bool = False) -> Any:
+def _with_db(
+    settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any], *, write: bool, create: bool = False
+) -> Any:
     """Open the share database, run `op` in one transaction, close; wait while another process holds the file.
 
     Only create=True makes the file: otherwise a missing file, or (for reads) one without the shares table, means
@@ -399,8 +507,9 @@ def _with_db(settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any],
         return _run(path, settings, op, write, deadline)
 
 
-def _run(path: Path, settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any], write: bool,
-         deadline: float) -> Any:
+def _run(
+    path: Path, settings: Settings, op: Callable[[duckdb.DuckDBPyConnection], Any], write: bool, deadline: float
+) -> Any:
     """Connect, run `op` in one transaction, close; retry while DuckDB reports the file locked or a conflict."""
     delay = 0.005
     while True:
@@ -409,8 +518,9 @@ def _run(path: Path, settings: Settings, op: Callable[[duckdb.DuckDBPyConnection
             con = _connect(path, settings, write)
             if write:
                 con.execute(SHARES_SCHEMA)
-            elif not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'shares' "
-                                 "AND schema_name = 'main'").fetchone()[0]:
+            elif not con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'shares' AND schema_name = 'main'"
+            ).fetchone()[0]:
                 return None
             con.execute("BEGIN TRANSACTION")
             try:
@@ -425,8 +535,9 @@ def _run(path: Path, settings: Settings, op: Callable[[duckdb.DuckDBPyConnection
             return result
         except duckdb.Error as exc:
             if not _is_busy(exc):
-                raise ShareError(f"the share database {path.name} cannot be used (it is damaged, or not a database); "
-                                 "check IMPACT_DB") from None
+                raise ShareError(
+                    f"the share database {path.name} cannot be used (it is damaged, or not a database); check IMPACT_DB"
+                ) from None
             delay = _pause(deadline, delay, 0.1)
         finally:
             if con is not None:
@@ -440,8 +551,9 @@ def _expiry(now: datetime, expires_days: int | None, settings: Settings) -> date
     return now + timedelta(days=days)
 
 
-def create_share(snapshot: Mapping, *, expires_days: int | None = None, settings: Settings | None = None,
-                 now: datetime | None = None) -> ShareLink:
+def create_share(
+    snapshot: Mapping, *, expires_days: int | None = None, settings: Settings | None = None, now: datetime | None = None
+) -> ShareLink:
     """Scrub and save a snapshot; return its link. One transaction: the share is saved whole or not at all."""
     settings = settings or load_settings()
     now = _utc_now(now)
@@ -460,8 +572,10 @@ def create_share(snapshot: Mapping, *, expires_days: int | None = None, settings
             share_id = secrets.token_hex(6)
             if con.execute("SELECT count(*) FROM shares WHERE id = ?", [share_id]).fetchone()[0] == 0:
                 break
-        con.execute("INSERT INTO shares VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
-                    [share_id, token_hash(token), now, expires, label, payload, digest])
+        con.execute(
+            "INSERT INTO shares VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+            [share_id, token_hash(token), now, expires, label, payload, digest],
+        )
         return share_id
 
     share_id = _with_db(settings, insert, write=True, create=True)
@@ -480,7 +594,8 @@ def load_share(token: str, *, settings: Settings | None = None, now: datetime | 
     def fetch(con):
         return con.execute(
             "SELECT token_hash, id, created, expires, revoked, payload, payload_sha256 FROM shares WHERE token_hash = ?",
-            [wanted]).fetchone()
+            [wanted],
+        ).fetchone()
 
     row = _with_db(settings, fetch, write=False)
     if row is None:
@@ -533,8 +648,9 @@ def revoke_share_id(share_id: str, *, settings: Settings | None = None, now: dat
     return _revoke_where("id", share_id.strip().lower(), settings, now)
 
 
-def list_shares(*, settings: Settings | None = None, now: datetime | None = None,
-                include_inactive: bool = False) -> list[dict]:
+def list_shares(
+    *, settings: Settings | None = None, now: datetime | None = None, include_inactive: bool = False
+) -> list[dict]:
     """Shares, newest first: id, created, expires, revoked (ISO UTC), label, size and status. Never tokens or hashes.
 
     By default only active shares; include_inactive adds expired and revoked ones.
@@ -546,12 +662,23 @@ def list_shares(*, settings: Settings | None = None, now: datetime | None = None
         return con.execute(
             """SELECT id, created, expires, revoked, label, octet_length(payload) FROM shares
                WHERE $all OR (revoked IS NULL AND (expires IS NULL OR expires > $now))
-               ORDER BY created DESC, id""", {"all": include_inactive, "now": now}).fetchall()
+               ORDER BY created DESC, id""",
+            {"all": include_inactive, "now": now},
+        ).fetchall()
 
     rows = _with_db(settings, fetch, write=False) or []
     out = []
     for share_id, created, expires, revoked, label, size in rows:
         status = "revoked" if revoked is not None else "expired" if expires is not None and now >= expires else "active"
-        out.append({"id": share_id, "created": iso_utc(created), "expires": iso_utc(expires),
-                    "revoked": iso_utc(revoked), "status": status, "label": label, "bytes": int(size)})
+        out.append(
+            {
+                "id": share_id,
+                "created": iso_utc(created),
+                "expires": iso_utc(expires),
+                "revoked": iso_utc(revoked),
+                "status": status,
+                "label": label,
+                "bytes": int(size),
+            }
+        )
     return out

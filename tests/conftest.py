@@ -26,8 +26,6 @@ def _isolated_mappings(tmp_path, monkeypatch):
     monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
 
 
-
-
 @pytest.fixture
 def feed_server():
     """A real HTTP server on 127.0.0.1 serving recorded status feeds and misbehaving routes (tests/outages_server.py)."""

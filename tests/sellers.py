@@ -13,11 +13,21 @@ AMAZON_HEADER = (
     "price-designation"
 ).split()
 # Orders by hour of day (UTC), a US seller's evening peak.
-HOUR_SHAPE = np.array([2, 1.5, 1, .8, .7, .8, 1.2, 2, 3, 4, 4.5, 5, 5.2, 5.4, 5.5, 5.6, 5.8, 6, 6.2, 6.4, 6, 5, 4, 3])
+HOUR_SHAPE = np.array(
+    [2, 1.5, 1, 0.8, 0.7, 0.8, 1.2, 2, 3, 4, 4.5, 5, 5.2, 5.4, 5.5, 5.6, 5.8, 6, 6.2, 6.4, 6, 5, 4, 3]
+)
 
 
-def amazon_seller(path: Path, *, start: datetime, days: int, per_day: float, outage: tuple[datetime, datetime],
-                  kept: float = 0.03, seed: int = 3) -> Path:
+def amazon_seller(
+    path: Path,
+    *,
+    start: datetime,
+    days: int,
+    per_day: float,
+    outage: tuple[datetime, datetime],
+    kept: float = 0.03,
+    seed: int = 3,
+) -> Path:
     """An Amazon All Orders report with Poisson orders per hour; inside `outage` only `kept` of them arrive."""
     rng = np.random.default_rng(seed)
     shape = HOUR_SHAPE / HOUR_SHAPE.sum()
@@ -32,13 +42,25 @@ def amazon_seller(path: Path, *, start: datetime, days: int, per_day: float, out
                 sku, qty = int(rng.integers(0, 40)), 1 + int(rng.random() < 0.2)
                 stamp = t.strftime("%Y-%m-%dT%H:%M:%S+00:00")
                 row = dict.fromkeys(AMAZON_HEADER, "")
-                row.update({
-                    "amazon-order-id": f"111-{len(rows):07d}-{d:07d}", "purchase-date": stamp,
-                    "last-updated-date": stamp, "order-status": "Shipped", "fulfillment-channel": "Amazon",
-                    "sales-channel": "Amazon.com", "product-name": f"Product {sku}", "sku": f"SKU-{sku:03d}",
-                    "asin": f"B0{sku:08d}", "item-status": "Shipped", "quantity": str(qty), "currency": "USD",
-                    "item-price": f"{(12 + sku * 0.75) * qty:.2f}", "ship-country": "US", "is-business-order": "false",
-                })
+                row.update(
+                    {
+                        "amazon-order-id": f"111-{len(rows):07d}-{d:07d}",
+                        "purchase-date": stamp,
+                        "last-updated-date": stamp,
+                        "order-status": "Shipped",
+                        "fulfillment-channel": "Amazon",
+                        "sales-channel": "Amazon.com",
+                        "product-name": f"Product {sku}",
+                        "sku": f"SKU-{sku:03d}",
+                        "asin": f"B0{sku:08d}",
+                        "item-status": "Shipped",
+                        "quantity": str(qty),
+                        "currency": "USD",
+                        "item-price": f"{(12 + sku * 0.75) * qty:.2f}",
+                        "ship-country": "US",
+                        "is-business-order": "false",
+                    }
+                )
                 rows.append("\t".join(row[k] for k in AMAZON_HEADER))
     path.write_text("\n".join(rows) + "\n")
     return path
@@ -46,5 +68,10 @@ def amazon_seller(path: Path, *, start: datetime, days: int, per_day: float, out
 
 def september_outage_seller(path: Path) -> Path:
     """300 orders a day from 7 Jul to 14 Oct 2025; Amazon down on 29 Sep 2025, 18:00-23:00 UTC (97% of orders lost)."""
-    return amazon_seller(path, start=datetime(2025, 7, 7), days=100, per_day=300,
-                         outage=(datetime(2025, 9, 29, 18), datetime(2025, 9, 29, 23)))
+    return amazon_seller(
+        path,
+        start=datetime(2025, 7, 7),
+        days=100,
+        per_day=300,
+        outage=(datetime(2025, 9, 29, 18), datetime(2025, 9, 29, 23)),
+    )

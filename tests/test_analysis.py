@@ -26,8 +26,9 @@ def seller_data():
 def loaded(con, seller_data):
     sim, out = seller_data
     df = sim.lines()
-    df.loc[df.index % 3 == 0, "marketplace"] = np.where(df.loc[df.index % 3 == 0, "channel"] == "amazon",
-                                                         "Amazon.de", "shopify")
+    df.loc[df.index % 3 == 0, "marketplace"] = np.where(
+        df.loc[df.index % 3 == 0, "channel"] == "amazon", "Amazon.de", "shopify"
+    )
     con.register("df_in", df)
     con.execute("INSERT INTO lines SELECT * FROM df_in")
     con.unregister("df_in")
@@ -70,8 +71,11 @@ def test_actuals_are_exact_for_minute_windows(loaded):
     start = out.start - timedelta(days=3, minutes=17)
     end = start + timedelta(hours=4, minutes=5)
     res = analyze(con, [Window(start, end, ("shopify",))]).windows[0]
-    exact = con.execute("SELECT sum(revenue), count(DISTINCT order_id) FROM lines WHERE channel = 'shopify' "
-                        "AND purchased_at >= ? AND purchased_at < ?", [start, end]).fetchone()
+    exact = con.execute(
+        "SELECT sum(revenue), count(DISTINCT order_id) FROM lines WHERE channel = 'shopify' "
+        "AND purchased_at >= ? AND purchased_at < ?",
+        [start, end],
+    ).fetchone()
     assert res.revenue["actual"] == pytest.approx(float(exact[0]), abs=0.01)  # lines hold exact decimals
     assert res.orders["actual"] == exact[1]
 
@@ -150,8 +154,10 @@ def test_date_only_exports_are_analysed_by_whole_days(con, seller_data):
     con.execute("INSERT INTO lines SELECT * FROM df_in")
     w = analyze(con, [Window(out.start, out.end, ("amazon",))]).windows[0]
     day = out.start.replace(hour=0, minute=0)
-    exact = con.execute("SELECT sum(revenue)::DOUBLE FROM lines WHERE channel = 'amazon' AND purchased_at >= ? "
-                        "AND purchased_at < ?", [day, day + timedelta(days=1)]).fetchone()[0]
+    exact = con.execute(
+        "SELECT sum(revenue)::DOUBLE FROM lines WHERE channel = 'amazon' AND purchased_at >= ? AND purchased_at < ?",
+        [day, day + timedelta(days=1)],
+    ).fetchone()[0]
     assert w.estimate.resolution == "day" and w.to_json()["resolution"] == "day"
     assert w.revenue["actual"] == pytest.approx(exact, abs=0.01)
     assert any("whole days" in m for m in w.warnings)
@@ -177,8 +183,15 @@ def test_each_window_reports_its_late_shipments(loaded):
     con, sim, out = loaded
     w = analyze(con, [Window(out.start, out.end, ("amazon",))], ship_sla_hours=24).to_json()["windows"][0]
     sh = w["shipments"]
-    assert {"due", "late", "late_expected", "excess_late", "excess_late_low", "excess_late_high",
-            "backlog_cleared"} <= set(sh)
+    assert {
+        "due",
+        "late",
+        "late_expected",
+        "excess_late",
+        "excess_late_low",
+        "excess_late_high",
+        "backlog_cleared",
+    } <= set(sh)
     assert sh["sla_hours"] == 24
     if con.execute("SELECT count(shipped_at) FROM lines").fetchone()[0] == 0:
         assert sh["available"] is False

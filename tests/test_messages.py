@@ -51,8 +51,9 @@ def _clean(text: str) -> list[str]:
 def test_cli_messages_name_no_internals(corpus):
     """`ingest` on each hostile file exits 0 with a report or 2 with one plain line, never internal names."""
     for path in corpus:
-        proc = subprocess.run([sys.executable, "-m", "impact", "ingest", str(path)], capture_output=True,
-                              text=True, timeout=120, cwd=ROOT)
+        proc = subprocess.run(
+            [sys.executable, "-m", "impact", "ingest", str(path)], capture_output=True, text=True, timeout=120, cwd=ROOT
+        )
         assert proc.returncode in (0, 2), (path.name, proc.stderr)
         if proc.returncode == 2:
             assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, (path.name, proc.stderr)

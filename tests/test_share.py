@@ -47,10 +47,22 @@ NOW = datetime(2025, 11, 1, 12, 0, 0)
 def snapshot(**extra) -> dict:
     """A small snapshot shaped like the app's: settings, one window, analysis aggregates."""
     window = window_from_strings("2025-10-20T06:48Z", "2025-10-20T10:00Z", "amazon", title="AWS us-east-1")
-    analysis = {"windows": [{"start": "2025-10-20T06:48:00Z", "revenue": {"expected": 1200.5, "lost": 800.25},
-                             "hourly": [{"hour": "2025-10-20T07:00:00Z", "actual": 3.0, "expected": 60.0}]}]}
-    return build_snapshot(settings={"confidence": 0.9, "tz": "Europe/Berlin"}, windows=[window], analysis=analysis,
-                          view={"tab": "revenue", "tz": "Europe/Berlin"}, **extra)
+    analysis = {
+        "windows": [
+            {
+                "start": "2025-10-20T06:48:00Z",
+                "revenue": {"expected": 1200.5, "lost": 800.25},
+                "hourly": [{"hour": "2025-10-20T07:00:00Z", "actual": 3.0, "expected": 60.0}],
+            }
+        ]
+    }
+    return build_snapshot(
+        settings={"confidence": 0.9, "tz": "Europe/Berlin"},
+        windows=[window],
+        analysis=analysis,
+        view={"tab": "revenue", "tz": "Europe/Berlin"},
+        **extra,
+    )
 
 
 def child_env() -> dict:
@@ -174,8 +186,11 @@ def test_list_shows_active_shares_without_secrets():
     assert rows[0]["created"] == "2025-11-01T12:00:00Z" and rows[0]["expires"] == "2025-12-01T12:00:00Z"
     assert rows[0]["label"] == "2025-10-20 06:48–10:00 UTC (amazon)"
     everything = list_shares(now=NOW, include_inactive=True)
-    assert {r["id"]: r["status"] for r in everything} == {active.id: "active", revoked.id: "revoked",
-                                                          expired.id: "expired"}
+    assert {r["id"]: r["status"] for r in everything} == {
+        active.id: "active",
+        revoked.id: "revoked",
+        expired.id: "expired",
+    }
     text = json.dumps(everything)
     for link in (active, revoked, expired):
         assert link.token not in text and token_hash(link.token) not in text
@@ -223,25 +238,58 @@ def test_scrub_drops_order_level_and_personal_data():
     raw = {
         "version": 7,
         "secret_section": {"anything": 1},
-        "settings": {"confidence": 0.8, "db_path": "/srv/impact.duckdb", "mappings_path": "/srv/m.json",
-                     "app_url": "http://internal:8501", "feed_timeout_total": 15, "recovery_hours": 24},
-        "windows": [{"start": "2025-10-20T06:48:00Z", "end": "2025-10-20T10:00:00Z", "channels": ["amazon"],
-                     "extra": {"feed_body": "..."}}],
-        "analysis": {
-            "windows": [{
-                "revenue": {"expected": 100.0, "lost": 40.0, "ci": [30.0, 50.0]},
-                "missing_orders": [{"order_id": "114-1234567-1234567", "revenue": 19.99}],
-                "late": [{"Order Number": "#1001", "sku": "A1"}, {"sku": "A1", "late_lines": 4}],
-                "by_channel": [{"channel": "amazon", "lost": 40.0}],
-                "buyer_email": "x@example.com", "Customer Name": "Jane Roe", "ship-postal-code": "10115",
-                "note": "ask jane.roe@example.com", "source_file": "jane_roe_orders.csv",
-                "elasticity": 0.5, "capacity": 3,
-            }],
+        "settings": {
+            "confidence": 0.8,
+            "db_path": "/srv/impact.duckdb",
+            "mappings_path": "/srv/m.json",
+            "app_url": "http://internal:8501",
+            "feed_timeout_total": 15,
+            "recovery_hours": 24,
         },
-        "ingest": {"files": [{"name": "jane_roe_orders.csv", "format": "shopify_orders", "lines": 10, "loaded": 8,
-                              "duplicates": 0, "skipped": 1, "rejected": 1, "skipped_reasons": {"blank line": 1},
-                              "rejects": [{"line": 7, "reason": "bad date 'Jane'"}]}],
-                   "orders": 6, "lines": 8, "currency": ["EUR"], "channels": {"shopify": {"orders": 6}}},
+        "windows": [
+            {
+                "start": "2025-10-20T06:48:00Z",
+                "end": "2025-10-20T10:00:00Z",
+                "channels": ["amazon"],
+                "extra": {"feed_body": "..."},
+            }
+        ],
+        "analysis": {
+            "windows": [
+                {
+                    "revenue": {"expected": 100.0, "lost": 40.0, "ci": [30.0, 50.0]},
+                    "missing_orders": [{"order_id": "114-1234567-1234567", "revenue": 19.99}],
+                    "late": [{"Order Number": "#1001", "sku": "A1"}, {"sku": "A1", "late_lines": 4}],
+                    "by_channel": [{"channel": "amazon", "lost": 40.0}],
+                    "buyer_email": "x@example.com",
+                    "Customer Name": "Jane Roe",
+                    "ship-postal-code": "10115",
+                    "note": "ask jane.roe@example.com",
+                    "source_file": "jane_roe_orders.csv",
+                    "elasticity": 0.5,
+                    "capacity": 3,
+                }
+            ],
+        },
+        "ingest": {
+            "files": [
+                {
+                    "name": "jane_roe_orders.csv",
+                    "format": "shopify_orders",
+                    "lines": 10,
+                    "loaded": 8,
+                    "duplicates": 0,
+                    "skipped": 1,
+                    "rejected": 1,
+                    "skipped_reasons": {"blank line": 1},
+                    "rejects": [{"line": 7, "reason": "bad date 'Jane'"}],
+                }
+            ],
+            "orders": 6,
+            "lines": 8,
+            "currency": ["EUR"],
+            "channels": {"shopify": {"orders": 6}},
+        },
     }
     out = scrub_snapshot(raw)
     assert set(out) == {"version", "settings", "windows", "analysis", "ingest"}
@@ -249,12 +297,31 @@ def test_scrub_drops_order_level_and_personal_data():
     assert out["settings"] == {"confidence": 0.8, "recovery_hours": 24}
     assert out["windows"] == [{"start": "2025-10-20T06:48:00Z", "end": "2025-10-20T10:00:00Z", "channels": ["amazon"]}]
     w = out["analysis"]["windows"][0]
-    assert w == {"revenue": {"expected": 100.0, "lost": 40.0, "ci": [30.0, 50.0]}, "missing_orders": [],
-                 "late": [{"sku": "A1", "late_lines": 4}], "by_channel": [{"channel": "amazon", "lost": 40.0}],
-                 "elasticity": 0.5, "capacity": 3}
-    assert out["ingest"] == {"orders": 6, "lines": 8, "currency": ["EUR"], "channels": {"shopify": {"orders": 6}},
-                             "files": [{"format": "shopify_orders", "lines": 10, "loaded": 8, "duplicates": 0,
-                                        "skipped": 1, "rejected": 1, "skipped_reasons": {"blank line": 1}}]}
+    assert w == {
+        "revenue": {"expected": 100.0, "lost": 40.0, "ci": [30.0, 50.0]},
+        "missing_orders": [],
+        "late": [{"sku": "A1", "late_lines": 4}],
+        "by_channel": [{"channel": "amazon", "lost": 40.0}],
+        "elasticity": 0.5,
+        "capacity": 3,
+    }
+    assert out["ingest"] == {
+        "orders": 6,
+        "lines": 8,
+        "currency": ["EUR"],
+        "channels": {"shopify": {"orders": 6}},
+        "files": [
+            {
+                "format": "shopify_orders",
+                "lines": 10,
+                "loaded": 8,
+                "duplicates": 0,
+                "skipped": 1,
+                "rejected": 1,
+                "skipped_reasons": {"blank line": 1},
+            }
+        ],
+    }
     text = json.dumps(out)
     for secret in ("114-1234567", "#1001", "example.com", "Jane", "jane", "10115", "/srv", "internal"):
         assert secret not in text
@@ -262,11 +329,31 @@ def test_scrub_drops_order_level_and_personal_data():
 
 def test_scrub_makes_plain_json():
     """Datetimes, numpy numbers and arrays become JSON; NaN and infinity become null; objects are dropped."""
-    out = scrub_snapshot({"analysis": {
-        "at": datetime(2025, 10, 20, 8, 0, tzinfo=UTC), "n": np.int64(3), "x": np.float32(0.5), "nan": math.nan,
-        "inf": np.float64("inf"), "arr": np.array([1.0, 2.0]), "obj": object(), "tuple": (1, 2), 3: "int key"}})
-    assert out["analysis"] == {"at": "2025-10-20T08:00:00Z", "n": 3, "x": 0.5, "nan": None, "inf": None,
-                               "arr": [1.0, 2.0], "tuple": [1, 2], "3": "int key"}
+    out = scrub_snapshot(
+        {
+            "analysis": {
+                "at": datetime(2025, 10, 20, 8, 0, tzinfo=UTC),
+                "n": np.int64(3),
+                "x": np.float32(0.5),
+                "nan": math.nan,
+                "inf": np.float64("inf"),
+                "arr": np.array([1.0, 2.0]),
+                "obj": object(),
+                "tuple": (1, 2),
+                3: "int key",
+            }
+        }
+    )
+    assert out["analysis"] == {
+        "at": "2025-10-20T08:00:00Z",
+        "n": 3,
+        "x": 0.5,
+        "nan": None,
+        "inf": None,
+        "arr": [1.0, 2.0],
+        "tuple": [1, 2],
+        "3": "int key",
+    }
     json.dumps(out, allow_nan=False)
 
 
@@ -342,8 +429,9 @@ def test_waits_for_a_locked_file_then_gives_up_clearly(monkeypatch):
 def test_readers_do_not_block_each_other(monkeypatch):
     """A process reading the file does not stop another from opening links, but does hold back writes."""
     link = create_share(snapshot(), now=NOW)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, os.environ["IMPACT_DB"], "1.0", "read"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, os.environ["IMPACT_DB"], "1.0", "read"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setenv("IMPACT_SHARE_LOCK_TIMEOUT", "0.05")
@@ -369,8 +457,16 @@ while time.monotonic() < end:
 def test_steady_readers_do_not_starve_a_writer(monkeypatch):
     """With other processes opening links back to back, a new share still gets its turn well within the wait."""
     link = create_share({})
-    readers = [subprocess.Popen([sys.executable, "-c", READ_LOOP, link.token, "2.5"], stdout=subprocess.PIPE,
-                                text=True, env=child_env(), cwd=ROOT) for _ in range(2)]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READ_LOOP, link.token, "2.5"],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            cwd=ROOT,
+        )
+        for _ in range(2)
+    ]
     try:
         for r in readers:
             assert r.stdout.readline().strip() == "reading"
@@ -414,8 +510,17 @@ print(json.dumps(made))
 
 def test_several_processes_share_one_file():
     """Processes creating and opening shares at once on one file all succeed, and a fresh process reads them all."""
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, "3", f"p{k}"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=child_env(), cwd=ROOT) for k in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, "3", f"p{k}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            cwd=ROOT,
+        )
+        for k in range(3)
+    ]
     made = {}
     for k, p in enumerate(procs):
         out, err = p.communicate(timeout=60)
@@ -464,8 +569,14 @@ def test_killed_mid_write_leaves_every_share_whole_or_absent():
     reported = []
     rng = random.Random(7)
     for _round in range(3):
-        p = subprocess.Popen([sys.executable, "-c", WRITER, str(len(reported) * 1000 + _round * 100_000)],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=child_env(), cwd=ROOT)
+        p = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(len(reported) * 1000 + _round * 100_000)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=child_env(),
+            cwd=ROOT,
+        )
         for _ in range(2):  # let a few shares land, then kill at a random point of the next write
             reported.append(json.loads(p.stdout.readline()))
         time.sleep(rng.uniform(0.0, 0.08))

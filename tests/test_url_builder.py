@@ -17,20 +17,38 @@ def test_token_length_matches_secrets():
     assert all(is_valid_token(t) for t in tokens)
 
 
-@pytest.mark.parametrize("bad", [None, 42, "", "short", TOKEN[:-1], TOKEN + "A", TOKEN[:-1] + "=", TOKEN[:-1] + "/",
-                                 TOKEN[:-1] + "+", TOKEN[:-1] + " ", TOKEN[:-1] + "é", TOKEN[:-1] + "\n"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        None,
+        42,
+        "",
+        "short",
+        TOKEN[:-1],
+        TOKEN + "A",
+        TOKEN[:-1] + "=",
+        TOKEN[:-1] + "/",
+        TOKEN[:-1] + "+",
+        TOKEN[:-1] + " ",
+        TOKEN[:-1] + "é",
+        TOKEN[:-1] + "\n",
+    ],
+)
 def test_malformed_tokens_refused(bad):
     """Wrong length, base64 padding or non-URL-safe characters are not tokens."""
     assert not is_valid_token(bad)
 
 
-@pytest.mark.parametrize("base, expected", [
-    ("http://localhost:8501", "http://localhost:8501/?share="),
-    ("http://localhost:8501/", "http://localhost:8501/?share="),
-    ("https://impact.example.com/app", "https://impact.example.com/app/?share="),
-    ("https://impact.example.com/app/?lang=de#top", "https://impact.example.com/app/?lang=de&share="),
-    ("https://impact.example.com/?share=old", "https://impact.example.com/?share="),
-])
+@pytest.mark.parametrize(
+    "base, expected",
+    [
+        ("http://localhost:8501", "http://localhost:8501/?share="),
+        ("http://localhost:8501/", "http://localhost:8501/?share="),
+        ("https://impact.example.com/app", "https://impact.example.com/app/?share="),
+        ("https://impact.example.com/app/?lang=de#top", "https://impact.example.com/app/?lang=de&share="),
+        ("https://impact.example.com/?share=old", "https://impact.example.com/?share="),
+    ],
+)
 def test_share_url_shapes(base, expected):
     """The link is <app url>/?share=<token>, keeping the app's path and other parameters, dropping any old token."""
     assert share_url(base, TOKEN) == expected + TOKEN
@@ -46,15 +64,18 @@ def test_share_url_refuses_bad_base_and_token():
         share_url("http://localhost:8501", "not-a-token")
 
 
-@pytest.mark.parametrize("source", [
-    lambda t: share_url("https://x.example/app", t),
-    lambda t: f"?share={t}",
-    lambda t: f"share={t}",
-    lambda t: f"  {t}  ",
-    lambda t: {"share": t},
-    lambda t: {"share": [t]},
-    lambda t: {"tab": "charts", "share": t},
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        lambda t: share_url("https://x.example/app", t),
+        lambda t: f"?share={t}",
+        lambda t: f"share={t}",
+        lambda t: f"  {t}  ",
+        lambda t: {"share": t},
+        lambda t: {"share": [t]},
+        lambda t: {"tab": "charts", "share": t},
+    ],
+)
 def test_token_from_query_reads_every_form(source):
     """Links, query strings, query mappings (st.query_params, parse_qs) and bare tokens all give the token back."""
     assert token_from_query(source(TOKEN)) == TOKEN
@@ -72,8 +93,13 @@ def test_absent_versus_malformed():
     for absent in (None, {}, {"tab": "x"}, "http://localhost:8501/", "?tab=x"):
         assert share_param(absent) is None
         assert token_from_query(absent) is None
-    for malformed, raw in (({"share": "abc"}, "abc"), ("?share=", ""), ({"share": [TOKEN, TOKEN]}, ""),
-                           (f"?share={TOKEN}&share={TOKEN}", ""), ("http://h/?share=%00", "\x00")):
+    for malformed, raw in (
+        ({"share": "abc"}, "abc"),
+        ("?share=", ""),
+        ({"share": [TOKEN, TOKEN]}, ""),
+        (f"?share={TOKEN}&share={TOKEN}", ""),
+        ("http://h/?share=%00", "\x00"),
+    ):
         assert share_param(malformed) == raw
         assert token_from_query(malformed) is None
 

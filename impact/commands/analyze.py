@@ -15,10 +15,12 @@ from .options import money
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "analyze", help="estimate lost revenue for outage windows",
+        "analyze",
+        help="estimate lost revenue for outage windows",
         description="Estimate what each outage window cost: expected vs actual revenue, orders and units on the "
-                    "affected channels, an interval for the loss, recapture afterwards and spill-over to other "
-                    "channels.")
+        "affected channels, an interval for the loss, recapture afterwards and spill-over to other "
+        "channels.",
+    )
     options.add_input(p)
     options.add_window(p, required=True)
     options.add_analysis(p)
@@ -35,33 +37,49 @@ def human_summary(result: Analysis) -> str:
         # ISO-like times in UTC and channel codes: what a terminal user types back into --window and --channels.
         span = f"{w.window.start:%Y-%m-%d %H:%M} to {w.window.end:%Y-%m-%d %H:%M} UTC"
         out.append(f"{span} on {', '.join(w.estimate.affected)}:")
-        out.append(f"  lost {money(r['lost'], cur)} ({pct} interval {money(r['lost_low'], cur)} to "
-                   f"{money(r['lost_high'], cur)}; probability of an effect {present.percent(r['p_effect'])})")
-        out.append(f"  expected {money(r['expected'], cur)}, actual {money(r['actual'], cur)}; orders "
-                   f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected")
-        out.append(f"  recaptured {money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h ({pct} interval "
-                   f"{money(r['recaptured_low'], cur)} to {money(r['recaptured_high'], cur)}); "
-                   f"net lost {money(r['net_lost'], cur)}")
+        out.append(
+            f"  lost {money(r['lost'], cur)} ({pct} interval {money(r['lost_low'], cur)} to "
+            f"{money(r['lost_high'], cur)}; probability of an effect {present.percent(r['p_effect'])})"
+        )
+        out.append(
+            f"  expected {money(r['expected'], cur)}, actual {money(r['actual'], cur)}; orders "
+            f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected"
+        )
+        out.append(
+            f"  recaptured {money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h ({pct} interval "
+            f"{money(r['recaptured_low'], cur)} to {money(r['recaptured_high'], cur)}); "
+            f"net lost {money(r['net_lost'], cur)}"
+        )
         if w.spillover:
-            out.append("  spill-over: " + ", ".join(f"{c} {'+' if v > 0 else ''}{money(v, cur)}"
-                                                    for c, v in w.spillover.items()))
+            out.append(
+                "  spill-over: "
+                + ", ".join(f"{c} {'+' if v > 0 else ''}{money(v, cur)}" for c, v in w.spillover.items())
+            )
         if w.top_skus:
             out.append("  top SKUs lost: " + ", ".join(f"{s['sku']} {money(s['lost'], cur)}" for s in w.top_skus[:5]))
         sh = w.shipments or {}
         if sh.get("available"):
             excess = sh.get("excess_late")
-            out.append(f"  shipments: {sh['due']:,} due, {sh['late']:,} late"
-                       + ("" if excess is None else f", {excess:,.1f} more than usual ({pct} interval "
-                          f"{sh['excess_late_low']:,.1f} to {sh['excess_late_high']:,.1f})")
-                       + (f"; backlog cleared {sh['backlog_cleared']}" if sh.get("backlog_cleared") else ""))
+            out.append(
+                f"  shipments: {sh['due']:,} due, {sh['late']:,} late"
+                + (
+                    ""
+                    if excess is None
+                    else f", {excess:,.1f} more than usual ({pct} interval "
+                    f"{sh['excess_late_low']:,.1f} to {sh['excess_late_high']:,.1f})"
+                )
+                + (f"; backlog cleared {sh['backlog_cleared']}" if sh.get("backlog_cleared") else "")
+            )
         for msg in w.warnings:
             out.append(f"  note: {msg}")
     for msg in result.warnings:
         out.append(f"note: {msg}")
     if len(result.windows) > 1:
         t = result.total
-        out.append(f"total: lost {money(t['lost'], cur)} ({pct} interval {money(t['lost_low'], cur)} to "
-                   f"{money(t['lost_high'], cur)}), net lost {money(t['net_lost'], cur)}")
+        out.append(
+            f"total: lost {money(t['lost'], cur)} ({pct} interval {money(t['lost_low'], cur)} to "
+            f"{money(t['lost_high'], cur)}), net lost {money(t['net_lost'], cur)}"
+        )
     return "\n".join(out)
 
 

@@ -14,16 +14,26 @@ from .options import money
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "detect", help="find outage windows in the orders themselves",
+        "detect",
+        help="find outage windows in the orders themselves",
         description="Find spans where a channel sold far fewer orders than expected (the lost-revenue estimator's "
-                    "counterfactual), confirm each with the full estimate, and match them to the outage catalog. "
-                    "Prints a JSON list of windows with --json.")
+        "counterfactual), confirm each with the full estimate, and match them to the outage catalog. "
+        "Prints a JSON list of windows with --json.",
+    )
     options.add_input(p)
     options.add_channels(p, "channels to scan")
-    p.add_argument("--min-hours", type=float, default=2.0,
-                   help="shortest window reported, in hours (default 2; date-only exports work by whole days)")
-    p.add_argument("--min-p", type=float, default=MIN_P_EFFECT,
-                   help=f"smallest probability of an effect for a window to be reported (default {MIN_P_EFFECT:g})")
+    p.add_argument(
+        "--min-hours",
+        type=float,
+        default=2.0,
+        help="shortest window reported, in hours (default 2; date-only exports work by whole days)",
+    )
+    p.add_argument(
+        "--min-p",
+        type=float,
+        default=MIN_P_EFFECT,
+        help=f"smallest probability of an effect for a window to be reported (default {MIN_P_EFFECT:g})",
+    )
     options.add_currency(p)
     options.add_json(p, "the windows")
     p.set_defaults(func=run)
@@ -38,13 +48,16 @@ def human_summary(result: DetectResult) -> str:
         span = f"{w.start:%Y-%m-%d %H:%M} to {w.end:%Y-%m-%d %H:%M} UTC"
         out.append(f"{span}  {d.channel}  {w.impact}  score {w.score:.2f}")
         out.append(f"  {d.message}")
-        out.append(f"  orders {round(d.orders_actual):,} of {d.orders_expected:,.1f} expected; revenue lost "
-                   f"{money(d.lost, cur)} (interval {money(d.lost_low, cur)} to {money(d.lost_high, cur)}); "
-                   f"probability of an effect {present.percent(d.p_effect)}")
+        out.append(
+            f"  orders {round(d.orders_actual):,} of {d.orders_expected:,.1f} expected; revenue lost "
+            f"{money(d.lost, cur)} (interval {money(d.lost_low, cur)} to {money(d.lost_high, cur)}); "
+            f"probability of an effect {present.percent(d.p_effect)}"
+        )
     if not result.detections:
         out.append("no outage windows found in the orders")
-    out.append(f"{result.candidates} candidate window(s) scanned, {len(result.detections)} confirmed by the full "
-               "estimate")
+    out.append(
+        f"{result.candidates} candidate window(s) scanned, {len(result.detections)} confirmed by the full estimate"
+    )
     return "\n".join(out)
 
 
@@ -56,8 +69,16 @@ def run(args) -> int:
     channels = options.channels(args)
     opts = options.options(args)
     con, _report = options.load(args, opts)
-    result = detect(con, currency=opts.currency, tz=opts.tz, channels=channels, min_hours=args.min_hours,
-                    min_p=args.min_p, confidence=opts.confidence, recovery_hours=opts.recovery_hours)
+    result = detect(
+        con,
+        currency=opts.currency,
+        tz=opts.tz,
+        channels=channels,
+        min_hours=args.min_hours,
+        min_p=args.min_p,
+        confidence=opts.confidence,
+        recovery_hours=opts.recovery_hours,
+    )
     if args.json:
         print(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
     else:

@@ -9,9 +9,12 @@ from . import options
 
 
 def register(sub) -> None:
-    p = sub.add_parser("ingest", help="import order exports and report every line's fate",
-                       description="Import order exports into DuckDB and report loaded, duplicate, skipped and "
-                                   "rejected lines per file.")
+    p = sub.add_parser(
+        "ingest",
+        help="import order exports and report every line's fate",
+        description="Import order exports into DuckDB and report loaded, duplicate, skipped and "
+        "rejected lines per file.",
+    )
     options.add_input(p)
     options.add_json(p, "the report")
     p.set_defaults(func=run)
@@ -20,8 +23,10 @@ def register(sub) -> None:
 def human_summary(report: IngestReport) -> str:
     out = []
     for f in report.files:
-        out.append(f"{f.name}: {f.format_label} ({f.encoding}) - {f.lines:,} lines: {f.loaded:,} loaded, "
-                   f"{f.duplicates:,} duplicates, {f.skipped:,} skipped, {f.rejected:,} rejected")
+        out.append(
+            f"{f.name}: {f.format_label} ({f.encoding}) - {f.lines:,} lines: {f.loaded:,} loaded, "
+            f"{f.duplicates:,} duplicates, {f.skipped:,} skipped, {f.rejected:,} rejected"
+        )
         for reason, n in f.skipped_reasons.items():
             out.append(f"    skipped {n:,}: {reason}")
         for r in f.rejects[:10]:
@@ -29,10 +34,15 @@ def human_summary(report: IngestReport) -> str:
         if f.rejected > 10:
             out.append(f"    ... {f.rejected - 10:,} more rejected lines (use --json for the list)")
     span = f"{report.first:%Y-%m-%d %H:%M} to {report.last:%Y-%m-%d %H:%M} UTC" if report.first else "no orders"
-    out.append(f"{report.orders:,} orders, {report.lines:,} lines, {span}; currency: {', '.join(report.currency) or '-'}")
+    out.append(
+        f"{report.orders:,} orders, {report.lines:,} lines, {span}; currency: {', '.join(report.currency) or '-'}"
+    )
     for ch, v in report.channels.items():
-        rev = f"{v['revenue']:,.2f}" if v.get("revenue") is not None else ", ".join(
-            f"{c} {a:,.2f}" for c, a in v.get("revenue_by_currency", {}).items())
+        rev = (
+            f"{v['revenue']:,.2f}"
+            if v.get("revenue") is not None
+            else ", ".join(f"{c} {a:,.2f}" for c, a in v.get("revenue_by_currency", {}).items())
+        )
         out.append(f"  {ch}: {v['orders']:,} orders, revenue {rev}")
     return "\n".join(out)
 

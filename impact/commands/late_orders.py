@@ -22,8 +22,11 @@ def register(sub) -> None:
     options.add_input(p)
     options.add_window(p, required=True, several=False)
     options.add_channels(p, "only these channels", "every channel with ship times")
-    options.add_currency(p, "only check that the files hold orders in this currency: late shipments are counted "
-                            "in orders, whatever their currency")
+    options.add_currency(
+        p,
+        "only check that the files hold orders in this currency: late shipments are counted "
+        "in orders, whatever their currency",
+    )
     options.add_confidence(p)
     options.add_shipments(p)
     p.add_argument(

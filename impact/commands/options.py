@@ -16,25 +16,43 @@ WINDOW_HELP = "outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-
 
 def add_input(p, *, required: bool = True) -> None:
     """FILE..., --tz and --map: what to read and how. `required=False` for commands that also work without files."""
-    p.add_argument("files", nargs="+" if required else "*", metavar="FILE",
-                   help="order exports (CSV or tab-separated)")
-    p.add_argument("--tz", default=None, help="time zone of timestamps without an offset, e.g. America/New_York "
-                                              "(default UTC or IMPACT_DEFAULT_TZ)")
-    p.add_argument("--map", dest="mapping", default=None, metavar="FIELD=COLUMN,...",
-                   help="column mapping for a CSV that is not a known export, e.g. "
-                        "'order_id=Order,purchased_at=Date,revenue=Total,channel_value=walmart'")
+    p.add_argument("files", nargs="+" if required else "*", metavar="FILE", help="order exports (CSV or tab-separated)")
+    p.add_argument(
+        "--tz",
+        default=None,
+        help="time zone of timestamps without an offset, e.g. America/New_York (default UTC or IMPACT_DEFAULT_TZ)",
+    )
+    p.add_argument(
+        "--map",
+        dest="mapping",
+        default=None,
+        metavar="FIELD=COLUMN,...",
+        help="column mapping for a CSV that is not a known export, e.g. "
+        "'order_id=Order,purchased_at=Date,revenue=Total,channel_value=walmart'",
+    )
 
 
 def add_window(p, *, required: bool, several: bool = True) -> None:
     """--window START END, repeatable; `several=False` for commands that cover one window (checked by windows())."""
     more = "; repeat for several windows" if several else ""
-    p.add_argument("--window", nargs=2, action="append", default=None if required else [], required=required,
-                   metavar=("START", "END"), help=WINDOW_HELP + more)
+    p.add_argument(
+        "--window",
+        nargs=2,
+        action="append",
+        default=None if required else [],
+        required=required,
+        metavar=("START", "END"),
+        help=WINDOW_HELP + more,
+    )
 
 
 def add_channels(p, what: str = "affected channels", default: str = "all") -> None:
-    p.add_argument("--channels", default="", metavar="CHANNEL,...",
-                   help=f"{what}, comma-separated, e.g. amazon,ebay (of {', '.join(CHANNELS)}; default: {default})")
+    p.add_argument(
+        "--channels",
+        default="",
+        metavar="CHANNEL,...",
+        help=f"{what}, comma-separated, e.g. amazon,ebay (of {', '.join(CHANNELS)}; default: {default})",
+    )
 
 
 def add_currency(p, help: str = "analyse orders in this currency when the files have several") -> None:
@@ -42,25 +60,41 @@ def add_currency(p, help: str = "analyse orders in this currency when the files 
 
 
 def add_confidence(p) -> None:
-    p.add_argument("--confidence", type=float, default=None,
-                   help="confidence level of the intervals, 0.5 to 0.99 (default 0.9 or IMPACT_CONFIDENCE)")
+    p.add_argument(
+        "--confidence",
+        type=float,
+        default=None,
+        help="confidence level of the intervals, 0.5 to 0.99 (default 0.9 or IMPACT_CONFIDENCE)",
+    )
 
 
 def add_estimate(p) -> None:
     """--recovery-hours and --confidence: how the loss is estimated."""
-    p.add_argument("--recovery-hours", type=float, default=None, metavar="H",
-                   help="hours after the window in which lost orders may come back (default 24 or "
-                        "IMPACT_RECOVERY_HOURS)")
+    p.add_argument(
+        "--recovery-hours",
+        type=float,
+        default=None,
+        metavar="H",
+        help="hours after the window in which lost orders may come back (default 24 or IMPACT_RECOVERY_HOURS)",
+    )
     add_confidence(p)
 
 
 def add_shipments(p) -> None:
     """The shipping promise: --ship-sla-hours and --business-days."""
-    p.add_argument("--ship-sla-hours", type=float, default=None, metavar="H",
-                   help="handling time promised to buyers, for orders whose export has no ship-by date "
-                        "(default 48, or IMPACT_SHIP_SLA_HOURS)")
-    p.add_argument("--business-days", action="store_true",
-                   help="count the handling time on Monday-Friday only (UTC), e.g. 48 h = 2 business days")
+    p.add_argument(
+        "--ship-sla-hours",
+        type=float,
+        default=None,
+        metavar="H",
+        help="handling time promised to buyers, for orders whose export has no ship-by date "
+        "(default 48, or IMPACT_SHIP_SLA_HOURS)",
+    )
+    p.add_argument(
+        "--business-days",
+        action="store_true",
+        help="count the handling time on Monday-Friday only (UTC), e.g. 48 h = 2 business days",
+    )
 
 
 def add_analysis(p, channels: str = "affected channels") -> None:

@@ -59,8 +59,10 @@ def run(args) -> int:
     names = product_names(con, [r["sku"] for r in res["top_skus"]])
     text = build_report(res, ingest=report, shipments=ship, tz=opts.tz, product_names=names)
     rev, cur = res["revenue"], res["currency"]
-    line = (f"lost {money(rev['lost'], cur)} ({res['confidence']:.0%} range {money(rev['lost_low'], cur)} to "
-            f"{money(rev['lost_high'], cur)}), net of recapture {money(rev['net_lost'], cur)}")
+    line = (
+        f"lost {money(rev['lost'], cur)} ({res['confidence']:.0%} range {money(rev['lost_low'], cur)} to "
+        f"{money(rev['lost_high'], cur)}), net of recapture {money(rev['net_lost'], cur)}"
+    )
     if args.out == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

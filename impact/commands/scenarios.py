@@ -14,35 +14,80 @@ from . import options
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "scenarios", help="channel mix, HHI, what-if mixes and yearly outage risk",
+        "scenarios",
+        help="channel mix, HHI, what-if mixes and yearly outage risk",
         description="Current channel mix and concentration (HHI); what the analysed outage would have cost under other "
-                    "mixes; a Monte Carlo of yearly outage loss per mix; and the net benefit after channel fees. "
-                    "Every default (outage rates, dependencies, fees, margins) is an editable assumption.")
+        "mixes; a Monte Carlo of yearly outage loss per mix; and the net benefit after channel fees. "
+        "Every default (outage rates, dependencies, fees, margins) is an editable assumption.",
+    )
     options.add_input(p)
     options.add_window(p, required=False)
-    p.add_argument("--provider", default=None,
-                   help="provider(s) behind the outage, e.g. aws: every channel depending on them counts as hit")
-    p.add_argument("--mix", action="append", default=[], metavar="CHANNEL=SHARE,...",
-                   help="a target mix, e.g. amazon=0.5,shopify=0.3,ebay=0.2; repeat for several")
-    p.add_argument("--move", action="append", default=[], metavar="FROM:FRACTION:TO",
-                   help="a mix made by moving demand, e.g. amazon:0.3:shopify or amazon:30%%:shopify+ebay")
-    p.add_argument("--transfer", type=float, default=1.0,
-                   help="share of moved demand that arrives at the new channels (default 1; the rest is lost)")
+    p.add_argument(
+        "--provider",
+        default=None,
+        help="provider(s) behind the outage, e.g. aws: every channel depending on them counts as hit",
+    )
+    p.add_argument(
+        "--mix",
+        action="append",
+        default=[],
+        metavar="CHANNEL=SHARE,...",
+        help="a target mix, e.g. amazon=0.5,shopify=0.3,ebay=0.2; repeat for several",
+    )
+    p.add_argument(
+        "--move",
+        action="append",
+        default=[],
+        metavar="FROM:FRACTION:TO",
+        help="a mix made by moving demand, e.g. amazon:0.3:shopify or amazon:30%%:shopify+ebay",
+    )
+    p.add_argument(
+        "--transfer",
+        type=float,
+        default=1.0,
+        help="share of moved demand that arrives at the new channels (default 1; the rest is lost)",
+    )
     p.add_argument("--years", type=int, default=10_000, help="simulated years (default 10000)")
     p.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same years (default 1)")
     p.add_argument("--rates", default=None, metavar="CSV", help="provider outage rates (default data/outage_rates.csv)")
-    p.add_argument("--rate", action="append", default=[], metavar="PROVIDER=EVENTS",
-                   help="override a provider's events per year, e.g. aws=2")
-    p.add_argument("--depends", action="append", default=[], metavar="CHANNEL=P1+P2",
-                   help="which providers a channel goes down with, e.g. woocommerce=aws+cloudflare")
-    p.add_argument("--fee", action="append", default=[], metavar="CHANNEL=RATE", help="channel fee rate, e.g. amazon=0.15")
-    p.add_argument("--monthly-fee", action="append", default=[], metavar="CHANNEL=AMOUNT",
-                   help="fixed monthly fee of a channel, e.g. shopify=39")
-    p.add_argument("--margin", action="append", default=[], metavar="RATE|CHANNEL=RATE",
-                   help="product margin before channel fees, overall (0.3) or per channel (amazon=0.25)")
+    p.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="PROVIDER=EVENTS",
+        help="override a provider's events per year, e.g. aws=2",
+    )
+    p.add_argument(
+        "--depends",
+        action="append",
+        default=[],
+        metavar="CHANNEL=P1+P2",
+        help="which providers a channel goes down with, e.g. woocommerce=aws+cloudflare",
+    )
+    p.add_argument(
+        "--fee", action="append", default=[], metavar="CHANNEL=RATE", help="channel fee rate, e.g. amazon=0.15"
+    )
+    p.add_argument(
+        "--monthly-fee",
+        action="append",
+        default=[],
+        metavar="CHANNEL=AMOUNT",
+        help="fixed monthly fee of a channel, e.g. shopify=39",
+    )
+    p.add_argument(
+        "--margin",
+        action="append",
+        default=[],
+        metavar="RATE|CHANNEL=RATE",
+        help="product margin before channel fees, overall (0.3) or per channel (amazon=0.25)",
+    )
     p.add_argument("--sweep", default=None, metavar="CHANNEL", help="add loss against this channel's share (0-100%%)")
-    p.add_argument("--period", default="month", choices=("day", "week", "month", "quarter"),
-                   help="period for the mix history (default month)")
+    p.add_argument(
+        "--period",
+        default="month",
+        choices=("day", "week", "month", "quarter"),
+        help="period for the mix history (default month)",
+    )
     options.add_analysis(p, "channels the outage hit")
     options.add_json(p, "the results")
     p.set_defaults(func=run)
@@ -91,7 +136,8 @@ def build_model(con, args, opts: options.Options | None = None) -> tuple[Scenari
         else:
             overall = _number(item, "--margin")
     costs = edit_costs(
-        margin=overall, margins=per_channel,
+        margin=overall,
+        margins=per_channel,
         fee_rates={c: _number(v, "--fee") for c, v in _pairs(args.fee, "--fee").items()},
         monthly_fees={c: _number(v, "--monthly-fee") for c, v in _pairs(args.monthly_fee, "--monthly-fee").items()},
     )
@@ -126,19 +172,32 @@ def _m(v) -> str:
 def human(out: dict) -> str:
     cur = out["current"]
     money = f" ({out['currency']})" if out.get("currency") else ""
-    lines = [f"Current mix: {', '.join(f'{c} {100 * s:.1f}%' for c, s in cur['shares'].items())}; "
-             f"HHI {cur['hhi']:,.0f} (10,000 = one channel)"]
-    header = (f"{'mix':<40} {'HHI':>6} {'window lost':>12} {'exp./yr':>10} {'p95/yr':>10} {'worst/yr':>10} "
-              f"{'risk cut/yr':>12} {'net/yr':>10}")
-    lines += ["", f"Outage loss{money}; risk cut (margin no longer lost to outages) and net benefit after fees, "
-              "both against today:", header]
+    lines = [
+        f"Current mix: {', '.join(f'{c} {100 * s:.1f}%' for c, s in cur['shares'].items())}; "
+        f"HHI {cur['hhi']:,.0f} (10,000 = one channel)"
+    ]
+    header = (
+        f"{'mix':<40} {'HHI':>6} {'window lost':>12} {'exp./yr':>10} {'p95/yr':>10} {'worst/yr':>10} "
+        f"{'risk cut/yr':>12} {'net/yr':>10}"
+    )
+    lines += [
+        "",
+        f"Outage loss{money}; risk cut (margin no longer lost to outages) and net benefit after fees, "
+        "both against today:",
+        header,
+    ]
     rows = [("current", cur)] + [(s["label"], s) for s in out["scenarios"]]
     for label, r in rows:
-        lines.append(f"{label[:40]:<40} {r['hhi']:>6,.0f} {_m(r.get('window_lost')):>12} "
-                     f"{_m(r['annual_expected_loss']):>10} {_m(r['annual_p95_loss']):>10} "
-                     f"{_m(r['annual_worst_loss']):>10} {_m(r['annual_risk_reduction']):>12} "
-                     f"{_m(r['annual_net_benefit']):>10}")
+        lines.append(
+            f"{label[:40]:<40} {r['hhi']:>6,.0f} {_m(r.get('window_lost')):>12} "
+            f"{_m(r['annual_expected_loss']):>10} {_m(r['annual_p95_loss']):>10} "
+            f"{_m(r['annual_worst_loss']):>10} {_m(r['annual_risk_reduction']):>12} "
+            f"{_m(r['annual_net_benefit']):>10}"
+        )
     a = out["assumptions"]
-    lines += ["", f"{a['years']:,} simulated years, seed {a['seed']}; transfer of moved demand {a['transfer']:.0%}. "
-              "Outage rates, dependencies, fees and margins are editable assumptions: see --json for each with its source."]
+    lines += [
+        "",
+        f"{a['years']:,} simulated years, seed {a['seed']}; transfer of moved demand {a['transfer']:.0%}. "
+        "Outage rates, dependencies, fees and margins are editable assumptions: see --json for each with its source.",
+    ]
     return "\n".join(lines)

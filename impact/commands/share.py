@@ -13,15 +13,22 @@ from . import options
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "share", help="create, list or revoke read-only share links",
+        "share",
+        help="create, list or revoke read-only share links",
         description="Create a share link for the analysis of FILE... over --window (the link shows results and "
-                    "charts, never order-level data), list active shares, or revoke one. The token is printed once "
-                    "and only its hash is stored.")
+        "charts, never order-level data), list active shares, or revoke one. The token is printed once "
+        "and only its hash is stored.",
+    )
     options.add_input(p, required=False)
     options.add_window(p, required=False)
     options.add_analysis(p, "channels the outage hit")
-    p.add_argument("--expires-days", type=int, default=None, metavar="N",
-                   help="days until the link stops working (default 30 or IMPACT_SHARE_EXPIRES_DAYS)")
+    p.add_argument(
+        "--expires-days",
+        type=int,
+        default=None,
+        metavar="N",
+        help="days until the link stops working (default 30 or IMPACT_SHARE_EXPIRES_DAYS)",
+    )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="list active shares (id, created, expires; never tokens)")
     mode.add_argument("--revoke", metavar="TOKEN", default=None, help="revoke the share with this token or link")
@@ -50,7 +57,9 @@ def _human_list(rows: list[dict]) -> str:
         return "no active shares"
     lines = [f"{'id':<12}  {'created (UTC)':<20}  {'expires (UTC)':<20}  {'status':<7}  shared"]
     for r in rows:
-        lines.append(f"{r['id']:<12}  {r['created']:<20}  {r['expires'] or 'never':<20}  {r['status']:<7}  {r['label']}")
+        lines.append(
+            f"{r['id']:<12}  {r['created']:<20}  {r['expires'] or 'never':<20}  {r['status']:<7}  {r['label']}"
+        )
     return "\n".join(lines)
 
 
@@ -80,6 +89,8 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({k: link[k] for k in ("token", "url", "expires", "id")}, indent=1))
     else:
-        print(f"Share link (read-only, works until {link['expires']}; shown once, keep it):\n{link['url']}\n"
-              f"id {link['id']} (revoke with: python -m impact share --revoke-id {link['id']})")
+        print(
+            f"Share link (read-only, works until {link['expires']}; shown once, keep it):\n{link['url']}\n"
+            f"id {link['id']} (revoke with: python -m impact share --revoke-id {link['id']})"
+        )
     return 0

@@ -27,8 +27,16 @@ class Accounting:
     flagged_rows: bool  # _parsed holds skipped or rejected rows
 
 
-def account(con, prepared: PreparedFile, name: str, fmt: Format, record: str, broken: set[int],
-            counted: LineEnds | None, max_listed: int) -> Accounting:
+def account(
+    con,
+    prepared: PreparedFile,
+    name: str,
+    fmt: Format,
+    record: str,
+    broken: set[int],
+    counted: LineEnds | None,
+    max_listed: int,
+) -> Accounting:
     """Account for the lines of the parse in _parsed and the reader's rejects in _rej.
 
     record: SQL for a row's record number in _parsed; broken: lines whose quote never closed; counted: the line
@@ -61,12 +69,18 @@ def account(con, prepared: PreparedFile, name: str, fmt: Format, record: str, br
     numbers = _source_lines(excluded, prepared.header_line, [rn for rn, _ in data_rejects])
     rejects.extend((n, reason) for n, (_, reason) in zip(numbers, data_rejects, strict=True))
     rejects.sort()
-    return Accounting(n_rows + len(csv_rejects) + blanks, skipped, n_data_rejects + len(csv_rejects) - raw_skipped,
-                      rejects, bool(n_data_rejects or n_row_skips))
+    return Accounting(
+        n_rows + len(csv_rejects) + blanks,
+        skipped,
+        n_data_rejects + len(csv_rejects) - raw_skipped,
+        rejects,
+        bool(n_data_rejects or n_row_skips),
+    )
 
 
-def _reader_rejects(con, fmt: Format, broken: set[int]
-                    ) -> tuple[list[tuple], dict[str, int], list[tuple[int, str]], int]:
+def _reader_rejects(
+    con, fmt: Format, broken: set[int]
+) -> tuple[list[tuple], dict[str, int], list[tuple[int, str]], int]:
     """The lines DuckDB's reader refused: (those lines, skipped reasons, rejects, how many of them are skipped).
 
     Lines that match a skip_raw pattern of the format (report footers, say) are not orders: skipped, not rejected.
@@ -109,8 +123,9 @@ def _blank_line_numbers(path: Path, header_line: int, limit: int = 100_000) -> l
     return found
 
 
-def _account_for_lines(prepared: PreparedFile, name: str, records: int, counted: LineEnds | None
-                       ) -> tuple[int, list[int] | None]:
+def _account_for_lines(
+    prepared: PreparedFile, name: str, records: int, counted: LineEnds | None
+) -> tuple[int, list[int] | None]:
     """Prove that the parse returned every record of the file; return the blank lines (with their numbers if the
     proof found them). The proof counts the file's bytes, never asks DuckDB: a parse that joined or lost lines
     is refused with both counts, never reported as a smaller file that adds up."""

@@ -29,8 +29,7 @@ def _fields(c: Cols) -> dict[str, str]:
 def _skips(c: Cols) -> list[tuple[str, str]]:
     first = X.clean(c("Sales Record Number", "Order Number"))
     return [
-        (f"{first} SIMILAR TO '[0-9]+' AND {X.clean(c('Order Number'))} LIKE 'record(s) downloaded%'",
-         "eBay footer"),
+        (f"{first} SIMILAR TO '[0-9]+' AND {X.clean(c('Order Number'))} LIKE 'record(s) downloaded%'", "eBay footer"),
         (f"{first} ILIKE 'Seller ID%' OR {first} ILIKE '%record(s) downloaded%'", "eBay footer"),
         # A multi-item order has a summary row (totals, no item) before its item rows.
         (f"{X.clean(c('Item Number'))} IS NULL AND {X.clean(c('Quantity'))} IS NULL", "eBay order summary row"),

@@ -13,8 +13,21 @@ from .base import Cols, Format
 
 # Mapping keys that name a column of the file.
 COLUMN_KEYS = (
-    "order_id", "purchased_at", "revenue", "price", "quantity", "channel", "sku", "product_name", "status",
-    "shipped_at", "promised_at", "currency", "marketplace", "line_key", "ship_country",
+    "order_id",
+    "purchased_at",
+    "revenue",
+    "price",
+    "quantity",
+    "channel",
+    "sku",
+    "product_name",
+    "status",
+    "shipped_at",
+    "promised_at",
+    "currency",
+    "marketplace",
+    "line_key",
+    "ship_country",
 )
 # Mapping keys that hold a constant value.
 VALUE_KEYS = ("channel_value", "currency_value", "date_order")
@@ -89,12 +102,15 @@ def build_format(mapping: dict) -> Format:
         else:
             revenue, revenue_text = f"{X.amount(col('price'))} * coalesce({qty}, 1)", col("price")
         currency = (
-            f"upper({X.clean(col('currency'))})" if "currency" in m
-            else f"'{m['currency_value'].upper()}'" if m.get("currency_value", "").isalpha()
+            f"upper({X.clean(col('currency'))})"
+            if "currency" in m
+            else f"'{m['currency_value'].upper()}'"
+            if m.get("currency_value", "").isalpha()
             else X.currency_from_symbol(revenue_text)
         )
         line_key = (
-            X.clean(col("line_key")) if "line_key" in m
+            X.clean(col("line_key"))
+            if "line_key" in m
             else f"coalesce({X.clean(col('sku'))}, {X.clean(col('product_name'))}, '')"
         )
         return {
@@ -113,7 +129,9 @@ def build_format(mapping: dict) -> Format:
             "promised_at": col("promised_at"),
             "ship_country": X.clean(col("ship_country")),
             "marketplace": X.clean(col("marketplace")) if "marketplace" in m else "NULL",
-            "channel": _channel_sql(col("channel"), m["channel_value"]) if "channel" in m else f"'{m['channel_value']}'",
+            "channel": _channel_sql(col("channel"), m["channel_value"])
+            if "channel" in m
+            else f"'{m['channel_value']}'",
         }
 
     return Format(

@@ -113,19 +113,23 @@ def _select_format(prepared: PreparedFile, name: str, mapping: dict | None, sett
     return generic.build_format(clean), clean
 
 
-def _csv_source(prepared: PreparedFile, used: list[int], *, rejects: bool = True, whole: bool = True
-                ) -> tuple[str, dict]:
+def _csv_source(
+    prepared: PreparedFile, used: list[int], *, rejects: bool = True, whole: bool = True
+) -> tuple[str, dict]:
     """A subquery reading the needed columns of the file as text, and its parameters."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(prepared.header))) + "}"
     select = ", ".join(f'"c{i}"' for i in used) or "NULL AS _none"
-    opts = ("store_rejects=true, rejects_table='_rej', rejects_scan='_rejscan'" if rejects
-            else "ignore_errors=true")
+    opts = "store_rejects=true, rejects_table='_rej', rejects_scan='_rejscan'" if rejects else "ignore_errors=true"
     sql = f"""(SELECT {select}
         FROM read_csv($path, delim=$delim, quote='"', escape='"', header=false, skip=$skip,
                       columns={columns}, auto_detect=false, {opts}, max_line_size={MAX_LINE},
                       buffer_size=$buffer))"""
-    return sql, {"path": str(prepared.path), "delim": prepared.delimiter, "skip": prepared.header_line,
-                 "buffer": _buffer_size(prepared.path) if whole else 2 * MAX_LINE}
+    return sql, {
+        "path": str(prepared.path),
+        "delim": prepared.delimiter,
+        "skip": prepared.header_line,
+        "buffer": _buffer_size(prepared.path) if whole else 2 * MAX_LINE,
+    }
 
 
 def _buffer_size(path: Path) -> int:
@@ -152,15 +156,23 @@ def _read_raw(con, prepared: PreparedFile, used: list[int]) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM {sql}", params)
 
 
-def _sample_format(con, col: str, tz: str, formats: list[str] | None, source: str, params: dict,
-                   sample: int = memo.SAMPLE, batch: int = 6) -> str | None:
+def _sample_format(
+    con,
+    col: str,
+    tz: str,
+    formats: list[str] | None,
+    source: str,
+    params: dict,
+    sample: int = memo.SAMPLE,
+    batch: int = 6,
+) -> str | None:
     """The single timestamp format that reads every sampled value exactly as the general parser does, if any."""
     # strptime with %z reads ISO text with an offset at about half the cost of the ISO cast and its guard.
     candidates = [*X.AWARE_FORMATS, X.ISO, *(formats or X.NAIVE_FORMATS)]
     try:
         # The general parse once per sampled value; each candidate must agree with it on every value.
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _sample AS SELECT v, {X.timestamp_utc('v', formats)} AS g FROM (
+            f"""CREATE OR REPLACE TEMP TABLE _sample AS SELECT v, {X.timestamp_utc("v", formats)} AS g FROM (
             SELECT DISTINCT trim({col}) AS v FROM (SELECT {col} FROM {source} WHERE nullif(trim({col}), '') IS NOT NULL
                                                    LIMIT {int(sample)}))""",
             {**params, "tz": tz},
@@ -168,7 +180,7 @@ def _sample_format(con, col: str, tz: str, formats: list[str] | None, source: st
         # A few candidates per query, in order: files usually match one of the first, and one query testing all
         # of them costs more than the whole sample (~0.1 s for 36).
         for i in range(0, len(candidates), batch):
-            chunk = candidates[i:i + batch]
+            chunk = candidates[i : i + batch]
             tests = ", ".join(f"count(*) > 0 AND bool_and(f{j} IS NOT NULL AND f{j} = g)" for j in range(len(chunk)))
             fasts = ", ".join(f"{X.fast_timestamp_utc('v', fmt)} AS f{j}" for j, fmt in enumerate(chunk))
             sql = f"SELECT {tests} FROM (SELECT {fasts}, g FROM _sample)"
@@ -242,8 +254,9 @@ class _Parse:
     """One file's parse: its format's fields as SQL over the file's columns, worked out once, and the reads that
     write the rows into _parsed (again after each repair of the file)."""
 
-    def __init__(self, con, prepared: PreparedFile, name: str, file_id: int, *, tz: str, mapping: dict | None,
-                 settings: Settings):
+    def __init__(
+        self, con, prepared: PreparedFile, name: str, file_id: int, *, tz: str, mapping: dict | None, settings: Settings
+    ):
         self.con, self.prepared, self.name = con, prepared, name
         self.fmt, used_mapping = _select_format(prepared, name, mapping, settings)
         self.cols = Cols(_column_idents(prepared.header))
@@ -275,20 +288,25 @@ class _Parse:
             # The head already read serves when it holds the whole file or a value on every line; a sparse column
             # (ship dates) reads on until it has enough values.
             filled, rows = self.con.execute(
-                f"SELECT count(*) FILTER (nullif(trim({col}), '') IS NOT NULL), count(*) FROM _head").fetchone()
+                f"SELECT count(*) FILTER (nullif(trim({col}), '') IS NOT NULL), count(*) FROM _head"
+            ).fetchone()
             return ("_head", {}) if rows < memo.SAMPLE or filled >= memo.SAMPLE else (sample_sql, sample_params)
 
         fields = self.fields
         fast = {
             key: _sample_format(self.con, fields[key], tz, self.date_formats, *sample_source(fields[key]))
-            for key in ("purchased_at", "shipped_at", "promised_at") if fields[key] != "NULL"
+            for key in ("purchased_at", "shipped_at", "promised_at")
+            if fields[key] != "NULL"
         }
 
         def parse_ts(key: str) -> str:
             return X.timestamp_utc(fields[key], self.date_formats, fast.get(key)) if fields[key] != "NULL" else "NULL"
 
-        skip_case = "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END" \
-            if skips else "NULL"
+        skip_case = (
+            "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END"
+            if skips
+            else "NULL"
+        )
         values = {
             "channel": fields["channel"],
             "marketplace": f"coalesce({fields['marketplace']}, {fields['channel']})",
@@ -316,8 +334,9 @@ class _Parse:
         # itself without a copy; _skip and _reject say which rows must go before that.
         # Amounts are parsed as DOUBLE so that NaN, infinity and huge values get reasons of their own (parse() then
         # stores the amounts kept exactly, as `lines` does).
-        select = ",\n".join(f"CAST({v} AS {'DOUBLE' if k == 'revenue' else LINES_COLUMNS[k]}) AS {k}"
-                             for k, v in memoized.items())
+        select = ",\n".join(
+            f"CAST({v} AS {'DOUBLE' if k == 'revenue' else LINES_COLUMNS[k]}) AS {k}" for k, v in memoized.items()
+        )
         return select, skip_sql, memo_params
 
     @property
@@ -336,7 +355,7 @@ class _Parse:
             SELECT *, NULL::VARCHAR AS _reject FROM (
                 SELECT {self.select},
                     {self.skip_sql} AS _skip{record},
-                    {self.fields['purchased_at']} AS _raw_date, {self.fields['revenue_text']} AS _raw_amount
+                    {self.fields["purchased_at"]} AS _raw_date, {self.fields["revenue_text"]} AS _raw_amount
                 FROM {source}))""",
             {**self.params, **self.memo_params, **params},
         )
@@ -353,7 +372,8 @@ class _Parse:
         if inherit:
             filled = ", ".join(
                 f"coalesce(nullif(trim({c}), ''), first_value(nullif(trim({c}), '') IGNORE NULLS) "
-                f"OVER (PARTITION BY {order_col} ORDER BY rn)) AS {c}" for c in inherit
+                f"OVER (PARTITION BY {order_col} ORDER BY rn)) AS {c}"
+                for c in inherit
             )
             source = f"(SELECT * REPLACE ({filled}) FROM {source})"
         self.parse(source, {})
@@ -410,12 +430,14 @@ def _number_repeated_keys(con, channel_sql: str, record: str) -> None:
     # Distinct 64-bit hashes are counted faster than three strings are grouped; fewer hashes than lines means a
     # repeated hash, which is then checked exactly.
     key_hash = "hash(channel, order_id, line_key)" if IDENT.search(channel_sql) else "hash(order_id, line_key)"
-    repeats = con.execute(
-        f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_hash} FROM _parsed)) "
-        "< (SELECT count(*) FROM _parsed)"
-    ).fetchone()[0] and con.execute(
-        "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY channel, order_id, line_key HAVING count(*) > 1)"
-    ).fetchone()[0]
+    repeats = (
+        con.execute(
+            f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_hash} FROM _parsed)) < (SELECT count(*) FROM _parsed)"
+        ).fetchone()[0]
+        and con.execute(
+            "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY channel, order_id, line_key HAVING count(*) > 1)"
+        ).fetchone()[0]
+    )
     if repeats:
         con.execute(
             f"""UPDATE _parsed SET line_key = x.k FROM (
@@ -426,8 +448,9 @@ def _number_repeated_keys(con, channel_sql: str, record: str) -> None:
         )
 
 
-def load_file(con, path: Path, name: str, file_id: int, *, tz: str, mapping: dict | None,
-              settings: Settings) -> FileReport:
+def load_file(
+    con, path: Path, name: str, file_id: int, *, tz: str, mapping: dict | None, settings: Settings
+) -> FileReport:
     """Import one export into `lines`: read, parse, account for every line, renumber repeated keys, merge."""
     prepared = prepare(path, name)
     try:
@@ -459,11 +482,15 @@ def _nothing_loaded(report: FileReport) -> str:
     """Why a readable file gave no order, in one sentence with its first reasons."""
     if not report.lines:
         return f"{report.name}: the {report.format_label} has a header but no order lines after it"
-    parts = [f"{n:,} skipped ({reason})" for reason, n in sorted(report.skipped_reasons.items(),
-                                                                   key=lambda kv: (-kv[1], kv[0]))]
+    parts = [
+        f"{n:,} skipped ({reason})"
+        for reason, n in sorted(report.skipped_reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     if report.rejected:
         first = "; ".join(f"line {r['line']}: {r['reason']}" for r in report.rejects[:3])
         parts.append(f"{report.rejected:,} rejected (" + first + (", ..." if report.rejected > 3 else "") + ")")
     lines = "line" if report.lines == 1 else "lines"
-    return f"{report.name}: no order could be loaded from the {report.format_label}: of its {report.lines:,} {lines}, " \
+    return (
+        f"{report.name}: no order could be loaded from the {report.format_label}: of its {report.lines:,} {lines}, "
         + " and ".join(parts)
+    )

@@ -43,7 +43,8 @@ def memoize(con, exprs: dict[str, str], params: dict, head: str = "_head") -> tu
     # looked at one by one. An estimate is enough to sort them (exact distinct counts cost a query as long as the
     # rest of the memo); a field that slips through is still judged by the values it really has.
     counts = con.execute(
-        f"SELECT count(*), {', '.join(f'approx_count_distinct({c})' for c in columns)} FROM {head}").fetchone()
+        f"SELECT count(*), {', '.join(f'approx_count_distinct({c})' for c in columns)} FROM {head}"
+    ).fetchone()
     total, distinct = counts[0], dict(zip(columns, counts[1:], strict=True))
     if not total:
         return out, bound
@@ -56,8 +57,8 @@ def memoize(con, exprs: dict[str, str], params: dict, head: str = "_head") -> tu
         notnull = " AND ".join(f"{c} IS NOT NULL" for c in cols)
         try:
             rows = con.execute(
-                f"""SELECT {', '.join(cols)}, {expr} AS _answer, count(*) AS _n FROM {head} WHERE {notnull}
-                    GROUP BY ALL ORDER BY _n DESC, {', '.join(cols)} LIMIT {TOP}""",
+                f"""SELECT {", ".join(cols)}, {expr} AS _answer, count(*) AS _n FROM {head} WHERE {notnull}
+                    GROUP BY ALL ORDER BY _n DESC, {", ".join(cols)} LIMIT {TOP}""",
                 {k: v for k, v in params.items() if f"${k}" in expr},
             ).fetchall()
         except duckdb.Error:

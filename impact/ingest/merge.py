@@ -66,7 +66,4 @@ def merge_new_lines(con, file_id: int) -> None:
     con.execute("DROP TABLE IF EXISTS _clash")
     n_new = con.execute("SELECT count(*) FROM _new").fetchone()[0]
     con.execute("INSERT INTO lines BY NAME SELECT * FROM _new")
-    con.execute(
-        "UPDATE import_files SET loaded = $n WHERE file_id = $id", {"n": n_new, "id": file_id}
-    )
-
+    con.execute("UPDATE import_files SET loaded = $n WHERE file_id = $id", {"n": n_new, "id": file_id})

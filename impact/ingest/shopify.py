@@ -7,8 +7,14 @@ from .base import Cols, Format
 
 # Filled on an order's first row only; continuation rows inherit them.
 ORDER_LEVEL = (
-    "Created at", "Financial Status", "Fulfillment Status", "Fulfilled at", "Cancelled at", "Currency",
-    "Shipping Country", "Source",
+    "Created at",
+    "Financial Status",
+    "Fulfillment Status",
+    "Fulfilled at",
+    "Cancelled at",
+    "Currency",
+    "Shipping Country",
+    "Source",
 )
 
 
@@ -25,7 +31,7 @@ def _fields(c: Cols) -> dict[str, str]:
         "revenue_text": c("Lineitem price"),
         "currency": f"upper({X.clean(c('Currency'))})",
         "status": f"""(CASE
-            WHEN {X.clean(c('Cancelled at'))} IS NOT NULL OR {fin} = 'voided' THEN 'cancelled'
+            WHEN {X.clean(c("Cancelled at"))} IS NOT NULL OR {fin} = 'voided' THEN 'cancelled'
             WHEN {fin} = 'refunded' THEN 'refunded'
             WHEN {fin} IN ('pending', 'authorized', 'expired') THEN 'pending'
             ELSE 'completed' END)""",

@@ -47,13 +47,37 @@ NAIVE_FORMATS = [
     "%d.%m.%Y",
 ]
 # Day-first slash dates are only used when a mapping asks for them: 03/04/25 is ambiguous otherwise.
-DAY_FIRST_FORMATS = ["%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+DAY_FIRST_FORMATS = [
+    "%d/%m/%y %H:%M:%S",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+]
 # Zone abbreviations seen in US and European exports, as fixed offsets.
 ZONE_ABBREVIATIONS = {
-    "UTC": "+0000", "GMT": "+0000", "BST": "+0100", "CET": "+0100", "CEST": "+0200", "EET": "+0200", "EEST": "+0300",
-    "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500", "MST": "-0700", "MDT": "-0600",
-    "PST": "-0800", "PDT": "-0700", "AKST": "-0900", "AKDT": "-0800", "HST": "-1000", "JST": "+0900",
-    "AEST": "+1000", "AEDT": "+1100",
+    "UTC": "+0000",
+    "GMT": "+0000",
+    "BST": "+0100",
+    "CET": "+0100",
+    "CEST": "+0200",
+    "EET": "+0200",
+    "EEST": "+0300",
+    "EST": "-0500",
+    "EDT": "-0400",
+    "CST": "-0600",
+    "CDT": "-0500",
+    "MST": "-0700",
+    "MDT": "-0600",
+    "PST": "-0800",
+    "PDT": "-0700",
+    "AKST": "-0900",
+    "AKDT": "-0800",
+    "HST": "-1000",
+    "JST": "+0900",
+    "AEST": "+1000",
+    "AEDT": "+1100",
 }
 
 _EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
@@ -67,7 +91,9 @@ def _list(formats: list[str]) -> str:
 
 def clean(col: str) -> str:
     """Trimmed text, NULL when empty. Trimming copies the string, so it only happens when there is a space to trim."""
-    return f"(CASE WHEN prefix({col}, ' ') OR suffix({col}, ' ') THEN nullif(trim({col}), '') ELSE nullif({col}, '') END)"
+    return (
+        f"(CASE WHEN prefix({col}, ' ') OR suffix({col}, ' ') THEN nullif(trim({col}), '') ELSE nullif({col}, '') END)"
+    )
 
 
 ISO = "iso"  # fast-path name: ISO 8601 with Z or +hh:mm, read by DuckDB's own cast
@@ -106,8 +132,10 @@ def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None =
     """
     if fast:
         # Text as it is first: trimming copies every value, and only values with stray spaces need it.
-        return (f"coalesce({fast_timestamp_utc(col, fast, trimmed=False)}, {fast_timestamp_utc(col, fast)}, "
-                f"{timestamp_utc(col, formats)})")
+        return (
+            f"coalesce({fast_timestamp_utc(col, fast, trimmed=False)}, {fast_timestamp_utc(col, fast)}, "
+            f"{timestamp_utc(col, formats)})"
+        )
     v = clean(col)
     naive = _list(formats or NAIVE_FORMATS)
     aware = _list(AWARE_FORMATS)

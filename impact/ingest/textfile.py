@@ -144,7 +144,9 @@ def prepare(path: Path | str, display_name: str | None = None) -> PreparedFile:
     delimiter = _sniff_delimiter(header_text)
     header = _parse_header(header_text, delimiter)
     if len(header) > MAX_COLUMNS:
-        raise UnreadableFileError(f"{name}: the header has {len(header):,} columns; no order export has more than {MAX_COLUMNS:,}")
+        raise UnreadableFileError(
+            f"{name}: the header has {len(header):,} columns; no order export has more than {MAX_COLUMNS:,}"
+        )
     if not any(header):
         raise UnreadableFileError(f"{name}: the header line is empty")
     if any(ord(ch) < 32 and ch not in "\t" for ch in "".join(header)):

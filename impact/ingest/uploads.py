@@ -22,8 +22,14 @@ class UploadResult:
     unmapped: list[dict] = field(default_factory=list)  # files of no known format: name, header, message
 
 
-def ingest_uploads(con, uploads: list[tuple[str, bytes | memoryview]], *, tz: str, mappings: dict | None = None,
-                   settings: Settings | None = None) -> UploadResult:
+def ingest_uploads(
+    con,
+    uploads: list[tuple[str, bytes | memoryview]],
+    *,
+    tz: str,
+    mappings: dict | None = None,
+    settings: Settings | None = None,
+) -> UploadResult:
     """Import uploaded files one by one, so that one unreadable file does not block the others.
 
     mappings: file name -> generic column mapping, for files whose header matches no known export.
@@ -37,8 +43,9 @@ def ingest_uploads(con, uploads: list[tuple[str, bytes | memoryview]], *, tz: st
             path.write_bytes(data)
             mapping = mappings.get(name)
             try:
-                ingest_files(con, [path], tz=tz, names=[name], mapping=dict(mapping) if mapping else None,
-                             settings=settings)
+                ingest_files(
+                    con, [path], tz=tz, names=[name], mapping=dict(mapping) if mapping else None, settings=settings
+                )
             except UnknownFormatError as exc:
                 result.unmapped.append({"name": name, "header": exc.header, "message": str(exc)})
             except ImpactError as exc:

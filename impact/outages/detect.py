@@ -98,10 +98,19 @@ __all__ = [
 ]
 
 
-def detect_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: float = 2,
-                   min_p: float = MIN_P_EFFECT, min_expected_orders: float = MIN_EXPECTED_ORDERS,
-                   z_flag: float = Z_FLAG, z_confirm: float = Z_CONFIRM, confidence: float = 0.9,
-                   recovery_hours: float = 24, catalog: list[Window] | None = None) -> DetectResult:
+def detect_history(
+    hist: History,
+    *,
+    channels: tuple[str, ...] = (),
+    min_hours: float = 2,
+    min_p: float = MIN_P_EFFECT,
+    min_expected_orders: float = MIN_EXPECTED_ORDERS,
+    z_flag: float = Z_FLAG,
+    z_confirm: float = Z_CONFIRM,
+    confidence: float = 0.9,
+    recovery_hours: float = 24,
+    catalog: list[Window] | None = None,
+) -> DetectResult:
     """Outage windows in a History: scan, confirm each candidate with estimate_event, match to the catalog
     (`catalog` None = the built-in one, [] = no matching)."""
     if not 0 <= min_p < 1:
@@ -112,8 +121,14 @@ def detect_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: 
     if unknown:
         raise InputError(f"no orders on {', '.join(unknown)}; channels in the data: {', '.join(hist.channels)}")
     t0 = time.perf_counter()
-    cands, notes = scan_history(hist, channels=channels, min_hours=min_hours,
-                                min_expected_orders=min_expected_orders, z_flag=z_flag, catalog=catalog)
+    cands, notes = scan_history(
+        hist,
+        channels=channels,
+        min_hours=min_hours,
+        min_expected_orders=min_expected_orders,
+        z_flag=z_flag,
+        catalog=catalog,
+    )
     t1 = time.perf_counter()
     spans = [c.span(hist) for c in cands]
     detections: list[Detection] = []
@@ -122,16 +137,32 @@ def detect_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: 
         # Every other candidate stays out of this one's baseline and placebos, with its recovery period.
         others = [(s, e + timedelta(hours=recovery_hours)) for j, (s, e) in enumerate(spans) if j != i]
         guided = cand.found_by == "catalog"
-        out = confirm(hist, cand, spans[i], others, min_p=max(min_p, MIN_P_GUIDED) if guided else min_p,
-                      z_confirm=min(z_confirm, Z_CONFIRM_GUIDED) if guided else z_confirm,
-                      confidence=confidence, recovery_hours=recovery_hours, catalog=catalog)
+        out = confirm(
+            hist,
+            cand,
+            spans[i],
+            others,
+            min_p=max(min_p, MIN_P_GUIDED) if guided else min_p,
+            z_confirm=min(z_confirm, Z_CONFIRM_GUIDED) if guided else z_confirm,
+            confidence=confidence,
+            recovery_hours=recovery_hours,
+            catalog=catalog,
+        )
         (detections if isinstance(out, Detection) else rejected).append(out)
     daily = [c for c in (channels or tuple(hist.channels)) if hist.channels[c].slots == 1]
     if daily:
-        notes.append(f"{', '.join(daily)} {'has' if len(daily) == 1 else 'have'} dates without times, so outages "
-                     "there are detected by whole days, not hours")
-    return DetectResult(detections, len(cands), rejected, hist.currency, notes + list(hist.notes),
-                        {"scan": t1 - t0, "confirm": time.perf_counter() - t1})
+        notes.append(
+            f"{', '.join(daily)} {'has' if len(daily) == 1 else 'have'} dates without times, so outages "
+            "there are detected by whole days, not hours"
+        )
+    return DetectResult(
+        detections,
+        len(cands),
+        rejected,
+        hist.currency,
+        notes + list(hist.notes),
+        {"scan": t1 - t0, "confirm": time.perf_counter() - t1},
+    )
 
 
 def detect(con, *, currency: str | None = None, tz: str = "UTC", channels: tuple[str, ...] = (), **kw) -> DetectResult:

@@ -52,13 +52,23 @@ def placebo_z(est: EventEstimate, channel: str) -> float:
     return z
 
 
-def _verdict(hist: History, channel: str, start: datetime, end: datetime, others: list[tuple[datetime, datetime]],
-             *, min_p: float, z_confirm: float, confidence: float, recovery_hours: float
-             ) -> tuple[EventEstimate | None, float, float, str]:
+def _verdict(
+    hist: History,
+    channel: str,
+    start: datetime,
+    end: datetime,
+    others: list[tuple[datetime, datetime]],
+    *,
+    min_p: float,
+    z_confirm: float,
+    confidence: float,
+    recovery_hours: float,
+) -> tuple[EventEstimate | None, float, float, str]:
     """(estimate, order drop %, placebo z, reason it is not confirmed or '') of the full estimate on one window."""
     try:
-        est = estimate_event(hist, start, end, (channel,), recovery_hours=recovery_hours, confidence=confidence,
-                             other_windows=others)
+        est = estimate_event(
+            hist, start, end, (channel,), recovery_hours=recovery_hours, confidence=confidence, other_windows=others
+        )
     except WindowError as exc:
         return None, 0.0, 0.0, str(exc)
     p_eff = est.lost.p_effect
@@ -75,22 +85,41 @@ def _verdict(hist: History, channel: str, start: datetime, end: datetime, others
     return est, drop, zc, reason
 
 
-def confirm(hist: History, cand: Candidate, span: tuple[datetime, datetime], others: list[tuple[datetime, datetime]],
-            *, min_p: float, z_confirm: float, confidence: float, recovery_hours: float,
-            catalog: list[Window] | None) -> Detection | dict:
+def confirm(
+    hist: History,
+    cand: Candidate,
+    span: tuple[datetime, datetime],
+    others: list[tuple[datetime, datetime]],
+    *,
+    min_p: float,
+    z_confirm: float,
+    confidence: float,
+    recovery_hours: float,
+    catalog: list[Window] | None,
+) -> Detection | dict:
     """A Detection, or a dict saying why the full estimate did not confirm the candidate.
 
     A catalog-guided candidate is judged on the catalog outage's whole window, the test named in advance; the span
     reported is the part of it where the orders fell."""
     start, end = span
-    rejected = {"start": iso_utc(start), "end": iso_utc(end), "channel": cand.channel, "found_by": cand.found_by,
-                "scan_z": rounded(cand.z, 1), "orders_expected": rounded(cand.expected_orders, 1)}
+    rejected = {
+        "start": iso_utc(start),
+        "end": iso_utc(end),
+        "channel": cand.channel,
+        "found_by": cand.found_by,
+        "scan_z": rounded(cand.z, 1),
+        "orders_expected": rounded(cand.expected_orders, 1),
+    }
     kw = {"min_p": min_p, "z_confirm": z_confirm, "confidence": confidence, "recovery_hours": recovery_hours}
     if cand.test_span is not None:
         _, drop, zc, reason = _verdict(hist, cand.channel, *cand.test_span, others, **kw)
         if reason:
-            return {**rejected, "reason": f"over the catalog window: {reason}", "drop_pct": rounded(drop, 1),
-                    "confirm_z": rounded(zc, 1)}
+            return {
+                **rejected,
+                "reason": f"over the catalog window: {reason}",
+                "drop_pct": rounded(drop, 1),
+                "confirm_z": rounded(zc, 1),
+            }
         kw.update(min_p=0.0, z_confirm=-math.inf)
     est, drop, zc, reason = _verdict(hist, cand.channel, start, end, others, **kw)
     if reason or est is None:
@@ -102,14 +131,39 @@ def confirm(hist: History, cand: Candidate, span: tuple[datetime, datetime], oth
     impact = "full" if drop >= FULL_DROP_PCT else "degraded"
     score = round(float(p_eff) * min(drop / 100, 1.0), 3)
     title = f"{cand.channel} orders fell {drop:.0f}%" + (" (whole days)" if daily else "")
-    window = Window(start=start, end=end, channels=(cand.channel,), title=title, source="detected", impact=impact,
-                    degraded_pct=None if impact == "full" else round(drop, 1), score=score,
-                    precision="whole days: the export has dates without times" if daily else "")
+    window = Window(
+        start=start,
+        end=end,
+        channels=(cand.channel,),
+        title=title,
+        source="detected",
+        impact=impact,
+        degraded_pct=None if impact == "full" else round(drop, 1),
+        score=score,
+        precision="whole days: the export has dates without times" if daily else "",
+    )
     matches = match_catalog(window, catalog, slack=CATALOG_SLACK)
     message = describe_match(window, matches, drop_pct=drop)
     if daily:
         message += " (by whole days: the export has dates without times)"
-    return Detection(window, cand.channel, "day" if daily else "hour", drop,
-                     100 * (exp_r - act_r) / exp_r if exp_r > 0 else None, exp_r - act_r, est.lost.low,
-                     est.lost.high, cand.found_by, exp_r, act_r, exp_o, act_o, p_eff, cand.z, zc, matches, message,
-                     list(est.warnings))
+    return Detection(
+        window,
+        cand.channel,
+        "day" if daily else "hour",
+        drop,
+        100 * (exp_r - act_r) / exp_r if exp_r > 0 else None,
+        exp_r - act_r,
+        est.lost.low,
+        est.lost.high,
+        cand.found_by,
+        exp_r,
+        act_r,
+        exp_o,
+        act_o,
+        p_eff,
+        cand.z,
+        zc,
+        matches,
+        message,
+        list(est.warnings),
+    )

@@ -26,8 +26,7 @@ class Candidate:
 
     def span(self, hist: History) -> tuple[datetime, datetime]:
         width = 24 // self.slots
-        return (hist.day0 + timedelta(hours=self.first * width),
-                hist.day0 + timedelta(hours=(self.last + 1) * width))
+        return (hist.day0 + timedelta(hours=self.first * width), hist.day0 + timedelta(hours=(self.last + 1) * width))
 
 
 @dataclass
@@ -58,21 +57,27 @@ class Detection:
         data = self.window.to_json()
         if self.window.degraded_pct is not None:
             data["degraded_pct"] = self.window.degraded_pct
-        data.update({
-            "resolution": self.resolution,
-            "found_by": self.found_by,
-            "drop_pct": rounded(self.drop_pct, 1),
-            "revenue_drop_pct": rounded(self.revenue_drop_pct, 1),
-            "lost": rounded(self.lost), "lost_low": rounded(self.lost_low), "lost_high": rounded(self.lost_high),
-            "expected": rounded(self.expected), "actual": rounded(self.actual),
-            "orders_expected": rounded(self.orders_expected, 1), "orders_actual": int(round(self.orders_actual)),
-            "p_effect": rounded(self.p_effect, 3),
-            "scan_z": rounded(self.scan_z, 1),
-            "confirm_z": rounded(self.confirm_z, 1),
-            "matches": [m.extra.get("id") or m.title for m in self.matches],
-            "message": self.message,
-            "warnings": list(self.warnings),
-        })
+        data.update(
+            {
+                "resolution": self.resolution,
+                "found_by": self.found_by,
+                "drop_pct": rounded(self.drop_pct, 1),
+                "revenue_drop_pct": rounded(self.revenue_drop_pct, 1),
+                "lost": rounded(self.lost),
+                "lost_low": rounded(self.lost_low),
+                "lost_high": rounded(self.lost_high),
+                "expected": rounded(self.expected),
+                "actual": rounded(self.actual),
+                "orders_expected": rounded(self.orders_expected, 1),
+                "orders_actual": int(round(self.orders_actual)),
+                "p_effect": rounded(self.p_effect, 3),
+                "scan_z": rounded(self.scan_z, 1),
+                "confirm_z": rounded(self.confirm_z, 1),
+                "matches": [m.extra.get("id") or m.title for m in self.matches],
+                "message": self.message,
+                "warnings": list(self.warnings),
+            }
+        )
         return data
 
 

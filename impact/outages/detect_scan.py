@@ -59,7 +59,7 @@ def _prepare(hist: History, name: str, excluded: np.ndarray) -> _Prepared:
     if len(nz):
         # Before the first order and from the last order on, silence is the export's edge, not an outage.
         sc[: nz[0] + 1] = False
-        sc[nz[-1]:] = False
+        sc[nz[-1] :] = False
     else:
         sc[:] = False
     return _Prepared(s, b.params, b.expected, b.clean, b.anomalous, excluded, sc.reshape(n_days, slots))
@@ -159,7 +159,8 @@ class _Scanned:
         cut = np.minimum((d1 + 1) * slots, j)  # first bin of the next day, or the run's end
         d2 = np.minimum(d1 + 1, n_days - 1)
         return (ce[cut] - ce[i]) * self._day_scale(d1, i, cut) + np.where(
-            j > cut, (ce[j] - ce[cut]) * self._day_scale(d2, cut, np.maximum(j, cut)), 0.0)
+            j > cut, (ce[j] - ce[cut]) * self._day_scale(d2, cut, np.maximum(j, cut)), 0.0
+        )
 
     def _day_scale(self, d: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         """Scale of day d from its usable bins outside [lo, hi) (a range inside day d), shrunk to the fallback."""
@@ -170,7 +171,7 @@ class _Scanned:
 
     def score(self, first: int, last: int) -> tuple[float, float, float]:
         """(actual, expected, z in robust units) of bins first..last, with the noise of the nearest run length."""
-        a = float(self.prep.series.values[ORD].reshape(-1)[first: last + 1].sum())
+        a = float(self.prep.series.values[ORD].reshape(-1)[first : last + 1].sum())
         p = float(self.expected(np.array([first]), np.array([last + 1]))[0])
         n = last - first + 1
         fitted = sorted(self.noise)
@@ -205,8 +206,12 @@ def _scan(prep: _Prepared, fallback: np.ndarray, z_flag: float) -> _Scanned:
     for _ in range(ITERATIONS):
         # Date-only data has no other hours in the day: the scale is the fallback alone.
         used = ok & ~_dilate(flagged) if slots > 1 else np.zeros(nb, bool)
-        sums = (A.reshape(-1) * used).reshape(n_days, slots).sum(axis=1), (e * used).reshape(n_days, slots).sum(
-            axis=1), _cum(a * used), _cum(e * used)
+        sums = (
+            (A.reshape(-1) * used).reshape(n_days, slots).sum(axis=1),
+            (e * used).reshape(n_days, slots).sum(axis=1),
+            _cum(a * used),
+            _cum(e * used),
+        )
         state = _Scanned(prep, flagged, np.zeros(nb), np.zeros(nb), sums, prior, fallback, {})
         state.pred = e * state._day_scale(idx // slots, idx, idx + 1)
         hit = np.zeros(nb + 1, int)
@@ -257,7 +262,7 @@ def _best_segment(a: np.ndarray, p: np.ndarray, lo: int, hi: int) -> tuple[int, 
     """The span [s, e] within [lo, hi] that a drop explains best: maximum Poisson likelihood ratio of "orders fell
     by the span's own share" against "normal", less EDGE_PENALTY per bin. A bin joins only if its own shortfall is
     close to the span's and it carries enough orders to tell."""
-    ca, cp = _cum(a[lo: hi + 1]), _cum(p[lo: hi + 1])
+    ca, cp = _cum(a[lo : hi + 1]), _cum(p[lo : hi + 1])
     i, j = np.triu_indices(hi - lo + 1)
     A, P = ca[j + 1] - ca[i], cp[j + 1] - cp[i]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -271,8 +276,9 @@ def _scan_pass(hist: History, names: tuple[str, ...], excluded: np.ndarray, z_fl
     return {name: _scan(preps[name], _fallback(preps, name), z_flag) for name in names}
 
 
-def _guided(hist: History, sc: _Scanned, entry: Window, min_hours: float, min_expected_orders: float,
-            z_guided: float) -> Candidate | None:
+def _guided(
+    hist: History, sc: _Scanned, entry: Window, min_hours: float, min_expected_orders: float, z_guided: float
+) -> Candidate | None:
     """A catalog outage's window tested on its own on one channel. The whole window is the test (named in advance:
     one test, not thousands, so a smaller shortfall is evidence than in the blind scan); the span reported is the
     part of it, with a bin of slack, that a drop explains best."""
@@ -281,7 +287,7 @@ def _guided(hist: History, sc: _Scanned, entry: Window, min_hours: float, min_ex
     lo = math.floor((entry.start - hist.day0).total_seconds() / 3600 / width)
     hi = math.ceil((entry.end - hist.day0).total_seconds() / 3600 / width) - 1
     ok = sc.prep.scannable.reshape(-1)
-    if lo < 1 or hi + 1 >= len(ok) or not ok[lo - 1: hi + 2].all() or (s.slots > 1 and hi - lo + 3 > 24):
+    if lo < 1 or hi + 1 >= len(ok) or not ok[lo - 1 : hi + 2].all() or (s.slots > 1 and hi - lo + 3 > 24):
         return None
     act, exp, z = sc.score(lo, hi)
     if exp < min_expected_orders or z > -z_guided:
@@ -302,21 +308,33 @@ def _silent_days(hist: History, sc: _Scanned) -> list[str]:
     day_a = s.values[ORD].sum(axis=1)
     day_e = sc.prep.e0[ORD].sum(axis=1) * sc.fallback
     inside = np.zeros(len(day_a), bool)
-    inside[s.first_day + 1: s.last_day] = True
+    inside[s.first_day + 1 : s.last_day] = True
     out = []
     for first, last in _runs(inside & (day_a == 0) & (day_e > 0), 0):
-        due = float(day_e[first: last + 1].sum())
+        due = float(day_e[first : last + 1].sum())
         if due >= MIN_SILENT_ORDERS:
-            span = f"on {iso_utc(hist.day_start(first))[:10]}" if first == last else (
-                f"from {iso_utc(hist.day_start(first))[:10]} to {iso_utc(hist.day_start(last))[:10]}")
-            out.append(f"no {s.name} orders at all {span} (about {due:,.0f} expected): a gap in the export, a pause "
-                       "in selling or an outage of whole days; check the export")
+            span = (
+                f"on {iso_utc(hist.day_start(first))[:10]}"
+                if first == last
+                else (f"from {iso_utc(hist.day_start(first))[:10]} to {iso_utc(hist.day_start(last))[:10]}")
+            )
+            out.append(
+                f"no {s.name} orders at all {span} (about {due:,.0f} expected): a gap in the export, a pause "
+                "in selling or an outage of whole days; check the export"
+            )
     return out
 
 
-def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: float = 2,
-                 min_expected_orders: float = MIN_EXPECTED_ORDERS, z_flag: float = Z_FLAG,
-                 catalog: list[Window] | None = (), z_guided: float = Z_GUIDED) -> tuple[list[Candidate], list[str]]:
+def scan_history(
+    hist: History,
+    *,
+    channels: tuple[str, ...] = (),
+    min_hours: float = 2,
+    min_expected_orders: float = MIN_EXPECTED_ORDERS,
+    z_flag: float = Z_FLAG,
+    catalog: list[Window] | None = (),
+    z_guided: float = Z_GUIDED,
+) -> tuple[list[Candidate], list[str]]:
     """Candidate windows per channel from vectorised passes over the whole history, plus the catalog's outages
     tested one by one where the scan found nothing (`catalog` None = the built-in one); (candidates, notes)."""
     names = tuple(channels) or tuple(hist.channels)
@@ -335,8 +353,10 @@ def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: fl
         prep, flagged, pred, zmin = sc.prep, sc.flagged, sc.pred, sc.zmin
         s = prep.series
         if not prep.scannable.any():
-            notes.append(f"{name}: fewer than {SCAN_HISTORY_DAYS} days of usable history before the last order, "
-                         "so its orders cannot be scanned for outages")
+            notes.append(
+                f"{name}: fewer than {SCAN_HISTORY_DAYS} days of usable history before the last order, "
+                "so its orders cannot be scanned for outages"
+            )
             continue
         width = 24 // s.slots
         a = s.values[ORD].reshape(-1)
@@ -350,18 +370,29 @@ def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: fl
             hours = (last - first + 1) * width
             start = hist.day0 + timedelta(hours=first * width)
             if hours > MAX_WINDOW_HOURS:
-                notes.append(f"{name} had far fewer orders than usual from {iso_utc(start)} to "
-                             f"{iso_utc(start + timedelta(hours=hours))} ({hours / 24:.0f} days): a gap in the export "
-                             "or a pause in selling rather than a platform outage, so it is not reported as one")
+                notes.append(
+                    f"{name} had far fewer orders than usual from {iso_utc(start)} to "
+                    f"{iso_utc(start + timedelta(hours=hours))} ({hours / 24:.0f} days): a gap in the export "
+                    "or a pause in selling rather than a platform outage, so it is not reported as one"
+                )
                 continue
             if hours > 24:
-                exp_o = float(pred[first: last + 1].sum())
+                exp_o = float(pred[first : last + 1].sum())
             else:
                 exp_o = float(sc.expected(np.array([first]), np.array([last + 1]))[0])
             if hours < min_hours or exp_o < min_expected_orders:
                 continue
-            cands.append(Candidate(name, first, last, s.slots, float(zmin[first: last + 1].min()), exp_o,
-                                   float(a[first: last + 1].sum())))
+            cands.append(
+                Candidate(
+                    name,
+                    first,
+                    last,
+                    s.slots,
+                    float(zmin[first : last + 1].min()),
+                    exp_o,
+                    float(a[first : last + 1].sum()),
+                )
+            )
         notes.extend(_silent_days(hist, sc))
     entries = load_catalog() if catalog is None else list(catalog)
     for entry in entries:
@@ -371,8 +402,10 @@ def scan_history(hist: History, *, channels: tuple[str, ...] = (), min_hours: fl
             probe = Window(entry.start, entry.end, (name,))
             if not channels_overlap(entry, probe):
                 continue
-            if any(c.channel == name and overlap_hours(probe, Window(*c.span(hist), (name,)), slack=CATALOG_SLACK)
-                   for c in cands):
+            if any(
+                c.channel == name and overlap_hours(probe, Window(*c.span(hist), (name,)), slack=CATALOG_SLACK)
+                for c in cands
+            ):
                 continue  # the scan found it already
             cand = _guided(hist, scanned[name], entry, min_hours, min_expected_orders, z_guided)
             if cand is not None:

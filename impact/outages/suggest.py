@@ -35,21 +35,33 @@ def covers(first: datetime | None, last: datetime | None, window: Window) -> boo
     return first is not None and last is not None and first < window.start < last
 
 
-def outside_message(con, first: datetime | None, last: datetime | None, window: Window, *, tz: str = "UTC",
-                    currency: str | None = None) -> str:
+def outside_message(
+    con, first: datetime | None, last: datetime | None, window: Window, *, tz: str = "UTC", currency: str | None = None
+) -> str:
     """One sentence for a window the orders cannot speak to, naming the outages the seller can analyse instead."""
     span = local_window(first, last, tz, zone=True) if first is not None else "no orders"
-    text = (f"the window {local_window(window.start, window.end, tz, zone=True)} is outside the order history "
-            f"({span}), so no loss can be estimated for it")
+    text = (
+        f"the window {local_window(window.start, window.end, tz, zone=True)} is outside the order history "
+        f"({span}), so no loss can be estimated for it"
+    )
     found = suggest_windows(con, first, last, tz=tz, currency=currency, limit=3)
     if found:
         text += "; in your orders' range: " + "; ".join(
-            f"{s.label} (--window {iso_utc(s.window.start)} {iso_utc(s.window.end)})" for s in found)
+            f"{s.label} (--window {iso_utc(s.window.start)} {iso_utc(s.window.end)})" for s in found
+        )
     return text
 
 
-def suggest_windows(con, first: datetime | None, last: datetime | None, *, tz: str = "UTC",
-                    currency: str | None = None, channels: tuple[str, ...] = (), limit: int = 6) -> list[Suggestion]:
+def suggest_windows(
+    con,
+    first: datetime | None,
+    last: datetime | None,
+    *,
+    tz: str = "UTC",
+    currency: str | None = None,
+    channels: tuple[str, ...] = (),
+    limit: int = 6,
+) -> list[Suggestion]:
     """Detected outages (strongest first), then catalog outages starting inside [first, last] that no detection
     already covers; at most `limit`."""
     if first is None or last is None:
@@ -61,8 +73,14 @@ def suggest_windows(con, first: datetime | None, last: datetime | None, *, tz: s
         found = []  # too little history to scan: the catalog can still be offered
     for d in sorted(found, key=lambda d: (-(d.window.score or 0), d.window.start)):
         names = channel_list(d.window.channels, empty="all channels'")
-        out.append(Suggestion(d.window, "detected", f"Found in your orders: {names} orders down "
-                              f"{percent(d.drop_pct / 100)}, {local_window(d.window.start, d.window.end, tz, zone=True)}"))
+        out.append(
+            Suggestion(
+                d.window,
+                "detected",
+                f"Found in your orders: {names} orders down "
+                f"{percent(d.drop_pct / 100)}, {local_window(d.window.start, d.window.end, tz, zone=True)}",
+            )
+        )
     for w in load_catalog():
         if not (first <= w.start <= last) or any(overlap_hours(w, s.window) > 0 for s in out):
             continue

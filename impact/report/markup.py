@@ -50,4 +50,3 @@ def figure_html(fig, first: bool, index: int) -> str:
         default_height="420px" if fig.layout.height is None else f"{fig.layout.height}px",
         config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]},
     )
-

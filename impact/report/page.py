@@ -144,7 +144,8 @@ def build_report(
 
     rng = value_range(rev.get("lost_low"), rev.get("lost_high"), m, confidence=res.get("confidence", 0.9))
     headline = (
-        f"Estimated revenue lost: **{m(rev['lost'])}**" + (f" ({rng})" if rng else "")
+        f"Estimated revenue lost: **{m(rev['lost'])}**"
+        + (f" ({rng})" if rng else "")
         + f"; net of recapture **{m(rev.get('net_lost'))}**."
     )
     summary = "".join(f"<p>{rich(line)}</p>" for line in summary_lines(res, ship, tz))

@@ -115,4 +115,3 @@ def caveats_section(res: dict, ship: dict) -> str:
     items = [*(sentence(w) for w in warns), *(sentence(f"Shipments: {n}") for n in notes), *general]
     body = "".join(f"<li>{esc(x)}</li>" for x in items)
     return f'<section id="caveats"><h2>Caveats and warnings</h2><ul>{body}</ul></section>'
-

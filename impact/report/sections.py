@@ -63,33 +63,55 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
 
     rows = [
         kpi_row(
-            "Revenue lost during the outage", "revenue.lost", rev["lost"], m(rev["lost"]),
+            "Revenue lost during the outage",
+            "revenue.lost",
+            rev["lost"],
+            m(rev["lost"]),
             rng(rev.get("lost_low"), rev.get("lost_high")),
             f"Expected {m(rev['expected'])} from the seller's history, actual {m(rev['actual'])}"
-            + ("." if rev.get("lost_pct") is None else
-               f": {number(abs(rev['lost_pct']), 1)}% {'below' if rev['lost_pct'] >= 0 else 'above'} expected."),
+            + (
+                "."
+                if rev.get("lost_pct") is None
+                else f": {number(abs(rev['lost_pct']), 1)}% {'below' if rev['lost_pct'] >= 0 else 'above'} expected."
+            ),
         ),
         kpi_row(
-            "Probability of an effect", "revenue.p_effect", rev.get("p_effect"),
-            percent(rev.get("p_effect"), 1), "",
+            "Probability of an effect",
+            "revenue.p_effect",
+            rev.get("p_effect"),
+            percent(rev.get("p_effect"), 1),
+            "",
             f"Chance that the drop is more than normal day-to-day variation, from {res.get('placebos', 0)} "
             "ordinary days in the history (placebo windows).",
         ),
         kpi_row(
-            f"Recapture in the {recovery:g} h after", "revenue.recaptured", rev.get("recaptured"),
-            m(rev.get("recaptured")), rng(rev.get("recaptured_low"), rev.get("recaptured_high")),
-            {"came_back": "Sales above normal after the outage: buyers who came back.",
-             "stayed_low": "Sales stayed measurably below normal after the outage: the loss went on.",
-             "none": "Within normal variation: no measurable recapture."}[recapture_status(rev)],
+            f"Recapture in the {recovery:g} h after",
+            "revenue.recaptured",
+            rev.get("recaptured"),
+            m(rev.get("recaptured")),
+            rng(rev.get("recaptured_low"), rev.get("recaptured_high")),
+            {
+                "came_back": "Sales above normal after the outage: buyers who came back.",
+                "stayed_low": "Sales stayed measurably below normal after the outage: the loss went on.",
+                "none": "Within normal variation: no measurable recapture.",
+            }[recapture_status(rev)],
         ),  # fmt: skip
         kpi_row(
-            "Net loss after recapture", "revenue.net_lost", rev.get("net_lost"), m(rev.get("net_lost")), "",
+            "Net loss after recapture",
+            "revenue.net_lost",
+            rev.get("net_lost"),
+            m(rev.get("net_lost")),
+            "",
             f"Revenue lost minus the recapture: {m(rev['lost'])} {MINUS} "
             + (f"({m(rec)})" if rec < 0 else m(rec))
             + (" (a shortfall after the outage adds to the loss)." if rec < 0 else "."),
         ),
         kpi_row(
-            "Orders lost", "orders.lost", orders.get("lost"), number(orders.get("lost"), 1), "",
+            "Orders lost",
+            "orders.lost",
+            orders.get("lost"),
+            number(orders.get("lost"), 1),
+            "",
             f"{number(orders.get('expected'), 1)} expected, {number(orders.get('actual'))} received.",
         ),
     ]
@@ -105,7 +127,11 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
         if extra is not None:
             rows.append(
                 kpi_row(
-                    f"Spill-over to {channel_name(channel)}", f"spillover.{channel}", extra, m(extra), "",
+                    f"Spill-over to {channel_name(channel)}",
+                    f"spillover.{channel}",
+                    extra,
+                    m(extra),
+                    "",
                     "Sales above (+) or below (\u2212) expected on this unaffected channel during the outage.",
                 )
             )
@@ -172,7 +198,7 @@ def skus_section(res: dict, names: dict[str, str]) -> str:
     return (
         '<section id="skus"><h2>Loss by product</h2>'
         + table(["SKU", "Product", "Revenue lost"], rows, "skus")
-        + '<p class="note">A product\'s share of the loss follows its share of the channel\'s sales in the four '
+        + "<p class=\"note\">A product's share of the loss follows its share of the channel's sales in the four "
         "weeks before the outage, minus what it actually sold during it.</p></section>"
     )
 
@@ -202,11 +228,9 @@ def evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
         else ("The order is listed." if len(rows) == 1 else f"All {plural(len(rows), 'order')} are listed.")
     )
     return (
-        intro
-        + f"<p>{plural(len(rows), 'order')} due to ship during the outage or its backlog shipped after "
+        intro + f"<p>{plural(len(rows), 'order')} due to ship during the outage or its backlog shipped after "
         f"{'its' if len(rows) == 1 else 'their'} ship-by time or had not shipped by the end of the data. Times in UTC. "
         f"{esc(more)}</p>"
         + table(["Order", "Channel", "Bought (UTC)", "Ship by (UTC)", "Shipped (UTC)", "Hours late"], body, "orders")
         + "</section>"
     )
-

@@ -147,8 +147,10 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
             lines[0] += f" That is {share[0]} {share[1]}."
     else:
         # Sales above the expectation: say so rather than report a negative loss.
-        lines = [f"{opening}: **{m(-rev['lost'])} more** than expected, so no loss shows in the window"
-                 + (f" ({rng})." if rng else ".")]
+        lines = [
+            f"{opening}: **{m(-rev['lost'])} more** than expected, so no loss shows in the window"
+            + (f" ({rng})." if rng else ".")
+        ]
     lines.append(recapture_text(res)[1])
     for channel, extra in (res.get("spillover") or {}).items():
         if extra is None:
@@ -162,4 +164,3 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     if late:
         lines.append(late)
     return lines
-

@@ -30,12 +30,29 @@ from .interval import Interval, calibrate, overdispersion
 
 __all__ = [
     # the history (step 1)
-    "METRICS", "REV", "ORD", "UNI", "ChannelSeries", "History", "load_history", "history_from_orders",
-    "MIN_HISTORY_DAYS", "THIN_HISTORY_DAYS",
+    "METRICS",
+    "REV",
+    "ORD",
+    "UNI",
+    "ChannelSeries",
+    "History",
+    "load_history",
+    "history_from_orders",
+    "MIN_HISTORY_DAYS",
+    "THIN_HISTORY_DAYS",
     # the baseline of a whole history, for outage detection (step 2)
-    "BaselineParams", "DayBaseline", "baseline_every_day",
+    "BaselineParams",
+    "DayBaseline",
+    "baseline_every_day",
     # calibration (step 4)
-    "Interval", "calibrate", "overdispersion",
+    "Interval",
+    "calibrate",
+    "overdispersion",
     # one window
-    "EventEstimate", "ChannelFit", "Region", "check_window", "estimate_event", "hourly_counterfactual",
+    "EventEstimate",
+    "ChannelFit",
+    "Region",
+    "check_window",
+    "estimate_event",
+    "hourly_counterfactual",
 ]

@@ -29,7 +29,7 @@ def anomalous_days(series: ChannelSeries, excluded: np.ndarray) -> np.ndarray:
     offs = np.array([-28, -21, -14, -7, 7, 14, 21, 28])
     idx = np.arange(n)[:, None] + offs[None, :]
     present = np.zeros(n, bool)
-    present[max(series.first_day, 0): series.last_day + 1] = True
+    present[max(series.first_day, 0) : series.last_day + 1] = True
     ok = (idx >= 0) & (idx < n)
     ci = np.clip(idx, 0, n - 1)
     ok &= present[ci] & ~excluded[ci]
@@ -133,7 +133,7 @@ def baseline_at(p: BaselineParams, dow0: int, days: np.ndarray, slot: np.ndarray
 def clean_days(series: ChannelSeries, n_days: int, excluded: np.ndarray, anomalous: np.ndarray) -> np.ndarray:
     """(n_days,) bool: days a baseline may learn from."""
     present = np.zeros(n_days, bool)
-    present[series.first_day + 1: series.last_day] = True  # first and last days may be cut by the export
+    present[series.first_day + 1 : series.last_day] = True  # first and last days may be cut by the export
     return present & ~excluded & ~anomalous
 
 

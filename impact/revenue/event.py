@@ -46,9 +46,11 @@ class EventEstimate:
             f = self.fits[name]
             c, zlo, zhi = hourly_bands(f, confidence)
             q, floor = float(f.q[REV]), float(f.unit[REV]) * 0.5
-            parts = [("before", f.context_bins, f.context_expected[REV], f.context_actual[REV]),
-                     ("outage", f.window_bins, f.window[REV].bins_expected, f.window[REV].bins_actual),
-                     ("recovery", f.recovery_bins, f.recovery[REV].bins_expected, f.recovery[REV].bins_actual)]
+            parts = [
+                ("before", f.context_bins, f.context_expected[REV], f.context_actual[REV]),
+                ("outage", f.window_bins, f.window[REV].bins_expected, f.window[REV].bins_actual),
+                ("recovery", f.recovery_bins, f.recovery[REV].bins_expected, f.recovery[REV].bins_actual),
+            ]
             seen: dict[tuple[int, int], dict] = {}
             cum = 0.0
             for phase, bins, exp, act in parts:
@@ -61,9 +63,16 @@ class EventEstimate:
                     if phase != "before":
                         cum += e - a
                     hour = _bin_start(self, f, key)
-                    row = {"hour": iso_utc(hour), "channel": name, "actual": round(a, 2), "expected": round(e, 2),
-                           "low": round(max(0.0, e + zlo * sc), 2), "high": round(max(0.0, e + zhi * sc), 2),
-                           "phase": phase, "cumulative": round(cum, 2) if phase != "before" else 0.0}
+                    row = {
+                        "hour": iso_utc(hour),
+                        "channel": name,
+                        "actual": round(a, 2),
+                        "expected": round(e, 2),
+                        "low": round(max(0.0, e + zlo * sc), 2),
+                        "high": round(max(0.0, e + zhi * sc), 2),
+                        "phase": phase,
+                        "cumulative": round(cum, 2) if phase != "before" else 0.0,
+                    }
                     seen[key] = row
                     rows.append(row)
         rows.sort(key=lambda r: (r["hour"], r["channel"]))
@@ -97,19 +106,30 @@ def check_window(hist: History, start: datetime, end: datetime, affected: tuple[
             )
         if days_before < THIN_HISTORY_DAYS:
             since = iso_utc(start - timedelta(days=LOOKBACK_DAYS))[:10]
-            warns.append(f"only {days_before:.0f} days of {c} history before the window (4 weeks or more are "
-                         f"needed for a full baseline, 12 for the weekly pattern: export orders from {since} on); the "
-                         "interval leans on days after the window and is wider")
+            warns.append(
+                f"only {days_before:.0f} days of {c} history before the window (4 weeks or more are "
+                f"needed for a full baseline, 12 for the weekly pattern: export orders from {since} on); the "
+                "interval leans on days after the window and is wider"
+            )
     if end > hist.last_order:
-        warns.append(f"the order history ends at {iso_utc(hist.last_order)}, before the window ends; if the export "
-                     "stops early the loss is overstated")
+        warns.append(
+            f"the order history ends at {iso_utc(hist.last_order)}, before the window ends; if the export "
+            "stops early the loss is overstated"
+        )
     return warns
 
 
-def estimate_event(hist: History, start: datetime, end: datetime, affected: tuple[str, ...] = (), *,
-                   recovery_hours: float = 24, confidence: float = 0.9,
-                   other_windows: list[tuple[datetime, datetime]] | None = None,
-                   controls: tuple[str, ...] | None = None) -> EventEstimate:
+def estimate_event(
+    hist: History,
+    start: datetime,
+    end: datetime,
+    affected: tuple[str, ...] = (),
+    *,
+    recovery_hours: float = 24,
+    confidence: float = 0.9,
+    other_windows: list[tuple[datetime, datetime]] | None = None,
+    controls: tuple[str, ...] | None = None,
+) -> EventEstimate:
     """Counterfactual, loss interval, recapture and spill-over estimates for one window.
 
     affected: channels hit (empty = all). other_windows: further known outages as (start, end incl. recovery),
@@ -125,17 +145,20 @@ def estimate_event(hist: History, start: datetime, end: datetime, affected: tupl
     rec_end = end + timedelta(hours=recovery_hours)
     if recovery_hours and rec_end > hist.last_order + timedelta(hours=1):
         have = max((hist.last_order - end).total_seconds() / 3600, 0)
-        warns.append(f"the data ends {have:.0f} h after the window, so recapture covers {have:.0f} of the "
-                     f"{recovery_hours:g} recovery hours")
+        warns.append(
+            f"the data ends {have:.0f} h after the window, so recapture covers {have:.0f} of the "
+            f"{recovery_hours:g} recovery hours"
+        )
         rec_end = max(end, min(rec_end, hist.day_start(hist.n_days)))
-    ev = EventGeometry(hist, start, end, affected, (rec_end - end).total_seconds() / 3600,
-                list(other_windows or []))
+    ev = EventGeometry(hist, start, end, affected, (rec_end - end).total_seconds() / 3600, list(other_windows or []))
     daily = [c for c in affected if hist.channels[c].slots == 1]
     if daily:
-        warns.append(f"{', '.join(daily)} has dates without times, so the loss is measured over whole days "
-                     f"({iso_utc(hist.day_start(ev.anchor))[:10]}"
-                     f"{' to ' + iso_utc(hist.day_start(int((end - hist.day0).total_seconds() // 86400)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
-                     "), not the hours of the window")
+        warns.append(
+            f"{', '.join(daily)} has dates without times, so the loss is measured over whole days "
+            f"({iso_utc(hist.day_start(ev.anchor))[:10]}"
+            f"{' to ' + iso_utc(hist.day_start(int((end - hist.day0).total_seconds() // 86400)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
+            "), not the hours of the window"
+        )
     ks = ev.valid_shifts(list(affected))
     params: dict[str, BaselineParams] = {}
     fits: dict[str, ChannelFit] = {}
@@ -145,12 +168,15 @@ def estimate_event(hist: History, start: datetime, end: datetime, affected: tupl
         uks = ev.valid_shifts([c])
         fits[c] = fit_channel(ev, c, False, [o for o in unaffected if o != c], uks, {})
     if len(ks) < MIN_PLACEBOS_CONFORMAL:
-        warns.append(f"only {len(ks)} comparable days without known outages around the window; the interval is "
-                     "approximate and wider")
+        warns.append(
+            f"only {len(ks)} comparable days without known outages around the window; the interval is "
+            "approximate and wider"
+        )
     thin = [c for c in affected if fits[c].lookback_days < THIN_HISTORY_DAYS]
     if thin and not any("days of" in w for w in warns):
-        warns.append(f"the weeks before the window have few usable days for {', '.join(thin)}; the baseline leans on "
-                     "fewer days")
+        warns.append(
+            f"the weeks before the window have few usable days for {', '.join(thin)}; the baseline leans on fewer days"
+        )
     # Totals over affected channels; the placebo sums keep the channels' shared shocks in the calibration.
     expected = np.array([sum(fits[c].window[m].expected for c in affected) for m in range(3)])
     actual = np.array([sum(fits[c].window[m].actual for c in affected) for m in range(3)])
@@ -166,8 +192,25 @@ def estimate_event(hist: History, start: datetime, end: datetime, affected: tupl
     gain = calibrate(float(r_exp[REV]), float(r_act[REV]), np.asarray(rp), np.asarray(ra), q, floor, confidence)
     # recaptured = actual - expected = -(expected - actual)
     recaptured = Interval(-gain.high, -gain.low, gain.p_effect, gain.method)
-    est = EventEstimate(start, end, rec_end, affected, tuple(controls), fits, lost, expected, actual, r_exp, r_act,
-                        recaptured, len(ks), warns, "day" if daily else "hour", hist.day0, ks)
+    est = EventEstimate(
+        start,
+        end,
+        rec_end,
+        affected,
+        tuple(controls),
+        fits,
+        lost,
+        expected,
+        actual,
+        r_exp,
+        r_act,
+        recaptured,
+        len(ks),
+        warns,
+        "day" if daily else "hour",
+        hist.day0,
+        ks,
+    )
     return est
 
 
@@ -178,10 +221,18 @@ def _pooled_q(fits: dict[str, ChannelFit], names: tuple[str, ...]) -> float:
     return float((w * qs).sum() / w.sum())
 
 
-def hourly_counterfactual(con, channel: str, start: datetime, end: datetime, *, confidence: float = 0.9,
-                          currency: str | None = None, tz: str = "UTC",
-                          exclude: list[tuple[datetime, datetime]] | None = None,
-                          hist: History | None = None) -> list[dict]:
+def hourly_counterfactual(
+    con,
+    channel: str,
+    start: datetime,
+    end: datetime,
+    *,
+    confidence: float = 0.9,
+    currency: str | None = None,
+    tz: str = "UTC",
+    exclude: list[tuple[datetime, datetime]] | None = None,
+    hist: History | None = None,
+) -> list[dict]:
     """Per hour of `channel` in [start, end): {"hour", "actual", "expected", "low", "high"} for revenue.
 
     The expectation for these hours never uses their own sales: it is the same estimator as an outage window on
@@ -192,7 +243,9 @@ def hourly_counterfactual(con, channel: str, start: datetime, end: datetime, *, 
     hist = hist or load_history(con, currency=currency, tz=tz, at=start)
     if channel not in hist.channels:
         raise WindowError(f"no orders on {channel}; channels: {', '.join(hist.channels)}")
-    est = estimate_event(hist, start, end, (channel,), recovery_hours=0, confidence=confidence,
-                         other_windows=exclude)
-    return [{k: r[k] for k in ("hour", "actual", "expected", "low", "high")}
-            for r in est.hourly(confidence) if r["phase"] == "outage"]
+    est = estimate_event(hist, start, end, (channel,), recovery_hours=0, confidence=confidence, other_windows=exclude)
+    return [
+        {k: r[k] for k in ("hour", "actual", "expected", "low", "high")}
+        for r in est.hourly(confidence)
+        if r["phase"] == "outage"
+    ]

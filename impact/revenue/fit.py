@@ -67,8 +67,7 @@ def _gather(series: ChannelSeries, days: np.ndarray, slot: np.ndarray) -> tuple[
     return v * ok, ok
 
 
-def _ridge_loo(X: np.ndarray, z: np.ndarray, w: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _ridge_loo(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted ridge (each coefficient pulled to 0 by ~2 pseudo-observations) with Huber weights, so that a
     promotion or an unnoticed outage among the placebos does not drag the fit: coefficients, fitted values,
     leave-one-out fitted values, and per placebo the change of the coefficients when it is left out."""
@@ -97,8 +96,9 @@ def _ridge_loo(X: np.ndarray, z: np.ndarray, w: np.ndarray
     return beta, fit, loo, delta
 
 
-def fit_channel(ev: EventGeometry, name: str, affected: bool, controls: list[str], ks: np.ndarray,
-                 params: dict[str, BaselineParams]) -> ChannelFit:
+def fit_channel(
+    ev: EventGeometry, name: str, affected: bool, controls: list[str], ks: np.ndarray, params: dict[str, BaselineParams]
+) -> ChannelFit:
     """Counterfactual for one channel over the window and recovery, with placebo errors at shifts ks."""
     hist = ev.hist
     s = hist.channels[name]
@@ -119,7 +119,9 @@ def fit_channel(ev: EventGeometry, name: str, affected: bool, controls: list[str
     def shifted(days: np.ndarray) -> np.ndarray:
         return days[None, :] - K[:, None]
 
-    def ref_ratio(ser: ChannelSeries, pr: BaselineParams, day: np.ndarray, slot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def ref_ratio(
+        ser: ChannelSeries, pr: BaselineParams, day: np.ndarray, slot: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(3, K) sums of actual and baseline over reference bins, skipping bins inside any known window."""
         if len(day) == 0:
             z = np.zeros((3, len(K)))
@@ -154,8 +156,11 @@ def fit_channel(ev: EventGeometry, name: str, affected: bool, controls: list[str
                     params[c] = baseline_params(cs, ev.clean_days(c), anchors, dow0)
                 # Spill-over lands on the controls during the window, so those hours are left out (a daily bin
                 # cannot be split and is used whole).
-                cexcl = span_mask(hist, cs.slots, [(ev.start, ev.end)]) if cs.slots > 1 else np.zeros(
-                    (hist.n_days, 1), bool)
+                cexcl = (
+                    span_mask(hist, cs.slots, [(ev.start, ev.end)])
+                    if cs.slots > 1
+                    else np.zeros((hist.n_days, 1), bool)
+                )
                 cother, _ = ev.masks(cs.slots)
                 cd = np.repeat(days, cs.slots)
                 csl = np.tile(np.arange(cs.slots), len(days))
@@ -180,8 +185,19 @@ def fit_channel(ev: EventGeometry, name: str, affected: bool, controls: list[str
         if len(bins) == 0:
             empty = np.zeros(0)
             for _ in METRICS:
-                out.append(Region(0.0, 0.0, empty, empty, np.zeros(len(ks)), np.zeros(len(ks)),
-                                  np.zeros((len(ks), 0)), np.zeros((len(ks), 0)), 1.0))
+                out.append(
+                    Region(
+                        0.0,
+                        0.0,
+                        empty,
+                        empty,
+                        np.zeros(len(ks)),
+                        np.zeros(len(ks)),
+                        np.zeros((len(ks), 0)),
+                        np.zeros((len(ks), 0)),
+                        1.0,
+                    )
+                )
             return out, np.ones((3, len(K))), np.zeros((3, len(K), 0))
         X_all, used = features(np.unique(bins.day))
         if record:
@@ -218,13 +234,19 @@ def fit_channel(ev: EventGeometry, name: str, affected: bool, controls: list[str
             mults[m, 0] = m0
             mults[m, 1:] = np.clip(1 + fit, 0, 10)
             pred_loo = base[m, 1:] * np.clip(1 + loo, 0, 10)
-            out.append(Region(
-                expected=float(base[m, 0] * m0), actual=float(act[m, 0]),
-                bins_expected=e[m, 0] * m0, bins_actual=v[m, 0],
-                placebo_pred=pred_loo, placebo_actual=act[m, 1:],
-                bin_placebo_pred=e[m, 1:] * mults[m, 1:, None], bin_placebo_actual=v[m, 1:],
-                multiplier=m0,
-            ))
+            out.append(
+                Region(
+                    expected=float(base[m, 0] * m0),
+                    actual=float(act[m, 0]),
+                    bins_expected=e[m, 0] * m0,
+                    bins_actual=v[m, 0],
+                    placebo_pred=pred_loo,
+                    placebo_actual=act[m, 1:],
+                    bin_placebo_pred=e[m, 1:] * mults[m, 1:, None],
+                    bin_placebo_actual=v[m, 1:],
+                    multiplier=m0,
+                )
+            )
         return out, mults, e
 
     names: list[str] = []
@@ -238,5 +260,21 @@ def fit_channel(ev: EventGeometry, name: str, affected: bool, controls: list[str
     ctx_a = s.values[:, ctx.day, ctx.slot] if len(ctx) else np.zeros((3, 0))
     wd = np.unique(W.day)
     day_exp = (p.level[:, 0:1] * p.dowf[:, 0, (dow0 + wd) % 7]).sum(axis=1) * wmult[:, 0]
-    return ChannelFit(name, affected, s.slots, s.q, s.unit, win, rec, W, R, ctx, ctx_e, ctx_a, names, len(ks),
-                      int(p.clean_days[0]), day_exp)
+    return ChannelFit(
+        name,
+        affected,
+        s.slots,
+        s.q,
+        s.unit,
+        win,
+        rec,
+        W,
+        R,
+        ctx,
+        ctx_e,
+        ctx_a,
+        names,
+        len(ks),
+        int(p.clean_days[0]),
+        day_exp,
+    )

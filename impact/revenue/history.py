@@ -95,7 +95,8 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
                   count(*) FILTER (purchased_at IS NOT NULL AND time_precision = 'day'),
                   min(purchased_at), max(purchased_at),
                   sum(coalesce(revenue, 0)) FILTER (purchased_at IS NOT NULL)::DOUBLE
-           FROM lines WHERE status IS DISTINCT FROM 'cancelled' GROUP BY ALL""").fetchall()
+           FROM lines WHERE status IS DISTINCT FROM 'cancelled' GROUP BY ALL"""
+    ).fetchall()
     found: dict[str, int] = {}
     for g in groups:
         found[g[0] or ""] = found.get(g[0] or "", 0) + int(g[3])
@@ -123,11 +124,14 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     notes = []
     for ch, share, _ in per_channel:
         if 0.01 <= share < 0.5:
-            notes.append(f"{share:.0%} of {ch} lines have a date but no time; they are counted at the start of "
-                         "their day, so hourly figures around midnight are rough")
+            notes.append(
+                f"{share:.0%} of {ch} lines have a date but no time; they are counted at the start of "
+                "their day, so hourly figures around midnight are rough"
+            )
         elif 0.5 <= share < 0.99:
-            notes.append(f"{1 - share:.0%} of {ch} lines have a time but most have only a date; {ch} is analysed "
-                         "by whole days")
+            notes.append(
+                f"{1 - share:.0%} of {ch} lines have a time but most have only a date; {ch} is analysed by whole days"
+            )
     # Date-only lines sit at local midnight of the zone they were imported with; rounding to the nearest midnight
     # keeps them on their day even if this analysis uses another zone. Orders are counted by distinct 64-bit hash
     # of the id (a collision among one hour's orders has odds ~1e-13; hashing first makes the count ~25% faster).
@@ -139,7 +143,9 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             SELECT channel, CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT) AS hb,
                    sum(coalesce(revenue, 0))::DOUBLE AS rev, count(DISTINCT hash(order_id)) AS n,
                    sum(coalesce(quantity, 1)) AS qty
-            FROM l GROUP BY ALL""", params).fetchnumpy()
+            FROM l GROUP BY ALL""",
+        params,
+    ).fetchnumpy()
     channels: dict[str, ChannelSeries] = {}
     ch_col = rows["channel"]
     for name, _, n_lines in per_channel:
@@ -160,22 +166,37 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             f"""SELECT sum(r * r)::DOUBLE, sum(r)::DOUBLE, sum(u * u), sum(u) FROM (
                     SELECT sum(coalesce(revenue, 0)) AS r, sum(coalesce(quantity, 1)) AS u FROM lines
                     WHERE {where} AND channel = $ch AND hash(order_id) % $mod::UBIGINT = 0 GROUP BY order_id)""",
-            {"cur": cur, "ch": name, "mod": mod}).fetchall()[0]
+            {"cur": cur, "ch": name, "mod": mod},
+        ).fetchall()[0]
         unit = np.array([sums[REV] / n, 1.0, sums[UNI] / n])
         q = np.array([sr2 / sr if sr else unit[REV], 1.0, su2 / su if su else unit[UNI]])
         q = np.maximum(q, np.abs(unit))  # E[x^2]/E[x] >= E[x]; also covers an empty sample
         days_with = np.nonzero(vals[ORD].reshape(n_days, slots).sum(axis=1))[0]
         channels[name] = ChannelSeries(
-            name, slots, vals.reshape(3, n_days, slots), q, unit,
-            int(days_with[0]) if len(days_with) else 0, int(days_with[-1]) if len(days_with) else -1,
+            name,
+            slots,
+            vals.reshape(3, n_days, slots),
+            q,
+            unit,
+            int(days_with[0]) if len(days_with) else 0,
+            int(days_with[-1]) if len(days_with) else -1,
             [mk for ch, mk, _ in markets if ch == name],
         )
     return History(day0, n_days, offset, channels, cur, first, last, tz, notes)
 
 
-def history_from_orders(day0: datetime, n_days: int, names: list[str], channel: np.ndarray, hours: np.ndarray,
-                        revenue: np.ndarray, units: np.ndarray, *, daily: frozenset[str] = frozenset(),
-                        currency: str = "") -> History:
+def history_from_orders(
+    day0: datetime,
+    n_days: int,
+    names: list[str],
+    channel: np.ndarray,
+    hours: np.ndarray,
+    revenue: np.ndarray,
+    units: np.ndarray,
+    *,
+    daily: frozenset[str] = frozenset(),
+    currency: str = "",
+) -> History:
     """A History from order-level arrays (benchmarks, tests): channel index into `names`, hours since day0 (UTC
     midnight), order revenue and units. Same aggregation as load_history, without DuckDB."""
     channels: dict[str, ChannelSeries] = {}
@@ -190,14 +211,25 @@ def history_from_orders(day0: datetime, n_days: int, names: list[str], channel: 
         vals[UNI] = np.bincount(idx, weights=units[sel], minlength=n_days * slots)
         n = max(int(sel.sum()), 1)
         rs, us = float(revenue[sel].sum()), float(units[sel].sum())
-        q = np.array([float((revenue[sel] ** 2).sum()) / rs if rs > 0 else 1.0, 1.0,
-                      float((units[sel] ** 2).sum()) / us if us > 0 else 1.0])
+        q = np.array(
+            [
+                float((revenue[sel] ** 2).sum()) / rs if rs > 0 else 1.0,
+                1.0,
+                float((units[sel] ** 2).sum()) / us if us > 0 else 1.0,
+            ]
+        )
         unit = np.array([rs / n, 1.0, us / n])
         days_with = np.unique(hb[sel] // 24)
-        channels[name] = ChannelSeries(name, slots, vals.reshape(3, n_days, slots), q, unit,
-                                       int(days_with[0]) if len(days_with) else 0,
-                                       int(days_with[-1]) if len(days_with) else -1, [name])
+        channels[name] = ChannelSeries(
+            name,
+            slots,
+            vals.reshape(3, n_days, slots),
+            q,
+            unit,
+            int(days_with[0]) if len(days_with) else 0,
+            int(days_with[-1]) if len(days_with) else -1,
+            [name],
+        )
     first = day0 + timedelta(hours=float(hours.min())) if len(hours) else None
     last = day0 + timedelta(hours=float(hours.max())) if len(hours) else None
     return History(day0, n_days, timedelta(0), channels, currency, first, last)
-

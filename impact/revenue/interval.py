@@ -46,8 +46,15 @@ def _conformal(scores: np.ndarray, alpha: float) -> tuple[float, float] | None:
     return float(srt[lo_k - 1]), float(srt[hi_k - 1])
 
 
-def calibrate(pred: float, actual: float, placebo_pred: np.ndarray, placebo_actual: np.ndarray, q: float,
-              floor: float, confidence: float) -> Interval:
+def calibrate(
+    pred: float,
+    actual: float,
+    placebo_pred: np.ndarray,
+    placebo_actual: np.ndarray,
+    q: float,
+    floor: float,
+    confidence: float,
+) -> Interval:
     """Interval for lost = counterfactual - actual, and p_effect, from placebo errors.
 
     Placebo error = actual - prediction where nothing happened; studentised by sqrt(q x pred + c x pred^2) so that
@@ -90,23 +97,44 @@ def calibrate(pred: float, actual: float, placebo_pred: np.ndarray, placebo_actu
 
 def _normal_quantile(p: float) -> float:
     """Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9)."""
-    a = [-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02,
-         -3.066479806614716e01, 2.506628277459239e00]
-    b = [-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01,
-         -1.328068155288572e01]
-    c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00, -2.549732539343734e00,
-         4.374664141464968e00, 2.938163982698783e00]
+    a = [
+        -3.969683028665376e01,
+        2.209460984245205e02,
+        -2.759285104469687e02,
+        1.383577518672690e02,
+        -3.066479806614716e01,
+        2.506628277459239e00,
+    ]
+    b = [
+        -5.447609879822406e01,
+        1.615858368580409e02,
+        -1.556989798598866e02,
+        6.680131188771972e01,
+        -1.328068155288572e01,
+    ]
+    c = [
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e00,
+        -2.549732539343734e00,
+        4.374664141464968e00,
+        2.938163982698783e00,
+    ]
     d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00]
     if p < 0.02425:
         qq = math.sqrt(-2 * math.log(p))
         return (((((c[0] * qq + c[1]) * qq + c[2]) * qq + c[3]) * qq + c[4]) * qq + c[5]) / (
-            (((d[0] * qq + d[1]) * qq + d[2]) * qq + d[3]) * qq + 1)
+            (((d[0] * qq + d[1]) * qq + d[2]) * qq + d[3]) * qq + 1
+        )
     if p > 1 - 0.02425:
         return -_normal_quantile(1 - p)
     qq = p - 0.5
     r = qq * qq
-    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * qq / (
-        ((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    return (
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+        * qq
+        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    )
 
 
 def hourly_bands(fit: ChannelFit, confidence: float) -> tuple[float, float, float]:

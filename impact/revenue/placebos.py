@@ -64,8 +64,15 @@ def span_mask(hist: History, slots: int, spans: list[tuple[datetime, datetime]])
 class EventGeometry:
     """Geometry of one outage on one history: spans, masks, anchor day, placebo shifts."""
 
-    def __init__(self, hist: History, start: datetime, end: datetime, affected: tuple[str, ...],
-                 recovery_hours: float, others: list[tuple[datetime, datetime]]):
+    def __init__(
+        self,
+        hist: History,
+        start: datetime,
+        end: datetime,
+        affected: tuple[str, ...],
+        recovery_hours: float,
+        others: list[tuple[datetime, datetime]],
+    ):
         self.hist = hist
         self.start, self.end = start, end
         self.rec_end = end + timedelta(hours=recovery_hours)
@@ -80,7 +87,7 @@ class EventGeometry:
         for a, b in others + [(start, self.rec_end)]:
             d0 = int((a - hist.day0).total_seconds() // 86400)
             d1 = int(((b - timedelta(microseconds=1)) - hist.day0).total_seconds() // 86400)
-            self.dirty_days[max(d0, 0): max(min(d1, hist.n_days - 1) + 1, 0)] = True
+            self.dirty_days[max(d0, 0) : max(min(d1, hist.n_days - 1) + 1, 0)] = True
         self.anomalous = {name: anomalous_days(s, self.dirty_days) for name, s in hist.channels.items()}
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 

@@ -26,16 +26,35 @@ class ChannelCost:
 
 # Public list prices (US, 2024-25) as remembered: check your own plan and category.
 DEFAULT_COSTS: dict[str, ChannelCost] = {
-    "amazon": ChannelCost(0.15, 39.99, note="assumption: referral fee 15% (most categories, 8-15%); Professional "
-                          "plan 39.99 USD/month; FBA fees belong in the margin"),
-    "ebay": ChannelCost(0.1325, 0.0, note="assumption: final value fee 13.25% (most categories) plus 0.30-0.40 per "
-                        "order not modelled; no store subscription"),
-    "etsy": ChannelCost(0.095, 0.0, note="assumption: 6.5% transaction fee + about 3% payment processing (US); "
-                        "0.20 listing fees and 0.25 per order not modelled"),
-    "shopify": ChannelCost(0.029, 39.0, note="assumption: Shopify Payments 2.9% online (Basic; 0.30 per order not "
-                           "modelled); Basic plan 39 USD/month"),
-    "woocommerce": ChannelCost(0.029, 0.0, note="assumption: card processing 2.9% (0.30 per order not modelled); "
-                               "hosting cost varies, add it as a monthly fee"),
+    "amazon": ChannelCost(
+        0.15,
+        39.99,
+        note="assumption: referral fee 15% (most categories, 8-15%); Professional "
+        "plan 39.99 USD/month; FBA fees belong in the margin",
+    ),
+    "ebay": ChannelCost(
+        0.1325,
+        0.0,
+        note="assumption: final value fee 13.25% (most categories) plus 0.30-0.40 per "
+        "order not modelled; no store subscription",
+    ),
+    "etsy": ChannelCost(
+        0.095,
+        0.0,
+        note="assumption: 6.5% transaction fee + about 3% payment processing (US); "
+        "0.20 listing fees and 0.25 per order not modelled",
+    ),
+    "shopify": ChannelCost(
+        0.029,
+        39.0,
+        note="assumption: Shopify Payments 2.9% online (Basic; 0.30 per order not modelled); Basic plan 39 USD/month",
+    ),
+    "woocommerce": ChannelCost(
+        0.029,
+        0.0,
+        note="assumption: card processing 2.9% (0.30 per order not modelled); "
+        "hosting cost varies, add it as a monthly fee",
+    ),
     "walmart": ChannelCost(0.15, 0.0, note="assumption: referral fee 15% (most categories, 6-15%); no monthly fee"),
     "other": ChannelCost(0.03, 0.0, note="assumption: payment processing about 3%"),
 }
@@ -68,7 +87,9 @@ class Costs:
 
     def annual_fees(self, revenue: Mapping[str, float]) -> float:
         """Channel fees over a year: the share of revenue plus the fixed monthly fee of every channel in use."""
-        return float(sum(r * self.cost(c).fee_rate + 12 * self.cost(c).monthly_fee for c, r in revenue.items() if r > 0))
+        return float(
+            sum(r * self.cost(c).fee_rate + 12 * self.cost(c).monthly_fee for c, r in revenue.items() if r > 0)
+        )
 
     def annual_margin(self, revenue: Mapping[str, float]) -> float:
         """Product margin over a year, before channel fees."""

@@ -27,7 +27,12 @@ MIN_LINES_FOR_OWN_SHAPE = 100
 MIX_SUM_TOLERANCE = 0.011
 
 _GROUPINGS = {"channel": "channel", "marketplace": "coalesce(marketplace, channel)"}
-_PERIODS = {"month": ("month", "%Y-%m"), "week": ("week", "%Y-%m-%d"), "quarter": ("quarter", "%Y-%m"), "day": ("day", "%Y-%m-%d")}
+_PERIODS = {
+    "month": ("month", "%Y-%m"),
+    "week": ("week", "%Y-%m-%d"),
+    "quarter": ("quarter", "%Y-%m"),
+    "day": ("day", "%Y-%m-%d"),
+}
 
 # Revenue is DOUBLE; DuckDB adds a parallel aggregate's partial sums in whatever order its threads finish, so a DOUBLE
 # sum can differ in the last digits between two runs on the same files. Summed as DECIMAL the total is exact and the
@@ -86,13 +91,14 @@ def _shares(revenue: Mapping[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in sorted(positive.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
-def revenue_shares(con: duckdb.DuckDBPyConnection, by: str = "channel", currency: str | None = None) -> dict[str, float]:
+def revenue_shares(
+    con: duckdb.DuckDBPyConnection, by: str = "channel", currency: str | None = None
+) -> dict[str, float]:
     """Share of revenue per channel (or per marketplace), largest first; cancelled lines excluded."""
     if by not in _GROUPINGS:
         raise InputError(f"Shares can be grouped by {' or '.join(_GROUPINGS)}, not '{by}'.")
     rows = con.execute(
-        f"WITH {_BASE} SELECT {_GROUPINGS[by]} AS k, {EXACT_SUM.format('revenue')} FROM base GROUP BY k "
-        "ORDER BY k",
+        f"WITH {_BASE} SELECT {_GROUPINGS[by]} AS k, {EXACT_SUM.format('revenue')} FROM base GROUP BY k ORDER BY k",
         {"currency": currency},
     ).fetchall()
     return _shares(dict(rows))
@@ -110,7 +116,7 @@ def mix_over_time(
     rows = con.execute(
         f"""WITH {_BASE}
         SELECT strftime(date_trunc('{unit}', purchased_at), '{fmt}') AS p, {_GROUPINGS[by]} AS k,
-               {EXACT_SUM.format('revenue')}
+               {EXACT_SUM.format("revenue")}
         FROM base GROUP BY p, k ORDER BY p, k""",
         {"currency": currency},
     ).fetchall()
@@ -192,8 +198,10 @@ class Profile:
         if hours <= 0:
             return dict.fromkeys(self.channels, 0.0)
         a = start.weekday() * 24 + start.hour + (start.minute * 60 + start.second) / 3600
-        return {c: float(integrate_week(self.hourly[i][None, :], np.array([a]), np.array([hours]), np.array([0]))[0])
-                for i, c in enumerate(self.channels)}
+        return {
+            c: float(integrate_week(self.hourly[i][None, :], np.array([a]), np.array([hours]), np.array([0]))[0])
+            for i, c in enumerate(self.channels)
+        }
 
 
 @dataclass(frozen=True)
@@ -220,8 +228,16 @@ class WeekSpans:
         last = 2 * HOURS_PER_WEEK - 1
         ka = np.minimum(np.floor(a).astype(np.int64), last)
         kb = np.minimum(np.floor(b).astype(np.int64), last)
-        return cls(row, weeks, row * (2 * HOURS_PER_WEEK + 1) + ka, row * (2 * HOURS_PER_WEEK + 1) + kb,
-                   row * 2 * HOURS_PER_WEEK + ka, row * 2 * HOURS_PER_WEEK + kb, a - ka, b - kb)
+        return cls(
+            row,
+            weeks,
+            row * (2 * HOURS_PER_WEEK + 1) + ka,
+            row * (2 * HOURS_PER_WEEK + 1) + kb,
+            row * 2 * HOURS_PER_WEEK + ka,
+            row * 2 * HOURS_PER_WEEK + kb,
+            a - ka,
+            b - kb,
+        )
 
     def integrate(self, rates: np.ndarray) -> np.ndarray:
         """Integral of each interval's weekly-periodic hourly rate (rates: (R, 168) revenue per hour)."""
@@ -277,7 +293,7 @@ def hour_of_week_profile(
     ),
     occ AS (SELECT (isodow(hr) - 1) * 24 + hour(hr) AS how, count(*) AS n FROM kept_hours GROUP BY how),
     rev AS (
-        SELECT x.channel, (isodow(x.hr) - 1) * 24 + hour(x.hr) AS how, {EXACT_SUM.format('x.revenue')} AS revenue
+        SELECT x.channel, (isodow(x.hr) - 1) * 24 + hour(x.hr) AS how, {EXACT_SUM.format("x.revenue")} AS revenue
         FROM expanded x SEMI JOIN kept_hours k ON x.hr = k.hr
         GROUP BY x.channel, how
     )
@@ -357,7 +373,9 @@ def parse_mix(text: str) -> dict[str, float]:
         if "=" not in part:
             raise InputError(f"'{part.strip()}' in the mix should look like channel=share, e.g. amazon=0.5.")
         name, value = part.split("=", 1)
-        mix[_check_channel(name)] = mix.get(_check_channel(name), 0.0) + _fraction(value, f"The share for {name.strip()}")
+        mix[_check_channel(name)] = mix.get(_check_channel(name), 0.0) + _fraction(
+            value, f"The share for {name.strip()}"
+        )
     if not mix:
         raise InputError("The mix is empty; give it as amazon=0.5,shopify=0.3,ebay=0.2.")
     return normalise_mix(mix)
@@ -387,7 +405,9 @@ def parse_move(text: str, shares: Mapping[str, float]) -> dict[str, float]:
     """'amazon:0.3:shopify' or 'amazon:30%:shopify+ebay' -> the target mix after that move."""
     parts = text.split(":")
     if len(parts) != 3:
-        raise InputError(f"'{text}' should look like FROM:FRACTION:TO, e.g. amazon:0.3:shopify or amazon:30%:shopify+ebay.")
+        raise InputError(
+            f"'{text}' should look like FROM:FRACTION:TO, e.g. amazon:0.3:shopify or amazon:30%:shopify+ebay."
+        )
     source, frac, to = parts
     targets = [t for t in to.replace(",", "+").split("+") if t.strip()]
     return move_demand(shares, source, _fraction(frac, "The share to move"), targets)
@@ -437,8 +457,11 @@ def resolve_impacts(
         max(float(measured[c].get("lost", 0.0)), 0.0) * _clip01(measured[c].get("recapture_frac", 0.0)) for c in hit
     )
     if exp > 0:
-        default = {"lost_frac": _clip01(lost / exp), "recapture_frac": _clip01(recaptured / lost) if lost > 0 else 0.0,
-                   "source": "assumed: like the measured channels"}
+        default = {
+            "lost_frac": _clip01(lost / exp),
+            "recapture_frac": _clip01(recaptured / lost) if lost > 0 else 0.0,
+            "source": "assumed: like the measured channels",
+        }
     else:
         default = {"lost_frac": 1.0, "recapture_frac": 0.0, "source": "assumed: all demand lost while down"}
     out = {}
@@ -449,8 +472,11 @@ def resolve_impacts(
             if frac is None:
                 e = float(m.get("expected", 0.0))
                 frac = float(m.get("lost", 0.0)) / e if e > 0 else 0.0
-            out[c] = {"lost_frac": _clip01(frac), "recapture_frac": _clip01(m.get("recapture_frac", 0.0)),
-                      "source": "measured"}
+            out[c] = {
+                "lost_frac": _clip01(frac),
+                "recapture_frac": _clip01(m.get("recapture_frac", 0.0)),
+                "source": "measured",
+            }
         else:
             out[c] = dict(default)
     return out
@@ -488,7 +514,11 @@ def window_whatif(
         imp = impacts.get(c, {})
         frac = _clip01(imp.get("lost_frac", 0.0)) if c in affected else 0.0
         lost = expected * frac
-        by_channel[c] = {"expected": expected, "lost": lost, "net_lost": lost * (1 - _clip01(imp.get("recapture_frac", 0.0)))}
+        by_channel[c] = {
+            "expected": expected,
+            "lost": lost,
+            "net_lost": lost * (1 - _clip01(imp.get("recapture_frac", 0.0))),
+        }
     return {
         "expected": float(sum(v["expected"] for v in by_channel.values())),
         "lost": float(sum(v["lost"] for v in by_channel.values())),

@@ -81,7 +81,8 @@ class ScenarioModel:
         self.current = dict(current) if current is not None else None
         self.events = simulate_events(self.rates, self.years, self.seed)
         self._baseline = self._evaluate(dict(self.current_revenue)) | dict.fromkeys(
-            ("annual_risk_reduction", "annual_fee_change", "annual_margin_change", "annual_net_benefit"), 0.0)
+            ("annual_risk_reduction", "annual_fee_change", "annual_margin_change", "annual_net_benefit"), 0.0
+        )
 
     # --- evaluation -------------------------------------------------------------------------------------------
 
@@ -161,9 +162,16 @@ class ScenarioModel:
         for s in np.linspace(0.0, 1.0, max(int(steps), 2)):
             mix = {channel: float(s)} | {c: (1 - float(s)) * v / total for c, v in others.items()}
             r = self.evaluate({c: v for c, v in mix.items() if v > 0})
-            rows.append({"share": float(s), "mix": r["mix"], "hhi": r["hhi"],
-                         "annual_expected_loss": r["annual_expected_loss"], "annual_p95_loss": r["annual_p95_loss"],
-                         "annual_net_benefit": r["annual_net_benefit"]})
+            rows.append(
+                {
+                    "share": float(s),
+                    "mix": r["mix"],
+                    "hhi": r["hhi"],
+                    "annual_expected_loss": r["annual_expected_loss"],
+                    "annual_p95_loss": r["annual_p95_loss"],
+                    "annual_net_benefit": r["annual_net_benefit"],
+                }
+            )
         return rows
 
     # --- reporting --------------------------------------------------------------------------------------------
@@ -179,8 +187,11 @@ class ScenarioModel:
             "dependencies": {c: list(v) for c, v in self.dependencies.items()},
             "rates": [r.to_json() for r in self.rates.values()],
             "costs": self.costs.to_json(),
-            "profile": {"hours_observed": self.profile.hours_observed, "currency": self.profile.currency,
-                        "excluded_windows": [[s.isoformat(), e.isoformat()] for s, e in self.profile.excluded]},
+            "profile": {
+                "hours_observed": self.profile.hours_observed,
+                "currency": self.profile.currency,
+                "excluded_windows": [[s.isoformat(), e.isoformat()] for s, e in self.profile.excluded],
+            },
             "net_benefit": NET_BENEFIT,
         }
 
@@ -189,7 +200,9 @@ class ScenarioModel:
         current = self.baseline()
         if self.current is not None:
             # Shares and HHI as measured on the orders themselves (the baseline's come from the weekly profile).
-            current = current | {"profile_shares": current["shares"], "profile_hhi": current["hhi"]} | dict(self.current)
+            current = (
+                current | {"profile_shares": current["shares"], "profile_hhi": current["hhi"]} | dict(self.current)
+            )
         used = {c for s in scenarios for c in s["mix"]}
         return {
             "currency": self.profile.currency,

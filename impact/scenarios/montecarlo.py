@@ -89,9 +89,16 @@ class ProviderRate:
         return rng.lognormal(math.log(self.median_hours), self.sigma, n)
 
     def to_json(self) -> dict:
-        out = {"provider": self.provider, "label": self.label, "events_per_year": self.events_per_year,
-               "distribution": self.distribution, "mean_hours": round(self.mean_hours(), 4), "severity": self.severity,
-               "basis": self.basis, "source": self.source}
+        out = {
+            "provider": self.provider,
+            "label": self.label,
+            "events_per_year": self.events_per_year,
+            "distribution": self.distribution,
+            "mean_hours": round(self.mean_hours(), 4),
+            "severity": self.severity,
+            "basis": self.basis,
+            "source": self.source,
+        }
         if self.distribution == "empirical":
             out["durations_hours"] = list(self.durations_hours)
         else:
@@ -126,7 +133,9 @@ def load_rates(path: str | Path | None = None) -> dict[str, ProviderRate]:
         name = (row.get("provider") or "").strip().lower()
         if not name:
             continue
-        durations = tuple(float(x) for x in (row.get("durations_hours") or "").replace(",", ";").split(";") if x.strip())
+        durations = tuple(
+            float(x) for x in (row.get("durations_hours") or "").replace(",", ";").split(";") if x.strip()
+        )
         rates[name] = ProviderRate(
             provider=name,
             events_per_year=_num(row, "events_per_year", path),
@@ -165,7 +174,9 @@ def edit_rates(rates: Mapping[str, ProviderRate], edits: Mapping[str, Mapping[st
     return out
 
 
-def check_dependencies(deps: Mapping[str, Iterable[str]], rates: Mapping[str, ProviderRate]) -> dict[str, tuple[str, ...]]:
+def check_dependencies(
+    deps: Mapping[str, Iterable[str]], rates: Mapping[str, ProviderRate]
+) -> dict[str, tuple[str, ...]]:
     """Validated channel -> providers map: known channels, providers that have rates."""
     out = {}
     for channel, providers in deps.items():
@@ -216,12 +227,14 @@ def simulate_events(rates: Mapping[str, ProviderRate], years: int, seed: int) ->
         rng = provider_rng(seed, name)
         counts = rng.poisson(rate.events_per_year, years)
         n = int(counts.sum())
-        parts.append((
-            np.repeat(np.arange(years, dtype=np.int64), counts),
-            np.full(n, i, dtype=np.int64),
-            rng.uniform(0.0, HOURS_PER_WEEK, n),
-            rate.sample_hours(rng, n),
-        ))
+        parts.append(
+            (
+                np.repeat(np.arange(years, dtype=np.int64), counts),
+                np.full(n, i, dtype=np.int64),
+                rng.uniform(0.0, HOURS_PER_WEEK, n),
+                rate.sample_hours(rng, n),
+            )
+        )
     if not parts:
         empty = np.zeros(0)
         return Events(years, names, empty.astype(np.int64), empty.astype(np.int64), empty, empty)

@@ -14,8 +14,10 @@ from bench.shipments_synth import Scenario, generate, outage_end
 from bench.synth import Outage, make_seller, simulate
 from impact.__main__ import main
 
-MAP = ("order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
-       "status=Status")
+MAP = (
+    "order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
+    "status=Status"
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +28,18 @@ def export(tmp_path_factory):
     start = seller.start + timedelta(days=50, hours=10)
     out = Outage(start, start + timedelta(hours=5), "amazon", fraction=1.0, recapture=0.2, spill=0.1)
     df = simulate(rng, seller, [out]).lines()
-    csv = pd.DataFrame({
-        "Order": df.order_id, "Date": df.purchased_at.dt.strftime("%Y-%m-%d %H:%M:%S"), "Amount": df.revenue.round(2),
-        "Qty": df.quantity.astype(int), "Channel": df.channel, "SKU": df.sku, "Currency": df.currency,
-        "Status": "Completed",
-    })
+    csv = pd.DataFrame(
+        {
+            "Order": df.order_id,
+            "Date": df.purchased_at.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "Amount": df.revenue.round(2),
+            "Qty": df.quantity.astype(int),
+            "Channel": df.channel,
+            "SKU": df.sku,
+            "Currency": df.currency,
+            "Status": "Completed",
+        }
+    )
     path = tmp_path_factory.mktemp("export") / "orders.csv"
     csv.to_csv(path, index=False)
     return path, out
@@ -51,16 +60,36 @@ def _iso(t):
 def test_json_output_has_the_documented_shape(export, capsys):
     """--json prints ingest, windows and total with the keys the issue lists."""
     path, out = export
-    code = main(["analyze", str(path), "--map", MAP, "--window", _iso(out.start), _iso(out.end),
-                 "--channels", "amazon", "--json"])
+    code = main(
+        [
+            "analyze",
+            str(path),
+            "--map",
+            MAP,
+            "--window",
+            _iso(out.start),
+            _iso(out.end),
+            "--channels",
+            "amazon",
+            "--json",
+        ]
+    )
     assert code == 0
     res = json.loads(capsys.readouterr().out)
     assert set(res) >= {"ingest", "windows", "total"}
     assert res["ingest"]["files"][0]["name"] == "orders.csv"
     w = res["windows"][0]
     assert w["start"] == out.start.strftime("%Y-%m-%dT%H:%M:%SZ") and w["channels"] == ["amazon"]
-    assert set(w["revenue"]) >= {"actual", "expected", "lost", "lost_low", "lost_high", "recaptured", "net_lost",
-                                 "p_effect"}
+    assert set(w["revenue"]) >= {
+        "actual",
+        "expected",
+        "lost",
+        "lost_low",
+        "lost_high",
+        "recaptured",
+        "net_lost",
+        "p_effect",
+    }
     assert set(w["orders"]) >= {"actual", "expected", "lost"} and isinstance(w["orders"]["actual"], int)
     assert set(w["units"]) >= {"actual", "expected", "lost"}
     assert list(w["spillover"]) == ["shopify"]
@@ -73,8 +102,23 @@ def test_json_output_has_the_documented_shape(export, capsys):
 def test_human_summary_and_options(export, capsys):
     """Without --json a short summary names the loss, its interval, recapture and spill-over."""
     path, out = export
-    code = main(["analyze", str(path), "--map", MAP, "--window", _iso(out.start), _iso(out.end),
-                 "--channels", "amazon", "--recovery-hours", "12", "--confidence", "0.8"])
+    code = main(
+        [
+            "analyze",
+            str(path),
+            "--map",
+            MAP,
+            "--window",
+            _iso(out.start),
+            _iso(out.end),
+            "--channels",
+            "amazon",
+            "--recovery-hours",
+            "12",
+            "--confidence",
+            "0.8",
+        ]
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "on amazon:" in text and "80% interval" in text and "in the next 12 h" in text
@@ -85,8 +129,20 @@ def test_two_windows_print_a_total(export, capsys):
     """Repeating --window analyses each and adds a total line."""
     path, out = export
     earlier = out.start - timedelta(days=7)
-    code = main(["analyze", str(path), "--map", MAP, "--window", _iso(out.start), _iso(out.end),
-                 "--window", _iso(earlier), _iso(earlier + timedelta(hours=3))])
+    code = main(
+        [
+            "analyze",
+            str(path),
+            "--map",
+            MAP,
+            "--window",
+            _iso(out.start),
+            _iso(out.end),
+            "--window",
+            _iso(earlier),
+            _iso(earlier + timedelta(hours=3)),
+        ]
+    )
     assert code == 0
     assert "total: lost" in capsys.readouterr().out
 
@@ -107,8 +163,7 @@ def test_bad_window_and_confidence_exit_2(export, capsys):
     assert "no time zone" in capsys.readouterr().err
     assert main(["analyze", str(path), "--window", "2025-02-20T12:00Z", "2025-02-20T10:00Z"]) == 2
     assert "before it starts" in capsys.readouterr().err
-    assert main(["analyze", str(path), "--window", "2025-02-20T10:00Z", "2025-02-20T12:00Z",
-                 "--confidence", "2"]) == 2
+    assert main(["analyze", str(path), "--window", "2025-02-20T10:00Z", "2025-02-20T12:00Z", "--confidence", "2"]) == 2
     assert "--confidence" in capsys.readouterr().err
 
 
@@ -130,9 +185,25 @@ def test_sample_exports_have_too_little_history(capsys):
 def test_subprocess_exit_code_and_no_traceback(export):
     """Run as a module, an error is one line on stderr without a traceback."""
     path, _ = export
-    proc = subprocess.run([sys.executable, "-m", "impact", "analyze", str(path), "--map", MAP, "--channels", "walmart",
-                           "--window", "2025-02-20T10:00Z", "2025-02-20T12:00Z"], capture_output=True, text=True,
-                          env={"IMPACT_MAPPINGS_PATH": str(path.parent / "m.json"), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "impact",
+            "analyze",
+            str(path),
+            "--map",
+            MAP,
+            "--channels",
+            "walmart",
+            "--window",
+            "2025-02-20T10:00Z",
+            "2025-02-20T12:00Z",
+        ],
+        capture_output=True,
+        text=True,
+        env={"IMPACT_MAPPINGS_PATH": str(path.parent / "m.json"), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no orders on walmart" in proc.stderr
 
@@ -150,19 +221,41 @@ def test_analyze_with_ship_times_never_imports_pandas(tmp_path):
     sc = Scenario("probe", MON_13H, 10, orders_per_day=60, history_days=42, after_days=10, seed=5)
     ln = generate(sc).lines
     fmt = "%Y-%m-%d %H:%M:%S"
-    csv = pd.DataFrame({
-        "Order": ln.order_id, "Date": ln.purchased_at.dt.strftime(fmt), "Amount": ln.revenue.round(2),
-        "Qty": ln.quantity.astype(int), "Channel": ln.channel, "SKU": ln.sku, "Currency": ln.currency,
-        "Status": ln.status, "Shipped": ln.shipped_at.dt.strftime(fmt).fillna(""),
-        "ShipBy": ln.promised_at.dt.strftime(fmt).fillna(""),
-    })
+    csv = pd.DataFrame(
+        {
+            "Order": ln.order_id,
+            "Date": ln.purchased_at.dt.strftime(fmt),
+            "Amount": ln.revenue.round(2),
+            "Qty": ln.quantity.astype(int),
+            "Channel": ln.channel,
+            "SKU": ln.sku,
+            "Currency": ln.currency,
+            "Status": ln.status,
+            "Shipped": ln.shipped_at.dt.strftime(fmt).fillna(""),
+            "ShipBy": ln.promised_at.dt.strftime(fmt).fillna(""),
+        }
+    )
     path = tmp_path / "orders.csv"
     csv.to_csv(path, index=False)
     proc = subprocess.run(
-        [sys.executable, "-c", _NO_PANDAS_PROBE, "analyze", str(path), "--map", SHIP_MAP, "--window",
-         _iso(sc.outage_start), _iso(outage_end(sc)), "--json"],
-        capture_output=True, text=True, cwd=ROOT,
-        env={"IMPACT_MAPPINGS_PATH": str(tmp_path / "m.json"), "PATH": "/usr/bin:/bin"})
+        [
+            sys.executable,
+            "-c",
+            _NO_PANDAS_PROBE,
+            "analyze",
+            str(path),
+            "--map",
+            SHIP_MAP,
+            "--window",
+            _iso(sc.outage_start),
+            _iso(outage_end(sc)),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"IMPACT_MAPPINGS_PATH": str(tmp_path / "m.json"), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, proc.stderr
     ship = json.loads(proc.stdout)["windows"][0]["shipments"]
     # The run went through the whole shipment path: ship times were read and the backlog was measured.

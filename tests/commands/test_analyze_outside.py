@@ -10,8 +10,25 @@ from testdata import ROOT
 
 
 def _analyze(path, start, end):
-    return subprocess.run([sys.executable, "-m", "impact", "analyze", str(path), "--window", start, end,
-                           "--channels", "amazon", "--json"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "impact",
+            "analyze",
+            str(path),
+            "--window",
+            start,
+            end,
+            "--channels",
+            "amazon",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
 
 
 def test_window_outside_the_orders_names_the_detected_outage(tmp_path):

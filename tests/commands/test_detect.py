@@ -13,17 +13,26 @@ from testdata import ROOT
 from bench.synth import Outage, make_seller, simulate
 from impact.__main__ import main
 
-MAP = ("order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
-       "status=Status")
+MAP = (
+    "order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
+    "status=Status"
+)
 OUT = Outage(datetime(2025, 10, 20, 7), datetime(2025, 10, 20, 13), "amazon", fraction=1.0)
 
 
 def _write(df: pd.DataFrame, path, fmt: str) -> None:
-    pd.DataFrame({
-        "Order": df.order_id, "Date": df.purchased_at.dt.strftime(fmt), "Amount": df.revenue.round(2),
-        "Qty": df.quantity.astype(int), "Channel": df.channel, "SKU": df.sku, "Currency": df.currency,
-        "Status": "Completed",
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "Order": df.order_id,
+            "Date": df.purchased_at.dt.strftime(fmt),
+            "Amount": df.revenue.round(2),
+            "Qty": df.quantity.astype(int),
+            "Channel": df.channel,
+            "SKU": df.sku,
+            "Currency": df.currency,
+            "Status": "Completed",
+        }
+    ).to_csv(path, index=False)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +56,11 @@ def test_json_is_a_list_of_detected_windows(exports, capsys):
     assert isinstance(windows, list) and len(windows) == 1
     w = windows[0]
     assert (w["start"], w["end"], w["channels"], w["source"]) == (
-        "2025-10-20T07:00:00Z", "2025-10-20T13:00:00Z", ["amazon"], "detected")
+        "2025-10-20T07:00:00Z",
+        "2025-10-20T13:00:00Z",
+        ["amazon"],
+        "detected",
+    )
     assert w["impact"] == "full" and 0.8 < w["score"] <= 1 and w["drop_pct"] > 90
     assert w["matches"] == ["aws-us-east-1-2025-10-20"]
     assert w["message"].startswith("your Amazon orders dropped") and "matches the AWS us-east-1 outage" in w["message"]
@@ -77,16 +90,20 @@ def test_date_only_exports_are_scanned_by_days(exports, capsys):
     captured = capsys.readouterr()
     windows = json.loads(captured.out)
     assert [(w["start"], w["end"], w["channels"], w["resolution"]) for w in windows] == [
-        ("2025-09-10T00:00:00Z", "2025-09-11T00:00:00Z", ["shopify"], "day")]
+        ("2025-09-10T00:00:00Z", "2025-09-11T00:00:00Z", ["shopify"], "day")
+    ]
     assert "whole days" in windows[0]["message"]
     assert "detected by whole days" in captured.err
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--min-hours", "0"], "--min-hours must be between 1 and 96"),
-    (["--min-p", "1.5"], "--min-p must be between 0 and 0.99"),
-    (["--channels", "walmart"], "no orders on walmart"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--min-hours", "0"], "--min-hours must be between 1 and 96"),
+        (["--min-p", "1.5"], "--min-p must be between 0 and 0.99"),
+        (["--channels", "walmart"], "no orders on walmart"),
+    ],
+)
 def test_bad_arguments_exit_2_with_one_line(exports, capsys, args, needle):
     """Bad options exit 2 with one line on stderr that says what is wrong."""
     assert main(["detect", str(exports[0]), "--map", MAP, *args]) == 2
@@ -96,8 +113,12 @@ def test_bad_arguments_exit_2_with_one_line(exports, capsys, args, needle):
 
 def test_missing_file_is_one_line_without_traceback(tmp_path):
     """A file that does not exist: exit 2 and one line, no traceback, from a real process."""
-    proc = subprocess.run([sys.executable, "-m", "impact", "detect", str(tmp_path / "nope.csv")],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "impact", "detect", str(tmp_path / "nope.csv")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 
@@ -111,5 +132,6 @@ def test_the_demo_seller_shows_the_aws_outage(capsys):
     assert main(["detect", *map(str, files), "--json"]) == 0
     windows = json.loads(capsys.readouterr().out)
     assert [(w["channels"], w["matches"], w["start"][:10]) for w in windows] == [
-        (["amazon"], ["aws-us-east-1-2025-10-20"], "2025-10-20")]
+        (["amazon"], ["aws-us-east-1-2025-10-20"], "2025-10-20")
+    ]
     assert "2025-10-20T06:00:00Z" <= windows[0]["start"] and windows[0]["end"] <= "2025-10-20T22:00:00Z"

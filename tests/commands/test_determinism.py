@@ -21,11 +21,15 @@ def _stdout(argv: list[str]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@pytest.mark.parametrize("argv", [
-    ["scenarios", *FILES, *WINDOW, "--seed", "7", "--years", "500", "--mix", "amazon=0.5,shopify=0.5", "--json"],
-    ["analyze", *FILES, *WINDOW, "--json"],
-    ["detect", *FILES, "--json"],
-], ids=["scenarios", "analyze", "detect"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["scenarios", *FILES, *WINDOW, "--seed", "7", "--years", "500", "--mix", "amazon=0.5,shopify=0.5", "--json"],
+        ["analyze", *FILES, *WINDOW, "--json"],
+        ["detect", *FILES, "--json"],
+    ],
+    ids=["scenarios", "analyze", "detect"],
+)
 def test_same_files_same_bytes(argv):
     """Two runs of the command on the demo seller's files print byte-identical output (money is summed exactly)."""
     assert _stdout(argv) == _stdout(argv)

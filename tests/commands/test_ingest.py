@@ -28,8 +28,9 @@ def test_ingest_human_summary(capsys):
 
 def test_unreadable_file_exits_2_with_one_line():
     """A missing file gives exit code 2 and a single line on stderr, no traceback."""
-    proc = subprocess.run([sys.executable, "-m", "impact", "ingest", "/nonexistent/orders.csv"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "impact", "ingest", "/nonexistent/orders.csv"], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "cannot be opened" in proc.stderr

@@ -19,8 +19,10 @@ def test_report_file_matches_analyze(tmp_path, capsys):
     assert main(["analyze", *FILES, *WINDOW, "--json"]) == 0
     rev = json.loads(capsys.readouterr().out)["windows"][0]["revenue"]
     doc = out.read_text(encoding="utf-8")
-    assert f'data-key="revenue.lost"><th scope="row">Revenue lost during the outage</th><td class="num" ' \
-           f'data-value="{rev["lost"]}">${rev["lost"]:,.2f}' in doc
+    assert (
+        f'data-key="revenue.lost"><th scope="row">Revenue lost during the outage</th><td class="num" '
+        f'data-value="{rev["lost"]}">${rev["lost"]:,.2f}' in doc
+    )
     assert f'data-value="{rev["net_lost"]}"' in doc
     assert said.startswith(f"report written to {out}: lost ${rev['lost']:,.2f}")
     assert "AWS us-east-1 outage" in doc and 'id="orders"' in doc  # Shopify ship times give the late orders
@@ -39,8 +41,10 @@ def test_report_to_standard_output(capsys):
 def test_report_errors_are_one_line(tmp_path, capsys):
     """A directory as --out, a window without a zone and a window outside the data exit 2 with one sentence."""
     assert main(["report", *FILES, *WINDOW, "--out", str(tmp_path)]) == 2
-    assert capsys.readouterr().err.strip() == f"error: --out {tmp_path} is a directory; give a file name such as " \
-                                              "report.html"
+    assert (
+        capsys.readouterr().err.strip() == f"error: --out {tmp_path} is a directory; give a file name such as "
+        "report.html"
+    )
     assert main(["report", *FILES, "--window", "2025-10-20T06:48", "2025-10-20T21:20Z", "--out", "x.html"]) == 2
     assert "has no time zone" in capsys.readouterr().err
     out = tmp_path / "r.html"

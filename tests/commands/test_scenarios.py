@@ -19,11 +19,15 @@ def exports(tmp_path):
     """Three weeks of orders: Amazon 30 an hour, Shopify 10 an hour, every hour (75% / 25%)."""
     amazon = tmp_path / "amazon_orders.txt"
     shopify = tmp_path / "orders_export.csv"
-    a_rows = ["amazon-order-id\tpurchase-date\torder-status\tsales-channel\tsku\tquantity\tcurrency\titem-price\titem-status"]
+    a_rows = [
+        "amazon-order-id\tpurchase-date\torder-status\tsales-channel\tsku\tquantity\tcurrency\titem-price\titem-status"
+    ]
     s_rows = ["Name,Created at,Financial Status,Currency,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku"]
     for h in range(WEEKS * 168):
         t = START + timedelta(hours=h, minutes=20)
-        a_rows.append(f"111-{h:07d}-0000001\t{t:%Y-%m-%dT%H:%M:%S}+00:00\tShipped\tAmazon.com\tMUG\t1\tUSD\t30.00\tShipped")
+        a_rows.append(
+            f"111-{h:07d}-0000001\t{t:%Y-%m-%dT%H:%M:%S}+00:00\tShipped\tAmazon.com\tMUG\t1\tUSD\t30.00\tShipped"
+        )
         s_rows.append(f"#{1000 + h},{t:%Y-%m-%d %H:%M:%S} +0000,paid,USD,1,Mug,10.00,MUG")
     amazon.write_text("\n".join(a_rows) + "\n")
     shopify.write_text("\n".join(s_rows) + "\n")
@@ -39,8 +43,22 @@ def run_json(capsys, argv):
 
 def test_json_has_current_mix_and_scenarios(exports, capsys):
     """Current shares and HHI come from the orders; each --mix gets its HHI, annual risk and net benefit."""
-    out = run_json(capsys, ["scenarios", *exports, "--mix", "amazon=0.5,shopify=0.3,ebay=0.2", "--move",
-                            "amazon:1:shopify", "--years", "2000", "--seed", "4", "--json"])
+    out = run_json(
+        capsys,
+        [
+            "scenarios",
+            *exports,
+            "--mix",
+            "amazon=0.5,shopify=0.3,ebay=0.2",
+            "--move",
+            "amazon:1:shopify",
+            "--years",
+            "2000",
+            "--seed",
+            "4",
+            "--json",
+        ],
+    )
     assert out["current"]["shares"] == pytest.approx({"amazon": 0.75, "shopify": 0.25})
     assert out["current"]["hhi"] == pytest.approx(6250)
     assert [m["period"] for m in out["current"]["by_period"]["channel"]] == ["2025-10"]
@@ -64,10 +82,29 @@ def test_same_seed_same_output(exports, capsys):
 
 def test_editable_assumptions_change_the_numbers(exports, capsys):
     """Turning off every provider but AWS and giving Amazon no fees moves the results as hand-computed."""
-    zero = [f"--rate={p}=0" for p in ("amazon", "fastly", "cloudflare", "gcp", "shopify", "ebay", "etsy", "walmart",
-                                      "web_host")]
-    out = run_json(capsys, ["scenarios", *exports, *zero, "--mix", "shopify=1", "--fee", "amazon=0,shopify=0",
-                            "--monthly-fee", "amazon=0,shopify=0", "--margin", "0.4", "--years", "500", "--json"])
+    zero = [
+        f"--rate={p}=0"
+        for p in ("amazon", "fastly", "cloudflare", "gcp", "shopify", "ebay", "etsy", "walmart", "web_host")
+    ]
+    out = run_json(
+        capsys,
+        [
+            "scenarios",
+            *exports,
+            *zero,
+            "--mix",
+            "shopify=1",
+            "--fee",
+            "amazon=0,shopify=0",
+            "--monthly-fee",
+            "amazon=0,shopify=0",
+            "--margin",
+            "0.4",
+            "--years",
+            "500",
+            "--json",
+        ],
+    )
     assert out["scenarios"][0]["annual_expected_loss"] == 0.0  # Shopify does not depend on AWS
     assert out["scenarios"][0]["annual_fee_change"] == pytest.approx(0.0)
     assert out["scenarios"][0]["annual_net_benefit"] == pytest.approx(0.4 * out["current"]["annual_expected_loss"])
@@ -78,9 +115,16 @@ def test_human_output_and_plain_errors(exports, capsys):
     assert main(["scenarios", *exports, "--mix", "amazon=0.5,shopify=0.5", "--years", "200"]) == 0
     out, _ = capsys.readouterr()
     assert "HHI 6,250" in out and "amazon 50% / shopify 50%" in out
-    for bad in (["--mix", "amazon=0.5"], ["--mix", "amazon=0.5,mystore=0.5"], ["--rate", "aws=lots"],
-                ["--depends", "woocommerce=azure"], ["--years", "0"], ["--transfer", "2", "--mix", "ebay=1"],
-                ["--provider", "aws"], ["--rate", "azure=1"]):
+    for bad in (
+        ["--mix", "amazon=0.5"],
+        ["--mix", "amazon=0.5,mystore=0.5"],
+        ["--rate", "aws=lots"],
+        ["--depends", "woocommerce=azure"],
+        ["--years", "0"],
+        ["--transfer", "2", "--mix", "ebay=1"],
+        ["--provider", "aws"],
+        ["--rate", "azure=1"],
+    ):
         assert main(["scenarios", *exports, *bad]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
@@ -88,13 +132,23 @@ def test_human_output_and_plain_errors(exports, capsys):
 
 def test_measured_from_analysis_sums_windows_and_shares_recapture():
     """Channel impact sums over windows; a window's recaptured revenue is shared in proportion to channel losses."""
-    result = {"windows": [
-        {"by_channel": [{"channel": "amazon", "expected": 100.0, "actual": 40.0, "lost": 60.0, "lost_pct": 60.0},
-                        {"channel": "shopify", "expected": 50.0, "actual": 50.0, "lost": 0.0, "lost_pct": 0.0}],
-         "revenue": {"recaptured": 15.0}},
-        {"by_channel": [{"channel": "amazon", "expected": 100.0, "actual": 80.0, "lost": 20.0, "lost_pct": 20.0}],
-         "revenue": {"recaptured": 0.0}},
-    ]}
+    result = {
+        "windows": [
+            {
+                "by_channel": [
+                    {"channel": "amazon", "expected": 100.0, "actual": 40.0, "lost": 60.0, "lost_pct": 60.0},
+                    {"channel": "shopify", "expected": 50.0, "actual": 50.0, "lost": 0.0, "lost_pct": 0.0},
+                ],
+                "revenue": {"recaptured": 15.0},
+            },
+            {
+                "by_channel": [
+                    {"channel": "amazon", "expected": 100.0, "actual": 80.0, "lost": 20.0, "lost_pct": 20.0}
+                ],
+                "revenue": {"recaptured": 0.0},
+            },
+        ]
+    }
     measured, expected = measured_from_analysis(result)
     assert measured["amazon"]["lost_frac"] == pytest.approx(80 / 200)
     assert measured["amazon"]["recapture_frac"] == pytest.approx(15 / 80)
@@ -109,12 +163,32 @@ def test_window_path_against_the_analysis_contract(exports, capsys, monkeypatch)
     def analyze(con, windows, recovery_hours, confidence, **_options):
         calls["windows"] = windows
         rows = [{"channel": "amazon", "expected": 300.0, "actual": 60.0, "lost": 240.0, "lost_pct": 80.0}]
-        return types.SimpleNamespace(to_json=lambda: {"windows": [{"by_channel": rows, "revenue": {"recaptured": 60.0}}]})
+        return types.SimpleNamespace(
+            to_json=lambda: {"windows": [{"by_channel": rows, "revenue": {"recaptured": 60.0}}]}
+        )
 
     monkeypatch.setattr(service, "analyze", analyze)
-    out = run_json(capsys, ["scenarios", *exports, "--window", "2025-10-14T10:00Z", "2025-10-14T20:00Z",
-                            "--channels", "amazon", "--provider", "aws", "--mix", "shopify=0.5,woocommerce=0.5",
-                            "--depends", "woocommerce=aws", "--years", "300", "--json"])
+    out = run_json(
+        capsys,
+        [
+            "scenarios",
+            *exports,
+            "--window",
+            "2025-10-14T10:00Z",
+            "2025-10-14T20:00Z",
+            "--channels",
+            "amazon",
+            "--provider",
+            "aws",
+            "--mix",
+            "shopify=0.5,woocommerce=0.5",
+            "--depends",
+            "woocommerce=aws",
+            "--years",
+            "300",
+            "--json",
+        ],
+    )
     assert calls["windows"][0].channels == ("amazon",)
     assert out["current"]["window_lost"] == pytest.approx(240.0)
     assert out["current"]["window_net_lost"] == pytest.approx(180.0)

@@ -32,12 +32,16 @@ def stand_in_analysis(monkeypatch):
 
     def analyze(con, windows, *, recovery_hours, confidence, **_options):
         calls.append({"windows": windows, "recovery_hours": recovery_hours, "confidence": confidence})
-        rows = con.execute("SELECT channel, sum(revenue) FROM lines WHERE status <> 'cancelled' GROUP BY 1 ORDER BY 1"
-                           ).fetchall()
-        orders = [{"order_id": r[0], "revenue": r[1]} for r in con.execute(
-            "SELECT order_id, sum(revenue) FROM lines GROUP BY 1").fetchall()]
-        result = {"windows": [{"start": "x", "by_channel": [{"channel": c, "revenue": v} for c, v in rows],
-                               "orders": orders}]}
+        rows = con.execute(
+            "SELECT channel, sum(revenue) FROM lines WHERE status <> 'cancelled' GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        orders = [
+            {"order_id": r[0], "revenue": r[1]}
+            for r in con.execute("SELECT order_id, sum(revenue) FROM lines GROUP BY 1").fetchall()
+        ]
+        result = {
+            "windows": [{"start": "x", "by_channel": [{"channel": c, "revenue": v} for c, v in rows], "orders": orders}]
+        }
         return types.SimpleNamespace(to_json=lambda: result)
 
     monkeypatch.setattr(service, "analyze", analyze)
@@ -52,8 +56,20 @@ def test_list_when_nothing_shared(capsys):
 
 def test_create_from_files(capsys, data_dir, stand_in_analysis):
     """share FILE --window creates a link whose snapshot holds the analysis and ingest counts, never order ids."""
-    code, out, err = run(capsys, str(data_dir / AMAZON), "--window", "2024-01-01T10:00Z", "2024-01-01T12:00+00:00",
-                         "--channels", "amazon", "--expires-days", "7", "--confidence", "0.8", "--json")
+    code, out, err = run(
+        capsys,
+        str(data_dir / AMAZON),
+        "--window",
+        "2024-01-01T10:00Z",
+        "2024-01-01T12:00+00:00",
+        "--channels",
+        "amazon",
+        "--expires-days",
+        "7",
+        "--confidence",
+        "0.8",
+        "--json",
+    )
     assert (code, err) == (0, "")
     link = json.loads(out)
     assert set(link) == {"token", "url", "expires", "id"}
@@ -83,8 +99,10 @@ def test_create_human_output(capsys, data_dir, stand_in_analysis):
 
 def test_list_and_revoke(capsys):
     """--list shows ids and dates but no token; --revoke takes the token or the whole link; revoking twice fails."""
-    a, b = create_share({"windows": [{"start": "2025-10-20T06:48:00Z", "end": "2025-10-20T10:00:00Z"}]}), \
-        create_share({})
+    a, b = (
+        create_share({"windows": [{"start": "2025-10-20T06:48:00Z", "end": "2025-10-20T10:00:00Z"}]}),
+        create_share({}),
+    )
     code, out, _ = run(capsys, "--list")
     assert code == 0 and a.id in out and b.id in out and "2025-10-20 06:48–10:00 UTC (all channels)" in out
     assert a.token not in out and b.token not in out
@@ -100,16 +118,19 @@ def test_list_and_revoke(capsys):
     assert {r["status"] for r in json.loads(run(capsys, "--list", "--all", "--json")[1])} == {"revoked"}
 
 
-@pytest.mark.parametrize("argv, words", [
-    ([], "FILE"),
-    (["--list", "orders.csv"], "take no FILE"),
-    (["--all"], "--all goes with --list"),
-    (["orders.csv"], "--window"),
-    (["--revoke-id", "zzz"], "no active share"),
-    (["--list", "--revoke", "x"], None),  # argparse: mutually exclusive
-    (["x.csv", "--window", "2024-01-01T10:00", "2024-01-01T12:00Z"], "no time zone"),
-    (["x.csv", "--window", "2024-01-01T10:00Z", "2024-01-01T12:00Z", "--channels", "amazn"], "not a channel"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        ([], "FILE"),
+        (["--list", "orders.csv"], "take no FILE"),
+        (["--all"], "--all goes with --list"),
+        (["orders.csv"], "--window"),
+        (["--revoke-id", "zzz"], "no active share"),
+        (["--list", "--revoke", "x"], None),  # argparse: mutually exclusive
+        (["x.csv", "--window", "2024-01-01T10:00", "2024-01-01T12:00Z"], "no time zone"),
+        (["x.csv", "--window", "2024-01-01T10:00Z", "2024-01-01T12:00Z", "--channels", "amazn"], "not a channel"),
+    ],
+)
 def test_usage_errors_are_one_line(capsys, argv, words):
     """Misuse exits 2 with one line on stderr and no traceback."""
     code, out, err = run(capsys, *argv)
@@ -121,8 +142,9 @@ def test_usage_errors_are_one_line(capsys, argv, words):
 
 def test_bad_expiry_from_cli(capsys, data_dir, stand_in_analysis):
     """--expires-days 0 is refused before anything is saved."""
-    code, _, err = run(capsys, str(data_dir / AMAZON), "--window", "2024-01-01T10:00Z", "2024-01-01T12:00Z",
-                       "--expires-days", "0")
+    code, _, err = run(
+        capsys, str(data_dir / AMAZON), "--window", "2024-01-01T10:00Z", "2024-01-01T12:00Z", "--expires-days", "0"
+    )
     assert code == 2 and "1 to 3650 days" in err
     assert run(capsys, "--list", "--all", "--json")[1] == "[]\n"
 
@@ -130,8 +152,13 @@ def test_bad_expiry_from_cli(capsys, data_dir, stand_in_analysis):
 def test_revoke_from_a_new_process_sticks():
     """A share made here is revoked by a fresh `python -m impact share --revoke` process, and stays revoked here."""
     link = create_share({})
-    proc = subprocess.run([sys.executable, "-m", "impact", "share", "--revoke", link.url], capture_output=True,
-                          text=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "impact", "share", "--revoke", link.url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     with pytest.raises(ShareError):
         open_share(link.token)

@@ -16,8 +16,10 @@ from impact.__main__ import main
 from impact.share import open_share
 from impact.url_builder import token_from_query
 
-MAP = ("order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
-       "status=Status,shipped_at=Shipped")
+MAP = (
+    "order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
+    "status=Status,shipped_at=Shipped"
+)
 OUTAGE = Outage(datetime(2025, 10, 20, 7), datetime(2025, 10, 20, 13), "amazon", fraction=1.0, recapture=0.2)
 WINDOW = ["--window", "2025-10-20T07:00Z", "2025-10-20T13:00Z"]
 SAME = ["--currency", "USD", "--tz", "UTC", "--channels", "amazon"]
@@ -74,8 +76,9 @@ def test_analyze_takes_the_currency_and_ignores_the_other(files, usd_export, ana
     """analyze refuses the mixed files without --currency, and with --currency USD matches the USD file alone."""
     code, _, err = _run(["analyze", *files, *WINDOW, "--channels", "amazon"])
     assert code == 2 and "several currencies" in err
-    code, out, err = _run(["analyze", str(usd_export), "--map", MAP, *WINDOW, "--tz", "UTC", "--channels", "amazon",
-                           "--json"])
+    code, out, err = _run(
+        ["analyze", str(usd_export), "--map", MAP, *WINDOW, "--tz", "UTC", "--channels", "amazon", "--json"]
+    )
     assert code == 0, err
     alone = json.loads(out)
     assert analysed["currency"] == "USD" and analysed["windows"][0]["channels"] == ["amazon"]
@@ -131,12 +134,19 @@ def test_late_orders_counts_the_same_shipments(files, analysed, tmp_path):
 
 def test_channels_are_checked_the_same_everywhere(files):
     """A misspelt channel is refused with the same one line by every command, before any file is read."""
-    for command, extra in (("analyze", []), ("scenarios", []), ("share", []), ("report", ["--out", "x.html"]),
-                           ("late-orders", ["--out", "x.csv"])):
+    for command, extra in (
+        ("analyze", []),
+        ("scenarios", []),
+        ("share", []),
+        ("report", ["--out", "x.html"]),
+        ("late-orders", ["--out", "x.csv"]),
+    ):
         code, out, err = _run([command, "missing.csv", *WINDOW, "--channels", "amazon,amazn", *extra])
         assert (code, out) == (2, ""), command
-        assert err == "error: --channels: 'amazn' is not a channel; use one of amazon, shopify, ebay, etsy, " \
-                      "woocommerce, walmart, other.\n", command
+        assert (
+            err == "error: --channels: 'amazn' is not a channel; use one of amazon, shopify, ebay, etsy, "
+            "woocommerce, walmart, other.\n"
+        ), command
 
 
 def test_window_view_flattens_one_window(analysed):
@@ -152,6 +162,8 @@ def test_one_window_commands_refuse_two(files, tmp_path):
     second = ["--window", "2025-10-21T07:00Z", "2025-10-21T13:00Z"]
     for command in ("report", "late-orders"):
         code, out, err = _run([command, *files, *WINDOW, *second, "--out", str(tmp_path / "x")])
-        assert (code, out) == (2, "") and err == f"error: {command} covers one outage window: give --window " \
-                                                 "START END once\n"
+        assert (code, out) == (
+            2,
+            "",
+        ) and err == f"error: {command} covers one outage window: give --window START END once\n"
         assert not (tmp_path / "x").exists()

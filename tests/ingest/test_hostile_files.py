@@ -17,13 +17,16 @@ def _accounted(report):
         assert f["lines"] == f["loaded"] + f["duplicates"] + f["skipped"] + f["rejected"]
 
 
-@pytest.mark.parametrize("name,message", [
-    ("empty.csv", "empty"),
-    ("binary.csv", "binary"),
-    ("zip_archive.csv", "zip archive"),
-    ("workbook.xlsx", "Excel .xlsx"),
-    ("header_only.csv", "header but no order lines"),
-])
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("empty.csv", "empty"),
+        ("binary.csv", "binary"),
+        ("zip_archive.csv", "zip archive"),
+        ("workbook.xlsx", "Excel .xlsx"),
+        ("header_only.csv", "header but no order lines"),
+    ],
+)
 def test_unreadable_files_are_refused_with_a_reason(con, name, message):
     """Files that are not tables raise an ImpactError naming the problem."""
     with pytest.raises(ImpactError, match=message):
@@ -58,9 +61,15 @@ def test_good_lines_in_a_partly_bad_file_still_load(con, name, lines, loaded, re
 def test_bad_prices_name_their_reason(con):
     """Negative, NaN, infinite, huge and malformed amounts are each rejected for what they are."""
     f = ingest_files(con, [BAD / "bad_prices.csv"]).to_json()["files"][0]
-    reasons = {r["line"]: r["reason"].split(" \"")[0] for r in f["rejects"]}
-    assert reasons == {2: "negative amount", 3: "amount is not a number", 4: "amount too large",
-                       5: "amount is not a number", 6: "amount too large", 9: "unreadable amount"}
+    reasons = {r["line"]: r["reason"].split(' "')[0] for r in f["rejects"]}
+    assert reasons == {
+        2: "negative amount",
+        3: "amount is not a number",
+        4: "amount too large",
+        5: "amount is not a number",
+        6: "amount too large",
+        9: "unreadable amount",
+    }
 
 
 def test_mixed_time_zones_are_all_converted(con):
@@ -68,15 +77,23 @@ def test_mixed_time_zones_are_all_converted(con):
     mapping = {"order_id": "Order", "purchased_at": "When", "revenue": "Amount"}
     ingest_files(con, [BAD / "mixed_timezones.csv"], mapping=mapping, tz="Europe/Berlin")
     got = dict(con.execute("SELECT order_id, purchased_at::VARCHAR FROM lines").fetchall())
-    assert got == {"A1": "2025-10-20 06:00:00", "A2": "2025-10-20 08:00:00", "A3": "2025-10-20 13:00:00",
-                   "A4": "2025-10-20 06:00:00", "A5": "2025-10-20 15:00:00"}
+    assert got == {
+        "A1": "2025-10-20 06:00:00",
+        "A2": "2025-10-20 08:00:00",
+        "A3": "2025-10-20 13:00:00",
+        "A4": "2025-10-20 06:00:00",
+        "A5": "2025-10-20 15:00:00",
+    }
 
 
 def test_ten_megabyte_line_is_rejected_not_fatal(con, tmp_path):
     """A single 10 MB line is rejected with its line number and the next line loads."""
     f = tmp_path / "long.csv"
-    f.write_text("Date,Order #,Status,Net sales\n2025-10-20 08:00:00,1,Completed," + "x" * 10_000_000
-                 + "\n2025-10-20 09:00:00,2,Completed,5.00\n")
+    f.write_text(
+        "Date,Order #,Status,Net sales\n2025-10-20 08:00:00,1,Completed,"
+        + "x" * 10_000_000
+        + "\n2025-10-20 09:00:00,2,Completed,5.00\n"
+    )
     report = ingest_files(con, [f]).to_json()
     _accounted(report)
     assert report["files"][0]["rejects"] == [{"line": 2, "reason": "line longer than 4 MB"}]

@@ -25,11 +25,19 @@ CASES = [
 
 
 @pytest.mark.parametrize("name,fmt,lines,loaded,skipped,rejected,orders,revenue,currency", CASES)
-def test_each_format_loads_with_exact_counts(con, name, fmt, lines, loaded, skipped, rejected, orders, revenue, currency):
+def test_each_format_loads_with_exact_counts(
+    con, name, fmt, lines, loaded, skipped, rejected, orders, revenue, currency
+):
     """Each sample export is detected and its lines, orders and revenue come out exactly."""
     report = ingest_files(con, [DATA / name]).to_json()
     f = report["files"][0]
-    assert (f["format"], f["lines"], f["loaded"], f["skipped"], f["rejected"]) == (fmt, lines, loaded, skipped, rejected)
+    assert (f["format"], f["lines"], f["loaded"], f["skipped"], f["rejected"]) == (
+        fmt,
+        lines,
+        loaded,
+        skipped,
+        rejected,
+    )
     assert f["lines"] == f["loaded"] + f["duplicates"] + f["skipped"] + f["rejected"]
     assert report["orders"] == orders
     assert report["currency"] == [currency]
@@ -87,7 +95,11 @@ def test_shopify_continuation_rows_inherit_order_fields(con):
         "SELECT purchased_at, status, currency, revenue::DOUBLE FROM lines WHERE order_id = '#1001' ORDER BY line_key"
     ).fetchall()
     assert len(rows) == 3
-    assert {r[0] for r in rows} == {rows[0][0]} and {r[1] for r in rows} == {"completed"} and {r[2] for r in rows} == {"USD"}
+    assert (
+        {r[0] for r in rows} == {rows[0][0]}
+        and {r[1] for r in rows} == {"completed"}
+        and {r[2] for r in rows} == {"USD"}
+    )
     assert sorted(r[3] for r in rows) == [12.99, 25.0, 25.98]
 
 
@@ -108,8 +120,17 @@ def test_windows_1252_text_is_decoded(con):
 
 def test_personal_data_is_never_stored(con):
     """Buyer names, e-mails, phones and addresses from the exports appear nowhere in the database."""
-    files = [DATA / n for n in ("amazon_fulfilled_shipments.txt", "shopify_orders_export.csv", "ebay_orders.csv",
-                                "etsy_sold_order_items.csv", "etsy_sold_orders.csv", "woocommerce_orders.csv")]
+    files = [
+        DATA / n
+        for n in (
+            "amazon_fulfilled_shipments.txt",
+            "shopify_orders_export.csv",
+            "ebay_orders.csv",
+            "etsy_sold_order_items.csv",
+            "etsy_sold_orders.csv",
+            "woocommerce_orders.csv",
+        )
+    ]
     ingest_files(con, files)
     dump = json.dumps(con.execute("SELECT * FROM lines").fetchall(), default=str)
     dump += json.dumps(con.execute("SELECT * FROM import_rejects").fetchall(), default=str)
@@ -201,8 +222,9 @@ def test_repeated_key_among_three_lines_of_an_order_gets_occurrence_numbers(con,
     """An order of three lines whose first and last share a sku keeps all three, numbered in file order."""
     text = (DATA / "amazon_all_orders_32.txt").read_text().splitlines()
     path = tmp_path / "three.txt"
-    path.write_text("\n".join([text[0], text[1], text[2].replace(text[2].split("\t")[0], text[1].split("\t")[0]),
-                               text[1]]) + "\n")
+    path.write_text(
+        "\n".join([text[0], text[1], text[2].replace(text[2].split("\t")[0], text[1].split("\t")[0]), text[1]]) + "\n"
+    )
     report = ingest_files(con, [path]).to_json()
     assert report["files"][0]["loaded"] == 3 and report["orders"] == 1
     keys = sorted(r[0] for r in con.execute("SELECT line_key FROM lines").fetchall())

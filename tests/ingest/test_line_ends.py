@@ -68,12 +68,14 @@ def _clean(name, encoding, mapping, tmp_path):
     return _lines(text), _outcome(path, mapping)
 
 
-variant = st.fixed_dictionaries({
-    "ends": st.lists(st.sampled_from(ENDS), min_size=1, max_size=60),
-    "blanks": st.lists(st.tuples(st.integers(0, 60), st.sampled_from(ENDS)), max_size=4),
-    "bom": st.booleans(),
-    "trailing": st.booleans(),
-})
+variant = st.fixed_dictionaries(
+    {
+        "ends": st.lists(st.sampled_from(ENDS), min_size=1, max_size=60),
+        "blanks": st.lists(st.tuples(st.integers(0, 60), st.sampled_from(ENDS)), max_size=4),
+        "bom": st.booleans(),
+        "trailing": st.booleans(),
+    }
+)
 
 
 @pytest.mark.parametrize("name,encoding,mapping", SAMPLES, ids=[s[0] for s in SAMPLES])
@@ -156,13 +158,24 @@ def mixed_files(tmp_path_factory):
     return d, len(rows)
 
 
-@pytest.mark.parametrize("name", ["blank_lf_then_crlf.txt", "blank_crlf_then_lf.txt", "header_lf_rows_crlf.txt",
-                                  "halves_lf_crlf.txt", "halves_crlf_lf.txt", "tail_crlf.txt", "tail_cr.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "blank_lf_then_crlf.txt",
+        "blank_crlf_then_lf.txt",
+        "header_lf_rows_crlf.txt",
+        "halves_lf_crlf.txt",
+        "halves_crlf_lf.txt",
+        "tail_crlf.txt",
+        "tail_cr.txt",
+    ],
+)
 def test_the_issues_cases_load_every_order_in_the_cli(mixed_files, name):
     """Each mixed-ending file loads all 12,000 lines through `python -m impact ingest --json` and exits 0."""
     d, n = mixed_files
-    proc = subprocess.run([sys.executable, "-m", "impact", "ingest", str(d / name), "--json"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "impact", "ingest", str(d / name), "--json"], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     f = json.loads(proc.stdout)["files"][0]
     assert f["loaded"] == n and f["rejected"] == 0
@@ -218,7 +231,8 @@ def test_the_issues_cases_load_every_order_through_an_upload(mixed_files, tmp_pa
     d, n = mixed_files
     at = AppTest.from_file(str(DATA.parent.parent / "app.py"), default_timeout=120).run()
     at.sidebar.file_uploader[0].set_value(
-        [(name, (d / name).read_bytes(), "text/plain") for name in ("blank_lf_then_crlf.txt", "tail_crlf.txt")])
+        [(name, (d / name).read_bytes(), "text/plain") for name in ("blank_lf_then_crlf.txt", "tail_crlf.txt")]
+    )
     at = at.run()
     assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
     files = at.dataframe[0].value

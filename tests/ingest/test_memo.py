@@ -13,8 +13,13 @@ STATUS = _STATUS.format(item_status=X.clean('"c1"'), order_status=X.clean('"c2"'
 CURRENCY = "coalesce(upper(" + X.clean('"c3"') + "), $currency)"
 HEAD = [("Shipped", "Shipped", "usd")] * 90 + [("Shipped", "Cancelled", "USD")] * 8 + [(None, "Pending", " eur ")] * 2
 # values the head never shows: other spellings, spaces, NULLs, SQL-looking text
-LATER = [("shipped", " CANCELLED ", None), ("x'); DROP TABLE t; --", "pending review", "'eur'"),
-         (None, None, "   "), ("Shipped", "Shipped", "usd"), ("Cancelled", "Shipped", "gbp")]
+LATER = [
+    ("shipped", " CANCELLED ", None),
+    ("x'); DROP TABLE t; --", "pending review", "'eur'"),
+    (None, None, "   "),
+    ("Shipped", "Shipped", "usd"),
+    ("Cancelled", "Shipped", "gbp"),
+]
 
 
 @pytest.fixture
@@ -41,8 +46,10 @@ def test_memoized_fields_equal_their_expressions_on_every_value(con):
     assert not any("Shipped" in v or "usd" in v for v in memoized.values()), "sampled values are bound, not pasted"
     for key in exprs:
         used = {k: v for k, v in {**params, **bound}.items() if f"${k}" in memoized[key]}
-        plain = con.execute(f"SELECT {exprs[key]} FROM everything ORDER BY i",
-                            {k: v for k, v in params.items() if f"${k}" in exprs[key]}).fetchall()
+        plain = con.execute(
+            f"SELECT {exprs[key]} FROM everything ORDER BY i",
+            {k: v for k, v in params.items() if f"${k}" in exprs[key]},
+        ).fetchall()
         fast = con.execute(f"SELECT {memoized[key]} FROM everything ORDER BY i", used).fetchall()
         assert fast == plain
 
@@ -69,15 +76,20 @@ def test_ingest_reads_statuses_that_appear_only_after_the_head(tmp_path):
 
     con = session_db()
     header = "amazon-order-id\tpurchase-date\torder-status\titem-status\tsku\titem-price\tcurrency"
-    rows = [f"111-{i:07d}-0000001\t2025-03-01T10:00:00+00:00\tShipped\tShipped\tSKU-1\t10.00\tUSD"
-            for i in range(memo.SAMPLE + 10)]
-    rows += ["111-9999998-0000001\t2025-03-02T10:00:00+00:00\tShipped\t Cancelled \tSKU-1\t10.00\tUSD",
-             "111-9999999-0000001\t2025-03-02T11:00:00+00:00\tPending\tUnshipped\tSKU-1\t10.00\t eur "]
+    rows = [
+        f"111-{i:07d}-0000001\t2025-03-01T10:00:00+00:00\tShipped\tShipped\tSKU-1\t10.00\tUSD"
+        for i in range(memo.SAMPLE + 10)
+    ]
+    rows += [
+        "111-9999998-0000001\t2025-03-02T10:00:00+00:00\tShipped\t Cancelled \tSKU-1\t10.00\tUSD",
+        "111-9999999-0000001\t2025-03-02T11:00:00+00:00\tPending\tUnshipped\tSKU-1\t10.00\t eur ",
+    ]
     path = tmp_path / "orders.txt"
     path.write_text(header + "\n" + "\n".join(rows) + "\n")
     ingest_files(con, [path])
-    got = dict(con.execute(
-        "SELECT order_id, status || '/' || currency FROM lines WHERE order_id LIKE '111-99999%'").fetchall())
+    got = dict(
+        con.execute("SELECT order_id, status || '/' || currency FROM lines WHERE order_id LIKE '111-99999%'").fetchall()
+    )
     assert got == {"111-9999998-0000001": "cancelled/USD", "111-9999999-0000001": "pending/EUR"}
     assert con.execute("SELECT count(*) FROM lines WHERE status = 'completed'").fetchone()[0] == memo.SAMPLE + 10
 

@@ -10,17 +10,29 @@ from hypothesis import strategies as st
 from impact.ingest import ingest_files
 from impact.store import session_db
 
-HEADER = ["Date", "Order #", "Status", "Customer", "Customer type", "Product(s)", "Items sold", "Coupon(s)",
-          "Net sales", "Origin"]
+HEADER = [
+    "Date",
+    "Order #",
+    "Status",
+    "Customer",
+    "Customer type",
+    "Product(s)",
+    "Items sold",
+    "Coupon(s)",
+    "Net sales",
+    "Origin",
+]
 
-order = st.fixed_dictionaries({
-    "minutes": st.integers(0, 60 * 24 * 365),
-    "cents": st.integers(0, 10_000_000),
-    "items": st.integers(1, 50),
-    "status": st.sampled_from(["Completed", "Processing", "Cancelled", "Refunded", "On hold"]),
-    "product": st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=30),
-    "money": st.sampled_from(["{:.2f}", "${:,.2f}", "{:,.2f} €".replace("€", "USD")]),
-})
+order = st.fixed_dictionaries(
+    {
+        "minutes": st.integers(0, 60 * 24 * 365),
+        "cents": st.integers(0, 10_000_000),
+        "items": st.integers(1, 50),
+        "status": st.sampled_from(["Completed", "Processing", "Cancelled", "Refunded", "On hold"]),
+        "product": st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=30),
+        "money": st.sampled_from(["{:.2f}", "${:,.2f}", "{:,.2f} €".replace("€", "USD")]),
+    }
+)
 
 
 def _write(tmp_path, orders, crlf):
@@ -31,8 +43,20 @@ def _write(tmp_path, orders, crlf):
     start = datetime(2025, 1, 1)
     for i, o in enumerate(orders):
         when = start + timedelta(minutes=o["minutes"])
-        w.writerow([when.strftime("%Y-%m-%d %H:%M:%S"), f"{1000 + i}", o["status"], "x", "new", o["product"],
-                    o["items"], "", o["money"].format(o["cents"] / 100), "Direct"])
+        w.writerow(
+            [
+                when.strftime("%Y-%m-%d %H:%M:%S"),
+                f"{1000 + i}",
+                o["status"],
+                "x",
+                "new",
+                o["product"],
+                o["items"],
+                "",
+                o["money"].format(o["cents"] / 100),
+                "Direct",
+            ]
+        )
     path = tmp_path / "woo.csv"
     path.write_text(buf.getvalue(), encoding="utf-8")
     return path

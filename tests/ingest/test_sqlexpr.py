@@ -7,10 +7,35 @@ import pytest
 
 from impact.ingest import sqlexpr as X
 
-TEXTS = ["12.50", " 12.50", "12.50 ", " 1e3 ", "1e3", "", "   ", None, "1,249.00", " (5.00) ", "1.249,00 €", "abc",
-         "nan", " 7 "]
-DATES = ["2025-10-20T06:48:00+00:00", " 2025-10-20T06:48:00+00:00", "2025-10-20T06:48:00+00:00  ", "", "  ", None,
-         "2025-10-20 06:48:00", " 2025-10-20", "Oct-20-25 06:48:00 PDT", "45950.5", "not a date"]
+TEXTS = [
+    "12.50",
+    " 12.50",
+    "12.50 ",
+    " 1e3 ",
+    "1e3",
+    "",
+    "   ",
+    None,
+    "1,249.00",
+    " (5.00) ",
+    "1.249,00 €",
+    "abc",
+    "nan",
+    " 7 ",
+]
+DATES = [
+    "2025-10-20T06:48:00+00:00",
+    " 2025-10-20T06:48:00+00:00",
+    "2025-10-20T06:48:00+00:00  ",
+    "",
+    "  ",
+    None,
+    "2025-10-20 06:48:00",
+    " 2025-10-20",
+    "Oct-20-25 06:48:00 PDT",
+    "45950.5",
+    "not a date",
+]
 
 
 @pytest.fixture
@@ -21,8 +46,10 @@ def con():
 
 
 def _values(con, expr: str, texts: list, tz: str = "America/New_York") -> list:
-    con.execute("CREATE OR REPLACE TABLE t AS SELECT unnest($v::VARCHAR[]) AS v, generate_subscripts($v::VARCHAR[], 1) AS i",
-                {"v": texts})
+    con.execute(
+        "CREATE OR REPLACE TABLE t AS SELECT unnest($v::VARCHAR[]) AS v, generate_subscripts($v::VARCHAR[], 1) AS i",
+        {"v": texts},
+    )
     params = {"tz": tz} if "$tz" in expr else {}
     return [r[0] for r in con.execute(f"SELECT {expr} FROM t ORDER BY i", params).fetchall()]
 

@@ -19,7 +19,7 @@ def test_tab_and_semicolon_delimiters(tmp_path):
 def test_leading_blank_lines_are_skipped(tmp_path):
     """The header is the first non-blank line."""
     f = tmp_path / "e.csv"
-    f.write_text("\n\n\"x\",y\n1,2\n")
+    f.write_text('\n\n"x",y\n1,2\n')
     p = prepare(f)
     assert (p.header, p.header_line, p.blank_before_header) == (["x", "y"], 3, 2)
 
@@ -46,12 +46,15 @@ def test_utf16_without_bom_is_transcoded(tmp_path):
         p.cleanup()
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "empty"),
-    (b"\n\n\n", "empty"),
-    (b"%PDF-1.7 binary", "PDF"),
-    (b"\x00\x01\x02\x03binary\x00junk" * 10, "binary"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "empty"),
+        (b"\n\n\n", "empty"),
+        (b"%PDF-1.7 binary", "PDF"),
+        (b"\x00\x01\x02\x03binary\x00junk" * 10, "binary"),
+    ],
+)
 def test_files_that_are_not_tables_are_refused(tmp_path, content, message):
     """Empty and binary uploads get a clear message."""
     f = tmp_path / "x.csv"

@@ -37,8 +37,9 @@ def year():
 
 
 def _found(res, out: Outage):
-    return [d for d in res.detections if d.channel == out.channel and d.window.start < out.end
-            and d.window.end > out.start]
+    return [
+        d for d in res.detections if d.channel == out.channel and d.window.start < out.end and d.window.end > out.start
+    ]
 
 
 def test_injected_outages_are_found_within_an_hour(year):
@@ -136,7 +137,8 @@ def test_date_only_exports_are_scanned_by_whole_days():
     out = Outage(day, day + timedelta(days=1), "shopify", 0.9)
     res = detect_history(simulate(rng, seller, [out]).history(daily=frozenset({"amazon", "shopify"})), catalog=[])
     assert [(d.channel, d.window.start, d.window.end, d.resolution) for d in res.detections] == [
-        ("shopify", day, day + timedelta(days=1), "day")]
+        ("shopify", day, day + timedelta(days=1), "day")
+    ]
     assert "whole days" in res.detections[0].message
     assert any("detected by whole days" in n for n in res.notes)
 

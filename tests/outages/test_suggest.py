@@ -34,5 +34,6 @@ def test_catalog_outages_inside_the_range_are_offered(con):
     inside = catalog[len(catalog) // 2]
     found = suggest_windows(con, inside.start.replace(hour=0), inside.end)
     assert [s.window for s in found if s.source == "catalog"] == [
-        w for w in catalog if inside.start.replace(hour=0) <= w.start <= inside.end]
+        w for w in catalog if inside.start.replace(hour=0) <= w.start <= inside.end
+    ]
     assert suggest_windows(con, None, None) == []

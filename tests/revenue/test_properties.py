@@ -13,8 +13,12 @@ from impact.windows import Window
 
 
 @settings(max_examples=12, deadline=None)
-@given(seed=st.integers(0, 10_000), orders=st.sampled_from([3, 20, 150, 800]), day=st.integers(40, 70),
-       outage=st.booleans())
+@given(
+    seed=st.integers(0, 10_000),
+    orders=st.sampled_from([3, 20, 150, 800]),
+    day=st.integers(40, 70),
+    outage=st.booleans(),
+)
 @example(seed=661, orders=3, day=58, outage=True)  # sparse: most placebo windows empty, the band missed the estimate
 def test_lost_revenue_is_finite_and_inside_its_interval(seed, orders, day, outage):
     """Lost revenue is never NaN and the interval contains the estimate, for sparse and busy sellers alike."""

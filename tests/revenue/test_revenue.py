@@ -49,7 +49,7 @@ def _toy(days=70, per_day=(400.0, 400.0), shocks=None, remove=None, seed=0, dail
         c, a, b, frac = remove
         hit = (ch == c) & (hrs >= a) & (hrs < b) & (rng.random(len(hrs)) < frac)
         ch, hrs, value, units = ch[~hit], hrs[~hit], value[~hit], units[~hit]
-        truth = float(lam_by_ch[c][int(a):int(b)].sum() * 25.0)
+        truth = float(lam_by_ch[c][int(a) : int(b)].sum() * 25.0)
     hist = history_from_orders(DAY0, days, ["amazon", "shopify"], ch, hrs, value, units, daily=daily, currency="EUR")
     return hist, truth
 
@@ -103,10 +103,12 @@ def test_shared_shock_is_read_from_the_control_channel():
 
 def test_sparse_seller_gets_a_wider_relative_interval():
     """A seller with a few orders a day gets an interval several times wider, relative to sales, than a big one."""
+
     def rel_width(rate, seed):
         hist, _ = _toy(per_day=(rate, rate), seed=seed)
         est = estimate_event(hist, _at(60, 9), _at(60, 15), ("amazon",))
         return (est.lost.high - est.lost.low) / est.expected[REV]
+
     assert rel_width(10.0, 5) > 3 * rel_width(3000.0, 6)
 
 

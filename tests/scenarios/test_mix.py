@@ -30,8 +30,14 @@ MONDAY = datetime(2025, 1, 6)  # a Monday, 00:00 UTC
 def add_lines(con, rows):
     """Insert canonical order lines; each row gives the fields that matter, the rest get neutral values."""
     cols = list(LINES_COLUMNS)
-    defaults = {"channel": "amazon", "status": "completed", "currency": "EUR", "time_precision": "second",
-                "quantity": 1.0, "sku": "SKU"}
+    defaults = {
+        "channel": "amazon",
+        "status": "completed",
+        "currency": "EUR",
+        "time_precision": "second",
+        "quantity": 1.0,
+        "sku": "SKU",
+    }
     values = []
     for i, row in enumerate(rows):
         r = defaults | {"order_id": f"o{i}", "line_key": "1", "marketplace": row.get("channel", "amazon")} | row
@@ -50,12 +56,15 @@ def test_hhi_hand_cases():
 
 def test_shares_and_hhi_exclude_cancelled(con):
     """Cancelled lines count for nothing; shares are per channel and per marketplace, and HHI follows them."""
-    add_lines(con, [
-        {"channel": "amazon", "marketplace": "Amazon.de", "purchased_at": MONDAY, "revenue": 60.0},
-        {"channel": "amazon", "marketplace": "Amazon.fr", "purchased_at": MONDAY, "revenue": 20.0},
-        {"channel": "shopify", "purchased_at": MONDAY, "revenue": 20.0},
-        {"channel": "ebay", "purchased_at": MONDAY, "revenue": 500.0, "status": "cancelled"},
-    ])
+    add_lines(
+        con,
+        [
+            {"channel": "amazon", "marketplace": "Amazon.de", "purchased_at": MONDAY, "revenue": 60.0},
+            {"channel": "amazon", "marketplace": "Amazon.fr", "purchased_at": MONDAY, "revenue": 20.0},
+            {"channel": "shopify", "purchased_at": MONDAY, "revenue": 20.0},
+            {"channel": "ebay", "purchased_at": MONDAY, "revenue": 500.0, "status": "cancelled"},
+        ],
+    )
     assert revenue_shares(con) == pytest.approx({"amazon": 0.8, "shopify": 0.2})
     mix = current_mix(con)
     assert mix["hhi"] == pytest.approx(80**2 + 20**2)
@@ -65,12 +74,15 @@ def test_shares_and_hhi_exclude_cancelled(con):
 
 def test_mix_over_time_per_month(con):
     """Each calendar month gets its own shares and HHI, so a drift towards one channel shows."""
-    add_lines(con, [
-        {"channel": "amazon", "purchased_at": datetime(2025, 1, 10), "revenue": 50.0},
-        {"channel": "shopify", "purchased_at": datetime(2025, 1, 11), "revenue": 50.0},
-        {"channel": "amazon", "purchased_at": datetime(2025, 2, 3), "revenue": 90.0},
-        {"channel": "shopify", "purchased_at": datetime(2025, 2, 4), "revenue": 10.0},
-    ])
+    add_lines(
+        con,
+        [
+            {"channel": "amazon", "purchased_at": datetime(2025, 1, 10), "revenue": 50.0},
+            {"channel": "shopify", "purchased_at": datetime(2025, 1, 11), "revenue": 50.0},
+            {"channel": "amazon", "purchased_at": datetime(2025, 2, 3), "revenue": 90.0},
+            {"channel": "shopify", "purchased_at": datetime(2025, 2, 4), "revenue": 10.0},
+        ],
+    )
     months = mix_over_time(con)
     assert [m["period"] for m in months] == ["2025-01", "2025-02"]
     assert [m["hhi"] for m in months] == pytest.approx([5000, 8200])
@@ -79,10 +91,13 @@ def test_mix_over_time_per_month(con):
 
 def test_mixed_currencies_are_refused_unless_one_is_chosen(con):
     """Adding EUR to GBP would be wrong: the seller must pick one currency."""
-    add_lines(con, [
-        {"purchased_at": MONDAY, "revenue": 10.0, "currency": "EUR"},
-        {"purchased_at": MONDAY, "revenue": 10.0, "currency": "GBP", "channel": "ebay"},
-    ])
+    add_lines(
+        con,
+        [
+            {"purchased_at": MONDAY, "revenue": 10.0, "currency": "EUR"},
+            {"purchased_at": MONDAY, "revenue": 10.0, "currency": "GBP", "channel": "ebay"},
+        ],
+    )
     with pytest.raises(MixedCurrencyError, match="EUR, GBP"):
         current_mix(con)
     assert current_mix(con, currency="GBP")["shares"] == {"ebay": 1.0}
@@ -91,12 +106,15 @@ def test_mixed_currencies_are_refused_unless_one_is_chosen(con):
 def test_profile_averages_each_hour_of_week_over_its_occurrences(con):
     """A slot's value is its revenue divided by how often that hour occurs; quiet hours average in as zero."""
     two_weeks = MONDAY + timedelta(days=14) - timedelta(hours=1)
-    add_lines(con, [
-        {"purchased_at": MONDAY + timedelta(hours=9, minutes=5), "revenue": 30.0},
-        {"purchased_at": MONDAY + timedelta(days=7, hours=9, minutes=50), "revenue": 10.0},
-        {"purchased_at": two_weeks, "revenue": 4.0},  # Sunday 23:00, second week: makes the span two full weeks
-        {"channel": "etsy", "time_precision": "day", "purchased_at": MONDAY + timedelta(days=1), "revenue": 48.0},
-    ])
+    add_lines(
+        con,
+        [
+            {"purchased_at": MONDAY + timedelta(hours=9, minutes=5), "revenue": 30.0},
+            {"purchased_at": MONDAY + timedelta(days=7, hours=9, minutes=50), "revenue": 10.0},
+            {"purchased_at": two_weeks, "revenue": 4.0},  # Sunday 23:00, second week: makes the span two full weeks
+            {"channel": "etsy", "time_precision": "day", "purchased_at": MONDAY + timedelta(days=1), "revenue": 48.0},
+        ],
+    )
     p = hour_of_week_profile(con)
     amazon = p.hourly[p.channels.index("amazon")]
     assert amazon[9] == pytest.approx(20.0)  # (30 + 10) / 2 Mondays
@@ -109,11 +127,14 @@ def test_profile_averages_each_hour_of_week_over_its_occurrences(con):
 
 def test_profile_leaves_out_excluded_window_hours(con):
     """Hours overlapping an excluded window drop out of both the revenue and the count of occurrences."""
-    add_lines(con, [
-        {"purchased_at": MONDAY + timedelta(hours=9), "revenue": 30.0},
-        {"purchased_at": MONDAY + timedelta(days=7, hours=9, minutes=30), "revenue": 0.0},
-        {"purchased_at": MONDAY + timedelta(days=21) - timedelta(minutes=1), "revenue": 0.0},
-    ])
+    add_lines(
+        con,
+        [
+            {"purchased_at": MONDAY + timedelta(hours=9), "revenue": 30.0},
+            {"purchased_at": MONDAY + timedelta(days=7, hours=9, minutes=30), "revenue": 0.0},
+            {"purchased_at": MONDAY + timedelta(days=21) - timedelta(minutes=1), "revenue": 0.0},
+        ],
+    )
     window = (MONDAY + timedelta(days=7, hours=8, minutes=30), MONDAY + timedelta(days=7, hours=9, minutes=10))
     p = hour_of_week_profile(con, exclude=[window])
     # Monday 09:00 occurs 3 times, once inside the window: 30 over 2 remaining occurrences.
@@ -123,7 +144,9 @@ def test_profile_leaves_out_excluded_window_hours(con):
 
 def test_profile_needs_a_full_week(con):
     """Three days of history cannot fill every hour of the week: a plain message, not a division by zero."""
-    add_lines(con, [{"purchased_at": MONDAY, "revenue": 1.0}, {"purchased_at": MONDAY + timedelta(days=3), "revenue": 1.0}])
+    add_lines(
+        con, [{"purchased_at": MONDAY, "revenue": 1.0}, {"purchased_at": MONDAY + timedelta(days=3), "revenue": 1.0}]
+    )
     with pytest.raises(NotEnoughHistoryError, match="full week"):
         hour_of_week_profile(con)
 
@@ -154,7 +177,9 @@ def test_move_demand_hand_case():
     """Moving 50% of an 80% Amazon share to Shopify and eBay gives 40/40/20 with the move split evenly."""
     got = move_demand({"amazon": 800, "shopify": 200}, "amazon", 0.5, ["shopify", "ebay"])
     assert got == pytest.approx({"amazon": 0.4, "shopify": 0.4, "ebay": 0.2})
-    assert parse_move("amazon:25%:shopify", {"amazon": 0.8, "shopify": 0.2}) == pytest.approx({"amazon": 0.6, "shopify": 0.4})
+    assert parse_move("amazon:25%:shopify", {"amazon": 0.8, "shopify": 0.2}) == pytest.approx(
+        {"amazon": 0.6, "shopify": 0.4}
+    )
     with pytest.raises(InputError, match="no ebay revenue"):
         move_demand({"amazon": 1.0}, "ebay", 0.5, ["shopify"])
 
@@ -169,8 +194,10 @@ def test_realise_mix_with_partial_transfer():
 
 def test_resolve_impacts_measured_and_assumed():
     """Hit channels keep their measurements; the rest react like the measured ones, or lose all with no measurement."""
-    measured = {"amazon": {"expected": 100.0, "lost": 60.0, "recapture_frac": 0.25},
-                "shopify": {"expected": 50.0, "lost": -5.0, "recapture_frac": 0.0}}
+    measured = {
+        "amazon": {"expected": 100.0, "lost": 60.0, "recapture_frac": 0.25},
+        "shopify": {"expected": 50.0, "lost": -5.0, "recapture_frac": 0.0},
+    }
     got = resolve_impacts(measured, ["amazon", "shopify", "ebay"], affected={"amazon"})
     assert got["amazon"] == {"lost_frac": 0.6, "recapture_frac": 0.25, "source": "measured"}
     assert got["shopify"]["lost_frac"] == pytest.approx(0.6) and got["shopify"]["source"].startswith("assumed")
@@ -183,8 +210,11 @@ def test_window_whatif_reproduces_the_measured_loss_and_spares_unaffected_channe
     """The current mix loses what was measured; a mix with no affected channel loses nothing in the window."""
     current = {"amazon": 8000.0, "shopify": 2000.0}
     window = {"amazon": 80.0, "shopify": 20.0}
-    impacts = {"amazon": {"lost_frac": 0.5, "recapture_frac": 0.2}, "shopify": {"lost_frac": 0.9, "recapture_frac": 0.0},
-               "ebay": {"lost_frac": 1.0, "recapture_frac": 0.0}}
+    impacts = {
+        "amazon": {"lost_frac": 0.5, "recapture_frac": 0.2},
+        "shopify": {"lost_frac": 0.9, "recapture_frac": 0.0},
+        "ebay": {"lost_frac": 1.0, "recapture_frac": 0.0},
+    }
     now = window_whatif(window, impacts, {"amazon"}, current, current)
     assert (now["expected"], now["lost"], now["net_lost"]) == pytest.approx((100.0, 40.0, 32.0))
     away = window_whatif(window, impacts, {"amazon"}, current, {"shopify": 6000.0, "ebay": 4000.0})

@@ -39,8 +39,11 @@ def test_current_mix_matches_the_hand_computed_risk():
 
 def test_mix_with_no_affected_channel_loses_nothing():
     """All demand on channels the outage providers do not touch: no window loss and no annual risk."""
-    m = model(measured={"amazon": {"expected": 80.0, "lost": 40.0, "recapture_frac": 0.0}}, affected={"amazon"},
-              window_expected={"amazon": 80.0, "shopify": 20.0})
+    m = model(
+        measured={"amazon": {"expected": 80.0, "lost": 40.0, "recapture_frac": 0.0}},
+        affected={"amazon"},
+        window_expected={"amazon": 80.0, "shopify": 20.0},
+    )
     r = m.evaluate({"shopify": 0.6, "ebay": 0.4})
     assert r["window_lost"] == 0.0 and r["window_net_lost"] == 0.0
     assert r["annual_expected_loss"] == 0.0 and r["annual_p95_loss"] == 0.0 and r["annual_worst_loss"] == 0.0
@@ -63,8 +66,11 @@ def test_window_whatif_uses_each_channels_measured_impact():
 
 def test_net_benefit_is_risk_reduction_plus_margin_change_minus_fee_change():
     """Net benefit is the change in yearly contribution and splits exactly into its three parts."""
-    costs = edit_costs(margin=0.3, fee_rates={"amazon": 0.15, "shopify": 0.03, "ebay": 0.13},
-                       monthly_fees={"amazon": 40.0, "shopify": 39.0, "ebay": 0.0})
+    costs = edit_costs(
+        margin=0.3,
+        fee_rates={"amazon": 0.15, "shopify": 0.03, "ebay": 0.13},
+        monthly_fees={"amazon": 40.0, "shopify": 39.0, "ebay": 0.0},
+    )
     m = model(costs=costs, transfer=0.8)
     r = m.evaluate({"amazon": 0.5, "shopify": 0.3, "ebay": 0.2})
     parts = r["annual_risk_reduction"] + r["annual_margin_change"] - r["annual_fee_change"]

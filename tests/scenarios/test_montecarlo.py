@@ -68,7 +68,9 @@ def test_hand_computed_losses_from_a_flat_profile():
     assert annual == pytest.approx(30.0 * counts)
     assert expected_annual_loss(rates, exp) == pytest.approx(60.0)
     s = summarize(annual)
-    assert s["p95"] == pytest.approx(30.0 * np.quantile(counts, 0.95)) and s["worst"] == pytest.approx(30.0 * counts.max())
+    assert s["p95"] == pytest.approx(30.0 * np.quantile(counts, 0.95)) and s["worst"] == pytest.approx(
+        30.0 * counts.max()
+    )
 
 
 def test_impact_recapture_and_severity_scale_the_loss():
@@ -134,8 +136,9 @@ def test_bad_rates_are_refused_with_a_plain_message(tmp_path):
 
 def test_edit_rates_marks_the_edit_and_adds_providers():
     """Edited and added providers are labelled as the seller's own numbers."""
-    rates = edit_rates(load_rates(), {"aws": {"events_per_year": 2.5}, "azure": {"events_per_year": 0.5,
-                                                                                    "durations_hours": [4, 6]}})
+    rates = edit_rates(
+        load_rates(), {"aws": {"events_per_year": 2.5}, "azure": {"events_per_year": 0.5, "durations_hours": [4, 6]}}
+    )
     assert rates["aws"].events_per_year == 2.5 and rates["aws"].basis == "edited by the seller"
     assert rates["azure"].distribution == "empirical" and rates["azure"].mean_hours() == 5.0
 

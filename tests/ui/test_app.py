@@ -325,7 +325,9 @@ def test_window_entry_errors_and_recovery(monkeypatch):
     at = _run(at)
     assert at.session_state["window_utc"] == (datetime(2025, 10, 8, 13, 0), datetime(2025, 10, 8, 19, 0))
     assert "Revenue lost" in _metrics(at) and not at.error
-    assert any(m.value.startswith("During the outage (Wed 08 Oct 2025 15:00 to 21:00 Europe/Berlin") for m in at.markdown)
+    assert any(
+        m.value.startswith("During the outage (Wed 08 Oct 2025 15:00 to 21:00 Europe/Berlin") for m in at.markdown
+    )
 
 
 def test_windows_file_lists_windows_reports_bad_lines_and_sets_the_window():
