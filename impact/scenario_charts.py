@@ -28,8 +28,9 @@ def mix_comparison_figure(result: Mapping) -> go.Figure:
         rows=1,
         cols=3,
         shared_yaxes=True,
-        horizontal_spacing=0.04,
-        subplot_titles=("Channel shares", f"Outage loss per year{money}", f"Net benefit per year{money}"),
+        horizontal_spacing=0.06,
+        # Short titles: three panels share the tab's width, and longer ones ran into each other.
+        subplot_titles=("Channel shares", f"Loss a year{money}", f"Net benefit a year{money}"),
     )
     channels = sorted(
         {c for _, r in rows for c in r["shares"]},
