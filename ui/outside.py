@@ -39,10 +39,15 @@ def explanation(report: IngestReport, window: Window, tz: str) -> str:
     """Why there is no figure: where the window lies against the orders, and which dates the orders cover."""
     if report.first is None or report.last is None:
         return "The revenue loss cannot be estimated for this window: no order in your files has a date."
-    where = "before your first order" if window.start <= report.first else "after your last order"
+    # covers() is false only for a window wholly before the first order or wholly after the last one
+    where = (
+        "ends before your first order"
+        if (window.end or window.start) < report.first
+        else "starts after your last order"
+    )
     return sentence(
         f"the revenue loss cannot be estimated for this window ({local_window(window.start, window.end, tz, zone=True)})"
-        f": it starts {where}, outside the order history, which runs from "
+        f": it {where}, outside the order history, which runs from "
         f"{local_window(report.first, report.last, tz, zone=True)}"
     )
 

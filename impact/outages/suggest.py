@@ -30,9 +30,11 @@ class Suggestion:
 
 
 def covers(first: datetime | None, last: datetime | None, window: Window) -> bool:
-    """Whether the orders can speak to the window: it starts after the first order and before the last one (a window
-    running past the end of the data is still estimated, with the estimator's own warning)."""
-    return first is not None and last is not None and first < window.start < last
+    """Whether the orders can speak to the window at all: it overlaps the span of their purchase times. A window that
+    only partly overlaps (a one-day export checked against that day's outage, a window running past the export) is
+    still analysed, and the estimator says what its history allows."""
+    end = window.end or window.start
+    return first is not None and last is not None and window.start <= last and end >= first
 
 
 def outside_message(
