@@ -68,3 +68,11 @@ def window_from_strings(start: str, end: str, channels: str | list[str] | None =
     if isinstance(channels, str):
         channels = [c.strip().lower() for c in channels.split(",") if c.strip()]
     return Window(start=parse_utc(start), end=parse_utc(end), channels=tuple(channels or ()), **kw)
+
+
+def covers(first: datetime | None, last: datetime | None, window: Window) -> bool:
+    """Whether the orders can speak to the window at all: it overlaps the span of their purchase times. A window that
+    only partly overlaps (a one-day export checked against that day's outage, a window running past the export) is
+    still analysed, and the estimator says what its history allows."""
+    end = window.end or window.start
+    return first is not None and last is not None and window.start <= last and end >= first

@@ -7,8 +7,8 @@ import json
 from .. import present
 from ..analysis import Analysis
 from ..errors import WindowError
-from ..outages.suggest import covers, outside_message
 from ..service import run_analysis
+from ..windows import covers
 from . import options
 from .options import money
 
@@ -89,6 +89,9 @@ def run(args) -> int:
     con, report = options.load(args, opts)
     for w in windows:
         if not covers(report.first, report.last, w):
+            # Only here: detection and the catalog are not worth loading (requests, feeds) for a window that fits.
+            from ..outages.suggest import outside_message
+
             raise WindowError(outside_message(con, report.first, report.last, w, tz=opts.tz, currency=opts.currency))
     result = run_analysis(con, windows, opts)
     if args.json:

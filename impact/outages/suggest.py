@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..errors import InputError
 from ..present import channel_list, local_window, percent
-from ..windows import Window, iso_utc
+from ..windows import Window, covers, iso_utc  # noqa: F401 - covers is part of this module's API
 from .catalog import load_catalog
 from .detect import detect
 from .match import overlap_hours
@@ -27,14 +27,6 @@ class Suggestion:
     window: Window
     source: str  # 'detected' (found in the seller's orders) or 'catalog' (a known outage inside their range)
     label: str  # one line, for a button or a CLI hint
-
-
-def covers(first: datetime | None, last: datetime | None, window: Window) -> bool:
-    """Whether the orders can speak to the window at all: it overlaps the span of their purchase times. A window that
-    only partly overlaps (a one-day export checked against that day's outage, a window running past the export) is
-    still analysed, and the estimator says what its history allows."""
-    end = window.end or window.start
-    return first is not None and last is not None and window.start <= last and end >= first
 
 
 def outside_message(
