@@ -137,7 +137,7 @@ def _account_for_lines(
     if after_header == records + blank:
         return prepared.blank_before_header + blank, None
     # Values that span lines (notes, addresses), or lines the parse lost: an independent CSV reader decides.
-    scan = scan_records(prepared.path, prepared.header_line, prepared.delimiter)
+    scan = scan_records(prepared.path, prepared.header_line, prepared.delimiter, prepared.quote)
     if scan.records != records:
         raise AccountingError(
             f"{name}: the file holds {scan.records:,} lines after its header but only {records:,} could be read, "

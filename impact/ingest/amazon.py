@@ -45,6 +45,7 @@ ALL_ORDERS = Format(
     forbidden=frozenset({"shipment-id", "shipment-item-id"}),
     fields=_all_orders,
     skips=_mcf_skip,
+    quote="",  # Amazon's flat files never quote (see Format.quote)
 )
 
 
@@ -75,4 +76,5 @@ FULFILLED_SHIPMENTS = Format(
     required=frozenset({"amazon-order-id", "shipment-id", "purchase-date", "shipment-date", "sku", "item-price"}),
     fields=_shipments,
     skips=_mcf_skip,
+    quote="",
 )

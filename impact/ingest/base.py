@@ -46,6 +46,9 @@ class Format:
     skip_raw: tuple[tuple[str, str], ...] = ()
     # Mapping from the raw header columns that the reader needs (everything referenced by fields/skips).
     columns_used: tuple[str, ...] = ()
+    # The quote character, or '' for exports that never quote: Amazon's flat files write a product name such as
+    # `"Best" Mug` as it is, which a CSV reader would take for a quoted value and reject the order's line.
+    quote: str = '"'
 
     def matches(self, header: list[str]) -> bool:
         names = {h.strip().lower() for h in header}

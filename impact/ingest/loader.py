@@ -121,12 +121,13 @@ def _csv_source(
     select = ", ".join(f'"c{i}"' for i in used) or "NULL AS _none"
     opts = "store_rejects=true, rejects_table='_rej', rejects_scan='_rejscan'" if rejects else "ignore_errors=true"
     sql = f"""(SELECT {select}
-        FROM read_csv($path, delim=$delim, quote='"', escape='"', header=false, skip=$skip,
+        FROM read_csv($path, delim=$delim, quote=$quote, escape=$quote, header=false, skip=$skip,
                       columns={columns}, auto_detect=false, {opts}, max_line_size={MAX_LINE},
                       buffer_size=$buffer))"""
     return sql, {
         "path": str(prepared.path),
         "delim": prepared.delimiter,
+        "quote": prepared.quote,
         "skip": prepared.header_line,
         "buffer": _buffer_size(prepared.path) if whole else 2 * MAX_LINE,
     }
@@ -259,6 +260,7 @@ class _Parse:
     ):
         self.con, self.prepared, self.name = con, prepared, name
         self.fmt, used_mapping = _select_format(prepared, name, mapping, settings)
+        prepared.quote = self.fmt.quote
         self.cols = Cols(_column_idents(prepared.header))
         self.fields = self.fmt.fields(self.cols)
         self.fields.setdefault("channel", f"'{self.fmt.channel}'")

@@ -39,6 +39,7 @@ class PreparedFile:
     header_line: int  # 1-based physical line of the header in `path`
     blank_before_header: int  # lines before the header with no value (empty, spaces or bare delimiters)
     empty_before_header: int = 0  # of those, the lines with nothing at all
+    quote: str = '"'  # the format's quote character; '' where the export never quotes (Amazon's flat files)
     temp_paths: list[Path] = field(default_factory=list)
 
     def cleanup(self) -> None:
@@ -284,7 +285,7 @@ class RecordScan:
     blank_lines: list[int]  # physical numbers of the empty lines after the header (outside quoted values)
 
 
-def scan_records(path: Path, header_line: int, delimiter: str) -> RecordScan:
+def scan_records(path: Path, header_line: int, delimiter: str, quote: str = '"') -> RecordScan:
     """Count the records after the header with Python's own CSV reader, independently of DuckDB's parse.
 
     Quoted values may span lines; a record counts once wherever it spans. Slower than the byte counts (~80 MB/s),
@@ -297,7 +298,8 @@ def scan_records(path: Path, header_line: int, delimiter: str) -> RecordScan:
         for _ in range(header_line):
             raw.readline()
         with io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as text:
-            reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+            quoting = {"quotechar": quote, "doublequote": True} if quote else {"quoting": csv.QUOTE_NONE}
+            reader = csv.reader(text, delimiter=delimiter, strict=False, **quoting)
             for row in reader:
                 if row:
                     records += 1

@@ -245,3 +245,23 @@ def test_order_counts_of_a_single_import_match_a_fresh_count(con, data_dir):
             one.close()
     merged = ingest_files(con, [data_dir / "amazon_all_orders_32.txt", data_dir / "shopify_orders_export.csv"])
     assert merged.to_json()["channels"] == summary(con).to_json()["channels"]
+
+
+def test_amazon_product_names_with_quotes_load_as_written(con, tmp_path):
+    """Amazon's flat files never quote, so a name that starts with a quote or holds inch marks is text, not a
+    quoted value: every such line loads, with the name exactly as the report wrote it."""
+    header, *rows = (DATA / "amazon_all_orders_32.txt").read_text().splitlines()
+    names = ['"Best" Mug', 'Samsung 55" TV', 'Poster 24"x36"', '"Unclosed quote']
+    cols = header.split("\t")
+    out = [header]
+    for i, name in enumerate(names):
+        row = rows[0].split("\t")
+        row[cols.index("amazon-order-id")] = f"111-0000009-000000{i}"
+        row[cols.index("product-name")] = name
+        out.append("\t".join(row))
+    path = tmp_path / "quotes.txt"
+    path.write_text("\n".join(out) + "\n")
+    f = ingest_files(con, [path]).to_json()["files"][0]
+    assert (f["lines"], f["loaded"], f["rejected"]) == (4, 4, 0)
+    got = [r[0] for r in con.execute("SELECT product_name FROM lines ORDER BY order_id").fetchall()]
+    assert got == names
