@@ -1,6 +1,6 @@
 """Seller exports generated for tests that need a realistic volume (hundreds of orders a day) and a known outage."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +75,72 @@ def september_outage_seller(path: Path) -> Path:
         per_day=300,
         outage=(datetime(2025, 9, 29, 18), datetime(2025, 9, 29, 23)),
     )
+
+
+EBAY_HEADER = [
+    "Sales Record Number",
+    "Order Number",
+    "Item Number",
+    "Item Title",
+    "Custom Label",
+    "Quantity",
+    "Sold For",
+    "Sale Date",
+    "Paid On Date",
+    "Ship By Date",
+    "Shipped On Date",
+    "Transaction ID",
+    "Ship To Country",
+]
+# Days from sale to shipment: most go out the next day or on the ship-by day (sale + 2); a few miss it.
+EBAY_SHIP_DAYS = {0: 0.10, 1: 0.36, 2: 0.50, 3: 0.04}
+
+
+def ebay_stalled_seller(
+    path: Path, *, start: date, days: int, per_day: float, stall: date, handling_days: int = 2, seed: int = 11
+) -> int:
+    """An eBay orders report with dates only (as eBay exports them) in which nothing ships on `stall`.
+
+    Ship-by is the sale day + `handling_days`. Orders that would have shipped on the stall day go out the next day
+    instead. Returns the true number of orders the stall made late: late with the stall and on time without it,
+    judged by day (shipped after the ship-by day is late), from the same draws.
+    """
+    rng = np.random.default_rng(seed)
+    offsets, shares = list(EBAY_SHIP_DAYS), list(EBAY_SHIP_DAYS.values())
+    last = start + timedelta(days=days - 1)
+    fmt = "%b-%d-%y"
+    rows = [",".join(f'"{h}"' for h in EBAY_HEADER)]
+    made_late = 0
+    for d in range(days):
+        sold = start + timedelta(days=d)
+        due = sold + timedelta(days=handling_days)
+        for _ in range(rng.poisson(per_day)):
+            planned = sold + timedelta(days=int(rng.choice(offsets, p=shares)))
+            shipped = planned + timedelta(days=1) if planned == stall else planned
+            # The report ends on its last day: later shipments have no date yet, and no ship-by past it is judged.
+            if due < last:
+                made_late += int(shipped > due >= planned)
+            sku, qty = int(rng.integers(0, 30)), 1 + int(rng.random() < 0.15)
+            n = len(rows)
+            rows.append(
+                ",".join(
+                    [
+                        str(1000 + n),
+                        f"12-{n:05d}-{d:05d}",
+                        str(300000 + sku),
+                        f"Item {sku}",
+                        f"SKU-{sku:02d}",
+                        str(qty),
+                        f'"${9.5 + sku * 1.25:,.2f}"',
+                        sold.strftime(fmt),
+                        sold.strftime(fmt),
+                        due.strftime(fmt),
+                        shipped.strftime(fmt) if shipped <= last else "",
+                        f"T{n}",
+                        "United States",
+                    ]
+                )
+            )
+    rows.append(f"{len(rows) - 1},record(s) downloaded,from {start:{fmt}} to {last:{fmt}}")
+    path.write_text("\n" + "\n".join(rows) + "\n")
+    return made_late

@@ -302,7 +302,11 @@ class _Parse:
         }
 
         def parse_ts(key: str) -> str:
-            return X.timestamp_utc(fields[key], self.date_formats, fast.get(key)) if fields[key] != "NULL" else "NULL"
+            if fields[key] == "NULL":
+                return "NULL"
+            # A date-only ship-by allows the whole day; purchase and ship dates stay at the day's start.
+            parse = X.promise_utc if key == "promised_at" else X.timestamp_utc
+            return parse(fields[key], self.date_formats, fast.get(key))
 
         skip_case = (
             "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END"

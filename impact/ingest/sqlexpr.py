@@ -157,6 +157,22 @@ def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None =
     END)"""
 
 
+def promise_utc(col: str, formats: list[str] | None = None, fast: str | None = None) -> str:
+    """A ship-by promise as a naive UTC TIMESTAMP: timestamp_utc, except that a date without a time of day is read
+    as the end of that day in $tz.
+
+    A marketplace's "ship by Oct-21" allows the whole of Oct-21, so midnight would drop the orders due on an outage
+    day from its due set and make a shipment timed later that day late. The end is the day's last microsecond
+    (23:59:59 to the second) rather than the next midnight: a date-only shipment on the next day is stored at that
+    midnight, and lateness is `shipped_at > promise`, so the next midnight would keep it on time.
+    """
+    parsed = timestamp_utc(col, formats, fast)
+    # Back to the local calendar day and to its end there, so a DST change that day moves the end with the zone.
+    local_day = f"date_trunc('day', timezone($tz, timezone('UTC', {parsed})))"
+    end_of_day = utc_naive(f"timezone($tz, {local_day} + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND)")
+    return f"(CASE WHEN {precision(col)} = 'day' THEN {end_of_day} ELSE {parsed} END)"
+
+
 def precision(col: str) -> str:
     """'second' when the text has a time of day (or an Excel serial with a fraction), else 'day'."""
     v = clean(col)
