@@ -30,12 +30,14 @@ _ASK = {
     "etsy": "I ask you to leave these orders out of my Star Seller dispatch figures: they could not be dispatched on "
     "time because of the outage.",
 }
+_TAG = re.compile(r"<[^<>]*>")
 _MARKUP = re.compile(r"[<>]")
 
 
 def safe_text(text: str) -> str:
-    """Text for a plain-text letter: angle brackets dropped (no markup can survive), whitespace runs collapsed."""
-    return " ".join(_MARKUP.sub("", str(text or "")).split())
+    """Text for a plain-text letter: tags and stray angle brackets dropped (no markup can survive), whitespace runs
+    collapsed."""
+    return " ".join(_MARKUP.sub("", _TAG.sub(" ", str(text or ""))).split())
 
 
 def outage_name(window: Window, tz: str) -> str:
