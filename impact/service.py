@@ -279,7 +279,9 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
     """(the appeal JSON, its affected orders DataFrame): what `appeal` returns plus the order list the zip holds."""
     from .appeal import build_appeal  # pandas and the letter: only appeals pay for importing them
 
-    span = con.execute("SELECT min(purchased_at), max(purchased_at) FROM lines").fetchone()
+    span = con.execute(
+        "SELECT min(purchased_at), max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) FROM lines"
+    ).fetchone()
     if span[0] is None:
         raise InputError("the files hold no orders")
     if window.start > span[1] or (window.end is not None and window.end < span[0]):
