@@ -19,6 +19,7 @@ COMMANDS = (
     "analyze",
     "detect",
     "report",
+    "appeal",
 )
 
 

@@ -269,3 +269,33 @@ def share_analysis(con, report, windows: Sequence[Window], opts: Options) -> dic
     if not windows:
         raise InputError("a share link needs at least one analysed outage window")
     return share_snapshot(report, windows, opts, run_analysis(con, windows, opts).to_json())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Appeals
+
+
+def appeal_package(con, window: Window, opts: Options, marketplace: str, *, period_end=None):
+    """(the appeal JSON, its affected orders DataFrame): what `appeal` returns plus the order list the zip holds."""
+    from .appeal import build_appeal  # pandas and the letter: only appeals pay for importing them
+
+    span = con.execute(
+        "SELECT min(purchased_at), max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) FROM lines"
+    ).fetchone()
+    if span[0] is None:
+        raise InputError("the files hold no orders")
+    if window.start > span[1] or (window.end is not None and window.end < span[0]):
+        raise WindowError(
+            f"the window {iso_utc(window.start)} to {iso_utc(window.end)} is outside the orders in the "
+            f"files ({iso_utc(span[0])} to {iso_utc(span[1])})"
+        )
+    summary, evidence = shipments(con, window, opts, every_channel=True)
+    return build_appeal(con, window, marketplace, summary, evidence, tz=opts.tz, sla_hours=opts.sla_hours,
+                        business_days=opts.business_days, period_end=period_end)  # fmt: skip
+
+
+def appeal(con, window: Window, opts: Options, marketplace: str, *, period_end=None) -> dict:
+    """The appeal to one marketplace (amazon, ebay, etsy or shopify) after the outage in `window`:
+    {"marketplace", "metrics": [...], "affected_orders": N, "letter": "...", ...}; each metric with and without the
+    affected orders over the period ending at `period_end` (naive UTC; default: when the outage's backlog cleared)."""
+    return appeal_package(con, window, opts, marketplace, period_end=period_end)[0]

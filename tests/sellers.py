@@ -144,3 +144,55 @@ def ebay_stalled_seller(
     rows.append(f"{len(rows) - 1},record(s) downloaded,from {start:{fmt}} to {last:{fmt}}")
     path.write_text("\n" + "\n".join(rows) + "\n")
     return made_late
+
+
+AMAZON_SHIP_COLUMNS = ["shipment-date", "latest-ship-date"]
+
+
+def merchant_fulfilled_seller(
+    path: Path,
+    *,
+    start: datetime,
+    days: int,
+    per_day: float,
+    stalled: tuple[datetime, datetime],
+    late_share: float = 0.02,
+    fba_share: float = 0.2,
+    seed: int = 5,
+) -> list[dict]:
+    """An Amazon All Orders report with ship times (shipment-date, latest-ship-date: 24 h after purchase) for a seller
+    who ships most orders themselves. `late_share` of orders ship 5 h after their ship-by date; no shipment can be
+    confirmed during `stalled`, so those ship at its end. Returns the orders as written, for cross-checks."""
+    rng = np.random.default_rng(seed)
+    shape = HOUR_SHAPE / HOUR_SHAPE.sum()
+    header = AMAZON_HEADER + AMAZON_SHIP_COLUMNS
+    rows, orders = ["\t".join(header)], []
+    fmt = "%Y-%m-%dT%H:%M:%S+00:00"
+    for d in range(days):
+        for h in range(24):
+            for second in np.sort(rng.integers(0, 3600, rng.poisson(per_day * shape[h]))):
+                bought = start + timedelta(days=d, hours=h, seconds=int(second))
+                promise = bought + timedelta(hours=24)
+                fba = rng.random() < fba_share
+                shipped = bought + timedelta(hours=float(rng.uniform(2, 20)))
+                if rng.random() < late_share:
+                    shipped = promise + timedelta(hours=5)
+                if not fba and stalled[0] <= shipped < stalled[1]:
+                    shipped = stalled[1]
+                order = {
+                    "order_id": f"112-{len(rows):07d}-{d:07d}", "bought": bought, "promise": promise,
+                    "shipped": shipped, "fba": fba,
+                }  # fmt: skip
+                row = dict.fromkeys(header, "")
+                row.update({
+                    "amazon-order-id": order["order_id"], "purchase-date": bought.strftime(fmt),
+                    "last-updated-date": bought.strftime(fmt), "order-status": "Shipped",
+                    "fulfillment-channel": "Amazon" if fba else "Merchant", "sales-channel": "Amazon.com",
+                    "product-name": "Mug", "sku": "MUG-1", "item-status": "Shipped", "quantity": "1",
+                    "currency": "USD", "item-price": "18.00", "ship-country": "US",
+                    "shipment-date": shipped.strftime(fmt), "latest-ship-date": promise.strftime(fmt),
+                })  # fmt: skip
+                rows.append("\t".join(row[k] for k in header))
+                orders.append(order)
+    path.write_text("\n".join(rows) + "\n")
+    return orders

@@ -1,0 +1,44 @@
+"""The orders an outage affected, as an appeal lists them: the late-shipment evidence of the window (orders due to
+ship during the disruption or its backlog that shipped late or are unshipped) plus the seller-fulfilled orders bought
+during the window on the affected channels that were cancelled."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..shipments.orders import MARKETPLACE_FULFILLED_SQL
+from ..windows import Window
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ["order_id", "channel", "reason", "purchased_utc", "promise_utc", "shipped_utc", "hours_late"]
+
+
+def affected_orders(con, window: Window, evidence: pd.DataFrame) -> pd.DataFrame:
+    """Evidence rows with a reason ('shipped late', 'not shipped') and the window's cancelled orders ('cancelled').
+
+    The exports carry no cancellation time, so a cancelled order counts when it was bought during the window: orders
+    bought before it and cancelled during it cannot be told apart from ordinary cancellations and are left out rather
+    than claimed."""
+    import pandas as pd
+
+    late = evidence.copy()
+    late.insert(2, "reason", ["not shipped" if pd.isna(s) else "shipped late" for s in late["shipped_utc"]])
+    cancelled = con.execute(
+        f"""SELECT order_id, channel, 'cancelled' AS reason, date_trunc('second', min(purchased_at)) AS purchased_utc,
+                   date_trunc('second', max(promised_at)) AS promise_utc, NULL::TIMESTAMP AS shipped_utc,
+                   NULL::DOUBLE AS hours_late
+            FROM lines
+            WHERE status = 'cancelled' AND order_id IS NOT NULL AND NOT {MARKETPLACE_FULFILLED_SQL}
+              AND purchased_at BETWEEN $s AND $e AND (len($ch::VARCHAR[]) = 0 OR list_contains($ch, channel))
+            GROUP BY channel, order_id
+            ORDER BY purchased_utc, channel, order_id""",
+        {"s": window.start, "e": window.end, "ch": list(window.channels)},
+    ).df()
+    frames = [f for f in (late[COLUMNS], cancelled[COLUMNS]) if len(f)]
+    if not frames:
+        return late[COLUMNS]
+    both = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    # An order with a late line and a cancelled line is listed once, for its late shipment.
+    return both.drop_duplicates(["channel", "order_id"], keep="first").reset_index(drop=True)
