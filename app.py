@@ -20,6 +20,7 @@ from impact.outages.suggest import covers
 from impact.url_builder import share_param
 from impact.windows import Window
 from ui import (
+    appeal,
     data,
     orders,
     outside,
@@ -96,13 +97,14 @@ def dashboard() -> None:
         tab(tabs[1], data.render, report)
         return
     share_panel.render(results)
-    tabs = st.tabs(["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"])
+    tabs = st.tabs(["Overview", "Timeline", "Products", "Shipments", "Appeal", "Scenarios", "Data"])
     tab(tabs[0], overview.render, results)
     tab(tabs[1], timeline.render, results)
     tab(tabs[2], products.render, results)
     tab(tabs[3], shipments.render, results)
-    tab(tabs[4], scenarios.render, results)
-    tab(tabs[5], data.render, report)
+    tab(tabs[4], appeal.render, results)
+    tab(tabs[5], scenarios.render, results)
+    tab(tabs[6], data.render, report)
 
 
 def main() -> None:

@@ -93,6 +93,12 @@ class Results:
         key = (w.start, w.end, p.ship_sla_hours, p.business_days, p.confidence)
         return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts, every_channel=True))
 
+    def appeal(self, marketplace: str):
+        """(the appeal to `marketplace` as impact.service.appeal gives it, its affected orders)."""
+        w, p = self.window, self.params
+        key = (marketplace, w.start, w.end, w.channels, w.title, p.ship_sla_hours, p.business_days, self.tz)
+        return session_cached("appeal", key, lambda: service.appeal_package(self.con, w, self.opts, marketplace))
+
     def coverage(self) -> dict:
         return coverage(self.con, self.window.start, self.window.end)
 

@@ -104,6 +104,7 @@ class State:
     scenario_pct: Value[int | None] = Value("scenario_pct", _none, "widget: share of it moved, %")
     scenario_transfer: Value[int] = Value("scenario_transfer", lambda: 100, "widget: buyers who follow, %")
     share_days: Value[int | None] = Value("share_days", _none, "widget: days a share link works")
+    appeal_marketplace: Value[str | None] = Value("appeal_marketplace", _none, "widget: the marketplace appealed to")
     share_link: Value[tuple | None] = Value("share_link", _none, "(context it was made for, the link's JSON)")
 
 

@@ -52,7 +52,15 @@ def test_demo_opens_labelled_with_kpis_and_tabs(demo):
     assert not at.error
     text = _texts(at)
     assert "DEMO" in text and "Demo Kitchen Co" in text and "AWS us-east-1 outage" in text
-    assert [t.label for t in at.tabs] == ["Overview", "Timeline", "Products", "Shipments", "Scenarios", "Data"]
+    assert [t.label for t in at.tabs] == [
+        "Overview",
+        "Timeline",
+        "Products",
+        "Shipments",
+        "Appeal",
+        "Scenarios",
+        "Data",
+    ]
     metrics = _metrics(at)
     assert metrics["Revenue lost"].startswith("$") and int(metrics["Orders lost"]) > 0
     assert at.session_state["is_demo"] is True
@@ -199,7 +207,7 @@ def test_upload_replaces_the_demo_and_reports_rejects():
     assert list(files["File"]) == ["amazon_all_orders_32.txt", "shopify_orders_export.csv"]
     assert list(files["Rejected"]) == [1, 0]
     assert at.sidebar.multiselect(key="affected").value == ["amazon"]  # the AWS outage hit Amazon, not Shopify
-    download = at.get("download_button")
+    download = [b for b in at.get("download_button") if "rejects_csv" in b.proto.id]  # the Data tab's
     assert download and "Download rejected lines" in download[0].proto.label
 
 

@@ -1,0 +1,83 @@
+"""The Appeal tab: the metrics a marketplace judges the seller by, with and without the orders the outage affected,
+and the request to send it (for Shopify, the SLA credit request), editable before download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from impact.appeal import MARKETPLACES, appeal_zip
+from impact.present import channel_name, number, percent, plural
+from ui.common import md_escape
+from ui.results import Results
+from ui.state import State
+
+
+def choices(results: Results) -> list[str]:
+    """The marketplaces the seller sells on, the window's affected ones first."""
+    sold = [m for m in MARKETPLACES if m in results.report.channels]
+    hit = [m for m in results.window.channels if m in sold]
+    return hit + [m for m in sold if m not in hit]
+
+
+def render(results: Results) -> None:
+    options = choices(results)
+    if not options:
+        st.info(
+            "Appeals are written for Amazon, eBay, Etsy and Shopify; none of them is in the uploaded orders.",
+            icon=":material/gavel:",
+        )
+        return
+    market = st.selectbox("Marketplace", options, format_func=channel_name, key=State.appeal_marketplace.key)
+    result, orders = results.appeal(market)
+    metrics(result)
+    letter(result, orders)
+
+
+def metrics(result: dict) -> None:
+    """One card per metric with the figure the marketplace sees and the figure without the outage's orders."""
+    shown = [m for m in result["metrics"] if m.get("with_outage") is not None]
+    if shown:
+        cols = st.columns(min(len(shown), 4))
+        for col, m in zip(cols * (len(shown) // len(cols) + 1), shown, strict=False):
+            without = m.get("without_outage")
+            col.metric(
+                f"{m['name']} ({plural(m['period_days'], 'day')})",
+                percent(m["with_outage"], 1),
+                delta=None if without is None else f"{percent(without, 1)} without the outage",
+                delta_color="off",
+                border=True,
+                help=f"Threshold {percent(m['threshold'], 1)}" if m.get("threshold") is not None else None,
+            )
+    for m in result["metrics"]:
+        st.markdown(f"- {md_escape(m.get('sentence') or m.get('reason') or '')}")
+    st.caption(
+        f"{plural(result['affected_orders'], 'order')} affected by the outage; periods end "
+        f"{md_escape(result['period_end'][:16].replace('T', ' '))} UTC ({md_escape(result['period_end_reason'])})."
+    )
+
+
+def letter(result: dict, orders) -> None:
+    """The request as text the seller can edit, and the pack to send with it."""
+    st.subheader("Your request" if result["marketplace"] != "shopify" else "Your SLA credit request")
+    text = st.text_area(
+        "Edit before sending",
+        value=result["letter"],
+        height=320,
+        key=f"appeal_letter::{result['marketplace']}",
+    )
+    edited = dict(result, letter=text)
+    cols = st.columns(2)
+    cols[0].download_button(
+        "Download the letter (TXT)",
+        data=text.encode("utf-8"),
+        file_name=f"appeal_{result['marketplace']}.txt",
+        mime="text/plain",
+        icon=":material/download:",
+    )
+    cols[1].download_button(
+        f"Download the appeal pack (letter and {number(len(orders))} orders, ZIP)",
+        data=appeal_zip(edited, orders),
+        file_name=f"appeal_{result['marketplace']}.zip",
+        mime="application/zip",
+        icon=":material/folder_zip:",
+    )
