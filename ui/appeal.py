@@ -45,6 +45,7 @@ def metrics(result: dict) -> None:
                 percent(m["with_outage"], 1),
                 delta=None if without is None else f"{percent(without, 1)} without the outage",
                 delta_color="off",
+                delta_arrow="off",  # a rate without the outage is no rise or fall, just the other figure
                 border=True,
                 help=f"Threshold {percent(m['threshold'], 1)}" if m.get("threshold") is not None else None,
             )
