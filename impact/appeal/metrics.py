@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .. import present
-from ..shipments.orders import MARKETPLACE_FULFILLED_SQL, _promise_sql
+from ..shipments.orders import MARKETPLACE_FULFILLED_SQL, promise_sql
 from ..windows import iso_utc
 
 # Exports say that an order was cancelled but not who cancelled it: buyer-requested cancellations do not count
@@ -100,7 +100,7 @@ def _order_table(con, table: str, channel: str, sla_hours: float, business_days:
             FROM l GROUP BY order_id
         )
         SELECT o.*, file_promise IS NOT NULL AS promise_from_file,
-               coalesce(file_promise, {_promise_sql(business_days)}) AS promise,
+               coalesce(file_promise, {promise_sql(business_days)}) AS promise,
                list_contains($aff::VARCHAR[], order_id) AS affected
         FROM o""",
         {"ch": channel, "sla_us": int(round(float(sla_hours) * 3_600_000_000)), "aff": affected},

@@ -28,7 +28,7 @@ _WORKWEEK_US = 5 * 86_400_000_000
 HOUR_US = 3_600_000_000
 
 
-def _promise_sql(business_days: bool) -> str:
+def promise_sql(business_days: bool) -> str:
     """SQL for the SLA promise of an order from purchased_at, in UTC; $sla_us is the SLA in microseconds.
 
     Business days: the SLA clock only runs Monday to Friday (UTC). Time is mapped to a count of working
@@ -135,7 +135,7 @@ def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float
             SELECT unnest($e_ch::VARCHAR[]) AS channel, unnest($e_end::TIMESTAMP[]) AS data_end
         ), p AS (
             SELECT o.*, e.data_end, file_promise IS NOT NULL AS promise_from_file,
-                   coalesce(file_promise, {_promise_sql(business_days)}) AS promise
+                   coalesce(file_promise, {promise_sql(business_days)}) AS promise
             FROM o JOIN e USING (channel)
         )
         SELECT *, promise < data_end AS due_known,
