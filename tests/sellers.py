@@ -5,13 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-AMAZON_HEADER = (
-    "amazon-order-id merchant-order-id purchase-date last-updated-date order-status fulfillment-channel sales-channel "
-    "order-channel url ship-service-level product-name sku asin item-status quantity currency item-price item-tax "
-    "shipping-price shipping-tax gift-wrap-price gift-wrap-tax item-promotion-discount ship-promotion-discount "
-    "ship-city ship-state ship-postal-code ship-country promotion-ids is-business-order purchase-order-number "
-    "price-designation"
-).split()
+from bench.perf import AMAZON_HEADER  # the All Orders columns, as the speed benchmark writes them
+
 # Orders by hour of day (UTC), a US seller's evening peak.
 HOUR_SHAPE = np.array(
     [2, 1.5, 1, 0.8, 0.7, 0.8, 1.2, 2, 3, 4, 4.5, 5, 5.2, 5.4, 5.5, 5.6, 5.8, 6, 6.2, 6.4, 6, 5, 4, 3]
