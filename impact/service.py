@@ -294,6 +294,13 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
                         business_days=opts.business_days, period_end=period_end)  # fmt: skip
 
 
+def appeal_metrics(result: Mapping) -> dict:
+    """What of an appeal a share link may show: the metrics with and without the outage and how many orders it
+    affected; never the orders, nor the letter written for the seller."""
+    keys = ("marketplace", "outage", "period_end", "period_end_reason", "metrics", "affected_orders", "sla")
+    return {k: result[k] for k in keys if k in result}
+
+
 def appeal(con, window: Window, opts: Options, marketplace: str, *, period_end=None) -> dict:
     """The appeal to one marketplace (amazon, ebay, etsy or shopify) after the outage in `window`:
     {"marketplace", "metrics": [...], "affected_orders": N, "letter": "...", ...}; each metric with and without the

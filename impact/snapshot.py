@@ -31,6 +31,7 @@ SECTIONS = (
     "scenarios",
     "shipments",
     "outages",
+    "appeals",  # per marketplace: the metrics with and without the outage (service.appeal_metrics), never orders
 )
 # A dict holding one of these keys describes a single order or line: it is dropped whole, wherever it is.
 ORDER_LEVEL_KEYS = frozenset(

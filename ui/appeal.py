@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact.appeal import MARKETPLACES, appeal_zip
+from impact.appeal import appeal_zip
 from impact.present import channel_name, number, percent, plural
 from ui.common import md_escape
 from ui.results import Results
 from ui.state import State
 
 
-def choices(results: Results) -> list[str]:
-    """The marketplaces the seller sells on, the window's affected ones first."""
-    sold = [m for m in MARKETPLACES if m in results.report.channels]
-    hit = [m for m in results.window.channels if m in sold]
-    return hit + [m for m in sold if m not in hit]
-
-
 def render(results: Results) -> None:
-    options = choices(results)
+    options = results.appeal_marketplaces()
     if not options:
         st.info(
             "Appeals are written for Amazon, eBay, Etsy and Shopify; none of them is in the uploaded orders.",
@@ -31,6 +24,21 @@ def render(results: Results) -> None:
     result, orders = results.appeal(market)
     metrics(result)
     letter(result, orders)
+
+
+def shared(appeals: dict) -> None:
+    """A share link's marketplace metrics, with and without the outage (the orders and the letter stay with the
+    seller)."""
+    st.subheader("Marketplace metrics, with and without the outage")
+    for market, result in appeals.items():
+        st.markdown(f"**{md_escape(channel_name(market))}**")
+        sla = result.get("sla")
+        if sla:
+            st.markdown(
+                f"- Outage {number(sla['outage_minutes'])} minutes in {md_escape(sla['month'])}: uptime "
+                f"{percent(sla['uptime'], 2)}, a credit of {percent(sla['credit'])} of the month's fee under Shopify's SLA."
+            )
+        metrics(result)
 
 
 def metrics(result: dict) -> None:

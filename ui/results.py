@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from impact import service
-from impact.errors import WindowError
+from impact.appeal import MARKETPLACES
+from impact.errors import ImpactError, WindowError
 from impact.ingest.loader import IngestReport
 from impact.overview import coverage, daily_revenue, product_names
 from impact.revenue import load_history
@@ -93,6 +94,12 @@ class Results:
         key = (w.start, w.end, p.ship_sla_hours, p.business_days, p.confidence)
         return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts, every_channel=True))
 
+    def appeal_marketplaces(self) -> list[str]:
+        """The marketplaces an appeal can go to that the seller sells on, the window's affected ones first."""
+        sold = [m for m in MARKETPLACES if m in self.report.channels]
+        hit = [m for m in self.window.channels if m in sold]
+        return hit + [m for m in sold if m not in hit]
+
     def appeal(self, marketplace: str):
         """(the appeal to `marketplace` as impact.service.appeal gives it, its affected orders)."""
         w, p = self.window, self.params
@@ -134,6 +141,12 @@ class Results:
     def share_snapshot(self, res: dict) -> dict:
         """What a share link stores: the results and the charts' data, no orders (what `impact share` builds)."""
         ship, _ = self.shipments()
+        appeals = {}
+        for market in self.appeal_marketplaces():
+            try:
+                appeals[market] = service.appeal_metrics(self.appeal(market)[0])
+            except ImpactError:
+                continue  # this marketplace's metrics cannot be measured here; the link shows the others
         return service.share_snapshot(self.report, [self.window], self.opts, service.analysis_of_view(res),
-                                      view={"tz": self.tz}, shipments=ship,
+                                      view={"tz": self.tz}, shipments=ship, appeals=appeals,
                                       charts={"product_names": self.product_names(res)})  # fmt: skip

@@ -10,6 +10,7 @@ from impact import service
 from impact.errors import ShareError
 from impact.present import DAY_FORMAT, local_time, plural
 from impact.share import load_share
+from ui import appeal
 from ui.common import md_escape, zone_options
 from ui.overview import loss_overview
 from ui.products import product_charts
@@ -57,3 +58,5 @@ def snapshot(snap: dict, created, expires, tab: TabBoundary) -> None:
         tab(tabs[0], loss_overview, res, ship or {}, tz, True)
         tab(tabs[1], hourly_charts, res, tz, f"shared{i}")
         tab(tabs[2], product_charts, res, names, f"shared{i}")
+    if snap.get("appeals"):
+        tab(st.container(), appeal.shared, snap["appeals"])
