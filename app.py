@@ -16,9 +16,8 @@ import streamlit as st
 from app_memory import start_session_reaper
 from impact.errors import ImpactError, NotEnoughHistoryError, WindowError
 from impact.ingest import summary
-from impact.outages.suggest import covers
 from impact.url_builder import share_param
-from impact.windows import Window
+from impact.windows import Window, covers
 from ui import (
     appeal,
     data,

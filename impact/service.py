@@ -131,19 +131,25 @@ def shipment_summary(con, window: Window, opts: Options, *, horizon_hours: float
                            confidence=opts.confidence, horizon_hours=horizon_hours)  # fmt: skip
 
 
-def late_orders(con, window: Window, opts: Options, *, horizon_hours: float | None = None):
-    """The appeal evidence: shipments() after checking that the window meets the orders, that --currency names a
-    currency of the files (shipping is counted in orders, whatever their currency) and that ship times exist."""
+def _check_window_meets_orders(con, window: Window) -> None:
+    """Shipping questions (late orders, appeals) need the window to meet the orders, ship times included: a window
+    after the last purchase can still hold the backlog's shipments."""
     span = con.execute(
         "SELECT min(purchased_at), max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) FROM lines"
     ).fetchone()
     if span[0] is None:
         raise InputError("the files hold no orders")
-    if window.start > span[1] or window.end < span[0]:
+    if window.start > span[1] or (window.end is not None and window.end < span[0]):
         raise WindowError(
             f"the window {iso_utc(window.start)} to {iso_utc(window.end)} is outside the orders in the "
             f"files ({iso_utc(span[0])} to {iso_utc(span[1])})"
         )
+
+
+def late_orders(con, window: Window, opts: Options, *, horizon_hours: float | None = None):
+    """The appeal evidence: shipments() after checking that the window meets the orders, that --currency names a
+    currency of the files (shipping is counted in orders, whatever their currency) and that ship times exist."""
+    _check_window_meets_orders(con, window)
     if opts.currency is not None:
         check_currency(con, opts.currency)
     summary, rows = shipments(con, window, opts, horizon_hours=horizon_hours)
@@ -279,16 +285,7 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
     """(the appeal JSON, its affected orders DataFrame): what `appeal` returns plus the order list the zip holds."""
     from .appeal import build_appeal  # pandas and the letter: only appeals pay for importing them
 
-    span = con.execute(
-        "SELECT min(purchased_at), max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) FROM lines"
-    ).fetchone()
-    if span[0] is None:
-        raise InputError("the files hold no orders")
-    if window.start > span[1] or (window.end is not None and window.end < span[0]):
-        raise WindowError(
-            f"the window {iso_utc(window.start)} to {iso_utc(window.end)} is outside the orders in the "
-            f"files ({iso_utc(span[0])} to {iso_utc(span[1])})"
-        )
+    _check_window_meets_orders(con, window)
     summary, evidence = shipments(con, window, opts, every_channel=True)
     return build_appeal(con, window, marketplace, summary, evidence, tz=opts.tz, sla_hours=opts.sla_hours,
                         business_days=opts.business_days, period_end=period_end)  # fmt: skip

@@ -45,8 +45,8 @@ def metrics(result: dict) -> None:
     """One card per metric with the figure the marketplace sees and the figure without the outage's orders."""
     shown = [m for m in result["metrics"] if m.get("with_outage") is not None]
     if shown:
-        cols = st.columns(min(len(shown), 4))
-        for col, m in zip(cols * (len(shown) // len(cols) + 1), shown, strict=False):
+        # At most three metrics per marketplace (Amazon's two late-shipment periods and its cancel rate).
+        for col, m in zip(st.columns(len(shown)), shown, strict=True):
             without = m.get("without_outage")
             col.metric(
                 f"{m['name']} ({plural(m['period_days'], 'day')})",

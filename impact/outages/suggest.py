@@ -1,7 +1,7 @@
 """Windows to offer when the chosen one lies outside the seller's orders: the outages found in the data first, then
 the catalog's known outages inside the data's range.
 
-    if not covers(report.first, report.last, window):
+    if not covers(report.first, report.last, window):  # impact.windows.covers
         for s in suggest_windows(con, report.first, report.last, tz="Europe/Berlin"):
             s.label, s.window
 
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..errors import InputError
 from ..present import channel_list, local_window, percent
-from ..windows import Window, covers, iso_utc  # noqa: F401 - covers is part of this module's API
+from ..windows import Window, iso_utc
 from .catalog import load_catalog
 from .detect import detect
 from .match import overlap_hours

@@ -6,8 +6,8 @@ from datetime import datetime
 from sellers import september_outage_seller
 
 from impact.ingest import ingest_files
-from impact.outages.suggest import covers, suggest_windows
-from impact.windows import Window
+from impact.outages.suggest import suggest_windows
+from impact.windows import Window, covers
 
 
 def test_a_window_after_the_data_is_not_covered_and_the_detected_outage_is_offered_first(con, tmp_path):
