@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from .costs.profit import ProfitInputs, total_profit, window_profit
 from .errors import WindowError
 from .revenue import ORD, REV, UNI, EventEstimate, History, Interval, estimate_event, load_history
 from .settings import Settings, load_settings
@@ -43,10 +44,11 @@ class WindowResult:
     share_of_day: float | None
     warnings: list[str]
     shipments: dict | None = None
+    profit: dict | None = None  # only with cost inputs (impact.costs); absent from the JSON otherwise
 
     def to_json(self) -> dict:
         est = self.estimate
-        return {
+        out = {
             "start": iso_utc(self.window.start),
             "end": iso_utc(self.window.end),
             "channels": list(est.affected),
@@ -67,6 +69,9 @@ class WindowResult:
             "warnings": self.warnings,
             "shipments": self.shipments,
         }
+        if self.profit is not None:
+            out["profit"] = self.profit
+        return out
 
 
 @dataclass
@@ -76,6 +81,7 @@ class Analysis:
     confidence: float
     recovery_hours: float
     warnings: list[str] = field(default_factory=list)
+    fx: list[dict] | None = None  # the exchange rates used, when amounts were converted to a home currency
 
     @property
     def total(self) -> dict:
@@ -84,7 +90,7 @@ class Analysis:
         lost = sum(w.revenue["lost"] for w in self.windows)
         lo = lost - float(np.sqrt(sum((w.revenue["lost"] - w.revenue["lost_low"]) ** 2 for w in self.windows)))
         hi = lost + float(np.sqrt(sum((w.revenue["lost_high"] - w.revenue["lost"]) ** 2 for w in self.windows)))
-        return {
+        out = {
             "lost": _r(lost),
             "lost_low": _r(lo),
             "lost_high": _r(hi),
@@ -93,9 +99,12 @@ class Analysis:
             "expected": _r(sum(w.revenue["expected"] for w in self.windows)),
             "actual": _r(sum(w.revenue["actual"] for w in self.windows)),
         }
+        if self.windows and all(w.profit is not None for w in self.windows):
+            out["profit"] = total_profit([w.profit for w in self.windows])
+        return out
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "currency": self.currency,
             "confidence": self.confidence,
             "recovery_hours": self.recovery_hours,
@@ -103,6 +112,9 @@ class Analysis:
             "total": self.total,
             "warnings": self.warnings,
         }
+        if self.fx:
+            out["fx"] = self.fx
+        return out
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -152,6 +164,7 @@ def _window(
     recovery_hours: float,
     confidence: float,
     top_n: int,
+    profit: ProfitInputs | None = None,
 ) -> WindowResult:
     if window.end is None:
         raise WindowError(f"the window starting {iso_utc(window.start)} has no end yet; give an end time")
@@ -252,6 +265,11 @@ def _window(
     day_exp = sum(float(est.fits[c].day_expected[REV]) for c in est.affected)
     share_of_day = _r(lost / day_exp, 4) if day_exp > 0 else None
     top_skus = [{"sku": k, "lost": _r(v)} for k, v in sorted(top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
+    profit_block = None
+    if profit is not None:
+        affected_spans = [(c, float(f.window[REV].expected), spans[c]) for c, f in est.fits.items() if f.affected]
+        profit_block = window_profit(con, channels=affected_spans, currency=cur, start=window.start,
+                                     end=window.end, revenue=revenue, inputs=profit)  # fmt: skip
     if est.lost.p_effect is not None and est.lost.p_effect < 0.8 and lost > 0:
         warns.append(
             f"the drop is within normal variation (probability of an effect {est.lost.p_effect:.0%}); "
@@ -270,6 +288,7 @@ def _window(
         top_skus,
         share_of_day,
         warns,
+        profit=profit_block,
     )
 
 
@@ -287,6 +306,7 @@ def analyze(
     ship_sla_hours: float | None = None,
     business_days: bool = False,
     shipments: bool = True,
+    profit: ProfitInputs | None = None,
 ) -> Analysis:
     """Lost revenue, orders and units, interval, recapture, spill-over and breakdowns for each window.
 
@@ -294,7 +314,8 @@ def analyze(
     window outside the data or with too little history before it. Pass `hist` (load_history) to reuse an
     aggregation across calls on the same data. Each window also gets its late shipments (impact.shipments) against
     the file's ship-by promises, or `ship_sla_hours` after purchase where the file has none; `shipments=False`
-    skips that (its `shipments` stays None) for callers that measure shipping themselves.
+    skips that (its `shipments` stays None) for callers that measure shipping themselves. `profit` (cost inputs
+    loaded into the connection by impact.costs) adds each window's profit block.
     """
     settings = settings or load_settings()
     recovery_hours = settings.recovery_hours if recovery_hours is None else recovery_hours
@@ -310,7 +331,8 @@ def analyze(
         others = [
             (o.start, (o.end or o.start) + timedelta(hours=recovery_hours)) for j, o in enumerate(windows) if j != i
         ]
-        result = _window(con, hist, w, others, recovery_hours=recovery_hours, confidence=confidence, top_n=top_n)
+        result = _window(con, hist, w, others, recovery_hours=recovery_hours, confidence=confidence, top_n=top_n,
+                         profit=profit)  # fmt: skip
         if shipments:
             result.shipments = shipment_impact(
                 con,
@@ -320,4 +342,5 @@ def analyze(
                 confidence=confidence,
             )
         results.append(result)
-    return Analysis(results, hist.currency, confidence, recovery_hours, list(hist.notes))
+    notes = list(hist.notes) + list(profit.warnings if profit else ())
+    return Analysis(results, hist.currency, confidence, recovery_hours, notes)

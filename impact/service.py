@@ -38,6 +38,8 @@ class Options:
     sla_hours: float
     business_days: bool = False
     settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
+    fees: str | None = None  # --fees spec: what the named channels pay in place of the default fee schedule
+    home_currency: str | None = None  # convert every amount to this currency at the ECB rate of its day
 
 
 def resolve_options(
@@ -49,19 +51,24 @@ def resolve_options(
     recovery_hours: float | None = None,
     sla_hours: float | None = None,
     business_days: bool = False,
+    fees: str | None = None,
+    home_currency: str | None = None,
 ) -> Options:
     """Options from what the user chose, settings (IMPACT_* variables) for the rest; the confidence is checked here
     because every consumer of it would otherwise accept 2 or 0.1 silently."""
     settings = settings or load_settings()
     if confidence is not None and not 0.5 <= confidence < 1:
         raise InputError("--confidence must be between 0.5 and 0.99, e.g. 0.9")
+    home = (home_currency or "").strip().upper() or None
+    if home is not None and not (len(home) == 3 and home.isalpha()):
+        raise InputError(f"--home-currency expects a three-letter currency code such as EUR, got '{home_currency}'")
     return Options(
         tz=tz or settings.default_tz,
         currency=currency.strip().upper() if currency and currency.strip() else None,
         confidence=settings.confidence if confidence is None else confidence,
         recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
         sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,
-        business_days=business_days, settings=settings,
+        business_days=business_days, settings=settings, fees=(fees or "").strip() or None, home_currency=home,
     )  # fmt: skip
 
 
@@ -73,6 +80,17 @@ def load(
     return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings)
 
 
+def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), mapping: dict | None = None):
+    """Add the seller's cost inputs to an ingested session: product costs and FBA fees (`costs`), ad spend
+    (`ads`), the fee schedule (defaults with opts.fees in place of the named channels' fees) and, with a home
+    currency, every amount converted at the ECB rate of its day. Returns the costs' import report (None when only a
+    home currency was asked for). From then on every analysis of `con` carries a profit block."""
+    from .costs import layer  # the profit layer's imports only for sessions that use it
+
+    return layer.load(con, tz=opts.tz, home=opts.home_currency, fees=opts.fees, costs=costs, ads=ads,
+                      mapping=mapping, currency=opts.currency)  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Analysis
 
@@ -80,9 +98,15 @@ def load(
 def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bool = True, hist=None) -> Analysis:
     """The engine (impact.analysis.analyze) on the windows with the resolved options. `shipments=False` for callers
     that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation."""
-    return analyze(con, list(windows), recovery_hours=opts.recovery_hours, confidence=opts.confidence,
-                   currency=opts.currency, tz=opts.tz, settings=opts.settings, hist=hist,
-                   ship_sla_hours=opts.sla_hours, business_days=opts.business_days, shipments=shipments)  # fmt: skip
+    from .costs.layer import profit_inputs
+
+    profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
+    result = analyze(con, list(windows), recovery_hours=opts.recovery_hours, confidence=opts.confidence,
+                     currency=opts.home_currency or opts.currency, tz=opts.tz, settings=opts.settings, hist=hist,
+                     ship_sla_hours=opts.sla_hours, business_days=opts.business_days, shipments=shipments,
+                     profit=profit)  # fmt: skip
+    result.fx = fx
+    return result
 
 
 def window_view(analysis_json: Mapping, index: int = 0) -> dict:

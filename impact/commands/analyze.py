@@ -50,6 +50,20 @@ def human_summary(result: Analysis) -> str:
             f"{money(r['recaptured_low'], cur)} to {money(r['recaptured_high'], cur)}); "
             f"net lost {money(r['net_lost'], cur)}"
         )
+        pr = w.profit
+        if pr is not None:
+            margin = "not known" if pr["margin_pct"] is None else f"{pr['margin_pct']:.1f}%"
+            out.append(
+                f"  profit lost {money(pr['lost'], cur)} ({pct} interval {money(pr['lost_low'], cur)} to "
+                f"{money(pr['lost_high'], cur)}; margin {margin}), net of recapture "
+                f"{money(pr['net_lost'], cur)}; costs saved {money(pr['costs_saved'], cur)}, fees saved "
+                f"{money(pr['fees_saved'], cur)}, ad spend wasted {money(pr['ad_spend_wasted'], cur)}"
+            )
+            if pr["costed_share"] is not None and pr["costed_share"] < 1:
+                out.append(
+                    f"  {present.percent(pr['costed_share'])} of the lost revenue had a known product cost; "
+                    f"without one: {', '.join(pr['uncosted_skus'][:8])}"
+                )
         if w.spillover:
             out.append(
                 "  spill-over: "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .. import present
 from ..errors import InputError
-from ..service import Options, resolve_options
+from ..service import Options, load_costs, resolve_options
 from ..service import load as service_load
 from ..store import CHANNELS
 from ..windows import Window, window_from_strings
@@ -97,12 +97,53 @@ def add_shipments(p) -> None:
     )
 
 
+def add_costs(p) -> None:
+    """The profit inputs: --costs, --ads, --fees, --costs-map and --home-currency."""
+    p.add_argument(
+        "--costs",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="product costs (Shopify products export, or sku,unit_cost[,currency,valid_from,valid_to] CSV) or "
+        "Amazon's FBA fee preview report; repeatable. Adds profit to the result",
+    )
+    p.add_argument(
+        "--ads",
+        action="append",
+        default=[],
+        metavar="[CHANNEL=]FILE",
+        help="advertising spend (Amazon Ads Sponsored Products, Google Ads, Meta Ads or date,hour,channel,spend "
+        "CSV); CHANNEL= names the channel Google or Meta ads sell on (default: the seller's own store); repeatable",
+    )
+    p.add_argument(
+        "--fees",
+        default=None,
+        metavar="CHANNEL=PCT%[+FIXED],...",
+        help="what the named channels pay in place of every default fee, e.g. 'amazon=15%%,shopify=2.9%%+0.30' "
+        "(percent of line revenue plus a fixed amount per order)",
+    )
+    p.add_argument(
+        "--costs-map",
+        dest="costs_mapping",
+        default=None,
+        metavar="FIELD=COLUMN,...",
+        help="column mapping for a product-cost CSV with other headers, e.g. 'sku=Item code,unit_cost=Cost'",
+    )
+    p.add_argument(
+        "--home-currency",
+        default=None,
+        metavar="CUR",
+        help="convert every amount to this currency at the ECB euro reference rate of its day, e.g. EUR",
+    )
+
+
 def add_analysis(p, channels: str = "affected channels") -> None:
     """Everything that decides an analysis' figures besides the files and windows."""
     add_channels(p, channels)
     add_currency(p)
     add_estimate(p)
     add_shipments(p)
+    add_costs(p)
 
 
 def add_json(p, what: str = "the result") -> None:
@@ -163,13 +204,19 @@ def options(args) -> Options:
         tz=getattr(args, "tz", None), currency=getattr(args, "currency", None),
         confidence=getattr(args, "confidence", None), recovery_hours=getattr(args, "recovery_hours", None),
         sla_hours=getattr(args, "ship_sla_hours", None), business_days=bool(getattr(args, "business_days", False)),
+        fees=getattr(args, "fees", None), home_currency=getattr(args, "home_currency", None),
     )  # fmt: skip
 
 
 def load(args, opts: Options | None = None):
     """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport)."""
     opts = opts or options(args)
-    return service_load(args.files, tz=opts.tz, mapping=parse_mapping(args.mapping), settings=opts.settings)
+    con, report = service_load(args.files, tz=opts.tz, mapping=parse_mapping(args.mapping), settings=opts.settings)
+    costs, ads = getattr(args, "costs", None) or [], getattr(args, "ads", None) or []
+    if costs or ads or opts.fees or opts.home_currency:
+        mapping = parse_mapping(getattr(args, "costs_mapping", None))
+        report.costs = load_costs(con, opts, costs=costs, ads=ads, mapping=mapping)
+    return con, report
 
 
 def money(x: float | None, cur: str | None) -> str:

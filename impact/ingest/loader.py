@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -73,9 +74,10 @@ class IngestReport:
     first: datetime | None
     last: datetime | None
     day_precision_lines: int = 0
+    costs: Any = None  # the cost files' import report (impact.costs.CostReport) when the seller gave any
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "files": [f.to_json() for f in self.files],
             "orders": self.orders,
             "lines": self.lines,
@@ -84,6 +86,9 @@ class IngestReport:
             "first": iso_utc(self.first),
             "last": iso_utc(self.last),
         }
+        if self.costs is not None:
+            out["costs"] = self.costs.to_json()
+        return out
 
 
 def _column_idents(header: list[str]) -> dict[str, str]:

@@ -1,0 +1,102 @@
+"""The cost layer of one session: cost files, fee schedule and currency conversion put into the seller's database,
+and read back by every analysis of it. The connection is the state, as it is for the orders: a table `fee_rules`
+means the seller gave cost inputs, so analyses add profit; `fx_used` holds the rates the orders were converted at.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from ..errors import InputError, MixedCurrencyError
+from .profit import ProfitInputs
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = $t", {"t": name}).fetchone()[0]
+    )
+
+
+def _order_currencies(con) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute("SELECT DISTINCT currency FROM lines WHERE currency IS NOT NULL ORDER BY 1").fetchall()
+    ]
+
+
+def _check_currencies(con, report, currency: str | None, home: str | None) -> None:
+    """Without a home currency nothing is summed across currencies: a cost or ad file must be in the orders' own."""
+    named = list(getattr(report, "currencies", []) or [])
+    if home or not named:
+        return
+    orders = _order_currencies(con)
+    target = currency.upper() if currency else (orders[0] if len(orders) == 1 else None)
+    foreign = [c for c in named if c != target]
+    if target is None and named:
+        raise MixedCurrencyError(
+            f"the orders are in {', '.join(orders)}: give --currency to pick one, or --home-currency to convert "
+            "orders and costs into one currency"
+        )
+    if foreign:
+        raise MixedCurrencyError(
+            f"the cost or ad files have amounts in {', '.join(foreign)} but the orders are in {target}; give "
+            f"--home-currency {target} to convert them at the ECB rate of each day"
+        )
+
+
+def _span(con) -> tuple:
+    """First and last day any amount needs a rate for: the orders', the cost ranges' and the ad days'."""
+    return con.execute(
+        """SELECT least(min(CAST(purchased_at AS DATE)), (SELECT min(day) FROM ad_spend),
+                        (SELECT min(valid_from) FROM product_costs)),
+                  greatest(max(CAST(purchased_at AS DATE)) + 1, (SELECT max(day) FROM ad_spend))
+           FROM lines"""
+    ).fetchone()
+
+
+def load(
+    con,
+    *,
+    tz: str,
+    home: str | None = None,
+    fees: str | None = None,
+    costs: Sequence = (),
+    ads: Sequence = (),
+    mapping: dict | None = None,
+    currency: str | None = None,
+):
+    """Cost inputs into `con` (see impact.service.load_costs); returns the CostReport, or None without cost files."""
+    # Readers, fee schedule and rates only for sessions that give cost inputs; analyses need none of them.
+    from . import fees as fee_schedule
+    from . import fx, load_costs
+
+    con.execute("CREATE OR REPLACE TABLE fx_used (rates JSON)")
+    if home:
+        used = fx.convert_lines(con, home, tz)
+        con.execute("INSERT INTO fx_used VALUES ($r)", {"r": json.dumps(used)})
+    channels = [r[0] for r in con.execute("SELECT DISTINCT channel FROM lines ORDER BY 1").fetchall()]
+    report = None
+    if costs or ads or fees:
+        report = load_costs(con, costs, ads, mapping=mapping, order_channels=channels)
+        _check_currencies(con, report, currency, home)
+        fee_schedule.fees_table(con, fee_schedule.fee_rules(channels, fees))
+    if home and report is not None:
+        named = sorted(set(report.currencies) - {home})
+        if named:
+            first, last = _span(con)
+            fx.daily_rates(con, home, first, last, named)
+    return report
+
+
+def profit_inputs(con, tz: str, home: str | None) -> tuple[ProfitInputs | None, list[dict] | None]:
+    """(what the profit layer needs, or None when the seller gave no cost input; the exchange rates used)."""
+    used = None
+    if _has_table(con, "fx_used"):
+        rows = con.execute("SELECT rates FROM fx_used").fetchall()
+        used = [r for (text,) in rows for r in json.loads(text)] or None
+    if not _has_table(con, "fee_rules"):
+        return None, used
+    if home is None and used:
+        raise InputError("the orders were converted to a home currency; analyse them with the same --home-currency")
+    return ProfitInputs(tz=tz, home=home), used

@@ -1,0 +1,403 @@
+"""Profit of one outage window from the revenue counterfactual: what the orders that never came would have cost.
+
+The estimator says how much revenue each affected channel should have taken in the window; the SKU mix of the four
+weeks before says which products that revenue would have bought. Each SKU's cost rate (goods at the unit cost in
+force on the window's day, plus the channel's fees) turns expected revenue into expected costs; the orders that did
+come are costed exactly, line by line, at the cost in force on their own day. So
+
+    profit lost = revenue lost - (expected costs - actual costs) - (expected fees - actual fees)
+
+which is revenue lost minus the costs and fees of the orders expected and not received. The interval is the revenue
+interval at the expected margin rate: the cost rates come from weeks of orders and vary far less than demand does.
+
+SKUs without a cost take their channel's median cost rate (of the SKUs that have one) and are listed; `costed_share`
+says how much of the lost revenue had a known cost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+EXACT = "CAST({} AS DECIMAL(38, 8))"
+BASE_DAYS = 28  # the SKU mix and hour-of-day shape: the four weeks before the window, as the revenue breakdown
+TOP_SKUS = 20
+
+
+@dataclass(frozen=True)
+class ProfitInputs:
+    """What the profit layer needs besides the window: the seller's zone for order days and ad hours, and the home
+    currency the orders were converted to (None: costs must be in the orders' own currency)."""
+
+    tz: str
+    home: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _r(x: float | None, nd: int = 2) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), nd)
+
+
+def _cost_join(home: bool) -> str:
+    """Unit cost in force on day `d` (a column of the outer query), in the orders' currency."""
+    if not home:
+        return "pc.unit_cost"
+    return "pc.unit_cost * CASE WHEN pc.currency IS NULL OR pc.currency = $cur THEN 1 ELSE fx.to_home END"
+
+
+def _line_sql(home: bool, cost_day: str) -> str:
+    """Every non-cancelled line of channel $ch in [$from, $to): revenue, units, goods cost (NULL without a known
+    cost) and fees. `cost_day` is the day whose unit cost applies: the order's own local day, or a fixed $day."""
+    fx = "LEFT JOIN fx_daily fx ON fx.day = l.d AND fx.currency = pc.currency" if home else ""
+    return f"""
+    WITH r AS (
+        SELECT channel,
+               sum(pct) FILTER (WHERE applies_to = 'all') AS pct_all,
+               sum(pct) FILTER (WHERE applies_to = 'all' AND component = 'referral') AS pct_referral,
+               sum(per_unit) FILTER (WHERE applies_to = 'all') AS unit_all,
+               sum(per_unit) FILTER (WHERE applies_to = 'fba') AS unit_fba,
+               sum(fixed_per_order) FILTER (WHERE applies_to = 'all') AS fixed_all,
+               bool_or(overridden) AS overridden
+        FROM fee_rules WHERE channel = $ch GROUP BY channel),
+    cat AS (SELECT lower(substr(applies_to, 10)) AS category, sum(pct) AS pct FROM fee_rules
+            WHERE channel = $ch AND applies_to LIKE 'category:%' GROUP BY 1),
+    l AS (
+        SELECT order_id, coalesce(nullif(trim(sku), ''), '(none)') AS sku, CAST(revenue AS DECIMAL(38, 8)) AS rev,
+               coalesce(quantity, 1) AS qty, lower(coalesce(fulfilment, '')) IN ('amazon', 'afn') AS fba,
+               {cost_day} AS d
+        FROM lines
+        WHERE status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND channel = $ch
+          AND purchased_at >= $from AND purchased_at < $to),
+    lc AS (
+        SELECT l.*, {_cost_join(home)} AS unit_cost, pc.category
+        FROM l LEFT JOIN product_costs pc
+          ON pc.sku = l.sku AND (pc.valid_from IS NULL OR pc.valid_from <= l.d)
+         AND (pc.valid_to IS NULL OR l.d <= pc.valid_to)
+        {fx})
+    SELECT lc.sku, lc.rev, lc.qty,
+           lc.unit_cost * lc.qty AS cogs,
+           lc.rev * (coalesce(r.pct_all, 0)
+                     - CASE WHEN cat.pct IS NOT NULL OR (sf.referral_fee IS NOT NULL AND NOT coalesce(r.overridden, false))
+                            THEN coalesce(r.pct_referral, 0) ELSE 0 END
+                     + coalesce(cat.pct, 0))
+           + lc.qty * (coalesce(r.unit_all, 0)
+                       + CASE WHEN lc.fba THEN coalesce(r.unit_fba, 0) ELSE 0 END
+                       + CASE WHEN coalesce(r.overridden, false) OR cat.pct IS NOT NULL THEN 0
+                              ELSE coalesce(sf.referral_fee, 0) END
+                       + CASE WHEN lc.fba AND NOT coalesce(r.overridden, false) THEN coalesce(sf.fulfilment_fee, 0)
+                              ELSE 0 END)
+           + coalesce(r.fixed_all, 0) * lc.rev / nullif(sum(lc.rev) OVER (PARTITION BY lc.order_id), 0) AS fees
+    FROM lc LEFT JOIN r ON true
+    LEFT JOIN cat ON cat.category = lower(trim(lc.category))
+    LEFT JOIN (SELECT sku, any_value(referral_fee) AS referral_fee, any_value(fulfilment_fee) AS fulfilment_fee
+               FROM sku_fees WHERE $ch = 'amazon' GROUP BY sku) sf ON sf.sku = lc.sku
+    """
+
+
+def _local_day(tz_param: str = "$tz") -> str:
+    return f"CAST(timezone({tz_param}, purchased_at::TIMESTAMPTZ) AS DATE)"
+
+
+@dataclass
+class _Sku:
+    rev: float = 0.0
+    cogs: float = 0.0  # of the costed lines only
+    costed_rev: float = 0.0
+    fees: float = 0.0
+
+
+def _used(sql: str, params: dict) -> dict:
+    """The parameters the statement names: DuckDB refuses named parameters a statement does not use."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+def _per_sku(con, sql: str, params: dict) -> dict[str, _Sku]:
+    params = _used(sql, params)
+    rows = con.execute(
+        f"""SELECT sku, sum(rev)::DOUBLE, sum(cogs)::DOUBLE, sum(rev) FILTER (WHERE cogs IS NOT NULL)::DOUBLE,
+                   sum(coalesce(fees, 0))::DOUBLE
+            FROM ({sql}) GROUP BY sku ORDER BY sku""",
+        params,
+    ).fetchall()
+    return {k: _Sku(rev or 0.0, cogs or 0.0, costed or 0.0, fees or 0.0) for k, rev, cogs, costed, fees in rows}
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+@dataclass
+class ChannelProfit:
+    channel: str
+    revenue_lost: float
+    expected_revenue: float
+    costs_saved: float
+    fees_saved: float
+    expected_costs: float
+    lost_by_sku: dict[str, tuple[float, float, bool]]  # sku -> (revenue lost, profit lost, costed)
+    costed_lost: float  # positive lost revenue of costed SKUs
+    positive_lost: float
+    ad_spend_window: float = 0.0
+    ad_spend_wasted: float = 0.0
+    median_rate: float | None = None
+
+    @property
+    def profit_lost(self) -> float:
+        return self.revenue_lost - self.costs_saved - self.fees_saved
+
+    @property
+    def margin(self) -> float | None:
+        if self.expected_revenue <= 0:
+            return None
+        return 1 - self.expected_costs / self.expected_revenue
+
+
+def channel_profit(
+    con,
+    *,
+    channel: str,
+    currency: str,
+    expected_revenue: float,
+    span: tuple[datetime, datetime],
+    window_start: datetime,
+    inputs: ProfitInputs,
+    fallback_rate: float | None = None,
+) -> ChannelProfit:
+    """Profit lost on one affected channel over its measured span (the window, or whole days for date-only data)."""
+    s, e = span
+    base_from = window_start - timedelta(days=BASE_DAYS)
+    zone = ZoneInfo(inputs.tz)
+    day = (window_start.replace(tzinfo=ZoneInfo("UTC"))).astimezone(zone).date()
+    home = inputs.home is not None
+    common = {"ch": channel, "cur": currency, "tz": inputs.tz}
+    base = _per_sku(
+        con, _line_sql(home, "CAST($day AS DATE)"), common | {"from": base_from, "to": window_start, "day": day}
+    )
+    act = _per_sku(con, _line_sql(home, _local_day()), common | {"from": s, "to": e})
+
+    rates = [b.cogs / b.costed_rev for b in base.values() if b.costed_rev > 0]
+    median_rate = _median(rates)
+    if median_rate is None:
+        median_rate = fallback_rate
+
+    def cogs_rate(x: _Sku) -> float:
+        """Goods cost per unit of revenue: the costed lines' own rate, the channel's median for the rest."""
+        if x.rev <= 0:
+            return 0.0
+        known = x.cogs
+        unknown_rev = x.rev - x.costed_rev
+        return (known + unknown_rev * (median_rate or 0.0)) / x.rev
+
+    base_total = sum(b.rev for b in base.values())
+    exp_costs = exp_fees = act_costs = act_fees = 0.0
+    by_sku: dict[str, tuple[float, float, bool]] = {}
+    costed_lost = positive_lost = 0.0
+    for sku in sorted(set(base) | set(act)):
+        b = base.get(sku, _Sku())
+        a = act.get(sku, _Sku())
+        share = b.rev / base_total if base_total > 0 else 0.0
+        exp_rev = expected_revenue * share
+        fee_rate = b.fees / b.rev if b.rev > 0 else 0.0
+        e_cogs = exp_rev * cogs_rate(b)
+        e_fees = exp_rev * fee_rate
+        a_cogs = a.cogs + (a.rev - a.costed_rev) * (median_rate or 0.0)
+        exp_costs += e_cogs
+        exp_fees += e_fees
+        act_costs += a_cogs
+        act_fees += a.fees
+        lost_rev = exp_rev - a.rev
+        lost_profit = lost_rev - (e_cogs - a_cogs) - (e_fees - a.fees)
+        costed = (b.costed_rev >= b.rev and b.rev > 0) or (b.rev == 0 and a.costed_rev >= a.rev > 0)
+        by_sku[sku] = (lost_rev, lost_profit, costed)
+        if lost_rev > 0:
+            positive_lost += lost_rev
+            if costed:
+                costed_lost += lost_rev
+    act_rev = sum(a.rev for a in act.values())
+    return ChannelProfit(
+        channel=channel,
+        revenue_lost=expected_revenue - act_rev,
+        expected_revenue=expected_revenue,
+        costs_saved=exp_costs - act_costs,
+        fees_saved=exp_fees - act_fees,
+        expected_costs=exp_costs + exp_fees,
+        lost_by_sku=by_sku,
+        costed_lost=costed_lost,
+        positive_lost=positive_lost,
+        median_rate=median_rate,
+    )
+
+
+def _hour_shape(con, channel: str, currency: str, start: datetime, tz: str) -> list[float]:
+    """Share of the channel's revenue in each local hour of the day over the weeks before the window: how a daily
+    ad budget is spread over the day when the export has no hours (ad platforms pace spend with traffic)."""
+    rows = con.execute(
+        """SELECT hour(timezone($tz, purchased_at::TIMESTAMPTZ)) AS h, sum(revenue)::DOUBLE FROM lines
+           WHERE status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND channel = $ch
+             AND purchased_at >= $b AND purchased_at < $s AND time_precision IS DISTINCT FROM 'day'
+           GROUP BY 1""",
+        {"tz": tz, "cur": currency, "ch": channel, "b": start - timedelta(days=BASE_DAYS), "s": start},
+    ).fetchall()
+    shape = [0.0] * 24
+    for h, v in rows:
+        shape[int(h)] = max(float(v or 0.0), 0.0)
+    total = sum(shape)
+    return [v / total for v in shape] if total > 0 else [1 / 24] * 24
+
+
+def _overlap_hours(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> float:
+    return max((min(a1, b1) - max(a0, b0)).total_seconds(), 0.0) / 3600
+
+
+def ad_spend_in_window(
+    con, *, channel: str, currency: str, start: datetime, end: datetime, inputs: ProfitInputs
+) -> float:
+    """Ad spend of the channel during the window: hourly rows by their overlap with it, daily rows spread over the
+    seller's hour-of-day shape. Days and hours of ad exports are the account's local time (the seller's zone)."""
+    zone = ZoneInfo(inputs.tz)
+    utc = ZoneInfo("UTC")
+    ls = start.replace(tzinfo=utc).astimezone(zone).replace(tzinfo=None)
+    le = end.replace(tzinfo=utc).astimezone(zone).replace(tzinfo=None)
+    conv = "CASE WHEN a.currency IS NULL OR a.currency = $cur THEN 1 ELSE fx.to_home END" if inputs.home else "1"
+    fx = "LEFT JOIN fx_daily fx ON fx.day = a.day AND fx.currency = a.currency" if inputs.home else ""
+    sql = f"""SELECT a.day, a.hour, sum(a.spend * {conv})::DOUBLE FROM ad_spend a {fx}
+              WHERE a.channel = $ch AND a.day BETWEEN $d0 AND $d1 GROUP BY 1, 2 ORDER BY 1, 2"""
+    rows = con.execute(sql, _used(sql, {"ch": channel, "cur": currency, "d0": ls.date(), "d1": le.date()})).fetchall()
+    shape = None
+    total = 0.0
+    for day, hour, spend in rows:
+        midnight = datetime(day.year, day.month, day.day)
+        if hour is not None:
+            h0 = midnight + timedelta(hours=int(hour))
+            total += (spend or 0.0) * _overlap_hours(h0, h0 + timedelta(hours=1), ls, le)
+            continue
+        if shape is None:
+            shape = _hour_shape(con, channel, currency, start, inputs.tz)
+        frac = sum(
+            shape[h] * _overlap_hours(midnight + timedelta(hours=h), midnight + timedelta(hours=h + 1), ls, le)
+            for h in range(24)
+        )
+        total += (spend or 0.0) * frac
+    return total
+
+
+def window_profit(
+    con,
+    *,
+    channels: list[tuple[str, float, tuple[datetime, datetime]]],
+    currency: str,
+    start: datetime,
+    end: datetime,
+    revenue: dict,
+    inputs: ProfitInputs,
+) -> dict:
+    """The `profit` block of one window. `channels`: (affected channel, expected revenue, measured span); `revenue`
+    is the window's revenue block, whose interval and recapture the profit figures follow at the margin rate."""
+    fallback = _fallback_rate(con, currency, start)
+    parts = []
+    for ch, expected, span in channels:
+        p = channel_profit(con, channel=ch, currency=currency, expected_revenue=expected, span=span,
+                           window_start=start, inputs=inputs, fallback_rate=fallback)  # fmt: skip
+        p.ad_spend_window = ad_spend_in_window(con, channel=ch, currency=currency, start=start, end=end, inputs=inputs)
+        lost_share = min(max(p.revenue_lost / expected, 0.0), 1.0) if expected > 0 else 0.0
+        p.ad_spend_wasted = p.ad_spend_window * lost_share
+        parts.append(p)
+    rev_lost = sum(p.revenue_lost for p in parts)
+    lost = sum(p.profit_lost for p in parts)
+    expected = sum(p.expected_revenue for p in parts)
+    margin = 1 - sum(p.expected_costs for p in parts) / expected if expected > 0 else None
+    m = margin if margin is not None else 0.0
+    # The revenue interval's half-widths carry over at the margin rate; lost revenue is the exact-actuals figure, so
+    # the interval is placed around the profit point estimate in the same way as the revenue one is around its own.
+    lo = lost - (revenue["lost"] - revenue["lost_low"]) * m
+    hi = lost + (revenue["lost_high"] - revenue["lost"]) * m
+    recaptured = revenue["recaptured"] * m
+    net = lost - recaptured
+    # Recapture is measured against the same baseline as the loss: a baseline too high inflates the loss and
+    # deflates the recapture, so the two errors add rather than cancel; the half-widths are summed, not combined.
+    net_lo = net - ((revenue["lost"] - revenue["lost_low"]) + (revenue["recaptured_high"] - revenue["recaptured"])) * m
+    net_hi = net + ((revenue["lost_high"] - revenue["lost"]) + (revenue["recaptured"] - revenue["recaptured_low"])) * m
+    positive = sum(p.positive_lost for p in parts)
+    skus = [
+        {"sku": k, "channel": p.channel, "lost": _r(v[0]), "profit_lost": _r(v[1]),
+         "margin_pct": _r(100 * v[1] / v[0], 1) if v[0] > 0 else None, "costed": v[2]}
+        for p in parts
+        for k, v in p.lost_by_sku.items()
+        if v[0] > 0 or v[1] > 0
+    ]  # fmt: skip
+    skus.sort(key=lambda s: (-(s["profit_lost"] or 0), s["channel"], s["sku"]))
+    uncosted = sorted({s["sku"] for s in skus if not s["costed"] and s["sku"] != "(none)" and (s["lost"] or 0) > 0})
+    return {
+        "lost": _r(lost),
+        "lost_low": _r(lo),
+        "lost_high": _r(hi),
+        "net_lost": _r(net),
+        "net_lost_low": _r(net_lo),
+        "net_lost_high": _r(net_hi),
+        "recaptured": _r(recaptured),
+        "costs_saved": _r(sum(p.costs_saved for p in parts)),
+        "fees_saved": _r(sum(p.fees_saved for p in parts)),
+        "ad_spend_window": _r(sum(p.ad_spend_window for p in parts)),
+        "ad_spend_wasted": _r(sum(p.ad_spend_wasted for p in parts)),
+        "margin_pct": _r(100 * margin, 1) if margin is not None else None,
+        "costed_share": _r(sum(p.costed_lost for p in parts) / positive, 4) if positive > 0 else None,
+        "revenue_lost": _r(rev_lost),
+        "by_channel": [
+            {
+                "channel": p.channel,
+                "lost": _r(p.revenue_lost),
+                "profit_lost": _r(p.profit_lost),
+                "costs_saved": _r(p.costs_saved),
+                "fees_saved": _r(p.fees_saved),
+                "margin_pct": _r(100 * p.margin, 1) if p.margin is not None else None,
+                "ad_spend_wasted": _r(p.ad_spend_wasted),
+                "costed_share": _r(p.costed_lost / p.positive_lost, 4) if p.positive_lost > 0 else None,
+            }
+            for p in parts
+        ],  # fmt: skip
+        "by_sku": skus[:TOP_SKUS],
+        "uncosted_skus": uncosted,
+    }
+
+
+def _fallback_rate(con, currency: str, start: datetime) -> float | None:
+    """The median goods-cost rate over every channel's costed SKUs, for a channel none of whose SKUs has a cost."""
+    row = con.execute(
+        """WITH s AS (SELECT trim(l.sku) AS sku, sum(l.revenue)::DOUBLE AS rev,
+                             sum(coalesce(l.quantity, 1) * pc.unit_cost)::DOUBLE AS cogs
+                      FROM lines l JOIN product_costs pc ON pc.sku = trim(l.sku)
+                       AND (pc.valid_from IS NULL OR pc.valid_from <= CAST($s AS DATE))
+                       AND (pc.valid_to IS NULL OR CAST($s AS DATE) <= pc.valid_to)
+                      WHERE l.status IS DISTINCT FROM 'cancelled' AND l.currency IS NOT DISTINCT FROM $cur
+                        AND l.purchased_at >= $b AND l.purchased_at < $s
+                        AND (pc.currency IS NULL OR pc.currency = $cur)
+                      GROUP BY 1)
+           SELECT median(cogs / rev) FROM s WHERE rev > 0""",
+        {"cur": currency, "b": start - timedelta(days=BASE_DAYS), "s": start},
+    ).fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+def total_profit(windows: list[dict]) -> dict:
+    """Sums over windows, intervals combined in quadrature as the revenue total's are."""
+    lost = sum(w["lost"] for w in windows)
+    lo = lost - math.sqrt(sum((w["lost"] - w["lost_low"]) ** 2 for w in windows))
+    hi = lost + math.sqrt(sum((w["lost_high"] - w["lost"]) ** 2 for w in windows))
+    net = sum(w["net_lost"] for w in windows)
+    net_lo = net - math.sqrt(sum((w["net_lost"] - w["net_lost_low"]) ** 2 for w in windows))
+    net_hi = net + math.sqrt(sum((w["net_lost_high"] - w["net_lost"]) ** 2 for w in windows))
+    return {
+        "lost": _r(lost),
+        "lost_low": _r(lo),
+        "lost_high": _r(hi),
+        "net_lost": _r(net),
+        "net_lost_low": _r(net_lo),
+        "net_lost_high": _r(net_hi),
+        "ad_spend_wasted": _r(sum(w["ad_spend_wasted"] for w in windows)),
+    }
