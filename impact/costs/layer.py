@@ -55,6 +55,20 @@ def _span(con) -> tuple:
     ).fetchone()
 
 
+COST_TABLES = ("product_costs", "sku_fees", "ad_spend", "fee_rules")
+
+
+def clear(con) -> None:
+    """Forget the session's cost inputs (the app reloads them whenever the seller changes one); the orders' currency
+    conversion stays, since it rewrote the orders themselves."""
+    for name in COST_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _converted(con) -> bool:
+    return _has_table(con, "fx_used") and con.execute("SELECT count(*) FROM fx_used").fetchone()[0] > 0
+
+
 def load(
     con,
     *,
@@ -71,10 +85,11 @@ def load(
     from . import fees as fee_schedule
     from . import fx, load_costs
 
-    con.execute("CREATE OR REPLACE TABLE fx_used (rates JSON)")
-    if home:
+    clear(con)
+    if home and not _converted(con):
         used = fx.convert_lines(con, home, tz)
-        con.execute("INSERT INTO fx_used VALUES ($r)", {"r": json.dumps(used)})
+        con.execute("CREATE OR REPLACE TABLE fx_used (home VARCHAR, rates JSON)")
+        con.execute("INSERT INTO fx_used VALUES ($h, $r)", {"h": home, "r": json.dumps(used)})
     channels = [r[0] for r in con.execute("SELECT DISTINCT channel FROM lines ORDER BY 1").fetchall()]
     report = None
     if costs or ads or fees:
@@ -94,9 +109,12 @@ def profit_inputs(con, tz: str, home: str | None) -> tuple[ProfitInputs | None, 
     used = None
     if _has_table(con, "fx_used"):
         rows = con.execute("SELECT rates FROM fx_used").fetchall()
+        converted_to = con.execute("SELECT any_value(home) FROM fx_used").fetchone()[0]
+        if converted_to and home != converted_to:
+            raise InputError(
+                f"the orders were converted to {converted_to}; analyse them with --home-currency {converted_to}"
+            )
         used = [r for (text,) in rows for r in json.loads(text)] or None
     if not _has_table(con, "fee_rules"):
         return None, used
-    if home is None and used:
-        raise InputError("the orders were converted to a home currency; analyse them with the same --home-currency")
     return ProfitInputs(tz=tz, home=home), used
