@@ -263,6 +263,10 @@ def scenario_model(
     if unknown:
         raise InputError(f"Unknown provider {', '.join(sorted(unknown))}; known: {', '.join(sorted(rates))}.")
     current = current_mix(con, opts.currency, period)
+    if costs is None:
+        from .costs.layer import scenario_costs
+
+        costs = scenario_costs(con, currency=current["currency"], tz=opts.tz, home=opts.home_currency)
     profile = hour_of_week_profile(con, exclude=[(w.start, w.end) for w in windows], currency=current["currency"])
     measured = window_expected = affected = None
     if windows:

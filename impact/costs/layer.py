@@ -118,3 +118,29 @@ def profit_inputs(con, tz: str, home: str | None) -> tuple[ProfitInputs | None, 
     if not _has_table(con, "fee_rules"):
         return None, used
     return ProfitInputs(tz=tz, home=home), used
+
+
+def scenario_costs(con, *, currency: str, tz: str, home: str | None):
+    """The scenario model's channel costs measured from the seller's cost inputs (product margin and fee rate of
+    each channel over the last 90 days), monthly fees kept from the defaults; None without cost inputs."""
+    from ..scenarios.costs import DEFAULT_COSTS, ChannelCost, Costs
+    from .profit import channel_rates
+
+    profit, _ = profit_inputs(con, tz, home)
+    if profit is None:
+        return None
+    rates = channel_rates(con, currency=currency, inputs=profit)
+    margins = [(r["margin"], r["costed_share"]) for r in rates.values() if r["margin"] is not None]
+    overall = sum(m * w for m, w in margins) / sum(w for _, w in margins) if margins else None
+    channels = dict(DEFAULT_COSTS)
+    for c, r in rates.items():
+        base = channels.get(c, ChannelCost(0.0))
+        channels[c] = ChannelCost(
+            fee_rate=min(max(r["fee_rate"], 0.0), 1.0),
+            monthly_fee=base.monthly_fee,
+            margin=None if r["margin"] is None else min(max(r["margin"], 0.0), 1.0),
+            note="measured from your product costs and fee schedule over the last 90 days",
+        )
+    if overall is None:
+        return Costs(channels=channels)
+    return Costs(margin=min(max(overall, 0.0), 1.0), channels=channels)

@@ -401,3 +401,27 @@ def total_profit(windows: list[dict]) -> dict:
         "net_lost_high": _r(net_hi),
         "ad_spend_wasted": _r(sum(w["ad_spend_wasted"] for w in windows)),
     }
+
+
+def channel_rates(con, *, currency: str, inputs: ProfitInputs, days: int = 90) -> dict[str, dict]:
+    """Each channel's measured product margin (before fees, over its costed lines) and fee rate, over the last
+    `days` of orders: what the scenario model weighs a channel's sales by, in place of its assumed defaults."""
+    last = con.execute("SELECT max(purchased_at) FROM lines").fetchone()[0]
+    if last is None:
+        return {}
+    channels = [r[0] for r in con.execute("SELECT DISTINCT channel FROM lines ORDER BY 1").fetchall()]
+    out = {}
+    home = inputs.home is not None
+    for ch in channels:
+        params = {"ch": ch, "cur": currency, "tz": inputs.tz, "from": last - timedelta(days=days), "to": last}
+        sku = _per_sku(con, _line_sql(home, _local_day()), params)
+        rev = sum(x.rev for x in sku.values())
+        costed = sum(x.costed_rev for x in sku.values())
+        if rev <= 0:
+            continue
+        out[ch] = {
+            "fee_rate": sum(x.fees for x in sku.values()) / rev,
+            "margin": 1 - sum(x.cogs for x in sku.values()) / costed if costed > 0 else None,
+            "costed_share": costed / rev,
+        }
+    return out
