@@ -72,3 +72,10 @@ def product_names(con, skus: list[str]) -> dict[str, str]:
         {"skus": list(skus)},
     ).fetchall()
     return {sku: name for sku, name in rows}
+
+
+def result_product_names(con, res: dict) -> dict[str, str]:
+    """Names of every SKU a window's result lists: its top SKUs lost and, with costs, its profit by SKU."""
+    skus = [r["sku"] for r in res.get("top_skus") or []]
+    skus += [r["sku"] for r in (res.get("profit") or {}).get("by_sku") or [] if r["sku"] not in skus]
+    return product_names(con, skus)

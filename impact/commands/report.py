@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError
-from ..overview import product_names
+from ..overview import result_product_names
 from ..report import build_report, money
 from ..service import run_analysis, shipments, window_view
 from . import options
@@ -56,7 +56,7 @@ def run(args) -> int:
     # The report measures shipping itself, on every channel with ship times, as the app does.
     res = window_view(run_analysis(con, [window], opts, shipments=False).to_json())
     ship = shipments(con, window, opts, every_channel=True)
-    names = product_names(con, [r["sku"] for r in res["top_skus"]])
+    names = result_product_names(con, res)
     text = build_report(res, ingest=report, shipments=ship, tz=opts.tz, product_names=names)
     rev, cur = res["revenue"], res["currency"]
     line = (

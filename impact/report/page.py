@@ -14,7 +14,7 @@ from ..present import channel_list, check_zone, local_time, money, parse_instant
 from ..service import window_view
 from .markup import esc, rich
 from .provenance import caveats_section, data_section, method_section
-from .sections import charts_section, evidence_section, kpi_section, skus_section, window_section
+from .sections import charts_section, evidence_section, kpi_section, profit_section, skus_section, window_section
 from .sentences import summary_lines
 
 CSP = (
@@ -165,6 +165,7 @@ def build_report(
         + kpi_section(res, ship, tz)
         + charts_section(res, tz)
         + skus_section(res, product_names or {})
+        + profit_section(res, product_names or {})
         + evidence_section(ship, rows)
         + data_section(data, tz)
         + method_section(res, ship)

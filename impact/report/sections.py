@@ -203,6 +203,72 @@ def skus_section(res: dict, names: dict[str, str]) -> str:
     )
 
 
+def profit_section(res: dict, names: dict[str, str]) -> str:
+    """Profit lost, with what the lost orders would have cost, by channel and by product; only with costs."""
+    p = res.get("profit")
+    if not p:
+        return ""
+    cur = res.get("currency") or "USD"
+
+    def m(v):
+        return money(v, cur, 0)
+
+    def pct(v):
+        return "" if v is None else f"{number(v, 1)}%"
+
+    conf = res.get("confidence", 0.9)
+    figures = [
+        ["Profit lost", m(p["lost"]), value_range(p["lost_low"], p["lost_high"], m, confidence=conf)],
+        ["Profit lost net of recapture", m(p["net_lost"]),
+         value_range(p.get("net_lost_low"), p.get("net_lost_high"), m, confidence=conf)],
+        ["Goods not used (cost of the lost orders)", m(p["costs_saved"]), ""],
+        ["Fees not charged", m(p["fees_saved"]), ""],
+        ["Ad spend wasted during the outage", m(p["ad_spend_wasted"]), ""],
+        ["Margin of the expected sales", pct(p["margin_pct"]), ""],
+        ["Lost revenue with a known product cost", percent(p["costed_share"]), ""],
+    ]  # fmt: skip
+    channels = [
+        [channel_name(r["channel"]), m(r["lost"]), m(r["profit_lost"]), m(r["costs_saved"]), m(r["fees_saved"]),
+         m(r["ad_spend_wasted"]), pct(r["margin_pct"])]
+        for r in p.get("by_channel") or []
+    ]  # fmt: skip
+    skus = [
+        [r["sku"], names.get(r["sku"], ""), channel_name(r["channel"]), m(r["lost"]), m(r["profit_lost"]),
+         pct(r["margin_pct"]), "known" if r["costed"] else "channel median"]
+        for r in p.get("by_sku") or []
+    ]  # fmt: skip
+    uncosted = p.get("uncosted_skus") or []
+    note = (
+        f'<p class="note">No product cost for {esc(", ".join(uncosted[:20]))}: counted at the channel\'s median '
+        "margin.</p>"
+        if uncosted
+        else ""
+    )
+    return (
+        '<section id="profit"><h2>Profit lost</h2>'
+        + table(["Figure", "Amount", "Range"], figures, "profit")
+        + table(
+            [
+                "Channel",
+                "Revenue lost",
+                "Profit lost",
+                "Goods not used",
+                "Fees not charged",
+                "Ad spend wasted",
+                "Margin",
+            ],
+            channels,
+            "profit-channels",
+        )  # fmt: skip
+        + table(["SKU", "Product", "Channel", "Revenue lost", "Profit lost", "Margin", "Cost"], skus, "profit-skus")
+        + note
+        + '<p class="note">Profit lost is the revenue lost minus what those orders would have cost: the unit cost in '
+        "force on the outage's day for the products the channel sold in the four weeks before, and the channel's "
+        "fees. Orders that did come are costed line by line. The range is the revenue range at that margin.</p>"
+        "</section>"
+    )
+
+
 def evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
     if not ship.get("available"):
         return ""
