@@ -1,0 +1,1 @@
+"""Cost layer: product costs, fee schedules, ad spend and currencies, for profit."""
