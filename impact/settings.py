@@ -54,7 +54,7 @@ class Settings:
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
-    """Defaults, overridden by IMPACT_<FIELD> environment variables (e.g. IMPACT_DB_PATH, IMPACT_DB)."""
+    """Defaults, overridden by IMPACT_<FIELD> environment variables (e.g. IMPACT_DB_PATH, IMPACT_DB, IMPACT_FX_RATES)."""
     env = os.environ if env is None else env
     values = {}
     for f in dataclasses.fields(Settings):

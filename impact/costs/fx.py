@@ -363,7 +363,10 @@ def update(settings: Settings | None = None) -> RatesInfo:
 
     settings = settings or load_settings()
     url = settings.fx_url
-    body = fetch(url, settings=settings, use_cache=False).body
+    try:
+        body = fetch(url, settings=settings, use_cache=False).body
+    except FeedError as exc:
+        raise FeedError(f"could not download the exchange rates: {exc}") from None
     text = _csv_from_zip(body, url)
     first, last, _days = _check_csv(text, f"the CSV from {url}")
     con = duckdb.connect()
