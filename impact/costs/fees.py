@@ -206,6 +206,8 @@ def fee_rules(channels: Iterable[str], spec: str | None = None, *, path: Path | 
     """The rules for `channels`: the defaults, except that a channel named in `spec` has only its spec rule."""
     wanted: list[str] = []
     for c in channels:
+        if not c:
+            continue  # lines without a channel pay no platform fee
         c = c.strip().lower()
         if c not in CHANNELS:
             raise InputError(f"'{c}' is not a channel; use one of {', '.join(CHANNELS)}.")

@@ -147,8 +147,8 @@ def test_override_replaces_every_component_of_its_channel_only():
 
 
 def test_fee_rules_keep_to_the_channels_asked():
-    """Only the requested channels get rules, and an unknown channel is an InputError."""
-    rules = fee_rules(["ebay"], "amazon=10%")
+    """Only the requested channels get rules (a missing channel gets none), and an unknown channel is an InputError."""
+    rules = fee_rules(["ebay", None, ""], "amazon=10%")
     assert {r.channel for r in rules} == {"ebay"}
     with pytest.raises(InputError, match="'ebey' is not a channel"):
         fee_rules(["ebey"])
