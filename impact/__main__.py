@@ -20,6 +20,7 @@ COMMANDS = (
     "detect",
     "report",
     "appeal",
+    "fx",
 )
 
 

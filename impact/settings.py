@@ -46,11 +46,15 @@ class Settings:
     # How long a share operation waits for another process to release the database file before giving up.
     share_lock_timeout: float = 5.0
     app_url: str = "http://localhost:8501"
+    # Where `python -m impact fx --update` keeps the ECB rates it downloads (IMPACT_FX_RATES for short); used instead
+    # of the shipped snapshot when its history ends later.
+    fx_rates_path: Path = DATA_DIR / "fx_rates.csv.gz"
+    fx_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
     extra: dict = field(default_factory=dict)
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
-    """Defaults, overridden by IMPACT_<FIELD> environment variables (e.g. IMPACT_DB_PATH, IMPACT_DB)."""
+    """Defaults, overridden by IMPACT_<FIELD> environment variables (e.g. IMPACT_DB_PATH, IMPACT_DB, IMPACT_FX_RATES)."""
     env = os.environ if env is None else env
     values = {}
     for f in dataclasses.fields(Settings):
@@ -65,4 +69,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     # IMPACT_DB is the documented short name for the persistent database file.
     if env.get("IMPACT_DB"):
         values["db_path"] = Path(env["IMPACT_DB"])
+    if env.get("IMPACT_FX_RATES"):
+        values["fx_rates_path"] = Path(env["IMPACT_FX_RATES"])
     return Settings(**values)
