@@ -121,14 +121,15 @@ class _Loader:
         spec = ads_file(item)
         name = spec.name or spec.path.name
         channel = spec.channel
+        context = {"channel": channel}
 
         def check(located: Located) -> None:
-            nonlocal channel
             fmt = located.fmt.name
             if fmt == ads.AMAZON.name and channel not in (None, "amazon"):
                 raise InputError(f"{name}: Amazon Ads spend sells on Amazon; it cannot be counted for {channel}")
             if fmt in ads.NEEDS_STORE and channel is None:
-                channel = default_ad_channel(self.order_channels)
+                # Only these reports need the store: a generic file names its channels itself.
+                context["channel"] = default_ad_channel(self.order_channels)
 
         try:
             parsed = read(
@@ -137,7 +138,7 @@ class _Loader:
                 name,
                 kind_label="ad report (Amazon Ads, Google Ads, Meta Ads Manager or date,channel,spend CSV)",
                 formats=ads.FORMATS,
-                context={"channel": channel},
+                context=context,
                 check=check,
             )
             file_id = self._next_id(name)
