@@ -1,4 +1,4 @@
-"""Write the demo seller's order exports into data/demo/ (deterministic: same seed, same bytes).
+"""Write the demo seller's order exports and cost inputs into data/demo/ (deterministic: same seed, same bytes).
 
 The demo seller sells kitchen goods on Amazon.com (FBA and merchant-fulfilled) and on a Shopify store, with
 ~90 days of history before the AWS us-east-1 outage of 2025-10-20 06:48-21:20 UTC and ~10 days after it.
@@ -6,6 +6,9 @@ Demand follows US-Eastern hour-of-day and day-of-week seasonality. During the ou
 (worst in the DynamoDB DNS phase, 06:48-09:40 UTC), part of the lost demand comes back in the evening after,
 and the Shopify store gains a little spill-over. The seller's label printing ran on AWS, so Shopify orders
 waiting to ship on the outage day were fulfilled late.
+
+Beside the orders: unit costs per SKU (one SKU's cost changes mid-history), an Amazon Ads Sponsored Products
+daily campaign report and an hourly Google Ads report for the Shopify store, over the same days.
 
 Every personal column holds a fake placeholder (e.g. "Buyer 123"); ingest drops those columns anyway.
 

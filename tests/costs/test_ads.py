@@ -116,3 +116,13 @@ def test_loading_a_report_twice_adds_and_warns(con):
     f = load_costs(con, ads=[COSTS / "amazon_sp_campaigns.csv"]).files[0]
     assert "2 days already had spend" in f.warnings[0]
     assert len(_spend(con)) == 8
+
+
+def test_google_excel_csv_in_utf16_with_tabs_loads(con, tmp_path):
+    """Google's "Excel CSV" download (UTF-16, tab-separated) reads like the plain CSV one."""
+    text = (COSTS / "google_ads_hourly.csv").read_text("utf-8").replace('"1,021.30"', "1021.30").replace(",", "\t")
+    path = tmp_path / "google_excel.csv"
+    path.write_bytes(text.replace('"1\t022.56"', "1022.56").encode("utf-16"))
+    f = load_costs(con, ads=[("shopify", path)]).files[0]
+    assert (f.lines, f.loaded, f.rejected) == (9, 3, 1)
+    assert con.execute("SELECT sum(spend) FROM ad_spend").fetchone() == (Decimal("1022.56"),)
