@@ -1,4 +1,4 @@
-"""Write the demo seller's order exports into data/demo/ (deterministic: same seed, same bytes).
+"""Write the demo seller's order exports and cost inputs into data/demo/ (deterministic: same seed, same bytes).
 
 The demo seller sells kitchen goods on Amazon.com (FBA and merchant-fulfilled) and on a Shopify store, with
 ~90 days of history before the AWS us-east-1 outage of 2025-10-20 06:48-21:20 UTC and ~10 days after it.
@@ -6,6 +6,9 @@ Demand follows US-Eastern hour-of-day and day-of-week seasonality. During the ou
 (worst in the DynamoDB DNS phase, 06:48-09:40 UTC), part of the lost demand comes back in the evening after,
 and the Shopify store gains a little spill-over. The seller's label printing ran on AWS, so Shopify orders
 waiting to ship on the outage day were fulfilled late.
+
+Beside the orders: unit costs per SKU (one SKU's cost changes mid-history), an Amazon Ads Sponsored Products
+daily campaign report and an hourly Google Ads report for the Shopify store, over the same days.
 
 Every personal column holds a fake placeholder (e.g. "Buyer 123"); ingest drops those columns anyway.
 
@@ -405,14 +408,107 @@ def shopify_export(rng: np.random.Generator, truth: dict) -> str:
     return out.getvalue()
 
 
+# Cost inputs of the same seller (issue 19): unit costs, Amazon Sponsored Products spend, hourly Google Ads spend.
+COST_SHARE = (0.35, 0.55)  # unit cost as a share of the price
+COST_CHANGE = ("KN-CHEF-8", datetime(2025, 9, 15), 1.08)  # the supplier raised this SKU's cost by 8% on that day
+AMAZON_CAMPAIGNS = [  # (name, portfolio, spend per day in USD, cost per click)
+    ("SP - Cutting Boards - Auto", "Boards", 18.0, 0.52),
+    ("SP - Knives - Exact", "Knives", 24.0, 0.88),
+    ("SP - Kitchen Tools - Broad", "Tools", 11.0, 0.41),
+]
+GOOGLE_CAMPAIGN = ("Shopping - Kitchen Store", 21.0, 0.63)  # (name, spend per day in USD, cost per click)
+AMAZON_ADS_HEADER = [
+    "Date", "Portfolio name", "Currency", "Campaign Name", "Impressions", "Clicks", "Click-Thru Rate (CTR)",
+    "Cost Per Click (CPC)", "Spend", "7 Day Total Sales ", "Total Advertising Cost of Sales (ACOS) ",
+    "Total Return on Advertising Spend (ROAS)", "7 Day Total Orders (#)", "7 Day Total Units (#)",
+    "7 Day Conversion Rate",
+]  # fmt: skip
+
+
+def _demo_days() -> list[datetime]:
+    """The local days the order history covers."""
+    return [START + timedelta(days=d) for d in range((END - START).days)]
+
+
+def product_costs(rng: np.random.Generator) -> str:
+    """Generic sku,unit_cost file: one cost per SKU, and one SKU whose cost changes inside the history."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["sku", "unit_cost", "currency", "valid_from", "valid_to", "category"])
+    for sku, _, _, price, _ in CATALOG:
+        cost = round(price * float(rng.uniform(*COST_SHARE)), 2)
+        if sku == COST_CHANGE[0]:
+            change = COST_CHANGE[1]
+            writer.writerow([sku, f"{cost:.2f}", "USD", "", (change - timedelta(days=1)).date().isoformat(), "Kitchen"])
+            writer.writerow([sku, f"{cost * COST_CHANGE[2]:.2f}", "USD", change.date().isoformat(), "", "Kitchen"])
+        else:
+            writer.writerow([sku, f"{cost:.2f}", "USD", "", "", "Kitchen"])
+    return out.getvalue()
+
+
+def amazon_ads(rng: np.random.Generator) -> str:
+    """Amazon Ads Sponsored Products campaign report, one row per campaign and day (comma-separated, as downloaded)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(AMAZON_ADS_HEADER)
+    for day in _demo_days():
+        for name, portfolio, per_day, cpc in AMAZON_CAMPAIGNS:
+            spend = round(per_day * float(rng.lognormal(0.0, 0.15)), 2)
+            clicks = max(1, round(spend / cpc))
+            impressions = int(clicks * float(rng.uniform(90, 140)))
+            orders = int(rng.binomial(clicks, 0.12))
+            sales = round(orders * float(rng.uniform(20, 60)), 2)
+            writer.writerow([
+                day.strftime("%b %d, %Y"), portfolio, "USD", name, impressions, clicks,
+                f"{100 * clicks / impressions:.4f}%", f"${spend / clicks:.2f}", f"${spend:,.2f}", f"${sales:,.2f}",
+                f"{100 * spend / sales:.2f}%" if sales else "", f"{sales / spend:.2f}", orders, orders,
+                f"{100 * orders / clicks:.4f}%",
+            ])  # fmt: skip
+    return out.getvalue()
+
+
+def google_ads(rng: np.random.Generator) -> str:
+    """Google Ads campaign report segmented by hour of day (the account's Eastern time), with the two title lines
+    and the Total rows the download has. Hours without impressions are left out, as Google does."""
+    name, per_day, cpc = GOOGLE_CAMPAIGN
+    days = _demo_days()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Campaign report"])
+    first, last = days[0], days[-1]
+    writer.writerow([f"{first:%B} {first.day}, {first.year} - {last:%B} {last.day}, {last.year}"])
+    writer.writerow(["Day", "Hour of day", "Campaign", "Currency code", "Cost", "Impr.", "Clicks"])
+    shares = HOUR_PROFILE / HOUR_PROFILE.sum()
+    total_cost, total_impr, total_clicks = 0.0, 0, 0
+    for day in days:
+        for hour in range(24):
+            clicks = int(rng.poisson(per_day * shares[hour] / cpc))
+            if not clicks:
+                continue
+            cost = round(clicks * cpc * float(rng.uniform(0.8, 1.2)), 2)
+            impressions = int(clicks * float(rng.uniform(40, 70)))
+            writer.writerow([day.date().isoformat(), hour, name, "USD", f"{cost:,.2f}", impressions, clicks])
+            total_cost, total_impr, total_clicks = total_cost + cost, total_impr + impressions, total_clicks + clicks
+    for label in ("Total: Account", "Total: Shopping"):
+        writer.writerow([label, "--", "--", "USD", f"{total_cost:,.2f}", total_impr, total_clicks])
+    return out.getvalue()
+
+
 AMAZON_FILE = "amazon_all_orders.txt"
 SHOPIFY_FILE = "shopify_orders_export.csv"
 TRUTH_FILE = "truth.json"
+COSTS_FILE = "product_costs.csv"
+AMAZON_ADS_FILE = "amazon_ads.csv"
+GOOGLE_ADS_FILE = "google_ads.csv"
 
 
 def generate() -> dict[str, bytes]:
     """File name -> exact bytes of each demo export."""
-    amazon_rng, shopify_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(2))
+    # Children 0 and 1 draw the orders, as they always have; the cost files draw from children of their own so the
+    # order files stay byte-identical.
+    amazon_rng, shopify_rng, cost_rng, amazon_ads_rng, google_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(5)
+    )
     truth: dict = {
         "note": "What the simulation put in: expected counts are the model's rates, actual ones the drawn orders.",
         "window": {"start": "2025-10-20T06:48:00Z", "end": "2025-10-20T21:20:00Z"},
@@ -424,6 +520,9 @@ def generate() -> dict[str, bytes]:
         SHOPIFY_FILE: shopify_export(shopify_rng, truth["shopify"]).encode("utf-8"),
     }
     files[TRUTH_FILE] = (json.dumps(truth, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    files[COSTS_FILE] = product_costs(cost_rng).encode("utf-8")
+    files[AMAZON_ADS_FILE] = amazon_ads(amazon_ads_rng).encode("utf-8")
+    files[GOOGLE_ADS_FILE] = google_ads(google_rng).encode("utf-8")
     return files
 
 

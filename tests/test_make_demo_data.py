@@ -138,3 +138,22 @@ def test_truth_records_the_simulated_loss():
     assert amazon["revenue_lost_expected"] > 0
     assert shopify["orders_expected_with_outage"] > shopify["orders_expected_no_outage"]
     assert shopify["excess_late_48h"] == shopify["late_48h_with_outage"] - shopify["late_48h_without_outage"] > 5
+
+
+def test_cost_files_cover_the_catalog_and_the_history(shopify_rows):
+    """Every SKU sold has a cost of 35-60% of its price, one cost changes mid-history, and both ad reports span the
+    order history's days."""
+    costs = list(csv.DictReader(io.StringIO((DEMO / "product_costs.csv").read_text("utf-8"))))
+    price = {r["Lineitem sku"]: float(r["Lineitem price"]) for r in shopify_rows}
+    assert {r["sku"] for r in costs} == set(price)
+    assert all(0.35 <= float(r["unit_cost"]) / price[r["sku"]] <= 0.6 for r in costs)
+    changed = [r for r in costs if r["valid_from"] or r["valid_to"]]
+    assert len(changed) == 2 and changed[0]["sku"] == changed[1]["sku"]
+    start = datetime(2025, 7, 26)
+    days = {(start + timedelta(days=d)).date() for d in range(97)}
+    amazon = list(csv.DictReader(io.StringIO((DEMO / "amazon_ads.csv").read_text("utf-8"))))
+    assert {datetime.strptime(r["Date"], "%b %d, %Y").date() for r in amazon} == days
+    google = (DEMO / "google_ads.csv").read_text("utf-8").splitlines()
+    assert google[0] == "Campaign report" and google[-1].startswith("Total: ")
+    rows = list(csv.DictReader(io.StringIO("\n".join(google[2:-2]))))
+    assert {datetime.strptime(r["Day"], "%Y-%m-%d").date() for r in rows} == days

@@ -1,0 +1,62 @@
+"""Tests for impact/costs/reader.py: money and date parsing in SQL, header location, line accounting."""
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from impact.costs.reader import money, money_problem
+
+
+@pytest.fixture(scope="module")
+def db():
+    c = duckdb.connect()
+    yield c
+    c.close()
+
+
+def _money(db, text):
+    return db.execute(f"SELECT {money('$v')}, {money_problem('$v', 'cost')}", {"v": text}).fetchone()
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("12.50", "12.50"),
+        ("$12.50", "12.50"),
+        ("1,234.50", "1234.50"),
+        ("12,50", "12.50"),
+        ("1.234,50", "1234.50"),
+        ("1,234,567", "1234567"),
+        ("0,125", "0.125"),
+        ("EUR 12,50", "12.50"),
+        ("12.50 USD", "12.50"),
+        ("US$ 7", "7"),
+        (" 3.99 ", "3.99"),
+    ],
+)
+def test_money_reads_the_documented_forms(db, text, value):
+    """Dots, commas, symbols and codes are read by the documented rule into exact decimals."""
+    parsed, problem = _money(db, text)
+    assert parsed == Decimal(value) and problem is None
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("abc", 'unreadable cost "abc"'),
+        ("-3.00", 'negative cost "-3.00"'),
+        ("(5.00)", 'negative cost "(5.00)"'),
+        ("1,234", 'ambiguous cost "1,234"'),
+        ("1.2.3", 'unreadable cost "1.2.3"'),
+        ("12.50abc4", 'unreadable cost "12.50abc4"'),
+    ],
+)
+def test_money_problems_are_named(db, text, reason):
+    """Unreadable, negative and ambiguous amounts each get their own reason quoting the text."""
+    assert _money(db, text)[1].startswith(reason)
+
+
+def test_empty_money_is_null_without_a_problem(db):
+    """An empty cell is neither a value nor a problem: the format decides whether to skip it."""
+    assert _money(db, "  ") == (None, None)
