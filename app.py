@@ -20,6 +20,7 @@ from impact.url_builder import share_param
 from impact.windows import Window, covers
 from ui import (
     appeal,
+    costs,
     data,
     orders,
     outside,
@@ -65,10 +66,12 @@ def tab(container, render, *args) -> None:
 def dashboard() -> None:
     inputs = sidebar.inputs()
     tz = inputs.tz
-    orders.load(inputs.files, tz)
+    orders.load(inputs.files, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
     report = summary(con)
     params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency))
+    costs.load(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
+    report.costs = state.cost_report
     if report.lines:
         detect_panel(inputs.detect_box, con, report, tz, params.currency)
     try:
@@ -79,7 +82,7 @@ def dashboard() -> None:
         st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")
         return
     orders.header(is_demo, window, tz)
-    for message in state.file_errors:
+    for message in [*state.file_errors, *state.cost_errors]:
         st.error(md_escape(message), icon=":material/error:")
     data.mapping_forms(state.unmapped)
     if not report.files or report.lines == 0:

@@ -77,6 +77,7 @@ class Truth:
     spill: dict[str, float]
     expected_mean: float  # expected revenue in the window given the day's demand (what an oracle would predict)
     actual: float  # revenue left in the window on the affected channel
+    lost_sku_units: np.ndarray | None = None  # units of each catalogue SKU in the removed orders (profit truth)
 
 
 @dataclass
@@ -308,6 +309,8 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
         extra_ch.append(np.full(len(rec), c))
         extra_hours.append(e + delay[back])
         extra_src.append(rec)
+        lost_lines = np.nonzero(np.isin(line_order, lost))[0]
+        sku_units = np.bincount(sku[lost_lines], weights=qty[lost_lines], minlength=len(seller.prices))
         h0, h1 = int(np.floor(s)), int(np.ceil(e))
         cover = np.clip(np.minimum(np.arange(h0, h1) + 1, e) - np.maximum(np.arange(h0, h1), s), 0, 1)
         exp_mean = float((smooth[c, h0:h1] * cover).sum() * aov)
@@ -320,6 +323,7 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
                 spill_dict,
                 exp_mean,
                 float(revenue[hit].sum() - revenue[lost].sum()),
+                sku_units,
             )
         )
     src = np.concatenate([np.nonzero(keep)[0]] + extra_src) if extra_src else np.nonzero(keep)[0]

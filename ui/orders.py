@@ -28,11 +28,12 @@ def _fresh_db():
     return con
 
 
-def load_demo() -> None:
-    """The demo seller's exports, imported into this session's database once per session.
+def load_demo(home: str | None = None) -> None:
+    """The demo seller's exports, imported into this session's database once per session (and per home currency,
+    since converting rewrites the orders' amounts).
 
     Every demo timestamp carries its offset, so the seller's time zone does not change what is imported."""
-    key = ("demo",)
+    key = ("demo", home)
     if state.dataset_key == key:
         return
     con = _fresh_db()
@@ -40,9 +41,10 @@ def load_demo() -> None:
     state.dataset_key, state.is_demo, state.file_errors, state.unmapped = key, True, [], []
 
 
-def load_uploads(files, tz: str, mappings: dict) -> None:
+def load_uploads(files, tz: str, mappings: dict, home: str | None = None) -> None:
     """Import the uploaded files, each on its own so one unreadable file does not block the others."""
-    key = ("upload", tz, tuple((f.file_id, f.name, f.size) for f in files), tuple(sorted(mappings.items(), key=str)))
+    key = ("upload", tz, tuple((f.file_id, f.name, f.size) for f in files), tuple(sorted(mappings.items(), key=str)),
+           home)  # fmt: skip
     if state.dataset_key == key:
         return
     con = _fresh_db()
@@ -50,13 +52,13 @@ def load_uploads(files, tz: str, mappings: dict) -> None:
     state.dataset_key, state.is_demo, state.file_errors, state.unmapped = key, False, result.errors, result.unmapped
 
 
-def load(files, tz: str) -> None:
+def load(files, tz: str, home: str | None = None) -> None:
     """The seller's uploads when there are any, else the demo."""
     with st.spinner("Reading your orders…"):
         if files:
-            load_uploads(files, tz, state.mappings)
+            load_uploads(files, tz, state.mappings, home)
         else:
-            load_demo()
+            load_demo(home)
 
 
 def header(is_demo: bool, window: Window, tz: str) -> None:

@@ -64,8 +64,15 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     cards = [
         ("Revenue lost", m(rev["lost"]), value_range(rev["lost_low"], rev["lost_high"], m, confidence=conf),
          f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}."),
-        ("Orders lost", number(orders["lost"]), f"of {number(orders['expected'])} expected", None),
     ]  # fmt: skip
+    profit = res.get("profit")
+    if profit:
+        cards.append(("Profit lost", m(profit["lost"]),
+                      value_range(profit["lost_low"], profit["lost_high"], m, confidence=conf),
+                      f"Revenue lost minus what those orders would have cost: goods {m(profit['costs_saved'])}, "
+                      f"fees {m(profit['fees_saved'])}. Net of the sales that came back: {m(profit['net_lost'])}. "
+                      f"Ad spend wasted during the outage: {m(profit['ad_spend_wasted'])}."))  # fmt: skip
+    cards.append(("Orders lost", number(orders["lost"]), f"of {number(orders['expected'])} expected", None))
     if share:
         cards.append(("Day's sales lost", share[0], share[1],
                       "Revenue lost as a share of the revenue your history expects for the whole day(s) the outage "
@@ -85,6 +92,12 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     st.markdown("\n\n".join(line.replace("$", "\\$") for line in lines))
     for warning in res.get("warnings", []):
         st.warning(md_escape(sentence(warning)), icon=":material/warning:")
+    if not profit and not shared:
+        st.info(
+            "Add your product costs (and ad spend) under **Costs and fees** in the sidebar to see the profit the "
+            "outage cost, not only the revenue.",
+            icon=":material/payments:",
+        )
     st.caption(
         "How this is estimated: the expected sales come from your own orders (the same weekday in recent weeks, "
         f"the rest of the outage day and your other channels). The {percent(conf)} range is how far the same method "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from impact import charts
-from impact.present import money
+from impact.present import channel_name, money
 from ui.common import CHART_CONFIG, md_escape
 from ui.results import Results
 
@@ -33,4 +33,37 @@ def product_charts(res: dict, names: dict[str, str], key: str) -> None:
         st.caption(
             "A product's share of the loss follows its share of the channel's sales in the four weeks before the "
             "outage, minus what it actually sold during it."
+        )
+    profit_table(res, names)
+
+
+def profit_table(res: dict, names: dict[str, str]) -> None:
+    """Profit lost per product and per channel, when the seller gave costs."""
+    p, cur = res.get("profit"), res["currency"]
+    if not p:
+        return
+    st.subheader("Profit lost by product")
+    st.dataframe(
+        [{"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Channel": channel_name(r["channel"]),
+          "Revenue lost": money(r["lost"], cur), "Profit lost": money(r["profit_lost"], cur),
+          "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
+          "Cost": "known" if r["costed"] else "channel's typical margin"}
+         for r in p.get("by_sku") or []],
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip
+    st.dataframe(
+        [{"Channel": channel_name(r["channel"]), "Revenue lost": money(r["lost"], cur),
+          "Profit lost": money(r["profit_lost"], cur), "Goods not used": money(r["costs_saved"], cur),
+          "Fees not charged": money(r["fees_saved"], cur), "Ad spend wasted": money(r["ad_spend_wasted"], cur),
+          "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%"}
+         for r in p.get("by_channel") or []],
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip
+    uncosted = p.get("uncosted_skus") or []
+    if uncosted:
+        st.caption(
+            f"No product cost for {len(uncosted)} SKU(s) with lost sales ({', '.join(uncosted[:10])}"
+            f"{', …' if len(uncosted) > 10 else ''}): they are counted at their channel's median margin."
         )

@@ -38,11 +38,12 @@ class Params:
     business_days: bool = False
     currency: str | None = None
     providers: tuple[str, ...] = ()  # providers of the chosen catalog outage, for the scenario model
+    home: str | None = None  # the home currency the orders were converted to (the costs panel)
 
     def options(self, tz: str) -> service.Options:
         return service.resolve_options(tz=tz, currency=self.currency, confidence=self.confidence,
                                        recovery_hours=self.recovery_hours, sla_hours=self.ship_sla_hours,
-                                       business_days=self.business_days)  # fmt: skip
+                                       business_days=self.business_days, home_currency=self.home)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Results:
     def analysis(self) -> tuple[dict | None, str | None]:
         """(the window's result, flattened by service.window_view, None) or (None, why it cannot be estimated)."""
         w, p = self.window, self.params
-        key = (w.start, w.end, w.channels, w.title, p.confidence, p.recovery_hours, p.currency, self.tz)
+        key = (w.start, w.end, w.channels, w.title, p.confidence, p.recovery_hours, p.currency, self.tz, p.home)
 
         def compute():
             try:
@@ -114,7 +115,9 @@ class Results:
 
     def product_names(self, res: dict) -> dict[str, str]:
         """Names of the products in a window result's top SKUs."""
-        return product_names(self.con, [r["sku"] for r in res.get("top_skus") or []])
+        skus = [r["sku"] for r in res.get("top_skus") or []]
+        skus += [r["sku"] for r in (res.get("profit") or {}).get("by_sku") or [] if r["sku"] not in skus]
+        return product_names(self.con, skus)
 
     def scenario_key(self, transfer: float) -> tuple:
         """What the scenario model depends on (its sweeps are kept under it too)."""

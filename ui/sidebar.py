@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from impact.present import channel_name, percent
-from ui import window_sources
+from ui import costs, window_sources
 from ui.common import default_zone, settings, zone_options
 from ui.results import Params
 from ui.state import State, state
@@ -141,4 +141,5 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str])
         business_days=bool(business_days),
         currency=currency,
         providers=window_sources.preset_providers(),
+        home=costs.home_currency(),
     )

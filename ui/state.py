@@ -69,6 +69,10 @@ class State:
     unmapped: Value[list[dict]] = Value("unmapped", list, "uploads whose columns need the seller's mapping")
     mappings: Value[dict[str, tuple]] = Value("mappings", dict, "file name -> ((field, column), ...) chosen")
     results: Value[dict] = Value("_results", dict, "session_cached's memo: (kind, dataset_key, key) -> result")
+    # The cost layer in `con` (impact.costs): loaded once per change of the orders or of the costs panel.
+    cost_key: Value[tuple | None] = Value("cost_key", _none, "(dataset_key, the costs panel's inputs) loaded")
+    cost_report: Value[Any] = Value("cost_report", _none, "the cost files' import report (impact.costs.CostReport)")
+    cost_errors: Value[list[str]] = Value("cost_errors", list, "why the cost inputs could not be used")
 
     # The outage window: an instant in UTC, shown in the seller's zone by the two datetime widgets.
     tz: Value[str] = Value("tz", lambda: "UTC", "widget: the seller's time zone")
@@ -106,6 +110,10 @@ class State:
     share_days: Value[int | None] = Value("share_days", _none, "widget: days a share link works")
     appeal_marketplace: Value[str | None] = Value("appeal_marketplace", _none, "widget: the marketplace appealed to")
     share_link: Value[tuple | None] = Value("share_link", _none, "(context it was made for, the link's JSON)")
+    cost_uploads: Value[list | None] = Value("cost_uploads", _none, "widget: product cost and fee files")
+    ad_uploads: Value[list | None] = Value("ad_uploads", _none, "widget: advertising spend reports")
+    fee_table: Value[Any] = Value("fee_table", _none, "widget: the fee editor's edits")
+    home_currency: Value[str | None] = Value("home_currency", _none, "widget: convert every amount to this")
 
 
 state = State()
@@ -115,7 +123,7 @@ def session_cached(kind: str, key: Hashable, compute: Callable[[], T]) -> T:
     """Per-session memo of results computed from this session's orders (never shared across sessions)."""
     # Stored before computing: a computation may itself use session_cached (analysis uses history).
     store = State.results.setdefault()
-    full = (kind, state.dataset_key, key)
+    full = (kind, state.dataset_key, state.cost_key, key)
     if full not in store:
         store[full] = compute()
         same_kind = [k for k in store if k[0] == kind]
@@ -126,4 +134,4 @@ def session_cached(kind: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 def cached(kind: str, key: Hashable) -> Any:
     """A session_cached result if it was computed, else None."""
-    return state.results.get((kind, state.dataset_key, key))
+    return state.results.get((kind, state.dataset_key, state.cost_key, key))

@@ -118,6 +118,34 @@ def late_shipments_text(ship: dict | None, confidence: float | None = None) -> s
     )
 
 
+def profit_text(res: dict) -> str | None:
+    """What the loss means in profit: one paragraph, or None without cost inputs."""
+    p = res.get("profit")
+    if not p or p.get("lost") is None:
+        return None
+    cur, conf = res.get("currency") or "USD", res.get("confidence", 0.9)
+
+    def m(v):
+        return money(v, cur, 0)
+
+    rng = value_range(p.get("lost_low"), p.get("lost_high"), m, confidence=conf)
+    margin = f" at a margin of {number(p['margin_pct'], 1)}%" if p.get("margin_pct") is not None else ""
+    text = (
+        f"In profit that is about **{m(p['lost'])} lost**{margin}" + (f" ({rng})" if rng else "") + ": the goods "
+        f"those orders would have used ({m(p['costs_saved'])}) and their fees ({m(p['fees_saved'])}) were not "
+        f"spent. After the sales that came back, the profit lost is **{m(p['net_lost'])}**."
+    )
+    if p.get("ad_spend_wasted"):
+        text += f" Ads kept spending meanwhile: about {m(p['ad_spend_wasted'])} bought clicks that could not convert."
+    share = p.get("costed_share")
+    if share is not None and share < 0.995:
+        text += (
+            f" {percent(share)} of the lost revenue had a known product cost; the rest uses the channel's typical "
+            "margin."
+        )
+    return text
+
+
 def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     """The plain-language summary of one window's analysis JSON (currency, confidence, recovery_hours merged in),
     one paragraph per item, key figures in **bold**."""
@@ -152,6 +180,9 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
             + (f" ({rng})." if rng else ".")
         ]
     lines.append(recapture_text(res)[1])
+    profit = profit_text(res)
+    if profit:
+        lines.append(profit)
     for channel, extra in (res.get("spillover") or {}).items():
         if extra is None:
             continue
