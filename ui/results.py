@@ -18,7 +18,7 @@ from impact import service
 from impact.appeal import MARKETPLACES
 from impact.errors import ImpactError, WindowError
 from impact.ingest.loader import IngestReport
-from impact.overview import coverage, daily_revenue, product_names
+from impact.overview import coverage, daily_revenue, result_product_names
 from impact.revenue import load_history
 from impact.scenarios import ScenarioModel
 from impact.windows import Window
@@ -114,10 +114,8 @@ class Results:
         return daily_revenue(self.con, self.tz)
 
     def product_names(self, res: dict) -> dict[str, str]:
-        """Names of the products in a window result's top SKUs."""
-        skus = [r["sku"] for r in res.get("top_skus") or []]
-        skus += [r["sku"] for r in (res.get("profit") or {}).get("by_sku") or [] if r["sku"] not in skus]
-        return product_names(self.con, skus)
+        """Names of the products a window's result lists."""
+        return result_product_names(self.con, res)
 
     def scenario_key(self, transfer: float) -> tuple:
         """What the scenario model depends on (its sweeps are kept under it too)."""
