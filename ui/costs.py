@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from impact.costs import AdsFile
 from impact.costs import fees as fee_schedule
 from impact.costs.templates import TEMPLATES
 from impact.errors import ImpactError
@@ -137,10 +138,10 @@ def load(con, inputs: CostInputs, *, tz: str, is_demo: bool) -> None:
     state.cost_errors = []
     with tempfile.TemporaryDirectory(prefix="impact-costs-") as tmp:
         costs = [(f.name, _write(tmp, f, i)) for i, f in enumerate(inputs.costs)]
-        ads = [(f.name, _write(tmp, f, 100 + i)) for i, f in enumerate(inputs.ads)]
+        ads = [AdsFile(_write(tmp, f, 100 + i), name=f.name) for i, f in enumerate(inputs.ads)]
         if is_demo and not costs and not ads:
             costs = [(n, DEMO_DIR / n) for n in DEMO_COSTS]
-            ads = [(n, DEMO_DIR / n) for n in DEMO_ADS]
+            ads = [AdsFile(DEMO_DIR / n, name=n) for n in DEMO_ADS]
         try:
             state.cost_report = layer.load(con, tz=tz, home=inputs.home, fees=inputs.fees, costs=costs, ads=ads)
         except ImpactError as exc:

@@ -44,8 +44,10 @@ def render(report: IngestReport) -> None:
         for ch, v in report.channels.items()
     ]
     st.dataframe(per_channel, hide_index=True, width="content")
+    cost_files(report.costs)
+    files = [*report.files, *(report.costs.files if report.costs is not None else [])]
     rejects = pd.DataFrame(
-        [(f.name, r["line"], r["reason"]) for f in report.files for r in f.rejects], columns=["file", "line", "reason"]
+        [(f.name, r["line"], r["reason"]) for f in files for r in f.rejects], columns=["file", "line", "reason"]
     )
     st.subheader("Rejected lines")
     if rejects.empty:
@@ -62,6 +64,27 @@ def render(report: IngestReport) -> None:
         icon=":material/download:",
         key="rejects_csv",
     )
+
+
+def cost_files(costs) -> None:
+    """The cost, fee and ad files of the session, accounted for like the orders."""
+    if costs is None or not costs.files:
+        return
+    st.subheader("Costs, fees and ad spend")
+    st.dataframe(
+        [{"File": f.name, "Format": f.format_label, "Lines": f.lines, "Loaded": f.loaded, "Skipped": f.skipped,
+          "Rejected": f.rejected,
+          "Skipped because": "; ".join(f"{number(n)} {reason}" for reason, n in f.skipped_reasons.items())}
+         for f in costs.files],
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip
+    for f in costs.files:
+        for warning in f.warnings:
+            st.warning(f"{f.name}: {warning}", icon=":material/warning:")
+    if costs.unknown_skus:
+        shown = ", ".join(costs.unknown_skus[:20]) + (", …" if len(costs.unknown_skus) > 20 else "")
+        st.info(f"Costs for SKUs that none of the orders has: {shown}.", icon=":material/info:")
 
 
 def mapping_forms(unmapped: list[dict]) -> None:

@@ -33,7 +33,7 @@ def load_demo(home: str | None = None) -> None:
     since converting rewrites the orders' amounts).
 
     Every demo timestamp carries its offset, so the seller's time zone does not change what is imported."""
-    key = ("demo", home)
+    key = ("demo",) if home is None else ("demo", home)
     if state.dataset_key == key:
         return
     con = _fresh_db()
@@ -43,8 +43,8 @@ def load_demo(home: str | None = None) -> None:
 
 def load_uploads(files, tz: str, mappings: dict, home: str | None = None) -> None:
     """Import the uploaded files, each on its own so one unreadable file does not block the others."""
-    key = ("upload", tz, tuple((f.file_id, f.name, f.size) for f in files), tuple(sorted(mappings.items(), key=str)),
-           home)  # fmt: skip
+    key = ("upload", tz, tuple((f.file_id, f.name, f.size) for f in files), tuple(sorted(mappings.items(), key=str)))
+    key += () if home is None else (home,)
     if state.dataset_key == key:
         return
     con = _fresh_db()

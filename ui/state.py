@@ -68,7 +68,7 @@ class State:
     file_errors: Value[list[str]] = Value("file_errors", list, "one sentence per upload that could not be read")
     unmapped: Value[list[dict]] = Value("unmapped", list, "uploads whose columns need the seller's mapping")
     mappings: Value[dict[str, tuple]] = Value("mappings", dict, "file name -> ((field, column), ...) chosen")
-    results: Value[dict] = Value("_results", dict, "session_cached's memo: (kind, dataset_key, key) -> result")
+    results: Value[dict] = Value("_results", dict, "session_cached's memo: (kind, dataset_key, key, cost_key) -> result")
     # The cost layer in `con` (impact.costs): loaded once per change of the orders or of the costs panel.
     cost_key: Value[tuple | None] = Value("cost_key", _none, "(dataset_key, the costs panel's inputs) loaded")
     cost_report: Value[Any] = Value("cost_report", _none, "the cost files' import report (impact.costs.CostReport)")
@@ -123,7 +123,7 @@ def session_cached(kind: str, key: Hashable, compute: Callable[[], T]) -> T:
     """Per-session memo of results computed from this session's orders (never shared across sessions)."""
     # Stored before computing: a computation may itself use session_cached (analysis uses history).
     store = State.results.setdefault()
-    full = (kind, state.dataset_key, state.cost_key, key)
+    full = (kind, state.dataset_key, key, state.cost_key)
     if full not in store:
         store[full] = compute()
         same_kind = [k for k in store if k[0] == kind]
@@ -134,4 +134,4 @@ def session_cached(kind: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 def cached(kind: str, key: Hashable) -> Any:
     """A session_cached result if it was computed, else None."""
-    return state.results.get((kind, state.dataset_key, state.cost_key, key))
+    return state.results.get((kind, state.dataset_key, key, state.cost_key))
