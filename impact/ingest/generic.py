@@ -28,6 +28,9 @@ COLUMN_KEYS = (
     "marketplace",
     "line_key",
     "ship_country",
+    # shipping mappings (order_id + shipped_at, no purchase date): see impact.ingest.shipping
+    "carrier",
+    "tracking",
 )
 # Mapping keys that hold a constant value.
 VALUE_KEYS = ("channel_value", "currency_value", "date_order")
@@ -59,6 +62,15 @@ def validate_mapping(mapping: dict, header: list[str]) -> dict:
             clean[key] = str(value)
         else:
             raise MappingError(f"unknown mapping field '{key}'")
+    if "order_id" in clean and "shipped_at" in clean and not {"purchased_at", "revenue", "price"} & set(clean):
+        # Shipments, not orders: they add ship times to the orders of that order id (in the given channel, else
+        # the channel whose orders have it).
+        value = clean.get("channel_value", "").lower()
+        if value and value not in CHANNELS:
+            raise MappingError(f"channel must be one of {', '.join(CHANNELS)}")
+        if value:
+            clean["channel_value"] = value
+        return clean
     missing = [k for k in ("order_id", "purchased_at") if k not in clean]
     if missing:
         raise MappingError("the mapping needs a column for " + " and ".join(missing).replace("_", " "))

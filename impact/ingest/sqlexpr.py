@@ -182,6 +182,13 @@ def precision(col: str) -> str:
         ELSE 'day' END)"""
 
 
+def ship_precision(col: str) -> str:
+    """precision() of a ship time, NULL where there is none (a NULL column, or an empty value)."""
+    if col == "NULL":
+        return "NULL"
+    return f"(CASE WHEN {clean(col)} IS NOT NULL THEN {precision(col)} END)"
+
+
 def amount(col: str) -> str:
     """Money text -> DOUBLE: '$1,249.00', '1.249,00 €', 'EUR 12,50', '(5.00)'. NULL when unreadable."""
     v = clean(col)
