@@ -34,10 +34,6 @@ def channel_from_text(col: str) -> str:
     return f"(CASE {cases} WHEN {v} LIKE '%woo%' THEN 'woocommerce' ELSE NULL END)"
 
 
-def _truthy(col: str) -> str:
-    return f"lower(coalesce({X.clean(col)}, '')) IN ('true', 'yes', 'y', '1', 'x')"
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # ShipStation shipments export
 
@@ -58,7 +54,7 @@ def _shipstation(c: Cols) -> dict[str, str]:
 def _shipstation_skips(c: Cols) -> list[tuple[str, str]]:
     rules = []
     if c.has("voided"):
-        rules.append((_truthy(c("Voided")), VOIDED))
+        rules.append((X.truthy(c("Voided")), VOIDED))
     if c.has("void date"):
         rules.append((f"{X.clean(c('Void Date'))} IS NOT NULL", VOIDED))
     if c.has("status"):
@@ -94,9 +90,7 @@ def _amazon_orders(c: Cols) -> dict[str, str]:
         "shipped_at": c("ship-date", "shipment-date"),
         "promised_at": c("latest-ship-date", "promise-date"),
         "carrier": X.clean(c("carrier", "ssa-carrier")),
-        "cancelled_by": f"(CASE WHEN {_truthy(c('is-buyer-requested-cancellation'))} THEN 'buyer' END)"
-        if c.has("is-buyer-requested-cancellation")
-        else "NULL",
+        "cancelled_by": X.cancel_requested_by(c("is-buyer-requested-cancellation")),
     }
 
 
@@ -210,7 +204,7 @@ def apply_rows(con) -> dict[str, int]:
     """Add the matched rows of _parsed (flagged rows already deleted) to their orders' lines.
 
     Per order: the earliest ship confirmation (and its carrier), the earliest promise, 'buyer' if any row says the
-    buyer asked to cancel. A ship time replaces the line's own when the line has none, when the file's has a time of
+    buyer asked to cancel ('seller' if the rows say the buyer did not). A ship time replaces the line's own when the line has none, when the file's has a time of
     day where the line's is a date, or when it is earlier at the same precision; a promise only fills a missing one.
     Ship times go to lines not cancelled, cancellation requests to cancelled lines. Returns counts for the report."""
     con.execute(
@@ -218,7 +212,8 @@ def apply_rows(con) -> dict[str, int]:
         SELECT channel, order_id, count(*) AS rows, count(shipped_at) AS shipments,
                min(shipped_at) AS shipped_at, arg_min(ship_precision, shipped_at) AS ship_precision,
                arg_min(carrier, shipped_at) AS carrier, min(promised_at) AS promised_at,
-               CASE WHEN bool_or(cancelled_by = 'buyer') THEN 'buyer' END AS cancelled_by
+               CASE WHEN bool_or(cancelled_by = 'buyer') THEN 'buyer'
+                    WHEN bool_or(cancelled_by = 'seller') THEN 'seller' END AS cancelled_by
         FROM _parsed GROUP BY channel, order_id"""
     )
     orders, several = con.execute("SELECT count(*), count(*) FILTER (WHERE shipments > 1) FROM _ship").fetchone()

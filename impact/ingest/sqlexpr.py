@@ -182,6 +182,19 @@ def precision(col: str) -> str:
         ELSE 'day' END)"""
 
 
+def truthy(col: str) -> str:
+    """A yes/no column ('true', 'Yes', '1'...) read as true."""
+    return f"lower(coalesce({clean(col)}, '')) IN ('true', 'yes', 'y', '1', 'x')"
+
+
+def cancel_requested_by(col: str) -> str:
+    """Amazon's is-buyer-requested-cancellation as cancelled_by: 'buyer' when true, 'seller' when it says false
+    (a cancellation the buyer did not ask for), NULL when empty."""
+    if col == "NULL":
+        return "NULL"
+    return f"(CASE WHEN {truthy(col)} THEN 'buyer' WHEN {clean(col)} IS NOT NULL THEN 'seller' END)"
+
+
 def ship_precision(col: str) -> str:
     """precision() of a ship time, NULL where there is none (a NULL column, or an empty value)."""
     if col == "NULL":
