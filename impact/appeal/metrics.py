@@ -50,7 +50,7 @@ def cancel_note(buyer: int, unknown: int, known: int) -> str:
         return f"the exports say who cancelled every cancelled order: {left_out}"
     return (
         f"{left_out}; {present.plural(unknown, 'cancelled order')} whose exports do not say who cancelled "
-        "are counted as cancelled by the seller, so the real rate can only be lower"
+        f"{'is' if unknown == 1 else 'are'} counted as cancelled by the seller, so the real rate can only be lower"
     )
 
 
