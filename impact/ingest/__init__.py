@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import ImpactError, InputError, MixedCurrencyError
 from ..settings import Settings, load_settings
 from .formats import DETECTORS, detect
-from .generic import COLUMN_KEYS, MappingStore, header_fingerprint, validate_mapping
+from .generic import COLUMN_KEYS, MappingStore, header_fingerprint, mapping_fits, validate_mapping
 from .loader import FileReport, IngestReport, load_file
 from .shipping import is_shipping_mapping
 from .textfile import prepare
@@ -111,11 +111,13 @@ def file_kind(path, name: str | None = None, *, mapping: dict | None = None, set
     except ImpactError:
         return "orders"
     fmt = detect(prepared.header)
-    if fmt is not None:
-        return fmt.kind
+    if fmt is not None and (not mapping or not mapping_fits(mapping, prepared.header)):
+        return fmt.kind  # as loader._select_format decides
     settings = settings or load_settings()
     chosen = mapping or MappingStore(settings.mappings_path).get(prepared.header)
-    return "shipping" if chosen and is_shipping_mapping(chosen) else "orders"
+    if not chosen:
+        return fmt.kind if fmt is not None else "orders"
+    return "shipping" if is_shipping_mapping(chosen) else "orders"
 
 
 def summary(con) -> IngestReport:

@@ -47,6 +47,12 @@ def header_fingerprint(header: list[str]) -> str:
     return hashlib.sha256(norm.encode()).hexdigest()[:16]
 
 
+def mapping_fits(mapping: dict, header: list[str]) -> bool:
+    """Every column the mapping names is in the header."""
+    names = {h.strip().lower() for h in header}
+    return all(str(v).strip().lower() in names for k, v in mapping.items() if k in COLUMN_KEYS and v not in (None, ""))
+
+
 def validate_mapping(mapping: dict, header: list[str]) -> dict:
     """Check that every mapped column exists and the essentials are there; return the cleaned mapping."""
     names = {h.strip().lower() for h in header}

@@ -98,7 +98,9 @@ def _column_idents(header: list[str]) -> dict[str, str]:
 
 def _select_format(prepared: PreparedFile, name: str, mapping: dict | None, settings: Settings) -> tuple[Format, dict]:
     fmt = detect(prepared.header)
-    if fmt is not None and not mapping:
+    if fmt is not None and (not mapping or not generic.mapping_fits(mapping, prepared.header)):
+        # A known export keeps its own reading when the --map given for the other files names columns it lacks
+        # (orders.txt with a mapped shipments CSV).
         return fmt, {}
     store = generic.MappingStore(settings.mappings_path)
     chosen = mapping or store.get(prepared.header)

@@ -112,3 +112,30 @@ def test_cli_appeal_reads_shipping_files_like_order_files(tmp_path):
     assert (by_id["112-0000001-0000001"]["hours_late"], by_id["112-0000001-0000001"]["days_late"]) == ("7.25", "")
     assert (by_id["112-0000005-0000005"]["hours_late"], by_id["112-0000005-0000005"]["days_late"]) == ("", "1")
     assert b"Zyxplanted" not in everything and b"555-0100" not in everything
+
+
+def test_cli_maps_a_shipments_csv_while_known_exports_keep_their_reading(tmp_path):
+    """--map with order_id and shipped_at (no purchase date) reads shipments; the Amazon export given with it is
+    still read as the Amazon report, and the ingest command lists what the shipping file matched."""
+    path = tmp_path / "warehouse.csv"
+    path.write_text(
+        "Order,Shipped,Carrier,Tracking,Customer\n"
+        "112-0000001-0000001,2025-10-21 05:00,UPS,1Z1,Zyxplanted Buyer\n"
+        "112-0000006-0000006,2025-10-23 05:00,UPS,1Z6,Zyxplanted Buyer\n"
+    )
+    orders = str(DATA / "amazon_all_orders_mfn.txt")
+    mapping = "order_id=Order,shipped_at=Shipped,carrier=Carrier,tracking=Tracking"
+    code, out, err = _run(["ingest", str(path), orders, "--map", mapping])
+    assert code == 0, err
+    assert "warehouse.csv: shipping CSV with a column mapping (utf-8) - 2 lines: 2 loaded" in out
+    assert "2 order(s) matched" in out
+    code, out, err = _run(
+        ["appeal", orders, str(path), "--map", mapping, "--window", "2025-10-20T09:30Z", "2025-10-21T12:00Z",
+         "--marketplace", "amazon", "--period-end", "2025-10-24T00:00Z", "--json"]
+    )  # fmt: skip
+    assert code == 0, err
+    lsr = {m["key"]: m for m in json.loads(out)["metrics"]}["amazon_lsr_10"]
+    # No promises in this export: purchase + 48 h. Four orders not cancelled: 001 (bought 20 Oct 08:00) shipped
+    # 21 Oct 05:00, on time; 006 (bought 20 Oct 13:00) shipped 23 Oct 05:00, late; 002 and 005 never shipped and
+    # their promises (22 Oct 09:00 and 12:00) passed before the data's end (23 Oct 05:00): late.
+    assert (lsr["orders_considered"], lsr["counted_with"]) == (4, 3)
