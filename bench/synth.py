@@ -134,6 +134,9 @@ class Simulated:
                 "promised_at": pd.NaT,
                 "ship_country": "",
                 "file_id": 1,
+                "ship_precision": None,
+                "carrier": None,
+                "cancelled_by": None,
             }
         )
 

@@ -146,7 +146,7 @@ def shipments(con, window: Window, opts: Options, *, every_channel: bool = False
     tools (labels, carrier APIs) even on channels whose sales it did not hit; the app and the report do so."""
     target = Window(window.start, window.end, title=window.title) if every_channel else window
     return shipment_report(con, target, sla_hours=opts.sla_hours, business_days=opts.business_days,
-                           confidence=opts.confidence, horizon_hours=horizon_hours)  # fmt: skip
+                           confidence=opts.confidence, horizon_hours=horizon_hours, tz=opts.tz)  # fmt: skip
 
 
 def shipment_summary(con, window: Window, opts: Options, *, horizon_hours: float | None = None) -> dict:

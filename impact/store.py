@@ -35,6 +35,12 @@ LINES_COLUMNS: dict[str, str] = {
     "promised_at": "TIMESTAMP",  # UTC ship-by promise where the file has one
     "ship_country": "VARCHAR",
     "file_id": "INTEGER",  # which import it came from (import_files.file_id)
+    # 'second' or 'day' (a ship date without a time of day: lateness is then counted in days, never hours)
+    "ship_precision": "VARCHAR",
+    "carrier": "VARCHAR",  # from a shipping file (ShipStation...) or the export's own carrier column
+    # 'buyer' where the export says the buyer asked for the cancellation (Amazon's cancellation rate leaves those
+    # out), 'seller' where it says the seller cancelled, NULL when it does not say
+    "cancelled_by": "VARCHAR",
     # No per-row source line: rejected and skipped lines are reported with their numbers; numbering every loaded
     # line cost a bulk UPDATE that took a fifth of a large import.
 }
@@ -52,7 +58,7 @@ CREATE TABLE IF NOT EXISTS lines ({_columns_ddl(LINES_COLUMNS)});
 CREATE TABLE IF NOT EXISTS import_files (
     file_id INTEGER PRIMARY KEY, name VARCHAR, format VARCHAR, format_label VARCHAR, encoding VARCHAR,
     lines BIGINT, loaded BIGINT, duplicates BIGINT, skipped BIGINT, rejected BIGINT,
-    skipped_reasons JSON, newest TIMESTAMP, imported_at TIMESTAMP
+    skipped_reasons JSON, newest TIMESTAMP, imported_at TIMESTAMP, notes JSON
 );
 CREATE TABLE IF NOT EXISTS import_rejects (file_id INTEGER, line BIGINT, reason VARCHAR);
 """

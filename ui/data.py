@@ -31,6 +31,8 @@ def render(report: IngestReport) -> None:
             "Skipped": f.skipped,
             "Rejected": f.rejected,
             "Skipped because": "; ".join(f"{number(n)} {reason}" for reason, n in f.skipped_reasons.items()),
+            # A shipping file (ShipStation, Amazon seller-fulfilled orders) adds ship times: what it matched.
+            "Notes": "; ".join(f.notes),
         }
         for f in report.files
     ]

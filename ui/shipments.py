@@ -98,6 +98,7 @@ def late_orders(rows: pd.DataFrame, window: Window, tz: str) -> None:
             "promise_utc": "Ship by",
             "shipped_utc": "Shipped",
             "hours_late": "Hours late",
+            "days_late": "Days late (ship date without a time)",
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")

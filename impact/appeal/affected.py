@@ -16,7 +16,8 @@ COLUMNS = ["order_id", "channel", "reason", "purchased_utc", "promise_utc", "shi
 
 
 def affected_orders(con, window: Window, evidence: pd.DataFrame) -> pd.DataFrame:
-    """Evidence rows with a reason ('shipped late', 'not shipped') and the window's cancelled orders ('cancelled').
+    """Evidence rows with a reason ('shipped late', 'not shipped') and the window's cancelled orders ('cancelled'),
+    but not those the export says the buyer asked to cancel: they never count against the seller.
 
     The exports carry no cancellation time, so a cancelled order counts when it was bought during the window: orders
     bought before it and cancelled during it cannot be told apart from ordinary cancellations and are left out rather
@@ -30,15 +31,20 @@ def affected_orders(con, window: Window, evidence: pd.DataFrame) -> pd.DataFrame
                    date_trunc('second', max(promised_at)) AS promise_utc, NULL::TIMESTAMP AS shipped_utc,
                    NULL::DOUBLE AS hours_late
             FROM lines
-            WHERE status = 'cancelled' AND order_id IS NOT NULL AND NOT {MARKETPLACE_FULFILLED_SQL}
+            WHERE status = 'cancelled' AND cancelled_by IS DISTINCT FROM 'buyer'
+              AND order_id IS NOT NULL AND NOT {MARKETPLACE_FULFILLED_SQL}
               AND purchased_at BETWEEN $s AND $e AND (len($ch::VARCHAR[]) = 0 OR list_contains($ch, channel))
             GROUP BY channel, order_id
             ORDER BY purchased_utc, channel, order_id""",
         {"s": window.start, "e": window.end, "ch": list(window.channels)},
     ).df()
-    frames = [f for f in (late[COLUMNS], cancelled[COLUMNS]) if len(f)]
+    # days_late only when some late order's ship confirmation has a date only (see shipments.evidence)
+    columns = COLUMNS + (["days_late"] if "days_late" in late.columns else [])
+    if "days_late" in columns:
+        cancelled["days_late"] = None
+    frames = [f for f in (late[columns], cancelled[columns]) if len(f)]
     if not frames:
-        return late[COLUMNS]
+        return late[columns]
     both = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     # An order with a late line and a cancelled line is listed once, for its late shipment.
     return both.drop_duplicates(["channel", "order_id"], keep="first").reset_index(drop=True)

@@ -6,7 +6,8 @@ Every figure is counted in DuckDB over the canonical ``lines`` table, per order 
 * Amazon Late Shipment Rate, 10 and 30 days, threshold 4%: seller-fulfilled orders whose ship-by date falls in the
   period, late when the shipment was confirmed after the ship-by date (or is still unconfirmed at the end of the data).
 * Amazon Pre-fulfilment Cancel Rate, 7 days, threshold 2.5%: seller-fulfilled orders bought in the period that were
-  cancelled. Amazon counts only cancellations by the seller; see CANCEL_ASSUMPTION.
+  cancelled by the seller. Amazon leaves out buyer-requested cancellations: those the exports mark so (Amazon's
+  is-buyer-requested-cancellation, in lines.cancelled_by) are not counted, the others are; see cancel_note.
 * eBay late shipment rate, 30 days, threshold 3%: see EBAY_THRESHOLD_NOTE.
 * Etsy on-time dispatch, 90 days, Star Seller aims at 95%: ship-by dates are whole UTC days and an order shipped at
   any time of its ship-by UTC day is on time.
@@ -25,13 +26,34 @@ from .. import present
 from ..shipments.orders import MARKETPLACE_FULFILLED_SQL, promise_sql
 from ..windows import iso_utc
 
-# Exports say that an order was cancelled but not who cancelled it: buyer-requested cancellations do not count
-# towards Amazon's rate, so counting every cancellation can only overstate it. The seller may know better.
+# Most exports say that an order was cancelled but not who cancelled it: buyer-requested cancellations do not count
+# towards Amazon's rate, so counting every such cancellation can only overstate it. Amazon's seller-fulfilled order
+# reports (Unshipped Orders...) say it in is-buyer-requested-cancellation (lines.cancelled_by): those are left out.
 CANCEL_ASSUMPTION = (
     "the exports do not say who cancelled an order, so every cancelled order (or order with a cancelled line) is "
     "counted as cancelled by the seller; buyer-requested cancellations do not count for Amazon, so the real rate can "
     "only be lower"
 )
+
+
+def cancel_note(buyer: int, unknown: int, known: int) -> str:
+    """What the cancellation rate assumed about who cancelled, from the cancelled orders of its period: `buyer`
+    requested by the buyer (left out), `unknown` without a word on who cancelled (counted), `known` with one."""
+    if not known:
+        return CANCEL_ASSUMPTION
+    left_out = (
+        f"{present.plural(buyer, 'buyer-requested cancellation')} left out, as Amazon does"
+        if buyer
+        else "no cancellation was requested by the buyer"
+    )
+    if not unknown:
+        return f"the exports say who cancelled every cancelled order: {left_out}"
+    return (
+        f"{left_out}; {present.plural(unknown, 'cancelled order')} whose exports do not say who cancelled "
+        f"{'is' if unknown == 1 else 'are'} counted as cancelled by the seller, so the real rate can only be lower"
+    )
+
+
 # eBay's Top Rated Seller standard (US) allows a late shipment rate of at most 3% (and no more than five late
 # shipments) over its evaluation period: the last 3 months, or 12 months for sellers with fewer than 400
 # transactions. 3% is the bar a seller loses Top Rated status at, hence the threshold here; the brief's 30-day period
@@ -85,7 +107,8 @@ def _order_table(con, table: str, channel: str, sla_hours: float, business_days:
     con.execute(
         f"""CREATE TEMP TABLE "{table}" AS
         WITH l AS (
-            SELECT order_id, purchased_at, promised_at, shipped_at, status, {MARKETPLACE_FULFILLED_SQL} AS mf
+            SELECT order_id, purchased_at, promised_at, shipped_at, status, cancelled_by,
+                   {MARKETPLACE_FULFILLED_SQL} AS mf
             FROM lines WHERE channel = $ch AND order_id IS NOT NULL AND purchased_at IS NOT NULL
         ), o AS (
             SELECT order_id, min(purchased_at) AS purchased_at, max(promised_at) AS file_promise,
@@ -94,6 +117,10 @@ def _order_table(con, table: str, channel: str, sla_hours: float, business_days:
                              = count(*) FILTER (WHERE status <> 'cancelled')
                         THEN max(shipped_at) FILTER (WHERE status <> 'cancelled') END AS shipped_at,
                    bool_or(status = 'cancelled') AS any_cancelled,
+                   -- cancelled by the seller unless the export says the buyer asked (cancelled_by = 'buyer')
+                   bool_or(status = 'cancelled' AND cancelled_by IS DISTINCT FROM 'buyer') AS seller_cancelled,
+                   bool_or(status = 'cancelled' AND cancelled_by = 'buyer') AS buyer_cancelled,
+                   bool_or(status = 'cancelled' AND cancelled_by IS NULL) AS cancel_unknown,
                    bool_and(status = 'cancelled') AS all_cancelled,
                    bool_and(status IN ('cancelled', 'refunded')) AND count(shipped_at) = 0 AS never_shipped,
                    NOT bool_or(mf) AS seller
@@ -111,7 +138,7 @@ def _counts(con, table: str, spec: Spec, start: datetime, end: datetime, data_en
     """(considered, counted, affected considered, affected counted, promises from the file) for one metric."""
     if spec.kind == "cancel":
         base = "seller AND purchased_at > $s AND purchased_at <= $e"
-        hit = "any_cancelled"
+        hit = "seller_cancelled"
         params = {"s": start, "e": end}
     else:
         # An unshipped order is only judged once its ship-by date has passed within the data.
@@ -126,7 +153,10 @@ def _counts(con, table: str, spec: Spec, start: datetime, end: datetime, data_en
         params = {"s": start, "e": end, "d": data_end}
     return con.execute(
         f"""SELECT count(*), count(*) FILTER (WHERE {hit}), count(*) FILTER (WHERE affected),
-                   count(*) FILTER (WHERE affected AND {hit}), count(*) FILTER (WHERE promise_from_file)
+                   count(*) FILTER (WHERE affected AND {hit}), count(*) FILTER (WHERE promise_from_file),
+                   count(*) FILTER (WHERE buyer_cancelled AND NOT seller_cancelled),
+                   count(*) FILTER (WHERE any_cancelled AND cancel_unknown),
+                   count(*) FILTER (WHERE any_cancelled AND NOT cancel_unknown)
             FROM "{table}" WHERE {base}""",
         params,
     ).fetchone()
@@ -203,7 +233,11 @@ def marketplace_metrics(
             else:
                 reason = ""
             if not reason:
-                n, k, n_aff, k_aff, from_file = _counts(con, table, spec, start, period_end, data_end)
+                n, k, n_aff, k_aff, from_file, buyer, unknown, known = _counts(
+                    con, table, spec, start, period_end, data_end
+                )
+                if spec.kind == "cancel":
+                    row["note"] = cancel_note(buyer, unknown, known)
                 what = "bought" if spec.kind == "cancel" else "due to ship"
                 if n == 0:
                     reason = (

@@ -27,6 +27,8 @@ def human_summary(report: IngestReport) -> str:
             f"{f.name}: {f.format_label} ({f.encoding}) - {f.lines:,} lines: {f.loaded:,} loaded, "
             f"{f.duplicates:,} duplicates, {f.skipped:,} skipped, {f.rejected:,} rejected"
         )
+        for note in f.notes:
+            out.append(f"    {note}")
         for reason, n in f.skipped_reasons.items():
             out.append(f"    skipped {n:,}: {reason}")
         for r in f.rejects[:10]:

@@ -16,7 +16,13 @@ WINDOW_HELP = "outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-
 
 def add_input(p, *, required: bool = True) -> None:
     """FILE..., --tz and --map: what to read and how. `required=False` for commands that also work without files."""
-    p.add_argument("files", nargs="+" if required else "*", metavar="FILE", help="order exports (CSV or tab-separated)")
+    p.add_argument(
+        "files",
+        nargs="+" if required else "*",
+        metavar="FILE",
+        help="order exports (CSV or tab-separated), and shipping files that add ship times and promises to their "
+        "orders (ShipStation shipments export, Amazon Unshipped Orders report); the header tells which is which",
+    )
     p.add_argument(
         "--tz",
         default=None,
@@ -28,7 +34,8 @@ def add_input(p, *, required: bool = True) -> None:
         default=None,
         metavar="FIELD=COLUMN,...",
         help="column mapping for a CSV that is not a known export, e.g. "
-        "'order_id=Order,purchased_at=Date,revenue=Total,channel_value=walmart'",
+        "'order_id=Order,purchased_at=Date,revenue=Total,channel_value=walmart'; a mapping with order_id and "
+        "shipped_at but no purchase date reads shipments, e.g. 'order_id=Order,shipped_at=Shipped,carrier=Carrier'",
     )
 
 

@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..errors import InputError, MixedCurrencyError
+from ..errors import ImpactError, InputError, MixedCurrencyError
 from ..settings import Settings, load_settings
 from .formats import DETECTORS, detect
-from .generic import COLUMN_KEYS, MappingStore, header_fingerprint, validate_mapping
+from .generic import COLUMN_KEYS, MappingStore, header_fingerprint, mapping_fits, validate_mapping
 from .loader import FileReport, IngestReport, load_file
+from .shipping import is_shipping_mapping
 from .textfile import prepare
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "MappingStore",
     "MixedCurrencyError",
     "detect",
+    "file_kind",
     "header_fingerprint",
     "ingest_files",
     "prepare",
@@ -61,8 +63,11 @@ def ingest_files(
     settings = settings or load_settings()
     tz = _check_tz(tz or settings.default_tz)
     names = names or [Path(p).name for p in paths]
+    # Shipping files add to the orders: they go after the order exports, whatever order they were given in.
+    pairs = list(zip(paths, names, strict=True))
+    pairs.sort(key=lambda pn: file_kind(pn[0], pn[1], mapping=mapping, settings=settings) == "shipping")
     next_id = con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM import_files").fetchone()[0]
-    for offset, (path, name) in enumerate(zip(paths, names, strict=True)):
+    for offset, (path, name) in enumerate(pairs):
         file_id = next_id + offset
         report = load_file(con, Path(path), name, file_id, tz=tz, mapping=mapping, settings=settings)
         # load_file registered the file (newest, loaded); add what the report knows
@@ -70,7 +75,7 @@ def ingest_files(
             """UPDATE import_files SET name = $name, format = $format, format_label = $label, encoding = $enc,
                    lines = $lines, skipped = $skipped, rejected = $rejected,
                    duplicates = $lines - $skipped - $rejected - loaded, skipped_reasons = $reasons,
-                   imported_at = now()::TIMESTAMP
+                   notes = $notes, imported_at = now()::TIMESTAMP
                WHERE file_id = $id""",
             {
                 "id": file_id,
@@ -82,6 +87,7 @@ def ingest_files(
                 "skipped": report.skipped,
                 "rejected": report.rejected,
                 "reasons": json.dumps(report.skipped_reasons),
+                "notes": json.dumps(report.notes) if report.notes else None,
             },
         )
         if report.rejects:
@@ -97,14 +103,31 @@ def ingest_files(
     return summary(con)
 
 
+def file_kind(path, name: str | None = None, *, mapping: dict | None = None, settings: Settings | None = None) -> str:
+    """'shipping' for a shipping file (ShipStation, an Amazon seller-fulfilled order report, a mapped shipments CSV),
+    else 'orders' (also for a file that cannot be read: its import says why). Reads the header only."""
+    try:
+        prepared = prepare(path, name, header_only=True)
+    except ImpactError:
+        return "orders"
+    fmt = detect(prepared.header)
+    if fmt is not None and (not mapping or not mapping_fits(mapping, prepared.header)):
+        return fmt.kind  # as loader._select_format decides
+    settings = settings or load_settings()
+    chosen = mapping or MappingStore(settings.mappings_path).get(prepared.header)
+    if not chosen:
+        return fmt.kind if fmt is not None else "orders"
+    return "shipping" if is_shipping_mapping(chosen) else "orders"
+
+
 def summary(con) -> IngestReport:
     """The import report for everything in the session database."""
     files = []
     for row in con.execute(
         "SELECT file_id, name, format, format_label, encoding, lines, loaded, duplicates, skipped, rejected, "
-        "skipped_reasons FROM import_files ORDER BY file_id"
+        "skipped_reasons, notes FROM import_files ORDER BY file_id"
     ).fetchall():
-        fid, name, fmt, label, enc, lines, loaded, dups, skipped, rejected, reasons = row
+        fid, name, fmt, label, enc, lines, loaded, dups, skipped, rejected, reasons, notes = row
 
         rep = FileReport(
             fid,
@@ -119,6 +142,7 @@ def summary(con) -> IngestReport:
             rejected,
             json.loads(reasons) if isinstance(reasons, str) else (reasons or {}),
         )
+        rep.notes = json.loads(notes) if isinstance(notes, str) else list(notes or [])
         rep.rejects = [
             {"line": int(n), "reason": r}
             for n, r in con.execute(
@@ -131,8 +155,9 @@ def summary(con) -> IngestReport:
                   list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL) FROM lines"""
     ).fetchone()
     # Every known export has one channel of its own; only mapped CSVs may read theirs from a column.
-    known = {fmt.name: fmt.channel for fmt in DETECTORS}
-    file_channels = {known.get(f.format) for f in files}
+    known = {fmt.name: fmt.channel for fmt in DETECTORS if fmt.kind == "orders"}
+    shipping_formats = {fmt.name for fmt in DETECTORS if fmt.kind == "shipping"} | {"generic_shipping_csv"}
+    file_channels = {known.get(f.format) for f in files if f.format not in shipping_formats}
     currencies = currencies or []
     channels = {}
     # An order counts once, unless every one of its lines was cancelled. Orders are counted by distinct 64-bit

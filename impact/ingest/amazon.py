@@ -29,6 +29,9 @@ def _all_orders(c: Cols) -> dict[str, str]:
         "promised_at": c("latest-ship-date", "promise-date"),
         "ship_country": X.clean(c("ship-country")),
         "marketplace": X.clean(c("sales-channel")),
+        # Some versions carry the seller-fulfilled reports' flag; buyer-requested cancellations do not count for
+        # Amazon's cancellation rate.
+        "cancelled_by": X.cancel_requested_by(c("is-buyer-requested-cancellation")),
     }
 
 

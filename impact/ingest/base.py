@@ -49,7 +49,12 @@ class Format:
     # The quote character, or '' for exports that never quote: Amazon's flat files write a product name such as
     # `"Best" Mug` as it is, which a CSV reader would take for a quoted value and reject the order's line.
     quote: str = '"'
+    # 'orders' (rows are order lines) or 'shipping' (rows add ship times, promises or cancellation requests to the
+    # order lines already imported, matched by channel + order id; see impact.ingest.shipping)
+    kind: str = "orders"
+    # Groups of alternative header names (lower-case): the header must hold at least one name of each group.
+    any_of: tuple[frozenset[str], ...] = ()
 
     def matches(self, header: list[str]) -> bool:
         names = {h.strip().lower() for h in header}
-        return self.required <= names and not (self.forbidden & names)
+        return self.required <= names and not (self.forbidden & names) and all(group & names for group in self.any_of)

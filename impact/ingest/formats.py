@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import amazon, ebay, etsy, shopify, woocommerce
+from . import amazon, ebay, etsy, shipping, shopify, woocommerce
 from .base import Format
 
 # Most specific first: Fulfilled Shipments also has the All Orders key columns.
@@ -14,6 +14,8 @@ DETECTORS: tuple[Format, ...] = (
     etsy.SOLD_ORDER_ITEMS,
     etsy.SOLD_ORDERS,
     woocommerce.ANALYTICS_ORDERS,
+    # Shipping files add to the orders above (kind 'shipping'), never create any.
+    *shipping.FORMATS,
 )
 
 

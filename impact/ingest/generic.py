@@ -28,6 +28,9 @@ COLUMN_KEYS = (
     "marketplace",
     "line_key",
     "ship_country",
+    # shipping mappings (order_id + shipped_at, no purchase date): see impact.ingest.shipping
+    "carrier",
+    "tracking",
 )
 # Mapping keys that hold a constant value.
 VALUE_KEYS = ("channel_value", "currency_value", "date_order")
@@ -42,6 +45,12 @@ _STATUS_WORDS = {
 def header_fingerprint(header: list[str]) -> str:
     norm = "\x1f".join(h.strip().lower() for h in header)
     return hashlib.sha256(norm.encode()).hexdigest()[:16]
+
+
+def mapping_fits(mapping: dict, header: list[str]) -> bool:
+    """Every column the mapping names is in the header."""
+    names = {h.strip().lower() for h in header}
+    return all(str(v).strip().lower() in names for k, v in mapping.items() if k in COLUMN_KEYS and v not in (None, ""))
 
 
 def validate_mapping(mapping: dict, header: list[str]) -> dict:
@@ -59,6 +68,15 @@ def validate_mapping(mapping: dict, header: list[str]) -> dict:
             clean[key] = str(value)
         else:
             raise MappingError(f"unknown mapping field '{key}'")
+    if "order_id" in clean and "shipped_at" in clean and not {"purchased_at", "revenue", "price"} & set(clean):
+        # Shipments, not orders: they add ship times to the orders of that order id (in the given channel, else
+        # the channel whose orders have it).
+        value = clean.get("channel_value", "").lower()
+        if value and value not in CHANNELS:
+            raise MappingError(f"channel must be one of {', '.join(CHANNELS)}")
+        if value:
+            clean["channel_value"] = value
+        return clean
     missing = [k for k in ("order_id", "purchased_at") if k not in clean]
     if missing:
         raise MappingError("the mapping needs a column for " + " and ".join(missing).replace("_", " "))

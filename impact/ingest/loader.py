@@ -15,7 +15,7 @@ from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import generic, memo
+from . import generic, memo, shipping
 from . import sqlexpr as X
 from .accounting import account
 from .base import IDENT, Cols, Format
@@ -49,6 +49,7 @@ class FileReport:
     rejected: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     rejects: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a shipping file added, in sentences
 
     def to_json(self) -> dict:
         return {
@@ -61,7 +62,7 @@ class FileReport:
             "rejected": self.rejected,
             "skipped_reasons": self.skipped_reasons,
             "rejects": self.rejects,
-        }
+        } | ({"notes": self.notes} if self.notes else {})
 
 
 @dataclass
@@ -102,7 +103,9 @@ def _column_idents(header: list[str]) -> dict[str, str]:
 
 def _select_format(prepared: PreparedFile, name: str, mapping: dict | None, settings: Settings) -> tuple[Format, dict]:
     fmt = detect(prepared.header)
-    if fmt is not None and not mapping:
+    if fmt is not None and (not mapping or not generic.mapping_fits(mapping, prepared.header)):
+        # A known export keeps its own reading when the --map given for the other files names columns it lacks
+        # (orders.txt with a mapped shipments CSV).
         return fmt, {}
     store = generic.MappingStore(settings.mappings_path)
     chosen = mapping or store.get(prepared.header)
@@ -115,6 +118,8 @@ def _select_format(prepared: PreparedFile, name: str, mapping: dict | None, sett
     clean = generic.validate_mapping(chosen, prepared.header)
     if mapping:
         store.remember(prepared.header, clean)
+    if shipping.is_shipping_mapping(clean):
+        return shipping.build_format(clean), clean
     return generic.build_format(clean), clean
 
 
@@ -337,6 +342,9 @@ class _Parse:
             "promised_at": parse_ts("promised_at"),
             "ship_country": fields["ship_country"],
             "file_id": "$file_id",
+            "ship_precision": X.ship_precision(fields["shipped_at"]),
+            "carrier": fields.get("carrier", "NULL"),
+            "cancelled_by": fields.get("cancelled_by", "NULL"),
         }
         # Status, currency, sales channel... take a few values: those of the file's head are worked out once.
         memoized, memo_params = memo.memoize(self.con, {**values, "_skip": skip_case}, self.params)
@@ -398,6 +406,59 @@ class _Parse:
                 f"{self.name}: the file could not be read as a table; its lines do not follow one layout. "
                 "Export the report again, or save it as CSV (UTF-8) from a spreadsheet program"
             ) from None
+
+
+class _ShipParse(_Parse):
+    """A shipping file's parse: order id, channel, ship time, promise, carrier and cancellation request per row,
+    nothing else (no names, no addresses)."""
+
+    def _columns(self, skips: list[tuple[str, str]], tz: str) -> tuple[str, str, dict]:
+        f = self.fields
+        shipped = X.timestamp_utc(f["shipped_at"], self.date_formats) if f["shipped_at"] != "NULL" else "NULL"
+        promised = X.promise_utc(f["promised_at"], self.date_formats) if f["promised_at"] != "NULL" else "NULL"
+        cols = {
+            "channel": f["channel"],
+            "order_id": f["order_id"],
+            "shipped_at": shipped,
+            "ship_precision": X.ship_precision(f["shipped_at"]),
+            "promised_at": promised,
+            "carrier": f["carrier"],
+            "cancelled_by": f["cancelled_by"],
+        }
+        select = ",\n".join(f"CAST({v} AS {LINES_COLUMNS[k]}) AS {k}" for k, v in cols.items())
+        skip_sql = (
+            "CASE " + " ".join(f"WHEN {cond} THEN '{reason}'" for cond, reason in skips) + " ELSE NULL END"
+            if skips
+            else "NULL"
+        )
+        return select, skip_sql, {}
+
+    def parse(self, source: str, params: dict) -> None:
+        f = self.fields
+        raw_ship = f"{f['shipped_at']}" if f["shipped_at"] != "NULL" else "NULL::VARCHAR"
+        raw_promise = f"{f['promised_at']}" if f["promised_at"] != "NULL" else "NULL::VARCHAR"
+        lo, hi = f"TIMESTAMP '{EARLIEST:%Y-%m-%d}'", "now()::TIMESTAMP + INTERVAL 30 DAY"
+        reason = f"""(CASE
+            WHEN order_id IS NULL THEN 'missing order id'
+            WHEN shipped_at IS NULL AND nullif(trim(_raw_ship), '') IS NOT NULL
+                THEN 'unreadable ship date "' || left(trim(_raw_ship), 40) || '"'
+            WHEN promised_at IS NULL AND nullif(trim(_raw_promise), '') IS NOT NULL
+                THEN 'unreadable ship-by date "' || left(trim(_raw_promise), 40) || '"'
+            WHEN shipped_at NOT BETWEEN {lo} AND {hi}
+                THEN 'ship date out of range "' || left(trim(_raw_ship), 40) || '"'
+            ELSE NULL END)"""
+        nothing = "shipped_at IS NULL AND promised_at IS NULL AND cancelled_by IS NULL"
+        self.con.execute(
+            f"""CREATE OR REPLACE TABLE _parsed AS
+            SELECT * EXCLUDE (_raw_ship, _raw_promise) REPLACE (
+                CASE WHEN _skip IS NULL THEN {reason} END AS _reject,
+                coalesce(_skip, CASE WHEN {reason} IS NULL AND {nothing} THEN '{shipping.NOTHING}' END) AS _skip)
+            FROM (
+                SELECT {self.select}, {self.skip_sql} AS _skip, NULL::VARCHAR AS _reject,
+                       {raw_ship} AS _raw_ship, {raw_promise} AS _raw_promise
+                FROM {source})""",
+            {k: v for k, v in {**self.params, **params}.items() if f"${k}" in self.select + source},
+        )
 
 
 def _read_file(con, parse: _Parse) -> tuple[LineEnds | None, set[int]]:
@@ -465,6 +526,9 @@ def load_file(
     """Import one export into `lines`: read, parse, account for every line, renumber repeated keys, merge."""
     prepared = prepare(path, name)
     try:
+        fmt, _ = _select_format(prepared, name, mapping, settings)
+        if fmt.kind == "shipping":
+            return _load_shipping(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
         parse = _Parse(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
         counted, broken = _read_file(con, parse)
         acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
@@ -487,6 +551,36 @@ def load_file(
         prepared.cleanup()
         for t in ("_raw", "_parsed", "_rej", "_rejscan", "_new", "_head"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _load_shipping(
+    con, prepared: PreparedFile, name: str, file_id: int, *, tz: str, mapping: dict | None, settings: Settings
+) -> FileReport:
+    """Add a shipping file's rows to the orders already imported (see impact.ingest.shipping); no line is created."""
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM lines)").fetchone()[0]:
+        raise NoOrdersError(
+            f"{name}: a shipping file adds ship times to orders, and no order export has been imported: import the "
+            "order exports (Amazon, eBay, Etsy, Shopify...) with it"
+        )
+    parse = _ShipParse(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
+    counted, broken = _read_file(con, parse)
+    shipping.match_rows(con)
+    acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
+    _drop_flagged_rows(con, acc.flagged_rows)
+    counts = shipping.apply_rows(con)
+    report = FileReport(file_id, name, parse.fmt.name, parse.fmt.label, prepared.encoding)
+    report.skipped_reasons = acc.skipped
+    report.skipped = sum(acc.skipped.values())
+    report.rejected = acc.rejected
+    report.rejects = [{"line": n, "reason": r} for n, r in acc.rejects[: settings.max_rejects_listed]]
+    report.lines = acc.lines
+    report.loaded = report.lines - report.skipped - report.rejected
+    report.notes = shipping.notes(counts)
+    con.execute(
+        "INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, NULL, $n, 0)",
+        {"id": file_id, "n": report.loaded},
+    )
+    return report
 
 
 def _nothing_loaded(report: FileReport) -> str:

@@ -39,7 +39,10 @@ def merge_new_lines(con, file_id: int) -> None:
         SELECT l.rowid AS old_rid, n.rowid AS new_rid, l.file_id AS old_file,
                (f.newest IS NULL OR ($newest IS NOT NULL AND $newest >= f.newest)) AS new_wins,
                l.shipped_at AS old_shipped, l.promised_at AS old_promised,
-               n.shipped_at AS new_shipped, n.promised_at AS new_promised
+               n.shipped_at AS new_shipped, n.promised_at AS new_promised,
+               l.ship_precision AS old_precision, n.ship_precision AS new_precision,
+               l.carrier AS old_carrier, n.carrier AS new_carrier,
+               l.cancelled_by AS old_cancelled_by, n.cancelled_by AS new_cancelled_by
         FROM lines l JOIN _new n USING (channel, order_id, line_key)
              JOIN import_files f ON f.file_id = l.file_id""",
         {"newest": newest},
@@ -48,12 +51,20 @@ def merge_new_lines(con, file_id: int) -> None:
         # winners from the new file inherit what only the old copy knew, and vice versa
         con.execute(
             """UPDATE _new SET shipped_at = coalesce(_new.shipped_at, c.old_shipped),
-                               promised_at = coalesce(_new.promised_at, c.old_promised)
+                               ship_precision = CASE WHEN _new.shipped_at IS NULL THEN c.old_precision
+                                                     ELSE _new.ship_precision END,
+                               promised_at = coalesce(_new.promised_at, c.old_promised),
+                               carrier = coalesce(_new.carrier, c.old_carrier),
+                               cancelled_by = coalesce(_new.cancelled_by, c.old_cancelled_by)
                FROM _clash c WHERE _new.rowid = c.new_rid AND c.new_wins"""
         )
         con.execute(
             """UPDATE lines SET shipped_at = coalesce(lines.shipped_at, c.new_shipped),
-                                promised_at = coalesce(lines.promised_at, c.new_promised)
+                                ship_precision = CASE WHEN lines.shipped_at IS NULL THEN c.new_precision
+                                                      ELSE lines.ship_precision END,
+                                promised_at = coalesce(lines.promised_at, c.new_promised),
+                                carrier = coalesce(lines.carrier, c.new_carrier),
+                                cancelled_by = coalesce(lines.cancelled_by, c.new_cancelled_by)
                FROM _clash c WHERE lines.rowid = c.old_rid AND NOT c.new_wins"""
         )
         con.execute(

@@ -182,6 +182,26 @@ def precision(col: str) -> str:
         ELSE 'day' END)"""
 
 
+def truthy(col: str) -> str:
+    """A yes/no column ('true', 'Yes', '1'...) read as true."""
+    return f"lower(coalesce({clean(col)}, '')) IN ('true', 'yes', 'y', '1', 'x')"
+
+
+def cancel_requested_by(col: str) -> str:
+    """Amazon's is-buyer-requested-cancellation as cancelled_by: 'buyer' when true, 'seller' when it says false
+    (a cancellation the buyer did not ask for), NULL when empty."""
+    if col == "NULL":
+        return "NULL"
+    return f"(CASE WHEN {truthy(col)} THEN 'buyer' WHEN {clean(col)} IS NOT NULL THEN 'seller' END)"
+
+
+def ship_precision(col: str) -> str:
+    """precision() of a ship time, NULL where there is none (a NULL column, or an empty value)."""
+    if col == "NULL":
+        return "NULL"
+    return f"(CASE WHEN {clean(col)} IS NOT NULL THEN {precision(col)} END)"
+
+
 def amount(col: str) -> str:
     """Money text -> DOUBLE: '$1,249.00', '1.249,00 €', 'EUR 12,50', '(5.00)'. NULL when unreadable."""
     v = clean(col)

@@ -103,8 +103,10 @@ def _parse_header(line: str, delimiter: str) -> list[str]:
     return [c.strip().strip("\ufeff") for c in row]
 
 
-def prepare(path: Path | str, display_name: str | None = None) -> PreparedFile:
-    """Find encoding, delimiter and header of an export; raise UnreadableFileError if it is not a text table."""
+def prepare(path: Path | str, display_name: str | None = None, *, header_only: bool = False) -> PreparedFile:
+    """Find encoding, delimiter and header of an export; raise UnreadableFileError if it is not a text table.
+
+    header_only: only the header is wanted (which format is this?): no transcoded or normalised copy is made."""
     path = Path(path)
     name = display_name or path.name
     try:
@@ -162,6 +164,8 @@ def prepare(path: Path | str, display_name: str | None = None) -> PreparedFile:
         blank_before_header=blank,
         empty_before_header=empty,
     )
+    if header_only:
+        return prepared
     if encoding in ("utf-16", "utf-16-le", "utf-16-be", "cp1252"):
         prepared.path = transcode_to_utf8(path, encoding)
         prepared.temp_paths.append(prepared.path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import ImpactError, UnknownFormatError
 from ..settings import Settings
-from . import ingest_files
+from . import file_kind, ingest_files
 
 
 @dataclass
@@ -37,20 +37,33 @@ def ingest_uploads(
     mappings = mappings or {}
     result = UploadResult()
     with tempfile.TemporaryDirectory(prefix="impact-upload-") as tmp:
+        # Shipping files add to the orders, so they are imported after the order exports of the same upload.
+        later: list[tuple[int, str, bytes | memoryview]] = []
         for i, (name, data) in enumerate(uploads):
-            # The temp name never comes from the upload (no path tricks); the real name is passed for reports.
             path = Path(tmp) / f"upload_{i}{Path(name).suffix[:8]}"
             path.write_bytes(data)
-            mapping = mappings.get(name)
-            try:
-                ingest_files(
-                    con, [path], tz=tz, names=[name], mapping=dict(mapping) if mapping else None, settings=settings
-                )
-            except UnknownFormatError as exc:
-                result.unmapped.append({"name": name, "header": exc.header, "message": str(exc)})
-            except ImpactError as exc:
-                result.errors.append(f"{name}: {exc}" if name not in str(exc) else str(exc))
-            finally:
-                # Free the disk (and page cache) of a large upload before the next one is written.
+            if file_kind(path, name, mapping=mappings.get(name), settings=settings) == "shipping":
+                later.append((i, name, data))
                 path.unlink(missing_ok=True)
+                continue
+            _import_one(con, path, name, mappings, result, tz=tz, settings=settings)
+        for i, name, data in later:
+            path = Path(tmp) / f"upload_{i}{Path(name).suffix[:8]}"
+            path.write_bytes(data)
+            _import_one(con, path, name, mappings, result, tz=tz, settings=settings)
     return result
+
+
+def _import_one(con, path: Path, name: str, mappings: dict, result: UploadResult, *, tz: str, settings) -> None:
+    """One upload, written to `path` (a name never taken from the upload: no path tricks; the real name is passed
+    for reports); its error, if any, goes to `result`."""
+    mapping = mappings.get(name)
+    try:
+        ingest_files(con, [path], tz=tz, names=[name], mapping=dict(mapping) if mapping else None, settings=settings)
+    except UnknownFormatError as exc:
+        result.unmapped.append({"name": name, "header": exc.header, "message": str(exc)})
+    except ImpactError as exc:
+        result.errors.append(f"{name}: {exc}" if name not in str(exc) else str(exc))
+    finally:
+        # Free the disk (and page cache) of a large upload before the next one is written.
+        path.unlink(missing_ok=True)

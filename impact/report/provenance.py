@@ -16,7 +16,10 @@ from ..present import (
 )
 from .markup import esc, table
 
-FORMAT_LABELS = {f.name: f.label for f in DETECTORS} | {"generic_csv": "CSV with a column mapping"}
+FORMAT_LABELS = {f.name: f.label for f in DETECTORS} | {
+    "generic_csv": "CSV with a column mapping",
+    "generic_shipping_csv": "shipping CSV with a column mapping",
+}
 
 
 def channel_revenue(entry: dict, currencies: list[str]) -> dict[str, float]:

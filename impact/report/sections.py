@@ -282,9 +282,16 @@ def evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
     def t(v):
         return local_time(v, "UTC", "%Y-%m-%d %H:%M", missing="")
 
+    def late(r) -> str:
+        # A ship confirmation with a date only is late by whole days, never by hours (see shipments.evidence).
+        days = getattr(r, "days_late", None)
+        if days is not None and not pd.isna(days):
+            return f"{plural(int(days), 'day')} (date only)"
+        return f"{number(r.hours_late, 1)} h"
+
     body = [
         [r.order_id, channel_name(r.channel), t(r.purchased_utc), t(r.promise_utc),
-         t(r.shipped_utc) or "not shipped", number(r.hours_late, 1)]
+         t(r.shipped_utc) or "not shipped", late(r)]
         for r in shown.itertuples(index=False)
     ]  # fmt: skip
     more = (
@@ -297,6 +304,6 @@ def evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
         intro + f"<p>{plural(len(rows), 'order')} due to ship during the outage or its backlog shipped after "
         f"{'its' if len(rows) == 1 else 'their'} ship-by time or had not shipped by the end of the data. Times in UTC. "
         f"{esc(more)}</p>"
-        + table(["Order", "Channel", "Bought (UTC)", "Ship by (UTC)", "Shipped (UTC)", "Hours late"], body, "orders")
+        + table(["Order", "Channel", "Bought (UTC)", "Ship by (UTC)", "Shipped (UTC)", "Late by"], body, "orders")
         + "</section>"
     )

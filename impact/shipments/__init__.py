@@ -55,11 +55,11 @@ def _validate(sla_hours: float, confidence: float, horizon_hours: float | None) 
         raise InputError(f"the aftermath horizon must be between 0 and {24 * 31} hours, not {horizon_hours}")
 
 
-def _analyse(con, window: Window, sla_hours, business_days, confidence, horizon_hours, evidence: bool):
+def _analyse(con, window: Window, sla_hours, business_days, confidence, horizon_hours, evidence: bool, tz="UTC"):
     _validate(sla_hours, confidence, horizon_hours)
     with order_table(con, window, sla_hours, business_days) as prep:
         result, until = estimate_late(con, prep, float(sla_hours), business_days, float(confidence), horizon_hours)
-        orders = evidence_rows(con, prep, until) if evidence else None
+        orders = evidence_rows(con, prep, until, tz) if evidence else None
     return result, orders
 
 
@@ -88,13 +88,15 @@ def affected_orders(
     sla_hours: float = DEFAULT_SLA_HOURS,
     business_days: bool = False,
     horizon_hours: float | None = None,
+    tz: str = "UTC",
 ) -> pd.DataFrame:
     """The evidence list: every order of shipment_impact's due set that shipped late or is still unshipped.
 
     Columns: order_id, channel, purchased_utc, promise_utc, shipped_utc (empty while unshipped), hours_late (to the
-    shipment, or to the end of the data for unshipped orders), sorted by promise.
+    shipment, or to the end of the data for unshipped orders), sorted by promise; and days_late when some ship
+    confirmations have a date only (their hours_late is empty: see evidence_rows; days counted in `tz`).
     """
-    return _analyse(con, window, sla_hours, business_days, 0.9, horizon_hours, evidence=True)[1]
+    return _analyse(con, window, sla_hours, business_days, 0.9, horizon_hours, evidence=True, tz=tz)[1]
 
 
 def shipment_report(
@@ -105,6 +107,7 @@ def shipment_report(
     business_days: bool = False,
     confidence: float = 0.9,
     horizon_hours: float | None = None,
+    tz: str = "UTC",
 ) -> tuple[dict, pd.DataFrame]:
     """shipment_impact and affected_orders from one pass: the summary and the evidence rows of the same order set."""
-    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=True)
+    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=True, tz=tz)

@@ -118,7 +118,7 @@ def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float
     con.execute(
         f"""CREATE TEMP TABLE "{table}" AS
         WITH l AS (
-            SELECT channel, order_id, purchased_at, promised_at,
+            SELECT channel, order_id, purchased_at, promised_at, ship_precision,
                    CASE WHEN shipped_at < purchased_at THEN purchased_at ELSE shipped_at END AS shipped_at
             FROM lines
             WHERE list_contains($ch, channel) AND order_id IS NOT NULL AND purchased_at IS NOT NULL
@@ -129,6 +129,9 @@ def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float
         ), o AS (
             SELECT channel, order_id, min(purchased_at) AS purchased_at,
                    CASE WHEN count(shipped_at) = count(*) THEN max(shipped_at) END AS shipped_at,
+                   -- the confirmation (the last line's) has a date only: lateness is then counted in days
+                   coalesce(count(shipped_at) = count(*) AND arg_max(ship_precision, shipped_at) = 'day', false)
+                       AS ship_day,
                    max(promised_at) AS file_promise
             FROM l GROUP BY channel, order_id
         ), e AS (

@@ -160,9 +160,11 @@ def test_sample_exports_with_ship_dates(tmp_path, capsys):
     text = capsys.readouterr().out
     rows = _read(out)
     # 89013 has no ship-by and gets purchase + 48 h; 89012's "Ship By Date" Oct-22-25 allows the whole of that day
-    # (UTC here), so its next-day shipment (a date only) is late by less than a day: 0.0 h to the second.
+    # (UTC here), and its shipment on the next day has a date only: late by 1 day, not by "0.0 h" (hours late
+    # stay empty, since the time of day is not known).
     assert [r[0] for r in rows[1:]] == ["12-34567-89013", "12-34567-89012"]
-    assert rows[2][3:] == ["2025-10-22 23:59:59", "2025-10-23", "0.0"]
+    assert rows[0] == [*HEADER, "days_late"]
+    assert rows[2][3:] == ["2025-10-22 23:59:59", "2025-10-23", "", "1"]
     assert "no ship times for seller-fulfilled orders in the amazon" in text
 
 
