@@ -68,7 +68,9 @@ class State:
     file_errors: Value[list[str]] = Value("file_errors", list, "one sentence per upload that could not be read")
     unmapped: Value[list[dict]] = Value("unmapped", list, "uploads whose columns need the seller's mapping")
     mappings: Value[dict[str, tuple]] = Value("mappings", dict, "file name -> ((field, column), ...) chosen")
-    results: Value[dict] = Value("_results", dict, "session_cached's memo: (kind, dataset_key, key, cost_key) -> result")
+    results: Value[dict] = Value(
+        "_results", dict, "session_cached's memo: (kind, dataset_key, key, cost_key) -> result"
+    )
     # The cost layer in `con` (impact.costs): loaded once per change of the orders or of the costs panel.
     cost_key: Value[tuple | None] = Value("cost_key", _none, "(dataset_key, the costs panel's inputs) loaded")
     cost_report: Value[Any] = Value("cost_report", _none, "the cost files' import report (impact.costs.CostReport)")

@@ -57,7 +57,9 @@ def test_profit_is_revenue_less_the_costs_and_fees_of_the_orders_expected_and_no
     assert p["lost"] == pytest.approx(r["lost"] - p["costs_saved"] - p["fees_saved"], abs=0.02)
     assert p["lost"] == pytest.approx(r["lost"] * margin, abs=0.05 + 1e-6 * abs(r["lost"]))
     truth = sim.truth[0]
-    true_profit = truth.lost * (1 - round(fee_pct, 4) / 100) - float((truth.lost_sku_units * seller.prices).sum()) * cost_share
+    true_profit = (
+        truth.lost * (1 - round(fee_pct, 4) / 100) - float((truth.lost_sku_units * seller.prices).sum()) * cost_share
+    )
     assert true_profit == pytest.approx(truth.lost * margin, rel=1e-9)
     # The profit error is the revenue error at the margin: profit is no worse an estimate than revenue.
     assert abs(p["lost"] - true_profit) == pytest.approx(abs(r["lost"] - truth.lost) * margin, abs=0.1)
