@@ -3,7 +3,8 @@
     python -m bench.perf [--lines 2000000] [--file existing_report.txt] [--keep] [--repeat 3]
 
 Prints times, peak RSS and the ratios (b)/(a), (c)/(a), the floor (g)/(a) and, for the app's upload path,
-(f)/(f'). Not a unit test: numbers depend on the machine.
+(f)/(f'), and (h)/(c): analyze with cost and ad files against analyze without. Not a unit test: numbers depend
+on the machine.
 With --repeat N the steps run N times, interleaved, and each step's fastest run is kept: on a machine shared with
 other work, the minimum is the figure least disturbed by it. The ratios are also given per round (each step against
 the (a) of its own round, run moments before it): their median is steadier than a ratio of two minima, which a single
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +81,26 @@ def generate_amazon_report(path: Path, lines: int, seed: int = 7, price_scale: f
         FROM range({lines}) t(i)
         ) TO '{path}' (DELIMITER '\t', HEADER, QUOTE '')"""
     )
+
+
+def write_cost_inputs(folder: Path) -> tuple[Path, Path]:
+    """Product costs for the generated report's 500 SKUs (a cost change mid-year for every tenth) and a year of
+    hourly Amazon ad spend: the inputs of `analyze --costs --ads`, step (h)."""
+    costs = folder / "product_costs.csv"
+    rows = ["sku,unit_cost,valid_from,valid_to"]
+    for k in range(500):
+        unit = (5 + k * 0.37) * 0.45
+        if k % 10 == 0:
+            rows += [f"SKU-{k:05d},{unit:.2f},,2025-06-30", f"SKU-{k:05d},{unit * 1.1:.2f},2025-07-01,"]
+        else:
+            rows.append(f"SKU-{k:05d},{unit:.2f},,")
+    costs.write_text("\n".join(rows) + "\n")
+    ads = folder / "ad_spend.csv"
+    day0 = date(2025, 1, 1)
+    spend = ["date,hour,channel,spend"]
+    spend += [f"{day0 + timedelta(days=d)},{h},amazon,{3 + (h % 7) * 0.5:.2f}" for d in range(365) for h in range(24)]
+    ads.write_text("\n".join(spend) + "\n")
+    return costs, ads
 
 
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
@@ -181,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     needed = "|".join(NEEDED)
+    costs, ads = write_cost_inputs(tmpdir)
     steps = {
         "a_duckdb_alone": [py, "-c", DUCKDB_ALONE, str(path), needed],
         "b_ingest": [py, "-m", "impact", "ingest", str(path), "--json"],
@@ -193,6 +216,21 @@ def main(argv: list[str] | None = None) -> int:
             "--window",
             "2025-10-20T06:48:00Z",
             "2025-10-20T21:20:00Z",
+            "--json",
+        ],
+        "h_analyze_costs": [
+            py,
+            "-m",
+            "impact",
+            "analyze",
+            str(path),
+            "--window",
+            "2025-10-20T06:48:00Z",
+            "2025-10-20T21:20:00Z",
+            "--costs",
+            str(costs),
+            "--ads",
+            str(ads),
             "--json",
         ],
         "d_rerun": [py, "-c", RERUN, str(path)],
@@ -231,6 +269,13 @@ def main(argv: list[str] | None = None) -> int:
             "min": round(ratios[0], 2),
             "max": round(ratios[-1], 2),
         }
+    costs_ratios = sorted(h / c for h, c in zip(rounds["h_analyze_costs"], rounds["c_analyze"], strict=True))
+    per_round["costs_vs_analyze"] = {
+        "median": round(statistics.median(costs_ratios), 2),
+        "min": round(costs_ratios[0], 2),
+        "max": round(costs_ratios[-1], 2),
+    }
+    table["ratio_costs_vs_analyze"] = round(results["h_analyze_costs"][0] / results["c_analyze"][0], 2)
     table["ratio_per_round"] = per_round
     if args.json:
         print(json.dumps(table, indent=1))
@@ -239,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             "a_duckdb_alone": "(a) DuckDB alone: CREATE TABLE AS SELECT needed columns FROM read_csv",
             "b_ingest": "(b) python -m impact ingest",
             "c_analyze": "(c) python -m impact analyze, one window",
+            "h_analyze_costs": "(h) the same analyze with --costs (500 SKUs) and --ads (a year, hourly)",
             "d_rerun": "(d) second analysis on loaded data (app re-run path)",
             "e_pandas": "(e) pandas.read_csv of the same columns",
             "g_bare": "(g) floor: DuckDB's typed read stored in the shape of `lines`, no checks at all",
@@ -250,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {labels[k]} | {v['seconds']} | {v['peak_rss_mb'] if k != 'd_rerun' else '(in process)'} |")
         print(
             f"\n(b)/(a) = {table['ratio_ingest_vs_duckdb']}, (c)/(a) = {table['ratio_analyze_vs_duckdb']}, "
-            f"(g)/(a) = {table['ratio_bare_vs_duckdb']}, (f)/(f') = {table['ratio_upload_vs_disk']}"
+            f"(g)/(a) = {table['ratio_bare_vs_duckdb']}, (f)/(f') = {table['ratio_upload_vs_disk']}, "
+            f"(h)/(c) = {table['ratio_costs_vs_analyze']}"
         )
         if args.repeat > 1:
             print(

@@ -19,6 +19,7 @@ from .analysis import Analysis, analyze
 from .errors import InputError, WindowError
 from .ingest import IngestReport, ingest_files
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
+from .scenarios.costs import edit_costs
 from .scenarios.mix import Profile, check_currency
 from .settings import Settings, load_settings
 from .share import build_snapshot
@@ -245,6 +246,7 @@ def scenario_model(
     dependencies: Mapping[str, Iterable[str]] | None = None,
     rates: Mapping | None = None,
     costs=None,
+    cost_edits: Mapping | None = None,
     transfer: float = 1.0,
     years: int = 10_000,
     seed: int = 1,
@@ -253,7 +255,9 @@ def scenario_model(
     """The scenario model of the orders in opts.currency, with the windows' measured impact when there are windows:
     (model, the analysis JSON it used or None). Pass `analysis` (Analysis.to_json() of these windows) to reuse one.
 
-    Channels named on the windows are the ones hit; providers add every channel depending on them."""
+    Channels named on the windows are the ones hit; providers add every channel depending on them. Channel costs:
+    `costs`, else measured from the session's cost inputs (impact.costs) or the defaults, then `cost_edits`
+    (impact.scenarios.costs.edit_costs keywords) on top."""
     rates = dict(rates) if rates is not None else load_rates()
     deps = dict(DEFAULT_DEPENDENCIES if dependencies is None else dependencies)
     providers = {p.strip().lower() for p in providers if p and p.strip()}
@@ -267,6 +271,9 @@ def scenario_model(
         from .costs.layer import scenario_costs
 
         costs = scenario_costs(con, currency=current["currency"], tz=opts.tz, home=opts.home_currency)
+    if cost_edits:
+        # The seller's own margins and fees go on top of what their cost files measured (or the defaults).
+        costs = edit_costs(costs, **cost_edits)
     profile = hour_of_week_profile(con, exclude=[(w.start, w.end) for w in windows], currency=current["currency"])
     measured = window_expected = affected = None
     if windows:

@@ -6,7 +6,7 @@ import json
 import math
 
 from ..errors import InputError
-from ..scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, edit_costs, edit_rates, load_rates, parse_mix, parse_move
+from ..scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, edit_rates, load_rates, parse_mix, parse_move
 from ..service import scenario_model
 from ..windows import Window
 from . import options
@@ -135,15 +135,15 @@ def build_model(con, args, opts: options.Options | None = None) -> tuple[Scenari
             per_channel |= {c: _number(v, "--margin") for c, v in _pairs([item], "--margin").items()}
         else:
             overall = _number(item, "--margin")
-    costs = edit_costs(
-        margin=overall,
-        margins=per_channel,
-        fee_rates={c: _number(v, "--fee") for c, v in _pairs(args.fee, "--fee").items()},
-        monthly_fees={c: _number(v, "--monthly-fee") for c, v in _pairs(args.monthly_fee, "--monthly-fee").items()},
-    )
+    edits = {
+        "margin": overall,
+        "margins": per_channel,
+        "fee_rates": {c: _number(v, "--fee") for c, v in _pairs(args.fee, "--fee").items()},
+        "monthly_fees": {c: _number(v, "--monthly-fee") for c, v in _pairs(args.monthly_fee, "--monthly-fee").items()},
+    }
     model, analysis = scenario_model(
         con, windows, opts or options.options(args), providers=(args.provider or "").split(","), dependencies=deps,
-        rates=rates, costs=costs, transfer=args.transfer, years=args.years, seed=args.seed, period=args.period,
+        rates=rates, cost_edits=edits, transfer=args.transfer, years=args.years, seed=args.seed, period=args.period,
     )  # fmt: skip
     return model, {"windows": [w.to_json() for w in windows], "analysis": analysis}, windows
 
