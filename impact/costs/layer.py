@@ -35,13 +35,14 @@ def _check_currencies(con, report, currency: str | None, home: str | None) -> No
     foreign = [c for c in named if c != target]
     if target is None and named:
         raise MixedCurrencyError(
-            f"the orders are in {', '.join(orders)}: give --currency to pick one, or --home-currency to convert "
-            "orders and costs into one currency"
+            f"the orders are in {', '.join(orders)}: pick one with --currency, or convert orders and costs into one "
+            "currency (--home-currency, or 'Convert amounts to' in the app)"
         )
     if foreign:
         raise MixedCurrencyError(
-            f"the cost or ad files have amounts in {', '.join(foreign)} but the orders are in {target}; give "
-            f"--home-currency {target} to convert them at the ECB rate of each day"
+            f"the cost or ad files have amounts in {', '.join(foreign)} but the orders are in {target}; convert "
+            f"everything to one currency at the ECB rate of each day (--home-currency {target}, or 'Convert amounts "
+            "to' in the app)"
         )
 
 

@@ -59,3 +59,35 @@ def test_upload_outside_the_window_offers_the_detected_outage_and_one_click_anal
     assert page.locator('[data-testid="stException"]').count() == 0
     page.wait_for_timeout(500)  # plotly's first layout pass, for the picture
     page.screenshot(path=str(artifacts / "upload_outside_window_chosen.png"), full_page=True)
+
+
+def test_demo_profit_card_matches_the_cli_and_products_list_profit_by_sku(utc_page, app_url, artifacts):
+    """The demo's Profit lost card shows what `analyze` with the demo's cost and ad files computes; Products lists
+    profit per SKU."""
+    import json
+    import subprocess
+    import sys
+
+    from testdata import ROOT
+
+    from impact.present import money
+
+    demo = ROOT / "data" / "demo"
+    cli = subprocess.run(
+        [sys.executable, "-m", "impact", "analyze", str(demo / "amazon_all_orders.txt"),
+         str(demo / "shopify_orders_export.csv"), "--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z",
+         "--channels", "amazon", "--tz", "UTC", "--costs", str(demo / "product_costs.csv"),
+         "--ads", str(demo / "amazon_ads.csv"), "--ads", str(demo / "google_ads.csv"), "--json"],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    profit = json.loads(cli.stdout)["windows"][0]["profit"]
+    page = utc_page
+    page.goto(app_url, wait_until="domcontentloaded")
+    card = page.locator('[data-testid="stMetric"]').filter(has_text="Profit lost")
+    card.wait_for(timeout=45_000)
+    assert card.locator('[data-testid="stMetricValue"]').inner_text() == money(profit["lost"], "USD", 0)
+    page.get_by_role("tab", name="Products").click()
+    page.get_by_text("Profit lost by product").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "demo_products_profit.png"), full_page=True)
