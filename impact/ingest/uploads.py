@@ -42,7 +42,9 @@ def ingest_uploads(
         for i, (name, data) in enumerate(uploads):
             path = Path(tmp) / f"upload_{i}{Path(name).suffix[:8]}"
             path.write_bytes(data)
-            if file_kind(path, name, mapping=mappings.get(name), settings=settings) == "shipping":
+            # The app keeps a mapping as ((field, column), ...) pairs: hashable for its caches.
+            mapping = dict(mappings[name]) if mappings.get(name) else None
+            if file_kind(path, name, mapping=mapping, settings=settings) == "shipping":
                 later.append((i, name, data))
                 path.unlink(missing_ok=True)
                 continue
