@@ -188,11 +188,13 @@ def _window(
     by_channel = []
     top: dict[str, float] = {}
     spans = {}
+    actual_revenue: dict[str, float] = {}
     for c in est.fits:
         f = est.fits[c]
         s, e = _span(hist, est, c, window.start, window.end)
         spans[c] = (s, e)
         a = _actuals(con, cur, c, s, e)
+        actual_revenue[c] = float(a[REV])
         ex = np.array([f.window[m].expected for m in range(3)])
         if f.affected:
             exp += ex
@@ -267,8 +269,8 @@ def _window(
     top_skus = [{"sku": k, "lost": _r(v)} for k, v in sorted(top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
     profit_block = None
     if profit is not None:
-        affected_spans = [(c, float(f.window[REV].expected), spans[c]) for c, f in est.fits.items() if f.affected]
-        profit_block = window_profit(con, channels=affected_spans, currency=cur, start=window.start,
+        hit = [(c, float(f.window[REV].expected), actual_revenue[c]) for c, f in est.fits.items() if f.affected]
+        profit_block = window_profit(con, channels=hit, currency=cur, start=window.start,
                                      end=window.end, revenue=revenue, inputs=profit)  # fmt: skip
     if est.lost.p_effect is not None and est.lost.p_effect < 0.8 and lost > 0:
         warns.append(

@@ -1,17 +1,20 @@
 """Profit of one outage window from the revenue counterfactual: what the orders that never came would have cost.
 
-The estimator says how much revenue each affected channel should have taken in the window; the SKU mix of the four
-weeks before says which products that revenue would have bought. Each SKU's cost rate (goods at the unit cost in
-force on the window's day, plus the channel's fees) turns expected revenue into expected costs; the orders that did
-come are costed exactly, line by line, at the cost in force on their own day. So
+The estimator says how much revenue each affected channel lost in the window; the SKU mix of the four weeks before
+says which products the orders that never came would have bought. Each SKU's cost rate (goods at the unit cost in
+force on the window's day, plus the channel's fees on its lines, per-order fees spread over their lines by revenue)
+prices that mix, so
 
-    profit lost = revenue lost - (expected costs - actual costs) - (expected fees - actual fees)
+    profit lost = revenue lost - revenue lost x goods cost rate of the mix - revenue lost x fee rate of the mix
 
-which is revenue lost minus the costs and fees of the orders expected and not received. The interval is the revenue
-interval at the expected margin rate: the cost rates come from weeks of orders and vary far less than demand does.
+that is, revenue lost minus the costs and fees of the orders expected and not received. The lost orders are priced
+at the usual mix rather than as expected-minus-actual per SKU: the orders that did come are a random basket too, and
+subtracting their exact costs would add their basket's luck to the estimate (bench.profit_accuracy measured it). The
+interval is the revenue interval at the mix's margin: the cost rates come from weeks of orders and vary far less than
+demand does.
 
 SKUs without a cost take their channel's median cost rate (of the SKUs that have one) and are listed; `costed_share`
-says how much of the lost revenue had a known cost.
+is the share of the mix whose products have a known cost.
 """
 
 from __future__ import annotations
@@ -140,9 +143,8 @@ class ChannelProfit:
     costs_saved: float
     fees_saved: float
     expected_costs: float
-    lost_by_sku: dict[str, tuple[float, float, bool]]  # sku -> (revenue lost, profit lost, costed)
-    costed_lost: float  # positive lost revenue of costed SKUs
-    positive_lost: float
+    lost_by_sku: dict[str, tuple[float, float, bool]]  # sku -> (its share of revenue lost, profit lost, costed)
+    costed_share: float | None  # of the usual mix's revenue, the share whose products have a known cost
     ad_spend_window: float = 0.0
     ad_spend_wasted: float = 0.0
     median_rate: float | None = None
@@ -164,22 +166,18 @@ def channel_profit(
     channel: str,
     currency: str,
     expected_revenue: float,
-    span: tuple[datetime, datetime],
+    actual_revenue: float,
     window_start: datetime,
     inputs: ProfitInputs,
     fallback_rate: float | None = None,
 ) -> ChannelProfit:
-    """Profit lost on one affected channel over its measured span (the window, or whole days for date-only data)."""
-    s, e = span
+    """Profit lost on one affected channel: its lost revenue priced at the cost rates of its usual product mix."""
     base_from = window_start - timedelta(days=BASE_DAYS)
     zone = ZoneInfo(inputs.tz)
     day = (window_start.replace(tzinfo=ZoneInfo("UTC"))).astimezone(zone).date()
     home = inputs.home is not None
-    common = {"ch": channel, "cur": currency, "tz": inputs.tz}
-    base = _per_sku(
-        con, _line_sql(home, "CAST($day AS DATE)"), common | {"from": base_from, "to": window_start, "day": day}
-    )
-    act = _per_sku(con, _line_sql(home, _local_day()), common | {"from": s, "to": e})
+    params = {"ch": channel, "cur": currency, "tz": inputs.tz, "from": base_from, "to": window_start, "day": day}
+    base = _per_sku(con, _line_sql(home, "CAST($day AS DATE)"), params)
 
     rates = [b.cogs / b.costed_rev for b in base.values() if b.costed_rev > 0]
     median_rate = _median(rates)
@@ -190,46 +188,35 @@ def channel_profit(
         """Goods cost per unit of revenue: the costed lines' own rate, the channel's median for the rest."""
         if x.rev <= 0:
             return 0.0
-        known = x.cogs
-        unknown_rev = x.rev - x.costed_rev
-        return (known + unknown_rev * (median_rate or 0.0)) / x.rev
+        return (x.cogs + (x.rev - x.costed_rev) * (median_rate or 0.0)) / x.rev
 
-    base_total = sum(b.rev for b in base.values())
-    exp_costs = exp_fees = act_costs = act_fees = 0.0
+    lost = expected_revenue - actual_revenue
+    base_total = sum(b.rev for b in base.values() if b.rev > 0)
+    cogs_mix = fee_mix = costed_mix = 0.0
     by_sku: dict[str, tuple[float, float, bool]] = {}
-    costed_lost = positive_lost = 0.0
-    for sku in sorted(set(base) | set(act)):
-        b = base.get(sku, _Sku())
-        a = act.get(sku, _Sku())
-        share = b.rev / base_total if base_total > 0 else 0.0
-        exp_rev = expected_revenue * share
-        fee_rate = b.fees / b.rev if b.rev > 0 else 0.0
-        e_cogs = exp_rev * cogs_rate(b)
-        e_fees = exp_rev * fee_rate
-        a_cogs = a.cogs + (a.rev - a.costed_rev) * (median_rate or 0.0)
-        exp_costs += e_cogs
-        exp_fees += e_fees
-        act_costs += a_cogs
-        act_fees += a.fees
-        lost_rev = exp_rev - a.rev
-        lost_profit = lost_rev - (e_cogs - a_cogs) - (e_fees - a.fees)
-        costed = (b.costed_rev >= b.rev and b.rev > 0) or (b.rev == 0 and a.costed_rev >= a.rev > 0)
-        by_sku[sku] = (lost_rev, lost_profit, costed)
-        if lost_rev > 0:
-            positive_lost += lost_rev
-            if costed:
-                costed_lost += lost_rev
-    act_rev = sum(a.rev for a in act.values())
+    for sku in sorted(base):
+        b = base[sku]
+        if b.rev <= 0 or base_total <= 0:
+            continue
+        share = b.rev / base_total
+        rate = cogs_rate(b) + b.fees / b.rev
+        costed = b.costed_rev >= b.rev
+        cogs_mix += share * cogs_rate(b)
+        fee_mix += share * b.fees / b.rev
+        costed_mix += share if costed else 0.0
+        by_sku[sku] = (lost * share, lost * share * (1 - rate), costed)
+    if base_total <= 0:
+        # No sales in the weeks before to take a mix from: the median goods cost rate, no fees known.
+        cogs_mix = median_rate or 0.0
     return ChannelProfit(
         channel=channel,
-        revenue_lost=expected_revenue - act_rev,
+        revenue_lost=lost,
         expected_revenue=expected_revenue,
-        costs_saved=exp_costs - act_costs,
-        fees_saved=exp_fees - act_fees,
-        expected_costs=exp_costs + exp_fees,
+        costs_saved=lost * cogs_mix,
+        fees_saved=lost * fee_mix,
+        expected_costs=expected_revenue * (cogs_mix + fee_mix),
         lost_by_sku=by_sku,
-        costed_lost=costed_lost,
-        positive_lost=positive_lost,
+        costed_share=costed_mix if base_total > 0 else None,
         median_rate=median_rate,
     )
 
@@ -290,19 +277,19 @@ def ad_spend_in_window(
 def window_profit(
     con,
     *,
-    channels: list[tuple[str, float, tuple[datetime, datetime]]],
+    channels: list[tuple[str, float, float]],
     currency: str,
     start: datetime,
     end: datetime,
     revenue: dict,
     inputs: ProfitInputs,
 ) -> dict:
-    """The `profit` block of one window. `channels`: (affected channel, expected revenue, measured span); `revenue`
+    """The `profit` block of one window. `channels`: (affected channel, expected revenue, actual revenue); `revenue`
     is the window's revenue block, whose interval and recapture the profit figures follow at the margin rate."""
     fallback = _fallback_rate(con, currency, start)
     parts = []
-    for ch, expected, span in channels:
-        p = channel_profit(con, channel=ch, currency=currency, expected_revenue=expected, span=span,
+    for ch, expected, actual in channels:
+        p = channel_profit(con, channel=ch, currency=currency, expected_revenue=expected, actual_revenue=actual,
                            window_start=start, inputs=inputs, fallback_rate=fallback)  # fmt: skip
         p.ad_spend_window = ad_spend_in_window(con, channel=ch, currency=currency, start=start, end=end, inputs=inputs)
         lost_share = min(max(p.revenue_lost / expected, 0.0), 1.0) if expected > 0 else 0.0
@@ -323,7 +310,8 @@ def window_profit(
     # deflates the recapture, so the two errors add rather than cancel; the half-widths are summed, not combined.
     net_lo = net - ((revenue["lost"] - revenue["lost_low"]) + (revenue["recaptured_high"] - revenue["recaptured"])) * m
     net_hi = net + ((revenue["lost_high"] - revenue["lost"]) + (revenue["recaptured"] - revenue["recaptured_low"])) * m
-    positive = sum(p.positive_lost for p in parts)
+    weights = [(p.costed_share, max(p.revenue_lost, 0.0)) for p in parts if p.costed_share is not None]
+    weight = sum(w for _, w in weights)
     skus = [
         {"sku": k, "channel": p.channel, "lost": _r(v[0]), "profit_lost": _r(v[1]),
          "margin_pct": _r(100 * v[1] / v[0], 1) if v[0] > 0 else None, "costed": v[2]}
@@ -346,7 +334,7 @@ def window_profit(
         "ad_spend_window": _r(sum(p.ad_spend_window for p in parts)),
         "ad_spend_wasted": _r(sum(p.ad_spend_wasted for p in parts)),
         "margin_pct": _r(100 * margin, 1) if margin is not None else None,
-        "costed_share": _r(sum(p.costed_lost for p in parts) / positive, 4) if positive > 0 else None,
+        "costed_share": _r(sum(c * w for c, w in weights) / weight, 4) if weight > 0 else None,
         "revenue_lost": _r(rev_lost),
         "by_channel": [
             {
@@ -357,7 +345,7 @@ def window_profit(
                 "fees_saved": _r(p.fees_saved),
                 "margin_pct": _r(100 * p.margin, 1) if p.margin is not None else None,
                 "ad_spend_wasted": _r(p.ad_spend_wasted),
-                "costed_share": _r(p.costed_lost / p.positive_lost, 4) if p.positive_lost > 0 else None,
+                "costed_share": _r(p.costed_share, 4),
             }
             for p in parts
         ],  # fmt: skip
