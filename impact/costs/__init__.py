@@ -155,10 +155,12 @@ class _Loader:
         return [
             r[0]
             for r in self.con.execute(
-                """SELECT DISTINCT sku FROM (
-                    SELECT sku, file_id FROM product_cost_entries UNION ALL SELECT sku, file_id FROM sku_fees) c
-                WHERE list_contains($ids, file_id)
-                  AND NOT EXISTS (SELECT 1 FROM lines l WHERE l.sku = c.sku)
+                # The semi join hashes the few cost SKUs and streams the orders past them; NOT EXISTS hashed
+                # every order line instead.
+                """WITH c AS (SELECT DISTINCT sku FROM (
+                        SELECT sku, file_id FROM product_cost_entries UNION ALL SELECT sku, file_id FROM sku_fees)
+                        WHERE list_contains($ids, file_id))
+                SELECT sku FROM (SELECT sku FROM c EXCEPT SELECT DISTINCT l.sku FROM lines l SEMI JOIN c USING (sku))
                 ORDER BY sku""",
                 {"ids": self.file_ids},
             ).fetchall()

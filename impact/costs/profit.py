@@ -169,7 +169,7 @@ def channel_profit(
     actual_revenue: float,
     window_start: datetime,
     inputs: ProfitInputs,
-    fallback_rate: float | None = None,
+    fallback_rate=None,
 ) -> ChannelProfit:
     """Profit lost on one affected channel: its lost revenue priced at the cost rates of its usual product mix."""
     base_from = window_start - timedelta(days=BASE_DAYS)
@@ -181,8 +181,9 @@ def channel_profit(
 
     rates = [b.cogs / b.costed_rev for b in base.values() if b.costed_rev > 0]
     median_rate = _median(rates)
-    if median_rate is None:
-        median_rate = fallback_rate
+    if median_rate is None and fallback_rate is not None:
+        # Only a channel none of whose products has a cost needs the other channels' median.
+        median_rate = fallback_rate()
 
     def cogs_rate(x: _Sku) -> float:
         """Goods cost per unit of revenue: the costed lines' own rate, the channel's median for the rest."""
@@ -286,11 +287,11 @@ def window_profit(
 ) -> dict:
     """The `profit` block of one window. `channels`: (affected channel, expected revenue, actual revenue); `revenue`
     is the window's revenue block, whose interval and recapture the profit figures follow at the margin rate."""
-    fallback = _fallback_rate(con, currency, start)
     parts = []
     for ch, expected, actual in channels:
         p = channel_profit(con, channel=ch, currency=currency, expected_revenue=expected, actual_revenue=actual,
-                           window_start=start, inputs=inputs, fallback_rate=fallback)  # fmt: skip
+                           window_start=start, inputs=inputs,
+                           fallback_rate=lambda: _fallback_rate(con, currency, start))  # fmt: skip
         p.ad_spend_window = ad_spend_in_window(con, channel=ch, currency=currency, start=start, end=end, inputs=inputs)
         lost_share = min(max(p.revenue_lost / expected, 0.0), 1.0) if expected > 0 else 0.0
         p.ad_spend_wasted = p.ad_spend_window * lost_share

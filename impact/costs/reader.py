@@ -123,45 +123,57 @@ def _money_digits(col: str) -> str:
 
 
 def _money_negative(col: str) -> str:
-    core = _money_core(col)
-    return f"(prefix({core}, '-') OR (prefix({core}, '(') AND suffix({core}, ')')))"
+    return f"list_transform([{_money_core(col)}], lambda c: prefix(c, '-') OR (prefix(c, '(') AND suffix(c, ')')))[1]"
 
 
 def _money_ambiguous(col: str) -> str:
     return f"regexp_full_match({_money_digits(col)}, '[1-9][0-9]{{0,2}},[0-9]{{3}}')"
 
 
+# The digits are bound once as a lambda's parameter and the rule's cases read that: written out, each case repeated
+# the three regular expressions that make the digits, and DuckDB compiles every regular expression of a statement
+# when it plans it, which for a file of a few rows cost more than reading it.
 def _money_normalised(col: str) -> str:
-    d = _money_digits(col)
-    return f"""(CASE
-        WHEN NOT regexp_full_match({d}, '[0-9.,]*[0-9][0-9.,]*') THEN NULL
-        WHEN contains({d}, ',') AND contains({d}, '.') THEN (CASE
-            WHEN regexp_full_match({d}, '[0-9]{{1,3}}(,[0-9]{{3}})*\\.[0-9]+') THEN replace({d}, ',', '')
-            WHEN regexp_full_match({d}, '[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]+')
-                THEN replace(replace({d}, '.', ''), ',', '.')
+    return f"""list_transform([{_money_digits(col)}], lambda d: CASE
+        WHEN NOT regexp_full_match(d, '[0-9.,]*[0-9][0-9.,]*') THEN NULL
+        WHEN contains(d, ',') AND contains(d, '.') THEN (CASE
+            WHEN regexp_full_match(d, '[0-9]{{1,3}}(,[0-9]{{3}})*\\.[0-9]+') THEN replace(d, ',', '')
+            WHEN regexp_full_match(d, '[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]+')
+                THEN replace(replace(d, '.', ''), ',', '.')
             END)
-        WHEN contains({d}, ',') THEN (CASE
-            WHEN regexp_full_match({d}, '[1-9][0-9]{{0,2}},[0-9]{{3}}') THEN NULL
-            WHEN regexp_full_match({d}, '[0-9]+,[0-9]+') THEN replace({d}, ',', '.')
-            WHEN regexp_full_match({d}, '[0-9]{{1,3}}(,[0-9]{{3}}){{2,}}') THEN replace({d}, ',', '')
+        WHEN contains(d, ',') THEN (CASE
+            WHEN regexp_full_match(d, '[1-9][0-9]{{0,2}},[0-9]{{3}}') THEN NULL
+            WHEN regexp_full_match(d, '[0-9]+,[0-9]+') THEN replace(d, ',', '.')
+            WHEN regexp_full_match(d, '[0-9]{{1,3}}(,[0-9]{{3}}){{2,}}') THEN replace(d, ',', '')
             END)
-        ELSE {d} END)"""
+        ELSE d END)[1]"""
+
+
+def _plain_number(col: str) -> str:
+    """Digits with at most one dot and nothing else: what nearly every export writes, read without the rule's
+    regular expressions (the rule gives such text the same value: a lone dot is decimal). At most 14 digits before
+    the dot, so the cast to DECIMAL(18,4) cannot overflow; longer text takes the rule's TRY_CAST."""
+    return f"regexp_full_match(trim({col}), '[0-9]{{1,14}}(\\.[0-9]+)?')"
 
 
 def money(col: str) -> str:
     """Money text -> DECIMAL(18,4), NULL when empty or unreadable (see the rule above)."""
     value = f"TRY_CAST({_money_normalised(col)} AS DECIMAL(18,4))"
-    return f"(CASE WHEN {clean(col)} IS NULL THEN NULL WHEN {_money_negative(col)} THEN -{value} ELSE {value} END)"
+    return (
+        f"(CASE WHEN {clean(col)} IS NULL THEN NULL WHEN {_plain_number(col)} THEN CAST(trim({col}) AS DECIMAL(18,4)) "
+        f"ELSE list_transform([{value}], lambda v: CASE WHEN {_money_negative(col)} THEN -v ELSE v END)[1] END)"
+    )
 
 
 def money_problem(col: str, what: str) -> str:
     """Why a non-empty money text cannot be a cost, fee or spend (NULL when it is fine)."""
     return f"""(CASE
-        WHEN {clean(col)} IS NULL THEN NULL
+        WHEN {clean(col)} IS NULL OR {_plain_number(col)} THEN NULL
         WHEN {_money_ambiguous(col)}
             THEN 'ambiguous {what} ' || {shown(col)} || ': write 1234 or 1.234 (or 1,234.00)'
-        WHEN {money(col)} IS NULL THEN 'unreadable {what} ' || {shown(col)}
-        WHEN {money(col)} < 0 THEN 'negative {what} ' || {shown(col)}
+        ELSE list_transform([{money(col)}], lambda v: CASE
+            WHEN v IS NULL THEN 'unreadable {what} ' || {shown(col)}
+            WHEN v < 0 THEN 'negative {what} ' || {shown(col)} END)[1]
         END)"""
 
 
