@@ -45,13 +45,17 @@ def profit_table(res: dict, names: dict[str, str]) -> None:
     st.subheader("Profit lost by product")
     st.dataframe(
         [{"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Channel": channel_name(r["channel"]),
-          "Revenue lost": money(r["lost"], cur), "Profit lost": money(r["profit_lost"], cur),
+          "Its share of revenue lost": money(r["lost"], cur), "Profit lost": money(r["profit_lost"], cur),
           "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
           "Cost": "known" if r["costed"] else "channel's typical margin"}
          for r in p.get("by_sku") or []],
         hide_index=True,
         width="stretch",
     )  # fmt: skip
+    st.caption(
+        "The orders that never came are priced at the channel's usual product mix: each product takes its share of "
+        "the four weeks before from the revenue lost, at its unit cost on the outage's day and its fees."
+    )
     st.dataframe(
         [{"Channel": channel_name(r["channel"]), "Revenue lost": money(r["lost"], cur),
           "Profit lost": money(r["profit_lost"], cur), "Goods not used": money(r["costs_saved"], cur),

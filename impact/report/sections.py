@@ -260,11 +260,16 @@ def profit_section(res: dict, names: dict[str, str]) -> str:
             channels,
             "profit-channels",
         )  # fmt: skip
-        + table(["SKU", "Product", "Channel", "Revenue lost", "Profit lost", "Margin", "Cost"], skus, "profit-skus")
+        + table(
+            ["SKU", "Product", "Channel", "Its share of revenue lost", "Profit lost", "Margin", "Cost"],
+            skus,
+            "profit-skus",
+        )  # fmt: skip
         + note
-        + '<p class="note">Profit lost is the revenue lost minus what those orders would have cost: the unit cost in '
-        "force on the outage's day for the products the channel sold in the four weeks before, and the channel's "
-        "fees. Orders that did come are costed line by line. The range is the revenue range at that margin.</p>"
+        + '<p class="note">Profit lost is the revenue lost minus what those orders would have cost, priced at the '
+        "channel's usual product mix: each product takes its share of the four weeks before from the revenue lost, "
+        "at its unit cost in force on the outage's day and the channel's fees. The range is the revenue range at "
+        "that margin.</p>"
         "</section>"
     )
 

@@ -87,7 +87,9 @@ def test_demo_profit_card_matches_the_cli_and_products_list_profit_by_sku(utc_pa
     card.wait_for(timeout=45_000)
     assert card.locator('[data-testid="stMetricValue"]').inner_text() == money(profit["lost"], "USD", 0)
     page.get_by_role("tab", name="Products").click()
-    page.get_by_text("Profit lost by product").wait_for()
+    heading = page.get_by_text("Profit lost by product")
+    heading.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
+    heading.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(artifacts / "demo_products_profit.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "demo_products_profit.png"))
