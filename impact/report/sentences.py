@@ -146,6 +146,22 @@ def profit_text(res: dict) -> str | None:
     return text
 
 
+def rates_text(res: dict) -> str | None:
+    """Which exchange rates turned the amounts into the home currency, or None when nothing was converted."""
+    rates = res.get("fx") or []
+    if not rates:
+        return None
+    parts = [
+        f"{r['currency']} at {r['min_rate']:.4f}"
+        + (f" to {r['max_rate']:.4f}" if r["max_rate"] != r["min_rate"] else "")
+        + f" ({r['first_day']} to {r['last_day']})"
+        for r in rates
+    ]
+    return (
+        f"Amounts are converted to {rates[0]['home']} at the ECB euro reference rate of each day: {'; '.join(parts)}."
+    )
+
+
 def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     """The plain-language summary of one window's analysis JSON (currency, confidence, recovery_hours merged in),
     one paragraph per item, key figures in **bold**."""
@@ -183,6 +199,9 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     profit = profit_text(res)
     if profit:
         lines.append(profit)
+    rates = rates_text(res)
+    if rates:
+        lines.append(rates)
     for channel, extra in (res.get("spillover") or {}).items():
         if extra is None:
             continue

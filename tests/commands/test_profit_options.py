@@ -103,3 +103,11 @@ def test_bad_cost_inputs_exit_2_with_one_line(extra, message):
     )
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr
+
+
+def test_report_states_the_exchange_rates_used(tmp_path):
+    """A report of converted amounts says at which ECB rates, over which days, they were converted."""
+    html = tmp_path / "r.html"
+    assert main(["report", *FILES, *WINDOW, *COSTS, "--home-currency", "EUR", "--out", str(html)]) == 0
+    text = html.read_text()
+    assert "converted to EUR at the ECB euro reference rate" in text and "USD at 0.8" in text
