@@ -53,6 +53,11 @@ class Trial:
     seconds: float
     start_hour: int = 0
     weekday: int = 0
+    # Net loss over window + 24 h: the removed orders minus those placed again in the recovery period.
+    net_truth: float = 0.0
+    net_est: dict[str, float] | None = None
+    net_low: float = 0.0
+    net_high: float = 0.0
 
 
 def _window_bins(hist: History, channel: str, start, end):
@@ -97,6 +102,10 @@ def run_trials(
             lost = {m: anc[m] - actual for m in anc}
             lost["impact.revenue"] = float(est.expected[REV]) - actual
             lost["oracle (knows true demand)"] = tr.expected_mean - actual
+            both = float(est.actual[REV] + est.recovery_actual[REV])
+            anc_net = anchors(hist, o.channel, o.start, est.recovery_end)
+            net = {m: anc_net[m] - both for m in anc_net}
+            net["impact.revenue"] = float(est.expected[REV] + est.recovery_expected[REV]) - both
             trials.append(
                 Trial(
                     kind,
@@ -115,6 +124,10 @@ def run_trials(
                     secs,
                     o.start.hour,
                     o.start.weekday(),
+                    tr.lost - tr.recaptured,
+                    net,
+                    est.net.low if est.net is not None else float("nan"),
+                    est.net.high if est.net is not None else float("nan"),
                 )
             )
         if progress and (i + 1) % 25 == 0:
@@ -152,6 +165,33 @@ def summarise(trials: list[Trial]) -> dict[str, dict[str, float]]:
             row["false_positive_pct"] = 100 * float(np.mean([t.est[m] > 0.1 * t.anchor_expected[m] for t in null_t]))
         res[m] = row
     return res
+
+
+def summarise_net(trials: list[Trial]) -> dict[str, dict[str, float]]:
+    """Net loss over window + recovery (24 h) against the removed orders minus those placed again: median error of
+    each method with a net figure, and the coverage and median width of this project's net interval."""
+    out_t = [t for t in trials if t.kind == "outage" and t.net_est is not None and t.net_truth > 0]
+    null_t = [t for t in trials if t.kind == "none" and t.net_est is not None]
+    res: dict[str, dict[str, float]] = {}
+    for m in ("downtime calculator", "seasonal baseline", "impact.revenue"):
+        err = [abs(t.net_est[m] - t.net_truth) / t.net_truth for t in out_t]
+        res[m] = {"median_error_pct": 100 * float(np.median(err)) if err else float("nan"), "n": len(out_t)}
+    r = res["impact.revenue"]
+    r["coverage_outage_pct"] = 100 * float(np.mean([t.net_low <= t.net_truth <= t.net_high for t in out_t]))
+    r["coverage_none_pct"] = 100 * float(np.mean([t.net_low <= 0 <= t.net_high for t in null_t]))
+    r["median_width_pct"] = 100 * float(np.median([(t.net_high - t.net_low) / t.net_truth for t in out_t]))
+    return res
+
+
+def net_markdown(res: dict[str, dict[str, float]]) -> str:
+    lines = ["| method | median abs error, net loss (window + 24 h) | 90% interval coverage (outage / none) | median "
+             "interval width |", "|---|---:|---:|---:|"]  # fmt: skip
+    for m, r in res.items():
+        cov = (f"{r['coverage_outage_pct']:.1f}% / {r['coverage_none_pct']:.1f}%" if "coverage_outage_pct" in r
+               else "no interval")  # fmt: skip
+        width = f"{r['median_width_pct']:.0f}% of the truth" if "median_width_pct" in r else "-"
+        lines.append(f"| {m} | {r['median_error_pct']:.1f}% | {cov} | {width} |")
+    return "\n".join(lines)
 
 
 def by_size(trials: list[Trial]) -> list[tuple[str, dict[str, float]]]:
@@ -246,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(trials)} windows, seed {args.seed}\n"
     )
     print(markdown(res))
+    print()
+    print(net_markdown(summarise_net(trials)))
     print()
     for label, r in by_size(trials):
         print(markdown(r, label))

@@ -88,13 +88,16 @@ class Analysis:
         """Sums over windows. The interval combines the windows' half-widths in quadrature: windows on different
         days have nearly independent errors."""
         lost = sum(w.revenue["lost"] for w in self.windows)
+        net = sum(w.revenue["net_lost"] for w in self.windows)
         lo = lost - float(np.sqrt(sum((w.revenue["lost"] - w.revenue["lost_low"]) ** 2 for w in self.windows)))
         hi = lost + float(np.sqrt(sum((w.revenue["lost_high"] - w.revenue["lost"]) ** 2 for w in self.windows)))
         out = {
             "lost": _r(lost),
             "lost_low": _r(lo),
             "lost_high": _r(hi),
-            "net_lost": _r(sum(w.revenue["net_lost"] for w in self.windows)),
+            "net_lost": _r(net),
+            "net_lost_low": _r(net - _quadrature(self.windows, "net_lost", "net_lost_low")),
+            "net_lost_high": _r(net + _quadrature(self.windows, "net_lost_high", "net_lost")),
             "recaptured": _r(sum(w.revenue["recaptured"] for w in self.windows)),
             "expected": _r(sum(w.revenue["expected"] for w in self.windows)),
             "actual": _r(sum(w.revenue["actual"] for w in self.windows)),
@@ -115,6 +118,11 @@ class Analysis:
         if self.fx:
             out["fx"] = self.fx
         return out
+
+
+def _quadrature(windows: list[WindowResult], upper: str, lower: str) -> float:
+    """Half-widths of the windows' intervals combined as independent errors (windows on different days)."""
+    return float(np.sqrt(sum((w.revenue[upper] - w.revenue[lower]) ** 2 for w in windows)))
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -239,6 +247,9 @@ def _window(
         "lost_high": _r(est.lost.high + shift),
         "recaptured": _r(recaptured),
         "net_lost": _r(lost - recaptured),
+        # Exact actuals move the net estimate by both shifts; its interval moves with it.
+        "net_lost_low": _r(est.net.low + shift - r_shift) if est.net is not None else None,
+        "net_lost_high": _r(est.net.high + shift - r_shift) if est.net is not None else None,
         "p_effect": _r(est.lost.p_effect, 3) if est.lost.p_effect is not None else None,
         "lost_pct": _r(100 * lost / exp[REV], 1) if exp[REV] > 0 else None,
         "recaptured_low": _r(rec_iv.low),

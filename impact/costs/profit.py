@@ -307,10 +307,9 @@ def window_profit(
     hi = lost + (revenue["lost_high"] - revenue["lost"]) * m
     recaptured = revenue["recaptured"] * m
     net = lost - recaptured
-    # Recapture is measured against the same baseline as the loss: a baseline too high inflates the loss and
-    # deflates the recapture, so the two errors add rather than cancel; the half-widths are summed, not combined.
-    net_lo = net - ((revenue["lost"] - revenue["lost_low"]) + (revenue["recaptured_high"] - revenue["recaptured"])) * m
-    net_hi = net + ((revenue["lost_high"] - revenue["lost"]) + (revenue["recaptured"] - revenue["recaptured_low"])) * m
+    # The net revenue interval is calibrated on placebos of window and recovery together; it carries over too.
+    net_lo = net - (revenue["net_lost"] - revenue["net_lost_low"]) * m
+    net_hi = net + (revenue["net_lost_high"] - revenue["net_lost"]) * m
     weights = [(p.costed_share, max(p.revenue_lost, 0.0)) for p in parts if p.costed_share is not None]
     weight = sum(w for _, w in weights)
     skus = [

@@ -37,6 +37,9 @@ class EventEstimate:
     resolution: str  # 'hour' or 'day'
     day0: datetime  # the history's day 0, to turn bins back into times
     placebo_shifts: np.ndarray  # days each placebo copy of the window was moved (positive = earlier)
+    # Net loss (window + recovery together: expected minus actual over both), calibrated on the placebos as a whole:
+    # one baseline error moves the loss and the recapture in opposite directions, which separate intervals miss.
+    net: Interval | None = None
 
     def hourly(self, confidence: float) -> list[dict]:
         """Per affected channel and bin, from CONTEXT_HOURS before the window to the end of the recovery period:
@@ -192,6 +195,8 @@ def estimate_event(
     gain = calibrate(float(r_exp[REV]), float(r_act[REV]), np.asarray(rp), np.asarray(ra), q, floor, confidence)
     # recaptured = actual - expected = -(expected - actual)
     recaptured = Interval(-gain.high, -gain.low, gain.p_effect, gain.method)
+    net = calibrate(float(expected[REV] + r_exp[REV]), float(actual[REV] + r_act[REV]),
+                    np.asarray(pp) + np.asarray(rp), np.asarray(pa) + np.asarray(ra), q, floor, confidence)  # fmt: skip
     est = EventEstimate(
         start,
         end,
@@ -210,6 +215,7 @@ def estimate_event(
         "day" if daily else "hour",
         hist.day0,
         ks,
+        net,
     )
     return est
 
