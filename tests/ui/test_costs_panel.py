@@ -62,6 +62,8 @@ def test_uploaded_generic_costs_are_accounted_for_in_the_data_tab():
     at.sidebar.selectbox(key="home_currency").set_value("USD")
     at = _run(at)
     assert not at.error, [e.value for e in at.error]
-    assert _card(at, "Profit lost").startswith("$")
+    # The sample's odd rows (a 1,234.50 cost for a $40 knife) may well make the profit lost negative: only its
+    # presence is the point here.
+    assert "$" in _card(at, "Profit lost")
     assert any("Costs, fees and ad spend" in s.value for s in at.subheader)
     assert any(sample.name in str(df.value) for df in at.dataframe)
