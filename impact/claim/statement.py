@@ -7,7 +7,8 @@ renders.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ..errors import InputError
 from ..windows import Window, iso_utc, parse_utc
@@ -28,6 +29,11 @@ METHOD = {
     "period x the sum per hour), on the incident record alone, shown beside the measured loss.",
 }
 BIN_HOURS = {"hour": 1.0, "day": 24.0}
+
+
+def _local(t: datetime, tz: str) -> datetime:
+    """A naive UTC time in the seller's zone: the ledger's dates are the seller's calendar days."""
+    return t.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
 
 
 def _hours(a: datetime, b: datetime) -> float:
@@ -179,7 +185,7 @@ def build(
     periods = []
     for win in windows:
         end = win.start + timedelta(hours=policy.indemnity_hours) if policy.indemnity_hours else None
-        periods.append((win.start, end or win.end + timedelta(hours=rec_h)))
+        periods.append((_local(win.start, opts.tz), _local(end or win.end + timedelta(hours=rec_h), opts.tz)))
     per_expenses = assign_expenses(ledger, periods) if ledger is not None else [[] for _ in windows]
     if ledger is not None:
         ledger.check()
