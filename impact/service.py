@@ -312,6 +312,20 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
     return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=catalog)
 
 
+def claim_policy(kind: str, **terms):
+    """An impact.claim.ClaimPolicy (its terms checked), for callers that import only the service (the app)."""
+    from .claim import ClaimPolicy
+
+    return ClaimPolicy(kind, **terms)
+
+
+def money_term(value: float):
+    """A widget's amount as a policy term (Decimal, to the cent as typed)."""
+    from .claim.policy import money
+
+    return money(value)
+
+
 def scenario_cover(model: ScenarioModel, policy) -> dict:
     """Would cover have paid? The scenario model's simulated years run through `policy` (impact.claim.cover)."""
     from .claim.cover import simulate_cover
