@@ -66,7 +66,7 @@ def times(share: float, amount: Decimal) -> Decimal:
 
 def out(x: Decimal | None) -> float | None:
     """Money as the JSON writes it (the analysis' figures are floats with two decimals too)."""
-    return None if x is None else float(x)
+    return None if x is None else float(x) + 0.0  # + 0.0: no "-0.0" in the JSON
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,11 @@ def covered_span(outage_hours: float, waiting_hours: float, mode: str, indemnity
     if first is None or first >= end:
         return None
     return first, end
+
+
+def amount_in(bins: Sequence[Bin], a: float, b: float) -> float:
+    """The bins' amount inside [a, b] (hours since the outage began), each bin's amount spread evenly over it."""
+    return sum(x.amount * max(0.0, min(b, x.t1) - max(a, x.t0)) / (x.t1 - x.t0) for x in bins if x.t1 > x.t0)
 
 
 def share_in(bins: Sequence[Bin], a: float, b: float) -> float:
@@ -330,6 +335,7 @@ def cyber(
     loss_bins: Sequence[Bin],
     recapture_bins: Sequence[Bin] = (),
     recovery_hours: float = 0.0,
+    margin: float = 0.0,
     extra_expenses: Decimal = ZERO,
 ) -> dict:
     """Income loss = the net profit the covered hours lost, less the recapture inside the indemnity period, plus
@@ -338,32 +344,38 @@ def cyber(
 
     profit: the window's profit figures {lost, lost_low, lost_high, recaptured, net_lost_low, net_lost_high} (gross
     profit lost, with no other cost taken off unless given). loss_bins: the outage's hourly lost revenue, which
-    splits the loss between covered and waiting hours; recapture_bins: the recovery period's hourly recapture."""
+    splits the loss between covered and waiting hours; recapture_bins: the recovery period's hourly recapture (in
+    revenue), read at `margin` when an indemnity period ends inside the recovery period."""
     span = covered_span(outage_hours, policy.waiting, policy.mode, policy.indemnity_hours)
     share = 0.0 if span is None else share_in(loss_bins, *span)
     covered_hours = 0.0 if span is None else span[1] - span[0]
-    rec_end = outage_hours + recovery_hours
-    if policy.indemnity_hours is not None and policy.indemnity_hours < rec_end:
-        rec_share = share_in(recapture_bins, outage_hours, policy.indemnity_hours) if recapture_bins else 0.0
-        rec_share = rec_share if policy.indemnity_hours > outage_hours else 0.0
-    else:
-        rec_share = 1.0
     per_hour = money(policy.continuing_expenses or 0)
     continuing = times(covered_hours, per_hour)
     extra = money(extra_expenses)
     lost = float(profit["lost"])
     rec = float(profit["recaptured"])
     # The net interval's ends as (lost, recaptured) pairs: the profit layer sums the two half-widths.
-    points = {
-        "value": (lost, rec),
-        "low": (float(profit["lost_low"]), float(profit["lost_low"]) - float(profit["net_lost_low"])),
-        "high": (float(profit["lost_high"]), float(profit["lost_high"]) - float(profit["net_lost_high"])),
-    }
+    rec_low, rec_high = lost_low, lost_high = float(profit["lost_low"]), float(profit["lost_high"])
+    rec_low -= float(profit["net_lost_low"])
+    rec_high -= float(profit["net_lost_high"])
+    ind, rec_end = policy.indemnity_hours, outage_hours + recovery_hours
+    rule = "all the recapture of the recovery period (the indemnity period holds it)"
+    if ind is not None and ind < rec_end:
+        # Only the recovery hours inside the indemnity period: their hourly recapture at the margin (a share of
+        # the total would flip sign when the recovery has hours above and below the baseline), and the interval's
+        # half-widths in proportion to the recovery time kept.
+        kept = min(max((ind - outage_hours) / recovery_hours, 0.0), 1.0) if recovery_hours > 0 else 0.0
+        inside = amount_in(recapture_bins, outage_hours, ind) * margin if ind > outage_hours else 0.0
+        rec_low, rec_high = inside + (rec_low - rec) * kept, inside + (rec_high - rec) * kept
+        rec = inside
+        rule = (f"the recapture of the first {max(ind - outage_hours, 0.0):g} h after the outage, inside the "
+                f"indemnity period, from the hourly workings at the {100 * margin:.1f}% margin")  # fmt: skip
+    points = {"value": (lost, rec), "low": (lost_low, rec_low), "high": (lost_high, rec_high)}
 
     def at(pair: tuple[float, float]) -> dict:
         covered = times(share, money(pair[0]))
         # Orders that came back make up for the lost hours in proportion: the covered hours' part of the recapture.
-        netted = times(share * rec_share, money(pair[1]))
+        netted = times(share, money(pair[1]))
         income = covered - netted
         loss = income + continuing + extra
         return {"covered": covered, "netted": netted, "income": income, "loss": loss, "claim": policy.terms(loss)}
@@ -384,7 +396,8 @@ def cyber(
         "profit_lost": {"value": lost, "low": float(profit["lost_low"]), "high": float(profit["lost_high"])},
         "profit_lost_covered": fig("covered"),
         "recaptured_profit": rec,
-        "recapture_share_in_indemnity": rec_share,
+        "recaptured_profit_in_indemnity": round(rec, 2),
+        "recapture_rule": rule,
         "recapture_netted": fig("netted"),
         "income_loss": fig("income"),
         "continuing_expenses": out(continuing),

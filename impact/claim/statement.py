@@ -203,11 +203,13 @@ def build(
             )
             bases.append(base)
         elif policy.kind == "cyber":
-            profit, _ = profit_basis(w, policy)
+            profit, rate = profit_basis(w, policy)
+            margin = rate["rate"] if rate.get("margin_pct") is None else rate["margin_pct"] / 100
             rec_bins = _bins(w, win.start, "recovery", hours, hours + rec_h)
             extra = sum((e.amount for e in expenses), pol.ZERO)
             row["workings"] = pol.cyber(policy, outage_hours=hours, profit=profit, loss_bins=loss_bins,
-                                        recapture_bins=rec_bins, recovery_hours=rec_h, extra_expenses=extra)  # fmt: skip
+                                        recapture_bins=rec_bins, recovery_hours=rec_h, margin=margin,
+                                        extra_expenses=extra)  # fmt: skip
         else:
             incident = _incident(win, policy, catalog)
             row["incident"] = incident

@@ -75,13 +75,25 @@ def test_limit_caps_the_claim_and_continuing_expenses_follow_the_covered_hours()
 
 
 def test_indemnity_period_shorter_than_the_recovery_nets_only_the_recapture_inside_it():
-    """Indemnity 1 day: the outage ends at 14.5 h, so 9.5 of the 24 recovery hours (uniform recapture) are netted."""
+    """Indemnity 1 day: the outage ends at 14.5 h, so the recapture of 9.5 of the 24 recovery hours (10/h of
+    revenue at a 50% margin: 47.50) is netted, and the interval's recapture half-widths in proportion (9.5/24)."""
     rec = [Bin(HOURS + h, HOURS + h + 1, 10) for h in range(24)]
     p = ClaimPolicy("cyber", indemnity_days=1)
-    w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=rec, recovery_hours=24)
-    assert w["recapture_share_in_indemnity"] == pytest.approx(9.5 / 24)
-    assert w["recapture_netted"]["value"] == 21.77  # 55 x 9.5/24 = 21.7708
-    assert w["income_loss"]["value"] == 528.23
+    w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=rec, recovery_hours=24, margin=0.5)
+    assert w["recaptured_profit_in_indemnity"] == 47.5
+    assert w["recapture_netted"]["value"] == 47.5
+    assert w["income_loss"]["value"] == 502.5  # 550 - 47.50
+    # Low end: recapture 300 - 200 = 100 at the low end, 47.50 + (100 - 55) x 9.5/24 = 65.31 netted.
+    assert w["income_loss"]["low"] == 234.69
+    assert "first 9.5 h after the outage" in w["recapture_rule"]
+
+
+def test_recapture_inside_the_indemnity_period_keeps_its_sign():
+    """Recovery hours above then below the baseline: only those inside the period count, whatever the total."""
+    rec = [Bin(HOURS, HOURS + 5, 100), Bin(HOURS + 5, HOURS + 24, -400)]  # +100 early, -400 later: total -300
+    w = cyber(ClaimPolicy("cyber", indemnity_days=(HOURS + 5) / 24), outage_hours=HOURS, profit=PROFIT,
+              loss_bins=BINS, recapture_bins=rec, recovery_hours=24, margin=0.5)  # fmt: skip
+    assert w["recapture_netted"]["value"] == 50.0  # +100 of revenue at 50%, not a share of the -300
 
 
 def test_indemnity_period_ending_inside_the_outage_covers_its_hours_only():
