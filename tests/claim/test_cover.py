@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from testdata import ROOT
 
 from impact import service
 from impact.claim import ClaimPolicy
 from impact.claim.cover import event_covered_span
-from testdata import ROOT
 
 DEMO = [ROOT / "data/demo/amazon_all_orders.txt", ROOT / "data/demo/shopify_orders_export.csv"]
 
@@ -49,8 +49,8 @@ def test_a_longer_waiting_period_never_pays_more(model, make):
     covers = [service.scenario_cover(model, make(w)) for w in (0, 1, 2, 4, 8, 12, 24)]
     rec = [c["expected_yearly_recovery"] for c in covers]
     p = [c["p_exceeds_retention"] for c in covers]
-    assert all(a >= b for a, b in zip(rec, rec[1:])) and rec[0] > rec[-1]
-    assert all(a >= b for a, b in zip(p, p[1:]))
+    assert all(a >= b for a, b in zip(rec, rec[1:], strict=False)) and rec[0] > rec[-1]
+    assert all(a >= b for a, b in zip(p, p[1:], strict=False))
 
 
 def test_full_cover_recovers_the_expected_loss_and_limits_cap_it(model):

@@ -5,13 +5,13 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from sellers import amazon_seller
+from testdata import ROOT
 
 from impact import service
 from impact.claim import ClaimPolicy
 from impact.errors import InputError
 from impact.windows import Window
-from sellers import amazon_seller
-from testdata import ROOT
 
 DEMO = [ROOT / "data/demo/amazon_all_orders.txt", ROOT / "data/demo/shopify_orders_export.csv"]
 COSTS = ROOT / "data/demo/product_costs.csv"

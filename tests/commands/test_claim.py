@@ -4,9 +4,9 @@ exit code 2 for every input it cannot use."""
 import json
 
 import pytest
+from testdata import ROOT
 
 from impact.__main__ import main
-from testdata import ROOT
 
 D = [str(ROOT / "data/demo/amazon_all_orders.txt"), str(ROOT / "data/demo/shopify_orders_export.csv")]
 W = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--channels", "amazon"]
