@@ -291,6 +291,49 @@ def scenario_model(
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Claims
+
+
+def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expenses=None, analysis=None) -> dict:
+    """The claim statement for `windows` under `policy` (impact.claim.ClaimPolicy): the same analysis as
+    run_analysis (pass `analysis`, its to_json(), to reuse one) taken through the policy's arithmetic. extra_expenses:
+    a ledger path or impact.claim.Ledger. Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
+    from .claim import Ledger, load_ledger, statement
+    from .outages.catalog import load_catalog
+
+    if not windows:
+        raise InputError("a claim needs at least one outage window: give --window START END")
+    ledger = extra_expenses
+    if ledger is not None and not isinstance(ledger, Ledger):
+        ledger = load_ledger(ledger)
+    if analysis is None:
+        analysis = run_analysis(con, windows, opts).to_json()
+    catalog = load_catalog() if policy.kind == "parametric" else ()
+    return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=catalog)
+
+
+def claim_policy(kind: str, **terms):
+    """An impact.claim.ClaimPolicy (its terms checked), for callers that import only the service (the app)."""
+    from .claim import ClaimPolicy
+
+    return ClaimPolicy(kind, **terms)
+
+
+def money_term(value: float):
+    """A widget's amount as a policy term (Decimal, to the cent as typed)."""
+    from .claim.policy import money
+
+    return money(value)
+
+
+def scenario_cover(model: ScenarioModel, policy) -> dict:
+    """Would cover have paid? The scenario model's simulated years run through `policy` (impact.claim.cover)."""
+    from .claim.cover import simulate_cover
+
+    return simulate_cover(model, policy)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Share links
 
 

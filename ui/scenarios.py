@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import scenario_charts
+from impact import scenario_charts, service
+from impact.errors import InputError
 from impact.present import MINUS, channel_name, money, number, percent, plural, sentence
 from impact.scenarios import ScenarioModel, move_demand
 from impact.store import CHANNELS
@@ -128,6 +129,55 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
     st.plotly_chart(fig, theme=None, key="scenario_sweep", config=CHART_CONFIG)
     with st.expander("Assumptions: outage rates, fees and margins"):
         assumptions(result["assumptions"])
+    with st.expander("Would cover have paid?"):
+        cover(model, currency)
+
+
+POLICY_KINDS = {
+    "cyber": "Cyber (dependent business interruption)",
+    "parametric": "Parametric outage cover",
+    "bi": "Business interruption (gross profit)",
+}
+
+
+def cover(model: ScenarioModel, currency: str | None) -> None:
+    """A policy's terms and what it would have paid over the simulated years of today's mix (service.scenario_cover)."""
+    c1, c2, c3 = st.columns(3)
+    kind = c1.selectbox("Policy", list(POLICY_KINDS), key=State.cover_kind.key, format_func=POLICY_KINDS.get)
+    terms: dict = {}
+    if kind != "bi":
+        terms["waiting_hours"] = c2.number_input(
+            "Waiting period (hours)", 0.0, 720.0, 12.0, step=1.0, key=State.cover_waiting.key
+        )
+        terms["waiting_mode"] = c3.radio(
+            "Waiting period applies as", ["qualifying", "retention"], index=0 if kind == "cyber" else 1,
+            key=f"{State.cover_mode.key}::{kind}", horizontal=True,
+            help="Qualifying: once exceeded, covered from the first hour. Retention: its hours are never covered.",
+        )  # fmt: skip
+    c4, c5 = st.columns(2)
+    if kind == "parametric":
+        terms["hourly_sum"] = c4.number_input(
+            "Sum per hour", 0.0, value=100.0, step=50.0, key=State.cover_hourly_sum.key
+        )
+    else:
+        terms["deductible"] = c4.number_input("Deductible per outage", 0.0, value=0.0, step=50.0,
+                                              key=State.cover_deductible.key)  # fmt: skip
+    limit = c5.number_input("Limit (0 = none)", 0.0, value=0.0, step=1000.0, key=State.cover_limit.key)
+    terms = {k: service.money_term(v) if k in ("hourly_sum", "deductible") else v for k, v in terms.items()}
+    try:
+        policy = service.claim_policy(kind, limit=service.money_term(limit) if limit > 0 else None, **terms)
+        res = service.scenario_cover(model, policy)
+    except InputError as exc:
+        st.warning(str(exc))
+        return
+    cols = st.columns(4)
+    cols[0].metric("Expected yearly recovery", money(res["expected_yearly_recovery"], currency, 0), border=True)
+    cols[1].metric("Loss left uncovered per year", money(res["expected_uncovered"], currency, 0), border=True)
+    cols[2].metric("Years the cover pays", percent(res["p_exceeds_retention"]), border=True,
+                   help="The chance a year's outage loss exceeds the retention (waiting period and deductible).")  # fmt: skip
+    cols[3].metric("Break-even premium per year", money(res["break_even_premium"], currency, 0), border=True,
+                   help="A premium above the expected yearly recovery costs more than the cover pays back on average.")  # fmt: skip
+    st.caption(" ".join(res["assumptions"]))
 
 
 def assumptions(a: dict) -> None:

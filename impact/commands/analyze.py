@@ -6,9 +6,7 @@ import json
 
 from .. import present
 from ..analysis import Analysis
-from ..errors import WindowError
 from ..service import run_analysis
-from ..windows import covers
 from . import options
 from .options import money
 
@@ -101,12 +99,7 @@ def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
     con, report = options.load(args, opts)
-    for w in windows:
-        if not covers(report.first, report.last, w):
-            # Only here: detection and the catalog are not worth loading (requests, feeds) for a window that fits.
-            from ..outages.suggest import outside_message
-
-            raise WindowError(outside_message(con, report.first, report.last, w, tz=opts.tz, currency=opts.currency))
+    options.check_covered(con, report, windows, opts)
     result = run_analysis(con, windows, opts)
     if args.json:
         print(json.dumps({"ingest": report.to_json(), **result.to_json()}, indent=1))

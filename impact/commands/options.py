@@ -5,11 +5,11 @@ in every command, and a bad value is an InputError (one line, exit 2) rather tha
 from __future__ import annotations
 
 from .. import present
-from ..errors import InputError
+from ..errors import InputError, WindowError
 from ..service import Options, load_costs, resolve_options
 from ..service import load as service_load
 from ..store import CHANNELS
-from ..windows import Window, window_from_strings
+from ..windows import Window, covers, window_from_strings
 
 WINDOW_HELP = "outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-20T06:48Z 2025-10-20T13:15Z"
 
@@ -157,8 +157,34 @@ def add_json(p, what: str = "the result") -> None:
     p.add_argument("--json", action="store_true", help=f"print {what} as JSON")
 
 
-def add_out(p, what: str) -> None:
-    p.add_argument("--out", required=True, metavar="FILE", help=f"{what} to write ('-' for standard output)")
+def add_out(p, what: str, *, required: bool = True) -> None:
+    p.add_argument("--out", required=required, metavar="FILE", help=f"{what} to write ('-' for standard output)")
+
+
+def add_policy(p, *, required: bool) -> None:
+    """The insurance policy a claim (or the scenarios' "would cover have paid?") runs through; docs/claims.md."""
+    p.add_argument("--policy", required=required, default=None, choices=("bi", "cyber", "parametric"),
+                   help="business interruption (gross profit), cyber dependent business interruption, or parametric "
+                   "outage cover")  # fmt: skip
+    p.add_argument("--waiting-hours", type=float, default=None, metavar="H",
+                   help="waiting period in hours (cyber, parametric; default none)")  # fmt: skip
+    p.add_argument("--waiting-mode", default=None, metavar="MODE",
+                   help="qualifying (exceeded: covered from the first hour; cyber default) or retention (its hours "
+                   "never covered; parametric default)")  # fmt: skip
+    p.add_argument("--deductible", default=None, metavar="AMOUNT", help="money retention per outage (bi, cyber)")
+    p.add_argument("--limit", default=None, metavar="AMOUNT", help="the most the policy pays (default no limit)")
+    p.add_argument("--indemnity-days", type=float, default=None, metavar="DAYS",
+                   help="indemnity period from the outage's start (bi, cyber; default: the whole loss and recovery)")  # fmt: skip
+    p.add_argument("--hourly-sum", default=None, metavar="AMOUNT", help="parametric sum per hour of outage")
+    p.add_argument("--gross-profit-rate", default=None, metavar="PCT",
+                   help="rate of gross profit, e.g. 35 or 35%%, in place of the one the cost files give")  # fmt: skip
+    p.add_argument("--continuing-expenses", default=None, metavar="AMOUNT",
+                   help="operating expenses per hour that continued during the outage (cyber)")  # fmt: skip
+    p.add_argument("--extra-expenses", default=None, metavar="FILE",
+                   help="ledger CSV of extra expenses: date,description,amount,receipt[,shortfall_avoided]")  # fmt: skip
+    p.add_argument("--incident", default=None, metavar="ID",
+                   help="catalog outage whose incident window a parametric cover pays on (default: the catalog "
+                   "entry overlapping the window, else the window)")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -224,6 +250,59 @@ def load(args, opts: Options | None = None):
         mapping = parse_mapping(getattr(args, "costs_mapping", None))
         report.costs = load_costs(con, opts, costs=costs, ads=ads, mapping=mapping)
     return con, report
+
+
+def _amount(text: str | None, flag: str):
+    if text is None:
+        return None
+    from decimal import Decimal, InvalidOperation
+
+    raw = text.strip().replace(",", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InputError(f"{flag} expects an amount such as 1000 or 250.50, got '{text}'") from None
+    if not value.is_finite():
+        raise InputError(f"{flag} expects a finite amount, got '{text}'")
+    return value
+
+
+def policy(args):
+    """The --policy options as an impact.claim.ClaimPolicy (None without --policy); ClaimPolicy checks that they
+    agree with each other and with the kind of policy."""
+    kind = getattr(args, "policy", None)
+    if kind is None:
+        given = [f for f in ("waiting_hours", "waiting_mode", "deductible", "limit", "indemnity_days", "hourly_sum",
+                             "gross_profit_rate", "continuing_expenses", "extra_expenses", "incident")
+                 if getattr(args, f, None) is not None]  # fmt: skip
+        if given:
+            raise InputError(f"--{given[0].replace('_', '-')} is a policy term: give --policy bi|cyber|parametric")
+        return None
+    from ..claim import ClaimPolicy
+
+    rate = getattr(args, "gross_profit_rate", None)
+    if rate is not None:
+        try:
+            rate = float(rate.strip().rstrip("%")) / 100
+        except ValueError:
+            raise InputError(f"--gross-profit-rate expects a percentage such as 35 or 35%, got '{rate}'") from None
+    return ClaimPolicy(
+        kind=kind, waiting_hours=args.waiting_hours, waiting_mode=args.waiting_mode,
+        deductible=_amount(args.deductible, "--deductible"), limit=_amount(args.limit, "--limit"),
+        indemnity_days=args.indemnity_days, hourly_sum=_amount(args.hourly_sum, "--hourly-sum"),
+        gross_profit_rate=rate, continuing_expenses=_amount(args.continuing_expenses, "--continuing-expenses"),
+        extra_expenses=args.extra_expenses, incident=args.incident,
+    )  # fmt: skip
+
+
+def check_covered(con, report, windows, opts: Options) -> None:
+    """WindowError for a window the orders cannot speak to, naming the outages found in the data instead."""
+    for w in windows:
+        if not covers(report.first, report.last, w):
+            # Only here: detection and the catalog are not worth loading (requests, feeds) for a window that fits.
+            from ..outages.suggest import outside_message
+
+            raise WindowError(outside_message(con, report.first, report.last, w, tz=opts.tz, currency=opts.currency))
 
 
 def money(x: float | None, cur: str | None) -> str:

@@ -7,7 +7,7 @@ import math
 
 from ..errors import InputError
 from ..scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, edit_rates, load_rates, parse_mix, parse_move
-from ..service import scenario_model
+from ..service import scenario_cover, scenario_model
 from ..windows import Window
 from . import options
 
@@ -89,6 +89,7 @@ def register(sub) -> None:
         help="period for the mix history (default month)",
     )
     options.add_analysis(p, "channels the outage hit")
+    options.add_policy(p, required=False)
     options.add_json(p, "the results")
     p.set_defaults(func=run)
 
@@ -151,6 +152,9 @@ def build_model(con, args, opts: options.Options | None = None) -> tuple[Scenari
 def run(args) -> int:
     options.windows(args)  # a bad window or channel costs nothing: checked before the files are read
     opts = options.options(args)
+    policy = options.policy(args)
+    if policy is not None and (policy.extra_expenses or policy.incident):
+        raise InputError("--extra-expenses and --incident belong to a claim; the scenarios simulate outages instead")
     con, _ = options.load(args, opts)
     model, extra, _ = build_model(con, args, opts)
     mixes = [parse_mix(m) for m in args.mix] + [parse_move(m, model.current_shares) for m in args.move]
@@ -158,6 +162,8 @@ def run(args) -> int:
     out["windows"] = extra["windows"]
     if args.sweep:
         out["sweep"] = {"channel": args.sweep, "rows": model.sweep(options.channel_list(args.sweep, "--sweep")[0])}
+    if policy is not None:
+        out["cover"] = scenario_cover(model, policy)
     if args.json:
         print(json.dumps(out, indent=1, default=str))
     else:
@@ -200,4 +206,12 @@ def human(out: dict) -> str:
         f"{a['years']:,} simulated years, seed {a['seed']}; transfer of moved demand {a['transfer']:.0%}. "
         "Outage rates, dependencies, fees and margins are editable assumptions: see --json for each with its source.",
     ]
+    c = out.get("cover")
+    if c:
+        lines += [
+            "",
+            f"Would {c['policy']['kind']} cover have paid? Expected yearly recovery {_m(c['expected_yearly_recovery'])}"
+            f" (the break-even premium) of an expected yearly loss {_m(c['expected_yearly_loss'])}; left uncovered "
+            f"{_m(c['expected_uncovered'])} a year; {100 * c['p_exceeds_retention']:.1f}% of years pay something.",
+        ]
     return "\n".join(lines)

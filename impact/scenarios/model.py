@@ -95,6 +95,11 @@ class ScenarioModel:
             exposure(channels, hourly, lost_margin, self.dependencies, self.rates),
         )
 
+    def exposures(self, mix: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(revenue, margin) an event of each provider removes per hour of the week, net of recapture, for a target
+        mix (None: the current mix): what impact.claim.cover runs the simulated events through."""
+        return self._exposures(self.realise(mix))
+
     def annual(self, mix: Mapping[str, float] | None = None) -> np.ndarray:
         """Loss (revenue, net of recapture) in each simulated year for a target mix (None: the current mix)."""
         revenue = self.realise(mix)

@@ -197,3 +197,15 @@ def test_window_path_against_the_analysis_contract(exports, capsys, monkeypatch)
     assert s["window_by_channel"]["shopify"]["lost"] == 0.0
     assert s["window_lost"] == pytest.approx(0.5 * 400.0 * 0.8)
     assert out["assumptions"]["impacts"]["amazon"] == {"lost_frac": 0.8, "recapture_frac": 0.25, "source": "measured"}
+
+
+def test_policy_adds_the_cover_block(exports, capsys):
+    """scenarios --policy adds what the cover would have paid over the simulated years; the same seed, the same
+    figures; a policy term without --policy is refused."""
+    argv = ["scenarios", *exports, "--years", "500", "--seed", "3", "--json", "--policy", "parametric",
+            "--hourly-sum", "100", "--waiting-hours", "2"]  # fmt: skip
+    first = run_json(capsys, argv)["cover"]
+    assert first == run_json(capsys, argv)["cover"]
+    assert first["policy"]["kind"] == "parametric" and first["years"] == 500
+    assert main(["scenarios", *exports, "--deductible", "5"]) == 2
+    assert "is a policy term" in capsys.readouterr().err

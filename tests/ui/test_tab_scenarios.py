@@ -26,3 +26,16 @@ def test_scenarios_without_a_measured_loss_assumes_full_outages(results):
     """Without an estimate for the window the model assumes each outage stops all sales, and says so."""
     at = run_page(render_page, "scenarios", results(LATER))
     assert any("Without a measured loss for this window" in c.value for c in at.caption)
+
+
+def test_scenarios_show_what_cover_would_have_paid(results):
+    """The cover expander runs the simulated years through a policy: four figures, and a parametric policy's sum."""
+    at = run_page(render_page, "scenarios", results())
+    shown = metrics(at)
+    for label in ("Expected yearly recovery", "Loss left uncovered per year", "Years the cover pays",
+                  "Break-even premium per year"):  # fmt: skip
+        assert label in shown
+    at.selectbox(key="cover_kind").set_value("parametric")
+    at = rerun(at)
+    assert at.number_input(key="cover_hourly_sum").value == 100.0
+    assert "Break-even premium per year" in metrics(at)

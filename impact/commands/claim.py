@@ -1,0 +1,113 @@
+"""python -m impact claim FILE... --window START END --policy bi|cyber|parametric : the claim statement."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+from .. import present
+from ..errors import InputError
+from ..service import claim
+from . import options
+from .options import money
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "claim",
+        help="an insurance claim statement for outage windows (business interruption, cyber, parametric)",
+        description="Take the analysis of each outage window through a policy's arithmetic: business interruption "
+        "on a gross-profit basis, cyber dependent business interruption (waiting period, indemnity period, "
+        "recapture netted) or parametric cover, with the method, the base period, the assumptions and an index of "
+        "exhibits. docs/claims.md states the method.",
+    )
+    options.add_input(p)
+    options.add_window(p, required=True)
+    options.add_analysis(p)
+    options.add_policy(p, required=True)
+    options.add_json(p, "the claim statement")
+    options.add_out(p, "the claim pack (zip: PDF statement, workbook, CSVs, manifest)", required=False)
+    p.set_defaults(func=run)
+
+
+def _pack_writer():
+    """impact.claim.pack.write_pack when this version has the claim pack, else None."""
+    if importlib.util.find_spec("impact.claim.pack") is None:
+        return None
+    from ..claim import pack
+
+    return getattr(pack, "write_pack", None)
+
+
+def _fig(f: dict, cur: str | None, pct: str) -> str:
+    text = money(f["value"], cur)
+    if f.get("low") is not None and f.get("high") is not None and (f["low"], f["high"]) != (f["value"], f["value"]):
+        text += f" ({pct} interval {money(f['low'], cur)} to {money(f['high'], cur)})"
+    return text
+
+
+def human(st: dict) -> str:
+    cur, pct = st["currency"], present.percent(st.get("confidence") or 0.9)
+    pol = st["policy"]
+    out = [f"{pol['kind']} claim. {st['method']}"]
+    for w in st["windows"]:
+        k = w["workings"]
+        out.append(f"{w['start']} to {w['end']} ({w['hours']:g} h) on {', '.join(w['channels'] or ['all'])}:")
+        if pol["kind"] == "bi":
+            s = k["standard_turnover"]
+            out.append(
+                f"  standard turnover {money(s['value'], cur)} ({s['basis']}); actual {money(k['actual_turnover'], cur)}"
+            )
+            out.append(f"  shortfall {_fig(k['shortfall'], cur, pct)}; rate of gross profit "
+                       f"{present.percent(k['rate_of_gross_profit']['rate'], 1)}")  # fmt: skip
+            out.append(f"  less goods {money(k['savings']['goods']['value'], cur)} and fees "
+                       f"{money(k['savings']['fees']['value'], cur)} that did not continue: loss of gross profit "
+                       f"{_fig(k['loss_of_gross_profit'], cur, pct)}")  # fmt: skip
+            icow = k["increased_cost_of_working"]
+            out.append(f"  increased cost of working {money(icow['claimed'], cur)}, allowed "
+                       f"{money(icow['allowed']['value'], cur)}")  # fmt: skip
+        elif pol["kind"] == "cyber":
+            out.append(f"  covered {k['covered_hours']:g} of {k['outage_hours']:g} h (waiting {k['waiting_hours']:g} h, "
+                       f"{k['waiting_mode']}): profit lost {_fig(k['profit_lost_covered'], cur, pct)}")  # fmt: skip
+            out.append(f"  recapture netted {money(k['recapture_netted']['value'], cur)}; income loss "
+                       f"{_fig(k['income_loss'], cur, pct)}; continuing expenses {money(k['continuing_expenses'], cur)}"
+                       f"; extra expenses {money(k['extra_expenses'], cur)}")  # fmt: skip
+        else:
+            inc = w["incident"]
+            out.append(f"  incident {inc['start']} to {inc['end']} ({inc['hours']:g} h; {inc['source']}"
+                       f"{', ' + inc['url'] if inc.get('url') else ''})")  # fmt: skip
+            out.append(f"  paid hours {k['paid_hours']:g} x {money(k['hourly_sum'], cur)}")
+            m = k["measured_loss"]
+            out.append(f"  measured loss ({m['basis']}) {_fig(m, cur, pct)}; paid minus loss "
+                       f"{money(k['difference']['value'], cur)}")  # fmt: skip
+        if pol["kind"] != "parametric":
+            out.append(f"  loss {_fig(k['loss'], cur, pct)}; deductible {money(k['deductible'], cur)}")
+        out.append(f"  claim {_fig(w['claim'], cur, pct)}" + (" (limit reached)" if k["limit_applied"] else ""))
+    if len(st["windows"]) > 1:
+        out.append(f"total claim {_fig(st['total']['claim'], cur, pct)}")
+    out += [f"assumption: {a}" for a in st["assumptions"]]
+    return "\n".join(out)
+
+
+def run(args) -> int:
+    windows = options.windows(args)
+    opts = options.options(args)
+    policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
+    write = None
+    if args.out:
+        write = _pack_writer()
+        if write is None:
+            raise InputError(
+                "the claim pack is not available in this version: leave out --out (--json prints the statement)"
+            )
+    con, report = options.load(args, opts)
+    options.check_covered(con, report, windows, opts)
+    st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses)
+    if write is not None:
+        write(st, args.out, inputs=[*args.files, *(args.costs or []), *(a.split("=", 1)[-1] for a in args.ads or []),
+                                    *([args.extra_expenses] if args.extra_expenses else [])], ingest=report.to_json())  # fmt: skip
+    if args.json:
+        print(json.dumps({"ingest": report.to_json(), **st}, indent=1, default=str))
+    elif write is None or args.out != "-":
+        print(human(st))
+    return 0

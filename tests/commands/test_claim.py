@@ -1,0 +1,94 @@
+"""python -m impact claim: the statement as JSON with analyze's figures, a human summary, and one line on stderr with
+exit code 2 for every input it cannot use."""
+
+import json
+
+import pytest
+from testdata import ROOT
+
+from impact.__main__ import main
+
+D = [str(ROOT / "data/demo/amazon_all_orders.txt"), str(ROOT / "data/demo/shopify_orders_export.csv")]
+W = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--channels", "amazon"]
+COSTS = ["--costs", str(ROOT / "data/demo/product_costs.csv"), "--fees", "amazon=15%"]
+
+
+def run(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_claim_json_figures_equal_analyze_json(capsys):
+    """claim --json holds analyze --json's result (profit block included) for the same options."""
+    code, out, err = run(capsys, ["analyze", *D, *W, *COSTS, "--json"])
+    assert code == 0, err
+    analyzed = json.loads(out)
+    code, out, err = run(capsys, ["claim", *D, *W, *COSTS, "--policy", "cyber", "--waiting-hours", "12",
+                                  "--deductible", "100", "--json"])  # fmt: skip
+    assert code == 0, err
+    st = json.loads(out)
+    assert st["analysis"] == {k: v for k, v in analyzed.items() if k != "ingest"}
+    assert st["windows"][0]["profit"] == analyzed["windows"][0]["profit"]
+    assert st["policy"]["waiting_mode"] == "qualifying" and st["policy"]["deductible"] == 100.0
+    k = st["windows"][0]["workings"]
+    assert k["claim"]["value"] == pytest.approx(k["loss"]["value"] - 100, abs=0.001)
+    assert st["total"]["claim"] == st["windows"][0]["claim"]
+
+
+def test_human_summary(capsys):
+    """Without --json: the policy, the workings and the claim in a few lines."""
+    code, out, err = run(capsys, ["claim", *D, *W, "--policy", "parametric", "--hourly-sum", "100",
+                                  "--waiting-hours", "12"])  # fmt: skip
+    assert code == 0, err
+    assert "parametric claim" in out and "paid hours" in out and "claim $" in out
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--policy", "bi", "--hourly-sum", "10"], "--hourly-sum does not apply to a bi policy"),
+        (["--policy", "cyber", "--waiting-mode", "retention"], "--waiting-mode needs --waiting-hours"),
+        (["--policy", "cyber", "--deductible", "-5"], "--deductible must be an amount of 0 or more"),
+        (["--policy", "cyber", "--deductible", "lots"], "--deductible expects an amount"),
+        (["--policy", "bi"], "give the product costs (--costs"),
+        (["--policy", "parametric"], "give --hourly-sum"),
+        (["--policy", "cyber", "--gross-profit-rate", "x"], "--gross-profit-rate expects a percentage"),
+        (["--policy", "cyber", "--gross-profit-rate", "30", "--out", "claim.zip"], "the claim pack is not available"),
+    ],
+)
+def test_bad_policy_input_is_one_line_and_exit_2(capsys, tmp_path, extra, message):
+    """Each contradicting or invalid option: exit 2, one line on stderr, nothing on stdout."""
+    code, out, err = run(capsys, ["claim", *D, *W, *extra])
+    assert code == 2
+    assert message in err and err.count("\n") == 1 and out == ""
+
+
+def test_bad_ledger_rows_are_refused(capsys, tmp_path):
+    """An extra-expenses ledger with bad rows: exit 2, the rejected lines named, nothing printed."""
+    led = tmp_path / "expenses.csv"
+    led.write_text("date,description,amount,receipt\n2025-10-20,Overtime,240,INV-1\n2025-10-20,,12,INV-2\n")
+    code, out, err = run(capsys, ["claim", *D, *W, "--policy", "bi", "--gross-profit-rate", "35%",
+                                  "--extra-expenses", str(led)])  # fmt: skip
+    assert code == 2 and out == ""
+    assert "1 of 2 expense rows rejected" in err and "line 3: no description" in err and err.count("\n") == 1
+
+
+def test_window_outside_the_history_is_refused(capsys):
+    """A window the orders cannot speak to: exit 2 with one line."""
+    code, out, err = run(capsys, ["claim", *D, "--window", "2024-01-01T00:00Z", "2024-01-01T05:00Z",
+                                  "--policy", "cyber", "--gross-profit-rate", "30"])  # fmt: skip
+    assert code == 2 and out == "" and err.count("\n") == 1
+
+
+def test_out_calls_the_pack_writer_when_it_exists(capsys, tmp_path, monkeypatch):
+    """--out hands the statement and the inputs to impact.claim.pack.write_pack when this version has it."""
+    import impact.commands.claim as cmd
+
+    calls = []
+    monkeypatch.setattr(cmd, "_pack_writer", lambda: lambda st, out, **kw: calls.append((st, out, kw)))
+    code, _, err = run(capsys, ["claim", *D, *W, "--policy", "cyber", "--gross-profit-rate", "30",
+                                "--out", str(tmp_path / "claim.zip")])  # fmt: skip
+    assert code == 0, err
+    (st, path, kw) = calls[0]
+    assert path.endswith("claim.zip") and st["policy"]["kind"] == "cyber" and kw["inputs"] == D
