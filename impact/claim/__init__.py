@@ -1,0 +1,1 @@
+"""Insurance claims after an outage: the statement (policy arithmetic) and the claim pack."""
