@@ -109,7 +109,8 @@ def _policy(statement: Mapping) -> dict:
     if kind not in KINDS:
         raise InputError(f"a claim pack needs a policy kind of {', '.join(KINDS)}, not '{kind or 'none'}'")
     policy["kind"] = kind
-    policy["waiting_mode"] = str(policy.get("waiting_mode") or "qualifying").lower()
+    default_mode = {"bi": None, "cyber": "qualifying", "parametric": "retention"}[kind]  # part A's defaults
+    policy["waiting_mode"] = str(policy.get("waiting_mode") or default_mode or "").lower() or None
     for key, default in (("waiting_hours", 0.0), ("deductible", 0.0)):
         policy[key] = _num(policy.get(key)) or default
     for key in ("limit", "hourly_sum", "indemnity_days"):
@@ -117,53 +118,79 @@ def _policy(statement: Mapping) -> dict:
     return policy
 
 
-def _standard(rev: Mapping) -> Figure | None:
-    """The analysis' expected revenue as standard turnover, its interval that of the loss (actual + lost bounds)."""
-    expected, actual = _num(rev.get("expected")), _num(rev.get("actual"))
-    if expected is None:
-        return None
-    low, high = _num(rev.get("lost_low")), _num(rev.get("lost_high"))
-    if actual is None or low is None or high is None:
-        return Figure(expected)
-    return Figure(expected, actual + low, actual + high)
+def _result(w: Mapping, kind: str) -> Mapping:
+    """The policy arithmetic's dict of one statement window (impact.claim.policy.bi/cyber/parametric's result): the
+    window itself when it carries "claim", else the first nested dict that does."""
+    if "claim" in w:
+        return w
+    for key in ("workings", "result", "policy", kind):
+        v = w.get(key)
+        if isinstance(v, Mapping) and "claim" in v:
+            return v
+    return {}
+
+
+def _f(res: Mapping, key: str, sub: str | None = None) -> Figure:
+    src = res.get(key) if sub is None else (res.get(key) or {})
+    return figure(src if sub else res, sub or key, default=0.0)  # type: ignore[arg-type]
+
+
+def _inputs(kind: str, res: Mapping, profit: Mapping) -> dict[str, Figure]:
+    """What workbook.STEPS reads, from part A's result dict of the window (and the analysis' profit block for the
+    ends of the recapture's interval, which the result does not repeat)."""
+    if kind == "parametric":
+        return {"incident_hours": Figure(_num(res.get("incident_hours")) or 0.0)}
+    if kind == "cyber":
+        rec = _num(res.get("recaptured_profit")) or 0.0
+        ends = [_num(profit.get(k)) for k in ("lost_low", "net_lost_low", "lost_high", "net_lost_high")]
+        rec_fig = Figure(rec, ends[0] - ends[1], ends[2] - ends[3]) if None not in ends else Figure(rec)
+        return {
+            "outage_hours": Figure(_num(res.get("outage_hours")) or 0.0),
+            "covered_hours": Figure(_num(res.get("covered_hours")) or 0.0),
+            "profit_lost": _f(res, "profit_lost"),
+            "covered_share": Figure(_num(res.get("covered_share_of_loss")) or 0.0),
+            "recaptured_profit": rec_fig,
+            "recapture_share": Figure(_num(res.get("recapture_share_in_indemnity")) or 0.0),
+            "continuing_expenses": Figure(_num(res.get("continuing_expenses")) or 0.0),
+            "extra_expenses": Figure(_num(res.get("extra_expenses")) or 0.0),
+        }
+    rate = res.get("rate_of_gross_profit") or {}
+    r = _num(rate.get("rate")) or 0.0
+    goods_rate, fees_rate = _num(rate.get("goods_rate")), _num(rate.get("fees_rate"))
+    if goods_rate is None:  # a rate the seller gave: what it leaves out is one figure
+        goods_rate, fees_rate = 1 - r, 0.0
+    std = res.get("standard_turnover") or {}
+    return {
+        "standard_turnover": Figure(_num(std.get("value", std.get("turnover"))) or 0.0)
+        if isinstance(std, Mapping)
+        else Figure(_num(std) or 0.0),
+        "actual_turnover": Figure(_num(res.get("actual_turnover")) or 0.0),
+        "shortfall": _f(res, "shortfall"),
+        "gross_profit_rate": Figure(r),
+        "goods_rate": Figure(goods_rate),
+        "fees_rate": Figure(fees_rate or 0.0),
+        "icow_allowed": _f(res.get("increased_cost_of_working") or {}, "allowed"),
+    }
 
 
 def _window(i: int, w: Mapping, aw: Mapping, kind: str) -> WindowFigures:
-    """One statement window (w) beside its analysis window (aw): the arithmetic's inputs, statement first."""
-    rev, profit = aw.get("revenue") or {}, aw.get("profit") or {}
+    """One statement window (w) beside its analysis window (aw)."""
+    res = _result(w, kind)
+    profit = aw.get("profit") or {}
     start, end = w.get("start") or aw.get("start"), w.get("end") or aw.get("end")
     hours = _num(w.get("hours")) or (hours_between(start, end) if start and end else 0.0)
-    revenue_lost = _first(figure(w, "revenue_lost"), figure(rev, "lost"))
-    profit_net = _first(figure(w, "profit_lost"), figure(profit, "net_lost"), figure(rev, "net_lost"))
-    inputs = {
-        "hours": Figure(hours),
-        "revenue_lost": revenue_lost,
-        "recaptured": _first(figure(w, "recaptured"), figure(rev, "recaptured")),
-        "profit_lost": profit_net,
-        "continuing_expenses": _first(figure(w, "continuing_expenses")),
-        "standard_turnover": _first(figure(w, "standard_turnover"), _standard(rev)),
-        "actual_turnover": _first(figure(w, "actual_turnover"), figure(rev, "actual")),
-        "gross_profit_rate": _first(
-            figure(w, "gross_profit_rate"),
-            Figure(_num(profit.get("margin_pct")) / 100) if _num(profit.get("margin_pct")) is not None else None,
-            default=1.0,
-        ),
-        "extra_expenses": _first(figure(w, "extra_expenses")),
-        "savings": _first(figure(w, "savings")),
-    }
     if kind == "parametric":
-        loss = _first(figure(w, "loss"), profit_net)
-    elif kind == "bi":
-        loss = _first(figure(w, "loss"), revenue_lost)
+        measured = res.get("measured_loss")
+        loss = figure({"m": measured}, "m") if isinstance(measured, Mapping) else None
+        loss = loss or figure(w, "loss") or Figure(0.0)
     else:
-        loss = _first(figure(w, "loss"), profit_net)
-    claim = _first(figure(w, "claim"), figure(w, "payout"))
-    workings = [(str(k), v) for k, v in (w.get("workings") or {}).items()] if isinstance(w.get("workings"), Mapping) \
-        else [(str(r.get("label")), r.get("value")) for r in (w.get("workings") or []) if isinstance(r, Mapping)]  # fmt: skip
+        loss = figure(res, "loss") or figure(w, "loss") or Figure(0.0)
+    claim = figure(res, "claim") or figure(w, "claim") or Figure(0.0)
+    workings = [(str(k), v) for k, v in res.items() if k not in ("claim", "loss")]
     return WindowFigures(
         index=i, title=str(w.get("title") or aw.get("title") or "Outage"), start=start, end=end,
-        channels=list(w.get("channels") or aw.get("channels") or []), hours=hours, inputs=inputs, claim=claim,
-        loss=loss, workings=workings, hourly=list(aw.get("hourly") or []),
+        channels=list(w.get("channels") or aw.get("channels") or []), hours=hours, inputs=_inputs(kind, res, profit),
+        claim=claim, loss=loss, workings=workings, hourly=list(aw.get("hourly") or []),
     )  # fmt: skip
 
 

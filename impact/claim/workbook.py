@@ -12,22 +12,41 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..csvsafe import neutralise
 from .manifest import KIND_NAMES, StatementView, WindowFigures
 
-INPUT_ROWS = [  # key, label, unit, where it comes from
-    ("hours", "Outage duration", "hours", "the window: end - start"),
-    ("revenue_lost", "Revenue lost", "money", "analysis: revenue.lost (expected - actual)"),
-    ("recaptured", "Revenue recaptured after the outage", "money", "analysis: revenue.recaptured"),
-    ("profit_lost", "Net profit lost, net of recapture", "money", "profit layer: profit.net_lost"),
-    ("continuing_expenses", "Operating expenses that continued", "money", "statement"),
-    ("standard_turnover", "Standard turnover (expected revenue)", "money", "analysis: revenue.expected"),
-    ("actual_turnover", "Actual turnover", "money", "analysis: revenue.actual"),
-    ("gross_profit_rate", "Rate of gross profit", "rate", "profit layer: margin"),
-    ("extra_expenses", "Increased cost of working", "money", "extra-expenses ledger"),
-    ("savings", "Charges and expenses that ceased", "money", "statement"),
-]
+INPUT_ROWS = {  # per policy kind: key, label, unit, where it comes from (the statement's window workings)
+    "parametric": [
+        ("incident_hours", "Incident duration (provider's record)", "hours", "statement: incident_hours"),
+    ],
+    "cyber": [
+        ("outage_hours", "Outage duration", "hours", "statement: outage_hours"),
+        ("covered_hours", "Hours covered (after the waiting period, in the indemnity period)", "hours",
+         "statement: covered_hours"),
+        ("profit_lost", "Profit lost in the outage", "money", "profit layer: profit.lost (with its interval)"),
+        ("covered_share", "Share of the loss in the covered hours", "rate",
+         "statement: covered_share_of_loss (hour-by-hour loss, Hourly sheet)"),
+        ("recaptured_profit", "Profit recaptured after the outage", "money",
+         "profit layer: profit.recaptured (ends: lost - net_lost)"),
+        ("recapture_share", "Share of the recapture inside the indemnity period", "rate",
+         "statement: recapture_share_in_indemnity"),
+        ("continuing_expenses", "Operating expenses that continued (covered hours)", "money",
+         "statement: continuing_expenses"),
+        ("extra_expenses", "Extra expenses (ledger)", "money", "statement: extra_expenses"),
+    ],
+    "bi": [
+        ("standard_turnover", "Standard turnover", "money", "statement: standard_turnover (base period, trend)"),
+        ("actual_turnover", "Actual turnover", "money", "statement: actual_turnover"),
+        ("shortfall", "Shortfall in turnover (in the indemnity period)", "money", "statement: shortfall"),
+        ("gross_profit_rate", "Rate of gross profit", "rate", "statement: rate_of_gross_profit"),
+        ("goods_rate", "Goods not bought, share of turnover", "rate", "profit layer: costs_saved / revenue_lost"),
+        ("fees_rate", "Fees not charged, share of turnover", "rate", "profit layer: fees_saved / revenue_lost"),
+        ("icow_allowed", "Increased cost of working allowed (economic limit)", "money",
+         "statement: increased_cost_of_working.allowed (ledger)"),
+    ],
+}  # fmt: skip
 POLICY_ROWS = [
     ("waiting_hours", "Waiting period", "hours"),
     ("deductible", "Deductible (money retention)", "money"),
@@ -37,54 +56,63 @@ POLICY_ROWS = [
 ]
 
 
+def _terms(view: StatementView, loss: str) -> str:
+    """min(limit, max(0, loss - deductible)), as impact.claim.policy.apply_terms."""
+    paid = f"MAX(0,{loss}-{{P:deductible}})"
+    return f"MIN({{P:limit}},{paid})" if view.policy.get("limit") is not None else paid
+
+
 def steps(view: StatementView) -> list[tuple[str, str, str]]:
-    """The policy arithmetic of the view's kind and options: (key, label, template), the last one the claim."""
+    """The policy arithmetic of the view's kind and options (impact.claim.policy's, step by step, money rounded to
+    the cent as it is there): (key, label, template), the last one the claim."""
     p = view.policy
-    cap = "MIN({P:limit},{after})" if p.get("limit") is not None else "{after}"
     if view.kind == "parametric":
-        payout = "{covered_hours}*{P:hourly_sum}"
+        hours = (
+            "IF({incident_hours}>{P:waiting_hours},{incident_hours},0)"
+            if p.get("waiting_mode") == "qualifying"
+            else "MAX(0,{incident_hours}-{P:waiting_hours})"
+        )
+        gross = "ROUND({paid_hours}*{P:hourly_sum},2)"
         return [
-            ("covered_hours", "Hours beyond the waiting period", "MAX(0,{hours}-{P:waiting_hours})"),
-            ("claim", "Payout", f"MIN({{P:limit}},{payout})" if p.get("limit") is not None else payout),
+            ("paid_hours", f"Hours paid ({p.get('waiting_mode')} waiting period)", hours),
+            ("before_limit", "Hours paid x sum per hour", gross),
+            ("claim", "Payout", "MIN({P:limit},{before_limit})" if p.get("limit") is not None else "{before_limit}"),
         ]
     if view.kind == "cyber":
-        share = (
-            "MAX(0,{hours}-{P:waiting_hours})/{hours}"
-            if p.get("waiting_mode") == "retention"
-            else "IF({hours}>{P:waiting_hours},1,0)"
-        )
         return [
-            (
-                "income_loss",
-                "Income loss: net profit lost + continuing expenses",
-                "{profit_lost}+{continuing_expenses}",
-            ),
-            ("covered_share", f"Share of the loss covered ({p.get('waiting_mode')} waiting period)", share),
-            ("covered", "Covered income loss", "{income_loss}*{covered_share}"),
-            ("after", "Less the deductible", "MAX(0,{covered}-{P:deductible})"),
-            ("claim", "Claim", cap),
-        ]
+            ("covered", "Profit lost in the covered hours", "ROUND({covered_share}*{profit_lost},2)"),
+            ("netted", "Less the recapture of those hours inside the indemnity period",
+             "ROUND({covered_share}*{recapture_share}*{recaptured_profit},2)"),
+            ("income", "Income loss", "{covered}-{netted}"),
+            ("loss", "Plus continuing and extra expenses", "{income}+{continuing_expenses}+{extra_expenses}"),
+            ("claim", "Claim: less the deductible, within the limit", _terms(view, "{loss}")),
+        ]  # fmt: skip
     return [
-        ("shortfall", "Shortfall in turnover", "{standard_turnover}-{actual_turnover}"),
-        ("gp_loss", "Loss of gross profit: rate x shortfall", "{gross_profit_rate}*{shortfall}"),
-        ("gross", "Plus increased cost of working, less savings", "{gp_loss}+{extra_expenses}-{savings}"),
-        ("after", "Less the deductible", "MAX(0,{gross}-{P:deductible})"),
-        ("claim", "Claim", cap),
+        ("goods", "Goods not bought (saved)", "ROUND({goods_rate}*{shortfall},2)"),
+        ("fees", "Fees not charged (saved)", "ROUND({fees_rate}*{shortfall},2)"),
+        ("lgp", "Loss of gross profit", "{shortfall}-{goods}-{fees}"),
+        ("loss", "Plus increased cost of working", "{lgp}+{icow_allowed}"),
+        ("claim", "Claim: less the deductible, within the limit", _terms(view, "{loss}")),
     ]
+
+
+def _round(x: float, n: int) -> float:
+    """Excel's ROUND: half away from zero."""
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-int(n)), rounding=ROUND_HALF_UP))
 
 
 _TOKEN = re.compile(r"\{(P:)?([a-z_]+)\}")
 
 
 def evaluate(template: str, values: dict[str, float], policy: dict) -> float:
-    """The template's result for these inputs (MIN, MAX, IF and arithmetic only)."""
+    """The template's result for these inputs (MIN, MAX, IF, ROUND and arithmetic only)."""
 
     def sub(m: re.Match) -> str:
         v = policy.get(m.group(2)) if m.group(1) else values[m.group(2)]
         return repr(float(v or 0.0))
 
     expr = _TOKEN.sub(sub, template)
-    env = {"MIN": min, "MAX": max, "IF": lambda c, a, b: a if c else b, "__builtins__": {}}
+    env = {"MIN": min, "MAX": max, "IF": lambda c, a, b: a if c else b, "ROUND": _round, "__builtins__": {}}
     return float(eval(expr, env))  # noqa: S307 - our own templates, numbers substituted
 
 
@@ -150,7 +178,7 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
             text(ws, r, c, h, head)
         r += 1
         cells: dict[str, list[str]] = {}
-        for key, label, unit, source in INPUT_ROWS:
+        for key, label, unit, source in INPUT_ROWS[view.kind]:
             f = w.inputs[key]
             text(ws, r, 0, label)
             for i, v in enumerate((f.value, f.low if f.low is not None else f.value,
@@ -287,7 +315,7 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
                 formula = "=" + _TOKEN.sub(
                     lambda m, c=cells_i: policy_cells[m.group(2)] if m.group(1) else c[m.group(2)], template
                 )
-                fmt = rate_f if key == "covered_share" else num_f if key == "covered_hours" else money_f
+                fmt = num_f if key == "paid_hours" else money_f
                 ws.write_formula(r, 1 + i, formula, money_b if key == "claim" else fmt, result)
                 refs[i][key] = f"{_col(i)}{r + 1}"
             text(ws, r, 4, template.replace("P:", ""))
@@ -307,12 +335,22 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
             ws.write_formula(r, 1, f"=SUM(Hourly!K{hr[0]}:K{hr[1]})", money_f, hsum)
             r += 1
         r += 1
-    text(ws, r, 0, "Total claim", bold)
+    text(ws, r, 0, "Total claim (the limit applies to the windows together)", bold)
     for i in range(3):
-        formula = "=" + "+".join(f"{_col(i)}{row}" for row in claim_rows)
-        ws.write_formula(r, 1 + i, formula, money_b, sum(window_results(view, w)[i]["claim"] for w in view.windows))
+        formula = "+".join(f"{_col(i)}{row}" for row in claim_rows)
+        if view.policy.get("limit") is not None:
+            formula = f"MIN({policy_cells['limit']},{formula})"
+        ws.write_formula(r, 1 + i, "=" + formula, money_b, total_claim(view)[i])
+    text(ws, r, 4, "as impact.claim.policy.aggregate")
     wb.close()
     return buf.getvalue()
+
+
+def total_claim(view: StatementView) -> list[float]:
+    """The windows' claims added, then the limit over them (central, low, high), as the Total row computes it."""
+    totals = [sum(window_results(view, w)[i]["claim"] for w in view.windows) for i in range(3)]
+    limit = view.policy.get("limit")
+    return [_round(min(t, limit) if limit is not None else t, 2) for t in totals]
 
 
 def window_results(view: StatementView, w: WindowFigures) -> list[dict[str, float]]:
