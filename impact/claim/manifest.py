@@ -121,13 +121,11 @@ def _policy(statement: Mapping) -> dict:
 def _result(w: Mapping, kind: str) -> Mapping:
     """The policy arithmetic's dict of one statement window (impact.claim.policy.bi/cyber/parametric's result): the
     window itself when it carries "claim", else the first nested dict that does."""
-    if "claim" in w:
-        return w
-    for key in ("workings", "result", "policy", kind):
+    for key in ("workings", "result", kind):
         v = w.get(key)
         if isinstance(v, Mapping) and "claim" in v:
             return v
-    return {}
+    return w if "claim" in w else {}
 
 
 def _f(res: Mapping, key: str, sub: str | None = None) -> Figure:
@@ -135,7 +133,8 @@ def _f(res: Mapping, key: str, sub: str | None = None) -> Figure:
     return figure(src if sub else res, sub or key, default=0.0)  # type: ignore[arg-type]
 
 
-def _inputs(kind: str, res: Mapping, profit: Mapping) -> dict[str, Figure]:
+def _inputs(kind: str, res: Mapping, profit: Mapping, revenue: Mapping | None = None,
+            rate: float | None = None) -> dict[str, Figure]:  # fmt: skip
     """What workbook.STEPS reads, from part A's result dict of the window (and the analysis' profit block for the
     ends of the recapture's interval, which the result does not repeat)."""
     if kind == "parametric":
@@ -143,6 +142,20 @@ def _inputs(kind: str, res: Mapping, profit: Mapping) -> dict[str, Figure]:
     if kind == "cyber":
         rec = _num(res.get("recaptured_profit")) or 0.0
         ends = [_num(profit.get(k)) for k in ("lost_low", "net_lost_low", "lost_high", "net_lost_high")]
+        if rate is not None:  # profit at the seller's rate, as statement.profit_basis computes it
+            rev = {k: _num(v) or 0.0 for k, v in (revenue or {}).items() if not isinstance(v, Mapping)}
+            lost, rc = rev.get("lost", 0.0) * rate, rev.get("recaptured", 0.0) * rate
+            down = (rev.get("lost", 0.0) - rev.get("lost_low", 0.0)) * rate
+            up = (rev.get("lost_high", 0.0) - rev.get("lost", 0.0)) * rate
+            rdown = (rev.get("recaptured", 0.0) - rev.get("recaptured_low", 0.0)) * rate
+            rup = (rev.get("recaptured_high", 0.0) - rev.get("recaptured", 0.0)) * rate
+            net = lost - rc
+            ends = [
+                round(lost - down, 2),
+                round(net - (down + rup), 2),
+                round(lost + up, 2),
+                round(net + up + rdown, 2),
+            ]
         rec_fig = Figure(rec, ends[0] - ends[1], ends[2] - ends[3]) if None not in ends else Figure(rec)
         return {
             "outage_hours": Figure(_num(res.get("outage_hours")) or 0.0),
@@ -173,10 +186,11 @@ def _inputs(kind: str, res: Mapping, profit: Mapping) -> dict[str, Figure]:
     }
 
 
-def _window(i: int, w: Mapping, aw: Mapping, kind: str) -> WindowFigures:
+def _window(i: int, w: Mapping, aw: Mapping, kind: str, rate: float | None = None) -> WindowFigures:
     """One statement window (w) beside its analysis window (aw)."""
     res = _result(w, kind)
-    profit = aw.get("profit") or {}
+    profit = w.get("profit") or aw.get("profit") or {}
+    revenue = w.get("revenue") or aw.get("revenue") or {}
     start, end = w.get("start") or aw.get("start"), w.get("end") or aw.get("end")
     hours = _num(w.get("hours")) or (hours_between(start, end) if start and end else 0.0)
     if kind == "parametric":
@@ -187,9 +201,15 @@ def _window(i: int, w: Mapping, aw: Mapping, kind: str) -> WindowFigures:
         loss = figure(res, "loss") or figure(w, "loss") or Figure(0.0)
     claim = figure(res, "claim") or figure(w, "claim") or Figure(0.0)
     workings = [(str(k), v) for k, v in res.items() if k not in ("claim", "loss")]
+    incident = w.get("incident")
+    if isinstance(incident, Mapping):
+        cite = incident.get("name") or incident.get("source") or ""
+        workings.append(
+            ("incident", f"{cite} {incident.get('start')} to {incident.get('end')} {incident.get('url') or ''}")
+        )
     return WindowFigures(
         index=i, title=str(w.get("title") or aw.get("title") or "Outage"), start=start, end=end,
-        channels=list(w.get("channels") or aw.get("channels") or []), hours=hours, inputs=_inputs(kind, res, profit),
+        channels=list(w.get("channels") or aw.get("channels") or []), hours=hours, inputs=_inputs(kind, res, profit, revenue, rate),
         claim=claim, loss=loss, workings=workings, hourly=list(aw.get("hourly") or []),
     )  # fmt: skip
 
@@ -203,6 +223,20 @@ def _sum(figures: list[Figure]) -> Figure:
                   sum(f.high for f in figures) if ranged else None)  # fmt: skip
 
 
+def _base_text(base) -> str:
+    """The base period in words: statement.base_period is a dict (kind, note, windows) or text."""
+    if not isinstance(base, Mapping):
+        return str(base or "")
+    parts = [str(base.get("kind") or "").capitalize(), str(base.get("note") or "")]
+    for i, w in enumerate(base.get("windows") or []):
+        if isinstance(w, Mapping):
+            fields = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in w.items() if not isinstance(v, Mapping | list))
+            parts.append(f"window {i + 1}: {fields}")
+        elif isinstance(w, list | tuple):
+            parts.append(f"window {i + 1}: {' to '.join(str(x) for x in w)}")
+    return "; ".join(p for p in parts if p) + "."
+
+
 def statement_view(statement: Mapping) -> StatementView:
     """The statement (service.claim's dict) as the pack reads it. Raises InputError for a statement without a policy
     kind or windows."""
@@ -213,15 +247,14 @@ def statement_view(statement: Mapping) -> StatementView:
     if not s_windows:
         raise InputError("the claim statement has no outage window")
     windows = [
-        _window(i, w, a_windows[i] if i < len(a_windows) else {}, policy["kind"]) for i, w in enumerate(s_windows)
+        _window(i, w, a_windows[i] if i < len(a_windows) else {}, policy["kind"], _num(policy.get("gross_profit_rate")))
+        for i, w in enumerate(s_windows)
     ]
     total = statement.get("total") or {}
     claim = figure(total, "claim") or figure(total, "payout") or _sum([w.claim for w in windows])
-    loss = figure(total, "loss") or _sum([w.loss for w in windows])
-    currency = str(policy.get("currency") or total.get("currency") or analysis.get("currency") or "USD")
-    base = statement.get("base_period") or ""
-    if isinstance(base, Mapping):
-        base = "; ".join(f"{k}: {v}" for k, v in base.items())
+    loss = figure(total, "loss") or figure(total, "measured_loss") or _sum([w.loss for w in windows])
+    currency = str(statement.get("currency") or policy.get("currency") or analysis.get("currency") or "USD")
+    base = _base_text(statement.get("base_period"))
     return StatementView(
         kind=policy["kind"], currency=currency, policy=policy, windows=windows, claim=claim, loss=loss,
         analysis=analysis, base_period=str(base), method=str(statement.get("method") or ""),
@@ -259,8 +292,17 @@ def input_files(inputs: Sequence[Path | str]) -> list[dict]:
     return out
 
 
+def _ingest_counts(ingest: Mapping | None) -> list[dict] | None:
+    """Per input file of the import report: its format and line accounting (no rejected lines' text)."""
+    if not ingest:
+        return None
+    keys = ("name", "format", "kind", "lines", "loaded", "duplicates", "skipped", "rejected")
+    files = [*(ingest.get("files") or []), *((ingest.get("costs") or {}).get("files") or [])]
+    return [{k: f[k] for k in keys if k in f} for f in files if isinstance(f, Mapping)]
+
+
 def build_manifest(view: StatementView, statement: Mapping, *, inputs: list[dict], files: Mapping[str, bytes],
-                   version: str, generated_at: datetime, tz: str) -> bytes:  # fmt: skip
+                   version: str, generated_at: datetime, tz: str, ingest: Mapping | None = None) -> bytes:  # fmt: skip
     """manifest.json: the version, the stamp, every parameter, the rates used, the inputs' and the pack's hashes."""
     analysis = view.analysis
     parameters = {
@@ -281,6 +323,7 @@ def build_manifest(view: StatementView, statement: Mapping, *, inputs: list[dict
         "rates": view.fx or None,
         "claim": {"value": view.claim.value, "low": view.claim.low, "high": view.claim.high},
         "inputs": inputs,
+        "ingest": _ingest_counts(ingest),
         "files": [{"name": n, "bytes": len(b), "sha256": sha256_bytes(b)} for n, b in sorted(files.items())],
     }
     return (json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -91,7 +92,8 @@ def orders_frame(affected_orders) -> pd.DataFrame:
 
 
 def pack_files(statement: Mapping, *, inputs: Sequence[Path | str] = (), hourly: list[dict] | None = None,
-               affected_orders=None, generated_at=None, tz: str = "UTC") -> tuple[dict[str, bytes], datetime]:  # fmt: skip
+               affected_orders=None, generated_at=None, tz: str = "UTC",
+               ingest: Mapping | None = None) -> tuple[dict[str, bytes], datetime]:  # fmt: skip
     """Every file of the pack by name, and the stamp."""
     from ..csvsafe import to_csv_bytes
     from .pdf import write_pdf
@@ -112,7 +114,7 @@ def pack_files(statement: Mapping, *, inputs: Sequence[Path | str] = (), hourly:
         "hourly.csv": to_csv_bytes(hourly_frame(view)),
     }
     files["manifest.json"] = build_manifest(view, statement, inputs=hashes, files=files, version=__version__,
-                                            generated_at=stamp, tz=tz)  # fmt: skip
+                                            generated_at=stamp, tz=tz, ingest=ingest)  # fmt: skip
     return files, stamp
 
 
@@ -135,15 +137,21 @@ def write_pack(
     affected_orders: pd.DataFrame | None = None,
     generated_at=None,
     tz: str = "UTC",
+    ingest: Mapping | None = None,
 ) -> Path:
     """Write claim.zip to `out` (through a temporary file in the same directory, renamed when complete) and return
     its path. inputs: the files the statement was computed from (hashed in the manifest); hourly: the hourly rows
-    (default: the analysis'); affected_orders: the shipments evidence (service.late_orders' rows)."""
+    (default: the analysis'); affected_orders: the shipments evidence (service.late_orders' rows); ingest: the
+    import report's JSON, whose counts the manifest keeps. `out` "-" writes the zip to standard output."""
     target = Path(out)
-    if target.is_dir():
+    if str(out) != "-" and target.is_dir():
         raise InputError(f"--out {out} is a directory; give a file name such as claim.zip")
     data = pack_bytes(statement, inputs=inputs, hourly=hourly, affected_orders=affected_orders,
-                      generated_at=generated_at, tz=tz)  # fmt: skip
+                      generated_at=generated_at, tz=tz, ingest=ingest)  # fmt: skip
+    if str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return target
     parent = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".claim-", suffix=".zip", dir=parent)

@@ -93,7 +93,18 @@ def statement(analysis: dict, kind: str, **policy) -> dict:
                "loss": loss, "claim": {k: terms(v, ded, limit) for k, v in loss.items()}}  # fmt: skip
     return {
         "policy": policy,
-        "windows": [{"start": w["start"], "end": w["end"], "title": "AWS us-east-1 outage", **res}],
+        "windows": [
+            {
+                "start": w["start"],
+                "end": w["end"],
+                "title": "AWS us-east-1 outage",
+                "hours": hours,
+                "revenue": rev,
+                "profit": profit,
+                "workings": res,
+                "claim": res["claim"],
+            }
+        ],
         "total": {"claim": dict(res["claim"])},
         "analysis": analysis,
         "base_period": "hour-of-week baseline from the clean weeks 2025-07-26 to 2025-10-19",
