@@ -284,6 +284,10 @@ def input_files(inputs: Sequence[Path | str]) -> list[dict]:
     """name, bytes and SHA-256 of every input file, in the order given (a missing file is an InputError)."""
     out = []
     for p in inputs:
+        if isinstance(p, tuple):  # (name, bytes): an upload the app holds in memory
+            name, data = p
+            out.append({"name": Path(str(name)).name, "bytes": len(data), "sha256": sha256_bytes(bytes(data))})
+            continue
         path = Path(p)
         try:
             out.append({"name": path.name, "bytes": path.stat().st_size, "sha256": sha256_file(path)})
