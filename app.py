@@ -20,6 +20,7 @@ from impact.url_builder import share_param
 from impact.windows import Window, covers
 from ui import (
     appeal,
+    claim,
     costs,
     data,
     orders,
@@ -99,14 +100,13 @@ def dashboard() -> None:
         tab(tabs[1], data.render, report)
         return
     share_panel.render(results)
-    tabs = st.tabs(["Overview", "Timeline", "Products", "Shipments", "Appeal", "Scenarios", "Data"])
-    tab(tabs[0], overview.render, results)
-    tab(tabs[1], timeline.render, results)
-    tab(tabs[2], products.render, results)
-    tab(tabs[3], shipments.render, results)
-    tab(tabs[4], appeal.render, results)
-    tab(tabs[5], scenarios.render, results)
-    tab(tabs[6], data.render, report)
+    pages = [("Overview", overview.render, results), ("Timeline", timeline.render, results),
+             ("Products", products.render, results), ("Shipments", shipments.render, results),
+             ("Appeal", appeal.render, results), ("Scenarios", scenarios.render, results), ("Data", data.render, report)]  # fmt: skip
+    if claim.available():  # the claim statement (impact.claim) exists in this version
+        pages.insert(5, ("Claim", claim.render, results))
+    for container, (_, render, arg) in zip(st.tabs([p[0] for p in pages]), pages, strict=True):
+        tab(container, render, arg)
 
 
 def main() -> None:

@@ -381,3 +381,18 @@ def appeal(con, window: Window, opts: Options, marketplace: str, *, period_end=N
     {"marketplace", "metrics": [...], "affected_orders": N, "letter": "...", ...}; each metric with and without the
     affected orders over the period ending at `period_end` (naive UTC; default: when the outage's backlog cleared)."""
     return appeal_package(con, window, opts, marketplace, period_end=period_end)[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Claims
+
+
+def claim_pack(statement: Mapping, *, inputs: Sequence = (), affected_orders=None, tz: str = "UTC",
+               generated_at=None, ingest: Mapping | None = None) -> bytes:  # fmt: skip
+    """claim.zip's bytes for a claim statement (service.claim's dict): statement.pdf, workbook.xlsx,
+    affected_orders.csv, hourly.csv, manifest.json (impact.claim.pack). inputs: paths or (name, bytes) of the files
+    the statement was computed from, hashed in the manifest. Uses only its arguments, never a database."""
+    from .claim.pack import pack_bytes  # reportlab and XlsxWriter: only claim packs pay for importing them
+
+    return pack_bytes(statement, inputs=inputs, affected_orders=affected_orders, tz=tz, generated_at=generated_at,
+                      ingest=ingest)  # fmt: skip

@@ -1,0 +1,333 @@
+"""What the claim pack states and proves: the statement read once into plain figures (`statement_view`, the one
+place that knows the statement's field names), the SHA-256 of files, and manifest.json.
+
+The pack's writers (pdf.py, workbook.py) read only the view, so a change in the statement's shape is absorbed here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import InputError
+from ..present import hours_between
+
+KINDS = ("bi", "cyber", "parametric")
+KIND_NAMES = {
+    "bi": "Business interruption (gross profit basis)",
+    "cyber": "Cyber dependent business interruption",
+    "parametric": "Parametric cloud-outage cover",
+}
+
+
+@dataclass
+class Figure:
+    """One figure with its interval: central (what a claim is filed on), low and high (how firm it is)."""
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def has_range(self) -> bool:
+        return self.low is not None and self.high is not None
+
+
+@dataclass
+class WindowFigures:
+    """One outage window's inputs to the policy arithmetic and the claim the statement makes for it."""
+
+    index: int
+    title: str
+    start: str
+    end: str
+    channels: list[str]
+    hours: float
+    inputs: dict[str, Figure]  # what the policy arithmetic reads (see workbook.STEPS), each with its interval
+    claim: Figure
+    loss: Figure  # the seller's measured loss, shown beside the claim
+    workings: list[tuple[str, object]] = field(default_factory=list)  # the statement's own lines, for the PDF
+    hourly: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class StatementView:
+    kind: str
+    currency: str
+    policy: dict
+    windows: list[WindowFigures]
+    claim: Figure
+    loss: Figure
+    analysis: dict
+    base_period: str
+    method: str
+    assumptions: list[str]
+    exhibits: list[dict]
+    confidence: float | None
+    fx: object
+
+
+def _num(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if math.isfinite(out) else None
+
+
+def figure(source: Mapping | None, key: str, default: float | None = None) -> Figure | None:
+    """source[key] as a Figure: a {"value"|"central", "low", "high"} dict, or a number with key_low/key_high."""
+    source = source or {}
+    raw = source.get(key)
+    if isinstance(raw, Mapping):
+        value = _num(raw.get("value", raw.get("central")))
+        low, high = _num(raw.get("low")), _num(raw.get("high"))
+    else:
+        value, low, high = _num(raw), _num(source.get(f"{key}_low")), _num(source.get(f"{key}_high"))
+    if value is None:
+        return None if default is None else Figure(default)
+    return Figure(value, low, high)
+
+
+def _first(*figures: Figure | None, default: float = 0.0) -> Figure:
+    for f in figures:
+        if f is not None:
+            return f
+    return Figure(default)
+
+
+def _policy(statement: Mapping) -> dict:
+    policy = dict(statement.get("policy") or {})
+    kind = str(policy.get("kind") or "").strip().lower()
+    if kind not in KINDS:
+        raise InputError(f"a claim pack needs a policy kind of {', '.join(KINDS)}, not '{kind or 'none'}'")
+    policy["kind"] = kind
+    default_mode = {"bi": None, "cyber": "qualifying", "parametric": "retention"}[kind]  # part A's defaults
+    policy["waiting_mode"] = str(policy.get("waiting_mode") or default_mode or "").lower() or None
+    for key, default in (("waiting_hours", 0.0), ("deductible", 0.0)):
+        policy[key] = _num(policy.get(key)) or default
+    for key in ("limit", "hourly_sum", "indemnity_days"):
+        policy[key] = _num(policy.get(key))
+    return policy
+
+
+def _result(w: Mapping, kind: str) -> Mapping:
+    """The policy arithmetic's dict of one statement window (impact.claim.policy.bi/cyber/parametric's result): the
+    window itself when it carries "claim", else the first nested dict that does."""
+    for key in ("workings", "result", kind):
+        v = w.get(key)
+        if isinstance(v, Mapping) and "claim" in v:
+            return v
+    return w if "claim" in w else {}
+
+
+def _f(res: Mapping, key: str, sub: str | None = None) -> Figure:
+    src = res.get(key) if sub is None else (res.get(key) or {})
+    return figure(src if sub else res, sub or key, default=0.0)  # type: ignore[arg-type]
+
+
+def _inputs(kind: str, res: Mapping, profit: Mapping, revenue: Mapping | None = None,
+            rate: float | None = None) -> dict[str, Figure]:  # fmt: skip
+    """What workbook.STEPS reads, from part A's result dict of the window (and the analysis' profit block for the
+    ends of the recapture's interval, which the result does not repeat)."""
+    if kind == "parametric":
+        return {"incident_hours": Figure(_num(res.get("incident_hours")) or 0.0)}
+    if kind == "cyber":
+        rec = _num(res.get("recaptured_profit")) or 0.0
+        ends = [_num(profit.get(k)) for k in ("lost_low", "net_lost_low", "lost_high", "net_lost_high")]
+        if rate is not None:  # profit at the seller's rate, as statement.profit_basis computes it
+            rev = {k: _num(v) or 0.0 for k, v in (revenue or {}).items() if not isinstance(v, Mapping)}
+            lost, rc = rev.get("lost", 0.0) * rate, rev.get("recaptured", 0.0) * rate
+            down = (rev.get("lost", 0.0) - rev.get("lost_low", 0.0)) * rate
+            up = (rev.get("lost_high", 0.0) - rev.get("lost", 0.0)) * rate
+            rdown = (rev.get("recaptured", 0.0) - rev.get("recaptured_low", 0.0)) * rate
+            rup = (rev.get("recaptured_high", 0.0) - rev.get("recaptured", 0.0)) * rate
+            net = lost - rc
+            ends = [
+                round(lost - down, 2),
+                round(net - (down + rup), 2),
+                round(lost + up, 2),
+                round(net + up + rdown, 2),
+            ]
+        rec_fig = Figure(rec, ends[0] - ends[1], ends[2] - ends[3]) if None not in ends else Figure(rec)
+        return {
+            "outage_hours": Figure(_num(res.get("outage_hours")) or 0.0),
+            "covered_hours": Figure(_num(res.get("covered_hours")) or 0.0),
+            "profit_lost": _f(res, "profit_lost"),
+            "covered_share": Figure(_num(res.get("covered_share_of_loss")) or 0.0),
+            "recaptured_profit": rec_fig,
+            "recapture_share": Figure(_num(res.get("recapture_share_in_indemnity")) or 0.0),
+            "continuing_expenses": Figure(_num(res.get("continuing_expenses")) or 0.0),
+            "extra_expenses": Figure(_num(res.get("extra_expenses")) or 0.0),
+        }
+    rate = res.get("rate_of_gross_profit") or {}
+    r = _num(rate.get("rate")) or 0.0
+    goods_rate, fees_rate = _num(rate.get("goods_rate")), _num(rate.get("fees_rate"))
+    if goods_rate is None:  # a rate the seller gave: what it leaves out is one figure
+        goods_rate, fees_rate = 1 - r, 0.0
+    std = res.get("standard_turnover") or {}
+    return {
+        "standard_turnover": Figure(_num(std.get("value", std.get("turnover"))) or 0.0)
+        if isinstance(std, Mapping)
+        else Figure(_num(std) or 0.0),
+        "actual_turnover": Figure(_num(res.get("actual_turnover")) or 0.0),
+        "shortfall": _f(res, "shortfall"),
+        "gross_profit_rate": Figure(r),
+        "goods_rate": Figure(goods_rate),
+        "fees_rate": Figure(fees_rate or 0.0),
+        "icow_allowed": _f(res.get("increased_cost_of_working") or {}, "allowed"),
+    }
+
+
+def _window(i: int, w: Mapping, aw: Mapping, kind: str, rate: float | None = None) -> WindowFigures:
+    """One statement window (w) beside its analysis window (aw)."""
+    res = _result(w, kind)
+    profit = w.get("profit") or aw.get("profit") or {}
+    revenue = w.get("revenue") or aw.get("revenue") or {}
+    start, end = w.get("start") or aw.get("start"), w.get("end") or aw.get("end")
+    hours = _num(w.get("hours")) or (hours_between(start, end) if start and end else 0.0)
+    if kind == "parametric":
+        measured = res.get("measured_loss")
+        loss = figure({"m": measured}, "m") if isinstance(measured, Mapping) else None
+        loss = loss or figure(w, "loss") or Figure(0.0)
+    else:
+        loss = figure(res, "loss") or figure(w, "loss") or Figure(0.0)
+    claim = figure(res, "claim") or figure(w, "claim") or Figure(0.0)
+    workings = [(str(k), v) for k, v in res.items() if k not in ("claim", "loss")]
+    incident = w.get("incident")
+    if isinstance(incident, Mapping):
+        cite = incident.get("name") or incident.get("source") or ""
+        workings.append(
+            ("incident", f"{cite} {incident.get('start')} to {incident.get('end')} {incident.get('url') or ''}")
+        )
+    return WindowFigures(
+        index=i, title=str(w.get("title") or aw.get("title") or "Outage"), start=start, end=end,
+        channels=list(w.get("channels") or aw.get("channels") or []), hours=hours, inputs=_inputs(kind, res, profit, revenue, rate),
+        claim=claim, loss=loss, workings=workings, hourly=list(aw.get("hourly") or []),
+    )  # fmt: skip
+
+
+def _sum(figures: list[Figure]) -> Figure:
+    """The windows' figures added; the bounds added too (a conservative range) when every window has one."""
+    if len(figures) == 1:
+        return figures[0]
+    ranged = all(f.has_range for f in figures)
+    return Figure(sum(f.value for f in figures), sum(f.low for f in figures) if ranged else None,
+                  sum(f.high for f in figures) if ranged else None)  # fmt: skip
+
+
+def _base_text(base) -> str:
+    """The base period in words: statement.base_period is a dict (kind, note, windows) or text."""
+    if not isinstance(base, Mapping):
+        return str(base or "")
+    parts = [str(base.get("kind") or "").capitalize(), str(base.get("note") or "")]
+    for i, w in enumerate(base.get("windows") or []):
+        if isinstance(w, Mapping):
+            fields = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in w.items() if not isinstance(v, Mapping | list))
+            parts.append(f"window {i + 1}: {fields}")
+        elif isinstance(w, list | tuple):
+            parts.append(f"window {i + 1}: {' to '.join(str(x) for x in w)}")
+    return "; ".join(p for p in parts if p) + "."
+
+
+def statement_view(statement: Mapping) -> StatementView:
+    """The statement (service.claim's dict) as the pack reads it. Raises InputError for a statement without a policy
+    kind or windows."""
+    policy = _policy(statement)
+    analysis = dict(statement.get("analysis") or {})
+    a_windows = analysis.get("windows") or []
+    s_windows = statement.get("windows") or []
+    if not s_windows:
+        raise InputError("the claim statement has no outage window")
+    windows = [
+        _window(i, w, a_windows[i] if i < len(a_windows) else {}, policy["kind"], _num(policy.get("gross_profit_rate")))
+        for i, w in enumerate(s_windows)
+    ]
+    total = statement.get("total") or {}
+    claim = figure(total, "claim") or figure(total, "payout") or _sum([w.claim for w in windows])
+    loss = figure(total, "loss") or figure(total, "measured_loss") or _sum([w.loss for w in windows])
+    currency = str(statement.get("currency") or policy.get("currency") or analysis.get("currency") or "USD")
+    base = _base_text(statement.get("base_period"))
+    return StatementView(
+        kind=policy["kind"], currency=currency, policy=policy, windows=windows, claim=claim, loss=loss,
+        analysis=analysis, base_period=str(base), method=str(statement.get("method") or ""),
+        assumptions=[str(a) for a in statement.get("assumptions") or []],
+        exhibits=[dict(e) if isinstance(e, Mapping) else {"name": str(e)} for e in statement.get("exhibits") or []],
+        confidence=_num(analysis.get("confidence")), fx=analysis.get("fx"),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Hashes and the manifest
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path | str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_files(inputs: Sequence[Path | str]) -> list[dict]:
+    """name, bytes and SHA-256 of every input file, in the order given (a missing file is an InputError)."""
+    out = []
+    for p in inputs:
+        if isinstance(p, tuple):  # (name, bytes): an upload the app holds in memory
+            name, data = p
+            out.append({"name": Path(str(name)).name, "bytes": len(data), "sha256": sha256_bytes(bytes(data))})
+            continue
+        path = Path(p)
+        try:
+            out.append({"name": path.name, "bytes": path.stat().st_size, "sha256": sha256_file(path)})
+        except OSError as exc:
+            raise InputError(f"cannot read input file {path.name}: {exc.strerror or exc}") from None
+    return out
+
+
+def _ingest_counts(ingest: Mapping | None) -> list[dict] | None:
+    """Per input file of the import report: its format and line accounting (no rejected lines' text)."""
+    if not ingest:
+        return None
+    keys = ("name", "format", "kind", "lines", "loaded", "duplicates", "skipped", "rejected")
+    files = [*(ingest.get("files") or []), *((ingest.get("costs") or {}).get("files") or [])]
+    return [{k: f[k] for k in keys if k in f} for f in files if isinstance(f, Mapping)]
+
+
+def build_manifest(view: StatementView, statement: Mapping, *, inputs: list[dict], files: Mapping[str, bytes],
+                   version: str, generated_at: datetime, tz: str, ingest: Mapping | None = None) -> bytes:  # fmt: skip
+    """manifest.json: the version, the stamp, every parameter, the rates used, the inputs' and the pack's hashes."""
+    analysis = view.analysis
+    parameters = {
+        "policy": view.policy,
+        "currency": view.currency,
+        "tz": tz,
+        "confidence": analysis.get("confidence"),
+        "recovery_hours": analysis.get("recovery_hours"),
+        "windows": [{"start": w.start, "end": w.end, "channels": w.channels, "title": w.title} for w in view.windows],
+        "base_period": view.base_period,
+        "method": view.method,
+    }
+    manifest = {
+        "app": "Outage Impact",
+        "version": version,
+        "generated_at": generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "parameters": parameters,
+        "rates": view.fx or None,
+        "claim": {"value": view.claim.value, "low": view.claim.low, "high": view.claim.high},
+        "inputs": inputs,
+        "ingest": _ingest_counts(ingest),
+        "files": [{"name": n, "bytes": len(b), "sha256": sha256_bytes(b)} for n, b in sorted(files.items())],
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8")

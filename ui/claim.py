@@ -1,0 +1,114 @@
+"""The Claim tab: the policy's terms, the claim statement (impact.service.claim) and claim.zip to download (PDF
+statement, workbook with the arithmetic as formulas, CSVs, manifest), built only when the seller clicks.
+
+The tab is shown only when this version has the claim statement (`available()`)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import streamlit as st
+
+from impact import service
+from impact.errors import ImpactError
+from impact.present import money
+from ui.common import md_escape
+from ui.results import Results
+
+KINDS = {"cyber": "Cyber (dependent business interruption)", "bi": "Business interruption (gross profit)",
+         "parametric": "Parametric cloud-outage cover"}  # fmt: skip
+
+
+def available() -> bool:
+    """Whether the claim statement (service.claim, impact.claim.ClaimPolicy) and the pack exist in this version."""
+    try:
+        return (
+            hasattr(service, "claim")
+            and importlib.util.find_spec("impact.claim.policy") is not None
+            and importlib.util.find_spec("impact.claim.pack") is not None
+        )
+    except ImportError:
+        return False
+
+
+def policy_inputs() -> dict:
+    """The policy's terms as ClaimPolicy keywords: only those the chosen kind takes (others would contradict it)."""
+    cols = st.columns(4)
+    kind = cols[0].selectbox("Policy", list(KINDS), format_func=KINDS.get, key="claim_kind")
+    terms: dict = {"kind": kind}
+    if kind in ("cyber", "parametric"):
+        terms["waiting_hours"] = cols[1].number_input("Waiting period (hours)", 0.0, 720.0, 12.0, 0.5,
+                                                      key="claim_waiting")  # fmt: skip
+        terms["waiting_mode"] = cols[2].selectbox(
+            "Waiting period applies as", ["qualifying", "retention"], index=0 if kind == "cyber" else 1,
+            key=f"claim_mode_{kind}", help="qualifying: once exceeded, covered from the first hour; retention: its "
+            "hours are never covered",
+        )  # fmt: skip
+    if kind == "parametric":
+        terms["hourly_sum"] = cols[3].number_input("Sum per hour", 0.0, value=500.0, step=50.0, key="claim_hourly")
+    else:
+        terms["deductible"] = cols[3].number_input("Deductible", 0.0, value=0.0, step=50.0, key="claim_deductible")
+    cols = st.columns(4)
+    limit = cols[0].number_input("Limit (0 = none)", 0.0, value=0.0, step=1000.0, key="claim_limit")
+    if limit > 0:
+        terms["limit"] = limit
+    if kind != "parametric":
+        days = cols[1].number_input("Indemnity period (days, 0 = none)", 0.0, value=0.0, step=1.0,
+                                    key="claim_indemnity")  # fmt: skip
+        if days > 0:
+            terms["indemnity_days"] = days
+    return terms
+
+
+def render(results: Results) -> None:
+    from impact.claim import ClaimPolicy
+
+    res, why = results.analysis()
+    if res is None:
+        st.info(f"A claim needs the outage's estimate, which this window cannot give: {md_escape(why)}.")
+        return
+    st.caption(
+        "A claim statement for an insurer: the policy's arithmetic on this outage's measured loss, and a pack with "
+        "the PDF statement, a workbook whose figures are formulas an accountant can check, the hourly workings and "
+        "a manifest of hashes."
+    )
+    terms = policy_inputs()
+    try:
+        policy = ClaimPolicy(**terms)
+        statement = service.claim(results.con, [results.window], results.opts, policy,
+                                  analysis=service.analysis_of_view(res))  # fmt: skip
+    except ImpactError as exc:
+        st.error(md_escape(str(exc)), icon=":material/error:")
+        return
+    cur = statement.get("currency") or res.get("currency")
+    claim = statement["total"]["claim"]
+    detail = ""
+    if claim.get("low") is not None and claim.get("high") is not None and claim["low"] != claim["high"]:
+        detail = f"range {money(claim['low'], cur)} to {money(claim['high'], cur)}"
+    st.metric("Claim", money(claim["value"], cur), border=True, help=md_escape(statement.get("method") or ""))
+    if detail:
+        st.caption(detail.replace("$", "\\$"))
+    pack_button(statement, results)
+
+
+def pack_button(statement: dict, results: Results) -> None:
+    """claim.zip, built when clicked from the statement above (never the session's database: another thread)."""
+    ingest = service.ingest_view(results.report)
+    inputs = results.input_files() if hasattr(results, "input_files") else ()
+    tz = results.tz
+
+    def make() -> bytes:
+        return service.claim_pack(statement, inputs=inputs, tz=tz, ingest=ingest)
+
+    st.download_button(
+        "Download claim pack (ZIP)",
+        data=make,
+        file_name=f"claim_{statement['windows'][0]['start'][:10].replace('-', '')}.zip",
+        mime="application/zip",
+        on_click="ignore",
+        type="primary",
+        icon=":material/folder_zip:",
+        key="claim_zip",
+        help="statement.pdf, workbook.xlsx (the arithmetic as formulas), affected_orders.csv, hourly.csv and "
+        "manifest.json (hashes, version, parameters).",
+    )
