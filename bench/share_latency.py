@@ -1,9 +1,10 @@
 """How fast a share link opens: alone, from a cold process, and while other processes read and write the file.
 
-    python -m bench.share_latency [--shares N] [--readers N] [--json]
+    python -m bench.share_latency [--shares N] [--readers N] [--db postgresql://...] [--json]
 
-Uses a temporary IMPACT_DB. The snapshot is sized like a real one: 3 outage windows, 6 channels, two weeks of hourly
-actual/expected/interval values around each window, plus the ingest summary. Target: a link opens in under a second.
+Uses a temporary DuckDB file, or the PostgreSQL database --db names. The snapshot is sized like a real one: 3 outage
+windows, 6 channels, two weeks of hourly actual/expected/interval values around each window, plus the ingest summary.
+Target: a link opens in under a second.
 """
 
 from __future__ import annotations
@@ -102,11 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shares", type=int, default=200, help="shares in the database before measuring (default 200)")
     ap.add_argument("--readers", type=int, default=3, help="concurrent reader processes (default 3)")
     ap.add_argument("--seconds", type=float, default=4.0, help="length of the concurrent phase (default 4)")
+    ap.add_argument("--db", metavar="URL", help="an empty PostgreSQL database (postgresql://...) to measure instead "
+                    "of a temporary DuckDB file")  # fmt: skip
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
     tmp = tempfile.mkdtemp(prefix="share-bench-")
-    os.environ["IMPACT_DB"] = str(Path(tmp) / "impact.duckdb")
+    os.environ["IMPACT_DB"] = args.db or str(Path(tmp) / "impact.duckdb")
     from impact.share import create_share, list_shares, open_share
 
     snap = realistic_snapshot()

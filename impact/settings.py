@@ -23,6 +23,11 @@ def _coerce(value: str, kind: type):
 class Settings:
     # Persistent DuckDB file for shares and saved views; uploads live in a per-session in-memory database.
     db_path: Path = DATA_DIR / "impact.duckdb"
+    # A postgresql:// URL instead of the file (IMPACT_DB=postgresql://...): shares live in PostgreSQL, so several
+    # app replicas on different machines see the same links. Empty: the DuckDB file.
+    db_url: str = ""
+    # Connections each process keeps to PostgreSQL at most (one pool per process); unused with the DuckDB file.
+    db_pool_size: int = 4
     # Where generic-CSV column mappings are remembered, keyed by header fingerprint.
     mappings_path: Path = DATA_DIR / "mappings.json"
     # Time zone assumed for export timestamps that carry no offset (eBay, Etsy, WooCommerce).
@@ -53,6 +58,11 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
 
+def is_postgres_url(value: str) -> bool:
+    """True for a postgresql:// or postgres:// URL (libpq's two spellings), whatever the letter case."""
+    return value.strip().lower().startswith(("postgresql://", "postgres://"))
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Defaults, overridden by IMPACT_<FIELD> environment variables (e.g. IMPACT_DB_PATH, IMPACT_DB, IMPACT_FX_RATES)."""
     env = os.environ if env is None else env
@@ -66,9 +76,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
                 f.type if isinstance(f.type, str) else f.type.__name__
             ]
             values[f.name] = _coerce(env[key], kind)
-    # IMPACT_DB is the documented short name for the persistent database file.
+    # IMPACT_DB is the documented short name for the persistent database: a file path, or a PostgreSQL URL (kept as
+    # text: Path() would fold the URL's "//").
     if env.get("IMPACT_DB"):
-        values["db_path"] = Path(env["IMPACT_DB"])
+        if is_postgres_url(env["IMPACT_DB"]):
+            values["db_url"] = env["IMPACT_DB"].strip()
+        else:
+            values["db_path"] = Path(env["IMPACT_DB"])
     if env.get("IMPACT_FX_RATES"):
         values["fx_rates_path"] = Path(env["IMPACT_FX_RATES"])
     return Settings(**values)

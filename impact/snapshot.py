@@ -122,7 +122,7 @@ PERSONAL_PHRASES = ("first_name", "last_name", "full_name", "ship_name", "shippi
 _EMAIL_RE = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}")
 # Settings that say where things live on the server, not how the analysis was run.
 _SETTINGS_DROP_SUFFIXES = ("_path", "_dir", "_url", "_file")
-_SETTINGS_DROP_PREFIXES = ("duckdb_", "feed_", "share_")
+_SETTINGS_DROP_PREFIXES = ("duckdb_", "db_", "feed_", "share_")
 WINDOW_KEYS = ("start", "end", "title", "source", "channels", "impact", "degraded_pct", "score", "precision", "url")
 INGEST_KEYS = ("orders", "lines", "currency", "channels", "first", "last", "day_precision_lines")
 INGEST_FILE_KEYS = (
@@ -256,7 +256,7 @@ def scrub_snapshot(snapshot: Mapping) -> dict:
 
     Kept: the sections in SECTIONS, nothing else. `windows`: WINDOW_KEYS of each window. `ingest`: INGEST_KEYS and,
     per file, INGEST_FILE_KEYS (no file names, no rejected lines). `settings`: everything but server locations and
-    server tuning (keys ending _path/_dir/_url/_file, starting duckdb_/feed_/share_). Everywhere: a dict holding an
+    server tuning (keys ending _path/_dir/_url/_file, starting duckdb_/db_/feed_/share_). Everywhere: a dict holding an
     order-level key (ORDER_LEVEL_KEYS) is dropped whole; keys in DROP_KEYS, or with a PERSONAL_WORDS word or a
     PERSONAL_PHRASES phrase, are dropped; strings or keys that contain an email address are dropped; datetimes become
     ISO UTC strings, numpy values and Series plain numbers, NaN and infinity null; anything else that is not plain

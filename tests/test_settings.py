@@ -12,3 +12,12 @@ def test_env_overrides_defaults():
     assert s.db_path == Path("/tmp/x.duckdb")
     assert s.feed_allow_private is True
     assert load_settings({}).confidence == 0.9
+
+
+def test_a_postgres_url_in_impact_db():
+    """IMPACT_DB=postgresql://... (or postgres://) is kept whole as db_url, the file path stays the default."""
+    for url in ("postgresql://app:pw@db.internal:5432/impact", "postgres://app@10.0.0.5/impact?sslmode=require"):
+        s = load_settings({"IMPACT_DB": url, "IMPACT_DB_POOL_SIZE": "8"})
+        assert s.db_url == url and s.db_pool_size == 8
+        assert s.db_path == load_settings({}).db_path
+    assert load_settings({"IMPACT_DB": "/srv/impact.duckdb"}).db_url == ""

@@ -1,4 +1,8 @@
-"""Tests for share links (impact/share.py): tokens, privacy scrub, expiry, revocation, several processes, crashes."""
+"""Tests for share links (impact/share.py): tokens, privacy scrub, expiry, revocation, several processes, crashes.
+
+Each test runs against both share stores, the DuckDB file and PostgreSQL (the share_backend fixture in conftest.py),
+except those marked duckdb_only: the file's own locking, or no store at all.
+"""
 
 import base64
 import hashlib
@@ -18,6 +22,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import psycopg
 import pytest
 
 from impact.errors import InputError, ShareError
@@ -42,6 +47,8 @@ from impact.windows import window_from_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 11, 1, 12, 0, 0)
+
+pytestmark = pytest.mark.usefixtures("share_backend")
 
 
 def snapshot(**extra) -> dict:
@@ -70,7 +77,13 @@ def child_env() -> dict:
 
 
 def db_rows(sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(os.environ["IMPACT_DB"])
+    """Run SQL (with ? parameters) straight on the store IMPACT_DB names, behind impact.share's back."""
+    target = os.environ["IMPACT_DB"]
+    if target.startswith("postgresql://"):
+        with psycopg.connect(target, autocommit=True) as conn:
+            cur = conn.execute(sql.replace("?", "%s"), params or [])
+            return cur.fetchall() if cur.description else []
+    con = duckdb.connect(target)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -196,6 +209,7 @@ def test_list_shows_active_shares_without_secrets():
         assert link.token not in text and token_hash(link.token) not in text
 
 
+@pytest.mark.duckdb_only
 def test_missing_database_is_not_created():
     """Opening, listing or revoking against a database file that does not exist creates nothing."""
     path = Path(os.environ["IMPACT_DB"])
@@ -213,14 +227,13 @@ def test_damaged_payload_is_refused():
     payload = db_rows("SELECT payload FROM shares")[0][0]
     broken = bytearray(payload)
     broken[len(broken) // 2] ^= 0xFF
-    con = duckdb.connect(os.environ["IMPACT_DB"])
-    con.execute("UPDATE shares SET payload = ?", [bytes(broken)])
-    con.close()
+    db_rows("UPDATE shares SET payload = ?", [bytes(broken)])
     with pytest.raises(ShareError) as err:
         open_share(link.token, now=NOW)
     assert str(err.value) == INVALID
 
 
+@pytest.mark.duckdb_only
 def test_not_a_database_file(tmp_path, monkeypatch):
     """IMPACT_DB pointing at a file that is not DuckDB gives one clear ShareError."""
     bad = tmp_path / "notes.duckdb"
@@ -233,6 +246,7 @@ def test_not_a_database_file(tmp_path, monkeypatch):
 # -- privacy scrub -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.duckdb_only
 def test_scrub_drops_order_level_and_personal_data():
     """Order records, file names, rejects, personal keys, emails and server paths are dropped; aggregates stay."""
     raw = {
@@ -327,6 +341,7 @@ def test_scrub_drops_order_level_and_personal_data():
         assert secret not in text
 
 
+@pytest.mark.duckdb_only
 def test_scrub_makes_plain_json():
     """Datetimes, numpy numbers and arrays become JSON; NaN and infinity become null; objects are dropped."""
     out = scrub_snapshot(
@@ -357,6 +372,7 @@ def test_scrub_makes_plain_json():
     json.dumps(out, allow_nan=False)
 
 
+@pytest.mark.duckdb_only
 def test_scrub_drops_tables_of_orders():
     """A DataFrame (such as the late-order evidence list) is never shared; a Series of numbers becomes a list."""
     evidence = pd.DataFrame({"order_id": ["111-1", "111-2"], "hours_late": [3.0, 5.0]})
@@ -382,6 +398,7 @@ def test_snapshot_from_real_ingest_holds_no_order_ids(con, data_dir):
     assert "impact.duckdb" not in text and "mappings" not in text
 
 
+@pytest.mark.duckdb_only
 def test_unknown_section_in_build_snapshot():
     """build_snapshot names a misspelt section instead of silently dropping it."""
     with pytest.raises(ValueError, match="chart"):
@@ -407,6 +424,7 @@ con.close()
 """
 
 
+@pytest.mark.duckdb_only
 def test_waits_for_a_locked_file_then_gives_up_clearly(monkeypatch):
     """While another process holds the file a share waits and succeeds; with too short a wait it says busy."""
     create_share({}, now=NOW)  # the file exists before the other process takes it
@@ -426,6 +444,7 @@ def test_waits_for_a_locked_file_then_gives_up_clearly(monkeypatch):
     assert open_share(link.token, now=NOW) == snapshot()
 
 
+@pytest.mark.duckdb_only
 def test_readers_do_not_block_each_other(monkeypatch):
     """A process reading the file does not stop another from opening links, but does hold back writes."""
     link = create_share(snapshot(), now=NOW)
@@ -481,6 +500,7 @@ def test_steady_readers_do_not_starve_a_writer(monkeypatch):
     assert all(r.returncode == 0 for r in readers)
 
 
+@pytest.mark.duckdb_only
 def test_works_beside_a_connection_this_process_keeps_open(monkeypatch):
     """Another module holding the file read-write in this process (saved views) does not block shares."""
     create_share({}, now=NOW)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,13 +54,11 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """URL of `streamlit run app.py` started from the repo root on a free port; stopped after the session.
-
-    Share links point at this server, and shares and remembered mappings go to a temporary directory."""
+@contextmanager
+def streamlit_app(env: dict[str, str], log_name: str = "streamlit-server.log"):
+    """`streamlit run app.py` from the repo root on a free loopback port with `env` added (IMPACT_APP_URL is set to
+    its own address); yields (url, process) once it answers its health check, stops it (and its children) after."""
     port = _free_port()
-    private = tmp_path_factory.mktemp("browser-app")
     url = f"http://127.0.0.1:{port}"
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -69,12 +68,11 @@ def app_url(tmp_path_factory):
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "streamlit-server.log"
+    log = ARTIFACTS / log_name
     with open(log, "wb") as out:
         # Own process group so teardown stops streamlit and anything it spawned, and nothing else.
-        env = {**os.environ, "IMPACT_APP_URL": url, "IMPACT_DB": str(private / "impact.duckdb"),
-               "IMPACT_MAPPINGS_PATH": str(private / "mappings.json")}  # fmt: skip
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, "IMPACT_APP_URL": url, **env})  # fmt: skip
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not _healthy(url):
@@ -83,7 +81,7 @@ def app_url(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer {url}/_stcore/health within {SERVER_START_TIMEOUT:.0f}s")
             time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -92,6 +90,25 @@ def app_url(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """URL of `streamlit run app.py` started from the repo root on a free port; stopped after the session.
+
+    Share links point at this server, and shares and remembered mappings go to a temporary directory."""
+    private = tmp_path_factory.mktemp("browser-app")
+    env = {"IMPACT_DB": str(private / "impact.duckdb"), "IMPACT_MAPPINGS_PATH": str(private / "mappings.json")}
+    with streamlit_app(env) as (url, _proc):
+        yield url
+
+
+@pytest.fixture
+def start_app():
+    """`start_app(env, log_name)` -> (url, process): a further `streamlit run app.py` (see streamlit_app), stopped
+    at the end of the test; for tests that need several app processes (replicas)."""
+    with ExitStack() as stack:
+        yield lambda env, log_name: stack.enter_context(streamlit_app(env, log_name))
 
 
 @pytest.fixture(scope="session")

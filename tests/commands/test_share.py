@@ -16,6 +16,9 @@ from impact.url_builder import token_from_query
 
 AMAZON = "amazon_all_orders_32.txt"
 
+# Every test runs against the DuckDB file and PostgreSQL (conftest.py: share_backend).
+pytestmark = pytest.mark.usefixtures("share_backend")
+
 
 def run(capsys, *argv):
     code = main(["share", *argv])
