@@ -54,7 +54,7 @@ def test_human_summary(capsys):
         (["--policy", "bi"], "give the product costs (--costs"),
         (["--policy", "parametric"], "give --hourly-sum"),
         (["--policy", "cyber", "--gross-profit-rate", "x"], "--gross-profit-rate expects a percentage"),
-        (["--policy", "cyber", "--gross-profit-rate", "30", "--out", "claim.zip"], "the claim pack is not available"),
+        (["--policy", "cyber", "--gross-profit-rate", "30", "--out", "."], "is a directory"),
     ],
 )
 def test_bad_policy_input_is_one_line_and_exit_2(capsys, tmp_path, extra, message):
@@ -92,3 +92,14 @@ def test_out_calls_the_pack_writer_when_it_exists(capsys, tmp_path, monkeypatch)
     assert code == 0, err
     (st, path, kw) = calls[0]
     assert path.endswith("claim.zip") and st["policy"]["kind"] == "cyber" and kw["inputs"] == D
+
+
+def test_out_writes_the_whole_pack(capsys, tmp_path):
+    """--out writes claim.zip with the PDF statement, the workbook, both CSVs and the manifest."""
+    import zipfile
+
+    out = tmp_path / "claim.zip"
+    code, _, err = run(capsys, ["claim", *D, *W, "--policy", "cyber", "--gross-profit-rate", "30", "--out", str(out)])
+    assert code == 0, err
+    names = set(zipfile.ZipFile(out).namelist())
+    assert {"statement.pdf", "workbook.xlsx", "affected_orders.csv", "hourly.csv", "manifest.json"} <= names

@@ -58,6 +58,7 @@ def test_demo_opens_labelled_with_kpis_and_tabs(demo):
         "Products",
         "Shipments",
         "Appeal",
+        "Claim",
         "Scenarios",
         "Data",
     ]
