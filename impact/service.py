@@ -312,6 +312,19 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
     return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=catalog)
 
 
+def claim_evidence(con, windows: Sequence[Window], opts: Options):
+    """The orders a claim pack lists as affected: every window's late shipments on every channel with ship times
+    (the Shipments tab's list), or None when the files carry no ship times."""
+    import pandas as pd
+
+    frames = []
+    for w in windows:
+        summary, rows = shipments(con, w, opts, every_channel=True)
+        if summary.get("available") and rows is not None and len(rows):
+            frames.append(rows)
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
 def claim_policy(kind: str, **terms):
     """An impact.claim.ClaimPolicy (its terms checked), for callers that import only the service (the app)."""
     from .claim import ClaimPolicy

@@ -94,11 +94,12 @@ def render(results: Results) -> None:
 def pack_button(statement: dict, results: Results) -> None:
     """claim.zip, built when clicked from the statement above (never the session's database: another thread)."""
     ingest = service.ingest_view(results.report)
-    inputs = results.input_files() if hasattr(results, "input_files") else ()
+    inputs = results.input_files()
+    _, affected = results.shipments()
     tz = results.tz
 
     def make() -> bytes:
-        return service.claim_pack(statement, inputs=inputs, tz=tz, ingest=ingest)
+        return service.claim_pack(statement, inputs=inputs, affected_orders=affected, tz=tz, ingest=ingest)
 
     st.download_button(
         "Download claim pack (ZIP)",

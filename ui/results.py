@@ -22,7 +22,7 @@ from impact.overview import coverage, daily_revenue, result_product_names
 from impact.revenue import load_history
 from impact.scenarios import ScenarioModel
 from impact.windows import Window
-from ui.state import session_cached
+from ui.state import session_cached, state
 
 SCENARIO_YEARS = 10_000
 
@@ -106,6 +106,20 @@ class Results:
         w, p = self.window, self.params
         key = (marketplace, w.start, w.end, w.channels, w.title, p.ship_sla_hours, p.business_days, self.tz)
         return session_cached("appeal", key, lambda: service.appeal_package(self.con, w, self.opts, marketplace))
+
+    def input_files(self) -> list:
+        """The files this session's figures come from, for a claim pack's manifest: the demo's paths, or (name,
+        bytes) of the seller's uploads, cost and ad files included."""
+        from ui import costs, orders
+
+        if state.is_demo:
+            files = [orders.DEMO_DIR / n for n in orders.DEMO_FILES]
+            if not (state.cost_uploads or state.ad_uploads):
+                files += [costs.DEMO_DIR / n for n in (*costs.DEMO_COSTS, *costs.DEMO_ADS)]
+        else:
+            files = [(f.name, bytes(f.getbuffer())) for f in state.uploads or []]
+        files += [(f.name, bytes(f.getbuffer())) for f in (*(state.cost_uploads or ()), *(state.ad_uploads or ()))]
+        return files
 
     def coverage(self) -> dict:
         return coverage(self.con, self.window.start, self.window.end)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 from .. import present
-from ..errors import InputError
-from ..service import claim
+from ..service import claim, claim_evidence
 from . import options
 from .options import money
 
@@ -28,15 +26,6 @@ def register(sub) -> None:
     options.add_json(p, "the claim statement")
     options.add_out(p, "the claim pack (zip: PDF statement, workbook, CSVs, manifest)", required=False)
     p.set_defaults(func=run)
-
-
-def _pack_writer():
-    """impact.claim.pack.write_pack when this version has the claim pack, else None."""
-    if importlib.util.find_spec("impact.claim.pack") is None:
-        return None
-    from ..claim import pack
-
-    return getattr(pack, "write_pack", None)
 
 
 def _fig(f: dict, cur: str | None, pct: str) -> str:
@@ -93,21 +82,18 @@ def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
     policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
-    write = None
-    if args.out:
-        write = _pack_writer()
-        if write is None:
-            raise InputError(
-                "the claim pack is not available in this version: leave out --out (--json prints the statement)"
-            )
     con, report = options.load(args, opts)
     options.check_covered(con, report, windows, opts)
     st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses)
-    if write is not None:
-        write(st, args.out, inputs=[*args.files, *(args.costs or []), *(a.split("=", 1)[-1] for a in args.ads or []),
-                                    *([args.extra_expenses] if args.extra_expenses else [])], ingest=report.to_json())  # fmt: skip
+    if args.out:
+        from ..claim.pack import write_pack  # reportlab and XlsxWriter: only packs pay for importing them
+
+        inputs = [*args.files, *(args.costs or []), *(a.split("=", 1)[-1] for a in args.ads or []),
+                  *([args.extra_expenses] if args.extra_expenses else [])]  # fmt: skip
+        write_pack(st, args.out, inputs=inputs, ingest=report.to_json(),
+                   affected_orders=claim_evidence(con, windows, opts), tz=opts.tz)  # fmt: skip
     if args.json:
         print(json.dumps({"ingest": report.to_json(), **st}, indent=1, default=str))
-    elif write is None or args.out != "-":
+    elif args.out != "-":
         print(human(st))
     return 0

@@ -81,17 +81,20 @@ def test_window_outside_the_history_is_refused(capsys):
     assert code == 2 and out == "" and err.count("\n") == 1
 
 
-def test_out_calls_the_pack_writer_when_it_exists(capsys, tmp_path, monkeypatch):
-    """--out hands the statement and the inputs to impact.claim.pack.write_pack when this version has it."""
-    import impact.commands.claim as cmd
+def test_out_pack_hashes_the_inputs_and_lists_the_affected_orders(capsys, tmp_path):
+    """The pack's manifest holds the SHA-256 of each input file; its affected orders are the late shipments."""
+    import hashlib
+    import zipfile
 
-    calls = []
-    monkeypatch.setattr(cmd, "_pack_writer", lambda: lambda st, out, **kw: calls.append((st, out, kw)))
-    code, _, err = run(capsys, ["claim", *D, *W, "--policy", "cyber", "--gross-profit-rate", "30",
-                                "--out", str(tmp_path / "claim.zip")])  # fmt: skip
+    out = tmp_path / "claim.zip"
+    code, _, err = run(capsys, ["claim", *D, *W, "--policy", "cyber", "--gross-profit-rate", "30", "--out", str(out)])
     assert code == 0, err
-    (st, path, kw) = calls[0]
-    assert path.endswith("claim.zip") and st["policy"]["kind"] == "cyber" and kw["inputs"] == D
+    pack = zipfile.ZipFile(out)
+    manifest = json.loads(pack.read("manifest.json"))
+    text = json.dumps(manifest)
+    for f in D:
+        assert hashlib.sha256(open(f, "rb").read()).hexdigest() in text
+    assert len(pack.read("affected_orders.csv").decode("utf-8-sig").strip().splitlines()) > 1
 
 
 def test_out_writes_the_whole_pack(capsys, tmp_path):
