@@ -21,6 +21,7 @@ COMMANDS = (
     "report",
     "appeal",
     "fx",
+    "portfolio",
 )
 
 
