@@ -95,7 +95,8 @@ def start_cluster(workers: int = 2, log_dir: Path | None = None) -> tuple[str, l
     procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                "--dashboard-address", ":0", "--no-show"], env=env, stdout=out, stderr=out)]  # fmt: skip
     for _ in range(workers):
-        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1",
+        # --no-nanny: the process started here is the worker itself, so killing it (the test does) kills the worker.
+        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-nanny",
                                        "--no-dashboard", "--host", "127.0.0.1"], env=env, cwd=ROOT, stdout=out,
                                       stderr=out))  # fmt: skip
     deadline = time.monotonic() + 60

@@ -12,6 +12,7 @@ a seller whose job keeps killing workers becomes its own error row.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -21,6 +22,7 @@ from ..errors import InputError
 from .job import RunSpec, SellerResult, _row, analyse_seller
 from .sources import SellerJob
 
+log = logging.getLogger("impact.portfolio")
 ENGINES = ("local", "dask")
 OnResult = Callable[[SellerResult], None]
 
@@ -53,6 +55,7 @@ def run_local(jobs: Sequence[SellerJob], spec: RunSpec, on_result: OnResult, wor
     unfinished = _pool_round(jobs, spec, workers, on_result)
     if unfinished:
         # A worker process died (killed, out of memory): its pool is broken, the others' finished results stand.
+        log.warning("a worker process died; %d sellers run again in a fresh pool", len(unfinished))
         again = _pool_round(unfinished, spec, min(workers, len(unfinished)), on_result)
         for job in again:
             on_result(_lost(job, spec, "the worker process analysing this seller died twice"))
