@@ -61,7 +61,7 @@ def confine(path: Path | str, root: Path | None) -> Path:
     return resolved
 
 
-def _files_under(folder: Path, root: Path | None) -> list[Path]:
+def files_under(folder: Path, root: Path | None) -> list[Path]:
     """The seller's files, sorted, hidden ones left out; a symlink leading out of the root is not followed."""
     out = []
     for p in sorted(folder.rglob("*")):
@@ -112,7 +112,7 @@ def _cost_paths(costs_dir: Path | None, seller_id: str, root: Path | None) -> li
     if not folder.is_dir():
         return []
     confine(folder, root)
-    return _files_under(folder, root)
+    return files_under(folder, root)
 
 
 def from_folder(source: Path, costs_dir: Path | None = None, root: Path | None = None):
@@ -132,7 +132,7 @@ def from_folder(source: Path, costs_dir: Path | None = None, root: Path | None =
             report.rejected.append({"entry": entry.name, "reason": str(exc)})
             continue
         report.used += 1
-        jobs.append(_job(entry.name, _files_under(folder, root), [], _cost_paths(costs_dir, entry.name, root)))
+        jobs.append(_job(entry.name, files_under(folder, root), [], _cost_paths(costs_dir, entry.name, root)))
     report.sellers = len(jobs)
     return jobs, report
 
@@ -179,7 +179,7 @@ def from_manifest(source: Path, costs_dir: Path | None = None, root: Path | None
             problems[seller].append(f"manifest line {line}: {rel} is outside the portfolio folder")
             continue
         if resolved.is_dir():
-            paths[seller] += _files_under(resolved, root)
+            paths[seller] += files_under(resolved, root)
         elif resolved.is_file():
             paths[seller].append(resolved)
         else:
