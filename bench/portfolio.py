@@ -9,12 +9,15 @@ Orders reports, one folder each, all hit by the same 5-hour outage. Measured:
   two `dask worker` processes started as separate processes on this machine;
 - the engine's overhead per seller: (wall time x workers - the jobs' own time) / the jobs' own time;
 - a single analysis of the mid-size seller, in this process, exactly as `analyze` runs it (service.load +
-  run_analysis), against the same seller's job time inside the engine.
+  run_analysis), against the same seller's job, and against 16 copies of it through the local engine on one process
+  (wall of 16 minus wall of 1, over 15: the pool's start-up left out, its per-seller cost kept in).
+Both engines' rows are compared at the end. The machine's other load moves every figure: run it twice.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import signal
@@ -34,6 +37,7 @@ from bench.synth import Outage, make_seller, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 N_DAYS = 70
+MID_COPIES = 16
 OUTAGE_DAY, OUTAGE_HOUR, OUTAGE_HOURS = 60, 14, 5
 AMAZON_HEADER = ["amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "sales-channel", "sku",
                  "quantity", "currency", "item-price"]  # fmt: skip
@@ -165,11 +169,28 @@ def main(argv: list[str] | None = None) -> int:
         jobs, _ = discover(tmp / "sellers")
         spec = RunSpec(windows=(window,))
         mid = jobs[int(np.argsort(sizes)[len(sizes) // 2])]
-        rounds = 5
-        direct = statistics.median(single_analysis(list(mid.files), window) for _ in range(rounds))
-        in_job = statistics.median(analyse_seller(mid, spec).seconds for _ in range(rounds))
+        # The engine runs each job with one DuckDB thread (its parallelism is across sellers): analyze is timed with
+        # the same, and the two are interleaved so that the machine's other load falls on both alike.
+        os.environ["IMPACT_DUCKDB_THREADS"] = "1"
+        rounds, direct, in_job = 7, [], []
+        for _ in range(rounds):
+            direct.append(single_analysis(list(mid.files), window))
+            in_job.append(analyse_seller(mid, spec).seconds)
+        direct, in_job = statistics.median(direct), statistics.median(in_job)
         print(f"mid-size seller ({mid.seller_id}, {sizes[int(mid.seller_id[-3:])]:.0f} orders/day): analyze "
               f"{1000 * direct:.0f} ms, the same seller as a portfolio job {1000 * in_job:.0f} ms (median of {rounds})")  # fmt: skip
+        copies = [dataclasses.replace(mid, seller_id=f"copy-{k:02d}") for k in range(MID_COPIES)]
+
+        def per_copy(**engine) -> float:
+            """Per-seller worker time of the mid-size seller through an engine: (wall of all copies - wall of one)
+            x workers / (copies - 1), so the engine's start-up is left out and its per-seller cost kept in."""
+            one = _run(copies[:1], spec, **engine)[0]
+            every = _run(copies, spec, **engine)[0]
+            return (every - one) * engine["workers"] / (len(copies) - 1)
+
+        t = per_copy(engine="local", workers=1)
+        print(f"mid-size seller x {MID_COPIES} through the local engine (1 process): {1000 * t:.0f} ms per seller, "
+              f"{100 * (t / direct - 1):+.1f}% against analyze")  # fmt: skip
 
         def report(name, wall, busy, workers):
             rate = len(jobs) / wall
