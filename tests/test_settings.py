@@ -12,3 +12,9 @@ def test_env_overrides_defaults():
     assert s.db_path == Path("/tmp/x.duckdb")
     assert s.feed_allow_private is True
     assert load_settings({}).confidence == 0.9
+
+
+def test_portfolio_root_is_off_unless_set():
+    """IMPACT_PORTFOLIO_ROOT names the app's portfolio folder; without it the setting is None (off)."""
+    assert load_settings({}).portfolio_root is None
+    assert load_settings({"IMPACT_PORTFOLIO_ROOT": "/srv/sellers"}).portfolio_root == Path("/srv/sellers")
