@@ -79,3 +79,13 @@ def test_unreachable_scheduler_exit_2(sellers, tmp_path, capsys):
                  "tcp://127.0.0.1:9", "--out", str(tmp_path / "r.parquet")])  # fmt: skip
     assert code == 2
     assert "tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_dask_local_cluster_writes_the_local_engines_bytes(sellers, tmp_path, capsys):
+    """--engine dask --workers 2 (a LocalCluster) writes the same Parquet and CSV bytes as the default local pool."""
+    base = ["portfolio", str(sellers), "--window", *WINDOW, "--channels", "amazon", "--workers", "2", "--json"]
+    assert main([*base, "--out", str(tmp_path / "local.parquet")]) == 0
+    assert main([*base, "--engine", "dask", "--out", str(tmp_path / "dask.parquet")]) == 0
+    capsys.readouterr()
+    for ext in ("parquet", "csv"):
+        assert (tmp_path / f"local.{ext}").read_bytes() == (tmp_path / f"dask.{ext}").read_bytes()
