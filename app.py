@@ -26,6 +26,7 @@ from ui import (
     orders,
     outside,
     overview,
+    portfolio,
     products,
     scenarios,
     share_panel,
@@ -65,9 +66,11 @@ def tab(container, render, *args) -> None:
 
 
 def dashboard() -> None:
+    opened = portfolio.opened_seller()  # a portfolio row's link: that seller's files, under the operator's root only
     inputs = sidebar.inputs()
+    portfolio.nav_link()
     tz = inputs.tz
-    orders.load(inputs.files, tz, costs.home_currency())
+    orders.load(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
     report = summary(con)
     params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency))
@@ -113,6 +116,8 @@ def main() -> None:
     raw = share_param(st.query_params.to_dict())
     if raw is not None:
         shared_view.render(raw, tab)
+    elif portfolio.requested():
+        tab(st.container(), portfolio.render)
     else:
         dashboard()
 

@@ -22,6 +22,7 @@ COMMANDS = (
     "appeal",
     "fx",
     "claim",
+    "portfolio",
 )
 
 

@@ -55,6 +55,9 @@ class Settings:
     # of the shipped snapshot when its history ends later.
     fx_rates_path: Path = DATA_DIR / "fx_rates.csv.gz"
     fx_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+    # The folder the app may run portfolios from (IMPACT_PORTFOLIO_ROOT); None keeps that part of the app off, so a
+    # server reads no seller folder unless its operator named one.
+    portfolio_root: Path | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -72,7 +75,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             continue
         key = "IMPACT_" + f.name.upper()
         if key in env and env[key] != "":
-            kind = {"Path": Path, "str": str, "float": float, "int": int, "bool": bool}[
+            kind = {"Path": Path, "Path | None": Path, "str": str, "float": float, "int": int, "bool": bool}[
                 f.type if isinstance(f.type, str) else f.type.__name__
             ]
             values[f.name] = _coerce(env[key], kind)

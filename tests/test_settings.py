@@ -21,3 +21,9 @@ def test_a_postgres_url_in_impact_db():
         assert s.db_url == url and s.db_pool_size == 8
         assert s.db_path == load_settings({}).db_path
     assert load_settings({"IMPACT_DB": "/srv/impact.duckdb"}).db_url == ""
+
+
+def test_portfolio_root_is_off_unless_set():
+    """IMPACT_PORTFOLIO_ROOT names the app's portfolio folder; without it the setting is None (off)."""
+    assert load_settings({}).portfolio_root is None
+    assert load_settings({"IMPACT_PORTFOLIO_ROOT": "/srv/sellers"}).portfolio_root == Path("/srv/sellers")

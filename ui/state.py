@@ -122,6 +122,10 @@ class State:
     ad_uploads: Value[list | None] = Value("ad_uploads", _none, "widget: advertising spend reports")
     fee_table: Value[Any] = Value("fee_table", _none, "widget: the fee editor's edits")
     home_currency: Value[str | None] = Value("home_currency", _none, "widget: convert every amount to this")
+    # The Portfolio page (ui/portfolio.py).
+    portfolio: Value[dict | None] = Value("portfolio", _none, "the results shown: rows, their source, links or not")
+    portfolio_upload: Value[Any] = Value("portfolio_upload", _none, "widget: a results file (Parquet or CSV)")
+    opened_seller: Value[tuple | None] = Value("opened_seller", _none, "the ?seller= link whose window was set")
 
 
 state = State()

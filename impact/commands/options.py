@@ -23,6 +23,11 @@ def add_input(p, *, required: bool = True) -> None:
         help="order exports (CSV or tab-separated), and shipping files that add ship times and promises to their "
         "orders (ShipStation shipments export, Amazon Unshipped Orders report); the header tells which is which",
     )
+    add_reading(p)
+
+
+def add_reading(p) -> None:
+    """--tz and --map: how the files are read, for commands whose files come from elsewhere (a portfolio)."""
     p.add_argument(
         "--tz",
         default=None,
@@ -157,8 +162,9 @@ def add_json(p, what: str = "the result") -> None:
     p.add_argument("--json", action="store_true", help=f"print {what} as JSON")
 
 
-def add_out(p, what: str, *, required: bool = True) -> None:
-    p.add_argument("--out", required=required, metavar="FILE", help=f"{what} to write ('-' for standard output)")
+def add_out(p, what: str, *, required: bool = True, stdout: bool = True) -> None:
+    more = " ('-' for standard output)" if stdout else ""
+    p.add_argument("--out", required=required, metavar="FILE", help=f"{what} to write{more}")
 
 
 def add_policy(p, *, required: bool) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "CostReport",
     "ads_file",
     "default_ad_channel",
+    "cost_file_kind",
     "ensure_cost_tables",
     "load_costs",
 ]
@@ -53,6 +54,26 @@ class CostReport:
 def ensure_cost_tables(con) -> None:
     """Create the cost tables if they are missing, so the profit engine can query them before any file is loaded."""
     con.execute(product_costs.TABLES + fba_fees.TABLES + ads.TABLES + COST_FILES_TABLE)
+
+
+def cost_file_kind(path) -> str | None:
+    """'costs' (product costs, FBA fees) or 'ads' when one of a file's first lines is such a file's header, else None:
+    how a folder of a seller's files is sorted without being told which file is which. Reads the head only."""
+    from .reader import HEAD_LINES, _lines_of, _sniff
+
+    try:
+        lines = _lines_of(Path(path), HEAD_LINES)
+    except OSError:
+        return None
+    for line in lines:
+        if not line.strip(" \t,;"):
+            continue
+        header = _sniff(line)[1]
+        if any(f.matches(header) for f in fba_fees.FORMATS + product_costs.FORMATS):
+            return "costs"
+        if any(f.matches(header) for f in ads.FORMATS):
+            return "ads"
+    return None
 
 
 def _named(item) -> tuple[str, Path]:
