@@ -105,9 +105,8 @@ def dashboard() -> None:
     share_panel.render(results)
     pages = [("Overview", overview.render, results), ("Timeline", timeline.render, results),
              ("Products", products.render, results), ("Shipments", shipments.render, results),
-             ("Appeal", appeal.render, results), ("Scenarios", scenarios.render, results), ("Data", data.render, report)]  # fmt: skip
-    if claim.available():  # the claim statement (impact.claim) exists in this version
-        pages.insert(5, ("Claim", claim.render, results))
+             ("Appeal", appeal.render, results), ("Claim", claim.render, results),
+             ("Scenarios", scenarios.render, results), ("Data", data.render, report)]  # fmt: skip
     for container, (_, render, arg) in zip(st.tabs([p[0] for p in pages]), pages, strict=True):
         tab(container, render, arg)
 

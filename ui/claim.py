@@ -1,11 +1,7 @@
 """The Claim tab: the policy's terms, the claim statement (impact.service.claim) and claim.zip to download (PDF
-statement, workbook with the arithmetic as formulas, CSVs, manifest), built only when the seller clicks.
-
-The tab is shown only when this version has the claim statement (`available()`)."""
+statement, workbook with the arithmetic as formulas, CSVs, manifest), built only when the seller clicks."""
 
 from __future__ import annotations
-
-import importlib.util
 
 import streamlit as st
 
@@ -19,19 +15,7 @@ KINDS = {"cyber": "Cyber (dependent business interruption)", "bi": "Business int
          "parametric": "Parametric cloud-outage cover"}  # fmt: skip
 
 
-def available() -> bool:
-    """Whether the claim statement (service.claim, impact.claim.ClaimPolicy) and the pack exist in this version."""
-    try:
-        return (
-            hasattr(service, "claim")
-            and importlib.util.find_spec("impact.claim.policy") is not None
-            and importlib.util.find_spec("impact.claim.pack") is not None
-        )
-    except ImportError:
-        return False
-
-
-def policy_inputs() -> dict:
+def policy_inputs(costed: bool) -> dict:
     """The policy's terms as ClaimPolicy keywords: only those the chosen kind takes (others would contradict it)."""
     cols = st.columns(4)
     kind = cols[0].selectbox("Policy", list(KINDS), format_func=KINDS.get, key="claim_kind")
@@ -57,12 +41,17 @@ def policy_inputs() -> dict:
                                     key="claim_indemnity")  # fmt: skip
         if days > 0:
             terms["indemnity_days"] = days
+    if not costed:
+        # Without cost files the analysis has no margin; the seller may state the rate their accounts show.
+        rate = cols[2].number_input("Rate of gross profit (%)", 0.0, 100.0, 0.0, 1.0, key="claim_gp_rate",
+                                    help="Your gross profit as a share of sales, from your accounts; or add your "
+                                    "product costs under Costs and fees.")  # fmt: skip
+        if rate > 0:
+            terms["gross_profit_rate"] = rate / 100
     return terms
 
 
 def render(results: Results) -> None:
-    from impact.claim import ClaimPolicy
-
     res, why = results.analysis()
     if res is None:
         st.info(f"A claim needs the outage's estimate, which this window cannot give: {md_escape(why)}.")
@@ -72,9 +61,17 @@ def render(results: Results) -> None:
         "the PDF statement, a workbook whose figures are formulas an accountant can check, the hourly workings and "
         "a manifest of hashes."
     )
-    terms = policy_inputs()
+    costed = bool(res.get("profit"))
+    terms = policy_inputs(costed)
+    if not costed and "gross_profit_rate" not in terms and terms["kind"] != "parametric":
+        st.info(
+            "A claim is for lost gross profit: add your product costs under **Costs and fees** in the sidebar, or "
+            "enter your rate of gross profit above.",
+            icon=":material/payments:",
+        )
+        return
     try:
-        policy = ClaimPolicy(**terms)
+        policy = service.claim_policy(**terms)
         statement = service.claim(results.con, [results.window], results.opts, policy,
                                   analysis=service.analysis_of_view(res))  # fmt: skip
     except ImpactError as exc:

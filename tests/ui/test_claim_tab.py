@@ -1,35 +1,31 @@
-"""ui.claim on its own: the Claim tab is offered only with the claim statement (impact.service.claim), and then
-shows the claim and the pack's download; the pack's bytes come from service.claim_pack."""
+"""ui.claim on its own: the Claim tab shows the claim and the pack's download, and asks for costs or a rate of gross
+profit when the analysis has no margin; the pack's bytes come from service.claim_pack."""
 
 import io
 import zipfile
 
-import pytest
 from uipages import render_page, run_page
 
 from impact import service
-from ui import claim
 
 
-def test_the_tab_is_offered_only_with_the_claim_statement():
-    assert claim.available() == (hasattr(service, "claim") and hasattr(service, "claim_pack"))
-
-
-@pytest.mark.skipif(not claim.available(), reason="this version has no claim statement (impact.service.claim)")
 def test_claim_tab_shows_the_claim_and_the_pack(results):
+    """Without costs a cyber claim asks for them or a rate; with a rate, and for parametric cover, the claim shows."""
     at = run_page(render_page, "claim", results())
     assert not at.exception
     assert at.selectbox(key="claim_kind").value == "cyber"
-    # These demo results carry no cost files: a cyber claim says what it needs, in one sentence.
-    assert any("gross profit" in e.value for e in at.error)
+    # These demo results carry no cost files: the tab says what a claim needs, calmly, not as an error.
+    assert any("rate of gross profit" in i.value for i in at.info) and not at.error
+    at.number_input(key="claim_gp_rate").set_value(35.0).run()
+    assert not at.exception and any(m.label == "Claim" for m in at.metric)
     at.selectbox(key="claim_kind").set_value("parametric").run()
     assert not at.exception and any(m.label == "Claim" for m in at.metric)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download claim pack (ZIP)"]
 
 
-@pytest.mark.skipif(not claim.available(), reason="this version has no claim statement (impact.service.claim)")
 def test_service_claim_pack_is_a_zip_of_the_five_files(results):
+    """service.claim_pack gives the zip of the five files from a statement alone."""
     from impact.claim import ClaimPolicy
 
     r = results()
