@@ -85,7 +85,28 @@ def render(results: Results) -> None:
     st.metric("Claim", money(claim["value"], cur), border=True, help=md_escape(statement.get("method") or ""))
     if detail:
         st.caption(detail.replace("$", "\\$"))
+    workings_table(statement, cur)
+    for note in statement.get("assumptions") or []:
+        st.caption(md_escape(note))
     pack_button(statement, results)
+
+
+def workings_table(statement: dict, cur: str | None) -> None:
+    """The policy's workings of each window, one figure a row, as the PDF statement lists them."""
+    rows = []
+    for w in statement.get("windows") or []:
+        for key, value in (w.get("workings") or {}).items():
+            if isinstance(value, dict) and "value" in value:
+                amount, low, high = value.get("value"), value.get("low"), value.get("high")
+                shown = "" if low is None or high is None or low == high else f"{money(low, cur)} to {money(high, cur)}"
+                rows.append(
+                    {"Figure": key.replace("_", " ").capitalize(), "Amount": money(amount, cur), "Range": shown}
+                )
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                text = f"{value:,.2f}" if "hour" in key or "share" in key or "rate" in key else money(value, cur)
+                rows.append({"Figure": key.replace("_", " ").capitalize(), "Amount": text, "Range": ""})
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def pack_button(statement: dict, results: Results) -> None:
