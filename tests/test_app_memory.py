@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 import platform
 import subprocess
 import sys
@@ -112,8 +113,10 @@ print(before, freed, rss(), trimmed)
 
 
 def _malloc_probe(mode: str) -> list[int]:
+    # glibc's own defaults: no MALLOC_* tuning inherited from whatever ran before in this process.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
     out = subprocess.run(
-        [sys.executable, "-c", _MALLOC_PROBE, mode], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _MALLOC_PROBE, mode], cwd=ROOT, capture_output=True, text=True, check=True, env=env
     ).stdout
     return [int(v == "True") if v in ("True", "False") else int(v) for v in out.split()]
 

@@ -1,6 +1,7 @@
 """Tests for `python -m impact portfolio`: the JSON summary, the files written, progress on stderr, exit codes."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -85,7 +86,9 @@ def test_dask_local_cluster_writes_the_local_engines_bytes(sellers, tmp_path, ca
     """--engine dask --workers 2 (a LocalCluster) writes the same Parquet and CSV bytes as the default local pool."""
     base = ["portfolio", str(sellers), "--window", *WINDOW, "--channels", "amazon", "--workers", "2", "--json"]
     assert main([*base, "--out", str(tmp_path / "local.parquet")]) == 0
+    environ = dict(os.environ)
     assert main([*base, "--engine", "dask", "--out", str(tmp_path / "dask.parquet")]) == 0
+    assert dict(os.environ) == environ  # the cluster's worker settings stay out of this process
     capsys.readouterr()
     for ext in ("parquet", "csv"):
         assert (tmp_path / f"local.{ext}").read_bytes() == (tmp_path / f"dask.{ext}").read_bytes()
