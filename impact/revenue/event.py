@@ -11,7 +11,7 @@ from ..errors import InputError, WindowError
 from ..windows import iso_utc
 from .baseline import LOOKBACK_DAYS, MIN_HISTORY_DAYS, THIN_HISTORY_DAYS, BaselineParams
 from .fit import ChannelFit, fit_channel
-from .history import REV, History, load_history
+from .history import IDENTITY, REV, History, LocalClock, load_history
 from .interval import MIN_PLACEBOS_CONFORMAL, Interval, calibrate, hourly_bands, noise_scale
 from .placebos import EventGeometry
 
@@ -40,6 +40,7 @@ class EventEstimate:
     # Net loss (window + recovery together: expected minus actual over both), calibrated on the placebos as a whole:
     # one baseline error moves the loss and the recapture in opposite directions, which separate intervals miss.
     net: Interval | None = None
+    clock: LocalClock = IDENTITY  # the history's local clock, to turn bins back into times
 
     def hourly(self, confidence: float) -> list[dict]:
         """Per affected channel and bin, from CONTEXT_HOURS before the window to the end of the recovery period:
@@ -63,6 +64,8 @@ class EventEstimate:
                     sc = float(noise_scale(np.array([e]), q, c, floor)[0])
                     if key in seen:  # the bin holding the window's end is both outage and recovery: keep one row
                         continue
+                    if f.slots > 1 and _bin_start(self, f, key) == _bin_start(self, f, (key[0], key[1] + 1)):
+                        continue  # the local hour a clock change skipped: no such hour, nothing to show
                     if phase != "before":
                         cum += e - a
                     hour = _bin_start(self, f, key)
@@ -83,7 +86,8 @@ class EventEstimate:
 
 
 def _bin_start(est: EventEstimate, f: ChannelFit, key: tuple[int, int]) -> datetime:
-    return est.day0 + timedelta(days=key[0], hours=key[1] * (24 // f.slots))
+    g = key[0] * 24 + key[1] * (24 // f.slots)
+    return est.day0 + timedelta(hours=float(est.clock.instant(g)))
 
 
 def check_window(hist: History, start: datetime, end: datetime, affected: tuple[str, ...]) -> list[str]:
@@ -159,7 +163,7 @@ def estimate_event(
         warns.append(
             f"{', '.join(daily)} has dates without times, so the loss is measured over whole days "
             f"({iso_utc(hist.day_start(ev.anchor))[:10]}"
-            f"{' to ' + iso_utc(hist.day_start(int((end - hist.day0).total_seconds() // 86400)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
+            f"{' to ' + iso_utc(hist.day_start(hist.day_of(end)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
             "), not the hours of the window"
         )
     ks = ev.valid_shifts(list(affected))
@@ -216,6 +220,7 @@ def estimate_event(
         hist.day0,
         ks,
         net,
+        hist.clock,
     )
     return est
 

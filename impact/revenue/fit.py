@@ -119,6 +119,13 @@ def fit_channel(
     def shifted(days: np.ndarray) -> np.ndarray:
         return days[None, :] - K[:, None]
 
+    def expect(pr: BaselineParams, slots: int, dd: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Baseline (3, K, J) of bins at days dd (K, J) and `slot` (J,), times the real length of each bin (a local
+        hour a clock change skips has none, the one it repeats lasts two hours)."""
+        e = baseline_at(pr, dow0, dd, slot)
+        sc = hist.bin_scale(slots)
+        return e if sc is None else e * sc[np.clip(dd, 0, hist.n_days - 1), slot[None, :]]
+
     def ref_ratio(
         ser: ChannelSeries, pr: BaselineParams, day: np.ndarray, slot: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -131,7 +138,7 @@ def fit_channel(
         okb = ~am[np.clip(dd, 0, hist.n_days - 1), slot[None, :]]
         okb[0] = True  # the real event's reference bins were chosen outside its own span already
         v, inr = _gather(ser, dd, slot)
-        e = baseline_at(pr, dow0, dd, slot)
+        e = expect(pr, ser.slots, dd, slot)
         m = (okb & inr)[None]
         return (v * m).sum(axis=2), (e * m).sum(axis=2)
 
@@ -204,7 +211,7 @@ def fit_channel(
             names[:] = used
         dd = shifted(bins.day)
         v, _ = _gather(s, dd, bins.slot)  # (3, K, J)
-        e = baseline_at(p, dow0, dd, bins.slot)
+        e = expect(p, s.slots, dd, bins.slot)
         act = (v * bins.w).sum(axis=2)
         base = np.maximum((e * bins.w).sum(axis=2), 1e-9)
         mults = np.ones((3, len(K)))
@@ -256,7 +263,7 @@ def fit_channel(
     ctx = overlap(hist, s.slots, ev.start - timedelta(hours=CONTEXT_HOURS if s.slots > 1 else 0), ev.start)
     if s.slots == 1:
         ctx = Bins.empty()
-    ctx_e = baseline_at(p, dow0, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
+    ctx_e = expect(p, s.slots, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
     ctx_a = s.values[:, ctx.day, ctx.slot] if len(ctx) else np.zeros((3, 0))
     wd = np.unique(W.day)
     day_exp = (p.level[:, 0:1] * p.dowf[:, 0, (dow0 + wd) % 7]).sum(axis=1) * wmult[:, 0]
