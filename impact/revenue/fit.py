@@ -142,8 +142,10 @@ def fit_channel(
         m = (okb & inr)[None]
         return (v * m).sum(axis=2), (e * m).sum(axis=2)
 
-    def features(days: np.ndarray) -> tuple[np.ndarray, list[str]]:
-        """Ratio features from the days a region touches: daily shocks are day-specific, so other days dilute."""
+    def features(days: np.ndarray, here: Bins | None = None) -> tuple[np.ndarray, list[str]]:
+        """Ratio features from the days a region touches: daily shocks are day-specific, so other days dilute.
+        `here`: the region's own bins, where the controls are read too (the recovery period: no spill-over lands
+        there after the outage, and the controls share its hours' demand)."""
         feats: list[np.ndarray] = [np.ones((3, len(K)))]
         names = ["intercept"]
         own_days = np.repeat(days, s.slots)
@@ -183,6 +185,21 @@ def fit_channel(
         if ctl is not None:
             feats.append(ctl)
             names.append("controls")
+        if controls and here is not None and len(here):
+            num = np.zeros((3, len(K)))
+            den = np.zeros((3, len(K)))
+            kap = np.zeros((3, 1))
+            for c in controls:
+                cs = hist.channels[c]
+                if cs.slots != s.slots:
+                    continue
+                a, b = ref_ratio(cs, params[c], here.day, here.slot)
+                num += a
+                den += b
+                kap += 2 * cs.unit[:, None]
+            if den.any():
+                feats.append(_ratio(num, den, kap) - 1)
+                names.append("controls_here")
         feats.append(p.week_ratio - 1)
         names.append("last_week")
         return np.stack(feats, axis=2), names  # (3, K, F)
@@ -206,7 +223,7 @@ def fit_channel(
                     )
                 )
             return out, np.ones((3, len(K))), np.zeros((3, len(K), 0))
-        X_all, used = features(np.unique(bins.day))
+        X_all, used = features(np.unique(bins.day), None if record else bins)
         if record:
             names[:] = used
         dd = shifted(bins.day)
