@@ -357,14 +357,15 @@ def markdown(res: dict[str, dict[str, float]], title: str = "") -> str:
     return "\n".join(lines)
 
 
-def timing(orders_per_day: float, seed: int, repeats: int = 5) -> dict[str, float]:
-    """Seconds for one full analysis (DuckDB aggregation + estimate + breakdowns) on a year of hourly history."""
+def timing(orders_per_day: float, seed: int, repeats: int = 5, tz: str = "America/New_York") -> dict[str, float]:
+    """Seconds for one full analysis (DuckDB aggregation + estimate + breakdowns) on a year of hourly history, in a
+    zone whose clock changes twice in it."""
     from impact.analysis import analyze
     from impact.store import session_db
     from impact.windows import Window
 
     rng = np.random.default_rng(seed)
-    seller = make_seller(rng, orders_per_day, n_channels=2, n_days=365)
+    seller = make_seller(rng, orders_per_day, n_channels=2, n_days=365, tz=tz)
     outage = random_outage(rng, seller, 340, fraction=0.8)
     lines = simulate(rng, seller, [outage]).lines()
     con = session_db()
@@ -374,7 +375,7 @@ def timing(orders_per_day: float, seed: int, repeats: int = 5) -> dict[str, floa
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        analyze(con, window)
+        analyze(con, window, tz=tz)
         runs.append(time.perf_counter() - t0)
     con.close()
     return {"lines": len(lines), "median_s": float(np.median(runs)), "max_s": float(np.max(runs))}
