@@ -29,10 +29,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bench import anchors as bench_anchors
 from bench.synth import make_seller, random_outage, simulate
 from impact.revenue import REV, History, estimate_event
 
 METHODS = ("downtime calculator", "seasonal baseline", "impact.revenue", "oracle (knows true demand)")
+SEASONAL, IMPACT = METHODS[1], METHODS[2]
+MSTL = "statsforecast MSTL (24 h and 168 h seasons)"
+CAUSALIMPACT = "CausalImpact (unaffected channels as control)"
 
 
 @dataclass
@@ -58,12 +62,16 @@ class Trial:
     net_est: dict[str, float] | None = None
     net_low: float = 0.0
     net_high: float = 0.0
+    # Methods with an interval: name -> (lost, low, high, net lost, net low, net high); impact.revenue and, when run,
+    # the anchors of bench.anchors (MSTL on every trial, CausalImpact on a subsample)
+    intervals: dict[str, tuple[float, ...]] | None = None
+    seller: int = 0
 
 
 def _window_bins(hist: History, channel: str, start, end):
     s = hist.channels[channel]
-    h0 = int((start - hist.day0).total_seconds() // 3600)
-    h1 = int(np.ceil((end - hist.day0).total_seconds() / 3600))
+    h0 = int(hist.hour_of(start) // 1)
+    h1 = int(np.ceil(hist.hour_of(end)))
     return s.values[REV].reshape(-1), np.arange(h0, h1)
 
 
@@ -79,14 +87,31 @@ def anchors(hist: History, channel: str, start, end) -> dict[str, float]:
     return {"downtime calculator": downtime, "seasonal baseline": seasonal}
 
 
+ZONES = ("UTC", "America/New_York", "Europe/Berlin")
+
+
 def run_trials(
-    n_sellers: int, seed: int, n_days: int = 150, progress: bool = True, orders: tuple[float, float] = (20, 5000)
+    n_sellers: int,
+    seed: int,
+    n_days: int = 150,
+    progress: bool = True,
+    orders: tuple[float, float] = (20, 5000),
+    zones: tuple[str, ...] = ZONES,
+    mstl: bool = False,
+    causalimpact: int = 0,
+    ci_min_orders: float = 300,
 ) -> list[Trial]:
+    """`mstl`: run statsforecast's MSTL on every trial; `causalimpact`: run CausalImpact on that many windows, drawn
+    with their own seeded stream among the windows (outage and none) of sellers with a second channel and at least
+    `ci_min_orders` orders a day."""
     rng = np.random.default_rng(seed)
+    zrng = np.random.default_rng(seed + 10_000)  # the zones have their own stream: the sellers' draws stay the same
+    pending: list[tuple] = []  # CausalImpact candidates: (trial index, series, control, h0, n_win, n_both, act, both)
     trials: list[Trial] = []
     for i in range(n_sellers):
         opd = float(np.exp(rng.uniform(np.log(orders[0]), np.log(orders[1]))))
-        seller = make_seller(rng, opd, n_days=n_days)
+        tz = zones[int(zrng.integers(len(zones)))]
+        seller = make_seller(rng, opd, n_days=n_days, tz=tz)
         out_day = int(rng.integers(n_days - 35, n_days - 10))
         null_day = out_day + int(rng.choice([-1, 1])) * int(rng.integers(3, 9))
         outage = random_outage(rng, seller, out_day)
@@ -106,6 +131,26 @@ def run_trials(
             anc_net = anchors(hist, o.channel, o.start, est.recovery_end)
             net = {m: anc_net[m] - both for m in anc_net}
             net["impact.revenue"] = float(est.expected[REV] + est.recovery_expected[REV]) - both
+            ivs = {
+                "impact.revenue": (
+                    lost["impact.revenue"],
+                    est.lost.low,
+                    est.lost.high,
+                    net["impact.revenue"],
+                    est.net.low if est.net is not None else float("nan"),
+                    est.net.high if est.net is not None else float("nan"),
+                )
+            }
+            flat, hrs = _window_bins(hist, o.channel, o.start, o.end)
+            h0, n_win = int(hrs[0]), len(hrs)
+            n_both = max(int(np.ceil(hist.hour_of(est.recovery_end))) - h0, n_win)
+            if mstl:
+                a = bench_anchors.mstl(flat, h0, n_win, n_both)
+                ivs[MSTL] = _anchor_iv(a, actual, both)
+            others = [c for c in seller.channels if c != o.channel]
+            if causalimpact and others and opd >= ci_min_orders:
+                control = sum(hist.channels[c].values[REV].reshape(-1) for c in others)
+                pending.append((len(trials), flat, control, h0, n_win, n_both, actual, both))
             trials.append(
                 Trial(
                     kind,
@@ -128,11 +173,96 @@ def run_trials(
                     net,
                     est.net.low if est.net is not None else float("nan"),
                     est.net.high if est.net is not None else float("nan"),
+                    ivs,
+                    i,
                 )
             )
         if progress and (i + 1) % 25 == 0:
             print(f"  {i + 1}/{n_sellers} sellers", file=sys.stderr)
+    if causalimpact:
+        pick = np.random.default_rng(seed + 20_000).permutation(len(pending))[:causalimpact]
+        for done, j in enumerate(sorted(pick.tolist()), 1):
+            k, flat, control, h0, n_win, n_both, actual, both = pending[j]
+            t1 = time.perf_counter()
+            a = bench_anchors.causal_impact(flat, control, h0, n_win, n_both)
+            trials[k].intervals[CAUSALIMPACT] = _anchor_iv(a, actual, both)
+            if progress:
+                print(f"  CausalImpact {done}/{len(pick)}: {time.perf_counter() - t1:.0f} s", file=sys.stderr)
     return trials
+
+
+def _anchor_iv(a: bench_anchors.Anchor, actual: float, both: float) -> tuple[float, ...]:
+    """Loss = expected - actual: the interval of the expectation becomes the loss's."""
+    return (a.window - actual, a.window_low - actual, a.window_high - actual,
+            a.both - both, a.both_low - both, a.both_high - both)  # fmt: skip
+
+
+def _interval_stats(trials: list[Trial], m: str) -> dict[str, float]:
+    out_t = [t for t in trials if t.kind == "outage"]
+    null_t = [t for t in trials if t.kind == "none"]
+    g = [t for t in out_t if t.expected_mean - t.actual > 0]
+    n = [t for t in out_t if t.net_truth > 0]
+
+    def med(xs):
+        return 100 * float(np.median(xs)) if len(xs) else float("nan")
+
+    def share(xs):
+        return 100 * float(np.mean(xs)) if len(xs) else float("nan")
+
+    def iv(t: Trial) -> tuple[float, ...]:
+        return t.intervals[m]
+
+    return {
+        "windows": len(trials),
+        "gross_error": med([abs(iv(t)[0] - (t.expected_mean - t.actual)) / (t.expected_mean - t.actual) for t in g]),
+        "gross_error_seasonal": med(
+            [abs(t.est[SEASONAL] - (t.expected_mean - t.actual)) / (t.expected_mean - t.actual) for t in g]
+        ),
+        "gross_cov_outage": share([iv(t)[1] <= t.truth <= iv(t)[2] for t in out_t]),
+        "gross_cov_none": share([iv(t)[1] <= 0 <= iv(t)[2] for t in null_t]),
+        "gross_width": med([(iv(t)[2] - iv(t)[1]) / t.truth for t in out_t if t.truth > 0]),
+        "false_pos": share([iv(t)[1] > 0 for t in null_t]),
+        "net_error": med([abs(iv(t)[3] - t.net_truth) / t.net_truth for t in n]),
+        "net_error_seasonal": med([abs(t.net_est[SEASONAL] - t.net_truth) / t.net_truth for t in n]),
+        "net_cov_outage": share([iv(t)[4] <= t.net_truth <= iv(t)[5] for t in n]),
+        "net_cov_none": share([iv(t)[4] <= 0 <= iv(t)[5] for t in null_t]),
+        "net_width": med([(iv(t)[5] - iv(t)[4]) / t.net_truth for t in n]),
+    }
+
+
+def summarise_intervals(trials: list[Trial]) -> dict[str, dict[str, float]]:
+    """Per method with an interval, on the trials it ran on: gross loss (window) and net loss (window + recovery):
+    median abs error (gross against expected - actual, net against removed minus recaptured orders), with the
+    seasonal baseline's on the same trials for scale; coverage of the 90% interval (outage: the removed orders
+    inside, net of recapture for the net loss; none: 0 inside), median width as % of the truth, false positives
+    (interval above zero on a no-outage window). CausalImpact runs on a subsample, so this project gets a second row
+    on the same windows."""
+    res: dict[str, dict[str, float]] = {}
+    for m in (IMPACT, MSTL, CAUSALIMPACT):
+        sub = [t for t in trials if t.intervals and m in t.intervals]
+        if sub:
+            res[m] = _interval_stats(sub, m)
+        if m == CAUSALIMPACT and sub:
+            res[IMPACT + " (same windows)"] = _interval_stats(sub, IMPACT)
+    return res
+
+
+def intervals_markdown(res: dict[str, dict[str, float]], title: str = "") -> str:
+    lines = [f"**{title}**", ""] if title else []
+    lines += [
+        "| method | windows | gross: median abs error (seasonal on the same) | gross: 90% coverage (outage / none) "
+        "| gross: median width | false positives | net: median abs error (seasonal) | net: 90% coverage "
+        "(outage / none) | net: median width |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m, r in res.items():
+        lines.append(
+            f"| {m} | {r['windows']} | {r['gross_error']:.1f}% ({r['gross_error_seasonal']:.1f}%) | "
+            f"{r['gross_cov_outage']:.1f}% / {r['gross_cov_none']:.1f}% | {r['gross_width']:.0f}% | "
+            f"{r['false_pos']:.1f}% | {r['net_error']:.1f}% ({r['net_error_seasonal']:.1f}%) | "
+            f"{r['net_cov_outage']:.1f}% / {r['net_cov_none']:.1f}% | {r['net_width']:.0f}% |"
+        )
+    return "\n".join(lines)
 
 
 def summarise(trials: list[Trial]) -> dict[str, dict[str, float]]:
@@ -227,14 +357,15 @@ def markdown(res: dict[str, dict[str, float]], title: str = "") -> str:
     return "\n".join(lines)
 
 
-def timing(orders_per_day: float, seed: int, repeats: int = 5) -> dict[str, float]:
-    """Seconds for one full analysis (DuckDB aggregation + estimate + breakdowns) on a year of hourly history."""
+def timing(orders_per_day: float, seed: int, repeats: int = 5, tz: str = "America/New_York") -> dict[str, float]:
+    """Seconds for one full analysis (DuckDB aggregation + estimate + breakdowns) on a year of hourly history, in a
+    zone whose clock changes twice in it."""
     from impact.analysis import analyze
     from impact.store import session_db
     from impact.windows import Window
 
     rng = np.random.default_rng(seed)
-    seller = make_seller(rng, orders_per_day, n_channels=2, n_days=365)
+    seller = make_seller(rng, orders_per_day, n_channels=2, n_days=365, tz=tz)
     outage = random_outage(rng, seller, 340, fraction=0.8)
     lines = simulate(rng, seller, [outage]).lines()
     con = session_db()
@@ -244,7 +375,7 @@ def timing(orders_per_day: float, seed: int, repeats: int = 5) -> dict[str, floa
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        analyze(con, window)
+        analyze(con, window, tz=tz)
         runs.append(time.perf_counter() - t0)
     con.close()
     return {"lines": len(lines), "median_s": float(np.median(runs)), "max_s": float(np.max(runs))}
@@ -264,6 +395,35 @@ def main(argv: list[str] | None = None) -> int:
         help="range of orders a day of the synthetic sellers (log-uniform; default 20 5000)",
     )
     ap.add_argument(
+        "--zones",
+        default=",".join(ZONES),
+        help="the sellers' time zones, drawn at random per seller (default: UTC, America/New_York and Europe/Berlin: "
+        "the histories cross the March clock changes; 'UTC' alone gives the sellers before issue 18)",
+    )
+    ap.add_argument(
+        "--mstl",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="statsforecast MSTL on every trial: 'auto' (default) when statsforecast is installed (requirements-bench"
+        ".txt, a separate venv), 'on' stops with a message when it is not",
+    )
+    ap.add_argument(
+        "--causalimpact",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Google's CausalImpact (tfcausalimpact, requirements-bench.txt) on N windows, a seeded subsample of the "
+        "windows of sellers with a second channel (about a minute per window; 30 or more for the issue's comparison)",
+    )
+    ap.add_argument(
+        "--ci-min-orders",
+        type=float,
+        default=300,
+        metavar="N",
+        help="CausalImpact's windows come from sellers with at least N orders a day (default 300: the acceptance's "
+        "sellers)",
+    )
+    ap.add_argument(
         "--timing",
         action="store_true",
         help="only time one full analysis on a year of hourly history (500 and 5,000 orders a day)",
@@ -276,14 +436,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {opd:,} | {t['lines']:,} | {1000 * t['median_s']:.0f} ms | {1000 * t['max_s']:.0f} ms |")
         return 0
     n = args.sellers or (60 if args.quick else 500)
+    use_mstl = args.mstl == "on" or (args.mstl == "auto" and bench_anchors.available("statsforecast"))
+    if args.mstl == "on":
+        bench_anchors.need("statsforecast.models", "statsforecast MSTL")
+    if args.causalimpact:
+        bench_anchors.need("causalimpact", "CausalImpact")
     t0 = time.perf_counter()
-    trials = run_trials(n, args.seed, orders=tuple(args.orders))
+    trials = run_trials(n, args.seed, orders=tuple(args.orders), zones=tuple(args.zones.split(",")), mstl=use_mstl,
+                        causalimpact=args.causalimpact, ci_min_orders=args.ci_min_orders)  # fmt: skip
     wall = time.perf_counter() - t0
     res = summarise(trials)
     secs = np.array([t.seconds for t in trials])
     print(
         f"## Lost-revenue accuracy: {n} synthetic sellers ({args.orders[0]:g}-{args.orders[1]:g} orders a day), "
-        f"{len(trials)} windows, seed {args.seed}\n"
+        f"{len(trials)} windows, seed {args.seed}, zones {args.zones}\n"
     )
     print(markdown(res))
     print()
@@ -292,6 +458,17 @@ def main(argv: list[str] | None = None) -> int:
     for label, r in by_size(trials):
         print(markdown(r, label))
         print()
+    print("### With the anchors: gross loss (window) and net loss (window + recovery), 90% intervals\n")
+    if not use_mstl:
+        print(f"(statsforecast MSTL not run: {bench_anchors.SETUP})\n")
+    print(intervals_markdown(summarise_intervals(trials), "all sellers"))
+    print()
+    print(intervals_markdown(summarise_intervals([t for t in trials if t.orders_per_day >= 300]), "300+ orders/day"))
+    print()
+    print(
+        intervals_markdown(summarise_intervals([t for t in trials if t.orders_per_day < 100]), "under 100 orders/day")
+    )
+    print()
     out = res["impact.revenue"]
     seas = res["seasonal baseline"]["median_error_pct"]
     ratio = out["median_error_pct"] / seas if seas else float("inf")

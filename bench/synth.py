@@ -40,7 +40,8 @@ class Seller:
     shares: np.ndarray  # of orders per channel
     n_days: int
     start: datetime
-    hod: np.ndarray  # (channels, 2, 24) hour-of-day shape, weekday/weekend, UTC hours, each sums to 1
+    hod: np.ndarray  # (channels, 2, 24) hour-of-day shape, weekday/weekend, each sums to 1: UTC hours, or the local
+    # hours of `tz` for a seller with a zone
     dow: np.ndarray  # (channels, 7)
     trend: np.ndarray  # (channels,) log growth per year
     shock_sd: float  # shared daily shock
@@ -51,6 +52,7 @@ class Seller:
     lines_per_order: float  # extra lines per order (Poisson mean)
     special_days: dict[int, np.ndarray] = field(default_factory=dict)  # day -> multiplier per channel
     hidden_outages: list[tuple[int, float, float, float]] = field(default_factory=list)  # (ch, start_h, end_h, frac)
+    tz: str = "UTC"  # the seller's zone: days, weekdays and the hour shape follow its wall clock, DST included
 
     @property
     def mean_order_value(self) -> float:
@@ -105,6 +107,7 @@ class Simulated:
             self.units,
             daily=daily,
             currency="USD",
+            tz=self.seller.tz,
         )
 
     def lines(self, time_precision: str = "second") -> pd.DataFrame:
@@ -159,8 +162,10 @@ def make_seller(
     start: datetime = START,
     hidden_outages: int = 2,
     special: bool = True,
+    tz: str = "UTC",
 ) -> Seller:
-    """A random seller around `orders_per_day` (all channels together, before trend and shocks)."""
+    """A random seller around `orders_per_day` (all channels together, before trend and shocks). With a zone other
+    than UTC the hour shape is in that zone's local time, across its clock changes (the same random draws)."""
     n_ch = n_channels or int(rng.choice([1, 2, 2, 3]))
     channels = CHANNEL_NAMES[:n_ch]
     shares = rng.dirichlet(np.full(n_ch, 3.0)) if n_ch > 1 else np.ones(1)
@@ -173,8 +178,9 @@ def make_seller(
         jitter = rng.normal(0, 0.7, 2)
         wd = _bumps(rng, [base_peaks[0] + jitter[0], base_peaks[1] + jitter[1]], [2.0, 2.2], [0.6, 1.0])
         we = _bumps(rng, [base_peaks[0] + 1.5 + jitter[0], base_peaks[1] + jitter[1]], [3.0, 2.5], [0.9, 0.9])
-        hod[c, 0] = np.roll(wd / wd.sum(), -tz_shift)
-        hod[c, 1] = np.roll(we / we.sum(), -tz_shift)
+        shift = tz_shift if tz == "UTC" else 0
+        hod[c, 0] = np.roll(wd / wd.sum(), -shift)
+        hod[c, 1] = np.roll(we / we.sum(), -shift)
     pattern = np.array([1.02, 0.98, 0.97, 0.99, 1.0, 0.93, 1.11])
     amp = rng.uniform(0.5, 2.5)
     dow = np.exp(amp * np.log(pattern))[None, :] * np.exp(rng.normal(0, 0.03, (n_ch, 7)))
@@ -198,6 +204,7 @@ def make_seller(
         prices=prices,
         popularity=pop,
         lines_per_order=float(rng.uniform(0.1, 0.6)),
+        tz=tz,
     )
     if special:
         for d in rng.choice(np.arange(14, n_days), size=3, replace=False):  # holidays, every channel
@@ -246,14 +253,21 @@ def intensity(
     for d, mult in seller.special_days.items():
         if d < D and d not in quiet_days:
             daily[:, d] *= mult
-    shape = seller.hod[:, weekend, :]  # (ch, D, 24)
-    lam = daily[:, :, None] * shape
     noise = np.exp(
         rng.normal(0, 0.06, (1, D, 24))
         + rng.normal(0, seller.hour_sd, (n_ch, D, 24))
         - 0.5 * (0.06**2 + seller.hour_sd**2)
-    )
-    return lam.reshape(n_ch, D * 24), (lam * noise).reshape(n_ch, D * 24)
+    ).reshape(n_ch, D * 24)
+    if seller.tz == "UTC":
+        lam = (daily[:, :, None] * seller.hod[:, weekend, :]).reshape(n_ch, D * 24)  # (ch, D x 24)
+    else:
+        # Each UTC hour takes its local day's demand and the shape at its local hour: a clock change moves the
+        # shape against UTC, the repeated hour is sold twice and the skipped one never.
+        local = pd.date_range(seller.start, periods=D * 24, freq="h", tz="UTC").tz_convert(seller.tz)
+        ld = np.clip((local.tz_localize(None).normalize() - pd.Timestamp(seller.start.date())).days, 0, D - 1)
+        ld, lh = np.asarray(ld), np.asarray(local.hour)
+        lam = daily[:, ld] * seller.hod[:, weekend[ld], lh]
+    return lam, lam * noise
 
 
 def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | None = None) -> Simulated:

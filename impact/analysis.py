@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from .costs.profit import ProfitInputs, total_profit, window_profit
-from .errors import WindowError
+from .errors import InputError, WindowError
 from .revenue import ORD, REV, UNI, EventEstimate, History, Interval, estimate_event, load_history
 from .settings import Settings, load_settings
 from .shipments import shipment_impact
@@ -27,6 +27,7 @@ NOT_CANCELLED = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINC
 # is exact and every run on the same files prints the same digits.
 EXACT_REVENUE = "sum(CAST(revenue AS DECIMAL(38, 8)))"
 SHARE_DAYS = 28  # marketplace and SKU mix: the four weeks before the window
+RECOVERY_MODES = ("fixed", "until-normal")
 
 
 @dataclass
@@ -45,6 +46,13 @@ class WindowResult:
     warnings: list[str]
     shipments: dict | None = None
     profit: dict | None = None  # only with cost inputs (impact.costs); absent from the JSON otherwise
+    recovery_mode: str = "fixed"
+
+    @property
+    def recovery_used_hours(self) -> float:
+        """Hours of the recovery period actually measured (shorter than recovery_hours when the data ends first or
+        sales were back to normal earlier)."""
+        return max((self.estimate.recovery_end - self.window.end).total_seconds() / 3600, 0.0)
 
     def to_json(self) -> dict:
         est = self.estimate
@@ -82,6 +90,7 @@ class Analysis:
     recovery_hours: float
     warnings: list[str] = field(default_factory=list)
     fx: list[dict] | None = None  # the exchange rates used, when amounts were converted to a home currency
+    recovery_mode: str = "fixed"
 
     @property
     def total(self) -> dict:
@@ -117,6 +126,8 @@ class Analysis:
         }
         if self.fx:
             out["fx"] = self.fx
+        if self.recovery_mode != "fixed":
+            out["recovery_mode"] = self.recovery_mode
         return out
 
 
@@ -173,6 +184,7 @@ def _window(
     confidence: float,
     top_n: int,
     profit: ProfitInputs | None = None,
+    normal_hours: int = 0,
 ) -> WindowResult:
     if window.end is None:
         raise WindowError(f"the window starting {iso_utc(window.start)} has no end yet; give an end time")
@@ -185,6 +197,7 @@ def _window(
         recovery_hours=recovery_hours,
         confidence=confidence,
         other_windows=others,
+        recovery_until_normal=normal_hours,
     )
     cur = hist.currency
     warns = list(est.warnings)
@@ -302,6 +315,7 @@ def _window(
         share_of_day,
         warns,
         profit=profit_block,
+        recovery_mode="until-normal" if normal_hours else "fixed",
     )
 
 
@@ -320,6 +334,7 @@ def analyze(
     business_days: bool = False,
     shipments: bool = True,
     profit: ProfitInputs | None = None,
+    recovery_mode: str | None = None,
 ) -> Analysis:
     """Lost revenue, orders and units, interval, recapture, spill-over and breakdowns for each window.
 
@@ -328,7 +343,9 @@ def analyze(
     aggregation across calls on the same data. Each window also gets its late shipments (impact.shipments) against
     the file's ship-by promises, or `ship_sla_hours` after purchase where the file has none; `shipments=False`
     skips that (its `shipments` stays None) for callers that measure shipping themselves. `profit` (cost inputs
-    loaded into the connection by impact.costs) adds each window's profit block.
+    loaded into the connection by impact.costs) adds each window's profit block. `recovery_mode` 'until-normal' ends
+    each recovery period when the affected channels' sales are back to normal (settings.recovery_normal_hours in a
+    row), recovery_hours at most; 'fixed' (the default, or settings.recovery_mode) measures all recovery_hours.
     """
     settings = settings or load_settings()
     recovery_hours = settings.recovery_hours if recovery_hours is None else recovery_hours
@@ -338,6 +355,10 @@ def analyze(
         raise WindowError("give at least one outage window (start and end)")
     if recovery_hours < 0 or recovery_hours > 24 * 14:
         raise WindowError("the recovery period must be between 0 and 336 hours")
+    recovery_mode = (recovery_mode or settings.recovery_mode or "fixed").strip().lower()
+    if recovery_mode not in RECOVERY_MODES:
+        raise InputError(f"the recovery mode must be one of {', '.join(RECOVERY_MODES)}, got '{recovery_mode}'")
+    normal_hours = max(int(settings.recovery_normal_hours), 1) if recovery_mode == "until-normal" else 0
     hist = hist or load_history(con, currency=currency, tz=tz, at=windows[0].start)
     results = []
     for i, w in enumerate(windows):
@@ -345,7 +366,7 @@ def analyze(
             (o.start, (o.end or o.start) + timedelta(hours=recovery_hours)) for j, o in enumerate(windows) if j != i
         ]
         result = _window(con, hist, w, others, recovery_hours=recovery_hours, confidence=confidence, top_n=top_n,
-                         profit=profit)  # fmt: skip
+                         profit=profit, normal_hours=normal_hours)  # fmt: skip
         if shipments:
             result.shipments = shipment_impact(
                 con,
@@ -356,4 +377,4 @@ def analyze(
             )
         results.append(result)
     notes = list(hist.notes) + list(profit.warnings if profit else ())
-    return Analysis(results, hist.currency, confidence, recovery_hours, notes)
+    return Analysis(results, hist.currency, confidence, recovery_hours, notes, recovery_mode=recovery_mode)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .analysis import Analysis, analyze
+from .analysis import RECOVERY_MODES, Analysis, analyze
 from .errors import InputError, WindowError
 from .ingest import IngestReport, ingest_files
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
@@ -38,6 +38,7 @@ class Options:
     recovery_hours: float
     sla_hours: float
     business_days: bool = False
+    recovery_mode: str = "fixed"  # or 'until-normal': the recovery period ends when sales are back to normal
     settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
     fees: str | None = None  # --fees spec: what the named channels pay in place of the default fee schedule
     home_currency: str | None = None  # convert every amount to this currency at the ECB rate of its day
@@ -54,12 +55,16 @@ def resolve_options(
     business_days: bool = False,
     fees: str | None = None,
     home_currency: str | None = None,
+    recovery_mode: str | None = None,
 ) -> Options:
     """Options from what the user chose, settings (IMPACT_* variables) for the rest; the confidence is checked here
     because every consumer of it would otherwise accept 2 or 0.1 silently."""
     settings = settings or load_settings()
     if confidence is not None and not 0.5 <= confidence < 1:
         raise InputError("--confidence must be between 0.5 and 0.99, e.g. 0.9")
+    mode = (recovery_mode or settings.recovery_mode or "fixed").strip().lower()
+    if mode not in RECOVERY_MODES:
+        raise InputError(f"the recovery mode must be one of {', '.join(RECOVERY_MODES)}, got '{mode}'")
     home = (home_currency or "").strip().upper() or None
     if home is not None and not (len(home) == 3 and home.isalpha()):
         raise InputError(f"--home-currency expects a three-letter currency code such as EUR, got '{home_currency}'")
@@ -70,6 +75,7 @@ def resolve_options(
         recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
         sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,
         business_days=business_days, settings=settings, fees=(fees or "").strip() or None, home_currency=home,
+        recovery_mode=mode,
     )  # fmt: skip
 
 
@@ -103,6 +109,7 @@ def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bo
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
     result = analyze(con, list(windows), recovery_hours=opts.recovery_hours, confidence=opts.confidence,
+                     **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
                      currency=opts.home_currency or opts.currency, tz=opts.tz, settings=opts.settings, hist=hist,
                      ship_sla_hours=opts.sla_hours, business_days=opts.business_days, shipments=shipments,
                      profit=profit)  # fmt: skip
@@ -356,6 +363,7 @@ def share_snapshot(
     """The scrubbed snapshot of an analysis for a share link; extra sections (view, shipments, charts) by keyword."""
     return build_snapshot(
         settings={"tz": opts.tz, "confidence": opts.confidence, "recovery_hours": opts.recovery_hours,
+                  **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
                   "channels": list(windows[0].channels) if windows else []},
         windows=windows, analysis=analysis, ingest=report, **sections,
     )  # fmt: skip

@@ -36,6 +36,10 @@ class Settings:
     default_currency: str = "USD"
     confidence: float = 0.9
     recovery_hours: int = 24
+    # 'fixed': recapture over all recovery_hours; 'until-normal': the recovery period ends once the affected channels'
+    # sales are back within their normal band for recovery_normal_hours hours in a row (recovery_hours at most).
+    recovery_mode: str = "fixed"
+    recovery_normal_hours: int = 3
     ship_sla_hours: float = 48.0
     max_rejects_listed: int = 1000
     # DuckDB resources; 0 threads means DuckDB's own default.

@@ -26,6 +26,13 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _recovery_span(w) -> str:
+    """'in the next 24 h', or for a recovery period that ends when sales are back to normal, how long it ran."""
+    if w.recovery_mode != "until-normal":
+        return f"in the next {w.recovery_hours:g} h"
+    return f"in the {w.recovery_used_hours:.0f} h until sales were back to normal (at most {w.recovery_hours:g})"
+
+
 def human_summary(result: Analysis) -> str:
     cur = result.currency
     pct = present.percent(result.confidence)
@@ -44,7 +51,7 @@ def human_summary(result: Analysis) -> str:
             f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected"
         )
         out.append(
-            f"  recaptured {money(r['recaptured'], cur)} in the next {w.recovery_hours:g} h ({pct} interval "
+            f"  recaptured {money(r['recaptured'], cur)} {_recovery_span(w)} ({pct} interval "
             f"{money(r['recaptured_low'], cur)} to {money(r['recaptured_high'], cur)}); "
             f"net lost {money(r['net_lost'], cur)}"
         )

@@ -89,6 +89,16 @@ def add_estimate(p) -> None:
         metavar="H",
         help="hours after the window in which lost orders may come back (default 24 or IMPACT_RECOVERY_HOURS)",
     )
+    p.add_argument(
+        "--recovery-until-normal",
+        action="store_const",
+        const="until-normal",
+        default=None,
+        dest="recovery_mode",
+        help="end the recovery period once the affected channels' sales are back within their normal band for "
+        "IMPACT_RECOVERY_NORMAL_HOURS (3) hours in a row, --recovery-hours at most (default: IMPACT_RECOVERY_MODE, "
+        "'fixed')",
+    )
     add_confidence(p)
 
 
@@ -244,6 +254,7 @@ def options(args) -> Options:
         confidence=getattr(args, "confidence", None), recovery_hours=getattr(args, "recovery_hours", None),
         sla_hours=getattr(args, "ship_sla_hours", None), business_days=bool(getattr(args, "business_days", False)),
         fees=getattr(args, "fees", None), home_currency=getattr(args, "home_currency", None),
+        recovery_mode=getattr(args, "recovery_mode", None),
     )  # fmt: skip
 
 

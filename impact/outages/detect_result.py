@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ..revenue import History
 from ..windows import Window
@@ -26,7 +26,7 @@ class Candidate:
 
     def span(self, hist: History) -> tuple[datetime, datetime]:
         width = 24 // self.slots
-        return (hist.day0 + timedelta(hours=self.first * width), hist.day0 + timedelta(hours=(self.last + 1) * width))
+        return (hist.at_hour(self.first * width), hist.at_hour((self.last + 1) * width))
 
 
 @dataclass

@@ -284,8 +284,8 @@ def _guided(
     part of it, with a bin of slack, that a drop explains best."""
     s = sc.prep.series
     width = 24 // s.slots
-    lo = math.floor((entry.start - hist.day0).total_seconds() / 3600 / width)
-    hi = math.ceil((entry.end - hist.day0).total_seconds() / 3600 / width) - 1
+    lo = math.floor(hist.hour_of(entry.start) / width)
+    hi = math.ceil(hist.hour_of(entry.end) / width) - 1
     ok = sc.prep.scannable.reshape(-1)
     if lo < 1 or hi + 1 >= len(ok) or not ok[lo - 1 : hi + 2].all() or (s.slots > 1 and hi - lo + 3 > 24):
         return None
@@ -296,7 +296,7 @@ def _guided(
     if (last - first + 1) * width < min_hours:
         return None
     seg_act, seg_exp, seg_z = sc.score(first, last)
-    test = (hist.day0 + timedelta(hours=lo * width), hist.day0 + timedelta(hours=(hi + 1) * width))
+    test = (hist.at_hour(lo * width), hist.at_hour((hi + 1) * width))
     return Candidate(s.name, first, last, s.slots, seg_z, seg_exp, seg_act, "catalog", test)
 
 
@@ -368,11 +368,11 @@ def scan_history(
                 hi += 1 if hi + 1 < len(a) and ok[hi + 1] else 0
             first, last = _best_segment(a, pred, lo, hi)
             hours = (last - first + 1) * width
-            start = hist.day0 + timedelta(hours=first * width)
+            start = hist.at_hour(first * width)
             if hours > MAX_WINDOW_HOURS:
                 notes.append(
                     f"{name} had far fewer orders than usual from {iso_utc(start)} to "
-                    f"{iso_utc(start + timedelta(hours=hours))} ({hours / 24:.0f} days): a gap in the export "
+                    f"{iso_utc(hist.at_hour((last + 1) * width))} ({hours / 24:.0f} days): a gap in the export "
                     "or a pause in selling rather than a platform outage, so it is not reported as one"
                 )
                 continue

@@ -160,4 +160,7 @@ def baseline_every_day(hist: History, name: str, excluded: np.ndarray) -> DayBas
     anchors = np.arange(n_days)
     p = baseline_params(s, clean, anchors, hist.dow0)
     e0 = baseline_at(p, hist.dow0, np.broadcast_to(anchors[:, None], (n_days, slots)), np.arange(slots))
+    scale = hist.bin_scale(slots)
+    if scale is not None:  # the local hour a clock change skips expects nothing; the one it repeats, two hours
+        e0 = e0 * scale[None]
     return DayBaseline(p, e0, clean, odd)

@@ -11,7 +11,7 @@ from ..errors import InputError, WindowError
 from ..windows import iso_utc
 from .baseline import LOOKBACK_DAYS, MIN_HISTORY_DAYS, THIN_HISTORY_DAYS, BaselineParams
 from .fit import ChannelFit, fit_channel
-from .history import REV, History, load_history
+from .history import IDENTITY, REV, History, LocalClock, load_history
 from .interval import MIN_PLACEBOS_CONFORMAL, Interval, calibrate, hourly_bands, noise_scale
 from .placebos import EventGeometry
 
@@ -40,6 +40,7 @@ class EventEstimate:
     # Net loss (window + recovery together: expected minus actual over both), calibrated on the placebos as a whole:
     # one baseline error moves the loss and the recapture in opposite directions, which separate intervals miss.
     net: Interval | None = None
+    clock: LocalClock = IDENTITY  # the history's local clock, to turn bins back into times
 
     def hourly(self, confidence: float) -> list[dict]:
         """Per affected channel and bin, from CONTEXT_HOURS before the window to the end of the recovery period:
@@ -63,6 +64,8 @@ class EventEstimate:
                     sc = float(noise_scale(np.array([e]), q, c, floor)[0])
                     if key in seen:  # the bin holding the window's end is both outage and recovery: keep one row
                         continue
+                    if f.slots > 1 and _bin_start(self, f, key) == _bin_start(self, f, (key[0], key[1] + 1)):
+                        continue  # the local hour a clock change skipped: no such hour, nothing to show
                     if phase != "before":
                         cum += e - a
                     hour = _bin_start(self, f, key)
@@ -83,7 +86,8 @@ class EventEstimate:
 
 
 def _bin_start(est: EventEstimate, f: ChannelFit, key: tuple[int, int]) -> datetime:
-    return est.day0 + timedelta(days=key[0], hours=key[1] * (24 // f.slots))
+    g = key[0] * 24 + key[1] * (24 // f.slots)
+    return est.day0 + timedelta(hours=float(est.clock.instant(g)))
 
 
 def check_window(hist: History, start: datetime, end: datetime, affected: tuple[str, ...]) -> list[str]:
@@ -132,14 +136,29 @@ def estimate_event(
     confidence: float = 0.9,
     other_windows: list[tuple[datetime, datetime]] | None = None,
     controls: tuple[str, ...] | None = None,
+    recovery_until_normal: int = 0,
 ) -> EventEstimate:
     """Counterfactual, loss interval, recapture and spill-over estimates for one window.
 
     affected: channels hit (empty = all). other_windows: further known outages as (start, end incl. recovery),
     kept out of the baseline and the placebos. controls: unaffected channels to use as controls (default: all).
+    recovery_until_normal: 0 for a recovery period of `recovery_hours`; N > 0 ends it when sales are back to normal
+    (see recovery_hours_until_normal), `recovery_hours` at most.
     """
     if not 0.5 <= confidence < 1:
         raise InputError("the confidence level must be between 0.5 and 0.99, e.g. 0.9")
+    if recovery_until_normal > 0 and recovery_hours > 0:
+        kw = dict(confidence=confidence, other_windows=other_windows, controls=controls)
+        full = estimate_event(hist, start, end, affected, recovery_hours=recovery_hours, **kw)
+        hours = recovery_hours_until_normal(full, recovery_until_normal, confidence)
+        if hours is None:
+            if full.resolution == "hour" and full.recovery_end >= end + timedelta(hours=recovery_hours):
+                full.warnings.append(
+                    f"sales were not back to normal for {recovery_until_normal} hours in a row within the "
+                    f"{recovery_hours:g} recovery hours, so recapture is measured over all of them"
+                )
+            return full
+        return estimate_event(hist, start, end, affected, recovery_hours=hours, **kw)
     affected = tuple(affected) or tuple(hist.channels)
     warns = check_window(hist, start, end, affected)
     unaffected = tuple(c for c in hist.channels if c not in affected)
@@ -159,7 +178,7 @@ def estimate_event(
         warns.append(
             f"{', '.join(daily)} has dates without times, so the loss is measured over whole days "
             f"({iso_utc(hist.day_start(ev.anchor))[:10]}"
-            f"{' to ' + iso_utc(hist.day_start(int((end - hist.day0).total_seconds() // 86400)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
+            f"{' to ' + iso_utc(hist.day_start(hist.day_of(end)))[:10] if end - start > timedelta(days=1) else ''}"  # noqa: E501
             "), not the hours of the window"
         )
     ks = ev.valid_shifts(list(affected))
@@ -216,8 +235,58 @@ def estimate_event(
         hist.day0,
         ks,
         net,
+        hist.clock,
     )
     return est
+
+
+NORMAL_QUIET_SHARE = 0.5  # hours expecting under half the channel's mean hour neither prove nor break "normal"
+
+
+def recovery_hours_until_normal(est: EventEstimate, n: int, confidence: float) -> float | None:
+    """Hours from the window's end to the first whole hour from which every affected channel's actual revenue stays
+    within its normal band (the recovery region's fitted hourly band at `confidence`) for `n` consecutive hours;
+    None when that never happens within the estimate's recovery period (or the data is date-only).
+
+    Quiet hours (night: expected revenue under half the channel's mean hour over the period) neither count towards
+    the n hours nor break them: a handful of orders cannot show whether the lost ones are still coming back, and a
+    recapture on the next morning is not cut off by a normal-looking night. They stay in the recovery period when
+    they come before the n hours.
+    """
+    if est.resolution != "hour" or n <= 0:
+        return None
+    starts: dict[datetime, list[bool | None]] = {}
+    for name in est.affected:
+        f = est.fits[name]
+        reg = f.recovery[REV]
+        bins = f.recovery_bins
+        if not len(bins):
+            return None
+        c, zlo, zhi = hourly_bands(f, confidence, recovery_only=reg.bin_placebo_pred.size > 0)
+        exp, act = reg.bins_expected, reg.bins_actual
+        sc = noise_scale(exp, float(f.q[REV]), c, float(f.unit[REV]) * 0.5)
+        normal = (act >= exp + zlo * sc) & (act <= exp + zhi * sc)
+        quiet = exp < NORMAL_QUIET_SHARE * max(float(exp[bins.w > 0.999].mean()) if (bins.w > 0.999).any() else 0, 0)
+        for j in range(len(bins)):
+            if bins.w[j] < 0.999:  # the hour holding the window's end, or cut by the end of the data
+                continue
+            t = _bin_start(est, f, (int(bins.day[j]), int(bins.slot[j])))
+            state = None if quiet[j] else bool(normal[j])
+            starts.setdefault(t, []).append(state)
+    run_start, run = None, 0
+    for t in sorted(starts):
+        states = starts[t]
+        if any(s is False for s in states):
+            run_start, run = None, 0
+            continue
+        if all(s is None for s in states):
+            continue
+        if run == 0:
+            run_start = t
+        run += 1
+        if run >= n:
+            return max((run_start - est.end).total_seconds() / 3600, 0.0)
+    return None
 
 
 def _pooled_q(fits: dict[str, ChannelFit], names: tuple[str, ...]) -> float:

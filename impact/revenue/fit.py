@@ -119,6 +119,13 @@ def fit_channel(
     def shifted(days: np.ndarray) -> np.ndarray:
         return days[None, :] - K[:, None]
 
+    def expect(pr: BaselineParams, slots: int, dd: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Baseline (3, K, J) of bins at days dd (K, J) and `slot` (J,), times the real length of each bin (a local
+        hour a clock change skips has none, the one it repeats lasts two hours)."""
+        e = baseline_at(pr, dow0, dd, slot)
+        sc = hist.bin_scale(slots)
+        return e if sc is None else e * sc[np.clip(dd, 0, hist.n_days - 1), slot[None, :]]
+
     def ref_ratio(
         ser: ChannelSeries, pr: BaselineParams, day: np.ndarray, slot: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -131,12 +138,14 @@ def fit_channel(
         okb = ~am[np.clip(dd, 0, hist.n_days - 1), slot[None, :]]
         okb[0] = True  # the real event's reference bins were chosen outside its own span already
         v, inr = _gather(ser, dd, slot)
-        e = baseline_at(pr, dow0, dd, slot)
+        e = expect(pr, ser.slots, dd, slot)
         m = (okb & inr)[None]
         return (v * m).sum(axis=2), (e * m).sum(axis=2)
 
-    def features(days: np.ndarray) -> tuple[np.ndarray, list[str]]:
-        """Ratio features from the days a region touches: daily shocks are day-specific, so other days dilute."""
+    def features(days: np.ndarray, here: Bins | None = None) -> tuple[np.ndarray, list[str]]:
+        """Ratio features from the days a region touches: daily shocks are day-specific, so other days dilute.
+        `here`: the region's own bins, where the controls are read too (the recovery period: no spill-over lands
+        there after the outage, and the controls share its hours' demand)."""
         feats: list[np.ndarray] = [np.ones((3, len(K)))]
         names = ["intercept"]
         own_days = np.repeat(days, s.slots)
@@ -176,6 +185,21 @@ def fit_channel(
         if ctl is not None:
             feats.append(ctl)
             names.append("controls")
+        if controls and here is not None and len(here):
+            num = np.zeros((3, len(K)))
+            den = np.zeros((3, len(K)))
+            kap = np.zeros((3, 1))
+            for c in controls:
+                cs = hist.channels[c]
+                if cs.slots != s.slots:
+                    continue
+                a, b = ref_ratio(cs, params[c], here.day, here.slot)
+                num += a
+                den += b
+                kap += 2 * cs.unit[:, None]
+            if den.any():
+                feats.append(_ratio(num, den, kap) - 1)
+                names.append("controls_here")
         feats.append(p.week_ratio - 1)
         names.append("last_week")
         return np.stack(feats, axis=2), names  # (3, K, F)
@@ -199,12 +223,12 @@ def fit_channel(
                     )
                 )
             return out, np.ones((3, len(K))), np.zeros((3, len(K), 0))
-        X_all, used = features(np.unique(bins.day))
+        X_all, used = features(np.unique(bins.day), None if record else bins)
         if record:
             names[:] = used
         dd = shifted(bins.day)
         v, _ = _gather(s, dd, bins.slot)  # (3, K, J)
-        e = baseline_at(p, dow0, dd, bins.slot)
+        e = expect(p, s.slots, dd, bins.slot)
         act = (v * bins.w).sum(axis=2)
         base = np.maximum((e * bins.w).sum(axis=2), 1e-9)
         mults = np.ones((3, len(K)))
@@ -256,7 +280,7 @@ def fit_channel(
     ctx = overlap(hist, s.slots, ev.start - timedelta(hours=CONTEXT_HOURS if s.slots > 1 else 0), ev.start)
     if s.slots == 1:
         ctx = Bins.empty()
-    ctx_e = baseline_at(p, dow0, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
+    ctx_e = expect(p, s.slots, ctx.day[None, :], ctx.slot)[:, 0, :] * wmult[:, 0:1] if len(ctx) else np.zeros((3, 0))
     ctx_a = s.values[:, ctx.day, ctx.slot] if len(ctx) else np.zeros((3, 0))
     wd = np.unique(W.day)
     day_exp = (p.level[:, 0:1] * p.dowf[:, 0, (dow0 + wd) % 7]).sum(axis=1) * wmult[:, 0]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -32,36 +33,144 @@ class ChannelSeries:
         return 24 // self.slots
 
 
+class LocalClock:
+    """Grid hours <-> instants. Grid hour g counts the zone's wall-clock hours since local midnight of day 0, so every
+    day of the grid is one local calendar day and slot h its local hour h, across clock changes too.
+
+    The map from u (real hours since day 0's midnight) to g is piecewise linear with slope 1, except at a change of
+    the clock: when it springs forward the grid jumps over the skipped local hour (its bin has no instants and stays
+    empty, with a real length of 0), and when it falls back both occurrences of the repeated local hour fold into one
+    bin that lasts 2 real hours (g runs at half speed through them). Both directions stay monotone, so a window
+    [start, end) maps to a grid span whose bins carry their real share of it.
+    """
+
+    def __init__(self, u: np.ndarray, g: np.ndarray):
+        self.u, self.g = u, g  # knots, with sentinels far outside any history
+        self.identity = len(u) == 2
+
+    @classmethod
+    def build(cls, zone: ZoneInfo, day0: datetime, n_days: int) -> LocalClock:
+        big = 1e7
+        us, gs = [-big], [-big]
+        shift = 0.0
+
+        def off(h: float) -> float:
+            at = (day0 + timedelta(hours=h)).replace(tzinfo=UTC).astimezone(zone)
+            return (at.utcoffset() or timedelta(0)).total_seconds() / 3600
+
+        prev = off(0)
+        for d in range(n_days + 2):
+            if off(24 * (d + 1)) == prev:
+                continue
+            for h in range(24 * d + 1, 24 * (d + 1) + 1):  # the first hour with the new offset
+                o = off(h)
+                if o == prev:
+                    continue
+                delta = o - prev
+                if delta > 0:  # spring forward: the grid jumps over `delta` local hours
+                    us += [h, h]
+                    gs += [h + shift, h + shift + delta]
+                else:  # fall back: the real hours [h - back, h + back) fill the local hours [h - back, h) of the grid
+                    back = -delta
+                    us += [h - back, h + back]
+                    gs += [h - back + shift, h + shift]
+                shift += delta
+                prev = o
+                break
+        us.append(big)
+        gs.append(big + shift)
+        return cls(np.array(us, float), np.array(gs, float))
+
+    def grid(self, u: np.ndarray | float) -> np.ndarray:
+        """Grid hours of real hours `u` since day 0."""
+        u = np.asarray(u, float)
+        if self.identity:
+            return u
+        i = np.clip(np.searchsorted(self.u, u, side="right") - 1, 0, len(self.u) - 2)
+        du = self.u[i + 1] - self.u[i]
+        slope = np.where(du > 0, (self.g[i + 1] - self.g[i]) / np.where(du > 0, du, 1), 1.0)
+        return self.g[i] + (u - self.u[i]) * slope
+
+    def instant(self, g: np.ndarray | float) -> np.ndarray:
+        """Real hours since day 0 at which grid hour `g` starts (a skipped local hour: the instant of the jump)."""
+        g = np.asarray(g, float)
+        if self.identity:
+            return g
+        i = np.clip(np.searchsorted(self.g, g, side="right") - 1, 0, len(self.g) - 2)
+        dg = self.g[i + 1] - self.g[i]
+        return self.u[i] + (g - self.g[i]) * (self.u[i + 1] - self.u[i]) / np.where(dg > 0, dg, 1)
+
+
+IDENTITY = LocalClock(np.array([-1e7, 1e7]), np.array([-1e7, 1e7]))
+
+
 @dataclass
 class History:
-    """All channels on one grid of local days; day 0 starts at `day0` (naive UTC)."""
+    """All channels on one grid of local days; day 0 starts at `day0` (naive UTC). Day d is the zone's local
+    calendar day d days after day 0's and slot h its local hour h, clock changes included (`clock`): convert
+    instants with hour_of/day_of/at_hour/day_start, not with day0 + timedelta."""
 
     day0: datetime
     n_days: int
-    utc_offset: timedelta
+    utc_offset: timedelta  # the zone's offset at day 0's midnight
     channels: dict[str, ChannelSeries]
     currency: str = ""
     first_order: datetime | None = None
     last_order: datetime | None = None
     tz: str = "UTC"
     notes: list[str] = field(default_factory=list)  # caveats about the data itself, for the report
+    clock: LocalClock = IDENTITY
 
     @property
     def dow0(self) -> int:
         return (self.day0 + self.utc_offset).weekday()
 
+    def hour_of(self, t: datetime) -> float:
+        """Grid hours (local wall-clock hours since day 0's midnight) of instant t (naive UTC)."""
+        return float(self.clock.grid((t - self.day0).total_seconds() / 3600))
+
+    def day_of(self, t: datetime) -> int:
+        return math.floor(self.hour_of(t) / 24)
+
+    def at_hour(self, g: float) -> datetime:
+        """The instant (naive UTC) at which grid hour g starts."""
+        return self.day0 + timedelta(hours=float(self.clock.instant(g)))
+
     def day_start(self, day: int) -> datetime:
-        return self.day0 + timedelta(days=day)
+        return self.at_hour(24 * day)
+
+    def bin_scale(self, slots: int) -> np.ndarray | None:
+        """(n_days, slots) real length of each bin over its nominal length: 1, except 0 for the local hour a clock
+        change skips and 2 for the one it repeats (23/24 and 25/24 for daily bins); None when every bin is nominal."""
+        if self.clock.identity:
+            return None
+        cache = self.__dict__.setdefault("_scale", {})
+        if slots not in cache:
+            width = 24 // slots
+            edges = self.clock.instant(np.arange(self.n_days * slots + 1) * float(width))
+            sc = (np.diff(edges) / width).reshape(self.n_days, slots)
+            cache[slots] = None if np.allclose(sc, 1) else sc
+        return cache[slots]
 
 
-def _local_offset(tz: str, at: datetime) -> timedelta:
-    """The zone's UTC offset at one instant. One fixed offset keeps every day 24 hours long; across a DST change the
-    history on the other side is one hour off, which the shape estimate tolerates."""
+def _zone(tz: str) -> ZoneInfo:
     try:
-        zone = ZoneInfo(tz)
+        return ZoneInfo(tz)
     except Exception:  # noqa: BLE001 - ZoneInfo raises several kinds for bad names
         raise InputError(f"unknown time zone '{tz}': use an IANA name such as Europe/Berlin") from None
-    return zone.utcoffset(at) or timedelta(0)
+
+
+def local_grid(tz: str, first: datetime, last: datetime) -> tuple[datetime, int, timedelta, LocalClock]:
+    """Day 0 (the naive UTC instant of local midnight of `first`'s local date), the number of local days up to
+    `last`, the zone's offset at day 0 and the clock of the grid."""
+    zone = _zone(tz)
+    lf = first.replace(tzinfo=UTC).astimezone(zone)
+    day0 = datetime(lf.year, lf.month, lf.day, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    offset = day0.replace(tzinfo=UTC).astimezone(zone).utcoffset() or timedelta(0)
+    rough = int((last - day0).total_seconds() // 86400) + 2
+    clock = LocalClock.build(zone, day0, rough)
+    n_days = math.floor(float(clock.grid((last - day0).total_seconds() / 3600)) / 24) + 1
+    return day0, n_days, offset, clock
 
 
 def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
@@ -84,8 +193,9 @@ def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
 def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None) -> History:
     """Aggregate table `lines` into a History (cancelled lines excluded, one currency).
 
-    tz defines the local day used for daily shocks and weekday seasonality; its offset at `at` (the first window)
-    is used throughout.
+    tz defines the local day (daily shocks, weekday seasonality) and the local hour of each bin, clock changes
+    included: the grid follows the zone's wall clock (History.clock). `at` is accepted for compatibility and unused
+    (one fixed offset per analysis, taken at `at`, was the method before).
     """
     # One grouped scan gives the currencies, each channel's share of date-only lines, line count and span, and
     # the revenue per marketplace (three scans of every line before).
@@ -115,10 +225,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
         acc[1] += n_day
     per_channel = [(ch, n_day / n, n) for ch, (n, n_day) in sorted(counts.items())]
     markets = sorted(((g[1], g[2], g[8]) for g in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
-    offset = _local_offset(tz, at or first)
-    local_first = first + offset
-    day0 = datetime(local_first.year, local_first.month, local_first.day) - offset
-    n_days = int(((last + offset) - (day0 + offset)).total_seconds() // 86400) + 1
+    day0, n_days, offset, clock = local_grid(tz, first, last)
     params = {"cur": cur, "day0": day0}
     daily = {ch for ch, share, _ in per_channel if share >= 0.5}
     notes = []
@@ -132,15 +239,18 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             notes.append(
                 f"{1 - share:.0%} of {ch} lines have a time but most have only a date; {ch} is analysed by whole days"
             )
-    # Date-only lines sit at local midnight of the zone they were imported with; rounding to the nearest midnight
-    # keeps them on their day even if this analysis uses another zone. Orders are counted by distinct 64-bit hash
+    # Lines are summed per real hour since day 0 here and each hour is put in its local bin below (the clock's map is
+    # exact for whole-hour steps, and far cheaper than converting every line's time zone). Date-only lines sit at
+    # local midnight of the zone they were imported with; rounding to the nearest midnight keeps them on their day
+    # even if this analysis uses another zone (or the other side of a clock change). Orders are counted by distinct 64-bit hash
     # of the id (a collision among one hour's orders has odds ~1e-13; hashing first makes the count ~25% faster).
     rows = con.execute(
         f"""WITH l AS (
                 SELECT channel, order_id, revenue, quantity,
                        (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h, time_precision = 'day' AS dated
                 FROM lines WHERE {where})
-            SELECT channel, CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT) AS hb,
+            SELECT channel, dated,
+                   CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT) AS hb,
                    sum(coalesce(revenue, 0))::DOUBLE AS rev, count(DISTINCT hash(order_id)) AS n,
                    sum(coalesce(quantity, 1)) AS qty
             FROM l GROUP BY ALL""",
@@ -151,6 +261,9 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     for name, _, n_lines in per_channel:
         sel = ch_col == name
         hb = rows["hb"][sel].astype(np.int64)
+        if not clock.identity:
+            local = np.floor(clock.grid(hb + 0.5)).astype(np.int64)
+            hb = np.where(rows["dated"][sel].astype(bool), hb, local)
         hb = np.clip(hb, 0, n_days * 24 - 1)
         slots = 1 if name in daily else 24
         vals = np.zeros((3, n_days * slots))
@@ -182,7 +295,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             int(days_with[-1]) if len(days_with) else -1,
             [mk for ch, mk, _ in markets if ch == name],
         )
-    return History(day0, n_days, offset, channels, cur, first, last, tz, notes)
+    return History(day0, n_days, offset, channels, cur, first, last, tz, notes, clock)
 
 
 def history_from_orders(
@@ -196,11 +309,17 @@ def history_from_orders(
     *,
     daily: frozenset[str] = frozenset(),
     currency: str = "",
+    tz: str = "UTC",
 ) -> History:
     """A History from order-level arrays (benchmarks, tests): channel index into `names`, hours since day0 (UTC
-    midnight), order revenue and units. Same aggregation as load_history, without DuckDB."""
+    midnight), order revenue and units. Same aggregation as load_history, without DuckDB. With a zone other than
+    UTC the grid is that zone's local days and hours from the local date of day0 on, as load_history makes it."""
     channels: dict[str, ChannelSeries] = {}
-    hb = np.clip(np.floor(hours).astype(np.int64), 0, n_days * 24 - 1)
+    start, offset, clock = day0, timedelta(0), IDENTITY
+    if tz != "UTC":
+        day0, n_days, offset, clock = local_grid(tz, start, start + timedelta(days=n_days, microseconds=-1))
+    grid = clock.grid(hours + (start - day0).total_seconds() / 3600)
+    hb = np.clip(np.floor(grid).astype(np.int64), 0, n_days * 24 - 1)
     for i, name in enumerate(names):
         sel = channel == i
         slots = 1 if name in daily else 24
@@ -230,6 +349,6 @@ def history_from_orders(
             int(days_with[-1]) if len(days_with) else -1,
             [name],
         )
-    first = day0 + timedelta(hours=float(hours.min())) if len(hours) else None
-    last = day0 + timedelta(hours=float(hours.max())) if len(hours) else None
-    return History(day0, n_days, timedelta(0), channels, currency, first, last)
+    first = start + timedelta(hours=float(hours.min())) if len(hours) else None
+    last = start + timedelta(hours=float(hours.max())) if len(hours) else None
+    return History(day0, n_days, offset, channels, currency, first, last, tz, [], clock)

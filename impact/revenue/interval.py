@@ -137,10 +137,11 @@ def _normal_quantile(p: float) -> float:
     )
 
 
-def hourly_bands(fit: ChannelFit, confidence: float) -> tuple[float, float, float]:
-    """(c, lower, upper) studentised per-bin quantiles for the revenue counterfactual, pooled over placebo bins."""
+def hourly_bands(fit: ChannelFit, confidence: float, recovery_only: bool = False) -> tuple[float, float, float]:
+    """(c, lower, upper) studentised per-bin quantiles for the revenue counterfactual, pooled over placebo bins (of
+    the window and the recovery period, or of the recovery period alone)."""
     preds, errs = [], []
-    for reg in (fit.window[REV], fit.recovery[REV]):
+    for reg in (fit.recovery[REV],) if recovery_only else (fit.window[REV], fit.recovery[REV]):
         if reg.bin_placebo_pred.size:
             preds.append(reg.bin_placebo_pred.ravel())
             errs.append((reg.bin_placebo_actual - reg.bin_placebo_pred).ravel())

@@ -34,12 +34,13 @@ class Bins:
 
 
 def overlap(hist: History, slots: int, a: datetime, b: datetime) -> Bins:
-    """Bins overlapping [a, b) with their overlap share; daily bins count whole."""
+    """Bins overlapping [a, b) with their overlap share; daily bins count whole. Positions are local grid hours, so
+    a bin a clock change stretches (the repeated hour) is shared in proportion to real time."""
     if b <= a:
         return Bins.empty()
     width = 24 // slots
-    ta = (a - hist.day0).total_seconds() / 3600
-    tb = (b - hist.day0).total_seconds() / 3600
+    ta = hist.hour_of(a)
+    tb = hist.hour_of(b)
     first = math.floor(ta / width)
     last = math.ceil(tb / width) - 1
     idx = np.arange(max(first, 0), min(last, hist.n_days * slots - 1) + 1)
@@ -78,15 +79,14 @@ class EventGeometry:
         self.rec_end = end + timedelta(hours=recovery_hours)
         self.affected = affected
         self.others = others
-        self.anchor = int((start - hist.day0).total_seconds() // 86400)
-        last = self.rec_end - timedelta(microseconds=1)
-        self.last_day = int((last - hist.day0).total_seconds() // 86400)
+        self.anchor = hist.day_of(start)
+        self.last_day = hist.day_of(self.rec_end - timedelta(microseconds=1))
         self.event_days = np.arange(self.anchor, self.last_day + 1)
         # Whole days touched by any known window: kept out of baselines.
         self.dirty_days = np.zeros(hist.n_days, bool)
         for a, b in others + [(start, self.rec_end)]:
-            d0 = int((a - hist.day0).total_seconds() // 86400)
-            d1 = int(((b - timedelta(microseconds=1)) - hist.day0).total_seconds() // 86400)
+            d0 = hist.day_of(a)
+            d1 = hist.day_of(b - timedelta(microseconds=1))
             self.dirty_days[max(d0, 0) : max(min(d1, hist.n_days - 1) + 1, 0)] = True
         self.anomalous = {name: anomalous_days(s, self.dirty_days) for name, s in hist.channels.items()}
         self._masks: dict[int, tuple[np.ndarray, np.ndarray]] = {}

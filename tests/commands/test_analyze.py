@@ -261,3 +261,17 @@ def test_analyze_with_ship_times_never_imports_pandas(tmp_path):
     # The run went through the whole shipment path: ship times were read and the backlog was measured.
     assert ship["available"] and ship["due"] > 0 and ship["extra_handling_hours"] is not None
     assert "PANDAS_LOADED False" in proc.stderr
+
+
+def test_recovery_until_normal_option(export, capsys):
+    """--recovery-until-normal ends the recovery period when sales are back to normal: recovery_end within the
+    cap, the mode in the JSON, and the summary says how long it ran."""
+    path, out = export
+    args = ["analyze", str(path), "--map", MAP, "--window", _iso(out.start), _iso(out.end), "--channels", "amazon"]
+    assert main([*args, "--recovery-until-normal", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    end = datetime.fromisoformat(res["windows"][0]["recovery_end"].replace("Z", ""))
+    assert out.end <= end <= out.end + timedelta(hours=24)
+    assert res["recovery_mode"] == "until-normal"
+    assert main([*args, "--recovery-until-normal"]) == 0
+    assert "until sales were back to normal (at most 24)" in capsys.readouterr().out

@@ -1,0 +1,88 @@
+"""The anchors an analyst would reach for instead of this project, for bench.accuracy: statsforecast's MSTL and
+Google's CausalImpact (tfcausalimpact). Benchmark-only: both come from requirements-bench.txt in a separate venv
+(they need pandas < 3 and TensorFlow), never from the app's requirements, and are imported only when asked for.
+
+Each returns, for one window on one channel's hourly revenue, an `Anchor`: the expected revenue of the window and of
+window + recovery, each with its 90% interval, from which bench.accuracy takes gross and net loss (expected minus
+actual), coverage and width.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+SETUP = (
+    "python3 -m venv /work/benchvenv && /work/benchvenv/bin/pip install -r requirements-bench.txt, then run "
+    "/work/benchvenv/bin/python -m bench.accuracy ..."
+)
+MSTL_WEEKS = 8  # hours of history the MSTL is fitted on (the issue's anchors used 8 weeks)
+CI_WEEKS = 2  # CausalImpact's pre-period: its fit takes minutes per window and grows with the series
+Z90 = 1.6448536269514722
+
+
+@dataclass
+class Anchor:
+    window: float  # expected revenue over the window
+    window_low: float
+    window_high: float
+    both: float  # expected revenue over window + recovery
+    both_low: float
+    both_high: float
+
+
+def available(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def need(module: str, what: str):
+    """Import a benchmark-only package or stop with a message that says how to get it."""
+    if module == "causalimpact":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise SystemExit(f"{what} needs the benchmark-only packages of requirements-bench.txt: {SETUP}") from None
+
+
+def mstl(flat: np.ndarray, h0: int, n_window: int, n_both: int) -> Anchor:
+    """statsforecast MSTL (24 h and 168 h seasons, AutoETS trend) fitted on the MSTL_WEEKS before hour h0, forecast
+    over the window (n_window hours) and window + recovery (n_both). The 90% interval of a sum combines the hourly
+    prediction intervals as independent errors (in quadrature); adding the bounds would assume them fully correlated.
+    """
+    models = need("statsforecast.models", "statsforecast MSTL")
+    y = flat[max(h0 - MSTL_WEEKS * 168, 0) : h0].astype(float)
+    fc = models.MSTL(season_length=[24, 168]).fit(y).predict(h=n_both, level=[90])
+    mean = np.asarray(fc["mean"], float)
+    sd = (np.asarray(fc["hi-90"], float) - np.asarray(fc["lo-90"], float)) / (2 * Z90)
+    out = []
+    for n in (n_window, n_both):
+        m, s = float(mean[:n].sum()), float(np.sqrt((sd[:n] ** 2).sum()))
+        out += [m, m - Z90 * s, m + Z90 * s]
+    return Anchor(*out)
+
+
+def causal_impact(flat: np.ndarray, control: np.ndarray, h0: int, n_window: int, n_both: int) -> Anchor:
+    """Google's CausalImpact (tfcausalimpact, default model: local level + regression on the control) with the
+    unaffected channels' hourly revenue as control, pre-period the CI_WEEKS before hour h0, post-period window +
+    recovery; alpha = 0.1. Its cumulative predictions at the window's end and at the recovery's end give both sums
+    with their intervals (from the model's own posterior draws, so the hours' correlation is kept)."""
+    import pandas as pd
+
+    ci_mod = need("causalimpact", "CausalImpact")
+    a = max(h0 - CI_WEEKS * 168, 0)
+    df = pd.DataFrame({"y": flat[a : h0 + n_both].astype(float), "x": control[a : h0 + n_both].astype(float)})
+    pre, post = [0, h0 - a - 1], [h0 - a, h0 - a + n_both - 1]
+    ci = ci_mod.CausalImpact(df, pre, post, alpha=0.1)
+    inf = ci.inferences
+    cols = ("post_cum_preds_means", "post_cum_preds_lower", "post_cum_preds_upper")
+    w = inf.iloc[h0 - a + n_window - 1]
+    b = inf.iloc[h0 - a + n_both - 1]
+    return Anchor(*(float(w[c]) for c in cols), *(float(b[c]) for c in cols))
