@@ -38,13 +38,14 @@ def render(results: Results) -> None:
     daily_chart(results.daily_rows(), results.window, results.tz, key="overview_daily")
 
 
-def kpi_cards(cards: list[tuple[str, str, str, str | None]]) -> None:
+def kpi_cards(cards: list[tuple[str, str, str | tuple[str, ...], str | None]]) -> None:
     """A row of (label, value, detail, help) cards. The detail is a caption that wraps, where a metric's delta
-    would be cut off in a narrow card."""
+    would be cut off in a narrow card; a tuple of details is one caption each."""
     for col, (label, value, detail, help_text) in zip(st.columns(len(cards)), cards, strict=True):
         with col.container(border=True, height="stretch"):
             st.metric(label, value, help=help_text)
-            st.caption(detail.replace("$", "\\$"))
+            for line in (detail,) if isinstance(detail, str) else detail:
+                st.caption(line.replace("$", "\\$"))
 
 
 def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
@@ -77,7 +78,12 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
         cards.append(("Day's sales lost", share[0], share[1],
                       "Revenue lost as a share of the revenue your history expects for the whole day(s) the outage "
                       "touched, on the affected channels."))  # fmt: skip
-    cards.append(("Net loss", m(rev["net_lost"]), short,
+    net_lines = [short]
+    if (rev.get("net_lost") or 0) > (rev.get("lost") or 0):
+        # A net loss above the loss says why where it is shown: the hours after ran below normal too.
+        net_lines.append(f"above the outage's {m(rev['lost'])}: the {recovery:g} h after ran below normal too")
+    net_lines.append(value_range(rev.get("net_lost_low"), rev.get("net_lost_high"), m, confidence=conf))
+    cards.append(("Net loss", m(rev["net_lost"]), tuple(x for x in net_lines if x),
                   f"Revenue lost minus the change in sales in the {recovery:g} h after the outage. "
                   + recapture.replace("**", "")))  # fmt: skip
     if late:
