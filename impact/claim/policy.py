@@ -354,7 +354,7 @@ def cyber(
     extra = money(extra_expenses)
     lost = float(profit["lost"])
     rec = float(profit["recaptured"])
-    # The net interval's ends as (lost, recaptured) pairs: the profit layer sums the two half-widths.
+    # The net interval's ends as (lost, recaptured) pairs whose difference is the profit layer's net interval.
     rec_low, rec_high = lost_low, lost_high = float(profit["lost_low"]), float(profit["lost_high"])
     rec_low -= float(profit["net_lost_low"])
     rec_high -= float(profit["net_lost_high"])

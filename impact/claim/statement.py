@@ -64,15 +64,15 @@ def profit_basis(w: Mapping, policy: ClaimPolicy) -> tuple[dict, dict]:
     if r is not None:
         # The same arithmetic as the profit layer's (impact.costs.profit.window_profit) at the given rate.
         lost, rec = rev["lost"] * r, rev["recaptured"] * r
-        net = lost - rec
+        net = round(lost, 2) - round(rec, 2)
         return {
             "lost": round(lost, 2),
             "lost_low": round(lost - (rev["lost"] - rev["lost_low"]) * r, 2),
             "lost_high": round(lost + (rev["lost_high"] - rev["lost"]) * r, 2),
             "recaptured": round(rec, 2),
             "net_lost": round(net, 2),
-            "net_lost_low": round(net - ((rev["lost"] - rev["lost_low"]) + (rev["recaptured_high"] - rev["recaptured"])) * r, 2),
-            "net_lost_high": round(net + ((rev["lost_high"] - rev["lost"]) + (rev["recaptured"] - rev["recaptured_low"])) * r, 2),
+            "net_lost_low": round(net - (rev["net_lost"] - rev["net_lost_low"]) * r, 2),
+            "net_lost_high": round(net + (rev["net_lost_high"] - rev["net_lost"]) * r, 2),
         }, {"rate": r, "source": "--gross-profit-rate (given by the seller)"}  # fmt: skip
     p = w.get("profit")
     if not p:
@@ -128,15 +128,14 @@ def _incident(window: Window, policy: ClaimPolicy, catalog: Sequence[Window]) ->
 
 def _measured(w: Mapping, policy: ClaimPolicy) -> dict:
     """The seller's measured loss, net of recapture: in profit when the rate of gross profit is known, else in
-    revenue (with the profit layer's interval rule at a rate of 1)."""
+    revenue, with the analysis' net interval."""
     if w.get("profit") or policy.gross_profit_rate is not None:
         p, _ = profit_basis(w, policy)
         return {"basis": "profit net of recapture", "value": p["net_lost"], "low": p["net_lost_low"],
                 "high": p["net_lost_high"]}  # fmt: skip
     r = w["revenue"]
-    low = r["net_lost"] - ((r["lost"] - r["lost_low"]) + (r["recaptured_high"] - r["recaptured"]))
-    high = r["net_lost"] + ((r["lost_high"] - r["lost"]) + (r["recaptured"] - r["recaptured_low"]))
-    return {"basis": "revenue net of recapture", "value": r["net_lost"], "low": round(low, 2), "high": round(high, 2)}
+    return {"basis": "revenue net of recapture", "value": r["net_lost"], "low": r["net_lost_low"],
+            "high": r["net_lost_high"]}  # fmt: skip
 
 
 def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency, expenses, loss_bins, hours) -> tuple:

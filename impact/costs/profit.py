@@ -306,7 +306,8 @@ def window_profit(
     lo = lost - (revenue["lost"] - revenue["lost_low"]) * m
     hi = lost + (revenue["lost_high"] - revenue["lost"]) * m
     recaptured = revenue["recaptured"] * m
-    net = lost - recaptured
+    # From the figures as shown, so that lost - recaptured = net_lost holds to the cent in every consumer (claims).
+    net = round(lost, 2) - round(recaptured, 2)
     # The net revenue interval is calibrated on placebos of window and recovery together; it carries over too.
     net_lo = net - (revenue["net_lost"] - revenue["net_lost_low"]) * m
     net_hi = net + (revenue["net_lost_high"] - revenue["net_lost"]) * m
