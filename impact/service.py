@@ -124,15 +124,16 @@ def window_view(analysis_json: Mapping, index: int = 0) -> dict:
     if not 0 <= index < len(windows):
         raise InputError(f"the analysis has {len(windows)} window(s); there is no window {index + 1}")
     w = windows[index]
-    extra = {k: analysis_json.get(k) for k in ("currency", "confidence", "recovery_hours", "fx")}
+    extra = {k: analysis_json.get(k) for k in ("currency", "confidence", "recovery_hours", "fx", "recovery_mode")}
     warnings = [*(analysis_json.get("warnings") or []), *(w.get("warnings") or [])]
     return {**w, **{k: v for k, v in extra.items() if v is not None}, "warnings": warnings}
 
 
 def analysis_of_view(view: Mapping) -> dict:
     """A window_view back in the analysis JSON's shape (one window), as a share snapshot and the report hold it."""
-    keys = ("currency", "confidence", "recovery_hours", "fx")
-    return {k: view.get(k) for k in keys if k != "fx" or view.get(k)} | {"windows": [dict(view)]}
+    keys = ("currency", "confidence", "recovery_hours", "fx", "recovery_mode")
+    optional = ("fx", "recovery_mode")  # present only when they say something
+    return {k: view.get(k) for k in keys if k not in optional or view.get(k)} | {"windows": [dict(view)]}
 
 
 def ingest_view(report: IngestReport) -> dict:

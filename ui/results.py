@@ -39,11 +39,13 @@ class Params:
     currency: str | None = None
     providers: tuple[str, ...] = ()  # providers of the chosen catalog outage, for the scenario model
     home: str | None = None  # the home currency the orders were converted to (the costs panel)
+    recovery_mode: str = "fixed"  # or 'until-normal'
 
     def options(self, tz: str) -> service.Options:
         return service.resolve_options(tz=tz, currency=self.currency, confidence=self.confidence,
                                        recovery_hours=self.recovery_hours, sla_hours=self.ship_sla_hours,
-                                       business_days=self.business_days, home_currency=self.home)  # fmt: skip
+                                       business_days=self.business_days, home_currency=self.home,
+                                       recovery_mode=self.recovery_mode)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ class Results:
     def analysis(self) -> tuple[dict | None, str | None]:
         """(the window's result, flattened by service.window_view, None) or (None, why it cannot be estimated)."""
         w, p = self.window, self.params
-        key = (w.start, w.end, w.channels, w.title, p.confidence, p.recovery_hours, p.currency, self.tz, p.home)
+        key = (w.start, w.end, w.channels, w.title, p.confidence, p.recovery_hours, p.currency, self.tz, p.home,
+               p.recovery_mode)  # fmt: skip
 
         def compute():
             try:
@@ -135,7 +138,7 @@ class Results:
         """What the scenario model depends on (its sweeps are kept under it too)."""
         w, p = self.window, self.params
         return (w.start, w.end, w.channels, p.currency, transfer, p.providers, self.analysis()[0] is not None,
-                p.confidence, p.recovery_hours)  # fmt: skip
+                p.confidence, p.recovery_hours, p.recovery_mode)  # fmt: skip
 
     def scenario_model(self, transfer: float) -> ScenarioModel:
         """The yearly risk model of the seller's channel mix, calibrated on the window's measured loss when there is

@@ -119,6 +119,13 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str])
             key=State.recovery_hours.key,
             help="How long after the outage to look for buyers who came back (recaptured sales).",
         )
+        until_normal = st.checkbox(
+            "End the recovery once sales are back to normal",
+            value=defaults.recovery_mode == "until-normal",
+            key=State.recovery_until_normal.key,
+            help="The recovery period then stops at the first hours your sales stay in their usual range (at most "
+            "the hours above), so a quick return is not diluted by a day of ordinary noise.",
+        )
         sla = st.number_input(
             "Ship-by time (hours after purchase)",
             min_value=1.0,
@@ -142,4 +149,5 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str])
         currency=currency,
         providers=window_sources.preset_providers(),
         home=costs.home_currency(),
+        recovery_mode="until-normal" if until_normal else "fixed",
     )

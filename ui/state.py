@@ -104,6 +104,7 @@ class State:
     recovery_hours: Value[int | None] = Value("recovery_hours", _none, "widget")
     ship_sla_hours: Value[float | None] = Value("ship_sla_hours", _none, "widget")
     business_days: Value[bool] = Value("business_days", lambda: False, "widget")
+    recovery_until_normal: Value[bool] = Value("recovery_until_normal", lambda: False, "widget")
     windows_file: Value[Any] = Value("windows_file", _none, "widget: the seller's outage windows CSV")
     windows_pick: Value[int | None] = Value("windows_pick", _none, "widget: a window of a long windows file")
     scenario_source: Value[str | None] = Value("scenario_source", _none, "widget: channel demand moves from")

@@ -392,3 +392,14 @@ def test_detection_on_the_demo_lists_the_aws_outage_and_its_window_can_be_used()
     assert at.sidebar.selectbox(key="preset").value == "custom"
     assert at.sidebar.button(key="detect_use_0").label == "In use"
     assert "Revenue lost" in _metrics(at)
+
+
+def test_recovery_can_end_when_sales_are_back_to_normal():
+    """The sidebar's until-normal option reaches the analysis: its result says so and its recovery ends no later."""
+    at = _run()
+    fixed = next(v[0] for k, v in at.session_state["_results"].items() if k[0] == "analysis")
+    at.sidebar.checkbox(key="recovery_until_normal").check()
+    at = _run(at)
+    results = [v[0] for k, v in at.session_state["_results"].items() if k[0] == "analysis" and v[0]]
+    normal = next(r for r in results if r.get("recovery_mode") == "until-normal")
+    assert normal["recovery_end"] <= fixed["recovery_end"]
