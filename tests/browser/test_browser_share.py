@@ -39,7 +39,7 @@ def test_share_link_opens_in_a_fresh_browser_and_forged_links_show_nothing(brows
         sidebar.get_by_text("Share these results").click()
         sidebar.get_by_role("button", name="Create a read-only link").click()
         link = sidebar.locator('[data-testid="stCode"] code').first
-        link.wait_for(timeout=30_000)
+        link.wait_for(timeout=60_000)  # a rerun of the whole page on a loaded CI machine
         url = link.inner_text().strip()
     finally:
         seller.close()
