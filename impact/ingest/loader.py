@@ -536,13 +536,7 @@ def load_file(
         _number_repeated_keys(con, parse.fields["channel"], parse.record)
         if parse.ordered:
             con.execute("ALTER TABLE _parsed DROP COLUMN _rn")
-        report = FileReport(file_id, name, parse.fmt.name, parse.fmt.label, prepared.encoding)
-        report.skipped_reasons = acc.skipped
-        report.skipped = sum(acc.skipped.values())
-        report.rejected = acc.rejected
-        report.rejects = [{"line": n, "reason": r} for n, r in acc.rejects[: settings.max_rejects_listed]]
-        report.lines = acc.lines
-        report.loaded = report.lines - report.skipped - report.rejected
+        report = _file_report(file_id, name, parse.fmt, prepared, acc, settings)
         if not report.loaded:
             raise NoOrdersError(_nothing_loaded(report))
         merge_new_lines(con, file_id)
@@ -551,6 +545,18 @@ def load_file(
         prepared.cleanup()
         for t in ("_raw", "_parsed", "_rej", "_rejscan", "_new", "_head"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _file_report(file_id: int, name: str, fmt: Format, prepared: PreparedFile, acc, settings: Settings) -> FileReport:
+    """A file's import report from its accounting: loaded is what is left of its lines once skips and rejects go."""
+    report = FileReport(file_id, name, fmt.name, fmt.label, prepared.encoding)
+    report.skipped_reasons = acc.skipped
+    report.skipped = sum(acc.skipped.values())
+    report.rejected = acc.rejected
+    report.rejects = [{"line": n, "reason": r} for n, r in acc.rejects[: settings.max_rejects_listed]]
+    report.lines = acc.lines
+    report.loaded = report.lines - report.skipped - report.rejected
+    return report
 
 
 def _load_shipping(
@@ -568,13 +574,7 @@ def _load_shipping(
     acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
     _drop_flagged_rows(con, acc.flagged_rows)
     counts = shipping.apply_rows(con)
-    report = FileReport(file_id, name, parse.fmt.name, parse.fmt.label, prepared.encoding)
-    report.skipped_reasons = acc.skipped
-    report.skipped = sum(acc.skipped.values())
-    report.rejected = acc.rejected
-    report.rejects = [{"line": n, "reason": r} for n, r in acc.rejects[: settings.max_rejects_listed]]
-    report.lines = acc.lines
-    report.loaded = report.lines - report.skipped - report.rejected
+    report = _file_report(file_id, name, parse.fmt, prepared, acc, settings)
     report.notes = shipping.notes(counts)
     con.execute(
         "INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, NULL, $n, 0)",
