@@ -17,7 +17,17 @@ import numpy as np
 
 from .costs.profit import ProfitInputs, total_profit, window_profit
 from .errors import InputError, WindowError
-from .revenue import ORD, REV, UNI, EventEstimate, History, Interval, estimate_event, load_history
+from .revenue import (
+    ORD,
+    REV,
+    UNI,
+    EventEstimate,
+    History,
+    Interval,
+    combined_half_width,
+    estimate_event,
+    load_history,
+)
 from .settings import Settings, load_settings
 from .shipments import shipment_impact
 from .windows import Window, iso_utc
@@ -96,17 +106,16 @@ class Analysis:
     def total(self) -> dict:
         """Sums over windows. The interval combines the windows' half-widths in quadrature: windows on different
         days have nearly independent errors."""
-        lost = sum(w.revenue["lost"] for w in self.windows)
-        net = sum(w.revenue["net_lost"] for w in self.windows)
-        lo = lost - float(np.sqrt(sum((w.revenue["lost"] - w.revenue["lost_low"]) ** 2 for w in self.windows)))
-        hi = lost + float(np.sqrt(sum((w.revenue["lost_high"] - w.revenue["lost"]) ** 2 for w in self.windows)))
+        revs = [w.revenue for w in self.windows]
+        lost = sum(r["lost"] for r in revs)
+        net = sum(r["net_lost"] for r in revs)
         out = {
             "lost": _r(lost),
-            "lost_low": _r(lo),
-            "lost_high": _r(hi),
+            "lost_low": _r(lost - combined_half_width(revs, "lost", "lost_low")),
+            "lost_high": _r(lost + combined_half_width(revs, "lost_high", "lost")),
             "net_lost": _r(net),
-            "net_lost_low": _r(net - _quadrature(self.windows, "net_lost", "net_lost_low")),
-            "net_lost_high": _r(net + _quadrature(self.windows, "net_lost_high", "net_lost")),
+            "net_lost_low": _r(net - combined_half_width(revs, "net_lost", "net_lost_low")),
+            "net_lost_high": _r(net + combined_half_width(revs, "net_lost_high", "net_lost")),
             "recaptured": _r(sum(w.revenue["recaptured"] for w in self.windows)),
             "expected": _r(sum(w.revenue["expected"] for w in self.windows)),
             "actual": _r(sum(w.revenue["actual"] for w in self.windows)),
@@ -129,11 +138,6 @@ class Analysis:
         if self.recovery_mode != "fixed":
             out["recovery_mode"] = self.recovery_mode
         return out
-
-
-def _quadrature(windows: list[WindowResult], upper: str, lower: str) -> float:
-    """Half-widths of the windows' intervals combined as independent errors (windows on different days)."""
-    return float(np.sqrt(sum((w.revenue[upper] - w.revenue[lower]) ** 2 for w in windows)))
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -376,5 +380,4 @@ def analyze(
                 confidence=confidence,
             )
         results.append(result)
-    notes = list(hist.notes) + list(profit.warnings if profit else ())
-    return Analysis(results, hist.currency, confidence, recovery_hours, notes, recovery_mode=recovery_mode)
+    return Analysis(results, hist.currency, confidence, recovery_hours, list(hist.notes), recovery_mode=recovery_mode)

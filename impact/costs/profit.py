@@ -20,11 +20,12 @@ is the share of the mix whose products have a known cost.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-EXACT = "CAST({} AS DECIMAL(38, 8))"
+from ..revenue.interval import combined_half_width
+
 BASE_DAYS = 28  # the SKU mix and hour-of-day shape: the four weeks before the window, as the revenue breakdown
 TOP_SKUS = 20
 
@@ -36,7 +37,6 @@ class ProfitInputs:
 
     tz: str
     home: str | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -147,7 +147,6 @@ class ChannelProfit:
     costed_share: float | None  # of the usual mix's revenue, the share whose products have a known cost
     ad_spend_window: float = 0.0
     ad_spend_wasted: float = 0.0
-    median_rate: float | None = None
 
     @property
     def profit_lost(self) -> float:
@@ -218,7 +217,6 @@ def channel_profit(
         expected_costs=expected_revenue * (cogs_mix + fee_mix),
         lost_by_sku=by_sku,
         costed_share=costed_mix if base_total > 0 else None,
-        median_rate=median_rate,
     )
 
 
@@ -376,18 +374,14 @@ def _fallback_rate(con, currency: str, start: datetime) -> float | None:
 def total_profit(windows: list[dict]) -> dict:
     """Sums over windows, intervals combined in quadrature as the revenue total's are."""
     lost = sum(w["lost"] for w in windows)
-    lo = lost - math.sqrt(sum((w["lost"] - w["lost_low"]) ** 2 for w in windows))
-    hi = lost + math.sqrt(sum((w["lost_high"] - w["lost"]) ** 2 for w in windows))
     net = sum(w["net_lost"] for w in windows)
-    net_lo = net - math.sqrt(sum((w["net_lost"] - w["net_lost_low"]) ** 2 for w in windows))
-    net_hi = net + math.sqrt(sum((w["net_lost_high"] - w["net_lost"]) ** 2 for w in windows))
     return {
         "lost": _r(lost),
-        "lost_low": _r(lo),
-        "lost_high": _r(hi),
+        "lost_low": _r(lost - combined_half_width(windows, "lost", "lost_low")),
+        "lost_high": _r(lost + combined_half_width(windows, "lost_high", "lost")),
         "net_lost": _r(net),
-        "net_lost_low": _r(net_lo),
-        "net_lost_high": _r(net_hi),
+        "net_lost_low": _r(net - combined_half_width(windows, "net_lost", "net_lost_low")),
+        "net_lost_high": _r(net + combined_half_width(windows, "net_lost_high", "net_lost")),
         "ad_spend_wasted": _r(sum(w["ad_spend_wasted"] for w in windows)),
     }
 

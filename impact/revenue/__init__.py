@@ -26,7 +26,7 @@ from .baseline import MIN_HISTORY_DAYS, THIN_HISTORY_DAYS, BaselineParams, DayBa
 from .event import EventEstimate, check_window, estimate_event, hourly_counterfactual
 from .fit import ChannelFit, Region
 from .history import METRICS, ORD, REV, UNI, ChannelSeries, History, history_from_orders, load_history
-from .interval import Interval, calibrate, overdispersion
+from .interval import Interval, calibrate, combined_half_width, overdispersion
 
 __all__ = [
     # the history (step 1)
@@ -47,6 +47,7 @@ __all__ = [
     # calibration (step 4)
     "Interval",
     "calibrate",
+    "combined_half_width",
     "overdispersion",
     # one window
     "EventEstimate",

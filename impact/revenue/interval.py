@@ -22,6 +22,12 @@ class Interval:
     method: str  # 'placebo' (conformal) or 'approximate'
 
 
+def combined_half_width(blocks, upper: str, lower: str) -> float:
+    """The half-widths `block[upper] - block[lower]` of several windows' intervals combined as independent errors
+    (in quadrature): windows on different days have nearly independent errors. For totals over windows."""
+    return math.sqrt(sum((b[upper] - b[lower]) ** 2 for b in blocks))
+
+
 def noise_scale(pred: np.ndarray, q: float, c: float, floor: float) -> np.ndarray:
     """Noise SD of a total with mean `pred`: Var = q x mean + c x mean^2, the SD never below `floor`."""
     return np.sqrt(np.maximum(q * np.maximum(pred, 0) + c * pred**2, floor**2))
