@@ -204,35 +204,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     needed = "|".join(NEEDED)
     costs, ads = write_cost_inputs(tmpdir)
+    analyze = [py, "-m", "impact", "analyze", str(path), "--window", "2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z",
+               "--json"]  # fmt: skip
     steps = {
         "a_duckdb_alone": [py, "-c", DUCKDB_ALONE, str(path), needed],
         "b_ingest": [py, "-m", "impact", "ingest", str(path), "--json"],
-        "c_analyze": [
-            py,
-            "-m",
-            "impact",
-            "analyze",
-            str(path),
-            "--window",
-            "2025-10-20T06:48:00Z",
-            "2025-10-20T21:20:00Z",
-            "--json",
-        ],
-        "h_analyze_costs": [
-            py,
-            "-m",
-            "impact",
-            "analyze",
-            str(path),
-            "--window",
-            "2025-10-20T06:48:00Z",
-            "2025-10-20T21:20:00Z",
-            "--costs",
-            str(costs),
-            "--ads",
-            str(ads),
-            "--json",
-        ],
+        "c_analyze": analyze,
+        # (c) with the cost inputs: the same command, so (h)/(c) is what they add.
+        "h_analyze_costs": [*analyze, "--costs", str(costs), "--ads", str(ads)],
         "d_rerun": [py, "-c", RERUN, str(path)],
         "e_pandas": [py, "-c", PANDAS_READ, str(path), needed],
         "g_bare": [py, "-c", BARE_SHAPE, str(path)],

@@ -18,6 +18,14 @@ def _zone(monkeypatch):
     monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
 
 
+@pytest.fixture
+def private_app_settings(tmp_path, monkeypatch):
+    """What a whole-app test writes goes to temporary files: remembered column mappings and the share store."""
+    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
+    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
+    monkeypatch.setenv("IMPACT_DB", str(tmp_path / "shares.duckdb"))
+
+
 @pytest.fixture(scope="module")
 def demo_con():
     con = session_db()

@@ -5,24 +5,15 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from uipages import run_app
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 DATA = ROOT / "tests" / "data"
 
 
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path, monkeypatch):
-    # Remembered column mappings go to a temporary file, not the repo's data directory.
-    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
-    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
-    monkeypatch.setenv("IMPACT_DB", str(tmp_path / "shares.duckdb"))
-
-
-def _run(at: AppTest | None = None) -> AppTest:
-    at = (AppTest.from_file(APP, default_timeout=60) if at is None else at).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+pytestmark = pytest.mark.usefixtures("private_app_settings")
+_run = run_app
 
 
 def _texts(at: AppTest) -> str:

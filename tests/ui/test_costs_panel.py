@@ -4,23 +4,14 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from uipages import run_app
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-COSTS = ROOT / "tests" / "data" / "costs"
-
-
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
-    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
-    monkeypatch.setenv("IMPACT_DB", str(tmp_path / "shares.duckdb"))
+COSTS = Path(__file__).resolve().parents[1] / "data" / "costs"
+pytestmark = pytest.mark.usefixtures("private_app_settings")
 
 
 def _run(at: AppTest | None = None) -> AppTest:
-    at = (AppTest.from_file(APP, default_timeout=90) if at is None else at).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(at, timeout=90)
 
 
 def _card(at: AppTest, label: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -12,6 +13,16 @@ AWS = Window(start=datetime(2025, 10, 20, 6, 48), end=datetime(2025, 10, 20, 21,
              title="AWS us-east-1 outage")  # fmt: skip
 # After the demo's last order: no estimate can be made for it.
 LATER = Window(start=datetime(2026, 3, 2, 10, 0), end=datetime(2026, 3, 2, 14, 0), channels=("amazon",))
+
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def run_app(at: AppTest | None = None, timeout: float = 60) -> AppTest:
+    """Run app.py (a fresh session, or `at` again); fail on any exception it shows."""
+    at = (AppTest.from_file(APP, default_timeout=timeout) if at is None else at).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def run_page(script, *args, **kwargs) -> AppTest:
