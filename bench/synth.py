@@ -80,6 +80,12 @@ class Truth:
     expected_mean: float  # expected revenue in the window given the day's demand (what an oracle would predict)
     actual: float  # revenue left in the window on the affected channel
     lost_sku_units: np.ndarray | None = None  # units of each catalogue SKU in the removed orders (profit truth)
+    # expected revenue of the channel's own (not re-placed) orders in the 24 h after the window: with expected_mean,
+    # an oracle's net loss
+    recovery_mean: float = 0.0
+    # when each re-placed order came (hours since the seller's start) and its revenue: recapture up to any time
+    recaptured_at: np.ndarray | None = None
+    recaptured_revenue: np.ndarray | None = None
 
 
 @dataclass
@@ -331,6 +337,9 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
         h0, h1 = int(np.floor(s)), int(np.ceil(e))
         cover = np.clip(np.minimum(np.arange(h0, h1) + 1, e) - np.maximum(np.arange(h0, h1), s), 0, 1)
         exp_mean = float((smooth[c, h0:h1] * cover).sum() * aov)
+        r0, r1 = int(np.floor(e)), int(np.ceil(e + 24))
+        rcover = np.clip(np.minimum(np.arange(r0, r1) + 1, e + 24) - np.maximum(np.arange(r0, r1), e), 0, 1)
+        rec_mean = float((smooth[c, r0:r1] * rcover[: max(min(r1, H) - r0, 0)]).sum() * aov) if r0 < H else 0.0
         truths.append(
             Truth(
                 float(revenue[lost].sum()),
@@ -341,6 +350,9 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
                 exp_mean,
                 float(revenue[hit].sum() - revenue[lost].sum()),
                 sku_units,
+                rec_mean,
+                e + delay[back],
+                revenue[rec],
             )
         )
     src = np.concatenate([np.nonzero(keep)[0]] + extra_src) if extra_src else np.nonzero(keep)[0]

@@ -251,10 +251,20 @@ def _window(
     shift = binned[REV] - act[REV]
     lost = exp[REV] - act[REV]
     r_exp = est.recovery_expected
-    recaptured = r_act[REV] - r_exp[REV]
-    r_shift = r_act[REV] - r_binned[REV]
+    rc = est.recaptured_point()
+    # Exact actuals move the recapture when it reads the whole recovery period (the bins only approximate its ends).
+    whole = (
+        est.recapture is None or est.recapture.hours >= (est.recovery_end - window.end).total_seconds() / 3600 - 1e-6
+    )
+    factor = 1.0 if est.recapture is None else est.recapture.factor
+    r_shift = factor * (r_act[REV] - r_binned[REV]) if whole else 0.0
+    recaptured = float(rc[REV]) + r_shift
+    raw_shift = r_act[REV] - r_binned[REV]
     rec_iv = Interval(
-        est.recaptured.low + r_shift, est.recaptured.high + r_shift, est.recaptured.p_effect, est.recaptured.method
+        min(est.recaptured.low + raw_shift, recaptured),
+        max(est.recaptured.high + raw_shift, recaptured),
+        est.recaptured.p_effect,
+        est.recaptured.method,
     )
     revenue = {
         "actual": _r(act[REV]),
@@ -274,18 +284,22 @@ def _window(
         "recapture_pct": _r(100 * recaptured / lost, 1) if lost > 0 else None,
         "recovery_expected": _r(r_exp[REV]),
         "recovery_actual": _r(r_act[REV]),
+        # What the recapture estimate read: the first hours of the recovery period (where the lost orders that come
+        # back do come back) and the share of their excess beyond normal variation.
+        "recapture_hours": _r(est.recapture.hours, 1) if est.recapture is not None else None,
+        "recapture_share_counted": _r(est.recapture.factor, 3) if est.recapture is not None else None,
     }
     orders = {
         "actual": int(round(act[ORD])),
         "expected": _r(exp[ORD]),
         "lost": _r(exp[ORD] - act[ORD]),
-        "recaptured": _r(r_act[ORD] - r_exp[ORD]),
+        "recaptured": _r(rc[ORD]),
     }
     units = {
         "actual": int(round(act[UNI])),
         "expected": _r(exp[UNI]),
         "lost": _r(exp[UNI] - act[UNI]),
-        "recaptured": _r(r_act[UNI] - r_exp[UNI]),
+        "recaptured": _r(rc[UNI]),
     }
     spill = {}
     for c, f in est.fits.items():

@@ -208,6 +208,35 @@ def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | N
                 ),
             )
         )
+    rec_end = to_local(analysis.get("recovery_end"), tz)
+    net = revenue.get("net_lost")
+    if rec_end is not None and net is not None and end is not None and rec_end > end:
+        # The net loss counts only the part of the hours' ups and downs beyond normal variation (Recapture in
+        # impact.revenue.event), so it is marked where the line ends rather than read off the line.
+        nlo, nhi = revenue.get("net_lost_low"), revenue.get("net_lost_high")
+        nerr = None
+        if nlo is not None and nhi is not None:
+            nerr = {"type": "data", "symmetric": False, "array": [max(nhi - net, 0.0)],
+                    "arrayminus": [max(net - nlo, 0.0)], "color": COLORS["loss"], "thickness": 1.6, "width": 8}  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[rec_end],
+                y=[net],
+                mode="markers",
+                name="Net loss (recapture beyond normal variation taken off)",
+                marker={"color": COLORS["loss"], "size": 9, "symbol": "diamond"},
+                error_y=nerr,
+                hovertemplate=(
+                    f"Net loss: {present.money(net, currency)}"
+                    + (
+                        f"<br>range {present.value_range(nlo, nhi, lambda v: present.money(v, currency))}"
+                        if nerr
+                        else ""
+                    )
+                    + "<extra></extra>"
+                ),
+            )
+        )
     base_layout(fig, title=title, y_title=f"Revenue lost ({currency})", x_title=f"Time ({tz})", money=m)
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(hoverformat=f"{present.DAY_FORMAT} %H:%M")

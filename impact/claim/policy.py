@@ -337,6 +337,8 @@ def cyber(
     recovery_hours: float = 0.0,
     margin: float = 0.0,
     extra_expenses: Decimal = ZERO,
+    recapture_hours: float | None = None,
+    recapture_share: float = 1.0,
 ) -> dict:
     """Income loss = the net profit the covered hours lost, less the recapture inside the indemnity period, plus
     operating expenses that continued during the covered hours, plus extra expenses; less the deductible (money
@@ -345,7 +347,9 @@ def cyber(
     profit: the window's profit figures {lost, lost_low, lost_high, recaptured, net_lost_low, net_lost_high} (gross
     profit lost, with no other cost taken off unless given). loss_bins: the outage's hourly lost revenue, which
     splits the loss between covered and waiting hours; recapture_bins: the recovery period's hourly recapture (in
-    revenue), read at `margin` when an indemnity period ends inside the recovery period."""
+    revenue), read at `margin` when an indemnity period ends inside the recovery period, as the recapture estimate
+    reads them: its first `recapture_hours` after the outage, `recapture_share` of their excess (the analysis's
+    recapture_hours and recapture_share_counted; the whole recovery period, all of it, when not given)."""
     span = covered_span(outage_hours, policy.waiting, policy.mode, policy.indemnity_hours)
     share = 0.0 if span is None else share_in(loss_bins, *span)
     covered_hours = 0.0 if span is None else span[1] - span[0]
@@ -365,7 +369,12 @@ def cyber(
         # the total would flip sign when the recovery has hours above and below the baseline), and the interval's
         # half-widths in proportion to the recovery time kept.
         kept = min(max((ind - outage_hours) / recovery_hours, 0.0), 1.0) if recovery_hours > 0 else 0.0
-        inside = amount_in(recapture_bins, outage_hours, ind) * margin if ind > outage_hours else 0.0
+        read_end = ind if recapture_hours is None else min(ind, outage_hours + recapture_hours)
+        inside = (
+            amount_in(recapture_bins, outage_hours, read_end) * recapture_share * margin
+            if read_end > outage_hours
+            else 0.0
+        )
         rec_low, rec_high = inside + (rec_low - rec) * kept, inside + (rec_high - rec) * kept
         rec = inside
         rule = (f"the recapture of the first {max(ind - outage_hours, 0.0):g} h after the outage, inside the "

@@ -36,6 +36,12 @@ def _local(t: datetime, tz: str) -> datetime:
     return t.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
 
 
+def _share_counted(revenue: dict) -> float:
+    """The share of the recovery hours' excess the recapture estimate counts (all of it for an older analysis)."""
+    v = revenue.get("recapture_share_counted")
+    return 1.0 if v is None else float(v)
+
+
 def _hours(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 3600
 
@@ -208,7 +214,9 @@ def build(
             extra = sum((e.amount for e in expenses), pol.ZERO)
             row["workings"] = pol.cyber(policy, outage_hours=hours, profit=profit, loss_bins=loss_bins,
                                         recapture_bins=rec_bins, recovery_hours=rec_h, margin=margin,
-                                        extra_expenses=extra)  # fmt: skip
+                                        extra_expenses=extra,
+                                        recapture_hours=w["revenue"].get("recapture_hours"),
+                                        recapture_share=_share_counted(w["revenue"]))  # fmt: skip
         else:
             incident = _incident(win, policy, catalog)
             row["incident"] = incident

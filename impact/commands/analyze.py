@@ -33,6 +33,10 @@ def _recovery_span(w) -> str:
     return f"in the {w.recovery_used_hours:.0f} h until sales were back to normal (at most {w.recovery_hours:g})"
 
 
+def _after_hours(w) -> float:
+    return round(w.recovery_used_hours, 1) if w.recovery_mode == "until-normal" else w.recovery_hours
+
+
 def human_summary(result: Analysis) -> str:
     cur = result.currency
     pct = present.percent(result.confidence)
@@ -53,8 +57,16 @@ def human_summary(result: Analysis) -> str:
         out.append(
             f"  recaptured {money(r['recaptured'], cur)} {_recovery_span(w)} ({pct} interval "
             f"{money(r['recaptured_low'], cur)} to {money(r['recaptured_high'], cur)}); "
-            f"net lost {money(r['net_lost'], cur)}"
+            f"net lost {money(r['net_lost'], cur)} ({pct} interval {money(r['net_lost_low'], cur)} to "
+            f"{money(r['net_lost_high'], cur)})"
         )
+        if r.get("recapture_share_counted") is not None and r["recapture_share_counted"] < 1:
+            excess = r["recovery_actual"] - r["recovery_expected"]
+            out.append(
+                f"  (the {_after_hours(w):g} h after ran {money(excess, cur)} against normal; the first "
+                f"{r['recapture_hours']:g} h were read and {present.percent(r['recapture_share_counted'])} of their "
+                "excess counted, the part beyond normal variation)"
+            )
         pr = w.profit
         if pr is not None:
             margin = "not known" if pr["margin_pct"] is None else f"{pr['margin_pct']:.1f}%"

@@ -44,14 +44,16 @@ def recapture_text(res: dict) -> tuple[str, str]:
     def m(v):
         return money(v, cur, 0)
 
-    rec, net, lost = rev.get("recaptured") or 0.0, rev.get("net_lost"), rev.get("lost")
+    rec, net = rev.get("recaptured") or 0.0, rev.get("net_lost")
+    ra, re_ = rev.get("recovery_actual"), rev.get("recovery_expected")
+    excess = ra - re_ if ra is not None and re_ is not None else rec
     rng = value_range(rev.get("recaptured_low"), rev.get("recaptured_high"), m, confidence=res.get("confidence", 0.9))
     rng = f" ({rng})" if rng else ""
     status = recapture_status(rev)
     if status == "came_back":
         return (
             f"after {m(rec)} recaptured",
-            f"In the {hours:g} hours after, sales ran **{m(rec)}** above normal{rng}: buyers who came back. "
+            f"In the {hours:g} hours after, buyers came back: **{m(rec)}** of sales above normal{rng}. "
             f"That leaves a net loss of **{m(net)}**.",
         )
     if status == "stayed_low":
@@ -60,18 +62,21 @@ def recapture_text(res: dict) -> tuple[str, str]:
             f"Sales stayed below normal in the {hours:g} hours after as well (**{m(-rec)}** below{rng}): no buyers "
             f"came back and the loss went on, for a net loss of **{m(net)}**.",
         )
-    if rec < 0:
+    side = "below" if excess < 0 else "above"
+    if abs(rec) < 0.005:
         detail = (
-            f"Those hours ran {m(-rec)} below normal, which is within normal day-to-day variation{rng}; counting "
-            f"that shortfall too, the net loss is **{m(net)}** (the outage hours alone: {m(lost)})."
-        )
-    elif rec > 0:
-        detail = (
-            f"Those hours ran {m(rec)} above normal, which is within normal day-to-day variation{rng}; net of it, "
-            f"the loss is **{m(net)}**."
+            f"Those hours ran {m(abs(excess))} {side} normal, which is within normal day-to-day variation{rng}, so "
+            f"the net loss is the loss itself: **{m(net)}**."
         )
     else:
-        detail = f"The net loss is **{m(net)}**."
+        # Only the part of the excess that normal variation does not explain is counted (Recapture in
+        # impact.revenue.event), so the sentence says both.
+        counted = f"{m(abs(rec))} {'more' if rec < 0 else 'less'}"
+        detail = (
+            f"Those hours ran {m(abs(excess))} {side} normal, which is mostly within normal day-to-day "
+            f"variation{rng}; counting only the part beyond it, the net loss is **{m(net)}** ({counted} than the "
+            f"outage hours alone)."
+        )
     return (
         "no measurable recapture",
         f"There is no measurable recapture in the {hours:g} hours after the outage: no clear sign that buyers "

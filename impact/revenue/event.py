@@ -15,6 +15,65 @@ from .history import IDENTITY, REV, History, LocalClock, load_history
 from .interval import MIN_PLACEBOS_CONFORMAL, Interval, calibrate, hourly_bands, noise_scale
 from .placebos import EventGeometry
 
+RECAPTURE_MIN_PLACEBOS = 10  # fewer placebos cannot tell the hours' normal variation: the excess is taken as it is
+
+
+@dataclass
+class Recapture:
+    """What came back after the window: the excess of actual over expected sales in the first `hours` of the
+    recovery period, times `factor`, the share of it that normal variation does not explain.
+
+    The whole recovery period's excess (`excess`) is unbiased but carries the noise of every hour in it, and the
+    lost orders that come back usually do so in the first hours: a day of ordinary ups and downs can hide or invent
+    a recapture several times its size. So the estimate reads the recovery period up to the hour that minimises the
+    expected squared error (the variance of the hours read, plus what the hours left out still show beyond their
+    own variance), then shrinks the excess by its signal-to-noise ratio (positive-part James-Stein): an excess
+    within normal variation counts for little or nothing, a clear one almost whole. The variances come from the
+    placebo copies of the recovery period."""
+
+    excess: np.ndarray  # (3,) actual - expected over the whole recovery period
+    value: np.ndarray  # (3,) the estimate
+    hours: float  # hours after the window's end read by the estimate
+    factor: float  # 0..1
+
+
+def measure_recapture(fits: dict[str, ChannelFit], affected: tuple[str, ...]) -> Recapture:
+    """The recapture estimate over the affected channels (see Recapture)."""
+    regs = [fits[c].recovery for c in affected]
+    excess = np.array([sum(r[m].actual - r[m].expected for r in regs) for m in range(3)])
+    bins = [fits[c].recovery_bins for c in affected]
+    n_bins = {len(b) for b in bins}
+    K = min(len(r[REV].placebo_pred) for r in regs)
+    hours_all = float(sum(b.w.sum() * 24 / fits[c].slots for c, b in zip(affected, bins, strict=True)) / len(bins))
+    if K < RECAPTURE_MIN_PLACEBOS or not excess.any():
+        return Recapture(excess, excess.copy(), hours_all, 1.0)
+    if len(n_bins) == 1 and all(fits[c].slots > 1 for c in affected):
+        d = sum(r[REV].bins_actual - r[REV].bins_expected for r in regs)  # (J,)
+        pe = sum(r[REV].bin_placebo_actual - r[REV].bin_placebo_pred for r in regs)  # (K, J)
+        cum = np.concatenate([np.zeros((K, 1)), np.cumsum(pe, axis=1)], axis=1)  # placebo error of hours [0, T)
+        v_read = _robust_var(cum)
+        v_left = _robust_var(cum[:, -1:] - cum)
+        left = d.sum() - np.concatenate([[0.0], np.cumsum(d)])
+        mse = v_read + np.maximum(left**2 - v_left, 0.0)
+        T = int(np.argmin(mse))
+        read = np.array(
+            [sum(float((r[m].bins_actual[:T] - r[m].bins_expected[:T]).sum()) for r in regs) for m in range(3)]
+        )
+        var = float(v_read[T])
+        hours = float(bins[0].w[:T].sum() * 24 / fits[affected[0]].slots)
+    else:  # daily bins or channels on different grids: the whole period
+        read = excess
+        var = float(_robust_var(sum(r[REV].placebo_actual - r[REV].placebo_pred for r in regs)[:, None])[0])
+        hours = hours_all
+    factor = max(0.0, 1.0 - var / float(read[REV]) ** 2) if read[REV] else 0.0
+    return Recapture(excess, read * factor, hours, factor)
+
+
+def _robust_var(x: np.ndarray) -> np.ndarray:
+    """Per column, the squared robust scale (1.4826 x median absolute value) of placebo errors (K, n): about zero by
+    construction, and a placebo day with an unnoticed promotion must not pass for normal variation."""
+    return (1.4826 * np.median(np.abs(x), axis=0)) ** 2
+
 
 @dataclass
 class EventEstimate:
@@ -41,6 +100,13 @@ class EventEstimate:
     # one baseline error moves the loss and the recapture in opposite directions, which separate intervals miss.
     net: Interval | None = None
     clock: LocalClock = IDENTITY  # the history's local clock, to turn bins back into times
+    recapture: Recapture | None = None  # the estimate of what came back (the point behind `recaptured`)
+
+    def recaptured_point(self) -> np.ndarray:
+        """(3,) the recapture estimate (revenue, orders, units): `recapture.value`, else the recovery's excess."""
+        if self.recapture is not None:
+            return self.recapture.value
+        return self.recovery_actual - self.recovery_expected
 
     def hourly(self, confidence: float) -> list[dict]:
         """Per affected channel and bin, from CONTEXT_HOURS before the window to the end of the recovery period:
@@ -171,7 +237,9 @@ def estimate_event(
             f"the data ends {have:.0f} h after the window, so recapture covers {have:.0f} of the "
             f"{recovery_hours:g} recovery hours"
         )
-        rec_end = max(end, min(rec_end, hist.day_start(hist.n_days)))
+        # The recovery period stops with the data: hours after the last order have no sales to read, not zero sales.
+        last_hour = hist.last_order.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        rec_end = max(end, min(rec_end, hist.day_start(hist.n_days), last_hour))
     ev = EventGeometry(hist, start, end, affected, (rec_end - end).total_seconds() / 3600, list(other_windows or []))
     daily = [c for c in affected if hist.channels[c].slots == 1]
     if daily:
@@ -214,8 +282,29 @@ def estimate_event(
     gain = calibrate(float(r_exp[REV]), float(r_act[REV]), np.asarray(rp), np.asarray(ra), q, floor, confidence)
     # recaptured = actual - expected = -(expected - actual)
     recaptured = Interval(-gain.high, -gain.low, gain.p_effect, gain.method)
-    net = calibrate(float(expected[REV] + r_exp[REV]), float(actual[REV] + r_act[REV]),
+    box = calibrate(float(expected[REV] + r_exp[REV]), float(actual[REV] + r_act[REV]),
                     np.asarray(pp) + np.asarray(rp), np.asarray(pa) + np.asarray(ra), q, floor, confidence)  # fmt: skip
+    rc = measure_recapture(fits, affected) if recovery_hours else None
+    net = box
+    if rc is not None:
+        point = float(expected[REV] - actual[REV]) - float(rc.value[REV])
+        recaptured = Interval(
+            min(recaptured.low, float(rc.value[REV])),
+            max(recaptured.high, float(rc.value[REV])),
+            recaptured.p_effect,
+            recaptured.method,
+        )
+        # Lost orders placed again are at most the lost orders, and a recapture is not negative: unless the hours
+        # after say otherwise (a measurable shortfall, or more coming back than the loss could hold), the net loss
+        # lies between nothing and the loss.
+        lo, hi = box.low, box.high
+        if recaptured.high >= 0:
+            hi = min(hi, lost.high)
+        if recaptured.low <= lost.high:
+            lo = max(lo, 0.0)
+        if lo > hi:  # the loss itself is negative or nil: nothing to bound it by
+            lo, hi = box.low, box.high
+        net = Interval(min(lo, point), max(hi, point), box.p_effect, box.method)
     est = EventEstimate(
         start,
         end,
@@ -236,6 +325,7 @@ def estimate_event(
         ks,
         net,
         hist.clock,
+        rc,
     )
     return est
 
