@@ -88,6 +88,17 @@ def test_indemnity_period_shorter_than_the_recovery_nets_only_the_recapture_insi
     assert "first 9.5 h after the outage" in w["recapture_rule"]
 
 
+def test_indemnity_period_nets_the_recapture_as_the_estimate_reads_it():
+    """The recapture estimate read the first 4 recovery hours and counted half their excess: of the 9.5 hours inside
+    the indemnity period only those 4 count, at half (4 x 10 x 0.5 of revenue, at a 50% margin: 10.00)."""
+    rec = [Bin(HOURS + h, HOURS + h + 1, 10) for h in range(24)]
+    p = ClaimPolicy("cyber", indemnity_days=1)
+    w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=rec, recovery_hours=24, margin=0.5,
+              recapture_hours=4, recapture_share=0.5)  # fmt: skip
+    assert w["recaptured_profit_in_indemnity"] == 10.0
+    assert w["recapture_netted"]["value"] == 10.0
+
+
 def test_recapture_inside_the_indemnity_period_keeps_its_sign():
     """Recovery hours above then below the baseline: only those inside the period count, whatever the total."""
     rec = [Bin(HOURS, HOURS + 5, 100), Bin(HOURS + 5, HOURS + 24, -400)]  # +100 early, -400 later: total -300
