@@ -26,6 +26,7 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 
@@ -102,6 +103,10 @@ def run_trials(
     causalimpact: int = 0,
     ci_min_orders: float = 300,
     cache: bench_anchors.Cache | None = None,
+    recapture_timing: str = "soon",
+    until_normal: int = 0,
+    clean: bool = False,
+    start: datetime | None = None,
 ) -> list[Trial]:
     """`mstl`: run statsforecast's MSTL on every trial; `causalimpact`: run CausalImpact on that many windows, drawn
     with their own seeded stream among the windows (outage and none) of sellers with a second channel and at least
@@ -114,16 +119,22 @@ def run_trials(
     for i in range(n_sellers):
         opd = float(np.exp(rng.uniform(np.log(orders[0]), np.log(orders[1]))))
         tz = zones[int(zrng.integers(len(zones)))]
-        seller = make_seller(rng, opd, n_days=n_days, tz=tz)
+        kw = {"start": start} if start is not None else {}
+        if clean:
+            seller = make_seller(rng, opd, n_channels=2, n_days=n_days, tz=tz, hidden_outages=0, special=False, **kw)
+        else:
+            seller = make_seller(rng, opd, n_days=n_days, tz=tz, **kw)
         out_day = int(rng.integers(n_days - 35, n_days - 10))
         null_day = out_day + int(rng.choice([-1, 1])) * int(rng.integers(3, 9))
         outage = random_outage(rng, seller, out_day)
+        outage.recapture_timing = recapture_timing
         null = random_outage(rng, seller, null_day, fraction=0.0)
         sim = simulate(rng, seller, [outage, null])
         hist = sim.history()
         for kind, o, tr in (("outage", outage, sim.truth[0]), ("none", null, sim.truth[1])):
             t0 = time.perf_counter()
-            est = estimate_event(hist, o.start, o.end, (o.channel,), recovery_hours=24, confidence=0.9)
+            est = estimate_event(hist, o.start, o.end, (o.channel,), recovery_hours=24, confidence=0.9,
+                                 recovery_until_normal=until_normal)  # fmt: skip
             secs = time.perf_counter() - t0
             actual = float(est.actual[REV])
             anc = anchors(hist, o.channel, o.start, o.end)
@@ -134,7 +145,8 @@ def run_trials(
             anc_net = anchors(hist, o.channel, o.start, est.recovery_end)
             net = {m: anc_net[m] - both for m in anc_net}
             net["impact.revenue"] = lost["impact.revenue"] - float(est.recaptured_point()[REV])
-            net[ORACLE] = tr.expected_mean + tr.recovery_mean - both
+            if not until_normal:  # the oracle knows the expected revenue of the 24 h after, not of a shorter period
+                net[ORACLE] = tr.expected_mean + tr.recovery_mean - both
             # Whether measuring recapture helps at all: the gross loss taken as the net loss.
             net[NO_RECAPTURE] = lost["impact.revenue"]
             ivs = {
@@ -175,7 +187,7 @@ def run_trials(
                     secs,
                     o.start.hour,
                     o.start.weekday(),
-                    tr.lost - tr.recaptured,
+                    tr.lost - _recaptured_by(tr, (est.recovery_end - seller.start).total_seconds() / 3600),
                     net,
                     est.net.low if est.net is not None else float("nan"),
                     est.net.high if est.net is not None else float("nan"),
@@ -197,6 +209,14 @@ def run_trials(
             if progress:
                 print(f"  CausalImpact {done}/{len(pick)}: {time.perf_counter() - t1:.0f} s", file=sys.stderr)
     return trials
+
+
+def _recaptured_by(tr, hour: float) -> float:
+    """Revenue of the lost orders placed again before `hour` (hours since the seller's start): the recapture of the
+    recovery period the estimate used (24 h, or until sales were back to normal)."""
+    if tr.recaptured_at is None:
+        return tr.recaptured
+    return float(tr.recaptured_revenue[tr.recaptured_at < hour].sum())
 
 
 def _anchor_iv(a: bench_anchors.Anchor, actual: float, both: float) -> tuple[float, ...]:
@@ -316,6 +336,8 @@ def summarise_net(trials: list[Trial]) -> dict[str, dict[str, float]]:
     null_t = [t for t in trials if t.kind == "none" and t.net_est is not None]
     res: dict[str, dict[str, float]] = {}
     for m in ("downtime calculator", "seasonal baseline", "impact.revenue", NO_RECAPTURE, ORACLE):
+        if any(m not in t.net_est for t in out_t):
+            continue
         err = [abs(t.net_est[m] - t.net_truth) / t.net_truth for t in out_t]
         res[m] = {"median_error_pct": 100 * float(np.median(err)) if err else float("nan"), "n": len(out_t)}
     r = res["impact.revenue"]
@@ -436,6 +458,33 @@ def main(argv: list[str] | None = None) -> int:
         "sellers)",
     )
     ap.add_argument(
+        "--recapture-timing",
+        choices=("soon", "spread"),
+        default="soon",
+        help="when the lost orders that come back do: 'soon' (default: exponential delay, mean 4 h) or 'spread' "
+        "(uniformly over the 24 h after the window)",
+    )
+    ap.add_argument(
+        "--recovery-until-normal",
+        action="store_true",
+        help="estimate with the recovery period ending once sales are back to normal (3 h), as "
+        "--recovery-until-normal does; the net loss's truth is then the recapture within the period used",
+    )
+    ap.add_argument(
+        "--clean",
+        action="store_true",
+        help="simpler sellers, like the issue's own test cases: two channels, no holidays, promotions or unannounced "
+        "outages in the history",
+    )
+    ap.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day the sellers' 150-day histories begin (default 2025-01-06: they cross the March clock change; "
+        "2024-07-15 puts the outages in November and December, after the autumn one)",
+    )
+    ap.add_argument(
         "--anchor-cache",
         metavar="FILE",
         help="keep the anchors' results (MSTL, CausalImpact) in this JSON file, keyed by their exact inputs, and reuse "
@@ -462,7 +511,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     trials = run_trials(n, args.seed, orders=tuple(args.orders), zones=tuple(args.zones.split(",")), mstl=use_mstl,
                         causalimpact=args.causalimpact, ci_min_orders=args.ci_min_orders,
-                        cache=bench_anchors.Cache(args.anchor_cache))  # fmt: skip
+                        cache=bench_anchors.Cache(args.anchor_cache), recapture_timing=args.recapture_timing,
+                        until_normal=3 if args.recovery_until_normal else 0, clean=args.clean,
+                        start=datetime.combine(args.start, datetime.min.time()) if args.start else None)  # fmt: skip
     wall = time.perf_counter() - t0
     res = summarise(trials)
     secs = np.array([t.seconds for t in trials])

@@ -68,6 +68,8 @@ class Outage:
     fraction: float  # share of the channel's orders in the window that are lost
     recapture: float = 0.0  # share of lost orders placed again within 24 h after the window
     spill: float = 0.0  # share of the remaining lost orders placed on another channel during the window
+    # when the recaptured orders come: 'soon' (exponential delay, mean 4 h) or 'spread' (uniform over the 24 h)
+    recapture_timing: str = "soon"
 
 
 @dataclass
@@ -317,6 +319,8 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
         keep[lost] = False
         back = rng.random(len(lost)) < o.recapture
         delay = rng.exponential(4.0, len(lost))
+        if o.recapture_timing == "spread":
+            delay = 24 * rng.random(len(lost))
         back &= (e + delay) < e + 24
         rec = lost[back]
         spill_dict: dict[str, float] = {}

@@ -48,8 +48,11 @@ def measure_recapture(fits: dict[str, ChannelFit], affected: tuple[str, ...]) ->
     if K < RECAPTURE_MIN_PLACEBOS or not excess.any():
         return Recapture(excess, excess.copy(), hours_all, 1.0)
     if len(n_bins) == 1 and all(fits[c].slots > 1 for c in affected):
-        d = sum(r[REV].bins_actual - r[REV].bins_expected for r in regs)  # (J,)
-        pe = sum(r[REV].bin_placebo_actual - r[REV].bin_placebo_pred for r in regs)  # (K, J)
+        # Bins hold whole-bin values; the first one is shared with the window's end (and the last may be cut by the
+        # end of the data), so each counts by its overlap with the recovery period, as the region's totals do.
+        w = [b.w for b in bins]
+        d = sum(wi * (r[REV].bins_actual - r[REV].bins_expected) for wi, r in zip(w, regs, strict=True))  # (J,)
+        pe = sum(wi * (r[REV].bin_placebo_actual - r[REV].bin_placebo_pred) for wi, r in zip(w, regs, strict=True))
         cum = np.concatenate([np.zeros((K, 1)), np.cumsum(pe, axis=1)], axis=1)  # placebo error of hours [0, T)
         v_read = _robust_var(cum)
         v_left = _robust_var(cum[:, -1:] - cum)
@@ -57,7 +60,13 @@ def measure_recapture(fits: dict[str, ChannelFit], affected: tuple[str, ...]) ->
         mse = v_read + np.maximum(left**2 - v_left, 0.0)
         T = int(np.argmin(mse))
         read = np.array(
-            [sum(float((r[m].bins_actual[:T] - r[m].bins_expected[:T]).sum()) for r in regs) for m in range(3)]
+            [
+                sum(
+                    float((wi[:T] * (r[m].bins_actual[:T] - r[m].bins_expected[:T])).sum())
+                    for wi, r in zip(w, regs, strict=True)
+                )
+                for m in range(3)
+            ]
         )
         var = float(v_read[T])
         hours = float(bins[0].w[:T].sum() * 24 / fits[affected[0]].slots)

@@ -52,15 +52,16 @@ def test_no_recapture_within_noise_counts_for_little():
 
 
 def test_the_estimate_is_the_shrunk_excess_of_the_hours_read():
-    """recapture.value = factor x (actual - expected) over the recovery bins read, for revenue, orders and units
-    alike, with the factor between 0 and 1."""
+    """recapture.value = factor x (actual - expected) over the recovery bins read (each by its overlap with the
+    recovery period), for revenue, orders and units alike, with the factor between 0 and 1."""
     _, est = _case(12, 1500, 0.3)
     rc = measure_recapture(est.fits, est.affected)
     f = est.fits["amazon"]
-    n = int(round(rc.hours))
+    w = f.recovery_bins.w
+    n = int(np.searchsorted(np.cumsum(w), rc.hours - 1e-9) + 1) if rc.hours > 0 else 0
     assert 0 <= rc.factor <= 1
     for m in range(3):
         reg = f.recovery[m]
-        read = float((reg.bins_actual[:n] - reg.bins_expected[:n]).sum())
+        read = float((w[:n] * (reg.bins_actual[:n] - reg.bins_expected[:n])).sum())
         assert rc.value[m] == pytest.approx(rc.factor * read, rel=1e-9, abs=1e-9)
     assert rc.excess[REV] == pytest.approx(est.recovery_actual[REV] - est.recovery_expected[REV])
