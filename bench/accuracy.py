@@ -245,6 +245,8 @@ def _interval_stats(trials: list[Trial], m: str) -> dict[str, float]:
         "gross_error": med([abs(iv(t)[0] - (t.expected_mean - t.actual)) / (t.expected_mean - t.actual) for t in g]),
         "gross_error_removed": med([abs(iv(t)[0] - t.truth) / t.truth for t in out_t if t.truth > 0]),
         "gross_error_removed_oracle": med([abs(t.est[ORACLE] - t.truth) / t.truth for t in out_t if t.truth > 0]),
+        "gross_error_removed_seasonal": med([abs(t.est[SEASONAL] - t.truth) / t.truth for t in out_t if t.truth > 0]),
+        "false_pos_seasonal": share([t.est[SEASONAL] > 0.1 * t.anchor_expected[SEASONAL] for t in null_t]),
         "gross_error_seasonal": med(
             [abs(t.est[SEASONAL] - (t.expected_mean - t.actual)) / (t.expected_mean - t.actual) for t in g]
         ),
@@ -293,6 +295,13 @@ def intervals_markdown(res: dict[str, dict[str, float]], title: str = "") -> str
             f"{r['gross_cov_outage']:.1f}% / {r['gross_cov_none']:.1f}% | {r['gross_width']:.0f}% | "
             f"{r['false_pos']:.1f}% | {r['net_error']:.1f}% ({r['net_error_seasonal']:.1f}%) | "
             f"{r['net_cov_outage']:.1f}% / {r['net_cov_none']:.1f}% | {r['net_width']:.0f}% |"
+        )
+    if IMPACT in res:
+        r = res[IMPACT]
+        lines.append(
+            f"\nThe seasonal baseline on these windows: gross {r['gross_error_seasonal']:.1f}% "
+            f"({r['gross_error_removed_seasonal']:.1f}% against the removed orders), net {r['net_error_seasonal']:.1f}%, "
+            f"false positives {r['false_pos_seasonal']:.1f}% (a loss over 10% of its expected revenue)."
         )
     return "\n".join(lines)
 

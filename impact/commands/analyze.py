@@ -63,7 +63,8 @@ def human_summary(result: Analysis) -> str:
         if r.get("recapture_share_counted") is not None and r["recapture_share_counted"] < 1:
             excess = r["recovery_actual"] - r["recovery_expected"]
             out.append(
-                f"  (the {_after_hours(w):g} h after ran {money(excess, cur)} against normal; the first "
+                f"  (the {_after_hours(w):g} h after ran {money(abs(excess), cur)} {'below' if excess < 0 else 'above'} "
+                f"normal; the first "
                 f"{r['recapture_hours']:g} h were read and {present.percent(r['recapture_share_counted'])} of their "
                 "excess counted, the part beyond normal variation)"
             )
