@@ -145,6 +145,19 @@ def _confidence_label(analysis: dict) -> str:
     return f"{round(float(conf) * 100)}%" if conf else "interval"
 
 
+def _estimate_marker(x, revenue: dict, key: str, name: str, label: str, color: str, currency: str) -> go.Scatter:
+    """A diamond at `x` for revenue[key], with revenue[key_low]..revenue[key_high] as its error bar when given."""
+    v, low, high = revenue[key], revenue.get(f"{key}_low"), revenue.get(f"{key}_high")
+    error = None
+    if low is not None and high is not None:
+        error = {"type": "data", "symmetric": False, "array": [max(high - v, 0.0)], "arrayminus": [max(v - low, 0.0)],
+                 "color": color, "thickness": 1.6, "width": 8}  # fmt: skip
+    rng = f"<br>range {present.value_range(low, high, lambda u: present.money(u, currency))}" if error else ""
+    return go.Scatter(x=[x], y=[v], mode="markers", name=name, error_y=error,
+                      marker={"color": color, "size": 9, "symbol": "diamond"},
+                      hovertemplate=f"{label}: {present.money(v, currency)}{rng}<extra></extra>")  # fmt: skip
+
+
 def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | None = None, title: str | None = None):
     """Running total of expected minus actual revenue from the window start; the final interval is marked."""
     currency = analysis.get("currency") or "USD"
@@ -177,66 +190,14 @@ def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | N
     revenue = analysis.get("revenue") or {}
     end = to_local(analysis.get("end"), tz)
     if end is not None and revenue.get("lost") is not None:
-        lost, low, high = revenue.get("lost"), revenue.get("lost_low"), revenue.get("lost_high")
-        error = None
-        if low is not None and high is not None:
-            error = {
-                "type": "data",
-                "symmetric": False,
-                "array": [max(high - lost, 0.0)],
-                "arrayminus": [max(lost - low, 0.0)],
-                "color": COLORS["actual"],
-                "thickness": 1.6,
-                "width": 8,
-            }
-        fig.add_trace(
-            go.Scatter(
-                x=[end],
-                y=[lost],
-                mode="markers",
-                name="Estimate at outage end",
-                marker={"color": COLORS["actual"], "size": 9, "symbol": "diamond"},
-                error_y=error,
-                hovertemplate=(
-                    f"Lost in window: {present.money(lost, currency)}"
-                    + (
-                        f"<br>range {present.value_range(low, high, lambda v: present.money(v, currency))}"
-                        if error
-                        else ""
-                    )
-                    + "<extra></extra>"
-                ),
-            )
-        )
+        fig.add_trace(_estimate_marker(end, revenue, "lost", "Estimate at outage end", "Lost in window",
+                                       COLORS["actual"], currency))  # fmt: skip
     rec_end = to_local(analysis.get("recovery_end"), tz)
-    net = revenue.get("net_lost")
-    if rec_end is not None and net is not None and end is not None and rec_end > end:
+    if rec_end is not None and revenue.get("net_lost") is not None and end is not None and rec_end > end:
         # The net loss counts only the part of the hours' ups and downs beyond normal variation (Recapture in
         # impact.revenue.event), so it is marked where the line ends rather than read off the line.
-        nlo, nhi = revenue.get("net_lost_low"), revenue.get("net_lost_high")
-        nerr = None
-        if nlo is not None and nhi is not None:
-            nerr = {"type": "data", "symmetric": False, "array": [max(nhi - net, 0.0)],
-                    "arrayminus": [max(net - nlo, 0.0)], "color": COLORS["loss"], "thickness": 1.6, "width": 8}  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=[rec_end],
-                y=[net],
-                mode="markers",
-                name="Net loss (recapture beyond normal variation taken off)",
-                marker={"color": COLORS["loss"], "size": 9, "symbol": "diamond"},
-                error_y=nerr,
-                hovertemplate=(
-                    f"Net loss: {present.money(net, currency)}"
-                    + (
-                        f"<br>range {present.value_range(nlo, nhi, lambda v: present.money(v, currency))}"
-                        if nerr
-                        else ""
-                    )
-                    + "<extra></extra>"
-                ),
-            )
-        )
+        fig.add_trace(_estimate_marker(rec_end, revenue, "net_lost", "Net loss (recapture beyond normal variation "
+                                       "taken off)", "Net loss", COLORS["loss"], currency))  # fmt: skip
     base_layout(fig, title=title, y_title=f"Revenue lost ({currency})", x_title=f"Time ({tz})", money=m)
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(hoverformat=f"{present.DAY_FORMAT} %H:%M")

@@ -135,6 +135,23 @@ def test_cumulative_loss_runs_from_window_start_and_marks_interval():
     assert "$250.00" in marker.hovertemplate
 
 
+def test_cumulative_loss_marks_the_net_loss_where_the_recovery_ends():
+    """The net loss is a marker with its range at the recovery's end, not a point read off the running line; without
+    a recovery period there is none."""
+    a = _analysis()
+    a["recovery_end"] = "2025-10-20T12:40:00Z"
+    a["revenue"] |= {"net_lost_low": 200.0, "net_lost_high": 390.0}
+    marker = _trace(
+        charts.cumulative_loss(a, channels=["amazon"]), "Net loss (recapture beyond normal variation taken off)"
+    )
+    assert marker.x[0] == datetime(2025, 10, 20, 12, 40) and marker.y[0] == 310.0
+    assert list(marker.error_y.array) == [80.0] and list(marker.error_y.arrayminus) == [110.0]
+    assert "$200.00" in marker.hovertemplate
+    a["recovery_end"] = a["end"]
+    names = [t.name for t in charts.cumulative_loss(a, channels=["amazon"]).data]
+    assert not any(n.startswith("Net loss") for n in names)
+
+
 def test_channel_breakdown_labels_loss_and_gain():
     """Each channel gets expected and actual bars, labelled with a loss (red) or gain (green) share."""
     fig = charts.channel_breakdown(_analysis())
