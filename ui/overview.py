@@ -81,10 +81,13 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     net_lines = [short]
     if (rev.get("net_lost") or 0) > (rev.get("lost") or 0):
         # A net loss above the loss says why where it is shown: the hours after ran below normal too.
-        net_lines.append(f"above the outage's {m(rev['lost'])}: the {recovery:g} h after ran below normal too")
+        read = rev.get("recapture_hours")
+        after = f"the first {read:g} h" if read is not None and 0 < read < recovery else f"the {recovery:g} h"
+        net_lines.append(f"above the outage's {m(rev['lost'])}: {after} after ran below normal too")
     net_lines.append(value_range(rev.get("net_lost_low"), rev.get("net_lost_high"), m, confidence=conf))
     cards.append(("Net loss", m(rev["net_lost"]), tuple(x for x in net_lines if x),
-                  f"Revenue lost minus the change in sales in the {recovery:g} h after the outage. "
+                  f"Revenue lost minus the sales that came back in the {recovery:g} h after the outage: the part "
+                  "of the change in sales beyond normal day-to-day variation. "
                   + recapture.replace("**", "")))  # fmt: skip
     if late:
         cards.append(("Late shipments", number(ship["excess_late"]),
