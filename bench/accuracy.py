@@ -26,7 +26,7 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 
@@ -121,9 +121,8 @@ def run_trials(
         tz = zones[int(zrng.integers(len(zones)))]
         kw = {"start": start} if start is not None else {}
         if clean:
-            seller = make_seller(rng, opd, n_channels=2, n_days=n_days, tz=tz, hidden_outages=0, special=False, **kw)
-        else:
-            seller = make_seller(rng, opd, n_days=n_days, tz=tz, **kw)
+            kw |= {"n_channels": 2, "hidden_outages": 0, "special": False}
+        seller = make_seller(rng, opd, n_days=n_days, tz=tz, **kw)
         out_day = int(rng.integers(n_days - 35, n_days - 10))
         null_day = out_day + int(rng.choice([-1, 1])) * int(rng.integers(3, 9))
         outage = random_outage(rng, seller, out_day)
@@ -487,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--start",
-        type=date.fromisoformat,
+        type=datetime.fromisoformat,
         default=None,
         metavar="YYYY-MM-DD",
         help="the day the sellers' 150-day histories begin (default 2025-01-06: they cross the March clock change; "
@@ -522,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
                         causalimpact=args.causalimpact, ci_min_orders=args.ci_min_orders,
                         cache=bench_anchors.Cache(args.anchor_cache), recapture_timing=args.recapture_timing,
                         until_normal=3 if args.recovery_until_normal else 0, clean=args.clean,
-                        start=datetime.combine(args.start, datetime.min.time()) if args.start else None)  # fmt: skip
+                        start=args.start)  # fmt: skip
     wall = time.perf_counter() - t0
     res = summarise(trials)
     secs = np.array([t.seconds for t in trials])

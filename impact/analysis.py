@@ -252,14 +252,12 @@ def _window(
     lost = exp[REV] - act[REV]
     r_exp = est.recovery_expected
     rc = est.recaptured_point()
-    # Exact actuals move the recapture when it reads the whole recovery period (the bins only approximate its ends).
-    whole = (
-        est.recapture is None or est.recapture.hours >= (est.recovery_end - window.end).total_seconds() / 3600 - 1e-6
-    )
-    factor = 1.0 if est.recapture is None else est.recapture.factor
-    r_shift = factor * (r_act[REV] - r_binned[REV]) if whole else 0.0
-    recaptured = float(rc[REV]) + r_shift
+    # Exact actuals move the recapture (at the share it counts) when it reads the whole recovery period: the bins only
+    # approximate the period's ends.
     raw_shift = r_act[REV] - r_binned[REV]
+    rcp = est.recapture
+    r_shift = raw_shift if rcp is None else (rcp.factor * raw_shift if rcp.whole else 0.0)
+    recaptured = float(rc[REV]) + r_shift
     rec_iv = Interval(
         min(est.recaptured.low + raw_shift, recaptured),
         max(est.recaptured.high + raw_shift, recaptured),

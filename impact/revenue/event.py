@@ -35,6 +35,7 @@ class Recapture:
     value: np.ndarray  # (3,) the estimate
     hours: float  # hours after the window's end read by the estimate
     factor: float  # 0..1
+    whole: bool  # the estimate read the whole recovery period
 
 
 def measure_recapture(fits: dict[str, ChannelFit], affected: tuple[str, ...]) -> Recapture:
@@ -46,36 +47,31 @@ def measure_recapture(fits: dict[str, ChannelFit], affected: tuple[str, ...]) ->
     K = min(len(r[REV].placebo_pred) for r in regs)
     hours_all = float(sum(b.w.sum() * 24 / fits[c].slots for c, b in zip(affected, bins, strict=True)) / len(bins))
     if K < RECAPTURE_MIN_PLACEBOS or not excess.any():
-        return Recapture(excess, excess.copy(), hours_all, 1.0)
+        return Recapture(excess, excess.copy(), hours_all, 1.0, True)
     if len(n_bins) == 1 and all(fits[c].slots > 1 for c in affected):
         # Bins hold whole-bin values; the first one is shared with the window's end (and the last may be cut by the
         # end of the data), so each counts by its overlap with the recovery period, as the region's totals do.
         w = [b.w for b in bins]
-        d = sum(wi * (r[REV].bins_actual - r[REV].bins_expected) for wi, r in zip(w, regs, strict=True))  # (J,)
+        d = np.array(
+            [sum(wi * (r[m].bins_actual - r[m].bins_expected) for wi, r in zip(w, regs, strict=True)) for m in range(3)]
+        )  # (3, J)
         pe = sum(wi * (r[REV].bin_placebo_actual - r[REV].bin_placebo_pred) for wi, r in zip(w, regs, strict=True))
         cum = np.concatenate([np.zeros((K, 1)), np.cumsum(pe, axis=1)], axis=1)  # placebo error of hours [0, T)
         v_read = _robust_var(cum)
         v_left = _robust_var(cum[:, -1:] - cum)
-        left = d.sum() - np.concatenate([[0.0], np.cumsum(d)])
+        left = d[REV].sum() - np.concatenate([[0.0], np.cumsum(d[REV])])
         mse = v_read + np.maximum(left**2 - v_left, 0.0)
         T = int(np.argmin(mse))
-        read = np.array(
-            [
-                sum(
-                    float((wi[:T] * (r[m].bins_actual[:T] - r[m].bins_expected[:T])).sum())
-                    for wi, r in zip(w, regs, strict=True)
-                )
-                for m in range(3)
-            ]
-        )
+        read = d[:, :T].sum(axis=1)
         var = float(v_read[T])
         hours = float(bins[0].w[:T].sum() * 24 / fits[affected[0]].slots)
+        whole = T == d.shape[1]
     else:  # daily bins or channels on different grids: the whole period
         read = excess
         var = float(_robust_var(sum(r[REV].placebo_actual - r[REV].placebo_pred for r in regs)[:, None])[0])
-        hours = hours_all
+        hours, whole = hours_all, True
     factor = max(0.0, 1.0 - var / float(read[REV]) ** 2) if read[REV] else 0.0
-    return Recapture(excess, read * factor, hours, factor)
+    return Recapture(excess, read * factor, hours, factor, whole)
 
 
 def _robust_var(x: np.ndarray) -> np.ndarray:

@@ -210,8 +210,9 @@ def fit_channel(
         names.append("last_week")
         return np.stack(feats, axis=2), names  # (3, K, F)
 
-    def region_day(bins: Bins, window: bool, record: bool) -> tuple[list[Region], np.ndarray, np.ndarray]:
-        """One region within one day: one multiplier per placebo; also returns the baseline sums (3, K)."""
+    def region_one(bins: Bins, window: bool) -> tuple[list[Region], np.ndarray, np.ndarray]:
+        """One multiplier per placebo over `bins` (the window whole, or one day of the recovery period); also
+        returns the baseline sums (3, K). The window's feature names are the fit's."""
         out = []
         if len(bins) == 0:
             empty = np.zeros(0)
@@ -231,7 +232,7 @@ def fit_channel(
                 )
             return out, np.ones((3, len(K))), np.zeros((3, len(K)))
         X_all, used = features(np.unique(bins.day), None if window else bins)
-        if record:
+        if window:
             names[:] = used
         dd = shifted(bins.day)
         v, _ = _gather(s, dd, bins.slot)  # (3, K, J)
@@ -288,12 +289,12 @@ def fit_channel(
         part after midnight is often an hour or two of night, and its own regression is noisier than the average."""
         days = np.unique(bins.day)
         if len(days) <= 1 or s.slots == 1 or window:
-            out, mults, _ = region_day(bins, window, window)
+            out, mults, _ = region_one(bins, window)
             return out, mults
         parts = []
-        for i, d in enumerate(days):
+        for d in days:
             sel = bins.day == d
-            parts.append(region_day(Bins(bins.day[sel], bins.slot[sel], bins.w[sel]), window, window and i == 0))
+            parts.append(region_one(Bins(bins.day[sel], bins.slot[sel], bins.w[sel]), window=False))
         out = []
         for m in range(3):
             regs = [pt[0][m] for pt in parts]
