@@ -79,8 +79,9 @@ def dashboard() -> None:
     if report.lines:
         detect_panel(inputs.detect_box, con, report, tz, params.currency)
     try:
-        window = Window(start=inputs.start, end=inputs.end, channels=params.channels,
-                        title=state.window_title or "Outage")  # fmt: skip
+        window = Window(
+            start=inputs.start, end=inputs.end, channels=params.channels, title=state.window_title or "Outage"
+        )
     except WindowError as exc:
         st.title("Outage Impact")
         st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")
@@ -103,10 +104,16 @@ def dashboard() -> None:
         tab(tabs[1], data.render, report)
         return
     share_panel.render(results)
-    pages = [("Overview", overview.render, results), ("Timeline", timeline.render, results),
-             ("Products", products.render, results), ("Shipments", shipments.render, results),
-             ("Appeal", appeal.render, results), ("Claim", claim.render, results),
-             ("Scenarios", scenarios.render, results), ("Data", data.render, report)]  # fmt: skip
+    pages = [
+        ("Overview", overview.render, results),
+        ("Timeline", timeline.render, results),
+        ("Products", products.render, results),
+        ("Shipments", shipments.render, results),
+        ("Appeal", appeal.render, results),
+        ("Claim", claim.render, results),
+        ("Scenarios", scenarios.render, results),
+        ("Data", data.render, report),
+    ]
     for container, (_, render, arg) in zip(st.tabs([p[0] for p in pages]), pages, strict=True):
         tab(container, render, arg)
 

@@ -132,8 +132,15 @@ def run_trials(
         hist = sim.history()
         for kind, o, tr in (("outage", outage, sim.truth[0]), ("none", null, sim.truth[1])):
             t0 = time.perf_counter()
-            est = estimate_event(hist, o.start, o.end, (o.channel,), recovery_hours=24, confidence=0.9,
-                                 recovery_until_normal=until_normal)  # fmt: skip
+            est = estimate_event(
+                hist,
+                o.start,
+                o.end,
+                (o.channel,),
+                recovery_hours=24,
+                confidence=0.9,
+                recovery_until_normal=until_normal,
+            )
             secs = time.perf_counter() - t0
             actual = float(est.actual[REV])
             anc = anchors(hist, o.channel, o.start, o.end)
@@ -220,8 +227,14 @@ def _recaptured_by(tr, hour: float) -> float:
 
 def _anchor_iv(a: bench_anchors.Anchor, actual: float, both: float) -> tuple[float, ...]:
     """Loss = expected - actual: the interval of the expectation becomes the loss's."""
-    return (a.window - actual, a.window_low - actual, a.window_high - actual,
-            a.both - both, a.both_low - both, a.both_high - both)  # fmt: skip
+    return (
+        a.window - actual,
+        a.window_low - actual,
+        a.window_high - actual,
+        a.both - both,
+        a.both_low - both,
+        a.both_high - both,
+    )
 
 
 def _interval_stats(trials: list[Trial], m: str) -> dict[str, float]:
@@ -356,11 +369,17 @@ def summarise_net(trials: list[Trial]) -> dict[str, dict[str, float]]:
 
 
 def net_markdown(res: dict[str, dict[str, float]]) -> str:
-    lines = ["| method | median abs error, net loss (window + 24 h) | 90% interval coverage (outage / none) | median "
-             "interval width |", "|---|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "| method | median abs error, net loss (window + 24 h) | 90% interval coverage (outage / none) | median "
+        "interval width |",
+        "|---|---:|---:|---:|",
+    ]
     for m, r in res.items():
-        cov = (f"{r['coverage_outage_pct']:.1f}% / {r['coverage_none_pct']:.1f}%" if "coverage_outage_pct" in r
-               else "no interval")  # fmt: skip
+        cov = (
+            f"{r['coverage_outage_pct']:.1f}% / {r['coverage_none_pct']:.1f}%"
+            if "coverage_outage_pct" in r
+            else "no interval"
+        )
         width = f"{r['median_width_pct']:.0f}% of the truth" if "median_width_pct" in r else "-"
         lines.append(f"| {m} | {r['median_error_pct']:.1f}% | {cov} | {width} |")
     return "\n".join(lines)
@@ -517,11 +536,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.causalimpact:
         bench_anchors.need("causalimpact", "CausalImpact")
     t0 = time.perf_counter()
-    trials = run_trials(n, args.seed, orders=tuple(args.orders), zones=tuple(args.zones.split(",")), mstl=use_mstl,
-                        causalimpact=args.causalimpact, ci_min_orders=args.ci_min_orders,
-                        cache=bench_anchors.Cache(args.anchor_cache), recapture_timing=args.recapture_timing,
-                        until_normal=3 if args.recovery_until_normal else 0, clean=args.clean,
-                        start=args.start)  # fmt: skip
+    trials = run_trials(
+        n,
+        args.seed,
+        orders=tuple(args.orders),
+        zones=tuple(args.zones.split(",")),
+        mstl=use_mstl,
+        causalimpact=args.causalimpact,
+        ci_min_orders=args.ci_min_orders,
+        cache=bench_anchors.Cache(args.anchor_cache),
+        recapture_timing=args.recapture_timing,
+        until_normal=3 if args.recovery_until_normal else 0,
+        clean=args.clean,
+        start=args.start,
+    )
     wall = time.perf_counter() - t0
     res = summarise(trials)
     secs = np.array([t.seconds for t in trials])

@@ -204,8 +204,17 @@ def main(argv: list[str] | None = None) -> int:
         )
     needed = "|".join(NEEDED)
     costs, ads = write_cost_inputs(tmpdir)
-    analyze = [py, "-m", "impact", "analyze", str(path), "--window", "2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z",
-               "--json"]  # fmt: skip
+    analyze = [
+        py,
+        "-m",
+        "impact",
+        "analyze",
+        str(path),
+        "--window",
+        "2025-10-20T06:48:00Z",
+        "2025-10-20T21:20:00Z",
+        "--json",
+    ]
     steps = {
         "a_duckdb_alone": [py, "-c", DUCKDB_ALONE, str(path), needed],
         "b_ingest": [py, "-m", "impact", "ingest", str(path), "--json"],

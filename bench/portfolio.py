@@ -39,8 +39,17 @@ ROOT = Path(__file__).resolve().parent.parent
 N_DAYS = 70
 MID_COPIES = 16
 OUTAGE_DAY, OUTAGE_HOUR, OUTAGE_HOURS = 60, 14, 5
-AMAZON_HEADER = ["amazon-order-id", "purchase-date", "order-status", "fulfillment-channel", "sales-channel", "sku",
-                 "quantity", "currency", "item-price"]  # fmt: skip
+AMAZON_HEADER = [
+    "amazon-order-id",
+    "purchase-date",
+    "order-status",
+    "fulfillment-channel",
+    "sales-channel",
+    "sku",
+    "quantity",
+    "currency",
+    "item-price",
+]
 
 
 def write_amazon(lines: pd.DataFrame, path: Path) -> None:
@@ -96,13 +105,25 @@ def start_cluster(workers: int = 2, log_dir: Path | None = None) -> tuple[str, l
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     dask = str(Path(sys.executable).parent / "dask")
     out = subprocess.DEVNULL
-    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--dashboard-address", ":0", "--no-show"], env=env, stdout=out, stderr=out)]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0", "--no-show"],
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+    ]
     for _ in range(workers):
         # --no-nanny: the process started here is the worker itself, so killing it (the test does) kills the worker.
-        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-nanny",
-                                       "--no-dashboard", "--host", "127.0.0.1"], env=env, cwd=ROOT, stdout=out,
-                                      stderr=out))  # fmt: skip
+        procs.append(
+            subprocess.Popen(
+                [dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                env=env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=out,
+            )
+        )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -161,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         t0 = time.perf_counter()
         sizes = make_portfolio(tmp / "sellers", args.sellers, args.seed)
-        print(f"generated {args.sellers} sellers ({min(sizes):.0f}-{max(sizes):.0f} orders/day, median "
-              f"{statistics.median(sizes):.0f}) in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+        print(
+            f"generated {args.sellers} sellers ({min(sizes):.0f}-{max(sizes):.0f} orders/day, median "
+            f"{statistics.median(sizes):.0f}) in {time.perf_counter() - t0:.1f} s"
+        )
         from bench.synth import START
 
         window = window_from_strings(*outage_window(START), ["amazon"])
@@ -177,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
             direct.append(single_analysis(list(mid.files), window))
             in_job.append(analyse_seller(mid, spec).seconds)
         direct, in_job = statistics.median(direct), statistics.median(in_job)
-        print(f"mid-size seller ({mid.seller_id}, {sizes[int(mid.seller_id[-3:])]:.0f} orders/day): analyze "
-              f"{1000 * direct:.0f} ms, the same seller as a portfolio job {1000 * in_job:.0f} ms (median of {rounds})")  # fmt: skip
+        print(
+            f"mid-size seller ({mid.seller_id}, {sizes[int(mid.seller_id[-3:])]:.0f} orders/day): analyze "
+            f"{1000 * direct:.0f} ms, the same seller as a portfolio job {1000 * in_job:.0f} ms (median of {rounds})"
+        )
         copies = [dataclasses.replace(mid, seller_id=f"copy-{k:02d}") for k in range(MID_COPIES)]
 
         def per_copy(**engine) -> float:
@@ -189,14 +214,18 @@ def main(argv: list[str] | None = None) -> int:
             return (every - one) * engine["workers"] / (len(copies) - 1)
 
         t = per_copy(engine="local", workers=1)
-        print(f"mid-size seller x {MID_COPIES} through the local engine (1 process): {1000 * t:.0f} ms per seller, "
-              f"{100 * (t / direct - 1):+.1f}% against analyze")  # fmt: skip
+        print(
+            f"mid-size seller x {MID_COPIES} through the local engine (1 process): {1000 * t:.0f} ms per seller, "
+            f"{100 * (t / direct - 1):+.1f}% against analyze"
+        )
 
         def report(name, wall, busy, workers):
             rate = len(jobs) / wall
             overhead = (wall * workers - busy) / busy
-            print(f"{name}: {len(jobs)} sellers in {wall:.1f} s = {rate:.2f} sellers/s; per seller {1000 * wall * workers / len(jobs):.0f} "
-                  f"ms of a worker vs {1000 * busy / len(jobs):.0f} ms of analysis: engine overhead {100 * overhead:.1f}%")  # fmt: skip
+            print(
+                f"{name}: {len(jobs)} sellers in {wall:.1f} s = {rate:.2f} sellers/s; per seller {1000 * wall * workers / len(jobs):.0f} "
+                f"ms of a worker vs {1000 * busy / len(jobs):.0f} ms of analysis: engine overhead {100 * overhead:.1f}%"
+            )
 
         wall, busy, local = _run(jobs, spec, engine="local", workers=args.workers)
         report(f"local engine, {args.workers} processes", wall, busy, args.workers)

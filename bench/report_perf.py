@@ -70,8 +70,10 @@ def main() -> None:
     ship = shipment_report(con, Window(window.start, window.end))
     names = product_names(con, [r["sku"] for r in result["windows"][0]["top_skus"]])
     doc = build_report(result, ingest=report, shipments=ship, tz="America/New_York", product_names=names)
-    build = _median(lambda: build_report(result, ingest=report, shipments=ship, tz="America/New_York",
-                                         product_names=names), args.repeat)  # fmt: skip
+    build = _median(
+        lambda: build_report(result, ingest=report, shipments=ship, tz="America/New_York", product_names=names),
+        args.repeat,
+    )
     print(f"report: {len(doc.encode()) / 1e6:.2f} MB, built in {build * 1000:,.0f} ms (median of {args.repeat})")
 
 

@@ -103,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shares", type=int, default=200, help="shares in the database before measuring (default 200)")
     ap.add_argument("--readers", type=int, default=3, help="concurrent reader processes (default 3)")
     ap.add_argument("--seconds", type=float, default=4.0, help="length of the concurrent phase (default 4)")
-    ap.add_argument("--db", metavar="URL", help="an empty PostgreSQL database (postgresql://...) to measure instead "
-                    "of a temporary DuckDB file")  # fmt: skip
+    ap.add_argument(
+        "--db",
+        metavar="URL",
+        help="an empty PostgreSQL database (postgresql://...) to measure instead of a temporary DuckDB file",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 

@@ -310,8 +310,9 @@ def _window(
     profit_block = None
     if profit is not None:
         hit = [(c, float(f.window[REV].expected), actual_revenue[c]) for c, f in est.fits.items() if f.affected]
-        profit_block = window_profit(con, channels=hit, currency=cur, start=window.start,
-                                     end=window.end, revenue=revenue, inputs=profit)  # fmt: skip
+        profit_block = window_profit(
+            con, channels=hit, currency=cur, start=window.start, end=window.end, revenue=revenue, inputs=profit
+        )
     if est.lost.p_effect is not None and est.lost.p_effect < 0.8 and lost > 0:
         warns.append(
             f"the drop is within normal variation (probability of an effect {est.lost.p_effect:.0%}); "
@@ -381,8 +382,17 @@ def analyze(
         others = [
             (o.start, (o.end or o.start) + timedelta(hours=recovery_hours)) for j, o in enumerate(windows) if j != i
         ]
-        result = _window(con, hist, w, others, recovery_hours=recovery_hours, confidence=confidence, top_n=top_n,
-                         profit=profit, normal_hours=normal_hours)  # fmt: skip
+        result = _window(
+            con,
+            hist,
+            w,
+            others,
+            recovery_hours=recovery_hours,
+            confidence=confidence,
+            top_n=top_n,
+            profit=profit,
+            normal_hours=normal_hours,
+        )
         if shipments:
             result.shipments = shipment_impact(
                 con,

@@ -17,8 +17,19 @@ from . import present
 from .present import COLORS, FONT, base_layout, channel_color, channel_name, marketplace_name, money_axis, to_local
 
 # COLORS, FONT and to_local are re-exported because app.py reads them here until it imports impact.present.
-__all__ = ["COLORS", "FONT", "channel_breakdown", "combine_hourly", "cumulative_loss", "daily_by_channel", "money",
-           "plain", "timeline", "to_local", "top_skus"]  # fmt: skip
+__all__ = [
+    "COLORS",
+    "FONT",
+    "channel_breakdown",
+    "combine_hourly",
+    "cumulative_loss",
+    "daily_by_channel",
+    "money",
+    "plain",
+    "timeline",
+    "to_local",
+    "top_skus",
+]
 
 
 def money(value: float | None, currency: str = "USD", decimals: int | None = None) -> str:
@@ -150,12 +161,25 @@ def _estimate_marker(x, revenue: dict, key: str, name: str, label: str, color: s
     v, low, high = revenue[key], revenue.get(f"{key}_low"), revenue.get(f"{key}_high")
     error = None
     if low is not None and high is not None:
-        error = {"type": "data", "symmetric": False, "array": [max(high - v, 0.0)], "arrayminus": [max(v - low, 0.0)],
-                 "color": color, "thickness": 1.6, "width": 8}  # fmt: skip
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": [max(high - v, 0.0)],
+            "arrayminus": [max(v - low, 0.0)],
+            "color": color,
+            "thickness": 1.6,
+            "width": 8,
+        }
     rng = f"<br>range {present.value_range(low, high, lambda u: present.money(u, currency))}" if error else ""
-    return go.Scatter(x=[x], y=[v], mode="markers", name=name, error_y=error,
-                      marker={"color": color, "size": 9, "symbol": "diamond"},
-                      hovertemplate=f"{label}: {present.money(v, currency)}{rng}<extra></extra>")  # fmt: skip
+    return go.Scatter(
+        x=[x],
+        y=[v],
+        mode="markers",
+        name=name,
+        error_y=error,
+        marker={"color": color, "size": 9, "symbol": "diamond"},
+        hovertemplate=f"{label}: {present.money(v, currency)}{rng}<extra></extra>",
+    )
 
 
 def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | None = None, title: str | None = None):
@@ -190,14 +214,26 @@ def cumulative_loss(analysis: dict, tz: str = "UTC", channels: Iterable[str] | N
     revenue = analysis.get("revenue") or {}
     end = to_local(analysis.get("end"), tz)
     if end is not None and revenue.get("lost") is not None:
-        fig.add_trace(_estimate_marker(end, revenue, "lost", "Estimate at outage end", "Lost in window",
-                                       COLORS["actual"], currency))  # fmt: skip
+        fig.add_trace(
+            _estimate_marker(
+                end, revenue, "lost", "Estimate at outage end", "Lost in window", COLORS["actual"], currency
+            )
+        )
     rec_end = to_local(analysis.get("recovery_end"), tz)
     if rec_end is not None and revenue.get("net_lost") is not None and end is not None and rec_end > end:
         # The net loss counts only the part of the hours' ups and downs beyond normal variation (Recapture in
         # impact.revenue.event), so it is marked where the line ends rather than read off the line.
-        fig.add_trace(_estimate_marker(rec_end, revenue, "net_lost", "Net loss (recapture beyond normal variation "
-                                       "taken off)", "Net loss", COLORS["loss"], currency))  # fmt: skip
+        fig.add_trace(
+            _estimate_marker(
+                rec_end,
+                revenue,
+                "net_lost",
+                "Net loss (recapture beyond normal variation taken off)",
+                "Net loss",
+                COLORS["loss"],
+                currency,
+            )
+        )
     base_layout(fig, title=title, y_title=f"Revenue lost ({currency})", x_title=f"Time ({tz})", money=m)
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(hoverformat=f"{present.DAY_FORMAT} %H:%M")

@@ -54,8 +54,7 @@ def _fixed(value: Decimal, digits: int) -> str:
     return f"{exact:,.{digits}f}"
 
 
-def money(value: float | None, currency: str | None = "USD", decimals: int | None = None, *,
-          minus: str = MINUS) -> str:  # fmt: skip
+def money(value: float | None, currency: str | None = "USD", decimals: int | None = None, *, minus: str = MINUS) -> str:
     """An amount with its currency: money(1234.5, 'USD') -> '$1,234.50', money(1500, 'JPY') -> '¥1,500', codes
     without a symbol as suffix: '10.00 CHF'. `decimals` asks for fewer digits (headlines use 0), never more than the
     currency has. Pass minus='-' where a program reads the sign (st.metric colours a delta by a leading '-')."""
@@ -71,8 +70,9 @@ def money(value: float | None, currency: str | None = "USD", decimals: int | Non
     return f"{sign}{body} {code}".strip()
 
 
-def money_per_currency(amounts: Mapping[str, float | None], decimals: int | None = None, *,
-                       minus: str = MINUS) -> list[str]:  # fmt: skip
+def money_per_currency(
+    amounts: Mapping[str, float | None], decimals: int | None = None, *, minus: str = MINUS
+) -> list[str]:
     """One string per currency, in currency-code order: amounts in different currencies are never added up.
     {'USD': 1200, 'EUR': 80} -> ['€80.00', '$1,200.00']; missing amounts are left out."""
     return [money(amounts[c], c, decimals, minus=minus) for c in sorted(amounts) if not _missing(amounts[c])]
@@ -180,8 +180,9 @@ def to_local(value: str | datetime | None, tz: str = "UTC") -> datetime | None:
     return None if instant is None else instant.astimezone(check_zone(tz)).replace(tzinfo=None)
 
 
-def local_time(value: str | datetime | None, tz: str = "UTC", fmt: str = TIME_FORMAT, *, zone: bool = False,
-               missing: str = MISSING) -> str:  # fmt: skip
+def local_time(
+    value: str | datetime | None, tz: str = "UTC", fmt: str = TIME_FORMAT, *, zone: bool = False, missing: str = MISSING
+) -> str:
     """An instant as the seller's clock shows it: 'Mon 20 Oct 2025 02:48', with ' America/New_York' when zone is
     set; `missing` (default 'not known') when there is no instant. local_time(v, 'UTC') writes UTC."""
     local = to_local(value, tz)
@@ -289,8 +290,9 @@ def unmeasurable(figure: str, reason: str) -> str:
     return f"{figure} could not be measured: {reason}"
 
 
-def value_range(low: float | None, high: float | None, fmt: Callable[[float], str] = number, *,
-                confidence: float | None = None) -> str:  # fmt: skip
+def value_range(
+    low: float | None, high: float | None, fmt: Callable[[float], str] = number, *, confidence: float | None = None
+) -> str:
     """'90% range 3 to 12' (or '3 to 12' without a confidence); '' when either bound is missing, so a sentence
     never says 'unknown to unknown'."""
     if _missing(low) or _missing(high):
@@ -337,8 +339,15 @@ def channel_color(channel: object) -> str:
     return CHANNEL_COLORS.get(str(channel or "other").lower(), CHANNEL_COLORS["other"])
 
 
-def base_layout(fig, *, title: str | None = None, y_title: str | None = None, x_title: str | None = None,
-                money: dict | None = None, axes: bool = True):  # fmt: skip
+def base_layout(
+    fig,
+    *,
+    title: str | None = None,
+    y_title: str | None = None,
+    x_title: str | None = None,
+    money: dict | None = None,
+    axes: bool = True,
+):
     """The house style of a plotly figure (white template, font, margins, legend on top, light grid), with an
     optional title, axis titles and a money_axis() for the y axis. axes=False leaves the axes alone, for figures
     of several panels that style their own. Returns the figure."""

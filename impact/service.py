@@ -74,9 +74,12 @@ def resolve_options(
         confidence=settings.confidence if confidence is None else confidence,
         recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
         sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,
-        business_days=business_days, settings=settings, fees=(fees or "").strip() or None, home_currency=home,
+        business_days=business_days,
+        settings=settings,
+        fees=(fees or "").strip() or None,
+        home_currency=home,
         recovery_mode=mode,
-    )  # fmt: skip
+    )
 
 
 def load(
@@ -94,8 +97,16 @@ def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), 
     home currency was asked for). From then on every analysis of `con` carries a profit block."""
     from .costs import layer  # the profit layer's imports only for sessions that use it
 
-    return layer.load(con, tz=opts.tz, home=opts.home_currency, fees=opts.fees, costs=costs, ads=ads,
-                      mapping=mapping, currency=opts.currency)  # fmt: skip
+    return layer.load(
+        con,
+        tz=opts.tz,
+        home=opts.home_currency,
+        fees=opts.fees,
+        costs=costs,
+        ads=ads,
+        mapping=mapping,
+        currency=opts.currency,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -108,11 +119,21 @@ def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bo
     from .costs.layer import profit_inputs
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
-    result = analyze(con, list(windows), recovery_hours=opts.recovery_hours, confidence=opts.confidence,
-                     **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
-                     currency=opts.home_currency or opts.currency, tz=opts.tz, settings=opts.settings, hist=hist,
-                     ship_sla_hours=opts.sla_hours, business_days=opts.business_days, shipments=shipments,
-                     profit=profit)  # fmt: skip
+    result = analyze(
+        con,
+        list(windows),
+        recovery_hours=opts.recovery_hours,
+        confidence=opts.confidence,
+        **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
+        currency=opts.home_currency or opts.currency,
+        tz=opts.tz,
+        settings=opts.settings,
+        hist=hist,
+        ship_sla_hours=opts.sla_hours,
+        business_days=opts.business_days,
+        shipments=shipments,
+        profit=profit,
+    )
     result.fx = fx
     return result
 
@@ -154,14 +175,27 @@ def shipments(con, window: Window, opts: Options, *, every_channel: bool = False
     every_channel: measure every channel with ship times, not only the window's: an outage can stall the warehouse's
     tools (labels, carrier APIs) even on channels whose sales it did not hit; the app and the report do so."""
     target = Window(window.start, window.end, title=window.title) if every_channel else window
-    return shipment_report(con, target, sla_hours=opts.sla_hours, business_days=opts.business_days,
-                           confidence=opts.confidence, horizon_hours=horizon_hours, tz=opts.tz)  # fmt: skip
+    return shipment_report(
+        con,
+        target,
+        sla_hours=opts.sla_hours,
+        business_days=opts.business_days,
+        confidence=opts.confidence,
+        horizon_hours=horizon_hours,
+        tz=opts.tz,
+    )
 
 
 def shipment_summary(con, window: Window, opts: Options, *, horizon_hours: float | None = None) -> dict:
     """shipments' summary alone, without building the evidence table (and without importing pandas)."""
-    return shipment_impact(con, window, sla_hours=opts.sla_hours, business_days=opts.business_days,
-                           confidence=opts.confidence, horizon_hours=horizon_hours)  # fmt: skip
+    return shipment_impact(
+        con,
+        window,
+        sla_hours=opts.sla_hours,
+        business_days=opts.business_days,
+        confidence=opts.confidence,
+        horizon_hours=horizon_hours,
+    )
 
 
 def _check_window_meets_orders(con, window: Window) -> None:
@@ -291,10 +325,18 @@ def scenario_model(
         hit = {c for w in windows for c in w.channels}
         affected = affected_channels(hit, profile, providers, deps)
     model = ScenarioModel(
-        profile, measured=measured, affected=affected, window_expected=window_expected, dependencies=deps,
-        rates=rates, costs=costs, transfer=transfer, years=years, seed=seed,
+        profile,
+        measured=measured,
+        affected=affected,
+        window_expected=window_expected,
+        dependencies=deps,
+        rates=rates,
+        costs=costs,
+        transfer=transfer,
+        years=years,
+        seed=seed,
         current={k: current[k] for k in ("shares", "hhi", "marketplaces", "by_period")},
-    )  # fmt: skip
+    )
     return model, (dict(analysis) if analysis is not None else None)
 
 
@@ -363,11 +405,18 @@ def share_snapshot(
 ) -> dict:
     """The scrubbed snapshot of an analysis for a share link; extra sections (view, shipments, charts) by keyword."""
     return build_snapshot(
-        settings={"tz": opts.tz, "confidence": opts.confidence, "recovery_hours": opts.recovery_hours,
-                  **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
-                  "channels": list(windows[0].channels) if windows else []},
-        windows=windows, analysis=analysis, ingest=report, **sections,
-    )  # fmt: skip
+        settings={
+            "tz": opts.tz,
+            "confidence": opts.confidence,
+            "recovery_hours": opts.recovery_hours,
+            **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
+            "channels": list(windows[0].channels) if windows else [],
+        },
+        windows=windows,
+        analysis=analysis,
+        ingest=report,
+        **sections,
+    )
 
 
 def share_analysis(con, report, windows: Sequence[Window], opts: Options) -> dict:
@@ -387,8 +436,17 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
 
     _check_window_meets_orders(con, window)
     summary, evidence = shipments(con, window, opts, every_channel=True)
-    return build_appeal(con, window, marketplace, summary, evidence, tz=opts.tz, sla_hours=opts.sla_hours,
-                        business_days=opts.business_days, period_end=period_end)  # fmt: skip
+    return build_appeal(
+        con,
+        window,
+        marketplace,
+        summary,
+        evidence,
+        tz=opts.tz,
+        sla_hours=opts.sla_hours,
+        business_days=opts.business_days,
+        period_end=period_end,
+    )
 
 
 def appeal_metrics(result: Mapping) -> dict:
@@ -409,12 +467,20 @@ def appeal(con, window: Window, opts: Options, marketplace: str, *, period_end=N
 # Claims
 
 
-def claim_pack(statement: Mapping, *, inputs: Sequence = (), affected_orders=None, tz: str = "UTC",
-               generated_at=None, ingest: Mapping | None = None) -> bytes:  # fmt: skip
+def claim_pack(
+    statement: Mapping,
+    *,
+    inputs: Sequence = (),
+    affected_orders=None,
+    tz: str = "UTC",
+    generated_at=None,
+    ingest: Mapping | None = None,
+) -> bytes:
     """claim.zip's bytes for a claim statement (service.claim's dict): statement.pdf, workbook.xlsx,
     affected_orders.csv, hourly.csv, manifest.json (impact.claim.pack). inputs: paths or (name, bytes) of the files
     the statement was computed from, hashed in the manifest. Uses only its arguments, never a database."""
     from .claim.pack import pack_bytes  # reportlab and XlsxWriter: only claim packs pay for importing them
 
-    return pack_bytes(statement, inputs=inputs, affected_orders=affected_orders, tz=tz, generated_at=generated_at,
-                      ingest=ingest)  # fmt: skip
+    return pack_bytes(
+        statement, inputs=inputs, affected_orders=affected_orders, tz=tz, generated_at=generated_at, ingest=ingest
+    )

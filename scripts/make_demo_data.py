@@ -54,9 +54,33 @@ SHOPIFY_ORDERS_PER_DAY = 15.0
 
 # Relative demand by US-Eastern hour of day (night trough, lunch and evening peaks).
 HOUR_PROFILE = np.array(
-    [0.40, 0.25, 0.16, 0.12, 0.12, 0.18, 0.34, 0.58, 0.82, 0.98, 1.08, 1.14,
-     1.20, 1.18, 1.12, 1.08, 1.08, 1.14, 1.26, 1.42, 1.52, 1.42, 1.08, 0.70]
-)  # fmt: skip
+    [
+        0.40,
+        0.25,
+        0.16,
+        0.12,
+        0.12,
+        0.18,
+        0.34,
+        0.58,
+        0.82,
+        0.98,
+        1.08,
+        1.14,
+        1.20,
+        1.18,
+        1.12,
+        1.08,
+        1.08,
+        1.14,
+        1.26,
+        1.42,
+        1.52,
+        1.42,
+        1.08,
+        0.70,
+    ]
+)
 # Relative demand by weekday, Monday first: weekends are busier for household goods.
 DOW_PROFILE = np.array([1.00, 0.96, 0.94, 0.97, 0.92, 1.06, 1.16])
 
@@ -108,13 +132,19 @@ SHOPIFY_HEADER = (
 
 # Destination states with a weight; a city and ZIP prefix that are public, not anybody's address.
 STATES = [
-    ("CA", "California", "Los Angeles", "900", 12), ("TX", "Texas", "Austin", "787", 9),
-    ("FL", "Florida", "Orlando", "328", 7), ("NY", "New York", "Buffalo", "142", 6),
-    ("PA", "Pennsylvania", "Pittsburgh", "152", 4), ("IL", "Illinois", "Chicago", "606", 4),
-    ("OH", "Ohio", "Columbus", "432", 4), ("GA", "Georgia", "Atlanta", "303", 3),
-    ("NC", "North Carolina", "Raleigh", "276", 3), ("WA", "Washington", "Seattle", "981", 3),
-    ("MA", "Massachusetts", "Boston", "021", 2), ("CO", "Colorado", "Denver", "802", 2),
-]  # fmt: skip
+    ("CA", "California", "Los Angeles", "900", 12),
+    ("TX", "Texas", "Austin", "787", 9),
+    ("FL", "Florida", "Orlando", "328", 7),
+    ("NY", "New York", "Buffalo", "142", 6),
+    ("PA", "Pennsylvania", "Pittsburgh", "152", 4),
+    ("IL", "Illinois", "Chicago", "606", 4),
+    ("OH", "Ohio", "Columbus", "432", 4),
+    ("GA", "Georgia", "Atlanta", "303", 3),
+    ("NC", "North Carolina", "Raleigh", "276", 3),
+    ("WA", "Washington", "Seattle", "981", 3),
+    ("MA", "Massachusetts", "Boston", "021", 2),
+    ("CO", "Colorado", "Denver", "802", 2),
+]
 
 TAX_RATE = 0.07
 STOCK_HOLD_RATE = 0.03
@@ -253,11 +283,39 @@ def amazon_report(rng: np.random.Generator, truth: dict) -> str:
                 ship_tax_s = "0.00"
             promo = "" if rng.random() > 0.05 else _money(round(price * qty * 0.1, 2))
             row = [
-                order_id, "", _amazon_iso(t), _amazon_iso(updated), status,
-                "Amazon" if fba else "Merchant", "Amazon.com", "", "", level, name, sku, asin, item_status,
-                qty_s, "USD", price_s, tax_s, ship_s, ship_tax_s, "", "", promo and f"-{promo}", "",
-                "", st[0], zip_code, "US", "", business, "", "",
-            ]  # fmt: skip
+                order_id,
+                "",
+                _amazon_iso(t),
+                _amazon_iso(updated),
+                status,
+                "Amazon" if fba else "Merchant",
+                "Amazon.com",
+                "",
+                "",
+                level,
+                name,
+                sku,
+                asin,
+                item_status,
+                qty_s,
+                "USD",
+                price_s,
+                tax_s,
+                ship_s,
+                ship_tax_s,
+                "",
+                "",
+                promo and f"-{promo}",
+                "",
+                "",
+                st[0],
+                zip_code,
+                "US",
+                "",
+                business,
+                "",
+                "",
+            ]
             out.write("\t".join(row) + "\n")
     _summarise(truth, kept)
     return out.getvalue()
@@ -348,13 +406,23 @@ def shopify_export(rng: np.random.Generator, truth: dict) -> str:
         st = STATES[int(rng.choice(len(STATES), p=state_w))]
         orders.append(
             dict(
-                name=f"#{1001 + n}", id=str(6_100_000_000_000 + n * 7919 + int(rng.integers(0, 7000))), created=t,
-                items=items, subtotal=subtotal - discount, discount=discount, shipping=shipping, taxes=taxes,
-                cancelled=cancelled, shipped=shipped, buyer=buyer, state=st,
+                name=f"#{1001 + n}",
+                id=str(6_100_000_000_000 + n * 7919 + int(rng.integers(0, 7000))),
+                created=t,
+                items=items,
+                subtotal=subtotal - discount,
+                discount=discount,
+                shipping=shipping,
+                taxes=taxes,
+                cancelled=cancelled,
+                shipped=shipped,
+                buyer=buyer,
+                state=st,
                 cancelled_at=t + timedelta(hours=float(rng.uniform(0.3, 12))) if cancelled else None,
-                paid=t + timedelta(seconds=int(rng.integers(2, 40))), shipped_no_outage=shipped_no_outage,
+                paid=t + timedelta(seconds=int(rng.integers(2, 40))),
+                shipped_no_outage=shipped_no_outage,
             )
-        )  # fmt: skip
+        )
     _summarise(
         truth, [(o["created"], sum(CATALOG[i][3] * q for i, q in o["items"])) for o in orders if not o["cancelled"]]
     )
@@ -390,18 +458,32 @@ def shopify_export(rng: np.random.Generator, truth: dict) -> str:
             if k == 0:  # order-level fields are filled on the first row only
                 st = o["state"]
                 values = {
-                    "Financial Status": fin, "Paid at": _shop_time(o["paid"]), "Fulfillment Status": ful,
-                    "Fulfilled at": _shop_time(o["shipped"]), "Accepts Marketing": "no", "Currency": "USD",
-                    "Subtotal": _money(o["subtotal"]), "Shipping": _money(o["shipping"]), "Taxes": _money(o["taxes"]),
-                    "Total": _money(total), "Discount Code": "WELCOME10" if o["discount"] else "",
+                    "Financial Status": fin,
+                    "Paid at": _shop_time(o["paid"]),
+                    "Fulfillment Status": ful,
+                    "Fulfilled at": _shop_time(o["shipped"]),
+                    "Accepts Marketing": "no",
+                    "Currency": "USD",
+                    "Subtotal": _money(o["subtotal"]),
+                    "Shipping": _money(o["shipping"]),
+                    "Taxes": _money(o["taxes"]),
+                    "Total": _money(total),
+                    "Discount Code": "WELCOME10" if o["discount"] else "",
                     "Discount Amount": _money(o["discount"]),
                     "Shipping Method": "Free Shipping" if not o["shipping"] else "Standard",
                     "Created at": _shop_time(o["created"]),
-                    "Shipping Name": f"Buyer {o['buyer']}", "Shipping Province": st[0],
-                    "Shipping Country": "US", "Cancelled at": _shop_time(o["cancelled_at"]),
-                    "Payment Method": "Shopify Payments", "Refunded Amount": "0.00", "Vendor": "Demo Kitchen Co",
-                    "Outstanding Balance": "0.00", "Id": o["id"], "Risk Level": "Low", "Source": "web",
-                }  # fmt: skip
+                    "Shipping Name": f"Buyer {o['buyer']}",
+                    "Shipping Province": st[0],
+                    "Shipping Country": "US",
+                    "Cancelled at": _shop_time(o["cancelled_at"]),
+                    "Payment Method": "Shopify Payments",
+                    "Refunded Amount": "0.00",
+                    "Vendor": "Demo Kitchen Co",
+                    "Outstanding Balance": "0.00",
+                    "Id": o["id"],
+                    "Risk Level": "Low",
+                    "Source": "web",
+                }
                 for key, value in values.items():
                     row[col[key]] = value
             writer.writerow(row)
@@ -418,11 +500,22 @@ AMAZON_CAMPAIGNS = [  # (name, portfolio, spend per day in USD, cost per click)
 ]
 GOOGLE_CAMPAIGN = ("Shopping - Kitchen Store", 21.0, 0.63)  # (name, spend per day in USD, cost per click)
 AMAZON_ADS_HEADER = [
-    "Date", "Portfolio name", "Currency", "Campaign Name", "Impressions", "Clicks", "Click-Thru Rate (CTR)",
-    "Cost Per Click (CPC)", "Spend", "7 Day Total Sales ", "Total Advertising Cost of Sales (ACOS) ",
-    "Total Return on Advertising Spend (ROAS)", "7 Day Total Orders (#)", "7 Day Total Units (#)",
+    "Date",
+    "Portfolio name",
+    "Currency",
+    "Campaign Name",
+    "Impressions",
+    "Clicks",
+    "Click-Thru Rate (CTR)",
+    "Cost Per Click (CPC)",
+    "Spend",
+    "7 Day Total Sales ",
+    "Total Advertising Cost of Sales (ACOS) ",
+    "Total Return on Advertising Spend (ROAS)",
+    "7 Day Total Orders (#)",
+    "7 Day Total Units (#)",
     "7 Day Conversion Rate",
-]  # fmt: skip
+]
 
 
 def _demo_days() -> list[datetime]:
@@ -458,12 +551,25 @@ def amazon_ads(rng: np.random.Generator) -> str:
             impressions = int(clicks * float(rng.uniform(90, 140)))
             orders = int(rng.binomial(clicks, 0.12))
             sales = round(orders * float(rng.uniform(20, 60)), 2)
-            writer.writerow([
-                day.strftime("%b %d, %Y"), portfolio, "USD", name, impressions, clicks,
-                f"{100 * clicks / impressions:.4f}%", f"${spend / clicks:.2f}", f"${spend:,.2f}", f"${sales:,.2f}",
-                f"{100 * spend / sales:.2f}%" if sales else "", f"{sales / spend:.2f}", orders, orders,
-                f"{100 * orders / clicks:.4f}%",
-            ])  # fmt: skip
+            writer.writerow(
+                [
+                    day.strftime("%b %d, %Y"),
+                    portfolio,
+                    "USD",
+                    name,
+                    impressions,
+                    clicks,
+                    f"{100 * clicks / impressions:.4f}%",
+                    f"${spend / clicks:.2f}",
+                    f"${spend:,.2f}",
+                    f"${sales:,.2f}",
+                    f"{100 * spend / sales:.2f}%" if sales else "",
+                    f"{sales / spend:.2f}",
+                    orders,
+                    orders,
+                    f"{100 * orders / clicks:.4f}%",
+                ]
+            )
     return out.getvalue()
 
 

@@ -66,10 +66,22 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         subprocess.run(
-            self._cmd(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
-                      "--encoding=UTF8", "--no-locale", "--no-sync"),
-            check=True, capture_output=True, timeout=120, cwd=self.root,
-        )  # fmt: skip
+            self._cmd(
+                str(self.bin_dir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+            cwd=self.root,
+        )
         for attempt in range(3):  # a free port can be taken between choosing it and the server binding it
             self.port = _free_port()
             # fsync off: the server is thrown away after the tests, and durability across an OS crash is not tested.
@@ -78,10 +90,24 @@ class PostgresServer:
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
             )
             proc = subprocess.run(
-                self._cmd(str(self.bin_dir / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data),
-                          "-l", str(self.log), "-o", options),
-                capture_output=True, text=True, timeout=90, cwd=self.root,
-            )  # fmt: skip
+                self._cmd(
+                    str(self.bin_dir / "pg_ctl"),
+                    "start",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-o",
+                    options,
+                ),
+                capture_output=True,
+                text=True,
+                timeout=90,
+                cwd=self.root,
+            )
             if proc.returncode == 0:
                 return self
             if attempt == 2:
@@ -111,8 +137,10 @@ class PostgresServer:
         if self.data.exists():
             subprocess.run(
                 self._cmd(str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.data), "-m", "immediate", "-w"),
-                capture_output=True, timeout=60, cwd=self.root,
-            )  # fmt: skip
+                capture_output=True,
+                timeout=60,
+                cwd=self.root,
+            )
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> PostgresServer:

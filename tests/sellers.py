@@ -175,18 +175,32 @@ def merchant_fulfilled_seller(
                 if not fba and stalled[0] <= shipped < stalled[1]:
                     shipped = stalled[1]
                 order = {
-                    "order_id": f"112-{len(rows):07d}-{d:07d}", "bought": bought, "promise": promise,
-                    "shipped": shipped, "fba": fba,
-                }  # fmt: skip
+                    "order_id": f"112-{len(rows):07d}-{d:07d}",
+                    "bought": bought,
+                    "promise": promise,
+                    "shipped": shipped,
+                    "fba": fba,
+                }
                 row = dict.fromkeys(header, "")
-                row.update({
-                    "amazon-order-id": order["order_id"], "purchase-date": bought.strftime(fmt),
-                    "last-updated-date": bought.strftime(fmt), "order-status": "Shipped",
-                    "fulfillment-channel": "Amazon" if fba else "Merchant", "sales-channel": "Amazon.com",
-                    "product-name": "Mug", "sku": "MUG-1", "item-status": "Shipped", "quantity": "1",
-                    "currency": "USD", "item-price": "18.00", "ship-country": "US",
-                    "shipment-date": shipped.strftime(fmt), "latest-ship-date": promise.strftime(fmt),
-                })  # fmt: skip
+                row.update(
+                    {
+                        "amazon-order-id": order["order_id"],
+                        "purchase-date": bought.strftime(fmt),
+                        "last-updated-date": bought.strftime(fmt),
+                        "order-status": "Shipped",
+                        "fulfillment-channel": "Amazon" if fba else "Merchant",
+                        "sales-channel": "Amazon.com",
+                        "product-name": "Mug",
+                        "sku": "MUG-1",
+                        "item-status": "Shipped",
+                        "quantity": "1",
+                        "currency": "USD",
+                        "item-price": "18.00",
+                        "ship-country": "US",
+                        "shipment-date": shipped.strftime(fmt),
+                        "latest-ship-date": promise.strftime(fmt),
+                    }
+                )
                 rows.append("\t".join(row[k] for k in header))
                 orders.append(order)
     path.write_text("\n".join(rows) + "\n")

@@ -16,9 +16,15 @@ def _analysis(currency: str = "USD") -> dict:
         hour = f"2025-10-20T{h:02d}:00:00Z"
         hit = 6 <= h <= 9
         hourly.append(
-            {"hour": hour, "channel": "amazon", "actual": 20.0 if hit else 100.0, "expected": 100.0,
-             "low": 70.0, "high": 130.0}
-        )  # fmt: skip
+            {
+                "hour": hour,
+                "channel": "amazon",
+                "actual": 20.0 if hit else 100.0,
+                "expected": 100.0,
+                "low": 70.0,
+                "high": 130.0,
+            }
+        )
         hourly.append({"hour": hour, "channel": "shopify", "actual": 45.0, "expected": 40.0, "low": 30.0, "high": 50.0})
     return {
         "start": "2025-10-20T06:48:00Z",
@@ -35,7 +41,7 @@ def _analysis(currency: str = "USD") -> dict:
             "recaptured": 10.0,
             "net_lost": 310.0,
             "p_effect": 0.99,
-        },  # fmt: skip
+        },
         "orders": {},
         "units": {},
         "spillover": {"shopify": 0.12},
@@ -58,7 +64,7 @@ def _analysis(currency: str = "USD") -> dict:
                 "lost": -20.0,
                 "lost_pct": -12.5,
             },
-        ],  # fmt: skip
+        ],
         "warnings": [],
     }
 

@@ -15,8 +15,16 @@ def _insert(con, rows: list[dict]) -> None:
 
 
 def _line(order: str, at: datetime, revenue: float, channel: str = "amazon", status: str = "completed") -> dict:
-    return {"channel": channel, "order_id": order, "line_key": "1", "purchased_at": at, "revenue": revenue,
-            "currency": "USD", "status": status, "quantity": 1.0}  # fmt: skip
+    return {
+        "channel": channel,
+        "order_id": order,
+        "line_key": "1",
+        "purchased_at": at,
+        "revenue": revenue,
+        "currency": "USD",
+        "status": status,
+        "quantity": 1.0,
+    }
 
 
 def test_daily_revenue_uses_local_days_and_skips_cancelled(con):

@@ -34,7 +34,13 @@ NY = "America/New_York"
 def test_channel_names_follow_the_brands():
     """Channel codes read as the brands write them: eBay and WooCommerce, not Ebay and Woocommerce."""
     assert [channel_name(c) for c in ("amazon", "ebay", "etsy", "shopify", "woocommerce", "walmart")] == [
-        "Amazon", "eBay", "Etsy", "Shopify", "WooCommerce", "Walmart"]  # fmt: skip
+        "Amazon",
+        "eBay",
+        "Etsy",
+        "Shopify",
+        "WooCommerce",
+        "Walmart",
+    ]
     assert channel_name("EBAY") == "eBay" and channel_name("tiktok") == "Tiktok"
     assert channel_name(None) == "Other"
 
@@ -116,7 +122,8 @@ def test_local_times_across_a_dst_change():
     assert local_window("2025-11-02T05:00Z", "2025-11-02T07:00Z", NY) == "Sun 02 Nov 2025 01:00 to 02:00"
     assert present.hours_between("2025-11-02T05:00Z", "2025-11-02T07:00Z") == 2.0
     assert local_window("2025-10-20T06:48Z", "2025-10-20T21:20Z", NY, zone=True) == (
-        "Mon 20 Oct 2025 02:48 to 17:20 America/New_York")  # fmt: skip
+        "Mon 20 Oct 2025 02:48 to 17:20 America/New_York"
+    )
     assert local_window("2025-10-21T02:00Z", "2025-10-21T08:00Z", NY) == "Mon 20 Oct 2025 22:00 to Tue 21 Oct 04:00"
     assert to_local("2025-07-01T12:00:00Z", "Europe/Berlin") == datetime(2025, 7, 1, 14, 0)
     assert [d.day for d in local_days("2025-03-09T03:00Z", "2025-03-10T04:00Z", NY)] == [8, 9]
@@ -148,8 +155,7 @@ def test_every_chart_takes_its_channel_colours_from_present():
     assert len({present.CHANNEL_COLORS[c] for c in channels[:-1]}) == len(channels) - 1  # no two channels alike
     rows = [{"day": "2025-10-20", "channel": c, "revenue": 10.0} for c in channels]
     daily = charts.daily_by_channel(rows)
-    assert {t.name: t.marker.color for t in daily.data} == {
-        channel_name(c): present.channel_color(c) for c in channels}  # fmt: skip
+    assert {t.name: t.marker.color for t in daily.data} == {channel_name(c): present.channel_color(c) for c in channels}
     assert daily.data[[t.name for t in daily.data].index("Tiktok")].marker.color == present.CHANNEL_COLORS["other"]
     shares = {c: 1 / len(channels) for c in channels}
     mix = {"shares": shares, "annual_expected_loss": 1.0, "annual_p95_loss": 2.0, "annual_net_benefit": 0.0}

@@ -11,8 +11,11 @@ from impact.present import money
 from ui.common import md_escape
 from ui.results import Results
 
-KINDS = {"cyber": "Cyber (dependent business interruption)", "bi": "Business interruption (gross profit)",
-         "parametric": "Parametric cloud-outage cover"}  # fmt: skip
+KINDS = {
+    "cyber": "Cyber (dependent business interruption)",
+    "bi": "Business interruption (gross profit)",
+    "parametric": "Parametric cloud-outage cover",
+}
 
 
 def policy_inputs(costed: bool) -> dict:
@@ -21,13 +24,16 @@ def policy_inputs(costed: bool) -> dict:
     kind = cols[0].selectbox("Policy", list(KINDS), format_func=KINDS.get, key="claim_kind")
     terms: dict = {"kind": kind}
     if kind in ("cyber", "parametric"):
-        terms["waiting_hours"] = cols[1].number_input("Waiting period (hours)", 0.0, 720.0, 12.0, 0.5,
-                                                      key="claim_waiting")  # fmt: skip
+        terms["waiting_hours"] = cols[1].number_input(
+            "Waiting period (hours)", 0.0, 720.0, 12.0, 0.5, key="claim_waiting"
+        )
         terms["waiting_mode"] = cols[2].selectbox(
-            "Waiting period applies as", ["qualifying", "retention"], index=0 if kind == "cyber" else 1,
-            key=f"claim_mode_{kind}", help="qualifying: once exceeded, covered from the first hour; retention: its "
-            "hours are never covered",
-        )  # fmt: skip
+            "Waiting period applies as",
+            ["qualifying", "retention"],
+            index=0 if kind == "cyber" else 1,
+            key=f"claim_mode_{kind}",
+            help="qualifying: once exceeded, covered from the first hour; retention: its hours are never covered",
+        )
     if kind == "parametric":
         terms["hourly_sum"] = cols[3].number_input("Sum per hour", 0.0, value=500.0, step=50.0, key="claim_hourly")
     else:
@@ -37,15 +43,23 @@ def policy_inputs(costed: bool) -> dict:
     if limit > 0:
         terms["limit"] = limit
     if kind != "parametric":
-        days = cols[1].number_input("Indemnity period (days, 0 = none)", 0.0, value=0.0, step=1.0,
-                                    key="claim_indemnity")  # fmt: skip
+        days = cols[1].number_input(
+            "Indemnity period (days, 0 = none)", 0.0, value=0.0, step=1.0, key="claim_indemnity"
+        )
         if days > 0:
             terms["indemnity_days"] = days
     if not costed:
         # Without cost files the analysis has no margin; the seller may state the rate their accounts show.
-        rate = cols[2].number_input("Rate of gross profit (%)", 0.0, 100.0, 0.0, 1.0, key="claim_gp_rate",
-                                    help="Your gross profit as a share of sales, from your accounts; or add your "
-                                    "product costs under Costs and fees.")  # fmt: skip
+        rate = cols[2].number_input(
+            "Rate of gross profit (%)",
+            0.0,
+            100.0,
+            0.0,
+            1.0,
+            key="claim_gp_rate",
+            help="Your gross profit as a share of sales, from your accounts; or add your "
+            "product costs under Costs and fees.",
+        )
         if rate > 0:
             terms["gross_profit_rate"] = rate / 100
     return terms
@@ -72,8 +86,9 @@ def render(results: Results) -> None:
         return
     try:
         policy = service.claim_policy(**terms)
-        statement = service.claim(results.con, [results.window], results.opts, policy,
-                                  analysis=service.analysis_of_view(res))  # fmt: skip
+        statement = service.claim(
+            results.con, [results.window], results.opts, policy, analysis=service.analysis_of_view(res)
+        )
     except ImpactError as exc:
         st.error(md_escape(str(exc)), icon=":material/error:")
         return

@@ -14,10 +14,23 @@ from impact.outages import load_catalog, window_json
 from impact.settings import Settings, load_settings
 
 COMMON_ZONES = [
-    "UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
-    "America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Amsterdam",
-    "Asia/Tokyo", "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney",
-]  # fmt: skip
+    "UTC",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Amsterdam",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Australia/Sydney",
+]
 CHART_CONFIG = {"displaylogo": False}
 
 

@@ -74,13 +74,21 @@ def cost_files(costs) -> None:
         return
     st.subheader("Costs, fees and ad spend")
     st.dataframe(
-        [{"File": f.name, "Format": f.format_label, "Lines": f.lines, "Loaded": f.loaded, "Skipped": f.skipped,
-          "Rejected": f.rejected,
-          "Skipped because": "; ".join(f"{number(n)} {reason}" for reason, n in f.skipped_reasons.items())}
-         for f in costs.files],
+        [
+            {
+                "File": f.name,
+                "Format": f.format_label,
+                "Lines": f.lines,
+                "Loaded": f.loaded,
+                "Skipped": f.skipped,
+                "Rejected": f.rejected,
+                "Skipped because": "; ".join(f"{number(n)} {reason}" for reason, n in f.skipped_reasons.items()),
+            }
+            for f in costs.files
+        ],
         hide_index=True,
         width="stretch",
-    )  # fmt: skip
+    )
     for f in costs.files:
         for warning in f.warnings:
             st.warning(f"{f.name}: {warning}", icon=":material/warning:")
@@ -110,8 +118,9 @@ def mapping_forms(unmapped: list[dict]) -> None:
                 sku = c6.selectbox("SKU (optional)", header, key=f"m_sku::{name}")
                 c7, c8, c9 = st.columns(3)
                 status = c7.selectbox("Status (optional)", header, key=f"m_status::{name}")
-                channel = c8.selectbox("Sales channel", ["other", *[c for c in CHANNELS if c != "other"]],
-                                       key=f"m_channel::{name}")  # fmt: skip
+                channel = c8.selectbox(
+                    "Sales channel", ["other", *[c for c in CHANNELS if c != "other"]], key=f"m_channel::{name}"
+                )
                 order = c9.selectbox(
                     "Date order",
                     ["auto", "month_first", "day_first"],
@@ -120,9 +129,15 @@ def mapping_forms(unmapped: list[dict]) -> None:
                 )
                 if st.form_submit_button("Import with this mapping"):
                     mapping = {
-                        "order_id": order_id, "purchased_at": purchased, "revenue": amount, "price": price,
-                        "quantity": quantity, "sku": sku, "status": status, "channel_value": channel,
+                        "order_id": order_id,
+                        "purchased_at": purchased,
+                        "revenue": amount,
+                        "price": price,
+                        "quantity": quantity,
+                        "sku": sku,
+                        "status": status,
+                        "channel_value": channel,
                         "date_order": order,
-                    }  # fmt: skip
+                    }
                     State.mappings.setdefault()[name] = tuple((k, v) for k, v in mapping.items() if v)
                     st.rerun()

@@ -66,5 +66,11 @@ def render(con, report: IngestReport, window: Window, tz: str, currency: str | N
     st.subheader("Outages you can analyse")
     st.caption("Found in your own orders first, then known outages within their dates. One click analyses it.")
     for i, s in enumerate(found):
-        st.button(md_escape(s.label), key=f"suggest_{i}", icon=ICONS.get(s.source), on_click=use_suggestion,
-                  args=(s,), type="primary" if i == 0 else "secondary")  # fmt: skip
+        st.button(
+            md_escape(s.label),
+            key=f"suggest_{i}",
+            icon=ICONS.get(s.source),
+            on_click=use_suggestion,
+            args=(s,),
+            type="primary" if i == 0 else "secondary",
+        )

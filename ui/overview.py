@@ -63,21 +63,36 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     late = ship.get("available") and ship.get("excess_late") is not None
     short, recapture = recapture_text(res)
     cards = [
-        ("Revenue lost", m(rev["lost"]), value_range(rev["lost_low"], rev["lost_high"], m, confidence=conf),
-         f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}."),
-    ]  # fmt: skip
+        (
+            "Revenue lost",
+            m(rev["lost"]),
+            value_range(rev["lost_low"], rev["lost_high"], m, confidence=conf),
+            f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}.",
+        ),
+    ]
     profit = res.get("profit")
     if profit:
-        cards.append(("Profit lost", m(profit["lost"]),
-                      value_range(profit["lost_low"], profit["lost_high"], m, confidence=conf),
-                      f"Revenue lost minus what those orders would have cost: goods {m(profit['costs_saved'])}, "
-                      f"fees {m(profit['fees_saved'])}. Net of the sales that came back: {m(profit['net_lost'])}. "
-                      f"Ad spend wasted during the outage: {m(profit['ad_spend_wasted'])}."))  # fmt: skip
+        cards.append(
+            (
+                "Profit lost",
+                m(profit["lost"]),
+                value_range(profit["lost_low"], profit["lost_high"], m, confidence=conf),
+                f"Revenue lost minus what those orders would have cost: goods {m(profit['costs_saved'])}, "
+                f"fees {m(profit['fees_saved'])}. Net of the sales that came back: {m(profit['net_lost'])}. "
+                f"Ad spend wasted during the outage: {m(profit['ad_spend_wasted'])}.",
+            )
+        )
     cards.append(("Orders lost", number(orders["lost"]), f"of {number(orders['expected'])} expected", None))
     if share:
-        cards.append(("Day's sales lost", share[0], share[1],
-                      "Revenue lost as a share of the revenue your history expects for the whole day(s) the outage "
-                      "touched, on the affected channels."))  # fmt: skip
+        cards.append(
+            (
+                "Day's sales lost",
+                share[0],
+                share[1],
+                "Revenue lost as a share of the revenue your history expects for the whole day(s) the outage "
+                "touched, on the affected channels.",
+            )
+        )
     net_lines = [short]
     if (rev.get("net_lost") or 0) > (rev.get("lost") or 0):
         # A net loss above the loss says why where it is shown: the hours after ran below normal too.
@@ -85,14 +100,24 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
         after = f"the first {read:g} h" if read is not None and 0 < read < recovery else f"the {recovery:g} h"
         net_lines.append(f"above the outage's {m(rev['lost'])}: {after} after ran below normal too")
     net_lines.append(value_range(rev.get("net_lost_low"), rev.get("net_lost_high"), m, confidence=conf))
-    cards.append(("Net loss", m(rev["net_lost"]), tuple(x for x in net_lines if x),
-                  f"Revenue lost minus the sales that came back in the {recovery:g} h after the outage: the part "
-                  "of the change in sales beyond normal day-to-day variation. "
-                  + recapture.replace("**", "")))  # fmt: skip
+    cards.append(
+        (
+            "Net loss",
+            m(rev["net_lost"]),
+            tuple(x for x in net_lines if x),
+            f"Revenue lost minus the sales that came back in the {recovery:g} h after the outage: the part "
+            "of the change in sales beyond normal day-to-day variation. " + recapture.replace("**", ""),
+        )
+    )
     if late:
-        cards.append(("Late shipments", number(ship["excess_late"]),
-                      value_range(ship["excess_late_low"], ship["excess_late_high"], confidence=conf),
-                      "Orders that shipped late because of the outage, beyond your usual late rate."))  # fmt: skip
+        cards.append(
+            (
+                "Late shipments",
+                number(ship["excess_late"]),
+                value_range(ship["excess_late_low"], ship["excess_late_high"], confidence=conf),
+                "Orders that shipped late because of the outage, beyond your usual late rate.",
+            )
+        )
     kpi_cards(cards)
     lines = summary_lines(res, ship, tz)
     if late and not shared:

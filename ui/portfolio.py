@@ -111,8 +111,12 @@ def _run_form(base: Path) -> None:
     results = run(jobs, RunSpec(windows=(window,)), engine="local", on_result=progress)
     # Links only for a folder of seller folders: a manifest's sellers have no single folder to open.
     folder = source if (base / source).is_dir() else None
-    state.portfolio = {"rows": [r for res in results for r in res.rows], "name": source, "folder": folder,
-                       "source": report.to_json()}  # fmt: skip
+    state.portfolio = {
+        "rows": [r for res in results for r in res.rows],
+        "name": source,
+        "folder": folder,
+        "source": report.to_json(),
+    }
 
 
 def _table(view: dict):
@@ -121,11 +125,22 @@ def _table(view: dict):
     df = pd.DataFrame(view["rows"])
     if view.get("folder") is not None:
         prefix = "" if view["folder"] == "." else f"{view['folder']}/"
-        df.insert(1, "dashboard", [
-            "?" + urlencode({"seller": prefix + r["seller_id"], "start": r["window_start"], "end": r["window_end"],
-                             "channels": r["channels"] or ""})
-            for r in view["rows"]
-        ])  # fmt: skip
+        df.insert(
+            1,
+            "dashboard",
+            [
+                "?"
+                + urlencode(
+                    {
+                        "seller": prefix + r["seller_id"],
+                        "start": r["window_start"],
+                        "end": r["window_end"],
+                        "channels": r["channels"] or "",
+                    }
+                )
+                for r in view["rows"]
+            ],
+        )
     return df
 
 
@@ -147,17 +162,25 @@ def show(view: dict) -> None:
     summary = summarise(rows)
     st.subheader(f"{md_escape(view['name'])}: {summary['sellers']:,} sellers")
     if summary["failed_sellers"]:
-        st.warning(f"{len(summary['failed_sellers']):,} sellers could not be analysed; the table's error column "
-                   "says why.", icon=":material/warning:")  # fmt: skip
+        st.warning(
+            f"{len(summary['failed_sellers']):,} sellers could not be analysed; the table's error column says why.",
+            icon=":material/warning:",
+        )
     for c in summary["currencies"]:
         cur, r = c["currency"], c["revenue_lost"]
         m = st.columns(3)
         m[0].metric(f"Revenue lost ({cur})", money(r["lost"], cur))
-        m[1].metric("Sellers with a significant loss", percent(c["significant_share"]), f"{c['significant']:,}",
-                    delta_color="off")  # fmt: skip
+        m[1].metric(
+            "Sellers with a significant loss",
+            percent(c["significant_share"]),
+            f"{c['significant']:,}",
+            delta_color="off",
+        )
         m[2].metric("Median seller's loss", money(c["quantiles"].get("p50"), cur))
-        st.caption(f"90% range of the total: {money(r['lost_low'], cur)} to {money(r['lost_high'], cur)} (sellers' "
-                   f"errors independent). Significant: {summary['significant_when']}.")  # fmt: skip
+        st.caption(
+            f"90% range of the total: {money(r['lost_low'], cur)} to {money(r['lost_high'], cur)} (sellers' "
+            f"errors independent). Significant: {summary['significant_when']}."
+        )
         st.plotly_chart(distribution(rows, cur), config=CHART_CONFIG)
     config = {"dashboard": st.column_config.LinkColumn("Dashboard", display_text="open")}
     st.dataframe(_table(view), hide_index=True, column_config=config)
@@ -167,8 +190,10 @@ def show(view: dict) -> None:
 def render() -> None:
     st.title("Portfolio")
     st.markdown("[Back to the dashboard](./)")
-    st.caption("Many sellers analysed at once, each as the dashboard analyses one. Produce results with "
-               "`python -m impact portfolio SOURCE --window START END --out results.parquet`.")  # fmt: skip
+    st.caption(
+        "Many sellers analysed at once, each as the dashboard analyses one. Produce results with "
+        "`python -m impact portfolio SOURCE --window START END --out results.parquet`."
+    )
     upload = st.file_uploader(
         "A results file (Parquet or CSV)", type=["parquet", "csv"], key=State.portfolio_upload.key
     )
@@ -176,8 +201,11 @@ def render() -> None:
         state.portfolio = {"rows": rows_of(read(upload.getvalue(), upload.name)), "name": upload.name, "folder": None}
     base = root()
     if base is None:
-        st.info("Running a portfolio from the server's folders is off: the operator turns it on by setting "
-                "IMPACT_PORTFOLIO_ROOT to the folder that holds the sellers.", icon=":material/folder_off:")  # fmt: skip
+        st.info(
+            "Running a portfolio from the server's folders is off: the operator turns it on by setting "
+            "IMPACT_PORTFOLIO_ROOT to the folder that holds the sellers.",
+            icon=":material/folder_off:",
+        )
     else:
         _run_form(base)
     if state.portfolio:

@@ -25,11 +25,13 @@ def product_charts(res: dict, names: dict[str, str], key: str) -> None:
     st.plotly_chart(charts.top_skus(res), theme=None, key=f"{key}_skus", config=CHART_CONFIG)
     if top:
         st.dataframe(
-            [{"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Revenue lost": money(r["lost"], res["currency"])}
-             for r in top],
+            [
+                {"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Revenue lost": money(r["lost"], res["currency"])}
+                for r in top
+            ],
             hide_index=True,
             width="stretch",
-        )  # fmt: skip
+        )
         st.caption(
             "A product's share of the loss follows its share of the channel's sales in the four weeks before the "
             "outage, minus what it actually sold during it."
@@ -44,27 +46,41 @@ def profit_table(res: dict, names: dict[str, str]) -> None:
         return
     st.subheader("Profit lost by product")
     st.dataframe(
-        [{"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Channel": channel_name(r["channel"]),
-          "Its share of revenue lost": money(r["lost"], cur), "Profit lost": money(r["profit_lost"], cur),
-          "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
-          "Cost": "known" if r["costed"] else "channel's typical margin"}
-         for r in p.get("by_sku") or []],
+        [
+            {
+                "SKU": r["sku"],
+                "Product": names.get(r["sku"], ""),
+                "Channel": channel_name(r["channel"]),
+                "Its share of revenue lost": money(r["lost"], cur),
+                "Profit lost": money(r["profit_lost"], cur),
+                "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
+                "Cost": "known" if r["costed"] else "channel's typical margin",
+            }
+            for r in p.get("by_sku") or []
+        ],
         hide_index=True,
         width="stretch",
-    )  # fmt: skip
+    )
     st.caption(
         "The orders that never came are priced at the channel's usual product mix: each product takes its share of "
         "the four weeks before from the revenue lost, at its unit cost on the outage's day and its fees."
     )
     st.dataframe(
-        [{"Channel": channel_name(r["channel"]), "Revenue lost": money(r["lost"], cur),
-          "Profit lost": money(r["profit_lost"], cur), "Goods not used": money(r["costs_saved"], cur),
-          "Fees not charged": money(r["fees_saved"], cur), "Ad spend wasted": money(r["ad_spend_wasted"], cur),
-          "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%"}
-         for r in p.get("by_channel") or []],
+        [
+            {
+                "Channel": channel_name(r["channel"]),
+                "Revenue lost": money(r["lost"], cur),
+                "Profit lost": money(r["profit_lost"], cur),
+                "Goods not used": money(r["costs_saved"], cur),
+                "Fees not charged": money(r["fees_saved"], cur),
+                "Ad spend wasted": money(r["ad_spend_wasted"], cur),
+                "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
+            }
+            for r in p.get("by_channel") or []
+        ],
         hide_index=True,
         width="stretch",
-    )  # fmt: skip
+    )
     uncosted = p.get("uncosted_skus") or []
     if uncosted:
         st.caption(

@@ -42,10 +42,16 @@ class Params:
     recovery_mode: str = "fixed"  # or 'until-normal'
 
     def options(self, tz: str) -> service.Options:
-        return service.resolve_options(tz=tz, currency=self.currency, confidence=self.confidence,
-                                       recovery_hours=self.recovery_hours, sla_hours=self.ship_sla_hours,
-                                       business_days=self.business_days, home_currency=self.home,
-                                       recovery_mode=self.recovery_mode)  # fmt: skip
+        return service.resolve_options(
+            tz=tz,
+            currency=self.currency,
+            confidence=self.confidence,
+            recovery_hours=self.recovery_hours,
+            sla_hours=self.ship_sla_hours,
+            business_days=self.business_days,
+            home_currency=self.home,
+            recovery_mode=self.recovery_mode,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,15 +83,26 @@ class Results:
     def analysis(self) -> tuple[dict | None, str | None]:
         """(the window's result, flattened by service.window_view, None) or (None, why it cannot be estimated)."""
         w, p = self.window, self.params
-        key = (w.start, w.end, w.channels, w.title, p.confidence, p.recovery_hours, p.currency, self.tz, p.home,
-               p.recovery_mode)  # fmt: skip
+        key = (
+            w.start,
+            w.end,
+            w.channels,
+            w.title,
+            p.confidence,
+            p.recovery_hours,
+            p.currency,
+            self.tz,
+            p.home,
+            p.recovery_mode,
+        )
 
         def compute():
             try:
                 with st.spinner("Estimating what the outage cost…"):
                     # The Shipments tab measures every channel with ship times itself.
-                    result = service.run_analysis(self.con, [w], self.opts, shipments=False,
-                                                  hist=self.history(w.start)).to_json()  # fmt: skip
+                    result = service.run_analysis(
+                        self.con, [w], self.opts, shipments=False, hist=self.history(w.start)
+                    ).to_json()
             except WindowError as exc:
                 return None, str(exc)
             return service.window_view(result), None
@@ -137,8 +154,18 @@ class Results:
     def scenario_key(self, transfer: float) -> tuple:
         """What the scenario model depends on (its sweeps are kept under it too)."""
         w, p = self.window, self.params
-        return (w.start, w.end, w.channels, p.currency, transfer, p.providers, self.analysis()[0] is not None,
-                p.confidence, p.recovery_hours, p.recovery_mode)  # fmt: skip
+        return (
+            w.start,
+            w.end,
+            w.channels,
+            p.currency,
+            transfer,
+            p.providers,
+            self.analysis()[0] is not None,
+            p.confidence,
+            p.recovery_hours,
+            p.recovery_mode,
+        )
 
     def scenario_model(self, transfer: float) -> ScenarioModel:
         """The yearly risk model of the seller's channel mix, calibrated on the window's measured loss when there is
@@ -149,10 +176,15 @@ class Results:
             # Without an estimate for the window there is nothing measured to replay: the model of the mix alone.
             measured = res is not None
             return service.scenario_model(
-                self.con, [self.window] if measured else [], self.opts,
+                self.con,
+                [self.window] if measured else [],
+                self.opts,
                 analysis=service.analysis_of_view(res) if measured else None,
-                providers=self.params.providers if measured else (), transfer=transfer, years=SCENARIO_YEARS, seed=1,
-            )[0]  # fmt: skip
+                providers=self.params.providers if measured else (),
+                transfer=transfer,
+                years=SCENARIO_YEARS,
+                seed=1,
+            )[0]
 
         return session_cached("scenarios", self.scenario_key(transfer), build)
 
@@ -165,6 +197,13 @@ class Results:
                 appeals[market] = service.appeal_metrics(self.appeal(market)[0])
             except ImpactError:
                 continue  # this marketplace's metrics cannot be measured here; the link shows the others
-        return service.share_snapshot(self.report, [self.window], self.opts, service.analysis_of_view(res),
-                                      view={"tz": self.tz}, shipments=ship, appeals=appeals,
-                                      charts={"product_names": self.product_names(res)})  # fmt: skip
+        return service.share_snapshot(
+            self.report,
+            [self.window],
+            self.opts,
+            service.analysis_of_view(res),
+            view={"tz": self.tz},
+            shipments=ship,
+            appeals=appeals,
+            charts={"product_names": self.product_names(res)},
+        )

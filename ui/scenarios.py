@@ -150,18 +150,22 @@ def cover(model: ScenarioModel, currency: str | None) -> None:
             "Waiting period (hours)", 0.0, 720.0, 12.0, step=1.0, key=State.cover_waiting.key
         )
         terms["waiting_mode"] = c3.radio(
-            "Waiting period applies as", ["qualifying", "retention"], index=0 if kind == "cyber" else 1,
-            key=f"{State.cover_mode.key}::{kind}", horizontal=True,
+            "Waiting period applies as",
+            ["qualifying", "retention"],
+            index=0 if kind == "cyber" else 1,
+            key=f"{State.cover_mode.key}::{kind}",
+            horizontal=True,
             help="Qualifying: once exceeded, covered from the first hour. Retention: its hours are never covered.",
-        )  # fmt: skip
+        )
     c4, c5 = st.columns(2)
     if kind == "parametric":
         terms["hourly_sum"] = c4.number_input(
             "Sum per hour", 0.0, value=100.0, step=50.0, key=State.cover_hourly_sum.key
         )
     else:
-        terms["deductible"] = c4.number_input("Deductible per outage", 0.0, value=0.0, step=50.0,
-                                              key=State.cover_deductible.key)  # fmt: skip
+        terms["deductible"] = c4.number_input(
+            "Deductible per outage", 0.0, value=0.0, step=50.0, key=State.cover_deductible.key
+        )
     limit = c5.number_input("Limit (0 = none)", 0.0, value=0.0, step=1000.0, key=State.cover_limit.key)
     terms = {k: service.money_term(v) if k in ("hourly_sum", "deductible") else v for k, v in terms.items()}
     try:
@@ -173,10 +177,18 @@ def cover(model: ScenarioModel, currency: str | None) -> None:
     cols = st.columns(4)
     cols[0].metric("Expected yearly recovery", money(res["expected_yearly_recovery"], currency, 0), border=True)
     cols[1].metric("Loss left uncovered per year", money(res["expected_uncovered"], currency, 0), border=True)
-    cols[2].metric("Years the cover pays", percent(res["p_exceeds_retention"]), border=True,
-                   help="The chance a year's outage loss exceeds the retention (waiting period and deductible).")  # fmt: skip
-    cols[3].metric("Break-even premium per year", money(res["break_even_premium"], currency, 0), border=True,
-                   help="A premium above the expected yearly recovery costs more than the cover pays back on average.")  # fmt: skip
+    cols[2].metric(
+        "Years the cover pays",
+        percent(res["p_exceeds_retention"]),
+        border=True,
+        help="The chance a year's outage loss exceeds the retention (waiting period and deductible).",
+    )
+    cols[3].metric(
+        "Break-even premium per year",
+        money(res["break_even_premium"], currency, 0),
+        border=True,
+        help="A premium above the expected yearly recovery costs more than the cover pays back on average.",
+    )
     st.caption(" ".join(res["assumptions"]))
 
 
@@ -205,7 +217,7 @@ def assumptions(a: dict) -> None:
                 "Note": v["note"],
             }
             for c, v in a["costs"]["channels"].items()
-        ],  # fmt: skip
+        ],
         hide_index=True,
         width="stretch",
     )

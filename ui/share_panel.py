@@ -20,9 +20,12 @@ def render(results: Results) -> None:
                 st.caption("A share link needs a loss estimate for the window.")
                 return
             days = st.number_input(
-                "Link works for (days)", min_value=1, max_value=365, value=int(settings().share_expires_days),
+                "Link works for (days)",
+                min_value=1,
+                max_value=365,
+                value=int(settings().share_expires_days),
                 key=State.share_days.key,
-            )  # fmt: skip
+            )
             # A link is shown only next to the results it was made from.
             context = (state.dataset_key, results.window, results.params, results.tz)
             if st.button("Create a read-only link", key="share_create", icon=":material/link:"):

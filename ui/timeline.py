@@ -26,9 +26,11 @@ def hourly_charts(res: dict, tz: str, key: str) -> None:
     chosen = None
     if len(channels) > 1:
         pick = st.selectbox(
-            "Channel", ["all", *channels], key=f"{key}_channel",
+            "Channel",
+            ["all", *channels],
+            key=f"{key}_channel",
             format_func=lambda c: "All affected channels" if c == "all" else channel_name(c),
-        )  # fmt: skip
+        )
         chosen = None if pick == "all" else [pick]
     st.plotly_chart(charts.timeline(res, tz=tz, channels=chosen), theme=None, key=f"{key}_hourly", config=CHART_CONFIG)
     st.plotly_chart(

@@ -27,9 +27,19 @@ if TYPE_CHECKING:
 __all__ = ["MARKETPLACES", "appeal_zip", "build_appeal", "default_period_end"]
 
 METRIC_COLUMNS = [
-    "name", "period_days", "period_start", "period_end", "threshold", "with_outage", "without_outage",
-    "orders_considered", "orders_affected", "promise_source", "reason", "sentence",
-]  # fmt: skip
+    "name",
+    "period_days",
+    "period_start",
+    "period_end",
+    "threshold",
+    "with_outage",
+    "without_outage",
+    "orders_considered",
+    "orders_affected",
+    "promise_source",
+    "reason",
+    "sentence",
+]
 
 
 def default_period_end(window: Window, summary: dict) -> tuple[datetime, str]:
@@ -69,9 +79,14 @@ def build_appeal(
     mine = orders[orders["channel"] == marketplace].reset_index(drop=True)
     name = outage_name(window, tz)
     metrics = marketplace_metrics(
-        con, marketplace, mine["order_id"].astype(str).tolist(), period_end, name,
-        sla_hours=sla_hours, business_days=business_days,
-    )  # fmt: skip
+        con,
+        marketplace,
+        mine["order_id"].astype(str).tolist(),
+        period_end,
+        name,
+        sla_hours=sla_hours,
+        business_days=business_days,
+    )
     result = {
         "marketplace": marketplace,
         "outage": name,

@@ -217,13 +217,25 @@ def marketplace_metrics(
         for spec in specs:
             start = period_end - timedelta(days=spec.period_days)
             row = {
-                "key": spec.key, "name": f"{who} {spec.period_days}-day {spec.name}", "channel": channel,
-                "period_days": spec.period_days, "period_start": iso_utc(start), "period_end": iso_utc(period_end),
-                "threshold": spec.threshold, "higher_is_better": spec.higher_is_better,
-                "with_outage": None, "without_outage": None, "orders_considered": 0, "orders_affected": 0,
-                "counted_with": None, "counted_without": None, "available": False, "reason": "",
-                "promise_source": "", "note": spec.note,
-            }  # fmt: skip
+                "key": spec.key,
+                "name": f"{who} {spec.period_days}-day {spec.name}",
+                "channel": channel,
+                "period_days": spec.period_days,
+                "period_start": iso_utc(start),
+                "period_end": iso_utc(period_end),
+                "threshold": spec.threshold,
+                "higher_is_better": spec.higher_is_better,
+                "with_outage": None,
+                "without_outage": None,
+                "orders_considered": 0,
+                "orders_affected": 0,
+                "counted_with": None,
+                "counted_without": None,
+                "available": False,
+                "reason": "",
+                "promise_source": "",
+                "note": spec.note,
+            }
             if not orders:
                 reason = f"the files hold no {who} orders"
             elif not seller:
@@ -247,11 +259,15 @@ def marketplace_metrics(
                 else:
                     kept = n - n_aff
                     row.update(
-                        available=True, orders_considered=n, orders_affected=n_aff, counted_with=k,
-                        counted_without=k - k_aff, with_outage=k / n,
+                        available=True,
+                        orders_considered=n,
+                        orders_affected=n_aff,
+                        counted_with=k,
+                        counted_without=k - k_aff,
+                        with_outage=k / n,
                         without_outage=(k - k_aff) / kept if kept else None,
                         promise_source=_promise_source(spec, from_file, n, sla_hours, business_days),
-                    )  # fmt: skip
+                    )
                     row["sentence"] = _sentence(spec, row["with_outage"], row["without_outage"], n_aff, outage)
             if reason:
                 row["reason"] = reason

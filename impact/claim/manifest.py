@@ -133,8 +133,9 @@ def _f(res: Mapping, key: str, sub: str | None = None) -> Figure:
     return figure(src if sub else res, sub or key, default=0.0)  # type: ignore[arg-type]
 
 
-def _inputs(kind: str, res: Mapping, profit: Mapping, revenue: Mapping | None = None,
-            rate: float | None = None) -> dict[str, Figure]:  # fmt: skip
+def _inputs(
+    kind: str, res: Mapping, profit: Mapping, revenue: Mapping | None = None, rate: float | None = None
+) -> dict[str, Figure]:
     """What workbook.STEPS reads, from part A's result dict of the window (and the analysis' profit block for the
     ends of the recapture's interval, which the result does not repeat)."""
     if kind == "parametric":
@@ -208,10 +209,18 @@ def _window(i: int, w: Mapping, aw: Mapping, kind: str, rate: float | None = Non
             ("incident", f"{cite} {incident.get('start')} to {incident.get('end')} {incident.get('url') or ''}")
         )
     return WindowFigures(
-        index=i, title=str(w.get("title") or aw.get("title") or "Outage"), start=start, end=end,
-        channels=list(w.get("channels") or aw.get("channels") or []), hours=hours, inputs=_inputs(kind, res, profit, revenue, rate),
-        claim=claim, loss=loss, workings=workings, hourly=list(aw.get("hourly") or []),
-    )  # fmt: skip
+        index=i,
+        title=str(w.get("title") or aw.get("title") or "Outage"),
+        start=start,
+        end=end,
+        channels=list(w.get("channels") or aw.get("channels") or []),
+        hours=hours,
+        inputs=_inputs(kind, res, profit, revenue, rate),
+        claim=claim,
+        loss=loss,
+        workings=workings,
+        hourly=list(aw.get("hourly") or []),
+    )
 
 
 def _sum(figures: list[Figure]) -> Figure:
@@ -219,8 +228,11 @@ def _sum(figures: list[Figure]) -> Figure:
     if len(figures) == 1:
         return figures[0]
     ranged = all(f.has_range for f in figures)
-    return Figure(sum(f.value for f in figures), sum(f.low for f in figures) if ranged else None,
-                  sum(f.high for f in figures) if ranged else None)  # fmt: skip
+    return Figure(
+        sum(f.value for f in figures),
+        sum(f.low for f in figures) if ranged else None,
+        sum(f.high for f in figures) if ranged else None,
+    )
 
 
 def _base_text(base) -> str:
@@ -256,12 +268,20 @@ def statement_view(statement: Mapping) -> StatementView:
     currency = str(statement.get("currency") or policy.get("currency") or analysis.get("currency") or "USD")
     base = _base_text(statement.get("base_period"))
     return StatementView(
-        kind=policy["kind"], currency=currency, policy=policy, windows=windows, claim=claim, loss=loss,
-        analysis=analysis, base_period=str(base), method=str(statement.get("method") or ""),
+        kind=policy["kind"],
+        currency=currency,
+        policy=policy,
+        windows=windows,
+        claim=claim,
+        loss=loss,
+        analysis=analysis,
+        base_period=str(base),
+        method=str(statement.get("method") or ""),
         assumptions=[str(a) for a in statement.get("assumptions") or []],
         exhibits=[dict(e) if isinstance(e, Mapping) else {"name": str(e)} for e in statement.get("exhibits") or []],
-        confidence=_num(analysis.get("confidence")), fx=analysis.get("fx"),
-    )  # fmt: skip
+        confidence=_num(analysis.get("confidence")),
+        fx=analysis.get("fx"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -305,8 +325,17 @@ def _ingest_counts(ingest: Mapping | None) -> list[dict] | None:
     return [{k: f[k] for k in keys if k in f} for f in files if isinstance(f, Mapping)]
 
 
-def build_manifest(view: StatementView, statement: Mapping, *, inputs: list[dict], files: Mapping[str, bytes],
-                   version: str, generated_at: datetime, tz: str, ingest: Mapping | None = None) -> bytes:  # fmt: skip
+def build_manifest(
+    view: StatementView,
+    statement: Mapping,
+    *,
+    inputs: list[dict],
+    files: Mapping[str, bytes],
+    version: str,
+    generated_at: datetime,
+    tz: str,
+    ingest: Mapping | None = None,
+) -> bytes:
     """manifest.json: the version, the stamp, every parameter, the rates used, the inputs' and the pack's hashes."""
     analysis = view.analysis
     parameters = {

@@ -57,16 +57,36 @@ def exhibits(view: StatementView, inputs: list[dict]) -> list[dict]:
         source = e.get("source") or e.get("file") or ""
         if e.get("sha256"):
             source = f"{source} (SHA-256 {str(e['sha256'])[:12]})".strip()
-        out.append({"name": str(e.get("name") or e.get("label") or e.get("id") or ""),
-                    "figure": str(e.get("figure") or e.get("value") or ""), "source": str(source)})  # fmt: skip
+        out.append(
+            {
+                "name": str(e.get("name") or e.get("label") or e.get("id") or ""),
+                "figure": str(e.get("figure") or e.get("value") or ""),
+                "source": str(source),
+            }
+        )
     for f in inputs:
-        out.append({"name": f"Input file {f['name']}", "figure": f"{f['bytes']:,} bytes",
-                    "source": f"file {f['name']}, SHA-256 {f['sha256'][:12]}"})  # fmt: skip
-    out.append({"name": "Revenue lost, expected, actual", "figure": "analysis",
-                "source": "computed: expected (hour-of-week baseline, placebo-calibrated) - actual; hourly.csv"})  # fmt: skip
+        out.append(
+            {
+                "name": f"Input file {f['name']}",
+                "figure": f"{f['bytes']:,} bytes",
+                "source": f"file {f['name']}, SHA-256 {f['sha256'][:12]}",
+            }
+        )
+    out.append(
+        {
+            "name": "Revenue lost, expected, actual",
+            "figure": "analysis",
+            "source": "computed: expected (hour-of-week baseline, placebo-calibrated) - actual; hourly.csv",
+        }
+    )
     for key, label, template in steps(view):
-        out.append({"name": label, "figure": key, "source": "computed: " + template.replace("P:", "")
-                    + " (workbook.xlsx, Policy)"})  # fmt: skip
+        out.append(
+            {
+                "name": label,
+                "figure": key,
+                "source": "computed: " + template.replace("P:", "") + " (workbook.xlsx, Policy)",
+            }
+        )
     return out
 
 
@@ -77,8 +97,19 @@ def hourly_frame(view: StatementView) -> pd.DataFrame:
     for w in view.windows:
         for r in sorted(w.hourly, key=lambda x: (str(x.get("channel")), str(x.get("hour")))):
             actual, expected = float(r.get("actual") or 0.0), float(r.get("expected") or 0.0)
-            rows.append([w.index + 1, r.get("hour"), r.get("channel"), r.get("phase"), actual, expected,
-                         float(r.get("low") or 0.0), float(r.get("high") or 0.0), round(expected - actual, 2)])  # fmt: skip
+            rows.append(
+                [
+                    w.index + 1,
+                    r.get("hour"),
+                    r.get("channel"),
+                    r.get("phase"),
+                    actual,
+                    expected,
+                    float(r.get("low") or 0.0),
+                    float(r.get("high") or 0.0),
+                    round(expected - actual, 2),
+                ]
+            )
     return pd.DataFrame(rows, columns=HOURLY_COLUMNS)
 
 
@@ -91,9 +122,16 @@ def orders_frame(affected_orders) -> pd.DataFrame:
     return affected_orders[keep].reset_index(drop=True)
 
 
-def pack_files(statement: Mapping, *, inputs: Sequence[Path | str] = (), hourly: list[dict] | None = None,
-               affected_orders=None, generated_at=None, tz: str = "UTC",
-               ingest: Mapping | None = None) -> tuple[dict[str, bytes], datetime]:  # fmt: skip
+def pack_files(
+    statement: Mapping,
+    *,
+    inputs: Sequence[Path | str] = (),
+    hourly: list[dict] | None = None,
+    affected_orders=None,
+    generated_at=None,
+    tz: str = "UTC",
+    ingest: Mapping | None = None,
+) -> tuple[dict[str, bytes], datetime]:
     """Every file of the pack by name, and the stamp."""
     from ..csvsafe import to_csv_bytes
     from .pdf import write_pdf
@@ -113,8 +151,9 @@ def pack_files(statement: Mapping, *, inputs: Sequence[Path | str] = (), hourly:
         "affected_orders.csv": to_csv_bytes(orders_frame(affected_orders)),
         "hourly.csv": to_csv_bytes(hourly_frame(view)),
     }
-    files["manifest.json"] = build_manifest(view, statement, inputs=hashes, files=files, version=__version__,
-                                            generated_at=stamp, tz=tz, ingest=ingest)  # fmt: skip
+    files["manifest.json"] = build_manifest(
+        view, statement, inputs=hashes, files=files, version=__version__, generated_at=stamp, tz=tz, ingest=ingest
+    )
     return files, stamp
 
 
@@ -146,8 +185,15 @@ def write_pack(
     target = Path(out)
     if str(out) != "-" and target.is_dir():
         raise InputError(f"--out {out} is a directory; give a file name such as claim.zip")
-    data = pack_bytes(statement, inputs=inputs, hourly=hourly, affected_orders=affected_orders,
-                      generated_at=generated_at, tz=tz, ingest=ingest)  # fmt: skip
+    data = pack_bytes(
+        statement,
+        inputs=inputs,
+        hourly=hourly,
+        affected_orders=affected_orders,
+        generated_at=generated_at,
+        tz=tz,
+        ingest=ingest,
+    )
     if str(out) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -53,9 +53,13 @@ def _chart(w: WindowFigures, currency: str, width: float):
     lp.data = [[(i, hours[k][s]) for i, k in enumerate(keys)] for s in series]
     band, white = colors.HexColor("#c7d7f5"), colors.white
     for i, (color, width_, fill) in enumerate(
-        [(band, 0.3, band), (band, 0.3, white), (colors.HexColor("#2563eb"), 1.2, None),
-         (colors.HexColor("#1f2937"), 1.6, None)]
-    ):  # fmt: skip
+        [
+            (band, 0.3, band),
+            (band, 0.3, white),
+            (colors.HexColor("#2563eb"), 1.2, None),
+            (colors.HexColor("#1f2937"), 1.6, None),
+        ]
+    ):
         lp.lines[i].strokeColor = color
         lp.lines[i].strokeWidth = width_
         if fill is not None:
@@ -82,8 +86,11 @@ def _chart(w: WindowFigures, currency: str, width: float):
     legend.fontSize = 7
     legend.columnMaximum = 1
     legend.alignment = "right"
-    legend.colorNamePairs = [(colors.HexColor("#1f2937"), "actual"), (colors.HexColor("#2563eb"), "expected"),
-                             (band, "band (interval of the expectation)")]  # fmt: skip
+    legend.colorNamePairs = [
+        (colors.HexColor("#1f2937"), "actual"),
+        (colors.HexColor("#2563eb"), "expected"),
+        (band, "band (interval of the expectation)"),
+    ]
     drawing.add(legend)
     return drawing
 
@@ -113,9 +120,19 @@ def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[d
         return t
 
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, invariant=1, title="Outage claim statement", author="Outage Impact",
-                            creator=f"Outage Impact {version}", subject=KIND_NAMES[view.kind],
-                            leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm)  # fmt: skip
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        invariant=1,
+        title="Outage claim statement",
+        author="Outage Impact",
+        creator=f"Outage Impact {version}",
+        subject=KIND_NAMES[view.kind],
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+    )
     width = A4[0] - 36 * mm
     generated = local_time(stamp, "UTC", "%Y-%m-%d %H:%M", zone=True)
     first = view.windows[0]
@@ -137,10 +154,20 @@ def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[d
     story.append(p("Summary", h2))
     rows = [["Window", "Start", "End", "Hours", label, "Claim", "Claim range"]]
     for w in view.windows:
-        rows.append([f"{w.index + 1}: {w.title}", local_time(w.start, tz), local_time(w.end, tz), number(w.hours, 2),
-                     _m(w.loss.value, cur), _m(w.claim.value, cur), claim_range(w.claim, cur, conf)])  # fmt: skip
-    rows.append(["Total", "", "", "", _m(view.loss.value, cur), _m(view.claim.value, cur),
-                 claim_range(view.claim, cur, conf)])  # fmt: skip
+        rows.append(
+            [
+                f"{w.index + 1}: {w.title}",
+                local_time(w.start, tz),
+                local_time(w.end, tz),
+                number(w.hours, 2),
+                _m(w.loss.value, cur),
+                _m(w.claim.value, cur),
+                claim_range(w.claim, cur, conf),
+            ]
+        )
+    rows.append(
+        ["Total", "", "", "", _m(view.loss.value, cur), _m(view.claim.value, cur), claim_range(view.claim, cur, conf)]
+    )
     story.append(table(rows))
     options = [
         ["Policy option", "Value"],
@@ -161,8 +188,10 @@ def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[d
         story.append(p(f"Workings, window {w.index + 1}: {w.title}", h2))
         chart = _chart(w, cur, width)
         if chart is not None:
-            story += [p("Revenue per hour (UTC), all affected channels: actual against expected, with the band.",
-                        small), chart]  # fmt: skip
+            story += [
+                p("Revenue per hour (UTC), all affected channels: actual against expected, with the band.", small),
+                chart,
+            ]
         results = window_results(view, w)[0]
         rows = [["Step", "Formula", "Amount"]]
         for key, lbl, template in steps(view):
@@ -177,8 +206,9 @@ def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[d
     for a in view.assumptions or ["None stated beyond the method."]:
         story.append(p(f"- {a}"))
     story.append(p("Index of exhibits", h2))
-    rows = [["Exhibit", "Figure", "Source"]] + [[e.get("name", ""), e.get("figure", ""), e.get("source", "")]
-                                                for e in exhibits]  # fmt: skip
+    rows = [["Exhibit", "Figure", "Source"]] + [
+        [e.get("name", ""), e.get("figure", ""), e.get("source", "")] for e in exhibits
+    ]
     story.append(table(rows, widths=[55 * mm, 45 * mm, 74 * mm]))
     doc.build(story)
     return buf.getvalue()

@@ -25,10 +25,18 @@ ZERO = Decimal("0.00")
 # Which options each kind of policy reads; anything else given with it contradicts the policy (one InputError).
 ALLOWED = {
     "bi": {"deductible", "limit", "indemnity_days", "gross_profit_rate", "extra_expenses"},
-    "cyber": {"waiting_hours", "waiting_mode", "deductible", "limit", "indemnity_days", "gross_profit_rate",
-              "continuing_expenses", "extra_expenses"},
+    "cyber": {
+        "waiting_hours",
+        "waiting_mode",
+        "deductible",
+        "limit",
+        "indemnity_days",
+        "gross_profit_rate",
+        "continuing_expenses",
+        "extra_expenses",
+    },
     "parametric": {"waiting_hours", "waiting_mode", "hourly_sum", "limit", "gross_profit_rate", "incident"},
-}  # fmt: skip
+}
 FLAGS = {
     "waiting_hours": "--waiting-hours",
     "waiting_mode": "--waiting-mode",
@@ -290,8 +298,15 @@ def bi(
         lgp = s - goods - fees
         icow = icow_allowed(expenses, r, lgp)
         loss = lgp + icow["allowed"]
-        return {"shortfall": s, "goods": goods, "fees": fees, "lgp": lgp, "icow": icow, "loss": loss,
-                "claim": policy.terms(loss)}  # fmt: skip
+        return {
+            "shortfall": s,
+            "goods": goods,
+            "fees": fees,
+            "lgp": lgp,
+            "icow": icow,
+            "loss": loss,
+            "claim": policy.terms(loss),
+        }
 
     c = at(shortfall["central"])
     lo = at(shortfall["low"]) if shortfall.get("low") is not None else None
@@ -377,8 +392,10 @@ def cyber(
         )
         rec_low, rec_high = inside + (rec_low - rec) * kept, inside + (rec_high - rec) * kept
         rec = inside
-        rule = (f"the recapture of the first {max(ind - outage_hours, 0.0):g} h after the outage, inside the "
-                f"indemnity period, from the hourly workings at the {100 * margin:.1f}% margin")  # fmt: skip
+        rule = (
+            f"the recapture of the first {max(ind - outage_hours, 0.0):g} h after the outage, inside the "
+            f"indemnity period, from the hourly workings at the {100 * margin:.1f}% margin"
+        )
     points = {"value": (lost, rec), "low": (lost_low, rec_low), "high": (lost_high, rec_high)}
 
     def at(pair: tuple[float, float]) -> dict:

@@ -79,15 +79,16 @@ def profit_basis(w: Mapping, policy: ClaimPolicy) -> tuple[dict, dict]:
             "net_lost": round(net, 2),
             "net_lost_low": round(net - (rev["net_lost"] - rev["net_lost_low"]) * r, 2),
             "net_lost_high": round(net + (rev["net_lost_high"] - rev["net_lost"]) * r, 2),
-        }, {"rate": r, "source": "--gross-profit-rate (given by the seller)"}  # fmt: skip
+        }, {"rate": r, "source": "--gross-profit-rate (given by the seller)"}
     p = w.get("profit")
     if not p:
         raise InputError(
             f"a {policy.kind} claim needs the rate of gross profit: give the product costs (--costs, with --fees "
             "and --ads as they apply) or --gross-profit-rate PCT"
         )
-    rate = pol.gross_profit_rate(revenue_lost=p["revenue_lost"], costs_saved=p["costs_saved"],
-                                 fees_saved=p["fees_saved"])  # fmt: skip
+    rate = pol.gross_profit_rate(
+        revenue_lost=p["revenue_lost"], costs_saved=p["costs_saved"], fees_saved=p["fees_saved"]
+    )
     return dict(p), rate | {"margin_pct": p.get("margin_pct"), "costed_share": p.get("costed_share")}
 
 
@@ -125,11 +126,22 @@ def _incident(window: Window, policy: ClaimPolicy, catalog: Sequence[Window]) ->
 
         entry = max((c for c in catalog if overlap(c) > 0), key=overlap, default=None)
     if entry is None or entry.end is None:
-        return {"source": "the window given (no catalog entry overlaps it)", "start": iso_utc(window.start),
-                "end": iso_utc(window.end), "hours": window.hours}  # fmt: skip
-    return {"source": "outage catalog (data/outages.csv)", "id": entry.extra.get("id"), "name": entry.title,
-            "url": entry.url, "precision": entry.precision, "start": iso_utc(entry.start), "end": iso_utc(entry.end),
-            "hours": entry.hours}  # fmt: skip
+        return {
+            "source": "the window given (no catalog entry overlaps it)",
+            "start": iso_utc(window.start),
+            "end": iso_utc(window.end),
+            "hours": window.hours,
+        }
+    return {
+        "source": "outage catalog (data/outages.csv)",
+        "id": entry.extra.get("id"),
+        "name": entry.title,
+        "url": entry.url,
+        "precision": entry.precision,
+        "start": iso_utc(entry.start),
+        "end": iso_utc(entry.end),
+        "hours": entry.hours,
+    }
 
 
 def _measured(w: Mapping, policy: ClaimPolicy) -> dict:
@@ -137,11 +149,19 @@ def _measured(w: Mapping, policy: ClaimPolicy) -> dict:
     revenue, with the analysis' net interval."""
     if w.get("profit") or policy.gross_profit_rate is not None:
         p, _ = profit_basis(w, policy)
-        return {"basis": "profit net of recapture", "value": p["net_lost"], "low": p["net_lost_low"],
-                "high": p["net_lost_high"]}  # fmt: skip
+        return {
+            "basis": "profit net of recapture",
+            "value": p["net_lost"],
+            "low": p["net_lost_low"],
+            "high": p["net_lost_high"],
+        }
     r = w["revenue"]
-    return {"basis": "revenue net of recapture", "value": r["net_lost"], "low": r["net_lost_low"],
-            "high": r["net_lost_high"]}  # fmt: skip
+    return {
+        "basis": "revenue net of recapture",
+        "value": r["net_lost"],
+        "low": r["net_lost_low"],
+        "high": r["net_lost_high"],
+    }
 
 
 def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency, expenses, loss_bins, hours) -> tuple:
@@ -149,28 +169,49 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
     _, rate = profit_basis(w, policy)
     channels = list(w.get("channels") or [])
     if opts.home_currency:
-        prior = {"available": False, "reason": "amounts are converted to a home currency; the previous year's "
-                 "turnover is read in the orders' own currency, so the counterfactual stands in"}  # fmt: skip
+        prior = {
+            "available": False,
+            "reason": "amounts are converted to a home currency; the previous year's "
+            "turnover is read in the orders' own currency, so the counterfactual stands in",
+        }
     else:
         prior = prior_year(con, win.start, win.end, channels, currency)
-    std = pol.standard_turnover(prior["turnover"], prior["trend_recent"], prior["trend_year_before"]) if prior[
-        "available"] else None  # fmt: skip
+    std = (
+        pol.standard_turnover(prior["turnover"], prior["trend_recent"], prior["trend_year_before"])
+        if prior["available"]
+        else None
+    )
     if std is not None:
         value, trend = std
-        standard = {"basis": "corresponding period a year before, adjusted for trend", "value": float(value),
-                    "prior_turnover": prior["turnover"], "trend": round(trend, 6),
-                    "counterfactual_expected": rev["expected"]}  # fmt: skip
+        standard = {
+            "basis": "corresponding period a year before, adjusted for trend",
+            "value": float(value),
+            "prior_turnover": prior["turnover"],
+            "trend": round(trend, 6),
+            "counterfactual_expected": rev["expected"],
+        }
         shortfall = {"central": float(value) - rev["actual"], "low": None, "high": None}
     else:
-        standard = {"basis": "counterfactual expected turnover (the analysis' baseline)", "value": rev["expected"],
-                    "trend": "in the counterfactual: the day's regression on the channel's other hours, the "
-                    "unaffected channels and the last week", "why": prior.get("reason")}  # fmt: skip
+        standard = {
+            "basis": "counterfactual expected turnover (the analysis' baseline)",
+            "value": rev["expected"],
+            "trend": "in the counterfactual: the day's regression on the channel's other hours, the "
+            "unaffected channels and the last week",
+            "why": prior.get("reason"),
+        }
         shortfall = {"central": rev["lost"], "low": rev["lost_low"], "high": rev["lost_high"]}
     ih = policy.indemnity_hours
     share = pol.share_in(loss_bins, 0.0, ih) if ih is not None and ih < hours else 1.0
     pairs = [(e.amount, e.shortfall_avoided) for e in expenses]
-    return pol.bi(policy, shortfall=shortfall, rate=rate, standard=standard, actual=rev["actual"], expenses=pairs,
-                  indemnity_share=share), prior  # fmt: skip
+    return pol.bi(
+        policy,
+        shortfall=shortfall,
+        rate=rate,
+        standard=standard,
+        actual=rev["actual"],
+        expenses=pairs,
+        indemnity_share=share,
+    ), prior
 
 
 def build(
@@ -198,9 +239,16 @@ def build(
     for i, (w, win) in enumerate(zip(analysis["windows"], windows, strict=True)):
         hours = _hours(win.start, win.end)
         loss_bins = _bins(w, win.start, "outage", 0.0, hours)
-        row = {"start": w["start"], "end": w["end"], "channels": w.get("channels"), "title": w.get("title") or "",
-               "hours": round(hours, 4), "revenue": w["revenue"], "profit": w.get("profit"),
-               "recovery_end": w.get("recovery_end")}  # fmt: skip
+        row = {
+            "start": w["start"],
+            "end": w["end"],
+            "channels": w.get("channels"),
+            "title": w.get("title") or "",
+            "hours": round(hours, 4),
+            "revenue": w["revenue"],
+            "profit": w.get("profit"),
+            "recovery_end": w.get("recovery_end"),
+        }
         expenses = per_expenses[i]
         if policy.kind == "bi":
             row["workings"], base = _bi_window(
@@ -212,11 +260,18 @@ def build(
             margin = rate["rate"] if rate.get("margin_pct") is None else rate["margin_pct"] / 100
             rec_bins = _bins(w, win.start, "recovery", hours, hours + rec_h)
             extra = sum((e.amount for e in expenses), pol.ZERO)
-            row["workings"] = pol.cyber(policy, outage_hours=hours, profit=profit, loss_bins=loss_bins,
-                                        recapture_bins=rec_bins, recovery_hours=rec_h, margin=margin,
-                                        extra_expenses=extra,
-                                        recapture_hours=w["revenue"].get("recapture_hours"),
-                                        recapture_share=_share_counted(w["revenue"]))  # fmt: skip
+            row["workings"] = pol.cyber(
+                policy,
+                outage_hours=hours,
+                profit=profit,
+                loss_bins=loss_bins,
+                recapture_bins=rec_bins,
+                recovery_hours=rec_h,
+                margin=margin,
+                extra_expenses=extra,
+                recapture_hours=w["revenue"].get("recapture_hours"),
+                recapture_share=_share_counted(w["revenue"]),
+            )
         else:
             incident = _incident(win, policy, catalog)
             row["incident"] = incident
@@ -226,8 +281,9 @@ def build(
         rows.append(row)
     total = {"claim": pol.aggregate([r["claim"] for r in rows], policy.limit), "windows": len(rows)}
     if policy.kind == "parametric":
-        total["measured_loss"] = {k: round(sum(r["workings"]["measured_loss"][k] for r in rows), 2)
-                                  for k in ("value", "low", "high")}  # fmt: skip
+        total["measured_loss"] = {
+            k: round(sum(r["workings"]["measured_loss"][k] for r in rows), 2) for k in ("value", "low", "high")
+        }
     else:
         total["loss"] = pol.aggregate([r["workings"]["loss"] for r in rows], None)
     return {
@@ -248,9 +304,12 @@ def build(
 def _base_period(policy: ClaimPolicy, bases: list[dict], windows: Sequence[Window]) -> dict:
     if policy.kind == "bi":
         return {"kind": "standard turnover", "windows": bases}
-    return {"kind": "counterfactual baseline", "note": "the analysis' hour-of-week baseline from recent clean weeks, "
-            "corrected for the outage's day; calibrated on placebo windows",
-            "windows": [[iso_utc(w.start), iso_utc(w.end)] for w in windows]}  # fmt: skip
+    return {
+        "kind": "counterfactual baseline",
+        "note": "the analysis' hour-of-week baseline from recent clean weeks, "
+        "corrected for the outage's day; calibrated on placebo windows",
+        "windows": [[iso_utc(w.start), iso_utc(w.end)] for w in windows],
+    }
 
 
 def assumptions(policy: ClaimPolicy, rows: list[dict], recovery_hours: float) -> list[str]:
@@ -302,25 +361,53 @@ def assumptions(policy: ClaimPolicy, rows: list[dict], recovery_hours: float) ->
 def exhibits(policy: ClaimPolicy, analysis: Mapping, rows: list[dict], ledger: Ledger | None) -> list[dict]:
     """The index of exhibits: each figure of the statement and what it comes from."""
     ex = [
-        {"id": "E1", "figure": "actual turnover, expected turnover, revenue lost and recaptured",
-         "source": "the seller's order exports (import report), analysed hour by hour (analysis.windows[].revenue)"},
+        {
+            "id": "E1",
+            "figure": "actual turnover, expected turnover, revenue lost and recaptured",
+            "source": "the seller's order exports (import report), analysed hour by hour (analysis.windows[].revenue)",
+        },
         {"id": "E2", "figure": "hour-by-hour baseline vs actual", "source": "analysis.windows[].hourly"},
-        {"id": "E3", "figure": "the interval of every loss", "source": "placebo windows (the same hours on ordinary "
-         "days; analysis.windows[].placebos, interval_method)"},
-    ]  # fmt: skip
+        {
+            "id": "E3",
+            "figure": "the interval of every loss",
+            "source": "placebo windows (the same hours on ordinary days; analysis.windows[].placebos, interval_method)",
+        },
+    ]
     if policy.kind != "parametric" or any(r.get("profit") for r in rows):
-        ex.append({"id": "E4", "figure": "rate of gross profit; goods and fees saved",
-                   "source": "the cost files and fee schedule (analysis.windows[].profit)"
-                   if policy.gross_profit_rate is None else "--gross-profit-rate, given by the seller"})  # fmt: skip
+        ex.append(
+            {
+                "id": "E4",
+                "figure": "rate of gross profit; goods and fees saved",
+                "source": "the cost files and fee schedule (analysis.windows[].profit)"
+                if policy.gross_profit_rate is None
+                else "--gross-profit-rate, given by the seller",
+            }
+        )
     if policy.kind == "bi":
-        ex.append({"id": "E5", "figure": "standard turnover and trend", "source": "the order exports' corresponding "
-                   "period a year before and the 4 weeks before it (base_period)"})  # fmt: skip
+        ex.append(
+            {
+                "id": "E5",
+                "figure": "standard turnover and trend",
+                "source": "the order exports' corresponding "
+                "period a year before and the 4 weeks before it (base_period)",
+            }
+        )
     if ledger is not None:
-        ex.append({"id": "E6", "figure": "extra expenses / increased cost of working",
-                   "source": f"{ledger.name}: {len(ledger.rows)} expenses with receipt references"})  # fmt: skip
+        ex.append(
+            {
+                "id": "E6",
+                "figure": "extra expenses / increased cost of working",
+                "source": f"{ledger.name}: {len(ledger.rows)} expenses with receipt references",
+            }
+        )
     for r in rows:
         inc = r.get("incident")
         if inc and inc.get("url"):
-            ex.append({"id": f"E{len(ex) + 1}", "figure": f"incident window {inc['start']} to {inc['end']}",
-                       "source": f"{inc['name']}: {inc['url']}"})  # fmt: skip
+            ex.append(
+                {
+                    "id": f"E{len(ex) + 1}",
+                    "figure": f"incident window {inc['start']} to {inc['end']}",
+                    "source": f"{inc['name']}: {inc['url']}",
+                }
+            )
     return ex

@@ -23,17 +23,37 @@ INPUT_ROWS = {  # per policy kind: key, label, unit, where it comes from (the st
     ],
     "cyber": [
         ("outage_hours", "Outage duration", "hours", "statement: outage_hours"),
-        ("covered_hours", "Hours covered (after the waiting period, in the indemnity period)", "hours",
-         "statement: covered_hours"),
+        (
+            "covered_hours",
+            "Hours covered (after the waiting period, in the indemnity period)",
+            "hours",
+            "statement: covered_hours",
+        ),
         ("profit_lost", "Profit lost in the outage", "money", "profit layer: profit.lost (with its interval)"),
-        ("covered_share", "Share of the loss in the covered hours", "rate",
-         "statement: covered_share_of_loss (hour-by-hour loss, Hourly sheet)"),
-        ("recaptured_profit", "Profit recaptured after the outage", "money",
-         "profit layer: profit.recaptured (ends: lost - net_lost)"),
-        ("recapture_share", "Share of the recapture inside the indemnity period", "rate",
-         "statement: recapture_share_in_indemnity"),
-        ("continuing_expenses", "Operating expenses that continued (covered hours)", "money",
-         "statement: continuing_expenses"),
+        (
+            "covered_share",
+            "Share of the loss in the covered hours",
+            "rate",
+            "statement: covered_share_of_loss (hour-by-hour loss, Hourly sheet)",
+        ),
+        (
+            "recaptured_profit",
+            "Profit recaptured after the outage",
+            "money",
+            "profit layer: profit.recaptured (ends: lost - net_lost)",
+        ),
+        (
+            "recapture_share",
+            "Share of the recapture inside the indemnity period",
+            "rate",
+            "statement: recapture_share_in_indemnity",
+        ),
+        (
+            "continuing_expenses",
+            "Operating expenses that continued (covered hours)",
+            "money",
+            "statement: continuing_expenses",
+        ),
         ("extra_expenses", "Extra expenses (ledger)", "money", "statement: extra_expenses"),
     ],
     "bi": [
@@ -43,10 +63,14 @@ INPUT_ROWS = {  # per policy kind: key, label, unit, where it comes from (the st
         ("gross_profit_rate", "Rate of gross profit", "rate", "statement: rate_of_gross_profit"),
         ("goods_rate", "Goods not bought, share of turnover", "rate", "profit layer: costs_saved / revenue_lost"),
         ("fees_rate", "Fees not charged, share of turnover", "rate", "profit layer: fees_saved / revenue_lost"),
-        ("icow_allowed", "Increased cost of working allowed (economic limit)", "money",
-         "statement: increased_cost_of_working.allowed (ledger)"),
+        (
+            "icow_allowed",
+            "Increased cost of working allowed (economic limit)",
+            "money",
+            "statement: increased_cost_of_working.allowed (ledger)",
+        ),
     ],
-}  # fmt: skip
+}
 POLICY_ROWS = [
     ("waiting_hours", "Waiting period", "hours"),
     ("deductible", "Deductible (money retention)", "money"),
@@ -81,12 +105,15 @@ def steps(view: StatementView) -> list[tuple[str, str, str]]:
     if view.kind == "cyber":
         return [
             ("covered", "Profit lost in the covered hours", "ROUND({covered_share}*{profit_lost},2)"),
-            ("netted", "Less the recapture of those hours inside the indemnity period",
-             "ROUND({covered_share}*{recapture_share}*{recaptured_profit},2)"),
+            (
+                "netted",
+                "Less the recapture of those hours inside the indemnity period",
+                "ROUND({covered_share}*{recapture_share}*{recaptured_profit},2)",
+            ),
             ("income", "Income loss", "{covered}-{netted}"),
             ("loss", "Plus continuing and extra expenses", "{income}+{continuing_expenses}+{extra_expenses}"),
             ("claim", "Claim: less the deductible, within the limit", _terms(view, "{loss}")),
-        ]  # fmt: skip
+        ]
     return [
         ("goods", "Goods not bought (saved)", "ROUND({goods_rate}*{shortfall},2)"),
         ("fees", "Fees not charged (saved)", "ROUND({fees_rate}*{shortfall},2)"),
@@ -126,8 +153,9 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": False})
-    wb.set_properties({"title": "Outage claim workings", "author": "Outage Impact",
-                       "created": stamp.replace(tzinfo=None)})  # fmt: skip
+    wb.set_properties(
+        {"title": "Outage claim workings", "author": "Outage Impact", "created": stamp.replace(tzinfo=None)}
+    )
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "bottom": 1, "bg_color": "#eef2f7"})
     money_f = wb.add_format({"num_format": "#,##0.00"})
@@ -181,8 +209,9 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
         for key, label, unit, source in INPUT_ROWS[view.kind]:
             f = w.inputs[key]
             text(ws, r, 0, label)
-            for i, v in enumerate((f.value, f.low if f.low is not None else f.value,
-                                   f.high if f.high is not None else f.value)):  # fmt: skip
+            for i, v in enumerate(
+                (f.value, f.low if f.low is not None else f.value, f.high if f.high is not None else f.value)
+            ):
                 ws.write_number(r, 1 + i, float(v), formats[unit])
             text(ws, r, 4, cur if unit == "money" else unit)
             text(ws, r, 5, source)
@@ -195,8 +224,19 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
     ws.set_column(0, 0, 8)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 10, 13)
-    header = ["Window", "Hour (UTC)", "Channel", "Phase", "Actual", "Expected", "Band low", "Band high",
-              "Shortfall", "In outage", "Shortfall in outage"]  # fmt: skip
+    header = [
+        "Window",
+        "Hour (UTC)",
+        "Channel",
+        "Phase",
+        "Actual",
+        "Expected",
+        "Band low",
+        "Band high",
+        "Shortfall",
+        "In outage",
+        "Shortfall in outage",
+    ]
     for c, h in enumerate(header):
         text(ws, 0, c, h, head)
     r = 1
@@ -254,8 +294,20 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
             text(ws, r, 0, "No cost inputs: the profit block is not available for this window.")
             r += 2
             continue
-        for key in ("lost", "lost_low", "lost_high", "net_lost", "net_lost_low", "net_lost_high", "recaptured",
-                    "costs_saved", "fees_saved", "ad_spend_window", "ad_spend_wasted", "revenue_lost"):  # fmt: skip
+        for key in (
+            "lost",
+            "lost_low",
+            "lost_high",
+            "net_lost",
+            "net_lost_low",
+            "net_lost_high",
+            "recaptured",
+            "costs_saved",
+            "fees_saved",
+            "ad_spend_window",
+            "ad_spend_wasted",
+            "revenue_lost",
+        ):
             if profit.get(key) is not None:
                 text(ws, r, 0, f"profit.{key}")
                 ws.write_number(r, 2, float(profit[key]), money_f)
@@ -267,9 +319,22 @@ def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
                 value = float(profit[key]) / (100 if key == "margin_pct" else 1)
                 ws.write_number(r, 2, value, rate_f)
                 r += 1
-        for table, cols in (("by_channel", ["channel", "lost", "profit_lost", "costs_saved", "fees_saved",
-                                            "ad_spend_wasted", "margin_pct", "costed_share"]),
-                            ("by_sku", ["sku", "channel", "lost", "profit_lost", "margin_pct", "costed"])):  # fmt: skip
+        for table, cols in (
+            (
+                "by_channel",
+                [
+                    "channel",
+                    "lost",
+                    "profit_lost",
+                    "costs_saved",
+                    "fees_saved",
+                    "ad_spend_wasted",
+                    "margin_pct",
+                    "costed_share",
+                ],
+            ),
+            ("by_sku", ["sku", "channel", "lost", "profit_lost", "margin_pct", "costed"]),
+        ):
             rows = profit.get(table) or []
             if not rows:
                 continue
@@ -357,8 +422,10 @@ def window_results(view: StatementView, w: WindowFigures) -> list[dict[str, floa
     """Every step's result for one window in the central, low and high columns, as the formulas compute them."""
     out = []
     for i in range(3):
-        values = {k: [f.value, f.low if f.low is not None else f.value, f.high if f.high is not None else f.value][i]
-                  for k, f in w.inputs.items()}  # fmt: skip
+        values = {
+            k: [f.value, f.low if f.low is not None else f.value, f.high if f.high is not None else f.value][i]
+            for k, f in w.inputs.items()
+        }
         for key, _, template in steps(view):
             values[key] = evaluate(template, values, view.policy)
         out.append(values)

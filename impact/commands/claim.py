@@ -47,28 +47,42 @@ def human(st: dict) -> str:
             out.append(
                 f"  standard turnover {money(s['value'], cur)} ({s['basis']}); actual {money(k['actual_turnover'], cur)}"
             )
-            out.append(f"  shortfall {_fig(k['shortfall'], cur, pct)}; rate of gross profit "
-                       f"{present.percent(k['rate_of_gross_profit']['rate'], 1)}")  # fmt: skip
-            out.append(f"  less goods {money(k['savings']['goods']['value'], cur)} and fees "
-                       f"{money(k['savings']['fees']['value'], cur)} that did not continue: loss of gross profit "
-                       f"{_fig(k['loss_of_gross_profit'], cur, pct)}")  # fmt: skip
+            out.append(
+                f"  shortfall {_fig(k['shortfall'], cur, pct)}; rate of gross profit "
+                f"{present.percent(k['rate_of_gross_profit']['rate'], 1)}"
+            )
+            out.append(
+                f"  less goods {money(k['savings']['goods']['value'], cur)} and fees "
+                f"{money(k['savings']['fees']['value'], cur)} that did not continue: loss of gross profit "
+                f"{_fig(k['loss_of_gross_profit'], cur, pct)}"
+            )
             icow = k["increased_cost_of_working"]
-            out.append(f"  increased cost of working {money(icow['claimed'], cur)}, allowed "
-                       f"{money(icow['allowed']['value'], cur)}")  # fmt: skip
+            out.append(
+                f"  increased cost of working {money(icow['claimed'], cur)}, allowed "
+                f"{money(icow['allowed']['value'], cur)}"
+            )
         elif pol["kind"] == "cyber":
-            out.append(f"  covered {k['covered_hours']:g} of {k['outage_hours']:g} h (waiting {k['waiting_hours']:g} h, "
-                       f"{k['waiting_mode']}): profit lost {_fig(k['profit_lost_covered'], cur, pct)}")  # fmt: skip
-            out.append(f"  recapture netted {money(k['recapture_netted']['value'], cur)}; income loss "
-                       f"{_fig(k['income_loss'], cur, pct)}; continuing expenses {money(k['continuing_expenses'], cur)}"
-                       f"; extra expenses {money(k['extra_expenses'], cur)}")  # fmt: skip
+            out.append(
+                f"  covered {k['covered_hours']:g} of {k['outage_hours']:g} h (waiting {k['waiting_hours']:g} h, "
+                f"{k['waiting_mode']}): profit lost {_fig(k['profit_lost_covered'], cur, pct)}"
+            )
+            out.append(
+                f"  recapture netted {money(k['recapture_netted']['value'], cur)}; income loss "
+                f"{_fig(k['income_loss'], cur, pct)}; continuing expenses {money(k['continuing_expenses'], cur)}"
+                f"; extra expenses {money(k['extra_expenses'], cur)}"
+            )
         else:
             inc = w["incident"]
-            out.append(f"  incident {inc['start']} to {inc['end']} ({inc['hours']:g} h; {inc['source']}"
-                       f"{', ' + inc['url'] if inc.get('url') else ''})")  # fmt: skip
+            out.append(
+                f"  incident {inc['start']} to {inc['end']} ({inc['hours']:g} h; {inc['source']}"
+                f"{', ' + inc['url'] if inc.get('url') else ''})"
+            )
             out.append(f"  paid hours {k['paid_hours']:g} x {money(k['hourly_sum'], cur)}")
             m = k["measured_loss"]
-            out.append(f"  measured loss ({m['basis']}) {_fig(m, cur, pct)}; paid minus loss "
-                       f"{money(k['difference']['value'], cur)}")  # fmt: skip
+            out.append(
+                f"  measured loss ({m['basis']}) {_fig(m, cur, pct)}; paid minus loss "
+                f"{money(k['difference']['value'], cur)}"
+            )
         if pol["kind"] != "parametric":
             out.append(f"  loss {_fig(k['loss'], cur, pct)}; deductible {money(k['deductible'], cur)}")
         out.append(f"  claim {_fig(w['claim'], cur, pct)}" + (" (limit reached)" if k["limit_applied"] else ""))
@@ -88,10 +102,20 @@ def run(args) -> int:
     if args.out:
         from ..claim.pack import write_pack  # reportlab and XlsxWriter: only packs pay for importing them
 
-        inputs = [*args.files, *(args.costs or []), *(a.split("=", 1)[-1] for a in args.ads or []),
-                  *([args.extra_expenses] if args.extra_expenses else [])]  # fmt: skip
-        write_pack(st, args.out, inputs=inputs, ingest=report.to_json(),
-                   affected_orders=claim_evidence(con, windows, opts), tz=opts.tz)  # fmt: skip
+        inputs = [
+            *args.files,
+            *(args.costs or []),
+            *(a.split("=", 1)[-1] for a in args.ads or []),
+            *([args.extra_expenses] if args.extra_expenses else []),
+        ]
+        write_pack(
+            st,
+            args.out,
+            inputs=inputs,
+            ingest=report.to_json(),
+            affected_orders=claim_evidence(con, windows, opts),
+            tz=opts.tz,
+        )
     if args.json:
         print(json.dumps({"ingest": report.to_json(), **st}, indent=1, default=str))
     elif args.out != "-":

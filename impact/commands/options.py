@@ -179,28 +179,62 @@ def add_out(p, what: str, *, required: bool = True, stdout: bool = True) -> None
 
 def add_policy(p, *, required: bool) -> None:
     """The insurance policy a claim (or the scenarios' "would cover have paid?") runs through; docs/claims.md."""
-    p.add_argument("--policy", required=required, default=None, choices=("bi", "cyber", "parametric"),
-                   help="business interruption (gross profit), cyber dependent business interruption, or parametric "
-                   "outage cover")  # fmt: skip
-    p.add_argument("--waiting-hours", type=float, default=None, metavar="H",
-                   help="waiting period in hours (cyber, parametric; default none)")  # fmt: skip
-    p.add_argument("--waiting-mode", default=None, metavar="MODE",
-                   help="qualifying (exceeded: covered from the first hour; cyber default) or retention (its hours "
-                   "never covered; parametric default)")  # fmt: skip
+    p.add_argument(
+        "--policy",
+        required=required,
+        default=None,
+        choices=("bi", "cyber", "parametric"),
+        help="business interruption (gross profit), cyber dependent business interruption, or parametric outage cover",
+    )
+    p.add_argument(
+        "--waiting-hours",
+        type=float,
+        default=None,
+        metavar="H",
+        help="waiting period in hours (cyber, parametric; default none)",
+    )
+    p.add_argument(
+        "--waiting-mode",
+        default=None,
+        metavar="MODE",
+        help="qualifying (exceeded: covered from the first hour; cyber default) or retention (its hours "
+        "never covered; parametric default)",
+    )
     p.add_argument("--deductible", default=None, metavar="AMOUNT", help="money retention per outage (bi, cyber)")
     p.add_argument("--limit", default=None, metavar="AMOUNT", help="the most the policy pays (default no limit)")
-    p.add_argument("--indemnity-days", type=float, default=None, metavar="DAYS",
-                   help="indemnity period from the outage's start (bi, cyber; default: the whole loss and recovery)")  # fmt: skip
+    p.add_argument(
+        "--indemnity-days",
+        type=float,
+        default=None,
+        metavar="DAYS",
+        help="indemnity period from the outage's start (bi, cyber; default: the whole loss and recovery)",
+    )
     p.add_argument("--hourly-sum", default=None, metavar="AMOUNT", help="parametric sum per hour of outage")
-    p.add_argument("--gross-profit-rate", default=None, metavar="PCT",
-                   help="rate of gross profit, e.g. 35 or 35%%, in place of the one the cost files give")  # fmt: skip
-    p.add_argument("--continuing-expenses", default=None, metavar="AMOUNT",
-                   help="operating expenses per hour that continued during the outage (cyber)")  # fmt: skip
-    p.add_argument("--extra-expenses", default=None, metavar="FILE",
-                   help="ledger CSV of extra expenses: date,description,amount,receipt[,shortfall_avoided]")  # fmt: skip
-    p.add_argument("--incident", default=None, metavar="ID",
-                   help="catalog outage whose incident window a parametric cover pays on (default: the catalog "
-                   "entry overlapping the window, else the window)")  # fmt: skip
+    p.add_argument(
+        "--gross-profit-rate",
+        default=None,
+        metavar="PCT",
+        help="rate of gross profit, e.g. 35 or 35%%, in place of the one the cost files give",
+    )
+    p.add_argument(
+        "--continuing-expenses",
+        default=None,
+        metavar="AMOUNT",
+        help="operating expenses per hour that continued during the outage (cyber)",
+    )
+    p.add_argument(
+        "--extra-expenses",
+        default=None,
+        metavar="FILE",
+        help="ledger CSV of extra expenses: date,description,amount,receipt[,shortfall_avoided]",
+    )
+    p.add_argument(
+        "--incident",
+        default=None,
+        metavar="ID",
+        help="catalog outage whose incident window a parametric cover pays on (default: the catalog "
+        "entry overlapping the window, else the window)",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -250,12 +284,16 @@ def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
 def options(args) -> Options:
     """The run's resolved options: what the arguments say, settings (IMPACT_* variables) for the rest."""
     return resolve_options(
-        tz=getattr(args, "tz", None), currency=getattr(args, "currency", None),
-        confidence=getattr(args, "confidence", None), recovery_hours=getattr(args, "recovery_hours", None),
-        sla_hours=getattr(args, "ship_sla_hours", None), business_days=bool(getattr(args, "business_days", False)),
-        fees=getattr(args, "fees", None), home_currency=getattr(args, "home_currency", None),
+        tz=getattr(args, "tz", None),
+        currency=getattr(args, "currency", None),
+        confidence=getattr(args, "confidence", None),
+        recovery_hours=getattr(args, "recovery_hours", None),
+        sla_hours=getattr(args, "ship_sla_hours", None),
+        business_days=bool(getattr(args, "business_days", False)),
+        fees=getattr(args, "fees", None),
+        home_currency=getattr(args, "home_currency", None),
         recovery_mode=getattr(args, "recovery_mode", None),
-    )  # fmt: skip
+    )
 
 
 def load(args, opts: Options | None = None):
@@ -289,9 +327,22 @@ def policy(args):
     agree with each other and with the kind of policy."""
     kind = getattr(args, "policy", None)
     if kind is None:
-        given = [f for f in ("waiting_hours", "waiting_mode", "deductible", "limit", "indemnity_days", "hourly_sum",
-                             "gross_profit_rate", "continuing_expenses", "extra_expenses", "incident")
-                 if getattr(args, f, None) is not None]  # fmt: skip
+        given = [
+            f
+            for f in (
+                "waiting_hours",
+                "waiting_mode",
+                "deductible",
+                "limit",
+                "indemnity_days",
+                "hourly_sum",
+                "gross_profit_rate",
+                "continuing_expenses",
+                "extra_expenses",
+                "incident",
+            )
+            if getattr(args, f, None) is not None
+        ]
         if given:
             raise InputError(f"--{given[0].replace('_', '-')} is a policy term: give --policy bi|cyber|parametric")
         return None
@@ -304,12 +355,18 @@ def policy(args):
         except ValueError:
             raise InputError(f"--gross-profit-rate expects a percentage such as 35 or 35%, got '{rate}'") from None
     return ClaimPolicy(
-        kind=kind, waiting_hours=args.waiting_hours, waiting_mode=args.waiting_mode,
-        deductible=_amount(args.deductible, "--deductible"), limit=_amount(args.limit, "--limit"),
-        indemnity_days=args.indemnity_days, hourly_sum=_amount(args.hourly_sum, "--hourly-sum"),
-        gross_profit_rate=rate, continuing_expenses=_amount(args.continuing_expenses, "--continuing-expenses"),
-        extra_expenses=args.extra_expenses, incident=args.incident,
-    )  # fmt: skip
+        kind=kind,
+        waiting_hours=args.waiting_hours,
+        waiting_mode=args.waiting_mode,
+        deductible=_amount(args.deductible, "--deductible"),
+        limit=_amount(args.limit, "--limit"),
+        indemnity_days=args.indemnity_days,
+        hourly_sum=_amount(args.hourly_sum, "--hourly-sum"),
+        gross_profit_rate=rate,
+        continuing_expenses=_amount(args.continuing_expenses, "--continuing-expenses"),
+        extra_expenses=args.extra_expenses,
+        incident=args.incident,
+    )
 
 
 def check_covered(con, report, windows, opts: Options) -> None:

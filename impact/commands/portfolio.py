@@ -95,8 +95,10 @@ def human_summary(summary: dict, source: dict, written: tuple) -> str:
     if summary["failed_sellers"]:
         out.append("not analysed: " + ", ".join(summary["failed_sellers"][:10]))
     if source["rejected"]:
-        out.append("manifest lines rejected: " + ", ".join(f"{r.get('line', r.get('entry'))} ({r['reason']})"
-                                                         for r in source["rejected"][:10]))  # fmt: skip
+        out.append(
+            "manifest lines rejected: "
+            + ", ".join(f"{r.get('line', r.get('entry'))} ({r['reason']})" for r in source["rejected"][:10])
+        )
     out.append(f"wrote {written[0]} and {written[1]}")
     return "\n".join(out)
 
@@ -126,14 +128,20 @@ def run(args) -> int:
             business_days=opts.business_days,
             fees=opts.fees,
             home_currency=opts.home_currency,
-        ),  # fmt: skip
+        ),
         mapping=options.parse_mapping(args.mapping),
         costs_mapping=options.parse_mapping(args.costs_mapping),
     )
     bar = ProgressBar(len(jobs)) if (args.progress or sys.stderr.isatty()) else None
     try:
-        results = engines.run(jobs, spec, engine=args.engine, workers=args.workers, scheduler=args.scheduler,
-                              on_result=bar.update if bar else None)  # fmt: skip
+        results = engines.run(
+            jobs,
+            spec,
+            engine=args.engine,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            on_result=bar.update if bar else None,
+        )
     finally:
         if bar:
             bar.close()

@@ -16,10 +16,12 @@ from . import options
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "report", help="write a self-contained HTML report of what an outage cost",
+        "report",
+        help="write a self-contained HTML report of what an outage cost",
         description="Analyse one outage window and write an HTML report a seller can send to an insurer or a "
-                    "marketplace: the loss with its range, recapture, orders, share of the day, late shipments and "
-                    "the late orders, charts, the method and the data's caveats. The file opens offline.")  # fmt: skip
+        "marketplace: the loss with its range, recapture, orders, share of the day, late shipments and "
+        "the late orders, charts, the method and the data's caveats. The file opens offline.",
+    )
     options.add_input(p)
     options.add_window(p, required=True, several=False)
     p.add_argument("--title", default="", help="what the outage was, e.g. 'AWS us-east-1 outage' (report heading)")

@@ -143,9 +143,18 @@ def build_model(con, args, opts: options.Options | None = None) -> tuple[Scenari
         "monthly_fees": {c: _number(v, "--monthly-fee") for c, v in _pairs(args.monthly_fee, "--monthly-fee").items()},
     }
     model, analysis = scenario_model(
-        con, windows, opts or options.options(args), providers=(args.provider or "").split(","), dependencies=deps,
-        rates=rates, cost_edits=edits, transfer=args.transfer, years=args.years, seed=args.seed, period=args.period,
-    )  # fmt: skip
+        con,
+        windows,
+        opts or options.options(args),
+        providers=(args.provider or "").split(","),
+        dependencies=deps,
+        rates=rates,
+        cost_edits=edits,
+        transfer=args.transfer,
+        years=args.years,
+        seed=args.seed,
+        period=args.period,
+    )
     return model, {"windows": [w.to_json() for w in windows], "analysis": analysis}, windows
 
 

@@ -236,10 +236,19 @@ def fees_table(con, rules: Iterable[FeeRule]) -> None:
         )"""
     )
     rows = [
-        (r.channel, r.component, r.pct, r.fixed_per_order, r.per_unit, r.fixed_currency, r.applies_to, r.source,
-         r.overridden)
+        (
+            r.channel,
+            r.component,
+            r.pct,
+            r.fixed_per_order,
+            r.per_unit,
+            r.fixed_currency,
+            r.applies_to,
+            r.source,
+            r.overridden,
+        )
         for r in rules
-    ]  # fmt: skip
+    ]
     if rows:
         con.executemany("INSERT INTO fee_rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 

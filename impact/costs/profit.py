@@ -287,9 +287,16 @@ def window_profit(
     is the window's revenue block, whose interval and recapture the profit figures follow at the margin rate."""
     parts = []
     for ch, expected, actual in channels:
-        p = channel_profit(con, channel=ch, currency=currency, expected_revenue=expected, actual_revenue=actual,
-                           window_start=start, inputs=inputs,
-                           fallback_rate=lambda: _fallback_rate(con, currency, start))  # fmt: skip
+        p = channel_profit(
+            con,
+            channel=ch,
+            currency=currency,
+            expected_revenue=expected,
+            actual_revenue=actual,
+            window_start=start,
+            inputs=inputs,
+            fallback_rate=lambda: _fallback_rate(con, currency, start),
+        )
         p.ad_spend_window = ad_spend_in_window(con, channel=ch, currency=currency, start=start, end=end, inputs=inputs)
         lost_share = min(max(p.revenue_lost / expected, 0.0), 1.0) if expected > 0 else 0.0
         p.ad_spend_wasted = p.ad_spend_window * lost_share
@@ -312,12 +319,18 @@ def window_profit(
     weights = [(p.costed_share, max(p.revenue_lost, 0.0)) for p in parts if p.costed_share is not None]
     weight = sum(w for _, w in weights)
     skus = [
-        {"sku": k, "channel": p.channel, "lost": _r(v[0]), "profit_lost": _r(v[1]),
-         "margin_pct": _r(100 * v[1] / v[0], 1) if v[0] > 0 else None, "costed": v[2]}
+        {
+            "sku": k,
+            "channel": p.channel,
+            "lost": _r(v[0]),
+            "profit_lost": _r(v[1]),
+            "margin_pct": _r(100 * v[1] / v[0], 1) if v[0] > 0 else None,
+            "costed": v[2],
+        }
         for p in parts
         for k, v in p.lost_by_sku.items()
         if v[0] > 0 or v[1] > 0
-    ]  # fmt: skip
+    ]
     skus.sort(key=lambda s: (-(s["profit_lost"] or 0), s["channel"], s["sku"]))
     uncosted = sorted({s["sku"] for s in skus if not s["costed"] and s["sku"] != "(none)" and (s["lost"] or 0) > 0})
     return {
@@ -347,7 +360,7 @@ def window_profit(
                 "costed_share": _r(p.costed_share, 4),
             }
             for p in parts
-        ],  # fmt: skip
+        ],
         "by_sku": skus[:TOP_SKUS],
         "uncosted_skus": uncosted,
     }

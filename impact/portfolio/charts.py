@@ -29,13 +29,23 @@ def distribution(rows: list[dict], currency: str, title: str | None = None) -> g
         (other, "not significant", COLORS["muted"]),
     ):
         if values:
-            fig.add_histogram(x=values, name=f"{name} ({len(values)})", marker_color=colour, nbinsx=30,
-                              hovertemplate=axis["hover"] + ": %{y} sellers<extra></extra>")  # fmt: skip
-    base_layout(fig, title=title or f"Revenue lost per seller ({currency})", y_title="sellers",
-                x_title=f"revenue lost, {currency}")  # fmt: skip
+            fig.add_histogram(
+                x=values,
+                name=f"{name} ({len(values)})",
+                marker_color=colour,
+                nbinsx=30,
+                hovertemplate=axis["hover"] + ": %{y} sellers<extra></extra>",
+            )
+    base_layout(
+        fig,
+        title=title or f"Revenue lost per seller ({currency})",
+        y_title="sellers",
+        x_title=f"revenue lost, {currency}",
+    )
     fig.update_layout(barmode="stack", bargap=0.05)
     fig.update_xaxes(tickprefix=axis["tickprefix"], ticksuffix=axis["ticksuffix"], tickformat=",")
     if not per:
-        fig.add_annotation(text=f"No seller was analysed in {currency}", showarrow=False,
-                           x=0.5, y=0.5, xref="paper", yref="paper")  # fmt: skip
+        fig.add_annotation(
+            text=f"No seller was analysed in {currency}", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+        )
     return fig

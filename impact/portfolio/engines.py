@@ -82,8 +82,9 @@ def run_dask(
         else:
             # One thread per worker process: DuckDB and numpy run a job at a time, the parallelism is across sellers.
             saved = dict(os.environ)
-            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)  # fmt: skip
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             # LocalCluster writes its workers' settings (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS...) into this
             # process's environment; the app or CLI that started it, and what it starts later, keep their own.
             os.environ.clear()

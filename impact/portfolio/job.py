@@ -43,8 +43,14 @@ class SellerResult:
 
 def _row(seller_id: str, window: Window, **values) -> dict:
     row = dict.fromkeys(COLUMNS)
-    row.update(seller_id=seller_id, window_start=iso_utc(window.start), window_end=iso_utc(window.end),
-               channels=",".join(window.channels), warnings="", error="")  # fmt: skip
+    row.update(
+        seller_id=seller_id,
+        window_start=iso_utc(window.start),
+        window_end=iso_utc(window.end),
+        channels=",".join(window.channels),
+        warnings="",
+        error="",
+    )
     row.update(values)
     return row
 
@@ -58,13 +64,24 @@ def _window_row(seller_id: str, window: Window, result: dict, w: dict, first, no
     profit = w.get("profit") or {}
     warnings = [*notes, *(result.get("warnings") or []), *(w.get("warnings") or [])]
     return _row(
-        seller_id, window, channels=",".join(w.get("channels") or window.channels), currency=result["currency"],
-        revenue_expected=rev["expected"], revenue_lost=rev["lost"], revenue_lost_low=rev["lost_low"],
-        revenue_lost_high=rev["lost_high"], net_lost=rev["net_lost"], profit_lost=profit.get("lost"),
-        profit_lost_low=profit.get("lost_low"), profit_lost_high=profit.get("lost_high"),
-        orders_lost=orders["lost"], late_excess=sh.get("excess_late") if sh.get("available") else None,
-        p_effect=rev["p_effect"], history_days=_days(window.start, first), warnings=" | ".join(warnings),
-    )  # fmt: skip
+        seller_id,
+        window,
+        channels=",".join(w.get("channels") or window.channels),
+        currency=result["currency"],
+        revenue_expected=rev["expected"],
+        revenue_lost=rev["lost"],
+        revenue_lost_low=rev["lost_low"],
+        revenue_lost_high=rev["lost_high"],
+        net_lost=rev["net_lost"],
+        profit_lost=profit.get("lost"),
+        profit_lost_low=profit.get("lost_low"),
+        profit_lost_high=profit.get("lost_high"),
+        orders_lost=orders["lost"],
+        late_excess=sh.get("excess_late") if sh.get("available") else None,
+        p_effect=rev["p_effect"],
+        history_days=_days(window.start, first),
+        warnings=" | ".join(warnings),
+    )
 
 
 def seller_rows(job: SellerJob, spec: RunSpec) -> list[dict]:
@@ -89,9 +106,16 @@ def seller_rows(job: SellerJob, spec: RunSpec) -> list[dict]:
             if i in by_window:
                 rows.append(_window_row(job.seller_id, w, result, by_window[i], report.first, notes))
             else:
-                rows.append(_row(job.seller_id, w, warnings=" | ".join(notes), error=(
-                    f"the window is outside this seller's orders ({iso_utc(report.first)} to {iso_utc(report.last)})"
-                )))  # fmt: skip
+                rows.append(
+                    _row(
+                        job.seller_id,
+                        w,
+                        warnings=" | ".join(notes),
+                        error=(
+                            f"the window is outside this seller's orders ({iso_utc(report.first)} to {iso_utc(report.last)})"
+                        ),
+                    )
+                )
         return rows
     except ImpactError as exc:
         message = str(exc)
@@ -113,7 +137,23 @@ def analyse_seller(job: SellerJob, spec: RunSpec) -> SellerResult:
 
 # The result columns, in order; impact.portfolio.results gives each its type.
 COLUMNS = (
-    "seller_id", "window_start", "window_end", "channels", "currency", "revenue_expected", "revenue_lost",
-    "revenue_lost_low", "revenue_lost_high", "net_lost", "profit_lost", "profit_lost_low", "profit_lost_high",
-    "orders_lost", "late_excess", "p_effect", "history_days", "warnings", "error",
-)  # fmt: skip
+    "seller_id",
+    "window_start",
+    "window_end",
+    "channels",
+    "currency",
+    "revenue_expected",
+    "revenue_lost",
+    "revenue_lost_low",
+    "revenue_lost_high",
+    "net_lost",
+    "profit_lost",
+    "profit_lost_low",
+    "profit_lost_high",
+    "orders_lost",
+    "late_excess",
+    "p_effect",
+    "history_days",
+    "warnings",
+    "error",
+)

@@ -109,8 +109,12 @@ def _combined(rows: Sequence[dict], key: str) -> dict | None:
     total = sum(_num(r[key]) for r in have)
     lo = math.sqrt(sum((_num(r[key]) - bound(r, "low")) ** 2 for r in have))
     hi = math.sqrt(sum((bound(r, "high") - _num(r[key])) ** 2 for r in have))
-    return {"lost": round(total, 2), "lost_low": round(total - lo, 2), "lost_high": round(total + hi, 2),
-            "rows": len(have)}  # fmt: skip
+    return {
+        "lost": round(total, 2),
+        "lost_low": round(total - lo, 2),
+        "lost_high": round(total + hi, 2),
+        "rows": len(have),
+    }
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -177,5 +181,7 @@ def summarise(rows: Sequence[dict]) -> dict:
 
 def rows_of(df) -> list[dict]:
     """A results DataFrame (read back) as the rows summarise() takes."""
-    return [{c: (None if v is None or (isinstance(v, float) and math.isnan(v)) else v) for c, v in r.items()}
-            for r in df.to_dict("records")]  # fmt: skip
+    return [
+        {c: (None if v is None or (isinstance(v, float) and math.isnan(v)) else v) for c, v in r.items()}
+        for r in df.to_dict("records")
+    ]

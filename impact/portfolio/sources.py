@@ -44,8 +44,14 @@ class SourceReport:
     rejected: list[dict] = field(default_factory=list)  # {line, reason} (manifest) or {entry, reason} (folder)
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "sellers": self.sellers, "lines": self.lines, "used": self.used,
-                "skipped": dict(self.skipped), "rejected": list(self.rejected)}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "sellers": self.sellers,
+            "lines": self.lines,
+            "used": self.used,
+            "skipped": dict(self.skipped),
+            "rejected": list(self.rejected),
+        }
 
 
 class OutsideRootError(InputError):

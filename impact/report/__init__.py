@@ -26,5 +26,15 @@ from .sections import EVIDENCE_ROWS
 from .sentences import late_shipments_text, recapture_status, recapture_text, share_of_day_text, summary_lines
 
 # money is re-exported: `python -m impact report` prints its one-line summary with it.
-__all__ = ["EVIDENCE_ROWS", "build_report", "channel_revenue", "generated_instant", "late_shipments_text", "money",
-           "recapture_status", "recapture_text", "share_of_day_text", "summary_lines"]  # fmt: skip
+__all__ = [
+    "EVIDENCE_ROWS",
+    "build_report",
+    "channel_revenue",
+    "generated_instant",
+    "late_shipments_text",
+    "money",
+    "recapture_status",
+    "recapture_text",
+    "share_of_day_text",
+    "summary_lines",
+]

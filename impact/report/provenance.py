@@ -44,8 +44,14 @@ def data_section(ingest: dict, tz: str) -> str:
         if f.get("encoding"):
             fmt = f"{fmt} ({f['encoding']})"
         rows.append([fmt, *(number(f.get(k, 0)) for k in ("lines", "loaded", "duplicates", "skipped", "rejected"))])
-    channels = [[channel_name(ch), number(v.get("orders", 0)), ", ".join(money_per_currency(channel_revenue(v, codes)))
-                 or "n/a"] for ch, v in (ingest.get("channels") or {}).items()]  # fmt: skip
+    channels = [
+        [
+            channel_name(ch),
+            number(v.get("orders", 0)),
+            ", ".join(money_per_currency(channel_revenue(v, codes))) or "n/a",
+        ]
+        for ch, v in (ingest.get("channels") or {}).items()
+    ]
     period = (
         f"{local_time(ingest.get('first'), tz, '%d %b %Y')} to {local_time(ingest.get('last'), tz, '%d %b %Y')}"
         if ingest.get("first")
@@ -76,32 +82,58 @@ def method_section(res: dict, ship: dict) -> str:
         "normal interval rather than one measured on placebo windows (marked 'approximate')."
     )
     items = [
-        ("Revenue", "Line revenue: unit price times quantity, without tax or shipping; cancelled lines excluded; "
-         "one currency (amounts in different currencies are never added)."),
-        ("Expected revenue", "What the affected channels would have sold in the window without the outage, from "
-         "the seller's own orders: the recent daily level (the last 28 normal days, weekday-adjusted) times the "
-         "weekday factor times the share of the day that falls in each hour; corrected for the outage day with a "
-         "regression on what the outage could not touch: the same channel's hours outside the window and recovery "
-         "period, the unaffected channels on that day, and the same day last week. Revenue lost = expected "
-         "\u2212 actual, where actual is the exact sum of the lines in the window."),
-        ("Range and probability of an effect", interval + " The probability of an effect is one minus the share "
-         "of placebo windows that showed a drop at least as large (a placebo rank, not a posterior probability)."),
-        ("Recapture", f"The same estimator over the {res.get('recovery_hours', 24):g} hours after the outage: "
-         "actual \u2212 expected sales there, with its own range. Positive means buyers came back; negative means "
-         "sales stayed below normal. Net loss = revenue lost \u2212 recapture. When the recapture's range "
-         "includes zero there is no measurable recapture."),
-        ("Spill-over", "The same estimator on each channel that was not affected, over the window: extra (or "
-         "missing) sales there, e.g. buyers who went to another shop."),
+        (
+            "Revenue",
+            "Line revenue: unit price times quantity, without tax or shipping; cancelled lines excluded; "
+            "one currency (amounts in different currencies are never added).",
+        ),
+        (
+            "Expected revenue",
+            "What the affected channels would have sold in the window without the outage, from "
+            "the seller's own orders: the recent daily level (the last 28 normal days, weekday-adjusted) times the "
+            "weekday factor times the share of the day that falls in each hour; corrected for the outage day with a "
+            "regression on what the outage could not touch: the same channel's hours outside the window and recovery "
+            "period, the unaffected channels on that day, and the same day last week. Revenue lost = expected "
+            "\u2212 actual, where actual is the exact sum of the lines in the window.",
+        ),
+        (
+            "Range and probability of an effect",
+            interval + " The probability of an effect is one minus the share "
+            "of placebo windows that showed a drop at least as large (a placebo rank, not a posterior probability).",
+        ),
+        (
+            "Recapture",
+            f"The same estimator over the {res.get('recovery_hours', 24):g} hours after the outage: "
+            "actual \u2212 expected sales there, with its own range. Positive means buyers came back; negative means "
+            "sales stayed below normal. Net loss = revenue lost \u2212 recapture. When the recapture's range "
+            "includes zero there is no measurable recapture.",
+        ),
+        (
+            "Spill-over",
+            "The same estimator on each channel that was not affected, over the window: extra (or "
+            "missing) sales there, e.g. buyers who went to another shop.",
+        ),
         ("Orders lost", "Expected \u2212 actual distinct orders in the window on the affected channels."),
-        ("Share of the day's revenue", "Revenue lost divided by the expected revenue of the whole local days "
-         "the window touches, on the affected channels."),
-        ("Channels, marketplaces and products", "A channel's expectation is split by each marketplace's and "
-         "SKU's share of its revenue in the four weeks before the outage."),
-    ]  # fmt: skip
+        (
+            "Share of the day's revenue",
+            "Revenue lost divided by the expected revenue of the whole local days "
+            "the window touches, on the affected channels.",
+        ),
+        (
+            "Channels, marketplaces and products",
+            "A channel's expectation is split by each marketplace's and "
+            "SKU's share of its revenue in the four weeks before the outage.",
+        ),
+    ]
     if ship:
         items.append(("Late shipments and due orders", ship.get("definition") or ""))
-        items.append(("Late shipments caused by the outage", "Late \u2212 expected late (never below zero nor "
-                      "above the late count), with a range calibrated on placebo periods in the history."))  # fmt: skip
+        items.append(
+            (
+                "Late shipments caused by the outage",
+                "Late \u2212 expected late (never below zero nor "
+                "above the late count), with a range calibrated on placebo periods in the history.",
+            )
+        )
     body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items if v)
     return f'<section id="method"><h2>Methodology and assumptions</h2><dl>{body}</dl></section>'
 

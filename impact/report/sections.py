@@ -36,10 +36,13 @@ def window_section(res: dict, tz: str) -> str:
         ["Duration", plural(hours_between(start, end), "hour", digits=None)],
         ["Affected channels", channel_list(res.get("channels"))],
         ["Compared with (not affected)", channel_list(res.get("controls"), empty="none")],
-        ["Recovery period checked", f"{plural(res.get('recovery_hours', 24), 'hour', digits=None)} after the end, "
-                                    f"to {local_time(res.get('recovery_end'), 'UTC', zone=True)}"],
+        [
+            "Recovery period checked",
+            f"{plural(res.get('recovery_hours', 24), 'hour', digits=None)} after the end, "
+            f"to {local_time(res.get('recovery_end'), 'UTC', zone=True)}",
+        ],
         ["Time resolution", "hourly" if res.get("resolution") != "day" else "whole days (the export has dates only)"],
-    ]  # fmt: skip
+    ]
     facts_html = "".join(f'<tr><th scope="row">{cell(k)}</th><td>{cell(v)}</td></tr>' for k, v in facts)
     return (
         '<section id="window"><h2>The outage window</h2>'
@@ -95,7 +98,7 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
                 "stayed_low": "Sales stayed measurably below normal after the outage: the loss went on.",
                 "none": "Within normal variation: no measurable recapture.",
             }[recapture_status(rev)],
-        ),  # fmt: skip
+        ),
         kpi_row(
             "Net loss after recapture",
             "revenue.net_lost",
@@ -118,11 +121,14 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
     share = share_of_day_text(res, tz)
     rows.append(
         kpi_row(
-            "Share of the day's revenue", "share_of_day", res.get("share_of_day"),
-            percent(res.get("share_of_day"), 1), "",
+            "Share of the day's revenue",
+            "share_of_day",
+            res.get("share_of_day"),
+            percent(res.get("share_of_day"), 1),
+            "",
             f"The loss as a share {share[1]} (whole days in {tz})." if share else "No daily expectation.",
         )
-    )  # fmt: skip
+    )
     for channel, extra in (res.get("spillover") or {}).items():
         if extra is not None:
             rows.append(
@@ -139,39 +145,51 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
     if ship.get("available") and ship.get("excess_late") is not None:
         rows.append(
             kpi_row(
-                "Late shipments caused by the outage", "shipments.excess_late", ship.get("excess_late"),
+                "Late shipments caused by the outage",
+                "shipments.excess_late",
+                ship.get("excess_late"),
                 number(ship.get("excess_late"), 1),
                 rng(ship.get("excess_late_low"), ship.get("excess_late_high"), lambda v: number(v, 1)),
                 f"{late}; {number(ship.get('late_expected'), 1)} would have been late at the usual rate.",
             )
-        )  # fmt: skip
+        )
     else:
         reason = NO_LATE_RATE if ship.get("available") else NO_SHIP_TIMES
         rows.append(
             kpi_row(
-                "Late shipments caused by the outage", "shipments.excess_late", None, "not measurable", "",
+                "Late shipments caused by the outage",
+                "shipments.excess_late",
+                None,
+                "not measurable",
+                "",
                 sentence(unmeasurable("late shipments caused by the outage", reason))
                 + (f" {sentence(late)}" if ship.get("available") else ""),
             )
-        )  # fmt: skip
+        )
     if ship.get("available"):
         cleared = ship.get("backlog_cleared")
         rows.append(
             kpi_row(
-                "Shipping backlog cleared", "shipments.backlog_cleared", cleared,
-                local_time(cleared, tz, zone=True) if cleared else "not by the end of the data", "",
+                "Shipping backlog cleared",
+                "shipments.backlog_cleared",
+                cleared,
+                local_time(cleared, tz, zone=True) if cleared else "not by the end of the data",
+                "",
                 (f"{local_time(cleared, 'UTC', zone=True)}. " if cleared else "")
                 + f"Unshipped orders back to their usual number; {number(ship.get('extra_handling_hours'))} extra "
                 f"order-hours of waiting, peak backlog {plural(ship.get('peak_backlog_orders'), 'order')}.",
             )
-        )  # fmt: skip
+        )
     head = "<tr><th>Measure</th><th>Estimate</th><th>" + esc(f"{conf} range") + "</th><th>What it means</th></tr>"
     return (
-        '<section id="kpis"><h2>Key figures</h2><table class="kpis"><thead>' + head + "</thead><tbody>"
-        + "".join(rows) + "</tbody></table>"
+        '<section id="kpis"><h2>Key figures</h2><table class="kpis"><thead>'
+        + head
+        + "</thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
         + f'<p class="note">Amounts in {esc(cur)}: merchandise value without tax or shipping; cancelled orders '
         "excluded.</p></section>"
-    )  # fmt: skip
+    )
 
 
 def charts_section(res: dict, tz: str) -> str:
@@ -219,24 +237,41 @@ def profit_section(res: dict, names: dict[str, str]) -> str:
     conf = res.get("confidence", 0.9)
     figures = [
         ["Profit lost", m(p["lost"]), value_range(p["lost_low"], p["lost_high"], m, confidence=conf)],
-        ["Profit lost net of recapture", m(p["net_lost"]),
-         value_range(p.get("net_lost_low"), p.get("net_lost_high"), m, confidence=conf)],
+        [
+            "Profit lost net of recapture",
+            m(p["net_lost"]),
+            value_range(p.get("net_lost_low"), p.get("net_lost_high"), m, confidence=conf),
+        ],
         ["Goods not used (cost of the lost orders)", m(p["costs_saved"]), ""],
         ["Fees not charged", m(p["fees_saved"]), ""],
         ["Ad spend wasted during the outage", m(p["ad_spend_wasted"]), ""],
         ["Margin of the expected sales", pct(p["margin_pct"]), ""],
         ["Lost revenue with a known product cost", percent(p["costed_share"]), ""],
-    ]  # fmt: skip
+    ]
     channels = [
-        [channel_name(r["channel"]), m(r["lost"]), m(r["profit_lost"]), m(r["costs_saved"]), m(r["fees_saved"]),
-         m(r["ad_spend_wasted"]), pct(r["margin_pct"])]
+        [
+            channel_name(r["channel"]),
+            m(r["lost"]),
+            m(r["profit_lost"]),
+            m(r["costs_saved"]),
+            m(r["fees_saved"]),
+            m(r["ad_spend_wasted"]),
+            pct(r["margin_pct"]),
+        ]
         for r in p.get("by_channel") or []
-    ]  # fmt: skip
+    ]
     skus = [
-        [r["sku"], names.get(r["sku"], ""), channel_name(r["channel"]), m(r["lost"]), m(r["profit_lost"]),
-         pct(r["margin_pct"]), "known" if r["costed"] else "channel median"]
+        [
+            r["sku"],
+            names.get(r["sku"], ""),
+            channel_name(r["channel"]),
+            m(r["lost"]),
+            m(r["profit_lost"]),
+            pct(r["margin_pct"]),
+            "known" if r["costed"] else "channel median",
+        ]
         for r in p.get("by_sku") or []
-    ]  # fmt: skip
+    ]
     uncosted = p.get("uncosted_skus") or []
     note = (
         f'<p class="note">No product cost for {esc(", ".join(uncosted[:20]))}: counted at the channel\'s median '
@@ -259,12 +294,12 @@ def profit_section(res: dict, names: dict[str, str]) -> str:
             ],
             channels,
             "profit-channels",
-        )  # fmt: skip
+        )
         + table(
             ["SKU", "Product", "Channel", "Its share of revenue lost", "Profit lost", "Margin", "Cost"],
             skus,
             "profit-skus",
-        )  # fmt: skip
+        )
         + note
         + '<p class="note">Profit lost is the revenue lost minus what those orders would have cost, priced at the '
         "channel's usual product mix: each product takes its share of the four weeks before from the revenue lost, "
@@ -295,10 +330,16 @@ def evidence_section(ship: dict, rows: pd.DataFrame | None) -> str:
         return f"{number(r.hours_late, 1)} h"
 
     body = [
-        [r.order_id, channel_name(r.channel), t(r.purchased_utc), t(r.promise_utc),
-         t(r.shipped_utc) or "not shipped", late(r)]
+        [
+            r.order_id,
+            channel_name(r.channel),
+            t(r.purchased_utc),
+            t(r.promise_utc),
+            t(r.shipped_utc) or "not shipped",
+            late(r),
+        ]
         for r in shown.itertuples(index=False)
-    ]  # fmt: skip
+    ]
     more = (
         f"The first {number(len(shown))} of {plural(len(rows), 'order')} are listed; the app's CSV download has all "
         "of them."

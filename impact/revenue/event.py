@@ -287,8 +287,15 @@ def estimate_event(
     gain = calibrate(float(r_exp[REV]), float(r_act[REV]), np.asarray(rp), np.asarray(ra), q, floor, confidence)
     # recaptured = actual - expected = -(expected - actual)
     recaptured = Interval(-gain.high, -gain.low, gain.p_effect, gain.method)
-    box = calibrate(float(expected[REV] + r_exp[REV]), float(actual[REV] + r_act[REV]),
-                    np.asarray(pp) + np.asarray(rp), np.asarray(pa) + np.asarray(ra), q, floor, confidence)  # fmt: skip
+    box = calibrate(
+        float(expected[REV] + r_exp[REV]),
+        float(actual[REV] + r_act[REV]),
+        np.asarray(pp) + np.asarray(rp),
+        np.asarray(pa) + np.asarray(ra),
+        q,
+        floor,
+        confidence,
+    )
     rc = measure_recapture(fits, affected) if recovery_hours else None
     net = box
     if rc is not None:

@@ -192,9 +192,16 @@ class DuckDBStore:
                     break
             con.execute(
                 "INSERT INTO shares VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
-                [share_id, share.token_hash, share.created, share.expires, share.label, share.payload,
-                 share.payload_sha256],
-            )  # fmt: skip
+                [
+                    share_id,
+                    share.token_hash,
+                    share.created,
+                    share.expires,
+                    share.label,
+                    share.payload,
+                    share.payload_sha256,
+                ],
+            )
             return share_id
 
         return _with_db(self.settings, insert, write=True, create=True)

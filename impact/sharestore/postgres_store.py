@@ -156,9 +156,16 @@ class PostgresStore:
                 cur = conn.execute(
                     "INSERT INTO shares (id, token_hash, created, expires, revoked, label, payload, payload_sha256)"
                     " VALUES (%s, %s, %s, %s, NULL, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
-                    [share_id, share.token_hash, share.created, share.expires, share.label, share.payload,
-                     share.payload_sha256],
-                )  # fmt: skip
+                    [
+                        share_id,
+                        share.token_hash,
+                        share.created,
+                        share.expires,
+                        share.label,
+                        share.payload,
+                        share.payload_sha256,
+                    ],
+                )
                 if cur.rowcount == 1:
                     return share_id
 

@@ -61,8 +61,17 @@ def test_the_contract_holds_the_letter_and_the_affected_count(appeal):
     assert result["marketplace"] == "amazon" and result["affected_orders"] == len(affected) > 0
     assert set(affected["channel"]) == {"amazon"}
     assert {m["key"] for m in result["metrics"]} == {"amazon_lsr_10", "amazon_lsr_30", "amazon_pfcr_7"}
-    for key in ("name", "period_days", "period_end", "threshold", "with_outage", "without_outage",
-                "orders_considered", "orders_affected", "sentence"):  # fmt: skip
+    for key in (
+        "name",
+        "period_days",
+        "period_end",
+        "threshold",
+        "with_outage",
+        "without_outage",
+        "orders_considered",
+        "orders_affected",
+        "sentence",
+    ):
         assert all(key in m for m in result["metrics"]), key
     # Amazon's letter is in the seller's zone: 07:00 UTC is 03:00 in New York.
     assert "Mon 20 Oct 2025 03:00 to 09:00" in result["letter"]

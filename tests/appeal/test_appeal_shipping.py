@@ -18,20 +18,43 @@ from impact.ingest import ingest_files
 END = datetime(2025, 10, 20)
 
 
-def _add(con, order_id, purchased, *, line="SKU-1", status="completed", cancelled_by=None, shipped=None,
-         precision=None, promise=None, channel="amazon"):  # fmt: skip
+def _add(
+    con,
+    order_id,
+    purchased,
+    *,
+    line="SKU-1",
+    status="completed",
+    cancelled_by=None,
+    shipped=None,
+    precision=None,
+    promise=None,
+    channel="amazon",
+):
     con.execute(
         """INSERT INTO lines (channel, marketplace, order_id, line_key, purchased_at, quantity, revenue, currency,
                               status, fulfilment, shipped_at, ship_precision, promised_at, cancelled_by)
            VALUES ($ch, $ch, $o, $l, $p, 1, 10, 'USD', $st, 'Merchant', $sh, $pc, $pr, $cb)""",
-        {"ch": channel, "o": order_id, "l": line, "p": purchased, "st": status, "sh": shipped, "pc": precision,
-         "pr": promise, "cb": cancelled_by},
-    )  # fmt: skip
+        {
+            "ch": channel,
+            "o": order_id,
+            "l": line,
+            "p": purchased,
+            "st": status,
+            "sh": shipped,
+            "pc": precision,
+            "pr": promise,
+            "cb": cancelled_by,
+        },
+    )
 
 
 def _metric(con, key, affected=()):
-    return next(m for m in marketplace_metrics(con, "amazon", list(affected), END, "the outage", sla_hours=48)
-                if m["key"] == key)  # fmt: skip
+    return next(
+        m
+        for m in marketplace_metrics(con, "amazon", list(affected), END, "the outage", sla_hours=48)
+        if m["key"] == key
+    )
 
 
 def test_buyer_requested_cancellations_do_not_count_in_the_cancel_rate(con):
@@ -89,12 +112,25 @@ def test_cli_appeal_reads_shipping_files_like_order_files(tmp_path):
     * cancellations: six seller-fulfilled orders bought; 004 cancelled by the seller counts, 003 (the buyer asked)
       does not: 1 of 6, and 003 is not an affected order."""
     target = tmp_path / "appeal.zip"
-    files = [str(DATA / n) for n in ("shipstation_shipments.csv", "amazon_unshipped_orders.txt",
-                                     "amazon_all_orders_mfn.txt")]  # fmt: skip
+    files = [
+        str(DATA / n) for n in ("shipstation_shipments.csv", "amazon_unshipped_orders.txt", "amazon_all_orders_mfn.txt")
+    ]
     code, out, err = _run(
-        ["appeal", *files, "--window", "2025-10-20T09:30Z", "2025-10-21T12:00Z", "--marketplace", "amazon",
-         "--period-end", "2025-10-22T00:00Z", "--json", "--out", str(target)]
-    )  # fmt: skip
+        [
+            "appeal",
+            *files,
+            "--window",
+            "2025-10-20T09:30Z",
+            "2025-10-21T12:00Z",
+            "--marketplace",
+            "amazon",
+            "--period-end",
+            "2025-10-22T00:00Z",
+            "--json",
+            "--out",
+            str(target),
+        ]
+    )
     assert code == 0, err
     result = json.loads(out)
     m = {x["key"]: x for x in result["metrics"]}
@@ -105,8 +141,7 @@ def test_cli_appeal_reads_shipping_files_like_order_files(tmp_path):
         orders = list(csv.DictReader(io.StringIO(z.read("affected_orders.csv").decode("utf-8-sig"))))
         everything = b"".join(z.read(n) for n in z.namelist())
     by_id = {o["order_id"]: o for o in orders}
-    assert sorted(by_id) == ["112-0000001-0000001", "112-0000002-0000002", "112-0000004-0000004",
-                             "112-0000005-0000005"]  # fmt: skip
+    assert sorted(by_id) == ["112-0000001-0000001", "112-0000002-0000002", "112-0000004-0000004", "112-0000005-0000005"]
     assert by_id["112-0000004-0000004"]["reason"] == "cancelled"
     # Late by 7.25 hours, and by one day for the shipment that has a date only (never "0.0" hours).
     assert (by_id["112-0000001-0000001"]["hours_late"], by_id["112-0000001-0000001"]["days_late"]) == ("7.25", "")
@@ -130,9 +165,22 @@ def test_cli_maps_a_shipments_csv_while_known_exports_keep_their_reading(tmp_pat
     assert "warehouse.csv: shipping CSV with a column mapping (utf-8) - 2 lines: 2 loaded" in out
     assert "2 order(s) matched" in out
     code, out, err = _run(
-        ["appeal", orders, str(path), "--map", mapping, "--window", "2025-10-20T09:30Z", "2025-10-21T12:00Z",
-         "--marketplace", "amazon", "--period-end", "2025-10-24T00:00Z", "--json"]
-    )  # fmt: skip
+        [
+            "appeal",
+            orders,
+            str(path),
+            "--map",
+            mapping,
+            "--window",
+            "2025-10-20T09:30Z",
+            "2025-10-21T12:00Z",
+            "--marketplace",
+            "amazon",
+            "--period-end",
+            "2025-10-24T00:00Z",
+            "--json",
+        ]
+    )
     assert code == 0, err
     lsr = {m["key"]: m for m in json.loads(out)["metrics"]}["amazon_lsr_10"]
     # No promises in this export: purchase + 48 h. Four orders not cancelled: 001 (bought 20 Oct 08:00) shipped

@@ -77,12 +77,33 @@ def test_demo_profit_card_matches_the_cli_and_products_list_profit_by_sku(utc_pa
 
     demo = ROOT / "data" / "demo"
     cli = subprocess.run(
-        [sys.executable, "-m", "impact", "analyze", str(demo / "amazon_all_orders.txt"),
-         str(demo / "shopify_orders_export.csv"), "--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z",
-         "--channels", "amazon", "--tz", "UTC", "--costs", str(demo / "product_costs.csv"),
-         "--ads", str(demo / "amazon_ads.csv"), "--ads", str(demo / "google_ads.csv"), "--json"],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "impact",
+            "analyze",
+            str(demo / "amazon_all_orders.txt"),
+            str(demo / "shopify_orders_export.csv"),
+            "--window",
+            "2025-10-20T06:48Z",
+            "2025-10-20T21:20Z",
+            "--channels",
+            "amazon",
+            "--tz",
+            "UTC",
+            "--costs",
+            str(demo / "product_costs.csv"),
+            "--ads",
+            str(demo / "amazon_ads.csv"),
+            "--ads",
+            str(demo / "google_ads.csv"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     profit = json.loads(cli.stdout)["windows"][0]["profit"]
     page = utc_page
     page.goto(app_url, wait_until="domcontentloaded")

@@ -28,8 +28,14 @@ WINDOW = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z"]
 
 def cli(env: dict[str, str], *argv: str) -> str:
     """`python -m impact ...` as an operator on a replica's machine would run it (same IMPACT_DB); its stdout."""
-    proc = subprocess.run([sys.executable, "-m", "impact", *argv], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **env}, timeout=180)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "impact", *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -46,10 +52,12 @@ def shared_kpis(browser, url: str, last: str = "Late shipments") -> dict[str, st
         page.wait_for_timeout(1000)  # the rest of the page settles; the cards are read after
         cards = page.locator('[data-testid="stMetric"]')
         return {
-            cards.nth(i).locator('[data-testid="stMetricLabel"]').inner_text().strip():
-            cards.nth(i).locator('[data-testid="stMetricValue"]').inner_text().strip()
+            cards.nth(i).locator('[data-testid="stMetricLabel"]').inner_text().strip(): cards.nth(i)
+            .locator('[data-testid="stMetricValue"]')
+            .inner_text()
+            .strip()
             for i in range(cards.count())
-        }  # fmt: skip
+        }
     finally:
         context.close()
 
@@ -70,8 +78,9 @@ def on(app: str, link: str) -> str:
     return f"{app}/?{urlsplit(link).query}"
 
 
-def test_replicas_share_links_revokes_and_survive_a_killed_replica(browser, postgres_url, start_app, tmp_path,
-                                                                   monkeypatch):  # fmt: skip
+def test_replicas_share_links_revokes_and_survive_a_killed_replica(
+    browser, postgres_url, start_app, tmp_path, monkeypatch
+):
     """Links made on replica A (in the app) and by the CLI open with identical KPIs on B; a revoke is seen by both;
     after A is killed with SIGKILL right after making a link, B opens every active link and the store lists them."""
     env = {"IMPACT_DB": postgres_url, "IMPACT_MAPPINGS_PATH": str(tmp_path / "mappings.json")}

@@ -57,8 +57,21 @@ def outage_export(tmp_path):
 
 
 def _cli_analysis(path, tmp_path) -> dict:
-    cmd = [sys.executable, "-m", "impact", "analyze", str(path), "--window", f"{START_UTC:%Y-%m-%dT%H:%M}Z",
-           f"{END_UTC:%Y-%m-%dT%H:%M}Z", "--channels", "amazon", "--tz", ZONE, "--json"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "impact",
+        "analyze",
+        str(path),
+        "--window",
+        f"{START_UTC:%Y-%m-%dT%H:%M}Z",
+        f"{END_UTC:%Y-%m-%dT%H:%M}Z",
+        "--channels",
+        "amazon",
+        "--tz",
+        ZONE,
+        "--json",
+    ]
     env = {**os.environ, "IMPACT_MAPPINGS_PATH": str(tmp_path / "m.json"), "IMPACT_DB": str(tmp_path / "db")}
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr

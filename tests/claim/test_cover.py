@@ -30,8 +30,13 @@ def test_same_seed_same_cover(model):
     con, _ = service.load(DEMO, tz=opts.tz)
     again = service.scenario_cover(service.scenario_model(con, [], opts, years=2000, seed=5)[0], policy)
     assert first == again
-    assert set(first) >= {"expected_yearly_recovery", "expected_uncovered", "p_exceeds_retention",
-                          "break_even_premium", "assumptions"}  # fmt: skip
+    assert set(first) >= {
+        "expected_yearly_recovery",
+        "expected_uncovered",
+        "p_exceeds_retention",
+        "break_even_premium",
+        "assumptions",
+    }
     assert first["break_even_premium"] == first["expected_yearly_recovery"] > 0
 
 

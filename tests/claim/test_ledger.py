@@ -68,5 +68,10 @@ def test_expenses_go_to_the_window_whose_period_holds_their_date():
     ]
     per = assign_expenses(led, periods)
     assert [len(p) for p in per] == [1, 2]
-    assert led.rejected == [(6, "dated 2025-12-01 outside every claimed outage's period (2025-10-20 to 2025-10-20, "
-                                 "2025-10-21 to 2025-10-22)")]  # fmt: skip
+    assert led.rejected == [
+        (
+            6,
+            "dated 2025-12-01 outside every claimed outage's period (2025-10-20 to 2025-10-20, "
+            "2025-10-21 to 2025-10-22)",
+        )
+    ]

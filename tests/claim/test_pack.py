@@ -40,8 +40,7 @@ def analysis() -> dict:
     opts = service.resolve_options(tz="America/New_York")
     con, _ = service.load(FILES, tz=opts.tz)
     service.load_costs(con, opts, costs=[COSTS])
-    window = window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", ["amazon"],
-                    title="AWS us-east-1 outage")  # fmt: skip
+    window = window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", ["amazon"], title="AWS us-east-1 outage")
     return service.run_analysis(con, [window], opts, shipments=False).to_json()
 
 
@@ -64,33 +63,57 @@ def statement(analysis: dict, kind: str, **policy) -> dict:
         paid_hours = max(0.0, hours - 12) if policy["waiting_mode"] == "retention" else hours
         gross = cents(paid_hours * policy["hourly_sum"])
         paid = gross if limit is None else min(gross, limit)
-        res = {"incident_hours": hours, "paid_hours": paid_hours, "before_limit": gross,
-               "claim": {"value": paid, "low": paid, "high": paid},
-               "measured_loss": {"value": profit["net_lost"], "low": profit["net_lost_low"],
-                                 "high": profit["net_lost_high"]}}  # fmt: skip
+        res = {
+            "incident_hours": hours,
+            "paid_hours": paid_hours,
+            "before_limit": gross,
+            "claim": {"value": paid, "low": paid, "high": paid},
+            "measured_loss": {
+                "value": profit["net_lost"],
+                "low": profit["net_lost_low"],
+                "high": profit["net_lost_high"],
+            },
+        }
     elif kind == "cyber":
         policy.setdefault("waiting_mode", "qualifying")
-        pts = {"value": (profit["lost"], profit["recaptured"]),
-               "low": (profit["lost_low"], profit["lost_low"] - profit["net_lost_low"]),
-               "high": (profit["lost_high"], profit["lost_high"] - profit["net_lost_high"])}  # fmt: skip
+        pts = {
+            "value": (profit["lost"], profit["recaptured"]),
+            "low": (profit["lost_low"], profit["lost_low"] - profit["net_lost_low"]),
+            "high": (profit["lost_high"], profit["lost_high"] - profit["net_lost_high"]),
+        }
         income = {k: cents(lost) - cents(rec) for k, (lost, rec) in pts.items()}
-        res = {"outage_hours": hours, "covered_hours": hours, "covered_share_of_loss": 1.0,
-               "profit_lost": {"value": profit["lost"], "low": profit["lost_low"], "high": profit["lost_high"]},
-               "recaptured_profit": profit["recaptured"], "recapture_share_in_indemnity": 1.0,
-               "continuing_expenses": 0.0, "extra_expenses": 0.0, "deductible": ded,
-               "loss": {k: cents(v) for k, v in income.items()},
-               "claim": {k: terms(v, ded, limit) for k, v in income.items()}}  # fmt: skip
+        res = {
+            "outage_hours": hours,
+            "covered_hours": hours,
+            "covered_share_of_loss": 1.0,
+            "profit_lost": {"value": profit["lost"], "low": profit["lost_low"], "high": profit["lost_high"]},
+            "recaptured_profit": profit["recaptured"],
+            "recapture_share_in_indemnity": 1.0,
+            "continuing_expenses": 0.0,
+            "extra_expenses": 0.0,
+            "deductible": ded,
+            "loss": {k: cents(v) for k, v in income.items()},
+            "claim": {k: terms(v, ded, limit) for k, v in income.items()},
+        }
     else:
         goods_rate, fees_rate = profit["costs_saved"] / rev["lost"], profit["fees_saved"] / rev["lost"]
         short = {"value": rev["lost"], "low": rev["lost_low"], "high": rev["lost_high"]}
         icow = 50.0
         loss = {k: cents(s - cents(goods_rate * s) - cents(fees_rate * s) + icow) for k, s in short.items()}
-        res = {"standard_turnover": {"value": rev["expected"], "method": "counterfactual"},
-               "actual_turnover": rev["actual"], "shortfall": short,
-               "rate_of_gross_profit": {"rate": 1 - goods_rate - fees_rate, "goods_rate": goods_rate,
-                                        "fees_rate": fees_rate, "source": "cost files (profit layer)"},
-               "increased_cost_of_working": {"claimed": icow, "allowed": {"value": icow, "low": icow, "high": icow}},
-               "loss": loss, "claim": {k: terms(v, ded, limit) for k, v in loss.items()}}  # fmt: skip
+        res = {
+            "standard_turnover": {"value": rev["expected"], "method": "counterfactual"},
+            "actual_turnover": rev["actual"],
+            "shortfall": short,
+            "rate_of_gross_profit": {
+                "rate": 1 - goods_rate - fees_rate,
+                "goods_rate": goods_rate,
+                "fees_rate": fees_rate,
+                "source": "cost files (profit layer)",
+            },
+            "increased_cost_of_working": {"claimed": icow, "allowed": {"value": icow, "low": icow, "high": icow}},
+            "loss": loss,
+            "claim": {k: terms(v, ded, limit) for k, v in loss.items()},
+        }
     return {
         "policy": policy,
         "windows": [
@@ -150,10 +173,12 @@ class Evaluator:
         env = {
             "_cell": self.cell,
             "_range": lambda s, c, a, b: [self.cell(s, f"{c}{r}") or 0 for r in range(a, b + 1)],
-            "MIN": min, "MAX": max, "IF": lambda c, a, b: a if c else b, "SUM": lambda *xs: sum(
-                v for x in xs for v in (x if isinstance(x, list) else [x])),
+            "MIN": min,
+            "MAX": max,
+            "IF": lambda c, a, b: a if c else b,
+            "SUM": lambda *xs: sum(v for x in xs for v in (x if isinstance(x, list) else [x])),
             "ROUND": lambda x, n: float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)),
-        }  # fmt: skip
+        }
         assert re.fullmatch(r"[\w\s.,+\-*/()<>'=!$:]*", expr), expr
         return eval(expr, env)  # noqa: S307 - the test's own workbook
 
@@ -209,8 +234,9 @@ def test_pdf_holds_the_headline_figures(tmp_path, analysis):
     st = statement(analysis, "cyber")
     files = members(write_pack(st, tmp_path / "claim.zip", generated_at=STAMP, tz="America/New_York"))
     (tmp_path / "s.pdf").write_bytes(files["statement.pdf"])
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     claim = st["total"]["claim"]
     assert "Outage claim statement" in text
     assert "Cyber dependent business interruption" in text
@@ -254,9 +280,15 @@ def test_same_inputs_give_identical_bytes(tmp_path, analysis, monkeypatch):
 
 
 def test_affected_orders_are_excel_safe_without_personal_data(tmp_path, analysis):
-    orders = pd.DataFrame({"order_id": ["=HYPERLINK(\"x\")", "111-2"], "channel": ["amazon", "amazon"],
-                           "buyer_name": ["Ann", "Bob"], "ship_address": ["1 Road", "2 Road"],
-                           "hours_late": [3.5, 12.0]})  # fmt: skip
+    orders = pd.DataFrame(
+        {
+            "order_id": ['=HYPERLINK("x")', "111-2"],
+            "channel": ["amazon", "amazon"],
+            "buyer_name": ["Ann", "Bob"],
+            "ship_address": ["1 Road", "2 Road"],
+            "hours_late": [3.5, 12.0],
+        }
+    )
     files = members(write_pack(statement(analysis, "cyber"), tmp_path / "c.zip", affected_orders=orders))
     text = files["affected_orders.csv"].decode("utf-8-sig")
     assert "Ann" not in text and "Road" not in text

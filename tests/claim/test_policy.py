@@ -32,8 +32,15 @@ def hourly(per_hour_before_12: float, per_hour_after_12: float) -> list[Bin]:
 
 # Lost revenue 50/h for 12 h (600) then 200/h for 2.5 h (500): 1,100 in all; gross profit at 50% = 550.
 BINS = hourly(50, 200)
-PROFIT = {"lost": 550, "lost_low": 300, "lost_high": 800, "recaptured": 55,
-          "net_lost": 495, "net_lost_low": 200, "net_lost_high": 780}  # fmt: skip
+PROFIT = {
+    "lost": 550,
+    "lost_low": 300,
+    "lost_high": 800,
+    "recaptured": 55,
+    "net_lost": 495,
+    "net_lost_low": 200,
+    "net_lost_high": 780,
+}
 
 
 def test_qualifying_period_covers_every_hour_once_exceeded_less_the_retention():
@@ -66,8 +73,9 @@ def test_time_retention_covers_the_hours_after_it_split_by_the_hourly_loss():
 
 def test_limit_caps_the_claim_and_continuing_expenses_follow_the_covered_hours():
     """Continuing expenses 20/h x 2.5 covered hours = 50; a limit of 200 caps 250 - 25 + 50 = 275."""
-    p = ClaimPolicy("cyber", waiting_hours=12, waiting_mode="retention", continuing_expenses=Decimal(20),
-                    limit=Decimal(200))  # fmt: skip
+    p = ClaimPolicy(
+        "cyber", waiting_hours=12, waiting_mode="retention", continuing_expenses=Decimal(20), limit=Decimal(200)
+    )
     w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS)
     assert w["continuing_expenses"] == 50.0
     assert w["loss"]["value"] == 275.0
@@ -93,8 +101,17 @@ def test_indemnity_period_nets_the_recapture_as_the_estimate_reads_it():
     the indemnity period only those 4 count, at half (4 x 10 x 0.5 of revenue, at a 50% margin: 10.00)."""
     rec = [Bin(HOURS + h, HOURS + h + 1, 10) for h in range(24)]
     p = ClaimPolicy("cyber", indemnity_days=1)
-    w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=rec, recovery_hours=24, margin=0.5,
-              recapture_hours=4, recapture_share=0.5)  # fmt: skip
+    w = cyber(
+        p,
+        outage_hours=HOURS,
+        profit=PROFIT,
+        loss_bins=BINS,
+        recapture_bins=rec,
+        recovery_hours=24,
+        margin=0.5,
+        recapture_hours=4,
+        recapture_share=0.5,
+    )
     assert w["recaptured_profit_in_indemnity"] == 10.0
     assert w["recapture_netted"]["value"] == 10.0
 
@@ -102,16 +119,24 @@ def test_indemnity_period_nets_the_recapture_as_the_estimate_reads_it():
 def test_recapture_inside_the_indemnity_period_keeps_its_sign():
     """Recovery hours above then below the baseline: only those inside the period count, whatever the total."""
     rec = [Bin(HOURS, HOURS + 5, 100), Bin(HOURS + 5, HOURS + 24, -400)]  # +100 early, -400 later: total -300
-    w = cyber(ClaimPolicy("cyber", indemnity_days=(HOURS + 5) / 24), outage_hours=HOURS, profit=PROFIT,
-              loss_bins=BINS, recapture_bins=rec, recovery_hours=24, margin=0.5)  # fmt: skip
+    w = cyber(
+        ClaimPolicy("cyber", indemnity_days=(HOURS + 5) / 24),
+        outage_hours=HOURS,
+        profit=PROFIT,
+        loss_bins=BINS,
+        recapture_bins=rec,
+        recovery_hours=24,
+        margin=0.5,
+    )
     assert w["recapture_netted"]["value"] == 50.0  # +100 of revenue at 50%, not a share of the -300
 
 
 def test_indemnity_period_ending_inside_the_outage_covers_its_hours_only():
     """Indemnity half a day (12 h) of a 14.5 h outage: 600 of the 1,100 lost, and no recapture netted."""
     p = ClaimPolicy("cyber", indemnity_days=0.5)
-    w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=[Bin(15, 16, 100)],
-              recovery_hours=24)  # fmt: skip
+    w = cyber(
+        p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=[Bin(15, 16, 100)], recovery_hours=24
+    )
     assert w["covered_hours"] == 12
     assert w["profit_lost_covered"]["value"] == 300.0  # 550 x 600/1100
     assert w["recapture_netted"]["value"] == 0.0
@@ -130,13 +155,18 @@ def test_covered_span_and_share_in():
 def test_parametric_pays_the_hours_beyond_the_waiting_period_up_to_the_limit():
     """14.5 h, 12 h waiting: 2.5 h x 1,000 = 2,500 (retention) or 14,500 (qualifying), capped at 10,000."""
     measured = {"basis": "profit net of recapture", "value": 3000.0, "low": 2000.0, "high": 4000.0}
-    ret = parametric(ClaimPolicy("parametric", waiting_hours=12, hourly_sum=Decimal(1000)), incident_hours=HOURS,
-                     measured=measured)  # fmt: skip
+    ret = parametric(
+        ClaimPolicy("parametric", waiting_hours=12, hourly_sum=Decimal(1000)), incident_hours=HOURS, measured=measured
+    )
     assert ret["paid_hours"] == 2.5 and ret["claim"]["value"] == 2500.0
     assert ret["difference"] == {"value": -500.0, "low": -1500.0, "high": 500.0}
-    qual = parametric(ClaimPolicy("parametric", waiting_hours=12, waiting_mode="qualifying",
-                                  hourly_sum=Decimal(1000), limit=Decimal(10000)), incident_hours=HOURS,
-                      measured=measured)  # fmt: skip
+    qual = parametric(
+        ClaimPolicy(
+            "parametric", waiting_hours=12, waiting_mode="qualifying", hourly_sum=Decimal(1000), limit=Decimal(10000)
+        ),
+        incident_hours=HOURS,
+        measured=measured,
+    )
     assert qual["before_limit"] == 14500.0 and qual["claim"]["value"] == 10000.0 and qual["limit_applied"]
 
 
@@ -145,8 +175,14 @@ def test_bi_on_the_counterfactual_with_savings_icow_deductible_and_limit():
     rate = gross_profit_rate(revenue_lost=1000, costs_saved=500, fees_saved=100)
     assert rate["rate"] == pytest.approx(0.4)
     p = ClaimPolicy("bi", deductible=Decimal(100), limit=Decimal(650))
-    w = bi(p, shortfall={"central": 1000, "low": 400, "high": 1600}, rate=rate, standard={"value": 3000},
-           actual=2000, expenses=[(Decimal(300), None)])  # fmt: skip
+    w = bi(
+        p,
+        shortfall={"central": 1000, "low": 400, "high": 1600},
+        rate=rate,
+        standard={"value": 3000},
+        actual=2000,
+        expenses=[(Decimal(300), None)],
+    )
     assert w["savings"]["goods"]["value"] == 500.0 and w["savings"]["fees"]["value"] == 100.0
     assert w["loss_of_gross_profit"] == {"value": 400.0, "low": 160.0, "high": 640.0}
     # Unnamed ICOW is capped at the loss of gross profit at each end: 160 at the low end.
@@ -159,8 +195,13 @@ def test_bi_with_the_previous_year_trend_adjusted():
     std, trend = standard_turnover(800, 1100, 1000)
     assert std == Decimal("880.00") and trend == pytest.approx(1.1)
     p = ClaimPolicy("bi", gross_profit_rate=0.4)
-    w = bi(p, shortfall={"central": float(std) - 500, "low": None, "high": None},
-           rate={"rate": 0.4, "source": "given"}, standard={"value": float(std)}, actual=500)  # fmt: skip
+    w = bi(
+        p,
+        shortfall={"central": float(std) - 500, "low": None, "high": None},
+        rate={"rate": 0.4, "source": "given"},
+        standard={"value": float(std)},
+        actual=500,
+    )
     assert w["shortfall"] == {"value": 380.0, "low": None, "high": None}
     assert w["savings"]["goods"]["value"] == 228.0  # (1 - rate) x shortfall, one figure with a given rate
     assert w["loss_of_gross_profit"]["value"] == 152.0 and w["claim"]["value"] == 152.0

@@ -32,8 +32,19 @@ def test_statement_carries_the_analysis_of_the_same_options(demo):
     con, opts = demo
     st = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber"))
     assert st["analysis"] == service.run_analysis(con, [WINDOW], opts).to_json()
-    assert set(st) == {"policy", "currency", "confidence", "windows", "total", "analysis", "base_period", "method",
-                       "assumptions", "exhibits", "extra_expenses"}  # fmt: skip
+    assert set(st) == {
+        "policy",
+        "currency",
+        "confidence",
+        "windows",
+        "total",
+        "analysis",
+        "base_period",
+        "method",
+        "assumptions",
+        "exhibits",
+        "extra_expenses",
+    }
     assert [e["id"] for e in st["exhibits"]][:4] == ["E1", "E2", "E3", "E4"]
 
 
@@ -54,8 +65,9 @@ def test_retention_covers_less_than_qualifying_on_the_demo_outage(demo):
     con, opts = demo
     analysis = service.run_analysis(con, [WINDOW], opts).to_json()
     q = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber", waiting_hours=12), analysis=analysis)
-    r = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber", waiting_hours=12, waiting_mode="retention"),
-                      analysis=analysis)  # fmt: skip
+    r = service.claim(
+        con, [WINDOW], opts, ClaimPolicy("cyber", waiting_hours=12, waiting_mode="retention"), analysis=analysis
+    )
     qw, rw = q["windows"][0]["workings"], r["windows"][0]["workings"]
     assert qw["covered_hours"] == pytest.approx(14.5 + 1 / 60 * 2)  # 06:48 to 21:20
     assert rw["covered_hours"] == pytest.approx(qw["covered_hours"] - 12)

@@ -35,9 +35,19 @@ def test_out_writes_the_letter_the_affected_orders_and_the_metrics(export, tmp_p
     """The zip holds letter.txt (the JSON's letter), one CSV row per affected order and one per metric."""
     target = tmp_path / "appeal.zip"
     code, out, err = _run(
-        ["appeal", export, *WINDOW, "--marketplace", "amazon", "--title", "AWS us-east-1 outage", "--json",
-         "--out", str(target)]
-    )  # fmt: skip
+        [
+            "appeal",
+            export,
+            *WINDOW,
+            "--marketplace",
+            "amazon",
+            "--title",
+            "AWS us-east-1 outage",
+            "--json",
+            "--out",
+            str(target),
+        ]
+    )
     assert code == 0, err
     result = json.loads(out)
     with zipfile.ZipFile(target) as z:
@@ -47,14 +57,32 @@ def test_out_writes_the_letter_the_affected_orders_and_the_metrics(export, tmp_p
         metrics = list(csv.DictReader(io.StringIO(z.read("metrics.csv").decode("utf-8-sig"))))
     assert len(orders) == result["affected_orders"] > 0
     assert {o["channel"] for o in orders} == {"amazon"} and {o["reason"] for o in orders} <= {
-        "shipped late", "not shipped", "cancelled"}  # fmt: skip
+        "shipped late",
+        "not shipped",
+        "cancelled",
+    }
     assert [m["name"] for m in metrics] == [m["name"] for m in result["metrics"]]
     lsr30 = next(m for m in metrics if m["name"] == "Amazon 30-day Late Shipment Rate")
     assert float(lsr30["with_outage"]) > 0.04 > float(lsr30["without_outage"])
     # Two runs give the same bytes: the zip entries carry a fixed date.
     again = tmp_path / "again.zip"
-    assert _run(["appeal", export, *WINDOW, "--marketplace", "amazon", "--title", "AWS us-east-1 outage",
-                 "--json", "--out", str(again)])[0] == 0  # fmt: skip
+    assert (
+        _run(
+            [
+                "appeal",
+                export,
+                *WINDOW,
+                "--marketplace",
+                "amazon",
+                "--title",
+                "AWS us-east-1 outage",
+                "--json",
+                "--out",
+                str(again),
+            ]
+        )[0]
+        == 0
+    )
     assert again.read_bytes() == target.read_bytes()
 
 
@@ -85,6 +113,7 @@ def test_bad_arguments_end_with_one_line_and_exit_2(export, extra, message):
 
 def test_a_window_outside_the_orders_is_one_line(export):
     """A window a year off names the files' span instead of writing an empty appeal."""
-    code, _out, err = _run(["appeal", export, "--window", "2024-10-20T07:00Z", "2024-10-20T13:00Z",
-                            "--marketplace", "ebay"])  # fmt: skip
+    code, _out, err = _run(
+        ["appeal", export, "--window", "2024-10-20T07:00Z", "2024-10-20T13:00Z", "--marketplace", "ebay"]
+    )
     assert code == 2 and len(err.strip().splitlines()) == 1 and "is outside the orders in the files" in err

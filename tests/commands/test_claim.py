@@ -24,8 +24,9 @@ def test_claim_json_figures_equal_analyze_json(capsys):
     code, out, err = run(capsys, ["analyze", *D, *W, *COSTS, "--json"])
     assert code == 0, err
     analyzed = json.loads(out)
-    code, out, err = run(capsys, ["claim", *D, *W, *COSTS, "--policy", "cyber", "--waiting-hours", "12",
-                                  "--deductible", "100", "--json"])  # fmt: skip
+    code, out, err = run(
+        capsys, ["claim", *D, *W, *COSTS, "--policy", "cyber", "--waiting-hours", "12", "--deductible", "100", "--json"]
+    )
     assert code == 0, err
     st = json.loads(out)
     assert st["analysis"] == {k: v for k, v in analyzed.items() if k != "ingest"}
@@ -38,8 +39,9 @@ def test_claim_json_figures_equal_analyze_json(capsys):
 
 def test_human_summary(capsys):
     """Without --json: the policy, the workings and the claim in a few lines."""
-    code, out, err = run(capsys, ["claim", *D, *W, "--policy", "parametric", "--hourly-sum", "100",
-                                  "--waiting-hours", "12"])  # fmt: skip
+    code, out, err = run(
+        capsys, ["claim", *D, *W, "--policy", "parametric", "--hourly-sum", "100", "--waiting-hours", "12"]
+    )
     assert code == 0, err
     assert "parametric claim" in out and "paid hours" in out and "claim $" in out
 
@@ -68,16 +70,29 @@ def test_bad_ledger_rows_are_refused(capsys, tmp_path):
     """An extra-expenses ledger with bad rows: exit 2, the rejected lines named, nothing printed."""
     led = tmp_path / "expenses.csv"
     led.write_text("date,description,amount,receipt\n2025-10-20,Overtime,240,INV-1\n2025-10-20,,12,INV-2\n")
-    code, out, err = run(capsys, ["claim", *D, *W, "--policy", "bi", "--gross-profit-rate", "35%",
-                                  "--extra-expenses", str(led)])  # fmt: skip
+    code, out, err = run(
+        capsys, ["claim", *D, *W, "--policy", "bi", "--gross-profit-rate", "35%", "--extra-expenses", str(led)]
+    )
     assert code == 2 and out == ""
     assert "1 of 2 expense rows rejected" in err and "line 3: no description" in err and err.count("\n") == 1
 
 
 def test_window_outside_the_history_is_refused(capsys):
     """A window the orders cannot speak to: exit 2 with one line."""
-    code, out, err = run(capsys, ["claim", *D, "--window", "2024-01-01T00:00Z", "2024-01-01T05:00Z",
-                                  "--policy", "cyber", "--gross-profit-rate", "30"])  # fmt: skip
+    code, out, err = run(
+        capsys,
+        [
+            "claim",
+            *D,
+            "--window",
+            "2024-01-01T00:00Z",
+            "2024-01-01T05:00Z",
+            "--policy",
+            "cyber",
+            "--gross-profit-rate",
+            "30",
+        ],
+    )
     assert code == 2 and out == "" and err.count("\n") == 1
 
 

@@ -20,8 +20,21 @@ sellers, portfolio = portfolios.sellers, portfolios.portfolio
 def test_json_summary_and_both_files(sellers, tmp_path, capsys):
     """--json prints the source report and the summary; results.parquet and results.csv are written."""
     out = tmp_path / "results.parquet"
-    code = main(["portfolio", str(sellers), "--window", *WINDOW, "--channels", "amazon", "--workers", "2",
-                 "--out", str(out), "--json"])  # fmt: skip
+    code = main(
+        [
+            "portfolio",
+            str(sellers),
+            "--window",
+            *WINDOW,
+            "--channels",
+            "amazon",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
     assert code == 0
     res = json.loads(capsys.readouterr().out)
     assert res["source"]["sellers"] == 6 and res["summary"]["failed_sellers"] == ["broken"]
@@ -37,10 +50,26 @@ def test_manifest_form_and_progress_on_stderr_only(portfolio, tmp_path):
     m = portfolio / "manifest.csv"
     m.write_text("seller_id,path\nshop-a,seller-000\nshop-a,seller-001/all_orders.txt\nshop-b,seller-002\n,x\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "impact", "portfolio", str(m), "--window", *WINDOW, "--workers", "2", "--out",
-         str(tmp_path / "r.parquet"), "--progress", "--json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "impact",
+            "portfolio",
+            str(m),
+            "--window",
+            *WINDOW,
+            "--workers",
+            "2",
+            "--out",
+            str(tmp_path / "r.parquet"),
+            "--progress",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout)
     assert res["source"]["rejected"] == [{"line": 5, "reason": "no seller_id"}]
@@ -76,8 +105,20 @@ def test_missing_source_and_out_folder_exit_2(sellers, tmp_path, capsys):
 
 def test_unreachable_scheduler_exit_2(sellers, tmp_path, capsys):
     """--engine dask with a scheduler nobody listens on is exit 2 naming the address."""
-    code = main(["portfolio", str(sellers), "--window", *WINDOW, "--engine", "dask", "--scheduler",
-                 "tcp://127.0.0.1:9", "--out", str(tmp_path / "r.parquet")])  # fmt: skip
+    code = main(
+        [
+            "portfolio",
+            str(sellers),
+            "--window",
+            *WINDOW,
+            "--engine",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--out",
+            str(tmp_path / "r.parquet"),
+        ]
+    )
     assert code == 2
     assert "tcp://127.0.0.1:9" in capsys.readouterr().err
 

@@ -25,8 +25,21 @@ def test_analyze_json_has_the_profit_block_and_the_cost_import_report(capsys):
     """With costs every window and the total carry profit; the cost files are accounted for like the orders."""
     out = _json(capsys, ["analyze", *FILES, *WINDOW, *COSTS, "--json"])
     p = out["windows"][0]["profit"]
-    keys = {"lost", "lost_low", "lost_high", "net_lost", "net_lost_low", "net_lost_high", "costs_saved", "fees_saved",
-            "ad_spend_wasted", "margin_pct", "costed_share", "by_channel", "by_sku"}  # fmt: skip
+    keys = {
+        "lost",
+        "lost_low",
+        "lost_high",
+        "net_lost",
+        "net_lost_low",
+        "net_lost_high",
+        "costs_saved",
+        "fees_saved",
+        "ad_spend_wasted",
+        "margin_pct",
+        "costed_share",
+        "by_channel",
+        "by_sku",
+    }
     assert keys <= set(p)
     r = out["windows"][0]["revenue"]
     assert p["lost"] == pytest.approx(r["lost"] - p["costs_saved"] - p["fees_saved"], abs=0.02)

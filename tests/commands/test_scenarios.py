@@ -202,8 +202,21 @@ def test_window_path_against_the_analysis_contract(exports, capsys, monkeypatch)
 def test_policy_adds_the_cover_block(exports, capsys):
     """scenarios --policy adds what the cover would have paid over the simulated years; the same seed, the same
     figures; a policy term without --policy is refused."""
-    argv = ["scenarios", *exports, "--years", "500", "--seed", "3", "--json", "--policy", "parametric",
-            "--hourly-sum", "100", "--waiting-hours", "2"]  # fmt: skip
+    argv = [
+        "scenarios",
+        *exports,
+        "--years",
+        "500",
+        "--seed",
+        "3",
+        "--json",
+        "--policy",
+        "parametric",
+        "--hourly-sum",
+        "100",
+        "--waiting-hours",
+        "2",
+    ]
     first = run_json(capsys, argv)["cover"]
     assert first == run_json(capsys, argv)["cover"]
     assert first["policy"]["kind"] == "parametric" and first["years"] == 500

@@ -37,11 +37,19 @@ def usd_export(tmp_path_factory) -> Path:
     shipped[stalled] = OUTAGE.end + timedelta(hours=40)
     fmt = "%Y-%m-%d %H:%M:%S"
     path = tmp_path_factory.mktemp("mixed") / "orders.csv"
-    pd.DataFrame({
-        "Order": df.order_id, "Date": df.purchased_at.dt.strftime(fmt), "Amount": df.revenue.round(2),
-        "Qty": df.quantity.astype(int), "Channel": df.channel, "SKU": df.sku, "Currency": df.currency,
-        "Status": "Completed", "Shipped": shipped.dt.strftime(fmt),
-    }).to_csv(path, index=False)  # fmt: skip
+    pd.DataFrame(
+        {
+            "Order": df.order_id,
+            "Date": df.purchased_at.dt.strftime(fmt),
+            "Amount": df.revenue.round(2),
+            "Qty": df.quantity.astype(int),
+            "Channel": df.channel,
+            "SKU": df.sku,
+            "Currency": df.currency,
+            "Status": "Completed",
+            "Shipped": shipped.dt.strftime(fmt),
+        }
+    ).to_csv(path, index=False)
     return path
 
 
@@ -49,11 +57,13 @@ def usd_export(tmp_path_factory) -> Path:
 def files(usd_export) -> list[str]:
     """The USD export and a second export of Amazon orders in EUR, one of them in the window: two currencies."""
     path = usd_export.parent / "orders_eur.csv"
-    path.write_text("Order,Date,Amount,Qty,Channel,SKU,Currency,Status,Shipped\n"
-                    "EU-1,2025-10-19 09:00:00,49.90,1,amazon,BECHER-L,EUR,Completed,2025-10-20 09:00:00\n"
-                    "EU-2,2025-10-20 08:30:00,1049.00,2,amazon,KANNE-1,EUR,Completed,2025-10-21 08:00:00\n"
-                    "EU-3,2025-10-21 10:00:00,19.99,1,amazon,BECHER-L,EUR,Completed,2025-10-22 10:00:00\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "Order,Date,Amount,Qty,Channel,SKU,Currency,Status,Shipped\n"
+        "EU-1,2025-10-19 09:00:00,49.90,1,amazon,BECHER-L,EUR,Completed,2025-10-20 09:00:00\n"
+        "EU-2,2025-10-20 08:30:00,1049.00,2,amazon,KANNE-1,EUR,Completed,2025-10-21 08:00:00\n"
+        "EU-3,2025-10-21 10:00:00,19.99,1,amazon,BECHER-L,EUR,Completed,2025-10-22 10:00:00\n",
+        encoding="utf-8",
+    )
     return [str(usd_export), str(path), "--map", MAP]
 
 

@@ -20,17 +20,33 @@ def test_tables_exist_empty_with_the_agreed_columns(con):
         return [r[0] + " " + r[1] for r in con.execute(f"DESCRIBE {table}").fetchall()]
 
     assert columns("product_costs") == [
-        "sku VARCHAR", "unit_cost DECIMAL(18,4)", "currency VARCHAR", "valid_from DATE", "valid_to DATE",
-        "category VARCHAR", "file_id INTEGER", "line INTEGER",
-    ]  # fmt: skip
+        "sku VARCHAR",
+        "unit_cost DECIMAL(18,4)",
+        "currency VARCHAR",
+        "valid_from DATE",
+        "valid_to DATE",
+        "category VARCHAR",
+        "file_id INTEGER",
+        "line INTEGER",
+    ]
     assert columns("sku_fees") == [
-        "sku VARCHAR", "referral_fee DECIMAL(18,4)", "fulfilment_fee DECIMAL(18,4)", "currency VARCHAR",
-        "file_id INTEGER", "line INTEGER",
-    ]  # fmt: skip
+        "sku VARCHAR",
+        "referral_fee DECIMAL(18,4)",
+        "fulfilment_fee DECIMAL(18,4)",
+        "currency VARCHAR",
+        "file_id INTEGER",
+        "line INTEGER",
+    ]
     assert columns("ad_spend") == [
-        "channel VARCHAR", "day DATE", "hour INTEGER", "spend DECIMAL(18,4)", "currency VARCHAR", "source VARCHAR",
-        "file_id INTEGER", "line INTEGER",
-    ]  # fmt: skip
+        "channel VARCHAR",
+        "day DATE",
+        "hour INTEGER",
+        "spend DECIMAL(18,4)",
+        "currency VARCHAR",
+        "source VARCHAR",
+        "file_id INTEGER",
+        "line INTEGER",
+    ]
     assert con.execute("SELECT count(*) FROM product_costs").fetchone() == (0,)
 
 

@@ -162,9 +162,18 @@ def test_fees_table_roundtrip(con):
     rows = con.execute("SELECT * FROM fee_rules ORDER BY channel").fetchall()
     assert rows == [
         ("ebay", "override", Decimal("0.132500"), Decimal("0.4000"), Decimal("0"), None, "all", "--fees", True),
-        ("shopify", "shopify_payments", Decimal("0.029000"), Decimal("0.3000"), Decimal("0"), "USD", "all",
-         "https://www.shopify.com/pricing", False),
-    ]  # fmt: skip
+        (
+            "shopify",
+            "shopify_payments",
+            Decimal("0.029000"),
+            Decimal("0.3000"),
+            Decimal("0"),
+            "USD",
+            "all",
+            "https://www.shopify.com/pricing",
+            False,
+        ),
+    ]
     fees_table(con, [])
     assert con.execute("SELECT count(*) FROM fee_rules").fetchone() == (0,)
 

@@ -136,8 +136,13 @@ def test_an_order_number_of_several_channels_is_rejected_unless_the_file_names_o
         "#1001,2025-10-21 11:00,UPS,1Z2,eBay\n"
         "2002,2025-10-21 12:00,UPS,1Z3,\n"
     )
-    mapping = {"order_id": "Order", "shipped_at": "Shipped", "carrier": "Carrier", "tracking": "Tracking",
-               "channel": "Where"}  # fmt: skip
+    mapping = {
+        "order_id": "Order",
+        "shipped_at": "Shipped",
+        "carrier": "Carrier",
+        "tracking": "Tracking",
+        "channel": "Where",
+    }
     assert file_kind(path, mapping=mapping) == "shipping"
     report = ingest_files(con, [path], mapping=mapping)
     (f,) = report.files

@@ -12,11 +12,18 @@ def _row(seller, lost, p, cur="USD", error=""):
 
 def test_significant_and_other_sellers_are_two_stacked_series():
     """Sellers with a significant loss and the rest are separate traces; other currencies and errors are left out."""
-    rows = [_row("a", 100, 0.95), _row("b", 3, 0.2), _row("c", 10, 0.1), _row("d", 50, 0.99, cur="EUR"),
-            _row("e", 0, 0, error="bad file")]  # fmt: skip
+    rows = [
+        _row("a", 100, 0.95),
+        _row("b", 3, 0.2),
+        _row("c", 10, 0.1),
+        _row("d", 50, 0.99, cur="EUR"),
+        _row("e", 0, 0, error="bad file"),
+    ]
     fig = distribution(rows, "USD")
-    assert [(t.name, list(t.x)) for t in fig.data] == [("significant loss (1)", [100.0]),
-                                                        ("not significant (2)", [3.0, 10.0])]  # fmt: skip
+    assert [(t.name, list(t.x)) for t in fig.data] == [
+        ("significant loss (1)", [100.0]),
+        ("not significant (2)", [3.0, 10.0]),
+    ]
     assert fig.layout.barmode == "stack" and fig.layout.xaxis.tickprefix == "$"
 
 

@@ -36,12 +36,28 @@ def test_local_engine_analyses_each_seller_as_analyze_does(sellers, local_rows, 
     by = {rows[0]["seller_id"]: rows[0] for rows in local_rows}
     assert sorted(by) == ["broken", *GOOD]
     assert all(not by[s]["error"] for s in GOOD)
-    assert main(["analyze", str(sellers / "seller-002" / "all_orders.txt"), "--window", *WINDOW,
-                 "--channels", "amazon", "--json"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "analyze",
+                str(sellers / "seller-002" / "all_orders.txt"),
+                "--window",
+                *WINDOW,
+                "--channels",
+                "amazon",
+                "--json",
+            ]
+        )
+        == 0
+    )
     w = json.loads(capsys.readouterr().out)["windows"][0]
     r = by["seller-002"]
     assert (r["revenue_lost"], r["revenue_lost_low"], r["revenue_lost_high"], r["p_effect"]) == (
-        w["revenue"]["lost"], w["revenue"]["lost_low"], w["revenue"]["lost_high"], w["revenue"]["p_effect"])  # fmt: skip
+        w["revenue"]["lost"],
+        w["revenue"]["lost_low"],
+        w["revenue"]["lost_high"],
+        w["revenue"]["p_effect"],
+    )
     assert r["net_lost"] == w["revenue"]["net_lost"] and r["orders_lost"] == w["orders"]["lost"]
 
 
@@ -75,8 +91,9 @@ def test_dask_worker_killed_mid_run_loses_no_seller(sellers):
                 killed.append(procs[1].pid)
 
         seen = []
-        results = run(jobs, SPEC, engine="dask", scheduler=address, on_result=lambda r: (seen.append(r.seller_id),
-                                                                                            kill_one(r)))  # fmt: skip
+        results = run(
+            jobs, SPEC, engine="dask", scheduler=address, on_result=lambda r: (seen.append(r.seller_id), kill_one(r))
+        )
         assert killed
         assert sorted(seen) == sorted(j.seller_id for j in jobs)
         assert [r.seller_id for r in results] == sorted(j.seller_id for j in jobs)

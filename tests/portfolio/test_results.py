@@ -12,9 +12,21 @@ from impact.portfolio.results import rows_of
 
 def row(seller, lost, low, high, *, p=0.5, cur="USD", start="2025-03-07T14:00:00Z", error="", profit=None):
     r = dict.fromkeys(COLUMNS)
-    r.update(seller_id=seller, window_start=start, window_end="2025-03-07T19:00:00Z", channels="amazon",
-             currency=cur, revenue_lost=lost, revenue_lost_low=low, revenue_lost_high=high, net_lost=lost,
-             p_effect=p, warnings="", error=error, profit_lost=profit)  # fmt: skip
+    r.update(
+        seller_id=seller,
+        window_start=start,
+        window_end="2025-03-07T19:00:00Z",
+        channels="amazon",
+        currency=cur,
+        revenue_lost=lost,
+        revenue_lost_low=low,
+        revenue_lost_high=high,
+        net_lost=lost,
+        p_effect=p,
+        warnings="",
+        error=error,
+        profit_lost=profit,
+    )
     if error:
         r.update(currency=None, revenue_lost=None, revenue_lost_low=None, revenue_lost_high=None, net_lost=None)
     return r

@@ -38,8 +38,13 @@ def demo():
 
 
 def _build(demo, analysis=None, **kw) -> str:
-    args = {"ingest": demo["ingest"], "shipments": demo["ship"], "tz": "America/New_York", "generated_at": WHEN,
-            "product_names": demo["names"]} | kw  # fmt: skip
+    args = {
+        "ingest": demo["ingest"],
+        "shipments": demo["ship"],
+        "tz": "America/New_York",
+        "generated_at": WHEN,
+        "product_names": demo["names"],
+    } | kw
     return build_report(analysis or demo["analysis"], **args)
 
 
@@ -101,11 +106,20 @@ def test_kpi_numbers_match_the_analysis_json(demo):
     w = demo["analysis"]["windows"][0]
     ship = demo["ship"][0]
     keys = {a["data-key"] for t, a in _parse(doc).tags if t == "tr" and "data-key" in a}
-    assert keys >= {"revenue.lost", "revenue.p_effect", "revenue.recaptured", "revenue.net_lost",
-                           "orders.lost", "share_of_day", "shipments.excess_late", "shipments.backlog_cleared",
-                           "spillover.shopify"}  # fmt: skip
-    got = dict(re.findall(r'<tr data-key="([^"]+)"><th scope="row">[^<]*</th><td class="num" data-value="([^"]+)"',
-                          doc))  # fmt: skip
+    assert keys >= {
+        "revenue.lost",
+        "revenue.p_effect",
+        "revenue.recaptured",
+        "revenue.net_lost",
+        "orders.lost",
+        "share_of_day",
+        "shipments.excess_late",
+        "shipments.backlog_cleared",
+        "spillover.shopify",
+    }
+    got = dict(
+        re.findall(r'<tr data-key="([^"]+)"><th scope="row">[^<]*</th><td class="num" data-value="([^"]+)"', doc)
+    )
     assert float(got["revenue.lost"]) == w["revenue"]["lost"]
     assert float(got["revenue.net_lost"]) == w["revenue"]["net_lost"]
     assert float(got["revenue.recaptured"]) == w["revenue"]["recaptured"]
@@ -253,8 +267,12 @@ def test_source_date_epoch_makes_the_report_reproducible(demo, monkeypatch):
     """With SOURCE_DATE_EPOCH set and no explicit stamp, two renders of the same inputs are the same bytes and say
     they were generated at that instant."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1762162200")  # 2025-11-03 09:30 UTC
-    args = {"ingest": demo["ingest"], "shipments": demo["ship"], "tz": "America/New_York",
-            "product_names": demo["names"]}  # fmt: skip
+    args = {
+        "ingest": demo["ingest"],
+        "shipments": demo["ship"],
+        "tz": "America/New_York",
+        "product_names": demo["names"],
+    }
     first = build_report(demo["analysis"], **args).encode("utf-8")
     second = build_report(copy.deepcopy(demo["analysis"]), **args).encode("utf-8")
     assert first == second
@@ -272,8 +290,13 @@ def test_late_shipments_that_cannot_be_measured_say_why(demo):
     assert summary_lines(w, no_times, "UTC")[-1] == (
         "Late shipments could not be measured: the exports carry no ship times for seller-fulfilled orders."
     )
-    no_rate = {**demo["ship"][0], "excess_late": None, "excess_late_low": None, "excess_late_high": None,
-               "late_expected": None}  # fmt: skip
+    no_rate = {
+        **demo["ship"][0],
+        "excess_late": None,
+        "excess_late_low": None,
+        "excess_late_high": None,
+        "late_expected": None,
+    }
     line = summary_lines(w, no_rate, "UTC")[-1]
     assert line.startswith("Late shipments caused by the outage could not be measured: there are too few orders")
     doc = _build(demo, shipments=(no_rate, demo["ship"][1]))
@@ -291,8 +314,10 @@ def test_channel_revenue_is_kept_per_currency():
     from impact.report import channel_revenue
 
     assert channel_revenue({"orders": 3, "revenue": 120.5}, ["USD"]) == {"USD": 120.5}
-    mixed = {"amazon": {"orders": 2, "revenue": None, "revenue_by_currency": {"EUR": 80.0, "USD": 10.0}},
-             "shopify": {"orders": 1, "revenue": None, "revenue_by_currency": {"USD": 5.0}}}  # fmt: skip
+    mixed = {
+        "amazon": {"orders": 2, "revenue": None, "revenue_by_currency": {"EUR": 80.0, "USD": 10.0}},
+        "shopify": {"orders": 1, "revenue": None, "revenue_by_currency": {"USD": 5.0}},
+    }
     totals = sum_per_currency(channel_revenue(v, ["EUR", "USD"]) for v in mixed.values())
     assert money_per_currency(totals, 0) == ["€80", "$15"]
     assert channel_revenue({"orders": 0, "revenue": None}, []) == {}

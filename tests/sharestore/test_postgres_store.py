@@ -74,10 +74,16 @@ def test_replicas_starting_together_migrate_once(pg):
     start = f"{time.time() + 2.0:.3f}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
-        subprocess.Popen([sys.executable, "-c", FIRST_USE, start, str(k)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-c", FIRST_USE, start, str(k)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         for k in range(4)
-    ]  # fmt: skip
+    ]
     tokens = {}
     for k, p in enumerate(procs):
         out, err = p.communicate(timeout=90)
@@ -110,8 +116,9 @@ def test_one_bounded_pool_per_process(pg, monkeypatch):
     assert len(mine) == 1
     assert mine[0].get_stats()["pool_max"] == 2
     database = pg.rsplit("/", 1)[1]
-    (count,) = query(pg, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                     [database])[0]  # fmt: skip
+    (count,) = query(
+        pg, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+    )[0]
     assert count <= 2
     assert len(list_shares()) == 32
 
@@ -120,8 +127,11 @@ def test_a_connection_the_server_dropped_is_replaced(pg):
     """After the server ends the pool's idle connections (a restart, a failover), the next operation still works."""
     link = create_share({})
     database = pg.rsplit("/", 1)[1]
-    query(pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-          [database])  # fmt: skip
+    query(
+        pg,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+        [database],
+    )
     assert open_share(link.token) == {"version": 1}
     assert revoke_share(link.token) is True
 

@@ -207,9 +207,11 @@ def test_unreadable_upload_is_explained_and_others_still_load():
     """A file that is not an export gets a seller-readable error while the good file is still imported."""
     at = _run()
     at.sidebar.file_uploader[0].set_value(
-        [("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "text/csv"),
-         ("shopify.csv", (DATA / "shopify_orders_export.csv").read_bytes(), "text/csv")]
-    )  # fmt: skip
+        [
+            ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "text/csv"),
+            ("shopify.csv", (DATA / "shopify_orders_export.csv").read_bytes(), "text/csv"),
+        ]
+    )
     at = _run(at)
     assert any("photo.csv" in e.value for e in at.error)
     assert not any("Traceback" in e.value for e in at.error)

@@ -30,8 +30,13 @@ def test_service_claim_pack_is_a_zip_of_the_five_files(results):
 
     r = results()
     res, _ = r.analysis()
-    st = service.claim(r.con, [r.window], r.opts, ClaimPolicy(kind="parametric", waiting_hours=12.0, hourly_sum=100),
-                       analysis=service.analysis_of_view(res))  # fmt: skip
+    st = service.claim(
+        r.con,
+        [r.window],
+        r.opts,
+        ClaimPolicy(kind="parametric", waiting_hours=12.0, hourly_sum=100),
+        analysis=service.analysis_of_view(res),
+    )
     data = service.claim_pack(st, tz=r.tz, generated_at="2025-11-03T09:30:00Z")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert names == ["affected_orders.csv", "hourly.csv", "manifest.json", "statement.pdf", "workbook.xlsx"]

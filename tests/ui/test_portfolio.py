@@ -44,9 +44,20 @@ def _page(**params) -> AppTest:
 
 def _row(seller, lost, p):
     r = dict.fromkeys(COLUMNS)
-    r.update(seller_id=seller, window_start=WINDOW[0], window_end=WINDOW[1], channels="amazon", currency="USD",
-             revenue_lost=lost, revenue_lost_low=lost - 50, revenue_lost_high=lost + 50, net_lost=lost, p_effect=p,
-             warnings="", error="")  # fmt: skip
+    r.update(
+        seller_id=seller,
+        window_start=WINDOW[0],
+        window_end=WINDOW[1],
+        channels="amazon",
+        currency="USD",
+        revenue_lost=lost,
+        revenue_lost_low=lost - 50,
+        revenue_lost_high=lost + 50,
+        net_lost=lost,
+        p_effect=p,
+        warnings="",
+        error="",
+    )
     return r
 
 

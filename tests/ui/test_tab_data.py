@@ -28,5 +28,9 @@ def test_mapping_form_remembers_the_chosen_columns():
     at.form_submit_button[0].click()
     at = rerun(at)
     assert dict(at.session_state["mappings"]["walmart.csv"]) == {
-        "order_id": "Ref", "purchased_at": "When", "revenue": "Total", "channel_value": "other", "date_order": "auto",
-    }  # fmt: skip
+        "order_id": "Ref",
+        "purchased_at": "When",
+        "revenue": "Total",
+        "channel_value": "other",
+        "date_order": "auto",
+    }

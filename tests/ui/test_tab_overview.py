@@ -54,8 +54,14 @@ def test_history_before_the_outage_agrees_with_its_number():
 
 def test_late_shipments_that_cannot_be_measured_are_one_plain_sentence():
     """Without the usual late rate the sentence says why, never 'about unknown (90% range unknown to unknown)'."""
-    ship = {"available": True, "excess_late": None, "excess_late_low": None, "excess_late_high": None, "late": 2,
-            "due": 5}  # fmt: skip
+    ship = {
+        "available": True,
+        "excess_late": None,
+        "excess_late_low": None,
+        "excess_late_high": None,
+        "late": 2,
+        "due": 5,
+    }
     at = run_page(_loaded_page, ["shopify_orders_export.csv"], NO_ESTIMATE, ship)
     text = "\n".join(m.value for m in at.markdown)
     assert "late shipments caused by the outage could not be measured: there are too few orders" in text.lower()

@@ -32,8 +32,12 @@ def test_scenarios_show_what_cover_would_have_paid(results):
     """The cover expander runs the simulated years through a policy: four figures, and a parametric policy's sum."""
     at = run_page(render_page, "scenarios", results())
     shown = metrics(at)
-    for label in ("Expected yearly recovery", "Loss left uncovered per year", "Years the cover pays",
-                  "Break-even premium per year"):  # fmt: skip
+    for label in (
+        "Expected yearly recovery",
+        "Loss left uncovered per year",
+        "Years the cover pays",
+        "Break-even premium per year",
+    ):
         assert label in shown
     at.selectbox(key="cover_kind").set_value("parametric")
     at = rerun(at)

@@ -66,10 +66,19 @@ def test_detected_channels_read_as_a_sentence_with_brand_names(demo_report):
     """A drop on Amazon and eBay is captioned 'Amazon and eBay', not 'Amazon, Ebay'."""
     from impact.windows import Window
 
-    window = Window(start=datetime(2025, 10, 8, 13), end=datetime(2025, 10, 8, 19), channels=("amazon", "ebay"),
-                    score=0.9)  # fmt: skip
-    found = SimpleNamespace(window=window, message="orders dropped", p_effect=0.95, drop_pct=90.0, orders_actual=3,
-                            orders_expected=30, matches=[], channel="amazon")  # fmt: skip
+    window = Window(
+        start=datetime(2025, 10, 8, 13), end=datetime(2025, 10, 8, 19), channels=("amazon", "ebay"), score=0.9
+    )
+    found = SimpleNamespace(
+        window=window,
+        message="orders dropped",
+        p_effect=0.95,
+        drop_pct=90.0,
+        orders_actual=3,
+        orders_expected=30,
+        matches=[],
+        channel="amazon",
+    )
     at = run_page(_detections_page, SimpleNamespace(detections=[found], candidates=0, notes=[]), demo_report)
     assert at.caption[0].value.startswith("Wed 08 Oct 2025 13:00 to 19:00 UTC · Amazon and eBay  \n")
     assert "Strength 90%: 90% of the expected orders missing (3 of 30), 95% sure" in at.caption[0].value

@@ -9,8 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from impact.windows import Window
 
-AWS = Window(start=datetime(2025, 10, 20, 6, 48), end=datetime(2025, 10, 20, 21, 20), channels=("amazon",),
-             title="AWS us-east-1 outage")  # fmt: skip
+AWS = Window(
+    start=datetime(2025, 10, 20, 6, 48),
+    end=datetime(2025, 10, 20, 21, 20),
+    channels=("amazon",),
+    title="AWS us-east-1 outage",
+)
 # After the demo's last order: no estimate can be made for it.
 LATER = Window(start=datetime(2026, 3, 2, 10, 0), end=datetime(2026, 3, 2, 14, 0), channels=("amazon",))
 
