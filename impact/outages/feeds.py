@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import feedparser
@@ -21,7 +22,8 @@ import feedparser
 from ..errors import FeedError, WindowError
 from ..settings import Settings
 from ..windows import Window, parse_utc
-from .fetch import FetchResult, fetch
+from . import stamps
+from .fetch import fetch
 
 KINDS = ("auto", "statuspage", "rss", "gcp")
 SEVERITIES = ("none", "maintenance", "minor", "major", "critical")
@@ -248,8 +250,12 @@ _STATUS_PREFIX = re.compile(
 _RESOLVED_TEXT = re.compile(
     r"\[resolved\]|\bresolved\b|operating normally|\bhas been (fixed|restored|mitigated)\b|\bcompleted\b", re.IGNORECASE
 )
-# Statuspage history feeds list updates newest first, each as <strong>Status</strong> - text.
-_STATUSPAGE_STATUS = re.compile(r"<strong>\s*([A-Za-z ]+?)\s*</strong>")
+# Statuspage update statuses: these end an incident; these (re)open it; 'update' and 'postmortem' do neither.
+_ENDING = ("resolved", "completed")
+_REOPENING = ("investigating", "identified", "monitoring", "in progress", "verifying", "scheduled")
+_MAINTENANCE = ("scheduled", "in progress", "verifying", "completed")
+# The zone written at the end of an RSS pubDate ("Fri, 24 Dec 2021 10:41:17 PST").
+_PUB_ZONE = re.compile(r"\b([A-Z]{2,5})\s*$")
 
 
 @dataclass
@@ -262,6 +268,22 @@ class _Update:
     severity: str
     link: str
     entry_id: str
+    spans: list[tuple[datetime, datetime]] = field(default_factory=list)  # impact the notice's text states
+
+
+@dataclass
+class _Feed:
+    """What every entry of one feed shares."""
+
+    host: str
+    service_name: str
+    channels: tuple[str, ...]
+    provider: str | None
+    now: datetime
+
+    @property
+    def source(self) -> str:
+        return f"rss:{self.host}" if self.host else "rss"
 
 
 def _struct_to_utc(value) -> datetime | None:
@@ -289,13 +311,10 @@ def _clean_title(title: str) -> tuple[str, str]:
 
 
 def _is_resolved(title: str, summary: str, *, aws_style: bool) -> bool:
-    """Whether an update (or an incident entry) says the incident is over."""
+    """Whether an update (or an entry without timed updates) says the incident is over."""
     lowered = (title or "").lower()
     if aws_style:  # AWS says it in the title; its descriptions mention 'resolved' in other senses
         return lowered.startswith("service is operating normally") or "[resolved]" in lowered
-    statuses = _STATUSPAGE_STATUS.findall(summary or "")
-    if statuses:  # Statuspage history feeds: the newest update comes first
-        return statuses[0].strip().lower() in ("resolved", "completed", "postmortem")
     return bool(_RESOLVED_TEXT.search(title or "")) or bool(_RESOLVED_TEXT.search(summary or ""))
 
 
@@ -308,6 +327,188 @@ def _feed_service_name(feed_title: str) -> str:
     return name
 
 
+def _entry_body(entry) -> str:
+    """An entry's HTML: Atom's content (Statuspage puts the updates there), else the summary or description."""
+    for content in entry.get("content") or []:
+        value = content.get("value") if isinstance(content, dict) else None
+        if value:
+            return str(value)
+    return str(entry.get("summary", ""))
+
+
+def _read_feed(body: bytes | str, name: str):
+    parsed = feedparser.parse(body)
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        raise FeedError(f"{name or 'the feed'} is not a readable RSS or Atom feed")
+    return parsed
+
+
+def _entry_window(feed: _Feed, entry, updates: list[stamps.Update], skipped: list[str]) -> Window | None:
+    """A Statuspage history entry -> its incident's window: from its first update (the first one after a
+    maintenance was announced) to the first resolution after its last reopening update."""
+    title = html.unescape(str(entry.get("title", ""))).strip() or "status incident"
+    statuses = [u.status for u in updates]
+    begun = [u for u in updates if u.status != "scheduled"] or updates
+    start = begun[0].at
+    end = None
+    for update in updates:
+        if update.status in _REOPENING and update.at >= start and update.status != "scheduled":
+            end = None
+        elif update.status in _ENDING and end is None and update.at >= start:
+            end = update.at
+    precision, is_open = "", False
+    if end is None:
+        last = updates[-1].at
+        if feed.now - last <= STALE_OPEN:
+            is_open = True
+        else:
+            end = last
+            precision = "approximate end: the incident has no resolved update; its last update used"
+    if end is not None and end <= start:
+        end = start + timedelta(hours=1)
+        precision = "approximate end: the incident has one timed update; 1 h assumed"
+    severity = "maintenance" if any(s in _MAINTENANCE for s in statuses) else ""
+    extra = {
+        "id": str(entry.get("id", "")) or None,
+        "status": statuses[-1],
+        "severity": severity,
+        "components": [feed.service_name] if feed.service_name else [],
+        "open": is_open,
+        "updates": len(updates),
+    }
+    if feed.provider:
+        extra["providers"] = [feed.provider]
+    return _make_window(
+        skipped,
+        title,
+        start=start,
+        end=end,
+        channels=feed.channels,
+        title=title,
+        source=feed.source,
+        impact="degraded",
+        precision=precision,
+        url=str(entry.get("link", "")),
+        extra=extra,
+    )
+
+
+def _notice(entry, published: datetime | None, updated: datetime | None) -> _Update:
+    """One item of an update feed (AWS) or an entry without timed updates, with any span its text states."""
+    title = str(entry.get("title", ""))
+    entry_id = str(entry.get("id", ""))
+    summary = _entry_body(entry)
+    first = published or updated
+    clean, severity = _clean_title(title)
+    aws = _AWS_GUID.search(entry_id)
+    zone = _PUB_ZONE.search(str(dict.get(entry, "published", "") or ""))
+    return _Update(
+        # Without a service key, updates of one incident share a title once status prefixes are removed.
+        key=aws.group(1).lower() if aws else (entry_id if entry_id and not clean else clean.lower()),
+        first=first,
+        last=max(d for d in (published, updated) if d is not None),
+        title=clean or title,
+        resolved=_is_resolved(title, summary, aws_style=bool(aws) or bool(severity)),
+        severity=severity,
+        link=str(entry.get("link", "")),
+        entry_id=entry_id,
+        spans=stamps.stated_spans(summary, published=first, zone=zone.group(1) if zone else "UTC"),
+    )
+
+
+def _joins(group: list[_Update], update: _Update) -> bool:
+    """Whether a notice continues an incident of the same service: within INCIDENT_GAP of its last notice, and after
+    a resolution only as a relapse soon after it or as a later resolved summary of the same incident (its stated
+    span starting before the resolution, or with no span and the same title)."""
+    gap = update.first - max(u.last for u in group)
+    if gap > INCIDENT_GAP:
+        return False
+    if not group[-1].resolved or gap <= AFTER_RESOLVED_GAP:
+        return True
+    if not update.resolved:
+        return False
+    if update.spans:
+        return min(s for s, _e in update.spans) <= group[-1].last
+    return update.title.lower() == group[-1].title.lower()
+
+
+def _group_updates(updates: list[_Update]) -> list[list[_Update]]:
+    groups: list[list[_Update]] = []
+    open_group: dict[str, list[_Update]] = {}
+    for update in sorted(updates, key=lambda u: (u.first, u.last)):
+        group = open_group.get(update.key)
+        if group is None or not _joins(group, update):
+            group = []
+            groups.append(group)
+            open_group[update.key] = group
+        group.append(update)
+    return groups
+
+
+def _group_span(feed: _Feed, group: list[_Update]) -> tuple[datetime, datetime | None, str]:
+    """(start, end or None while open, precision): the span the notices state, else first notice to resolution."""
+    stated = [span for u in group for span in u.spans]
+    if stated:
+        return min(s for s, _e in stated), max(e for _s, e in stated), ""
+    start = min(u.first for u in group)
+    last = max(u.last for u in group)
+    # The incident ends at the first resolution after its last non-resolved update: a summary posted later
+    # does not extend it, and a relapse after a resolution reopens it.
+    resolved_at = None
+    for u in group:
+        if not u.resolved:
+            resolved_at = None
+        elif resolved_at is None:
+            resolved_at = u.last
+    if resolved_at is not None:
+        if resolved_at <= start:
+            return (
+                start,
+                start + timedelta(hours=1),
+                "approximate end: the feed gives one time for the whole incident; 1 h assumed",
+            )
+        return start, resolved_at, ""
+    if feed.now - last <= STALE_OPEN:
+        return start, None, ""
+    end = last if last > start else start + timedelta(hours=1)
+    return start, end, "approximate end: the feed has no resolution message; last update used"
+
+
+def _group_window(feed: _Feed, group: list[_Update], skipped: list[str]) -> Window | None:
+    start, end, precision = _group_span(feed, group)
+    severity = max((u.severity for u in group if u.severity), key=lambda s: _RANK.get(s, 0), default="")
+    title = next((u.title for u in group if u.title), "status incident")
+    aws = bool(_AWS_GUID.search(group[0].entry_id))
+    if feed.service_name and aws:
+        title = f"{title} ({feed.service_name})"
+    components = sorted({u.key for u in group if _AWS_GUID.search(u.entry_id)})
+    if feed.service_name:
+        components.append(feed.service_name)
+    extra = {
+        "id": group[0].entry_id or None,
+        "severity": severity,
+        "components": components,
+        "open": end is None,
+        "updates": len(group),
+    }
+    provider = feed.provider or ("aws" if aws else None)
+    if provider:
+        extra["providers"] = [provider]
+    return _make_window(
+        skipped,
+        title,
+        start=start,
+        end=end,
+        channels=feed.channels,
+        title=title,
+        source=feed.source,
+        impact=_impact_for(severity) if severity else "degraded",
+        precision=precision,
+        url=next((u.link for u in group if u.link), ""),
+        extra=extra,
+    )
+
+
 def parse_rss(
     body: bytes | str,
     *,
@@ -315,118 +516,35 @@ def parse_rss(
     channels: tuple[str, ...] = (),
     now: datetime | None = None,
 ) -> tuple[list[Window], list[str]]:
-    """RSS or Atom -> windows. Items that are status updates (AWS) are grouped into incidents by service and time."""
-    parsed = feedparser.parse(body)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        raise FeedError(f"{url or 'the feed'} is not a readable RSS or Atom feed")
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    """RSS or Atom -> windows. A Statuspage entry is one incident, timed by the updates in its body; items that are
+    status notices (AWS) are grouped into incidents by service and time, timed by the spans their text states."""
+    parsed = _read_feed(body, url)
     host = _host(url)
-    feed_title = str(parsed.feed.get("title", ""))
-    service_name = _feed_service_name(feed_title)
-    channels = tuple(channels) or _lookup_host(_HOST_CHANNELS, host) or ()
-    provider = _lookup_host(_HOST_PROVIDERS, host)
+    feed = _Feed(
+        host=host,
+        service_name=_feed_service_name(str(parsed.feed.get("title", ""))),
+        channels=tuple(channels) or _lookup_host(_HOST_CHANNELS, host) or (),
+        provider=_lookup_host(_HOST_PROVIDERS, host),
+        now=now or datetime.now(UTC).replace(tzinfo=None),
+    )
     skipped: list[str] = []
-    updates: list[_Update] = []
+    windows: list[Window] = []
+    notices: list[_Update] = []
     for index, entry in enumerate(parsed.entries, start=1):
-        title = str(entry.get("title", ""))
         # dict.get, not entry.get: feedparser answers a missing 'updated' with 'published' and a warning.
         published = _struct_to_utc(dict.get(entry, "published_parsed"))
         updated = _struct_to_utc(dict.get(entry, "updated_parsed"))
         if published is None and updated is None:
-            skipped.append(f"item {index} ({title or 'untitled'}): no readable date")
+            skipped.append(f"item {index} ({entry.get('title', '') or 'untitled'}): no readable date")
             continue
-        first = published or updated
-        last = max(d for d in (published, updated) if d is not None)
-        entry_id = str(entry.get("id", ""))
-        summary = str(entry.get("summary", ""))
-        clean, severity = _clean_title(title)
-        aws = _AWS_GUID.search(entry_id)
-        resolved = _is_resolved(title, summary, aws_style=bool(aws) or bool(severity))
-        # Without a service key, updates of one incident share a title once status prefixes are removed.
-        key = aws.group(1).lower() if aws else (entry_id if entry_id and not clean else clean.lower())
-        if aws and provider is None:
-            provider = "aws"
-        updates.append(
-            _Update(
-                key=key,
-                first=first,
-                last=last,
-                title=clean or title,
-                resolved=resolved,
-                severity=severity,
-                link=str(entry.get("link", "")),
-                entry_id=entry_id,
-            )
-        )
-    groups: list[list[_Update]] = []
-    open_group: dict[str, list[_Update]] = {}
-    for update in sorted(updates, key=lambda u: (u.first, u.last)):
-        group = open_group.get(update.key)
-        if group is not None:
-            gap = update.first - max(u.last for u in group)
-            if gap > INCIDENT_GAP or (group[-1].resolved and gap > AFTER_RESOLVED_GAP):
-                group = None
-        if group is None:
-            group = []
-            groups.append(group)
-            open_group[update.key] = group
-        group.append(update)
-    windows: list[Window] = []
-    for group in groups:
-        start = min(u.first for u in group)
-        last = max(u.last for u in group)
-        # The incident ends at the first resolution after its last non-resolved update: a summary posted later
-        # does not extend it, and a relapse after a resolution reopens it.
-        resolved_at = None
-        for u in group:
-            if not u.resolved:
-                resolved_at = None
-            elif resolved_at is None:
-                resolved_at = u.last
-        severity = max((u.severity for u in group if u.severity), key=lambda s: _RANK.get(s, 0), default="")
-        precision = ""
-        is_open = False
-        if resolved_at is not None:
-            end = resolved_at
-            if end <= start:
-                end = start + timedelta(hours=1)
-                precision = "approximate end: the feed gives one time for the whole incident; 1 h assumed"
-        elif now - last <= STALE_OPEN:
-            end, is_open = None, True
+        latest = max(d for d in (published, updated) if d is not None)
+        timed = stamps.statuspage_updates(_entry_body(entry), published=published or updated, latest=latest)
+        if timed:
+            windows.append(_entry_window(feed, entry, timed, skipped))
         else:
-            end = last if last > start else start + timedelta(hours=1)
-            precision = "approximate end: the feed has no resolution message; last update used"
-        title = next((u.title for u in group if u.title), "status incident")
-        if service_name and _AWS_GUID.search(group[0].entry_id):
-            title = f"{title} ({service_name})"
-        components = sorted({u.key for u in group if _AWS_GUID.search(u.entry_id)})
-        if service_name:
-            components.append(service_name)
-        extra = {
-            "id": group[0].entry_id or None,
-            "severity": severity,
-            "components": components,
-            "open": is_open,
-            "updates": len(group),
-        }
-        if provider:
-            extra["providers"] = [provider]
-        window = _make_window(
-            skipped,
-            title,
-            start=start,
-            end=end,
-            channels=channels,
-            title=title,
-            source=f"rss:{host}" if host else "rss",
-            impact=_impact_for(severity) if severity else "degraded",
-            precision=precision,
-            url=next((u.link for u in group if u.link), ""),
-            extra=extra,
-        )
-        if window:
-            windows.append(window)
-    return windows, skipped
+            notices.append(_notice(entry, published, updated))
+    windows.extend(_group_window(feed, group, skipped) for group in _group_updates(notices))
+    return [w for w in windows if w is not None], skipped
 
 
 # --------------------------------------------------------------------------- loading and filtering
@@ -466,16 +584,16 @@ def filter_windows(windows: list[Window], *, impacts=None, components=None) -> l
     return kept
 
 
-def _decode_json(result: FetchResult):
+def _decode_json(text: str, name: str):
     try:
-        return json.loads(result.text())
+        return json.loads(text)
     except (ValueError, RecursionError):
-        raise FeedError(f"{result.final_url} did not return valid JSON") from None
+        raise FeedError(f"{name} did not return valid JSON") from None
 
 
-def _sniff(result: FetchResult) -> str:
+def _sniff(text: str) -> str:
     """'json', 'xml' or 'html' from the body (content types of status sites are too often wrong to trust)."""
-    head = result.text()[:2048].lstrip()
+    head = text[:2048].lstrip().lstrip("\ufeff").lstrip()
     if head[:1] in ("{", "["):
         return "json"
     lowered = head.lower()
@@ -484,6 +602,18 @@ def _sniff(result: FetchResult) -> str:
     if head.startswith("<"):
         return "xml"
     return "other"
+
+
+def _body_text(body: bytes) -> str:
+    """A saved feed's bytes as text: a byte-order mark wins (the AWS health JSON is UTF-16), else UTF-8."""
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return body.decode("utf-16", errors="replace")
+    return body.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def looks_like_feed(body: bytes) -> bool:
+    """Whether a file's first bytes are JSON or XML (a saved status feed) rather than a CSV of windows."""
+    return _sniff(_body_text(body[:4096])) in ("json", "xml")
 
 
 def feed_address(url: str, kind: str) -> str:
@@ -503,6 +633,51 @@ def feed_address(url: str, kind: str) -> str:
     return url
 
 
+def parse_feed(
+    body: bytes,
+    *,
+    name: str,
+    url: str = "",
+    text: str | None = None,
+    kind: str = "auto",
+    channels: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> tuple[str, list[Window], list[str]]:
+    """A feed's body (fetched or saved) -> (kind, windows, skipped). name is how errors call it: an address or a
+    file name, never its content."""
+    text = _body_text(body) if text is None else text
+    shape = _sniff(text)
+    if kind == "auto":
+        if shape == "json":
+            kind = "gcp" if isinstance(_decode_json(text, name), list) else "statuspage"
+        elif shape == "xml":
+            kind = "rss"
+        elif shape == "html":
+            raise FeedError(
+                f"{name} is a web page, not a feed: give a Statuspage site's base address, "
+                "its /api/v2/incidents.json, an RSS/Atom feed or a Google Cloud incidents.json"
+            )
+        else:
+            raise FeedError(f"{name} holds neither JSON nor an RSS/Atom feed")
+    if kind in ("statuspage", "gcp"):
+        if shape != "json":
+            what = "a Statuspage site" if kind == "statuspage" else "Google Cloud's incidents.json"
+            raise FeedError(f"{name} did not return JSON; is it {what}?")
+        parse = parse_statuspage if kind == "statuspage" else parse_gcp
+        windows, skipped = parse(_decode_json(text, name), url=url, channels=channels)
+        return kind, windows, skipped
+    if shape == "json":
+        raise FeedError(f"{name} returned JSON, not an RSS or Atom feed; try --kind auto")
+    windows, skipped = parse_rss(body, url=url, channels=channels, now=now)
+    return kind, windows, skipped
+
+
+def _finish(address: str, kind: str, windows, skipped, impacts, components) -> FeedResult:
+    windows = filter_windows(windows, impacts=impacts, components=components)
+    windows.sort(key=lambda w: w.start, reverse=True)
+    return FeedResult(url=address, kind=kind, windows=windows, skipped=skipped)
+
+
 def load_feed(
     url: str,
     *,
@@ -519,33 +694,58 @@ def load_feed(
     impacts = parse_impacts(impacts)
     address = feed_address(url, kind)
     result = fetch(address, settings=settings)
-    shape = _sniff(result)
-    channels = tuple(channels)
-    if kind == "auto":
-        if shape == "json":
-            data = _decode_json(result)
-            kind = "gcp" if isinstance(data, list) else "statuspage"
-        elif shape == "xml":
-            kind = "rss"
-        elif shape == "html":
-            raise FeedError(
-                f"{result.final_url} is a web page, not a feed: give a Statuspage site's base address, "
-                "its /api/v2/incidents.json, an RSS/Atom feed or a Google Cloud incidents.json"
-            )
-        else:
-            raise FeedError(f"{result.final_url} returned neither JSON nor an RSS/Atom feed")
-    if kind == "statuspage":
-        if shape != "json":
-            raise FeedError(f"{result.final_url} did not return JSON; is it a Statuspage site?")
-        windows, skipped = parse_statuspage(_decode_json(result), url=result.final_url, channels=channels)
-    elif kind == "gcp":
-        if shape != "json":
-            raise FeedError(f"{result.final_url} did not return JSON; is it Google Cloud's incidents.json?")
-        windows, skipped = parse_gcp(_decode_json(result), url=result.final_url, channels=channels)
+    kind, windows, skipped = parse_feed(
+        result.body,
+        name=result.final_url,
+        url=result.final_url,
+        text=result.text(),
+        kind=kind,
+        channels=tuple(channels),
+        now=now,
+    )
+    return _finish(address, kind, windows, skipped, impacts, components)
+
+
+MAX_FEED_FILE = 50 << 20  # a saved feed larger than this is not a status feed
+
+
+def read_feed_file(
+    source: Path | bytes,
+    *,
+    name: str = "",
+    kind: str = "auto",
+    impacts=None,
+    components=None,
+    channels: tuple[str, ...] | list[str] = (),
+    now: datetime | None = None,
+) -> FeedResult:
+    """A saved Statuspage or Google Cloud JSON, or an RSS/Atom feed (a path or an upload's bytes) -> windows, as
+    load_feed gives for the same feed fetched. Errors name the file, never quote its content."""
+    if kind not in KINDS:
+        raise FeedError(f"unknown feed kind '{kind}': use one of {', '.join(KINDS)}")
+    impacts = parse_impacts(impacts)
+    if isinstance(source, bytes):
+        body, name = source, name or "the feed file"
     else:
-        if shape == "json":
-            raise FeedError(f"{result.final_url} returned JSON, not an RSS or Atom feed; try --kind auto")
-        windows, skipped = parse_rss(result.body, url=result.final_url, channels=channels, now=now)
-    windows = filter_windows(windows, impacts=impacts, components=components)
-    windows.sort(key=lambda w: w.start, reverse=True)
-    return FeedResult(url=address, kind=kind, windows=windows, skipped=skipped)
+        path = Path(source)
+        name = name or path.name
+        try:
+            if path.stat().st_size > MAX_FEED_FILE:
+                raise FeedError(f"{name} is larger than {MAX_FEED_FILE >> 20} MB: it is not a saved status feed")
+            body = path.read_bytes()
+        except OSError as exc:
+            raise FeedError(f"cannot read {name}: {exc.strerror or exc}") from None
+    # A saved feed keeps the address it came from in its own links: it tells Shopify's page from others.
+    kind, windows, skipped = parse_feed(
+        body, name=name, url=_saved_address(body), kind=kind, channels=tuple(channels), now=now
+    )
+    return _finish(name, kind, windows, skipped, impacts, components)
+
+
+_SELF_LINK = re.compile(rb"""(?:href=["']|<link>|"url":\s*")(https?://[^"'<\s]+)""")
+
+
+def _saved_address(body: bytes) -> str:
+    """The status page address a saved feed names first (Atom's link, RSS's channel link, Statuspage's page url)."""
+    match = _SELF_LINK.search(body[:8192])
+    return match.group(1).decode("ascii", errors="replace") if match else ""
