@@ -148,3 +148,28 @@ def test_a_saved_feed_with_nothing_finished_is_one_sentence():
     assert [e.value.replace("\\", "") for e in at.sidebar.error] == [
         "history.rss lists no finished incidents: 1 incident still open, with no end to analyse"
     ]
+
+
+def _feed_page():
+    import streamlit as st
+
+    from ui import window_sources
+
+    window_sources.init_window("UTC")
+    window_sources.feed_panel(st.sidebar)
+
+
+def test_a_statuspage_rss_fetched_in_the_app_gives_the_incident_as_its_updates_time_it(feed_server, monkeypatch):
+    """StreamYard's history.rss fetched from the sidebar offers 'Networking issues' 08:29-09:00 UTC, one click away."""
+    monkeypatch.setenv("IMPACT_FEED_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("IMPACT_FEED_CACHE_SECONDS", "0")
+    at = run_page(_feed_page)
+    at.sidebar.text_input(key="feed_url").set_value(feed_server.url("/streamyard/history.rss"))
+    at.sidebar.button(key="feed_fetch").click()
+    at = rerun(at)
+    assert not at.sidebar.error
+    pick = at.sidebar.selectbox(key="feed_pick")
+    assert len(pick.options) == 17 and pick.options[0] == "2024-02-08 08:29 Networking issues"
+    at.sidebar.button(key="feed_use").click()
+    at = rerun(at)
+    assert at.session_state["window_utc"] == (datetime(2024, 2, 8, 8, 29), datetime(2024, 2, 8, 9, 0))
