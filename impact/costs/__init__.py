@@ -147,7 +147,10 @@ class _Loader:
         def check(located: Located) -> None:
             fmt = located.fmt.name
             if fmt == ads.AMAZON.name and channel not in (None, "amazon"):
-                raise InputError(f"{name}: Amazon Ads spend sells on Amazon; it cannot be counted for {channel}")
+                raise InputError(
+                    f"{name}: Amazon Ads spend sells on Amazon; it cannot be counted for {channel}: "
+                    "give the file without a channel"
+                )
             if fmt in ads.NEEDS_STORE and channel is None:
                 # Only these reports need the store: a generic file names its channels itself.
                 context["channel"] = default_ad_channel(self.order_channels)

@@ -107,6 +107,16 @@ def statuspage_api_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/api/v2/incidents.json", "", ""))
 
 
+def _resolved_update(incident: dict) -> datetime | None:
+    """The time of an incident's first 'resolved' or 'completed' update, for pages that leave resolved_at empty."""
+    times = [
+        _naive_utc(update.get("display_at")) or _naive_utc(update.get("created_at"))
+        for update in incident.get("incident_updates") or []
+        if isinstance(update, dict) and str(update.get("status") or "").lower() in ("resolved", "completed")
+    ]
+    return min((t for t in times if t is not None), default=None)
+
+
 def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[list[Window], list[str]]:
     """Statuspage v2 incidents.json (or summary.json / unresolved.json) -> windows from start to resolution."""
     if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
@@ -128,7 +138,7 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
             skipped.append(f"{name}: no readable start time (started_at / created_at)")
             continue
         status = str(incident.get("status") or "").lower()
-        end = _naive_utc(incident.get("resolved_at"))
+        end = _naive_utc(incident.get("resolved_at")) or _resolved_update(incident)
         precision = ""
         is_open = end is None and status not in ("resolved", "postmortem", "completed")
         if end is None and not is_open:

@@ -297,3 +297,29 @@ def test_shopify_status_windows_hit_the_shopify_channel():
     assert windows[0].channels == ("shopify",)
     windows, _ = parse_statuspage(data, url="https://status.example.com/api/v2/incidents.json", channels=("etsy",))
     assert windows[0].channels == ("etsy",)
+
+
+def test_resolved_incident_without_resolved_time_ends_at_its_resolved_update():
+    """A resolved_at left null ends at the incident's 'resolved' update (display_at), exact, not at updated_at."""
+    data = {
+        "incidents": [
+            {
+                "name": "quiet fix",
+                "status": "postmortem",
+                "created_at": "2025-01-02T10:00:00+01:00",
+                "updated_at": "2025-01-05T12:30:00+01:00",
+                "resolved_at": None,
+                "incident_updates": [
+                    {"status": "postmortem", "display_at": "2025-01-05T12:30:00+01:00"},
+                    {"status": "resolved", "display_at": "2025-01-02T11:05:00+01:00"},
+                    {"status": "investigating", "display_at": "2025-01-02T10:00:00+01:00"},
+                ],
+            }
+        ]
+    }
+    windows, _ = parse_statuspage(data, url="https://status.example.com/api/v2/incidents.json")
+    assert (windows[0].start, windows[0].end, windows[0].precision) == (
+        datetime(2025, 1, 2, 9),
+        datetime(2025, 1, 2, 10, 5),
+        "",
+    )
