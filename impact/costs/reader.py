@@ -118,7 +118,9 @@ def shown(col: str) -> str:
 # of three group thousands ("1,234,567"). A leading minus or parentheses make it negative.
 def _money_core(col: str) -> str:
     stripped = f"regexp_replace(trim({col}), '[\\s\\x{{00A0}}$€£¥₹₺]', '', 'g')"
-    return f"regexp_replace({stripped}, '^\\pL{{1,3}}\\.?|\\.?\\pL{{1,3}}\\.?$', '', 'g')"
+    # The letters go, a sign or bracket before or after them stays: "-Rs.3.00" -> "-3.00", "(5 kr)" -> "(5)".
+    prefix = f"regexp_replace({stripped}, '^([-(]?)\\pL{{1,3}}\\.?', '\\1')"
+    return f"regexp_replace({prefix}, '\\.?\\pL{{1,3}}\\.?(\\)?)$', '\\1')"
 
 
 def _money_digits(col: str) -> str:
