@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -171,3 +171,55 @@ def test_a_saved_file_that_is_no_feed_is_one_short_line(tmp_path):
     with pytest.raises(FeedError, match=r"^status.html is a web page, not a feed") as info:
         read_feed_file(page)
     assert "x" * 10 not in str(info.value)
+
+
+def _stamped_entries(path: Path) -> list[tuple[str, list[tuple[datetime, str]]]]:
+    """Each entry's title and timed updates read with the standard library alone (a second reading to check ours)."""
+    import html
+    import re
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(path).getroot()
+    entries = root.iter(f"{atom}entry") if root.tag == f"{atom}feed" else root.iter("item")
+    found = []
+    for entry in entries:
+        title = entry.findtext(f"{atom}title") or entry.findtext("title")
+        body = html.unescape(entry.findtext(f"{atom}content") or entry.findtext("description") or "")
+        dated = entry.findtext(f"{atom}published") or entry.findtext("pubDate")
+        year = int(re.search(r"(20\d\d)", dated).group(1))
+        stamps = [
+            (datetime.strptime(f"{year} {m} {d} {t}", "%Y %b %d %H:%M"), s.strip().lower())
+            for m, d, t, s in re.findall(
+                r"<small>(\w{3}) <var[^>]*>\s*(\d+)</var>, <var[^>]*>(\d\d:\d\d)</var> UTC</small><br><strong>([^<]+)",
+                body,
+            )
+        ]
+        found.append((title, sorted(stamps, key=lambda s: s[0])))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "checked"),
+    [
+        ("streamyard_history.rss", 16),
+        ("streamyard_history.atom", 16),
+        ("digitalocean_history.atom", 22),
+        ("github_history.atom", 23),
+    ],
+)
+def test_every_window_lies_within_five_minutes_of_its_first_update_and_its_resolution(name, checked):
+    """Across whole real feeds, each resolved incident with two or more updates runs from its first update (after a
+    maintenance notice) to its resolution, within five minutes, as a second, independent reading finds them."""
+    windows = {(w.title, w.end): w for w in read_feed_file(REAL / name, now=LATER).windows}
+    compared = 0
+    for title, stamps in _stamped_entries(REAL / name):
+        begun = [s for s in stamps if s[1] != "scheduled"]
+        ends = [t for t, s in stamps if s in ("resolved", "completed")]
+        if len(stamps) < 2 or not ends or not begun:
+            continue
+        window = windows[(title, ends[0])] if (title, ends[0]) in windows else None
+        assert window is not None, (title, ends[0])
+        assert abs(window.start - begun[0][0]) <= timedelta(minutes=5), title
+        compared += 1
+    assert compared == checked
