@@ -262,7 +262,7 @@ _RESOLVED_TEXT = re.compile(
 )
 # Statuspage update statuses: these end an incident; these (re)open it; 'update' and 'postmortem' do neither.
 _ENDING = ("resolved", "completed")
-_REOPENING = ("investigating", "identified", "monitoring", "in progress", "verifying", "scheduled")
+_REOPENING = ("investigating", "identified", "monitoring", "in progress", "verifying")
 _MAINTENANCE = ("scheduled", "in progress", "verifying", "completed")
 # The zone written at the end of an RSS pubDate ("Fri, 24 Dec 2021 10:41:17 PST").
 _PUB_ZONE = re.compile(r"\b([A-Z]{2,5})\s*$")
@@ -362,7 +362,7 @@ def _entry_window(feed: _Feed, entry, updates: list[stamps.Update], skipped: lis
     start = begun[0].at
     end = None
     for update in updates:
-        if update.status in _REOPENING and update.at >= start and update.status != "scheduled":
+        if update.status in _REOPENING and update.at >= start:
             end = None
         elif update.status in _ENDING and end is None and update.at >= start:
             end = update.at

@@ -218,7 +218,7 @@ def test_every_window_lies_within_five_minutes_of_its_first_update_and_its_resol
         ends = [t for t, s in stamps if s in ("resolved", "completed")]
         if len(stamps) < 2 or not ends or not begun:
             continue
-        window = windows[(title, ends[0])] if (title, ends[0]) in windows else None
+        window = windows.get((title, ends[0]))
         assert window is not None, (title, ends[0])
         assert abs(window.start - begun[0][0]) <= timedelta(minutes=5), title
         compared += 1
