@@ -71,7 +71,8 @@ def cost_file_kind(path) -> str | None:
         header = _sniff(line)[1]
         if any(f.matches(header) for f in fba_fees.FORMATS + product_costs.FORMATS):
             return "costs"
-        if any(f.matches(header) for f in ads.FORMATS):
+        # An ad report exported without its day is still an ad report: the ads reader names the setting to change.
+        if any(f.matches(header) or (f.near_miss and f.near_miss(header)) for f in ads.FORMATS):
             return "ads"
     return None
 

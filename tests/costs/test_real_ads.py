@@ -93,3 +93,12 @@ def test_amazon_report_without_date_names_the_time_unit(con, tmp_path):
         match=r"^no_dates.csv: this Amazon Ads report has no Date column: export it with Time unit → Daily$",
     ):
         load_costs(con, ads=[path])
+
+
+def test_a_folder_sorts_ad_reports_without_their_day_as_ad_reports():
+    """A seller's folder routes a Google report without Day to the ads reader (which names the fix), not to orders."""
+    from impact.costs import cost_file_kind
+
+    assert cost_file_kind(REAL / "google_ads_campaigns_no_day_us.csv") == "ads"
+    assert cost_file_kind(REAL / "amazon_ads_sp_campaigns_in.csv") == "ads"
+    assert cost_file_kind(DATA / "shopify_orders_export.csv") is None
