@@ -8,46 +8,32 @@ status page does not say how much of the seller's demand was lost.
 
 from __future__ import annotations
 
-import calendar
-import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import feedparser
-
-from ..errors import FeedError, WindowError
+from ..errors import FeedError
 from ..settings import Settings
-from ..windows import Window, parse_utc
-from . import stamps
+from ..windows import Window
+from .feed_common import (
+    HOST_CHANNELS,
+    HOST_PROVIDERS,
+    SEVERITIES,
+    SEVERITY_ALIASES,
+    feed_window,
+    host_of,
+    impact_for,
+    lookup_host,
+    naive_utc,
+    normalise_severity,
+)
 from .fetch import fetch
+from .rss import parse_rss
 
 KINDS = ("auto", "statuspage", "rss", "gcp")
-SEVERITIES = ("none", "maintenance", "minor", "major", "critical")
-# Google Cloud's scale maps onto Statuspage's so one --impact filter works on both.
-SEVERITY_ALIASES = {"low": "minor", "medium": "major", "high": "critical"}
-_RANK = {"none": 0, "maintenance": 0, "minor": 1, "major": 2, "critical": 3}
-
-# An update feed (AWS) has no incident ids: updates of one service further apart than this start a new incident.
-INCIDENT_GAP = timedelta(hours=6)
-# After a resolution message, an update this close still belongs to the same incident (AWS often adds a summary).
-AFTER_RESOLVED_GAP = timedelta(hours=1)
-# An unresolved incident whose last update is older than this is not shown as still open.
-STALE_OPEN = timedelta(hours=24)
-
-# Hosts whose outages are, by themselves, outages of one selling channel; everything else affects "all".
-_HOST_CHANNELS = {"shopifystatus.com": ("shopify",)}
-_HOST_PROVIDERS = {
-    "status.aws.amazon.com": "aws",
-    "health.aws.amazon.com": "aws",
-    "status.cloud.google.com": "gcp",
-    "cloudflarestatus.com": "cloudflare",
-    "status.fastly.com": "fastly",
-    "shopifystatus.com": "shopify",
-}
 
 
 @dataclass
@@ -56,44 +42,6 @@ class FeedResult:
     kind: str  # statuspage, rss or gcp
     windows: list[Window]
     skipped: list[str] = field(default_factory=list)  # incidents that could not become a window, with the reason
-
-
-def normalise_severity(value: str | None) -> str:
-    word = (value or "").strip().lower()
-    return SEVERITY_ALIASES.get(word, word)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def _lookup_host(table: dict, host: str):
-    for suffix, value in table.items():
-        if host == suffix or host.endswith("." + suffix):
-            return value
-    return None
-
-
-def _naive_utc(value) -> datetime | None:
-    """A feed timestamp (ISO text with Z or an offset) -> naive UTC; None when missing or unreadable."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return parse_utc(value)
-    except WindowError:
-        return None
-
-
-def _impact_for(severity: str) -> str:
-    return "full" if normalise_severity(severity) == "critical" else "degraded"
-
-
-def _make_window(skipped: list[str], label: str, **kw) -> Window | None:
-    try:
-        return Window(**kw)
-    except WindowError as exc:
-        skipped.append(f"{label}: {exc}")
-        return None
 
 
 # --------------------------------------------------------------------------- Statuspage
@@ -110,7 +58,7 @@ def statuspage_api_url(url: str) -> str:
 def _resolved_update(incident: dict) -> datetime | None:
     """The time of an incident's first 'resolved' or 'completed' update, for pages that leave resolved_at empty."""
     times = [
-        _naive_utc(update.get("display_at")) or _naive_utc(update.get("created_at"))
+        naive_utc(update.get("display_at")) or naive_utc(update.get("created_at"))
         for update in incident.get("incident_updates") or []
         if isinstance(update, dict) and str(update.get("status") or "").lower() in ("resolved", "completed")
     ]
@@ -121,11 +69,11 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
     """Statuspage v2 incidents.json (or summary.json / unresolved.json) -> windows from start to resolution."""
     if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
         raise FeedError(f"{url or 'the feed'} returned JSON, but not a Statuspage incident list (no 'incidents' list)")
-    host = _host(url)
+    host = host_of(url)
     page = data.get("page") if isinstance(data.get("page"), dict) else {}
     source = f"statuspage:{host or page.get('name', '')}"
-    channels = tuple(channels) or _lookup_host(_HOST_CHANNELS, host) or ()
-    provider = _lookup_host(_HOST_PROVIDERS, host)
+    channels = tuple(channels) or lookup_host(HOST_CHANNELS, host) or ()
+    provider = lookup_host(HOST_PROVIDERS, host)
     windows: list[Window] = []
     skipped: list[str] = []
     for index, incident in enumerate(data["incidents"], start=1):
@@ -133,16 +81,16 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
             skipped.append(f"incident {index}: not an object")
             continue
         name = str(incident.get("name") or f"incident {incident.get('id', index)}")
-        start = _naive_utc(incident.get("started_at")) or _naive_utc(incident.get("created_at"))
+        start = naive_utc(incident.get("started_at")) or naive_utc(incident.get("created_at"))
         if start is None:
             skipped.append(f"{name}: no readable start time (started_at / created_at)")
             continue
         status = str(incident.get("status") or "").lower()
-        end = _naive_utc(incident.get("resolved_at")) or _resolved_update(incident)
+        end = naive_utc(incident.get("resolved_at")) or _resolved_update(incident)
         precision = ""
         is_open = end is None and status not in ("resolved", "postmortem", "completed")
         if end is None and not is_open:
-            end = _naive_utc(incident.get("updated_at"))
+            end = naive_utc(incident.get("updated_at"))
             precision = "approximate end: the incident is resolved but has no resolved time; last update used"
             if end is None:
                 skipped.append(f"{name}: resolved, but with no resolved or updated time")
@@ -165,7 +113,7 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
         }
         if provider:
             extra["providers"] = [provider]
-        window = _make_window(
+        window = feed_window(
             skipped,
             name,
             start=start,
@@ -173,7 +121,7 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
             channels=channels,
             title=name,
             source=source,
-            impact=_impact_for(severity),
+            impact=impact_for(severity),
             precision=precision,
             url=str(incident.get("shortlink") or ""),
             extra=extra,
@@ -198,11 +146,11 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
             skipped.append(f"incident {index}: not an object")
             continue
         title = str(incident.get("external_desc") or f"incident {incident.get('number', index)}").strip()
-        start = _naive_utc(incident.get("begin")) or _naive_utc(incident.get("created"))
+        start = naive_utc(incident.get("begin")) or naive_utc(incident.get("created"))
         if start is None:
             skipped.append(f"{title}: no readable begin time")
             continue
-        end = _naive_utc(incident.get("end"))
+        end = naive_utc(incident.get("end"))
         components: list[str] = []
         if incident.get("service_name"):
             components.append(str(incident["service_name"]))
@@ -216,7 +164,7 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
                     locations.append(str(loc["id"]))
         severity = str(incident.get("severity") or "none").strip().lower()
         uri = str(incident.get("uri") or "")
-        window = _make_window(
+        window = feed_window(
             skipped,
             title,
             start=start,
@@ -224,7 +172,7 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
             channels=tuple(channels),
             title=title,
             source="gcp",
-            impact=_impact_for(severity),
+            impact=impact_for(severity),
             url=base + uri.lstrip("/") if uri and not uri.startswith("http") else uri,
             extra={
                 "id": incident.get("id"),
@@ -238,323 +186,6 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
         if window:
             windows.append(window)
     return windows, skipped
-
-
-# --------------------------------------------------------------------------- RSS / Atom
-
-# AWS item guids look like https://status.aws.amazon.com/#ec2-us-east-1_1638894360: service-region, then epoch.
-_AWS_GUID = re.compile(r"#([a-z0-9][a-z0-9.-]*?)_\d{6,}$", re.IGNORECASE)
-# AWS title prefixes, most severe first; the resolution prefix ends an incident.
-_AWS_PREFIXES = (
-    ("service disruption", "critical"),
-    ("service degradation", "major"),
-    ("performance issues", "major"),
-    ("informational message", "minor"),
-    ("service is operating normally", "none"),
-)
-_STATUS_PREFIX = re.compile(
-    r"^\s*(\[(resolved|update|investigating|identified|monitoring)\]|"
-    r"(resolved|update|investigating|identified|monitoring|mitigated)\s*[:\-–])\s*",
-    re.IGNORECASE,
-)
-_RESOLVED_TEXT = re.compile(
-    r"\[resolved\]|\bresolved\b|operating normally|\bhas been (fixed|restored|mitigated)\b|\bcompleted\b", re.IGNORECASE
-)
-# Statuspage update statuses: these end an incident; these (re)open it; 'update' and 'postmortem' do neither.
-_ENDING = ("resolved", "completed")
-_REOPENING = ("investigating", "identified", "monitoring", "in progress", "verifying")
-_MAINTENANCE = ("scheduled", "in progress", "verifying", "completed")
-# The zone written at the end of an RSS pubDate ("Fri, 24 Dec 2021 10:41:17 PST").
-_PUB_ZONE = re.compile(r"\b([A-Z]{2,5})\s*$")
-
-
-@dataclass
-class _Update:
-    key: str
-    first: datetime
-    last: datetime
-    title: str
-    resolved: bool
-    severity: str
-    link: str
-    entry_id: str
-    spans: list[tuple[datetime, datetime]] = field(default_factory=list)  # impact the notice's text states
-
-
-@dataclass
-class _Feed:
-    """What every entry of one feed shares."""
-
-    host: str
-    service_name: str
-    channels: tuple[str, ...]
-    provider: str | None
-    now: datetime
-
-    @property
-    def source(self) -> str:
-        return f"rss:{self.host}" if self.host else "rss"
-
-
-def _struct_to_utc(value) -> datetime | None:
-    # feedparser normalises every date it understands (incl. PST/PDT and offsets) to a UTC struct_time.
-    if not value:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(value), UTC).replace(tzinfo=None)
-
-
-def _clean_title(title: str) -> tuple[str, str]:
-    """AWS / generic status prefixes off a title -> (clean title, severity implied by the prefix or '')."""
-    text = html.unescape(title or "").strip()
-    severity = ""
-    lowered = text.lower()
-    for prefix, level in _AWS_PREFIXES:
-        if lowered.startswith(prefix):
-            text = text[len(prefix) :].lstrip(" :-–")
-            severity = level
-            break
-    previous = None
-    while previous != text:
-        previous = text
-        text = _STATUS_PREFIX.sub("", text, count=1)
-    return text.strip(), severity
-
-
-def _is_resolved(title: str, summary: str, *, aws_style: bool) -> bool:
-    """Whether an update (or an entry without timed updates) says the incident is over."""
-    lowered = (title or "").lower()
-    if aws_style:  # AWS says it in the title; its descriptions mention 'resolved' in other senses
-        return lowered.startswith("service is operating normally") or "[resolved]" in lowered
-    return bool(_RESOLVED_TEXT.search(title or "")) or bool(_RESOLVED_TEXT.search(summary or ""))
-
-
-def _feed_service_name(feed_title: str) -> str:
-    """'Amazon Elastic Compute Cloud (N. Virginia) Service Status' -> 'Amazon Elastic Compute Cloud (N. Virginia)'."""
-    name, previous = (feed_title or "").strip(), None
-    while name != previous:
-        previous = name
-        name = re.sub(r"\s*(-\s*incident history|incident history|service status|status)\s*$", "", name, flags=re.I)
-    return name
-
-
-def _entry_body(entry) -> str:
-    """An entry's HTML: Atom's content (Statuspage puts the updates there), else the summary or description."""
-    for content in entry.get("content") or []:
-        value = content.get("value") if isinstance(content, dict) else None
-        if value:
-            return str(value)
-    return str(entry.get("summary", ""))
-
-
-def _read_feed(body: bytes | str, name: str):
-    parsed = feedparser.parse(body)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        raise FeedError(f"{name or 'the feed'} is not a readable RSS or Atom feed")
-    return parsed
-
-
-def _entry_window(feed: _Feed, entry, updates: list[stamps.Update], skipped: list[str]) -> Window | None:
-    """A Statuspage history entry -> its incident's window: from its first update (the first one after a
-    maintenance was announced) to the first resolution after its last reopening update."""
-    title = html.unescape(str(entry.get("title", ""))).strip() or "status incident"
-    statuses = [u.status for u in updates]
-    begun = [u for u in updates if u.status != "scheduled"] or updates
-    start = begun[0].at
-    end = None
-    for update in updates:
-        if update.status in _REOPENING and update.at >= start:
-            end = None
-        elif update.status in _ENDING and end is None and update.at >= start:
-            end = update.at
-    precision, is_open = "", False
-    if end is None:
-        last = updates[-1].at
-        if feed.now - last <= STALE_OPEN:
-            is_open = True
-        else:
-            end = last
-            precision = "approximate end: the incident has no resolved update; its last update used"
-    if end is not None and end <= start:
-        end = start + timedelta(hours=1)
-        precision = "approximate end: the incident has one timed update; 1 h assumed"
-    severity = "maintenance" if any(s in _MAINTENANCE for s in statuses) else ""
-    extra = {
-        "id": str(entry.get("id", "")) or None,
-        "status": statuses[-1],
-        "severity": severity,
-        "components": [feed.service_name] if feed.service_name else [],
-        "open": is_open,
-        "updates": len(updates),
-    }
-    if feed.provider:
-        extra["providers"] = [feed.provider]
-    return _make_window(
-        skipped,
-        title,
-        start=start,
-        end=end,
-        channels=feed.channels,
-        title=title,
-        source=feed.source,
-        impact="degraded",
-        precision=precision,
-        url=str(entry.get("link", "")),
-        extra=extra,
-    )
-
-
-def _notice(entry, published: datetime | None, updated: datetime | None) -> _Update:
-    """One item of an update feed (AWS) or an entry without timed updates, with any span its text states."""
-    title = str(entry.get("title", ""))
-    entry_id = str(entry.get("id", ""))
-    summary = _entry_body(entry)
-    first = published or updated
-    clean, severity = _clean_title(title)
-    aws = _AWS_GUID.search(entry_id)
-    zone = _PUB_ZONE.search(str(dict.get(entry, "published", "") or ""))
-    return _Update(
-        # Without a service key, updates of one incident share a title once status prefixes are removed.
-        key=aws.group(1).lower() if aws else (entry_id if entry_id and not clean else clean.lower()),
-        first=first,
-        last=max(d for d in (published, updated) if d is not None),
-        title=clean or title,
-        resolved=_is_resolved(title, summary, aws_style=bool(aws) or bool(severity)),
-        severity=severity,
-        link=str(entry.get("link", "")),
-        entry_id=entry_id,
-        spans=stamps.stated_spans(summary, published=first, zone=zone.group(1) if zone else "UTC"),
-    )
-
-
-def _joins(group: list[_Update], update: _Update) -> bool:
-    """Whether a notice continues an incident of the same service: within INCIDENT_GAP of its last notice, and after
-    a resolution only as a relapse soon after it or as a later resolved summary of the same incident (its stated
-    span starting before the resolution, or with no span and the same title)."""
-    gap = update.first - max(u.last for u in group)
-    if gap > INCIDENT_GAP:
-        return False
-    if not group[-1].resolved or gap <= AFTER_RESOLVED_GAP:
-        return True
-    if not update.resolved:
-        return False
-    if update.spans:
-        return min(s for s, _e in update.spans) <= group[-1].last
-    return update.title.lower() == group[-1].title.lower()
-
-
-def _group_updates(updates: list[_Update]) -> list[list[_Update]]:
-    groups: list[list[_Update]] = []
-    open_group: dict[str, list[_Update]] = {}
-    for update in sorted(updates, key=lambda u: (u.first, u.last)):
-        group = open_group.get(update.key)
-        if group is None or not _joins(group, update):
-            group = []
-            groups.append(group)
-            open_group[update.key] = group
-        group.append(update)
-    return groups
-
-
-def _group_span(feed: _Feed, group: list[_Update]) -> tuple[datetime, datetime | None, str]:
-    """(start, end or None while open, precision): the span the notices state, else first notice to resolution."""
-    stated = [span for u in group for span in u.spans]
-    if stated:
-        return min(s for s, _e in stated), max(e for _s, e in stated), ""
-    start = min(u.first for u in group)
-    last = max(u.last for u in group)
-    # The incident ends at the first resolution after its last non-resolved update: a summary posted later
-    # does not extend it, and a relapse after a resolution reopens it.
-    resolved_at = None
-    for u in group:
-        if not u.resolved:
-            resolved_at = None
-        elif resolved_at is None:
-            resolved_at = u.last
-    if resolved_at is not None:
-        if resolved_at <= start:
-            return (
-                start,
-                start + timedelta(hours=1),
-                "approximate end: the feed gives one time for the whole incident; 1 h assumed",
-            )
-        return start, resolved_at, ""
-    if feed.now - last <= STALE_OPEN:
-        return start, None, ""
-    end = last if last > start else start + timedelta(hours=1)
-    return start, end, "approximate end: the feed has no resolution message; last update used"
-
-
-def _group_window(feed: _Feed, group: list[_Update], skipped: list[str]) -> Window | None:
-    start, end, precision = _group_span(feed, group)
-    severity = max((u.severity for u in group if u.severity), key=lambda s: _RANK.get(s, 0), default="")
-    title = next((u.title for u in group if u.title), "status incident")
-    aws = bool(_AWS_GUID.search(group[0].entry_id))
-    if feed.service_name and aws:
-        title = f"{title} ({feed.service_name})"
-    components = sorted({u.key for u in group if _AWS_GUID.search(u.entry_id)})
-    if feed.service_name:
-        components.append(feed.service_name)
-    extra = {
-        "id": group[0].entry_id or None,
-        "severity": severity,
-        "components": components,
-        "open": end is None,
-        "updates": len(group),
-    }
-    provider = feed.provider or ("aws" if aws else None)
-    if provider:
-        extra["providers"] = [provider]
-    return _make_window(
-        skipped,
-        title,
-        start=start,
-        end=end,
-        channels=feed.channels,
-        title=title,
-        source=feed.source,
-        impact=_impact_for(severity) if severity else "degraded",
-        precision=precision,
-        url=next((u.link for u in group if u.link), ""),
-        extra=extra,
-    )
-
-
-def parse_rss(
-    body: bytes | str,
-    *,
-    url: str = "",
-    channels: tuple[str, ...] = (),
-    now: datetime | None = None,
-) -> tuple[list[Window], list[str]]:
-    """RSS or Atom -> windows. A Statuspage entry is one incident, timed by the updates in its body; items that are
-    status notices (AWS) are grouped into incidents by service and time, timed by the spans their text states."""
-    parsed = _read_feed(body, url)
-    host = _host(url)
-    feed = _Feed(
-        host=host,
-        service_name=_feed_service_name(str(parsed.feed.get("title", ""))),
-        channels=tuple(channels) or _lookup_host(_HOST_CHANNELS, host) or (),
-        provider=_lookup_host(_HOST_PROVIDERS, host),
-        now=now or datetime.now(UTC).replace(tzinfo=None),
-    )
-    skipped: list[str] = []
-    windows: list[Window] = []
-    notices: list[_Update] = []
-    for index, entry in enumerate(parsed.entries, start=1):
-        # dict.get, not entry.get: feedparser answers a missing 'updated' with 'published' and a warning.
-        published = _struct_to_utc(dict.get(entry, "published_parsed"))
-        updated = _struct_to_utc(dict.get(entry, "updated_parsed"))
-        if published is None and updated is None:
-            skipped.append(f"item {index} ({entry.get('title', '') or 'untitled'}): no readable date")
-            continue
-        latest = max(d for d in (published, updated) if d is not None)
-        timed = stamps.statuspage_updates(_entry_body(entry), published=published or updated, latest=latest)
-        if timed:
-            windows.append(_entry_window(feed, entry, timed, skipped))
-        else:
-            notices.append(_notice(entry, published, updated))
-    windows.extend(_group_window(feed, group, skipped) for group in _group_updates(notices))
-    return [w for w in windows if w is not None], skipped
 
 
 # --------------------------------------------------------------------------- loading and filtering
@@ -636,9 +267,9 @@ def feed_address(url: str, kind: str) -> str:
         url = "https://" + url
     parts = urlsplit(url)
     bare = parts.path in ("", "/") and not parts.query
-    if kind == "statuspage" or (kind == "auto" and bare and _host(url) != "status.cloud.google.com"):
+    if kind == "statuspage" or (kind == "auto" and bare and host_of(url) != "status.cloud.google.com"):
         return statuspage_api_url(url)
-    if kind in ("gcp", "auto") and bare and _host(url) == "status.cloud.google.com":
+    if kind in ("gcp", "auto") and bare and host_of(url) == "status.cloud.google.com":
         return urlunsplit((parts.scheme, parts.netloc, "/incidents.json", "", ""))
     return url
 
