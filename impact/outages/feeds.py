@@ -229,7 +229,7 @@ def _decode_json(text: str, name: str):
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
-        raise FeedError(f"{name} did not return valid JSON") from None
+        raise FeedError(f"{name} is not valid JSON (cut short?): save or fetch it again") from None
 
 
 def _sniff(text: str) -> str:

@@ -90,7 +90,7 @@ def test_windows_file(capsys, tmp_path):
 
 @pytest.mark.parametrize(
     ("path", "message"),
-    [("/500", "answered 500"), ("/invalid.json", "not return valid JSON"), ("/loop-a", "loop"), ("/to-file", "file:")],
+    [("/500", "answered 500"), ("/invalid.json", "is not valid JSON (cut short?)"), ("/loop-a", "loop"), ("/to-file", "file:")],
 )
 def test_feed_failures_exit_2_with_one_line(capsys, feed_server, path, message):
     """Every feed failure is one line on stderr and exit status 2, never a traceback."""
@@ -152,4 +152,4 @@ def test_file_with_a_broken_feed_is_one_short_line(capsys, tmp_path):
     saved.write_text(json.dumps({"incidents": [{"name": "n" * 40, "body": "b" * 7000}]})[:-40])
     code, out, err = run(capsys, "--file", str(saved))
     assert code == 2 and out == ""
-    assert err == "error: incidents.json did not return valid JSON\n"
+    assert err == "error: incidents.json is not valid JSON (cut short?): save or fetch it again\n"

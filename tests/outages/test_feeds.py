@@ -201,7 +201,7 @@ def test_gcp_incidents_become_windows(feed_server):
 
 def test_invalid_json_is_a_clear_error(feed_server):
     """A truncated JSON body is reported as not valid JSON."""
-    with pytest.raises(FeedError, match="did not return valid JSON"):
+    with pytest.raises(FeedError, match=r"is not valid JSON \(cut short\?\): save or fetch it again"):
         load_feed(feed_server.url("/invalid.json"), settings=settings())
 
 

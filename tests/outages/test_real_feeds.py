@@ -165,7 +165,7 @@ def test_a_saved_file_that_is_no_feed_is_one_short_line(tmp_path):
     broken.write_text('{"incidents": [{"name": "secret-looking text", ' * 200)
     with pytest.raises(FeedError) as info:
         read_feed_file(broken)
-    assert str(info.value) == "incidents.json did not return valid JSON"
+    assert str(info.value) == "incidents.json is not valid JSON (cut short?): save or fetch it again"
     page = tmp_path / "status.html"
     page.write_text("<!DOCTYPE html><html><body>" + "x" * 5000 + "</body></html>")
     with pytest.raises(FeedError, match=r"^status.html is a web page, not a feed") as info:
