@@ -90,7 +90,12 @@ def test_windows_file(capsys, tmp_path):
 
 @pytest.mark.parametrize(
     ("path", "message"),
-    [("/500", "answered 500"), ("/invalid.json", "is not valid JSON (cut short?)"), ("/loop-a", "loop"), ("/to-file", "file:")],
+    [
+        ("/500", "answered 500"),
+        ("/invalid.json", "is not valid JSON (cut short?)"),
+        ("/loop-a", "loop"),
+        ("/to-file", "file:"),
+    ],
 )
 def test_feed_failures_exit_2_with_one_line(capsys, feed_server, path, message):
     """Every feed failure is one line on stderr and exit status 2, never a traceback."""
