@@ -147,6 +147,7 @@ class FeedServer:
             "/streamyard/history.rss": file("streamyard_history.rss", "application/rss+xml", REAL_FEEDS),
             "/streamyard/history.atom": file("streamyard_history.atom", "application/atom+xml", REAL_FEEDS),
             "/aws/all.rss": file("aws_all_2021-12.rss", "application/rss+xml", REAL_FEEDS),
+            "/emma/api/v2/incidents.json": file("emma_statuspage_incidents.json", "application/json", REAL_FEEDS),
             "/hang": hang,
             "/drip": drip,
             "/500": lambda h: h.send_plain(500, b"<html><body>Internal Server Error</body></html>", "text/html"),

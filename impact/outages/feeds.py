@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -55,14 +55,25 @@ def statuspage_api_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/api/v2/incidents.json", "", ""))
 
 
-def _resolved_update(incident: dict) -> datetime | None:
-    """The time of an incident's first 'resolved' or 'completed' update, for pages that leave resolved_at empty."""
+def _update_times(incident: dict, statuses: tuple[str, ...] | None = None) -> list[datetime]:
+    """The shown times (display_at, else created_at) of an incident's updates, of the given statuses or all."""
     times = [
         naive_utc(update.get("display_at")) or naive_utc(update.get("created_at"))
         for update in incident.get("incident_updates") or []
-        if isinstance(update, dict) and str(update.get("status") or "").lower() in ("resolved", "completed")
+        if isinstance(update, dict) and (statuses is None or str(update.get("status") or "").lower() in statuses)
     ]
-    return min((t for t in times if t is not None), default=None)
+    return [t for t in times if t is not None]
+
+
+def _first_update(incident: dict) -> datetime | None:
+    """Without started_at, an incident starts at its creation or at an earlier first update (a page may date an
+    update back to when the trouble began)."""
+    return min([*_update_times(incident), *filter(None, [naive_utc(incident.get("created_at"))])], default=None)
+
+
+def _resolved_update(incident: dict) -> datetime | None:
+    """The time of an incident's first 'resolved' or 'completed' update, for pages that leave resolved_at empty."""
+    return min(_update_times(incident, ("resolved", "completed")), default=None)
 
 
 def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[list[Window], list[str]]:
@@ -81,7 +92,7 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
             skipped.append(f"incident {index}: not an object")
             continue
         name = str(incident.get("name") or f"incident {incident.get('id', index)}")
-        start = naive_utc(incident.get("started_at")) or naive_utc(incident.get("created_at"))
+        start = naive_utc(incident.get("started_at")) or _first_update(incident)
         if start is None:
             skipped.append(f"{name}: no readable start time (started_at / created_at)")
             continue
@@ -95,6 +106,9 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
             if end is None:
                 skipped.append(f"{name}: resolved, but with no resolved or updated time")
                 continue
+        if end == start:  # a backfilled incident: one time for all of it
+            end = start + timedelta(hours=1)
+            precision = "approximate end: the incident gives one time for all of it; 1 h assumed"
         components: list[str] = []
         for comp in incident.get("components") or []:
             if isinstance(comp, dict) and comp.get("name") and comp["name"] not in components:

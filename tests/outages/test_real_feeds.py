@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -223,3 +223,39 @@ def test_every_window_lies_within_five_minutes_of_its_first_update_and_its_resol
         assert abs(window.start - begun[0][0]) <= timedelta(minutes=5), title
         compared += 1
     assert compared == checked
+
+
+def test_statuspage_json_windows_lie_on_each_incidents_first_update_and_resolution(feed_server):
+    """Emma's saved incidents.json, fetched: each incident runs from its first update to its resolved update (within
+    five minutes, read independently from the JSON), the backfilled one gets an hour, said so."""
+    import json
+
+    result = load_feed(feed_server.url("/emma/api/v2/incidents.json"), settings=settings(), now=LATER)
+    assert result.kind == "statuspage" and result.skipped == [] and len(result.windows) == 22
+    newest = result.windows[0]
+    assert newest.title == "Intermittent navigation/sending trouble for some users"
+    assert (newest.start.replace(microsecond=0), newest.end.replace(microsecond=0)) == (
+        datetime(2019, 2, 20, 18, 0, 19),
+        datetime(2019, 2, 20, 19, 40, 58),
+    )
+    windows = {w.title + w.start.isoformat(): w for w in result.windows}
+    compared = 0
+    for incident in json.loads((REAL / "emma_statuspage_incidents.json").read_text())["incidents"]:
+        times = sorted(
+            (datetime.fromisoformat(u["display_at"]).astimezone(UTC).replace(tzinfo=None), u["status"])
+            for u in incident["incident_updates"]
+        )
+        resolved = [t for t, s in times if s == "resolved"]
+        if len(times) < 2 or not resolved:
+            continue
+        window = next(
+            w
+            for k, w in windows.items()
+            if k.startswith(incident["name"]) and abs(w.start - times[0][0]) <= timedelta(minutes=5)
+        )
+        assert abs(window.end - resolved[0]) <= timedelta(minutes=5), incident["name"]
+        compared += 1
+    assert compared == 21
+    backfilled = next(w for w in result.windows if w.title == "Heavy Database Load")
+    assert (backfilled.start, backfilled.end) == (datetime(2018, 4, 6, 17, 0), datetime(2018, 4, 6, 18, 0))
+    assert backfilled.precision == "approximate end: the incident gives one time for all of it; 1 h assumed"
