@@ -161,7 +161,7 @@ def _entry_window(feed: _Feed, entry, updates: list[stamps.Update], skipped: lis
             precision = "approximate end: the incident has no resolved update; its last update used"
     if end is not None and end <= start:
         end = start + timedelta(hours=1)
-        precision = "approximate end: the incident has one timed update; 1 h assumed"
+        precision = "approximate end: the incident's updates give one time; 1 h assumed"
     severity = "maintenance" if any(s in _MAINTENANCE for s in statuses) else ""
     extra = {
         "id": str(entry.get("id", "")) or None,
