@@ -332,8 +332,10 @@ def parse_rss(
         if published is None and updated is None:
             skipped.append(f"item {index} ({entry.get('title', '') or 'untitled'}): no readable date")
             continue
-        latest = max(d for d in (published, updated) if d is not None)
-        timed = stamps.statuspage_updates(_entry_body(entry), published=published or updated, latest=latest)
+        # The entry's published time is its newest update, so it places the year of stamps; Atom's updated can be
+        # an edit made long after (a year later would date every stamp a year late).
+        anchor = published or updated
+        timed = stamps.statuspage_updates(_entry_body(entry), published=anchor, latest=anchor)
         if timed:
             windows.append(_entry_window(feed, entry, timed, skipped))
         else:

@@ -259,3 +259,13 @@ def test_statuspage_json_windows_lie_on_each_incidents_first_update_and_resoluti
     backfilled = next(w for w in result.windows if w.title == "Heavy Database Load")
     assert (backfilled.start, backfilled.end) == (datetime(2018, 4, 6, 17, 0), datetime(2018, 4, 6, 18, 0))
     assert backfilled.precision == "approximate end: the incident gives one time for all of it; 1 h assumed"
+
+
+def test_an_atom_entry_edited_a_year_later_keeps_its_stamps_year():
+    """StreamYard's Atom with 'Networking issues' re-edited a year later (its updated date) still dates it 2024."""
+    text = (REAL / "streamyard_history.atom").read_text("utf-8")
+    edited = text.replace("<updated>2024-02-09T17:35:55Z</updated>", "<updated>2025-03-01T10:00:00Z</updated>", 1)
+    assert edited != text
+    windows, _ = parse_rss(edited.encode(), now=LATER)
+    networking = next(w for w in windows if w.title == "Networking issues")
+    assert (networking.start, networking.end) == (datetime(2024, 2, 8, 8, 29), datetime(2024, 2, 8, 9, 0))
