@@ -13,10 +13,9 @@ import logging
 
 import streamlit as st
 
-from app_memory import start_session_reaper
 from impact.errors import ImpactError, NotEnoughHistoryError, WindowError
 from impact.ingest import summary
-from impact.url_builder import share_param
+from impact.share.url_builder import share_param
 from impact.windows import Window, covers
 from ui import (
     appeal,
@@ -35,6 +34,7 @@ from ui import (
     sidebar,
     timeline,
 )
+from ui.app_memory import start_session_reaper
 from ui.common import md_escape
 from ui.results import Results
 from ui.state import state
@@ -70,11 +70,11 @@ def dashboard() -> None:
     inputs = sidebar.inputs()
     portfolio.nav_link()
     tz = inputs.tz
-    orders.load(inputs.files or opened, tz, costs.home_currency())
+    orders.load_orders(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
     report = summary(con)
     params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency))
-    costs.load(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
+    costs.load_inputs(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
     report.costs = state.cost_report
     if report.lines:
         detect_panel(inputs.detect_box, con, report, tz, params.currency)

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from impact import service
+from impact import service, views
 from impact.appeal import MARKETPLACES
+from impact.dataset import coverage, daily_revenue, result_product_names
 from impact.errors import ImpactError, WindowError
 from impact.ingest.loader import IngestReport
-from impact.overview import coverage, daily_revenue, result_product_names
 from impact.revenue import load_history
 from impact.scenarios import ScenarioModel
 from impact.windows import Window
@@ -81,7 +81,7 @@ class Results:
         return self.params.options(self.tz)
 
     def analysis(self) -> tuple[dict | None, str | None]:
-        """(the window's result, flattened by service.window_view, None) or (None, why it cannot be estimated)."""
+        """(the window's result, flattened by views.window_view, None) or (None, why it cannot be estimated)."""
         w, p = self.window, self.params
         key = (
             w.start,
@@ -105,7 +105,7 @@ class Results:
                     ).to_json()
             except WindowError as exc:
                 return None, str(exc)
-            return service.window_view(result), None
+            return views.window_view(result), None
 
         return session_cached("analysis", key, compute)
 
@@ -179,7 +179,7 @@ class Results:
                 self.con,
                 [self.window] if measured else [],
                 self.opts,
-                analysis=service.analysis_of_view(res) if measured else None,
+                analysis=views.analysis_of_view(res) if measured else None,
                 providers=self.params.providers if measured else (),
                 transfer=transfer,
                 years=SCENARIO_YEARS,
@@ -201,7 +201,7 @@ class Results:
             self.report,
             [self.window],
             self.opts,
-            service.analysis_of_view(res),
+            views.analysis_of_view(res),
             view={"tz": self.tz},
             shipments=ship,
             appeals=appeals,

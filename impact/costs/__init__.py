@@ -19,7 +19,7 @@ import duckdb
 from ..errors import InputError
 from . import ads, fba_fees, product_costs
 from .ads import AdsFile, ads_file, default_ad_channel
-from .reader import CostFileReport, Located, drop_temp, read
+from .reader import HEAD_LINES, CostFileReport, Located, _lines_of, _sniff, drop_temp, read
 
 __all__ = [
     "AdsFile",
@@ -59,7 +59,6 @@ def ensure_cost_tables(con) -> None:
 def cost_file_kind(path) -> str | None:
     """'costs' (product costs, FBA fees) or 'ads' when one of a file's first lines is such a file's header, else None:
     how a folder of a seller's files is sorted without being told which file is which. Reads the head only."""
-    from .reader import HEAD_LINES, _lines_of, _sniff
 
     try:
         lines = _lines_of(Path(path), HEAD_LINES)

@@ -9,7 +9,8 @@ import json
 from collections.abc import Sequence
 
 from ..errors import InputError, MixedCurrencyError
-from .profit import ProfitInputs
+from ..scenarios.costs import DEFAULT_COSTS, ChannelCost, Costs
+from .profit import ProfitInputs, channel_rates
 
 
 def _has_table(con, name: str) -> bool:
@@ -70,7 +71,7 @@ def _converted(con) -> bool:
     return _has_table(con, "fx_used") and con.execute("SELECT count(*) FROM fx_used").fetchone()[0] > 0
 
 
-def load(
+def load_costs(
     con,
     *,
     tz: str,
@@ -124,8 +125,6 @@ def profit_inputs(con, tz: str, home: str | None) -> tuple[ProfitInputs | None, 
 def scenario_costs(con, *, currency: str, tz: str, home: str | None):
     """The scenario model's channel costs measured from the seller's cost inputs (product margin and fee rate of
     each channel over the last 90 days), monthly fees kept from the defaults; None without cost inputs."""
-    from ..scenarios.costs import DEFAULT_COSTS, ChannelCost, Costs
-    from .profit import channel_rates
 
     profit, _ = profit_inputs(con, tz, home)
     if profit is None:

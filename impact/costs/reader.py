@@ -156,7 +156,7 @@ def _plain_number(col: str) -> str:
     return f"regexp_full_match(trim({col}), '[0-9]{{1,14}}(\\.[0-9]+)?')"
 
 
-def money(col: str) -> str:
+def money_sql(col: str) -> str:
     """Money text -> DECIMAL(18,4), NULL when empty or unreadable (see the rule above)."""
     value = f"TRY_CAST({_money_normalised(col)} AS DECIMAL(18,4))"
     return (
@@ -171,7 +171,7 @@ def money_problem(col: str, what: str) -> str:
         WHEN {clean(col)} IS NULL OR {_plain_number(col)} THEN NULL
         WHEN {_money_ambiguous(col)}
             THEN 'ambiguous {what} ' || {shown(col)} || ': write 1234 or 1.234 (or 1,234.00)'
-        ELSE list_transform([{money(col)}], lambda v: CASE
+        ELSE list_transform([{money_sql(col)}], lambda v: CASE
             WHEN v IS NULL THEN 'unreadable {what} ' || {shown(col)}
             WHEN v < 0 THEN 'negative {what} ' || {shown(col)} END)[1]
         END)"""

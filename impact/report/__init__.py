@@ -19,20 +19,16 @@ the same inputs give the same bytes (reproducible builds, https://reproducible-b
 
 from __future__ import annotations
 
-from ..present import money
-from .page import build_report, generated_instant
+from .page import build_report
 from .provenance import channel_revenue
 from .sections import EVIDENCE_ROWS
 from .sentences import late_shipments_text, recapture_status, recapture_text, share_of_day_text, summary_lines
 
-# money is re-exported: `python -m impact report` prints its one-line summary with it.
 __all__ = [
     "EVIDENCE_ROWS",
     "build_report",
     "channel_revenue",
-    "generated_instant",
     "late_shipments_text",
-    "money",
     "recapture_status",
     "recapture_text",
     "share_of_day_text",

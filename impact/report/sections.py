@@ -8,11 +8,11 @@ import pandas as pd
 from .. import charts
 from ..present import (
     MINUS,
-    channel_list,
     channel_name,
+    format_channels,
+    format_money,
     hours_between,
     local_time,
-    money,
     number,
     percent,
     plural,
@@ -34,8 +34,8 @@ def window_section(res: dict, tz: str) -> str:
     ]
     facts = [
         ["Duration", plural(hours_between(start, end), "hour", digits=None)],
-        ["Affected channels", channel_list(res.get("channels"))],
-        ["Compared with (not affected)", channel_list(res.get("controls"), empty="none")],
+        ["Affected channels", format_channels(res.get("channels"))],
+        ["Compared with (not affected)", format_channels(res.get("controls"), empty="none")],
         [
             "Recovery period checked",
             f"{plural(res.get('recovery_hours', 24), 'hour', digits=None)} after the end, "
@@ -59,7 +59,7 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
     rec = rev.get("recaptured") or 0.0
 
     def m(v):
-        return money(v, cur)
+        return format_money(v, cur)
 
     def rng(low, high, fmt=m):
         return value_range(low, high, fmt)
@@ -212,7 +212,7 @@ def skus_section(res: dict, names: dict[str, str]) -> str:
     if not top:
         return ""
     cur = res.get("currency") or "USD"
-    rows = [[r.get("sku") or "(no SKU)", names.get(r.get("sku"), ""), money(r.get("lost"), cur)] for r in top]
+    rows = [[r.get("sku") or "(no SKU)", names.get(r.get("sku"), ""), format_money(r.get("lost"), cur)] for r in top]
     return (
         '<section id="skus"><h2>Loss by product</h2>'
         + table(["SKU", "Product", "Revenue lost"], rows, "skus")
@@ -229,7 +229,7 @@ def profit_section(res: dict, names: dict[str, str]) -> str:
     cur = res.get("currency") or "USD"
 
     def m(v):
-        return money(v, cur, 0)
+        return format_money(v, cur, 0)
 
     def pct(v):
         return "" if v is None else f"{number(v, 1)}%"

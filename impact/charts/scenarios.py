@@ -9,8 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .present import CHANNEL_COLORS, COLORS, SERIES, base_layout, channel_color, channel_name, number
-from .scenarios.model import mix_label
+from ..present import CHANNEL_COLORS, COLORS, SERIES, base_layout, channel_color, channel_name, number
+from ..scenarios.model import mix_label
 
 
 def _money(currency: str | None) -> str:
