@@ -1,88 +1,56 @@
 """The one wiring between the seller's files and every result: the CLI commands call it, and the app and the HTML
 report are meant to, so that the same files, windows and options give the same figures everywhere.
 
-    opts = resolve_options(tz="America/New_York", currency="USD")
+    opts = resolve_options(tz="America/New_York", currency="USD")    # impact.options: built once, at the edge
     con, report = load_files(paths, tz=opts.tz)
-    result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the resolved options
-    view = window_view(result.to_json())                # one window's figures, flattened as the app shows them
+    result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the options, whole
+    view = window_view(result.to_json())                # impact.views: one window's figures, flattened
 
-impact.analysis.analyze stays the engine; this module resolves options once, composes the engine with shipments,
-the scenario model and the share snapshot, and owns no estimation of its own.
+impact.analysis.analyze stays the engine; this module composes it with the cost layer, shipments, the scenario
+model, claims, appeals and the share snapshot, and owns no estimation of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
-from .analysis import RECOVERY_MODES, Analysis, analyze
+from .analysis import Analysis, analyze
 from .claim import Ledger, load_ledger, statement
 from .costs import layer
 from .costs.layer import profit_inputs, scenario_costs
 from .errors import InputError, WindowError
 from .ingest import IngestReport, ingest_files
+from .options import Options, resolve_options
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
 from .scenarios.costs import edit_costs
 from .scenarios.mix import Profile, check_currency
-from .settings import Settings, load_settings
+from .settings import Settings
 from .share import build_snapshot
 from .shipments import shipment_report
 from .store import session_db
 from .windows import Window, iso_utc
 
-
-@dataclass(frozen=True)
-class Options:
-    """What decides an analysis' figures besides the files and the windows, every default already filled in."""
-
-    tz: str
-    currency: str | None
-    confidence: float
-    recovery_hours: float
-    sla_hours: float
-    business_days: bool = False
-    recovery_mode: str = "fixed"  # or 'until-normal': the recovery period ends when sales are back to normal
-    settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
-    fees: str | None = None  # --fees spec: what the named channels pay in place of the default fee schedule
-    home_currency: str | None = None  # convert every amount to this currency at the ECB rate of its day
-
-
-def resolve_options(
-    settings: Settings | None = None,
-    *,
-    tz: str | None = None,
-    currency: str | None = None,
-    confidence: float | None = None,
-    recovery_hours: float | None = None,
-    sla_hours: float | None = None,
-    business_days: bool = False,
-    fees: str | None = None,
-    home_currency: str | None = None,
-    recovery_mode: str | None = None,
-) -> Options:
-    """Options from what the user chose, settings (IMPACT_* variables) for the rest; the confidence is checked here
-    because every consumer of it would otherwise accept 2 or 0.1 silently."""
-    settings = settings or load_settings()
-    if confidence is not None and not 0.5 <= confidence < 1:
-        raise InputError("--confidence must be between 0.5 and 0.99, e.g. 0.9")
-    mode = (recovery_mode or settings.recovery_mode or "fixed").strip().lower()
-    if mode not in RECOVERY_MODES:
-        raise InputError(f"the recovery mode must be one of {', '.join(RECOVERY_MODES)}, got '{mode}'")
-    home = (home_currency or "").strip().upper() or None
-    if home is not None and not (len(home) == 3 and home.isalpha()):
-        raise InputError(f"--home-currency expects a three-letter currency code such as EUR, got '{home_currency}'")
-    return Options(
-        tz=tz or settings.default_tz,
-        currency=currency.strip().upper() if currency and currency.strip() else None,
-        confidence=settings.confidence if confidence is None else confidence,
-        recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
-        sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,
-        business_days=business_days,
-        settings=settings,
-        fees=(fees or "").strip() or None,
-        home_currency=home,
-        recovery_mode=mode,
-    )
+__all__ = [
+    "Options",
+    "affected_channels",
+    "appeal_metrics",
+    "appeal_package",
+    "claim",
+    "claim_evidence",
+    "claim_pack",
+    "ingest_view",
+    "late_orders",
+    "load_costs",
+    "load_files",
+    "measured_from_analysis",
+    "measured_inputs",
+    "resolve_options",
+    "run_analysis",
+    "scenario_model",
+    "share_analysis",
+    "share_snapshot",
+    "shipments",
+]
 
 
 def load_files(
@@ -108,6 +76,7 @@ def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), 
         ads=ads,
         mapping=mapping,
         currency=opts.currency,
+        settings=opts.settings,
     )
 
 
@@ -120,21 +89,7 @@ def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bo
     that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation."""
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
-    result = analyze(
-        con,
-        list(windows),
-        recovery_hours=opts.recovery_hours,
-        confidence=opts.confidence,
-        **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
-        currency=opts.home_currency or opts.currency,
-        tz=opts.tz,
-        settings=opts.settings,
-        hist=hist,
-        ship_sla_hours=opts.sla_hours,
-        business_days=opts.business_days,
-        shipments=shipments,
-        profit=profit,
-    )
+    result = analyze(con, list(windows), opts, hist=hist, shipments=shipments, profit=profit)
     result.fx = fx
     return result
 

@@ -38,7 +38,7 @@ def render(results: Results) -> None:
         st.warning(
             f"The revenue loss cannot be estimated for this window: {md_escape(why)}.", icon=":material/warning:"
         )
-        loaded_overview(results.report, cov, ship, results.params.confidence)
+        loaded_overview(results.report, cov, ship, results.opts.confidence)
     else:
         loss_overview(res, ship, results.tz)
         report_button(res, results.report, (ship, rows), results.product_names(res), results.tz)

@@ -27,7 +27,7 @@ def render(results: Results) -> None:
     transfer = state.scenario_transfer / 100
     res, _ = results.analysis()
     model = results.scenario_model(transfer)
-    scenarios(model, results.params.currency, measured=res is not None, sweep_key=results.scenario_key(transfer))
+    scenarios(model, results.opts.currency, measured=res is not None, sweep_key=results.scenario_key(transfer))
 
 
 def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_key: tuple | None = None) -> None:

@@ -47,25 +47,25 @@ def human_summary(result: Analysis) -> str:
         span = f"{w.window.start:%Y-%m-%d %H:%M} to {w.window.end:%Y-%m-%d %H:%M} UTC"
         out.append(f"{span} on {', '.join(w.estimate.affected)}:")
         out.append(
-            f"  lost {format_money_ascii(r['lost'], cur)} ({pct} interval {format_money_ascii(r['lost_low'], cur)} to "
-            f"{format_money_ascii(r['lost_high'], cur)}; probability of an effect {present.percent(r['p_effect'])})"
+            f"  lost {format_money_ascii(r.lost, cur)} ({pct} interval {format_money_ascii(r.lost_low, cur)} to "
+            f"{format_money_ascii(r.lost_high, cur)}; probability of an effect {present.percent(r.p_effect)})"
         )
         out.append(
-            f"  expected {format_money_ascii(r['expected'], cur)}, actual {format_money_ascii(r['actual'], cur)}; orders "
-            f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected"
+            f"  expected {format_money_ascii(r.expected, cur)}, actual {format_money_ascii(r.actual, cur)}; orders "
+            f"{w.orders.actual:,} of {w.orders.expected:,.1f} expected"
         )
         out.append(
-            f"  recaptured {format_money_ascii(r['recaptured'], cur)} {_recovery_span(w)} ({pct} interval "
-            f"{format_money_ascii(r['recaptured_low'], cur)} to {format_money_ascii(r['recaptured_high'], cur)}); "
-            f"net lost {format_money_ascii(r['net_lost'], cur)} ({pct} interval {format_money_ascii(r['net_lost_low'], cur)} to "
-            f"{format_money_ascii(r['net_lost_high'], cur)})"
+            f"  recaptured {format_money_ascii(r.recaptured, cur)} {_recovery_span(w)} ({pct} interval "
+            f"{format_money_ascii(r.recaptured_low, cur)} to {format_money_ascii(r.recaptured_high, cur)}); "
+            f"net lost {format_money_ascii(r.net_lost, cur)} ({pct} interval {format_money_ascii(r.net_lost_low, cur)} to "
+            f"{format_money_ascii(r.net_lost_high, cur)})"
         )
-        if r.get("recapture_share_counted") is not None and r["recapture_share_counted"] < 1:
-            excess = r["recovery_actual"] - r["recovery_expected"]
+        if r.recapture_share_counted is not None and r.recapture_share_counted < 1:
+            excess = r.recovery_actual - r.recovery_expected
             out.append(
                 f"  (the {_after_hours(w):g} h after ran {format_money_ascii(abs(excess), cur)} {'below' if excess < 0 else 'above'} "
                 f"normal; the first "
-                f"{r['recapture_hours']:g} h were read and {present.percent(r['recapture_share_counted'])} of their "
+                f"{r.recapture_hours:g} h were read and {present.percent(r.recapture_share_counted)} of their "
                 "excess counted, the part beyond normal variation)"
             )
         pr = w.profit

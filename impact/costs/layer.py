@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ..errors import InputError, MixedCurrencyError
 from ..scenarios.costs import DEFAULT_COSTS, ChannelCost, Costs
+from ..settings import Settings
 from .profit import ProfitInputs, channel_rates
 
 
@@ -81,6 +82,7 @@ def load_costs(
     ads: Sequence = (),
     mapping: dict | None = None,
     currency: str | None = None,
+    settings: Settings | None = None,
 ):
     """Cost inputs into `con` (see impact.service.load_costs); returns the CostReport, or None without cost files."""
     # Readers, fee schedule and rates only for sessions that give cost inputs; analyses need none of them.
@@ -95,7 +97,7 @@ def load_costs(
     channels = [r[0] for r in con.execute("SELECT DISTINCT channel FROM lines ORDER BY 1").fetchall()]
     report = None
     if costs or ads or fees:
-        report = load_costs(con, costs, ads, mapping=mapping, order_channels=channels)
+        report = load_costs(con, costs, ads, mapping=mapping, order_channels=channels, settings=settings)
         _check_currencies(con, report, currency, home)
         fee_schedule.fees_table(con, fee_schedule.fee_rules(channels, fees))
     if home and report is not None:

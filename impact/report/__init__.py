@@ -1,7 +1,8 @@
 """A self-contained HTML report of one outage analysis: what a seller sends to an insurer or a marketplace.
 
-    html = build_report(analyze(con, [window]).to_json(), ingest=report, shipments=shipment_report(con, window),
-                        tz="America/New_York")
+    opts = resolve_options(tz="America/New_York")
+    html = build_report(analyze(con, [window], opts).to_json(), ingest=report, shipments=shipment_report(con, window),
+                        tz=opts.tz)
 
 One file, no network: plotly.js is embedded once, every chart and table is inside, and a Content-Security-Policy
 forbids the page from loading anything. Every string that comes from the seller's files (SKUs, product names,
