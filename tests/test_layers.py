@@ -22,13 +22,6 @@ LONG_FUNCTIONS = {
     "impact/revenue/event.py:estimate_event",
     "impact/revenue/fit.py:fit_channel",
     "impact/revenue/history.py:load_history",
-    "impact/charts/scenarios.py:mix_comparison_figure",
-    "impact/outages/detect_confirm.py:confirm",
-    "impact/outages/detect_scan.py:scan_history",
-    "impact/report/sections.py:kpi_section",
-    "impact/report/sections.py:profit_section",
-    "impact/shipments/estimate.py:estimate_late",
-    "impact/shipments/orders.py:order_table",
 }
 
 IMPORT_ALL = """
