@@ -41,6 +41,10 @@ class WindowError(InputError):
     """An outage window is malformed, outside the data, or has too little history before it."""
 
 
+class DiskFullError(ImpactError):
+    """No space left where a temporary copy was being written; nothing partial is left behind."""
+
+
 class FeedError(ImpactError):
     """A status feed could not be fetched or understood."""
 

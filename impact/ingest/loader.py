@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
-import tempfile
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import generic, memo, shipping, sqlexpr
+from . import generic, memo, shipping, sqlexpr, textfile
 from .accounting import account
 from .base import IDENT, Cols, Format
 from .formats import detect
@@ -26,7 +26,7 @@ from .textfile import (
     count_line_ends,
     normalise_line_ends,
     prepare,
-    transcode_to_utf8,
+    read_mixed,
 )
 
 EARLIEST = datetime(1995, 1, 1)  # before any of these marketplaces sold online
@@ -203,14 +203,41 @@ def _sample_format(
         con.execute("DROP TABLE IF EXISTS _sample")
 
 
+def _blank_lines_at(src: Path, starts: list[int], chunk_size: int = 8 << 20) -> Path:
+    """A copy of `src` in which each line starting at one of the byte offsets `starts` (sorted) is replaced by a
+    one-field marker; streamed, so memory stays at one chunk whatever the file's size."""
+    with open(src, "rb") as fh, textfile.temp_copy() as out:
+        at = 0
+        for pos in starts:
+            if pos < at:
+                continue
+            while at < pos:  # the good bytes before the broken line, as they are
+                data = fh.read(min(chunk_size, pos - at))
+                if not data:
+                    break
+                out.write(data)
+                at += len(data)
+            out.write(b"\x01")
+            while data := fh.read(chunk_size):  # skip the broken line up to (not including) its line feed
+                end = data.find(b"\n")
+                if end >= 0:
+                    fh.seek(at + end)
+                    at += end
+                    break
+                at += len(data)
+        shutil.copyfileobj(fh, out, chunk_size)
+    return Path(out.name)
+
+
 def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int = 20) -> set[int]:
     """A quote that never closes swallows every following line into one bad record; give those lines back.
 
     The line holding the stray quote is replaced by a one-field marker line in a temporary copy, which the reader
     rejects, and the file is re-read so the good lines after it load. Returns the replaced line numbers, whose
-    rejects the caller explains as unbalanced quotes.
+    rejects the caller explains as unbalanced quotes. Each round streams the file once and keeps one copy on disk.
     """
     broken: list[int] = []
+    first = prepared.path
     for _ in range(max_rounds):
         runaway = con.execute(
             """SELECT line, min(line_byte_position) FROM _rej
@@ -219,19 +246,13 @@ def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int =
         ).fetchall()
         if not runaway:
             break
-        repaired = tempfile.NamedTemporaryFile(prefix="impact-", suffix=".csv", delete=False)
-        with open(prepared.path, "rb") as src, repaired:
-            data = src.read()
-            out, start = [], 0
-            for _, pos in runaway:
-                end = data.find(b"\n", pos)
-                end = len(data) if end < 0 else end
-                out.append(data[start:pos] + b"\x01")
-                start = end
-            out.append(data[start:])
-            repaired.write(b"".join(out))
-        prepared.path = Path(repaired.name)
+        previous = prepared.path
+        prepared.path = _blank_lines_at(previous, sorted(int(pos) for _, pos in runaway))
         prepared.temp_paths.append(prepared.path)
+        if previous != first:
+            # The last round's copy is superseded: only one repaired copy is kept on disk at a time.
+            previous.unlink(missing_ok=True)
+            prepared.temp_paths.remove(previous)
         broken.extend(int(line) for line, _ in runaway)
         read()
     return set(broken)
@@ -248,11 +269,13 @@ def _reject_reason_sql() -> str:
              AND revenue BETWEEN 0 AND 1e9 AND quantity BETWEEN 0 AND 1e7 THEN NULL
         WHEN order_id IS NULL THEN 'missing order id'
         WHEN nullif(trim(_raw_date), '') IS NULL THEN 'missing purchase date'
+        WHEN purchased_at IS NULL AND NOT {sqlexpr.offset_ok("trim(_raw_date)")}
+            THEN 'impossible UTC offset in purchase date "' || {date_text} || '": offsets run from -12:00 to +14:00 '
+                 || 'in quarter hours; correct the offset or export the dates again'
         WHEN purchased_at IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'
         WHEN purchased_at < TIMESTAMP '{EARLIEST:%Y-%m-%d}' OR purchased_at > now()::TIMESTAMP + INTERVAL 2 DAY
             THEN 'purchase date out of range "' || {date_text} || '"'
-        WHEN revenue IS NULL AND nullif(trim(_raw_amount), '') IS NOT NULL
-            THEN 'unreadable amount "' || {amount_text} || '"'
+        WHEN revenue IS NULL AND nullif(trim(_raw_amount), '') IS NOT NULL THEN {sqlexpr.amount_problem("trim(_raw_amount)")}
         WHEN isnan(revenue) OR isinf(revenue) THEN 'amount is not a number "' || {amount_text} || '"'
         WHEN abs(revenue) > 1e9 THEN 'amount too large "' || {amount_text} || '"'
         WHEN revenue < 0 THEN 'negative amount "' || {amount_text} || '"'
@@ -294,6 +317,8 @@ class _Parse:
         # The sample reads the head of the file only: a small buffer.
         sample_sql, sample_params = _csv_source(self.prepared, self.used, rejects=False, whole=False)
         memo.load_head(self.con, sample_sql, sample_params)
+        # Whether "1.234" is a thousand or one and a bit is read from the amounts the head shows; unshown, refused.
+        self.params["amount_marks"] = sqlexpr.amount_marks(self.con, self.fields["revenue_text"], "_head", {})
 
         def sample_source(col: str) -> tuple[str, dict]:
             # The head already read serves when it holds the whole file or a value on every line; a sparse column
@@ -478,10 +503,9 @@ def _read_file(con, parse: _Parse) -> tuple[LineEnds | None, set[int]]:
         parse.read_or_explain()
     bad_encoding = con.execute("SELECT count(*) FROM _rej WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
     if bad_encoding and prepared.encoding.startswith("utf-8"):
-        # Not UTF-8 after all (Windows-1252 text beyond the sampled head): decode the whole file that way.
-        prepared.path = transcode_to_utf8(prepared.path, "cp1252")
-        prepared.temp_paths.append(prepared.path)
-        prepared.encoding = "cp1252"
+        # Not all UTF-8 (Windows-1252 text beyond the sampled head): only the lines that are not are read that way,
+        # and the report says which.
+        read_mixed(prepared, parse.name)
         parse.read_or_explain()
     broken = _recover_runaway_quotes(con, prepared, parse.read_or_explain)
     return (counted if prepared.path == counted_path else None), broken
@@ -549,6 +573,7 @@ def load_file(
 def _file_report(file_id: int, name: str, fmt: Format, prepared: PreparedFile, acc, settings: Settings) -> FileReport:
     """A file's import report from its accounting: loaded is what is left of its lines once skips and rejects go."""
     report = FileReport(file_id, name, fmt.name, fmt.label, prepared.encoding)
+    report.notes = list(prepared.notes)
     report.skipped_reasons = acc.skipped
     report.skipped = sum(acc.skipped.values())
     report.rejected = acc.rejected
@@ -574,7 +599,7 @@ def _load_shipping(
     _drop_flagged_rows(con, acc.flagged_rows)
     counts = shipping.apply_rows(con)
     report = _file_report(file_id, name, parse.fmt, prepared, acc, settings)
-    report.notes = shipping.notes(counts)
+    report.notes += shipping.notes(counts)
     con.execute(
         "INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, NULL, $n, 0)",
         {"id": file_id, "n": report.loaded},

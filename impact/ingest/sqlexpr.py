@@ -96,6 +96,20 @@ def clean(col: str) -> str:
     )
 
 
+def _offset_in_range(o: str) -> str:
+    """An offset written '+hh:mm' or '+hhmm' (or '' for none) is one a clock can show: -12:00 to +14:00 by quarters."""
+    return (
+        f"list_transform([replace({o}, ':', '')], lambda o: o = '' OR (right(o, 2) IN ('00', '15', '30', '45') "
+        "AND substr(o, 2) <= (CASE WHEN o[1] = '+' THEN '1400' ELSE '1200' END)))[1]"
+    )
+
+
+def offset_ok(v: str) -> str:
+    """False when the text ends in a time with a UTC offset no place uses (+99:99, +23:59), else true."""
+    o = f"regexp_extract({v}, '[0-9]:[0-9]{{2}}(:[0-9]{{2}}(\\.[0-9]+)?)?\\s*([+-][0-9]{{2}}:?[0-9]{{2}})$', 3)"
+    return f"coalesce({_offset_in_range(o)}, true)"
+
+
 ISO = "iso"  # fast-path name: ISO 8601 with Z or +hh:mm, read by DuckDB's own cast
 
 
@@ -115,11 +129,14 @@ def fast_timestamp_utc(col: str, fmt: str, *, trimmed: bool = True) -> str:
     v = clean(col) if trimmed else col
     if fmt == ISO:
         # Only text that carries its offset: DuckDB would read a naive time as UTC, not in the seller's zone.
-        guard = f"(suffix({v}, 'Z') OR (substr({v}, -3, 1) = ':' AND substr({v}, -6, 1) IN ('+', '-')))"
+        guard = (
+            f"(suffix({v}, 'Z') OR (substr({v}, -3, 1) = ':' AND substr({v}, -6, 1) IN ('+', '-') "
+            f"AND {_offset_in_range(f'right({v}, 6)')}))"
+        )
         return f"(CASE WHEN {guard} THEN {utc_naive(f'TRY_CAST({v} AS TIMESTAMPTZ)')} END)"
     literal = "'" + fmt.replace("'", "''") + "'"
     if "%z" in fmt:
-        return utc_naive(f"try_strptime({v}, {literal})")
+        return f"(CASE WHEN {offset_ok(v)} THEN {utc_naive(f'try_strptime({v}, {literal})')} END)"
     return utc_naive(f"timezone($tz, try_strptime({v}, {literal}))")
 
 
@@ -152,7 +169,7 @@ def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None =
         WHEN {v} IS NULL THEN NULL
         WHEN regexp_matches({v}, '{_EXCEL_SERIAL}') AND TRY_CAST({v} AS DOUBLE) BETWEEN 20000 AND 80000 THEN {excel}
         WHEN regexp_matches({v}, '{_ABBREV}') THEN {abbreviated}
-        WHEN regexp_matches({v}, '{_HAS_OFFSET}') THEN {with_offset}
+        WHEN regexp_matches({v}, '{_HAS_OFFSET}') THEN (CASE WHEN {offset_ok(v)} THEN {with_offset} END)
         ELSE {local}
     END)"""
 
@@ -202,21 +219,81 @@ def ship_precision(col: str) -> str:
     return f"(CASE WHEN {clean(col)} IS NOT NULL THEN {precision(col)} END)"
 
 
+# Every plain number that cannot be read two ways: digits with no dot, or a dot whose side shows it is a decimal
+# point (not 1 to 3 digits then exactly 3, which may be 1.234 or 1,234 written with a dot for thousands).
+_PLAIN = r"-?[0-9]+(\.([0-9]{1,2}|[0-9]{4,}))?|-?([0-9]{4,}|0)\.[0-9]{3}"
+# Sign, currency (a symbol or up to three letters, before or after), the number with its separators, brackets.
+_MONEY = (
+    r"^(\()?\s*([-+−]?)\s*(\p{Sc}|\pL{1,3}\.?\s?\p{Sc}?)?\s*([-−]?)\s*([0-9][0-9.,  '’]*[0-9]\.?|[0-9]\.?|[.,][0-9]+)"
+    r"\s*(\p{Sc}|\pL{1,3}\.?)?\s*(\))?$"
+)
+_MONEY_SQL = _MONEY.replace("'", "''")
+# What "1.234" or "1,234" (one group of three after 1 to 3 digits) means, from the other values of the column:
+# $amount_marks is 'dot' (decimal point, comma for thousands), 'comma' (decimal comma), or NULL (not shown: refused).
+AMBIGUOUS = r"[1-9][0-9]{0,2}[.,][0-9]{3}"
+
+
+def _number(n: str) -> str:
+    """The digits-and-separators part of a money text as plain decimal text, NULL when it is no number."""
+    return rf"""(CASE
+        WHEN regexp_full_match({n}, '[0-9]+(\.[0-9]*)?|\.[0-9]+') AND NOT regexp_full_match({n}, '{AMBIGUOUS}')
+            THEN {n}
+        WHEN regexp_full_match({n}, '{AMBIGUOUS}') THEN (CASE
+            WHEN $amount_marks = 'dot' THEN replace({n}, ',', '')
+            WHEN $amount_marks = 'comma' THEN replace(replace({n}, '.', ''), ',', '.') END)
+        WHEN regexp_full_match({n}, '[0-9]{{1,3}}(,[0-9]{{3}})+(\.[0-9]+)?') THEN replace({n}, ',', '')
+        WHEN regexp_full_match({n}, '[0-9]{{1,3}}(\.[0-9]{{3}})+(,[0-9]+)?') THEN replace(replace({n}, '.', ''), ',', '.')
+        WHEN regexp_full_match({n}, '[0-9]+,[0-9]+|,[0-9]+') THEN replace({n}, ',', '.')
+        WHEN regexp_full_match({n}, '[0-9]{{1,3}}([  ''’][0-9]{{3}})+([.,][0-9]+)?')
+            THEN replace(regexp_replace({n}, '[  ''’]', '', 'g'), ',', '.')
+        END)"""
+
+
 def amount(col: str) -> str:
-    """Money text -> DOUBLE: '$1,249.00', '1.249,00 €', 'EUR 12,50', '(5.00)'. NULL when unreadable."""
+    """Money text -> DOUBLE: '$1,249.00', '1.249,00 €', 'EUR 12,50', '(5.00)'. NULL when unreadable.
+
+    Strict: hex, exponents, underscores, stray separators ('$1,2,3') and text around the number are NULL (the parse
+    rejects them with a reason); '1.234' follows the column's convention ($amount_marks, see amount_marks()).
+    """
     v = clean(col)
-    digits = f"regexp_replace({v}, '[^0-9.,-]', '', 'g')"
-    neg = f"(CASE WHEN {v} LIKE '(%)' THEN -1 ELSE 1 END)"
-    # Plain numbers, the common case, are read by one cast of the text as it is; coalesce only evaluates the rest
-    # (trimmed text, then the money formats) for the others.
-    return f"""coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST({v} AS DOUBLE), (CASE
-        WHEN {v} IS NULL THEN NULL
-        WHEN regexp_matches({digits}, '^-?[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]{{1,2}}$')
-            THEN {neg} * TRY_CAST(replace(replace({digits}, '.', ''), ',', '.') AS DOUBLE)
-        WHEN regexp_matches({digits}, '^-?[0-9]+,[0-9]{{1,2}}$')
-            THEN {neg} * TRY_CAST(replace({digits}, ',', '.') AS DOUBLE)
-        ELSE {neg} * TRY_CAST(replace({digits}, ',', '') AS DOUBLE)
-    END))"""
+    parts = f"regexp_extract({v}, '{_MONEY_SQL}', ['open', 's1', 'cur', 's2', 'n', 'cur2', 'close'])"
+    money = f"""list_transform([{parts}], lambda m: CASE
+        WHEN m.n = '' OR (m.open = '') <> (m.close = '') OR (m.s1 <> '' AND m.s2 <> '') THEN NULL
+        ELSE (CASE WHEN m.open <> '' OR m.s1 IN ('-', '−') OR m.s2 <> '' THEN -1 ELSE 1 END)
+            * CAST({_number("m.n")} AS DOUBLE) END)[1]"""
+    # Plain numbers, the common case, are read by one cast of the text as it is; the rule only runs for the others.
+    return f"""(CASE WHEN regexp_full_match({col}, '{_PLAIN}') THEN CAST({col} AS DOUBLE)
+        WHEN {v} IS NULL THEN NULL ELSE {money} END)"""
+
+
+def amount_problem(raw: str) -> str:
+    """Why a money text that amount() could not read is refused, naming the value and the fix (text is trimmed)."""
+    shown = f"left({raw}, 40)"
+    return f"""(CASE WHEN regexp_full_match(regexp_extract({raw}, '{_MONEY_SQL}', 5), '{AMBIGUOUS}')
+        THEN 'ambiguous amount "' || {shown} || '": no other amount in the file shows whether the separator marks '
+             || 'thousands or decimals; write 1234 or 1.234 (or 1,234.00)'
+        WHEN lower({raw}) IN ('nan', '-nan', 'inf', '-inf', '+inf', 'infinity', '-infinity', '+infinity')
+        THEN 'amount is not a number "' || {shown} || '": write the amount in digits, such as 1234.50'
+        ELSE 'unreadable amount "' || {shown} || '": write a plain number such as 1234.50 (no hex, exponent or '
+             || 'underscore; commas only between groups of three digits)' END)"""
+
+
+def amount_marks(con, col: str, source: str, params: dict) -> str | None:
+    """The column's decimal mark, 'dot' or 'comma', as its values show it; None when they do not (or disagree)."""
+    v = clean(col)
+    dot = r"'[0-9]\.[0-9]{1,2}$|[0-9]\.[0-9]{4,}$|,[0-9]{3}\.[0-9]+$|,[0-9]{3},[0-9]{3}'"
+    comma = r"'[0-9],[0-9]{1,2}$|[0-9],[0-9]{4,}$|\.[0-9]{3},[0-9]+$|\.[0-9]{3}\.[0-9]{3}'"
+    digits = f"regexp_replace({v}, '[^0-9.,]', '', 'g')"
+    dots, commas = con.execute(
+        f"SELECT count(*) FILTER (regexp_matches({digits}, {dot})), count(*) FILTER (regexp_matches({digits}, {comma}))"
+        f" FROM {source}",
+        params,
+    ).fetchone()
+    if dots and not commas:
+        return "dot"
+    if commas and not dots:
+        return "comma"
+    return None
 
 
 def currency_from_symbol(col: str) -> str:

@@ -6,14 +6,18 @@ Only the first bytes are read in Python; the body is left to DuckDB unless it ha
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import errno
 import io
 import re
+import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UnreadableFileError
+from ..errors import DiskFullError, UnreadableFileError
 
 HEAD_BYTES = 1 << 20
 MAX_HEADER_LINE = 1 << 20  # a "header" longer than this is not a header
@@ -41,10 +45,38 @@ class PreparedFile:
     empty_before_header: int = 0  # of those, the lines with nothing at all
     quote: str = '"'  # the format's quote character; '' where the export never quotes (Amazon's flat files)
     temp_paths: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reading changed, in sentences for the report
 
     def cleanup(self) -> None:
         for p in self.temp_paths:
             p.unlink(missing_ok=True)
+
+
+def disk_full(directory: Path | str) -> DiskFullError:
+    """The one-line message for a write that ran out of space in `directory`."""
+    try:
+        free = shutil.disk_usage(directory).free / (1 << 20)
+    except OSError:
+        free = 0.0
+    return DiskFullError(
+        f"the disk is full ({free:,.0f} MB free in {directory}): free some space, or set TMPDIR to a larger disk, "
+        "and import again"
+    )
+
+
+@contextlib.contextmanager
+def temp_copy() -> Iterator:
+    """A new temporary file to write a copy into; on any failure it is removed, and a full disk says so."""
+    out = tempfile.NamedTemporaryFile(prefix="impact-", suffix=".csv", delete=False)
+    path = Path(out.name)
+    try:
+        with out:
+            yield out
+    except BaseException as exc:
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise disk_full(path.parent) from None
+        raise
 
 
 def _sniff_encoding(head: bytes) -> str:
@@ -66,16 +98,114 @@ def _sniff_encoding(head: bytes) -> str:
 
 def transcode_to_utf8(src: Path, encoding: str) -> Path:
     """Stream-decode a file into a temporary UTF-8 copy with LF line ends; undecodable bytes become U+FFFD."""
-    out = tempfile.NamedTemporaryFile(prefix="impact-", suffix=".csv", delete=False)
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     carry = b""
-    with open(src, "rb") as fh, out:
+    with open(src, "rb") as fh, temp_copy() as out:
         while chunk := fh.read(8 << 20):
             data = carry + decoder.decode(chunk).encode("utf-8")
             carry = b"\r" if data.endswith(b"\r") else b""
             out.write(_unify(data[: len(data) - len(carry)]))
         out.write(_unify(carry + decoder.decode(b"", final=True).encode("utf-8")))
     return Path(out.name)
+
+
+# Windows-1252 as Windows itself reads it: the five bytes the code page leaves undefined map to the C1 controls.
+_TABLE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
+MIXED_CHUNK = 8 << 20
+
+
+@dataclass
+class MixedDecode:
+    """Where a file that is mostly UTF-8 had lines that were not, read as Windows-1252 instead."""
+
+    path: Path  # the UTF-8 copy, LF line ends
+    cp1252_ranges: list[tuple[int, int]]  # 1-based physical lines, first and last of each run
+    utf8_seen: bool  # some non-ASCII text decoded as UTF-8: the file mixes the two, it is not wholly Windows-1252
+
+    @property
+    def cp1252_lines(self) -> int:
+        return sum(b - a + 1 for a, b in self.cp1252_ranges)
+
+
+def _decode_lines(chunk: bytes, first: int, ranges: list[list[int]]) -> tuple[str, bool]:
+    """A chunk of whole lines decoded line by line; runs of Windows-1252 lines are added to `ranges`."""
+    out, utf8 = [], False
+    for i, line in enumerate(chunk.split(b"\n")):
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 = utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            out.append(line.decode("latin-1").translate(_TABLE))
+            n = first + i
+            if ranges and ranges[-1][1] == n - 1:
+                ranges[-1][1] = n
+            else:
+                ranges.append([n, n])
+    return "\n".join(out), utf8
+
+
+def transcode_mixed(src: Path, chunk_size: int = MIXED_CHUNK) -> MixedDecode:
+    """One streaming pass: every line that is valid UTF-8 stays UTF-8, every other line is read as Windows-1252.
+
+    A chunk that decodes whole as UTF-8 (nearly all of a UTF-8 file) is copied without a per-line loop. Memory is
+    one chunk plus its longest line."""
+    ranges: list[list[int]] = []
+    utf8 = False
+    line = 1  # physical number of the first line of the next chunk
+    carry = b""
+    with open(src, "rb") as fh, temp_copy() as out:
+        while True:
+            data = fh.read(chunk_size)
+            block = carry + data
+            if data:
+                cut = block.rfind(b"\n") + 1
+                if not cut:  # one line longer than a chunk: read on until it ends
+                    carry = block
+                    continue
+                block, carry = block[:cut], block[cut:]
+            if not block:
+                break
+            try:
+                text = block.decode("utf-8")
+                utf8 = utf8 or not block.isascii()
+            except UnicodeDecodeError:
+                text, seen = _decode_lines(block, line, ranges)
+                utf8 = utf8 or seen
+            line += block.count(b"\n")
+            out.write(_unify(text.encode("utf-8")))
+            if not data:
+                break
+    return MixedDecode(Path(out.name), [(a, b) for a, b in ranges], utf8)
+
+
+def read_mixed(prepared: PreparedFile, name: str) -> None:
+    """Point `prepared` at a copy decoded line by line (see transcode_mixed) and say in its notes which lines were
+    read as Windows-1252, when the file mixes it with UTF-8."""
+    mixed = transcode_mixed(prepared.path)
+    prepared.temp_paths.append(mixed.path)
+    prepared.path = mixed.path
+    if not mixed.cp1252_ranges:
+        return
+    if not mixed.utf8_seen:
+        prepared.encoding = "cp1252"
+        return
+    prepared.encoding = "utf-8 and cp1252"
+    were = "was" if mixed.cp1252_lines == 1 else "were"
+    prepared.notes.append(
+        f"{line_ranges(mixed.cp1252_ranges)} {were} not UTF-8 and {were} read as Windows-1252 "
+        f"({mixed.cp1252_lines:,} of the file's lines); check their text (é, £, €) if it looks wrong"
+    )
+
+
+def line_ranges(ranges: list[tuple[int, int]], shown: int = 3) -> str:
+    """'line 7', 'lines 3,002–6,001', 'lines 5, 9–12 and 2 more runs' for a note."""
+    parts = [f"{a:,}" if a == b else f"{a:,}–{b:,}" for a, b in ranges[:shown]]
+    single = len(ranges) == 1 and ranges[0][0] == ranges[0][1]
+    text = ("line " if single else "lines ") + ", ".join(parts)
+    if len(ranges) > shown:
+        more = len(ranges) - shown
+        text += f" and {more:,} more run" + ("s" if more > 1 else "")
+    return text
 
 
 def _consistent_head(head: bytes, whole: bool) -> bool:
@@ -166,7 +296,10 @@ def prepare(path: Path | str, display_name: str | None = None, *, header_only: b
     )
     if header_only:
         return prepared
-    if encoding in ("utf-16", "utf-16-le", "utf-16-be", "cp1252"):
+    if encoding == "cp1252":
+        # Line by line: UTF-8 text further on (a file appended to by another tool) is not garbled.
+        read_mixed(prepared, name)
+    elif encoding in ("utf-16", "utf-16-le", "utf-16-be"):
         prepared.path = transcode_to_utf8(path, encoding)
         prepared.temp_paths.append(prepared.path)
     elif not _consistent_head(head, len(head) < HEAD_BYTES):
@@ -232,9 +365,8 @@ def _unify(data: bytes) -> bytes:
 
 def normalise_line_ends(src: Path, chunk_size: int = 8 << 20) -> Path:
     """A temporary copy whose every line ends in LF: a CR LF, a lone CR and a lone LF each end one line."""
-    out = tempfile.NamedTemporaryFile(prefix="impact-", suffix=".csv", delete=False)
     carry = b""
-    with open(src, "rb") as fh, out:
+    with open(src, "rb") as fh, temp_copy() as out:
         while chunk := fh.read(chunk_size):
             data = carry + chunk
             # A CR at the end of a chunk may be the first half of a CR LF: decide with the next chunk.

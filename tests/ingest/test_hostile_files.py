@@ -59,13 +59,13 @@ def test_good_lines_in_a_partly_bad_file_still_load(con, name, lines, loaded, re
 
 
 def test_bad_prices_name_their_reason(con):
-    """Negative, NaN, infinite, huge and malformed amounts are each rejected for what they are."""
+    """Negative, NaN, infinite, exponent, huge and malformed amounts are each rejected for what they are."""
     f = ingest_files(con, [BAD / "bad_prices.csv"]).to_json()["files"][0]
     reasons = {r["line"]: r["reason"].split(' "')[0] for r in f["rejects"]}
     assert reasons == {
         2: "negative amount",
         3: "amount is not a number",
-        4: "amount too large",
+        4: "unreadable amount",
         5: "amount is not a number",
         6: "amount too large",
         9: "unreadable amount",

@@ -175,7 +175,13 @@ def test_reject_line_numbers_count_blank_lines(con, tmp_path):
     path = tmp_path / "ebay_bad_amount.csv"
     path.write_text("\n".join(lines))
     report = ingest_files(con, [path]).to_json()["files"][0]
-    assert report["rejects"] == [{"line": 7, "reason": 'unreadable amount "fifteen"'}]
+    assert report["rejects"] == [
+        {
+            "line": 7,
+            "reason": 'unreadable amount "fifteen": write a plain number such as 1234.50 (no hex, exponent or '
+            "underscore; commas only between groups of three digits)",
+        }
+    ]
     assert sorted(r[0] for r in con.execute("SELECT sku FROM lines").fetchall()) == ["3003", "CANDLE", "LAMP-1"]
 
 

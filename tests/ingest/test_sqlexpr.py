@@ -51,6 +51,8 @@ def _values(con, expr: str, texts: list, tz: str = "America/New_York") -> list:
         {"v": texts},
     )
     params = {"tz": tz} if "$tz" in expr else {}
+    if "$amount_marks" in expr:
+        params["amount_marks"] = "dot"
     return [r[0] for r in con.execute(f"SELECT {expr} FROM t ORDER BY i", params).fetchall()]
 
 
@@ -61,7 +63,7 @@ def test_amount_and_quantity_read_spaced_text_like_trimmed_text(con):
         got = _values(con, build("v"), TEXTS)
         want = _values(con, build("v"), trimmed)
         assert [str(g) for g in got] == [str(w) for w in want]
-    assert _values(con, sqlexpr.amount("v"), [" 1e3 "]) == [1000.0]
+    assert _values(con, sqlexpr.amount("v"), [" 1e3 ", " 1.234 ", "0x1F"]) == [None, 1.234, None]
 
 
 @pytest.mark.parametrize("fast", [sqlexpr.AWARE_FORMATS[0], sqlexpr.ISO, "%Y-%m-%d %H:%M:%S", None])
