@@ -28,8 +28,9 @@ class Settings:
     db_url: str = ""
     # Connections each process keeps to PostgreSQL at most (one pool per process); unused with the DuckDB file.
     db_pool_size: int = 4
-    # Where generic-CSV column mappings are remembered, keyed by header fingerprint.
-    mappings_path: Path = DATA_DIR / "mappings.json"
+    # Where the CLI remembers generic-CSV column mappings, keyed by header fingerprint (the app's uploads keep theirs
+    # in the session and never use this file).
+    mappings_path: Path | None = DATA_DIR / "mappings.json"
     # Time zone assumed for export timestamps that carry no offset (eBay, Etsy, WooCommerce).
     default_tz: str = "UTC"
     # Currency assumed when an export has neither a currency column nor a symbol (WooCommerce, some CSVs).
