@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
+    # psycopg's pool logs each failed reconnection; the one line below already says the share store is down.
+    logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
     try:
         return int(args.func(args) or 0)
     except ImpactError as exc:
