@@ -9,6 +9,7 @@ import os
 import sys
 
 from .errors import ImpactError
+from .terminal import TerminalSafe
 
 # Each command lives in impact/commands/<name>.py with register(subparsers) and run(args) -> int.
 COMMANDS = (
@@ -47,6 +48,16 @@ def _requested_command(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Text from a seller's file (a SKU, a reject reason) must not drive the operator's terminal (impact.terminal).
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_requested_command(argv))
     try:
