@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import RECOVERY_MODES, Analysis, analyze
+from .currencies import iso_code
 from .errors import InputError, WindowError
 from .ingest import IngestReport, ingest_files
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
@@ -65,12 +66,11 @@ def resolve_options(
     mode = (recovery_mode or settings.recovery_mode or "fixed").strip().lower()
     if mode not in RECOVERY_MODES:
         raise InputError(f"the recovery mode must be one of {', '.join(RECOVERY_MODES)}, got '{mode}'")
-    home = (home_currency or "").strip().upper() or None
-    if home is not None and not (len(home) == 3 and home.isalpha()):
-        raise InputError(f"--home-currency expects a three-letter currency code such as EUR, got '{home_currency}'")
+    home = iso_code(home_currency, "--home-currency") if (home_currency or "").strip() else None
+    currency = iso_code(currency, "--currency") if currency and currency.strip() else None
     return Options(
         tz=tz or settings.default_tz,
-        currency=currency.strip().upper() if currency and currency.strip() else None,
+        currency=currency,
         confidence=settings.confidence if confidence is None else confidence,
         recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
         sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,
