@@ -5,7 +5,7 @@ import pytest
 
 from impact.errors import ShareStoreError
 from impact.share import create_share
-from impact.sharestore import duckdb_store
+from impact.share.store import duckdb_store
 
 
 def test_a_full_disk_is_named_with_the_space_left(tmp_path, monkeypatch):
