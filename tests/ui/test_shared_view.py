@@ -75,7 +75,7 @@ def test_a_share_store_that_cannot_be_reached_is_not_called_an_invalid_link(monk
     try:
         at = run_page(_store_down_page)
     finally:
-        from impact.sharestore import close_pools
+        from impact.share.store import close_pools
 
         close_pools()
     assert at.error[0].value.startswith("The shared results cannot be opened right now: the share database")
