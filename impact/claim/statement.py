@@ -164,8 +164,24 @@ def _measured(w: Mapping, policy: ClaimPolicy) -> dict:
     }
 
 
-def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency, expenses, loss_bins, hours) -> tuple:
+def _recapture_terms(w: Mapping, win: Window, policy: ClaimPolicy, rec_h: float) -> dict:
+    """The keywords both bases read the recapture inside the indemnity period with."""
+    profit, rate = profit_basis(w, policy)
+    hours = _hours(win.start, win.end)
+    return {
+        "outage_hours": hours,
+        "profit": profit,
+        "recapture_bins": _bins(w, win.start, "recovery", hours, hours + rec_h),
+        "recovery_hours": rec_h,
+        "margin": rate["rate"] if rate.get("margin_pct") is None else rate["margin_pct"] / 100,
+        "recapture_hours": w["revenue"].get("recapture_hours"),
+        "recapture_share": _share_counted(w["revenue"]),
+    }
+
+
+def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency, expenses, loss_bins, rec_h) -> tuple:
     rev = w["revenue"]
+    hours = _hours(win.start, win.end)
     _, rate = profit_basis(w, policy)
     channels = list(w.get("channels") or [])
     if opts.home_currency:
@@ -190,7 +206,7 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
             "trend": round(trend, 6),
             "counterfactual_expected": rev["expected"],
         }
-        shortfall = {"central": float(value) - rev["actual"], "low": None, "high": None}
+        shortfall = {"central": float(pol.money(value) - pol.money(rev["actual"])), "low": None, "high": None}
     else:
         standard = {
             "basis": "counterfactual expected turnover (the analysis' baseline)",
@@ -198,6 +214,9 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
             "trend": "in the counterfactual: the day's regression on the channel's other hours, the "
             "unaffected channels and the last week",
             "why": prior.get("reason"),
+            # The expected turnover's interval: actual + the loss's ends, so standard - actual is the shortfall.
+            "low": float(pol.money(rev["actual"]) + pol.money(rev["lost_low"])),
+            "high": float(pol.money(rev["actual"]) + pol.money(rev["lost_high"])),
         }
         shortfall = {"central": rev["lost"], "low": rev["lost_low"], "high": rev["lost_high"]}
     ih = policy.indemnity_hours
@@ -211,6 +230,7 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
         actual=rev["actual"],
         expenses=pairs,
         indemnity_share=share,
+        recapture=pol.recapture_in_indemnity(policy, **_recapture_terms(w, win, policy, rec_h)),
     ), prior
 
 
@@ -252,25 +272,13 @@ def build(
         expenses = per_expenses[i]
         if policy.kind == "bi":
             row["workings"], base = _bi_window(
-                con, w, win, policy, opts, analysis.get("currency"), expenses, loss_bins, hours
+                con, w, win, policy, opts, analysis.get("currency"), expenses, loss_bins, rec_h
             )
             bases.append(base)
         elif policy.kind == "cyber":
-            profit, rate = profit_basis(w, policy)
-            margin = rate["rate"] if rate.get("margin_pct") is None else rate["margin_pct"] / 100
-            rec_bins = _bins(w, win.start, "recovery", hours, hours + rec_h)
             extra = sum((e.amount for e in expenses), pol.ZERO)
             row["workings"] = pol.cyber(
-                policy,
-                outage_hours=hours,
-                profit=profit,
-                loss_bins=loss_bins,
-                recapture_bins=rec_bins,
-                recovery_hours=rec_h,
-                margin=margin,
-                extra_expenses=extra,
-                recapture_hours=w["revenue"].get("recapture_hours"),
-                recapture_share=_share_counted(w["revenue"]),
+                policy, loss_bins=loss_bins, extra_expenses=extra, **_recapture_terms(w, win, policy, rec_h)
             )
         else:
             incident = _incident(win, policy, catalog)

@@ -88,7 +88,7 @@ def test_indemnity_period_shorter_than_the_recovery_nets_only_the_recapture_insi
     rec = [Bin(HOURS + h, HOURS + h + 1, 10) for h in range(24)]
     p = ClaimPolicy("cyber", indemnity_days=1)
     w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=rec, recovery_hours=24, margin=0.5)
-    assert w["recaptured_profit_in_indemnity"] == 47.5
+    assert w["recaptured_profit"]["value"] == 47.5
     assert w["recapture_netted"]["value"] == 47.5
     assert w["income_loss"]["value"] == 502.5  # 550 - 47.50
     # Low end: recapture 300 - 200 = 100 at the low end, 47.50 + (100 - 55) x 9.5/24 = 65.31 netted.
@@ -112,7 +112,7 @@ def test_indemnity_period_nets_the_recapture_as_the_estimate_reads_it():
         recapture_hours=4,
         recapture_share=0.5,
     )
-    assert w["recaptured_profit_in_indemnity"] == 10.0
+    assert w["recaptured_profit"]["value"] == 10.0
     assert w["recapture_netted"]["value"] == 10.0
 
 

@@ -48,16 +48,30 @@ def test_statement_carries_the_analysis_of_the_same_options(demo):
     assert [e["id"] for e in st["exhibits"]][:4] == ["E1", "E2", "E3", "E4"]
 
 
-def test_cyber_without_terms_claims_the_profit_lost_net_of_recapture(demo):
-    """No waiting period, deductible or indemnity period: the income loss is the profit block's net loss."""
+def test_cyber_without_terms_claims_the_profit_lost_net_of_a_positive_recapture_only(demo):
+    """No terms: income loss = profit lost - recapture; the demo's recapture is below zero, so none is netted at the
+    centre and the claim stays at the profit lost, while the low end nets the 32.90 its recapture end holds."""
     con, opts = demo
     st = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber"))
     p = st["windows"][0]["profit"]
-    assert st["windows"][0]["workings"]["income_loss"] == {
-        "value": p["net_lost"],
-        "low": p["net_lost_low"],
-        "high": p["net_lost_high"],
-    }
+    assert p["recaptured"] == -9.37
+    assert st["windows"][0]["workings"]["income_loss"] == {"value": 271.34, "low": 74.32, "high": 549.97}
+    assert (p["lost"], p["net_lost_low"], p["lost_high"]) == (271.34, 74.32, 549.97)
+
+
+def test_bi_nets_the_recapture_as_cyber_does_and_never_claims_above_the_loss(demo):
+    """Business interruption and cyber, both without terms, claim the same gross profit net of recapture, and
+    neither claim is above the profit lost."""
+    con, opts = demo
+    analysis = service.run_analysis(con, [WINDOW], opts).to_json()
+    b = service.claim(con, [WINDOW], opts, ClaimPolicy("bi"), analysis=analysis)["windows"][0]
+    c = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber"), analysis=analysis)["windows"][0]
+    assert b["workings"]["recapture_netted"] == c["workings"]["recapture_netted"]
+    assert c["claim"] == {"value": 271.34, "low": 74.32, "high": 549.97}
+    # The rate of gross profit x the high shortfall rounds once, a cent below the profit layer's sum over SKUs.
+    assert b["claim"] == {"value": 271.34, "low": 74.32, "high": 549.96}
+    assert all(b["claim"][k] <= b["workings"]["loss_of_gross_profit"][k] for k in ("value", "low", "high"))
+    assert round(b["workings"]["standard_turnover"]["low"] - b["workings"]["actual_turnover"], 2) == 285.98
 
 
 def test_retention_covers_less_than_qualifying_on_the_demo_outage(demo):
