@@ -344,10 +344,13 @@ def scenario_model(
 # Claims
 
 
-def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expenses=None, analysis=None) -> dict:
+def claim(
+    con, windows: Sequence[Window], opts: Options, policy, *, extra_expenses=None, analysis=None, cover=None
+) -> dict:
     """The claim statement for `windows` under `policy` (impact.claim.ClaimPolicy): the same analysis as
     run_analysis (pass `analysis`, its to_json(), to reuse one) taken through the policy's arithmetic. extra_expenses:
-    a ledger path or impact.claim.Ledger. Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
+    a ledger path or impact.claim.Ledger. cover: the cover page's particulars (impact.claim.statement.COVER_FIELDS).
+    Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
     from .claim import Ledger, load_ledger, statement
     from .outages.catalog import load_catalog
 
@@ -358,8 +361,8 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
         ledger = load_ledger(ledger)
     if analysis is None:
         analysis = run_analysis(con, windows, opts).to_json()
-    catalog = load_catalog() if policy.kind == "parametric" else ()
-    return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=catalog)
+    # Every basis cites the provider's public incident record when the catalog holds one for the window.
+    return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=load_catalog(), cover=cover)
 
 
 def claim_evidence(con, windows: Sequence[Window], opts: Options):

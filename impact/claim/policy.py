@@ -268,7 +268,7 @@ def icow_allowed(expenses: Iterable[tuple[Decimal, Decimal | None]], rate: float
         else:
             named += min(money(amount), times(rate, money(avoided)))
     allowed = named + min(unnamed, max(gross_profit_lost, ZERO))
-    return {"claimed": claimed, "allowed": allowed, "capped": claimed - allowed}
+    return {"claimed": claimed, "allowed": allowed, "capped": claimed - allowed, "named": named, "other": unnamed}
 
 
 def bi(
@@ -290,7 +290,8 @@ def bi(
     rate: gross_profit_rate()'s dict, or {'rate': r, 'source': ...} when the seller gave it. standard: the standard
     turnover's workings (shown as given). indemnity_share: the share of the shortfall inside the indemnity period.
     recapture: recapture_in_indemnity()'s figures (none netted when not given)."""
-    r = float(rate["rate"])
+    # Rates to 4 decimals (a percentage to 2): the adjuster recomputes the claim from the rate the statement shows.
+    r = round(float(rate["rate"]), 4)
     rec = recapture or Recapture({"value": 0.0, "low": 0.0, "high": 0.0}, 0.0, "no recapture measured")
 
     def at(short: float, recaptured: float) -> dict:
@@ -337,6 +338,10 @@ def bi(
             "claimed": out(c["icow"]["claimed"]),
             "allowed": fig("icow", "allowed"),
             "over_economic_limit": out(c["icow"]["capped"]),
+            # The workbook recomputes the cap: expenses naming the turnover they saved (allowed up to their own
+            # limit) and the others, capped together at the gross profit lost.
+            "named_allowed": out(c["icow"]["named"]),
+            "other_claimed": out(c["icow"]["other"]),
         },
         "loss": fig("loss"),
         "deductible": out(money(policy.deductible or 0)),
@@ -425,8 +430,9 @@ def cyber(
     profit lost, with no other cost taken off unless given). loss_bins: the outage's hourly lost revenue, which
     splits the loss between covered and waiting hours; the rest as recapture_in_indemnity reads them."""
     span = covered_span(outage_hours, policy.waiting, policy.mode, policy.indemnity_hours)
-    share = 0.0 if span is None else share_in(loss_bins, *span)
-    covered_hours = 0.0 if span is None else span[1] - span[0]
+    # The share to 4 decimals and the hours to 2, as the statement shows them: the adjuster recomputes from those.
+    share = 0.0 if span is None else round(share_in(loss_bins, *span), 4)
+    covered_hours = 0.0 if span is None else round(span[1] - span[0], 2)
     continuing = times(covered_hours, money(policy.continuing_expenses or 0))
     extra = money(extra_expenses)
     rec = recapture_in_indemnity(

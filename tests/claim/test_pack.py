@@ -19,10 +19,10 @@ import pytest
 from testdata import ROOT
 
 from impact import service
+from impact.claim import ClaimPolicy
 from impact.claim import pack as pack_mod
 from impact.claim.pack import write_pack
 from impact.errors import InputError
-from impact.present import money
 from impact.windows import window_from_strings
 
 DEMO = ROOT / "data" / "demo"
@@ -36,105 +36,41 @@ def cents(x: float) -> float:
 
 
 @pytest.fixture(scope="module")
-def analysis() -> dict:
+def demo():
+    """The demo seller with costs, the AWS window on Amazon, and its analysis (New York time)."""
     opts = service.resolve_options(tz="America/New_York")
     con, _ = service.load(FILES, tz=opts.tz)
     service.load_costs(con, opts, costs=[COSTS])
     window = window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", ["amazon"], title="AWS us-east-1 outage")
-    return service.run_analysis(con, [window], opts, shipments=False).to_json()
+    return con, opts, window, service.run_analysis(con, [window], opts, shipments=False).to_json()
 
 
-def terms(loss: float, deductible: float, limit: float | None) -> float:
-    paid = max(0.0, cents(loss - deductible))
-    return paid if limit is None else min(paid, limit)
+@pytest.fixture(scope="module")
+def analysis(demo) -> dict:
+    return demo[3]
 
 
-def statement(analysis: dict, kind: str, **policy) -> dict:
-    """A statement as service.claim builds it, each window's workings worked by hand from the analysis (the whole
-    outage covered, no indemnity cut: shares of 1)."""
-    w = analysis["windows"][0]
-    rev, profit = w["revenue"], w["profit"]
-    hours = 14 + 32 / 60
-    policy = {"kind": kind, "waiting_hours": 12.0, "deductible": 100.0, "limit": 10_000.0} | policy
-    ded, limit = policy.get("deductible") or 0.0, policy.get("limit")
+def statement(analysis: dict, kind: str, cover: dict | None = None, **terms) -> dict:
+    """The demo's statement as service.claim builds it: 12 h waiting, 100 deductible and a 10,000 limit unless
+    the policy kind takes no such term or the test says otherwise."""
+    con, opts, window, _ = _DEMO["demo"]
+    base = {"waiting_hours": 12.0, "deductible": 100.0, "limit": 10_000.0}
+    if kind == "bi":
+        base.pop("waiting_hours")
     if kind == "parametric":
-        policy.pop("deductible")
-        policy.setdefault("waiting_mode", "retention")
-        paid_hours = max(0.0, hours - 12) if policy["waiting_mode"] == "retention" else hours
-        gross = cents(paid_hours * policy["hourly_sum"])
-        paid = gross if limit is None else min(gross, limit)
-        res = {
-            "incident_hours": hours,
-            "paid_hours": paid_hours,
-            "before_limit": gross,
-            "claim": {"value": paid, "low": paid, "high": paid},
-            "measured_loss": {
-                "value": profit["net_lost"],
-                "low": profit["net_lost_low"],
-                "high": profit["net_lost_high"],
-            },
-        }
-    elif kind == "cyber":
-        policy.setdefault("waiting_mode", "qualifying")
-        pts = {
-            "value": (profit["lost"], profit["recaptured"]),
-            "low": (profit["lost_low"], profit["lost_low"] - profit["net_lost_low"]),
-            "high": (profit["lost_high"], profit["lost_high"] - profit["net_lost_high"]),
-        }
-        income = {k: cents(lost) - cents(rec) for k, (lost, rec) in pts.items()}
-        res = {
-            "outage_hours": hours,
-            "covered_hours": hours,
-            "covered_share_of_loss": 1.0,
-            "profit_lost": {"value": profit["lost"], "low": profit["lost_low"], "high": profit["lost_high"]},
-            "recaptured_profit": profit["recaptured"],
-            "recapture_share_in_indemnity": 1.0,
-            "continuing_expenses": 0.0,
-            "extra_expenses": 0.0,
-            "deductible": ded,
-            "loss": {k: cents(v) for k, v in income.items()},
-            "claim": {k: terms(v, ded, limit) for k, v in income.items()},
-        }
-    else:
-        goods_rate, fees_rate = profit["costs_saved"] / rev["lost"], profit["fees_saved"] / rev["lost"]
-        short = {"value": rev["lost"], "low": rev["lost_low"], "high": rev["lost_high"]}
-        icow = 50.0
-        loss = {k: cents(s - cents(goods_rate * s) - cents(fees_rate * s) + icow) for k, s in short.items()}
-        res = {
-            "standard_turnover": {"value": rev["expected"], "method": "counterfactual"},
-            "actual_turnover": rev["actual"],
-            "shortfall": short,
-            "rate_of_gross_profit": {
-                "rate": 1 - goods_rate - fees_rate,
-                "goods_rate": goods_rate,
-                "fees_rate": fees_rate,
-                "source": "cost files (profit layer)",
-            },
-            "increased_cost_of_working": {"claimed": icow, "allowed": {"value": icow, "low": icow, "high": icow}},
-            "loss": loss,
-            "claim": {k: terms(v, ded, limit) for k, v in loss.items()},
-        }
-    return {
-        "policy": policy,
-        "windows": [
-            {
-                "start": w["start"],
-                "end": w["end"],
-                "title": "AWS us-east-1 outage",
-                "hours": hours,
-                "revenue": rev,
-                "profit": profit,
-                "workings": res,
-                "claim": res["claim"],
-            }
-        ],
-        "total": {"claim": dict(res["claim"])},
-        "analysis": analysis,
-        "base_period": "hour-of-week baseline from the clean weeks 2025-07-26 to 2025-10-19",
-        "method": "Expected revenue from the seller's own history, calibrated on placebo windows.",
-        "assumptions": ["The rate of gross profit is the usual SKU mix's at the outage day's costs."],
-        "exhibits": [{"name": "Orders", "source": "amazon_all_orders.txt", "sha256": "b50bb2fb9b0f"}],
-    }
+        base.pop("deductible")
+    terms = base | terms
+    money_terms = {"deductible", "limit", "hourly_sum", "continuing_expenses"}
+    policy = ClaimPolicy(kind, **{k: Decimal(str(v)) if k in money_terms else v for k, v in terms.items()})
+    return service.claim(con, [window], opts, policy, analysis=analysis, cover=cover)
+
+
+_DEMO: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keep_demo(demo):
+    _DEMO["demo"] = demo
 
 
 def members(path) -> dict[str, bytes]:
@@ -228,25 +164,57 @@ def test_workbook_formulas_evaluate_to_the_statement(tmp_path, analysis, kind, p
     assert "Inputs!$B$" in formulas
 
 
-def test_pdf_holds_the_headline_figures(tmp_path, analysis):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed")
-    st = statement(analysis, "cyber")
-    files = members(write_pack(st, tmp_path / "claim.zip", generated_at=STAMP, tz="America/New_York"))
-    (tmp_path / "s.pdf").write_bytes(files["statement.pdf"])
-    text = subprocess.run(
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    (tmp_path / "s.pdf").write_bytes(pdf)
+    return subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    claim = st["total"]["claim"]
-    assert "Outage claim statement" in text
-    assert "Cyber dependent business interruption" in text
-    assert f"Claim: {money(claim['value'], 'USD')}" in text
-    assert f"{money(claim['low'], 'USD')} to {money(claim['high'], 'USD')}" in text
-    assert "Generated 2025-11-03 09:30 UTC" in text
-    for heading in ("Summary", "Method", "Base period", "Workings", "Assumptions", "Index of exhibits"):
-        assert heading in text
-    assert st["base_period"] in text
-    assert "SHA-256 b50bb2fb9b0f" in text
+
+
+def test_pdf_is_an_adjusters_exhibit(tmp_path, analysis):
+    """Cover page with the particulars given (blank lines for the rest), the labelled summary, the chart caption
+    in the seller's clock, page numbers on every page, the declaration, and the stamp as the creation date."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    cover = {"insured": "Demo Goods Ltd", "policy_number": "CY-2025-0042", "prepared_by": "A. Seller"}
+    st = statement(analysis, "cyber", cover=cover)
+    files = members(write_pack(st, tmp_path / "claim.zip", generated_at=STAMP, tz="America/New_York"))
+    text = pdf_text(files["statement.pdf"], tmp_path)
+    pages = text.split("\f")[:-1]
+    assert [f"Page {i + 1} of {len(pages)}" in p for i, p in enumerate(pages)] == [True] * len(pages)
+    cover_page = " ".join(pages[0].split())
+    for expected in (
+        "Insured Demo Goods Ltd",
+        "Policy number CY-2025-0042",
+        "Policy type Cyber dependent business interruption",
+        "Incident reference AWS us-east-1 outage",
+        "Incident's public source https://aws.amazon.com/message/101925/",
+        "Claim period Mon 20 Oct 2025 02:48 to 17:20 America/New_York (14.5 h)",
+        "Amount claimed $132.73 (90% range $0.00 to $404.12)",
+        "Prepared by A. Seller",
+        "Date prepared 03 November 2025",
+    ):
+        assert expected in cover_page
+    flat = " ".join(text.split())
+    # New York's days give the baseline other hours than UTC's: the demo's figures in the seller's zone.
+    assert "Revenue lost in the outage (expected - actual sales) $620.76 $188.03 $1,344.62" in flat
+    assert "Gross profit lost $232.73 $70.50 $504.13" in flat
+    assert "Loss claimed for (after recapture and expenses) $232.73 $65.49 $504.12" in flat
+    assert "Claim $132.73 $0.00 $404.12" in flat
+    assert "Outage: Mon 20 Oct 2025 02:48 to 17:20 America/New_York" in flat
+    assert "Declaration I declare that the information" in flat
+    info = subprocess.run(["pdfinfo", str(tmp_path / "s.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"CreationDate:\s+Mon Nov\s+3 09:30:00 2025 UTC", info), info
+
+
+def test_pdf_cover_leaves_a_line_to_fill_for_particulars_not_given(tmp_path, analysis):
+    """Without particulars the insured, policy number and preparer are lines to fill, never 'None'."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    files = members(write_pack(statement(analysis, "bi"), tmp_path / "claim.zip", generated_at=STAMP))
+    cover_page = " ".join(pdf_text(files["statement.pdf"], tmp_path).split("\f")[0].split())
+    assert "Insured ____" in cover_page and "Policy number ____" in cover_page and "Prepared by ____" in cover_page
+    assert "None" not in cover_page
 
 
 def test_manifest_hashes_inputs_and_files(tmp_path, analysis):

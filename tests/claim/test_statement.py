@@ -34,6 +34,7 @@ def test_statement_carries_the_analysis_of_the_same_options(demo):
     assert st["analysis"] == service.run_analysis(con, [WINDOW], opts).to_json()
     assert set(st) == {
         "policy",
+        "cover",
         "currency",
         "confidence",
         "windows",
@@ -68,8 +69,10 @@ def test_bi_nets_the_recapture_as_cyber_does_and_never_claims_above_the_loss(dem
     c = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber"), analysis=analysis)["windows"][0]
     assert b["workings"]["recapture_netted"] == c["workings"]["recapture_netted"]
     assert c["claim"] == {"value": 271.34, "low": 74.32, "high": 549.97}
-    # The rate of gross profit x the high shortfall rounds once, a cent below the profit layer's sum over SKUs.
-    assert b["claim"] == {"value": 271.34, "low": 74.32, "high": 549.96}
+    # The rate of gross profit as the statement shows it (37.49%) x the shortfall: a cent or three below the profit
+    # layer's sum over SKUs, and what an adjuster recomputes from the page.
+    assert b["workings"]["rate_of_gross_profit"]["rate"] == 0.3749
+    assert b["claim"] == {"value": 271.33, "low": 74.31, "high": 549.94}
     assert all(b["claim"][k] <= b["workings"]["loss_of_gross_profit"][k] for k in ("value", "low", "high"))
     assert round(b["workings"]["standard_turnover"]["low"] - b["workings"]["actual_turnover"], 2) == 285.98
 
@@ -83,8 +86,8 @@ def test_retention_covers_less_than_qualifying_on_the_demo_outage(demo):
         con, [WINDOW], opts, ClaimPolicy("cyber", waiting_hours=12, waiting_mode="retention"), analysis=analysis
     )
     qw, rw = q["windows"][0]["workings"], r["windows"][0]["workings"]
-    assert qw["covered_hours"] == pytest.approx(14.5 + 1 / 60 * 2)  # 06:48 to 21:20
-    assert rw["covered_hours"] == pytest.approx(qw["covered_hours"] - 12)
+    assert qw["covered_hours"] == 14.53  # 06:48 to 21:20, to the 2 decimals shown
+    assert rw["covered_hours"] == 2.53
     assert 0 < rw["claim"]["value"] < qw["claim"]["value"]
 
 
