@@ -300,3 +300,101 @@ def test_bad_inputs_are_one_sentence(tmp_path, analysis):
     with pytest.raises(InputError):
         write_pack(st, tmp_path / "x.zip", tz="Mars/Base", generated_at=STAMP)
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The workbook as a working paper: change an input, the claim follows in every column
+
+
+class OwnEngine:
+    """The test's small evaluator over the workbook as openpyxl reads it; set() writes a value into a cell."""
+
+    def __init__(self, path):
+        self.wb = openpyxl.load_workbook(path)
+        self.ev = Evaluator(self.wb)
+
+    def set(self, sheet: str, ref: str, value: float) -> None:
+        self.wb[sheet][ref].value = value
+
+    def get(self, sheet: str, ref: str) -> float:
+        return float(self.ev.cell(sheet, ref))
+
+
+class PycelEngine:
+    """pycel, an independent Excel formula engine (not a runtime dependency: the test skips without it)."""
+
+    def __init__(self, path):
+        pycel = pytest.importorskip("pycel")
+        self.xl = pycel.ExcelCompiler(filename=str(path))
+
+    def set(self, sheet: str, ref: str, value: float) -> None:
+        self.xl.set_value(f"{sheet}!{ref}", value)
+
+    def get(self, sheet: str, ref: str) -> float:
+        return float(self.xl.evaluate(f"{sheet}!{ref}"))
+
+
+def row_of(ws, label: str) -> int:
+    return next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith(label))
+
+
+def bi_claim(std: float, actual: float, share: float, rate: float, rec: float, deductible: float) -> float:
+    """docs/claims.md's business-interruption arithmetic, by hand, at the cent."""
+    shortfall = cents((std - actual) * share)
+    lgp = cents(rate * shortfall)
+    return max(0.0, cents(lgp - cents(max(0.0, rec)) - deductible))
+
+
+@pytest.mark.parametrize("engine", [OwnEngine, PycelEngine])
+@pytest.mark.parametrize(
+    "label, change",
+    [
+        ("Standard turnover", 150.0),
+        ("Actual turnover", -40.0),
+        ("Rate of gross profit", 0.05),
+        ("Deductible", 60.0),
+    ],
+)
+def test_changing_an_input_recomputes_the_bi_claim_in_every_column(tmp_path, analysis, engine, label, change):
+    """Standard turnover, actual turnover, the rate of gross profit or the deductible changed in the Inputs sheet:
+    the claim cell of each column (central, low, high) becomes the hand-worked claim of the new inputs."""
+    st = statement(analysis, "bi", deductible=50.0)
+    files = members(write_pack(st, tmp_path / "claim.zip", generated_at=STAMP))
+    (tmp_path / "w.xlsx").write_bytes(files["workbook.xlsx"])
+    eng = engine(tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    inputs, policy = wb["Inputs"], wb["Policy"]
+    names = (
+        "Standard turnover",
+        "Actual turnover",
+        "Share of the shortfall",
+        "Rate of gross profit",
+        "Gross profit rec",
+    )
+    rows = {k: row_of(inputs, k) for k in names}
+    ded_row, claim_row = row_of(inputs, "Deductible"), row_of(policy, "Claim")
+    claim = st["windows"][0]["claim"]
+    for col, key in zip("BCD", ("value", "low", "high"), strict=True):
+        assert eng.get("Policy", f"{col}{claim_row}") == pytest.approx(claim[key], abs=0.005)
+    # The deductible is one policy term (column B); a window's input has a central, low and high column.
+    for col in ("B",) if label == "Deductible" else ("B", "C", "D"):
+        ref = f"{col}{ded_row if label == 'Deductible' else rows[label]}"
+        eng.set("Inputs", ref, inputs[ref].value + change)
+    for col, key in zip("BCD", ("value", "low", "high"), strict=True):
+
+        def value(name, c=col):
+            ref = f"{c}{rows[name]}"
+            v = inputs[ref].value
+            return v + change if name == label else v
+
+        deductible = inputs[f"B{ded_row}"].value + (change if label == "Deductible" else 0.0)
+        want = bi_claim(
+            value("Standard turnover"),
+            value("Actual turnover"),
+            value("Share of the shortfall"),
+            value("Rate of gross profit"),
+            value("Gross profit rec"),
+            deductible,
+        )
+        assert want != pytest.approx(claim[key], abs=0.005) or claim[key] == 0.0
+        assert eng.get("Policy", f"{col}{claim_row}") == pytest.approx(want, abs=0.005), (label, key)
