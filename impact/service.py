@@ -378,6 +378,25 @@ def claim_evidence(con, windows: Sequence[Window], opts: Options):
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
+def claim_lines(statement: dict, tz: str = "UTC") -> list[tuple[str, str, str, str]]:
+    """The statement's workings as the PDF words them, every window's lines: (line, central, range, how)."""
+    from .claim.lines import window_lines
+    from .claim.manifest import Figure, statement_view
+    from .present import money as fmt
+
+    view = statement_view(statement)
+    rows = []
+    for w in view.windows:
+        for label, how, value in window_lines(view, w, tz):
+            if isinstance(value, Figure):
+                same = (value.low, value.high) == (value.value, value.value)
+                span = "" if same else f"{fmt(value.low, view.currency)} to {fmt(value.high, view.currency)}"
+                rows.append((label, fmt(value.value, view.currency), span, how))
+            else:
+                rows.append((label, str(value), "", how))
+    return rows
+
+
 def claim_policy(kind: str, **terms):
     """An impact.claim.ClaimPolicy (its terms checked), for callers that import only the service (the app)."""
     from .claim import ClaimPolicy

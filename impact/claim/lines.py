@@ -63,7 +63,7 @@ def _bi(view: StatementView, res: Mapping) -> list[tuple[str, str, object]]:
         ("Standard turnover", std_how, fig(std)),
         ("Actual turnover", "sales recorded in the outage hours", fig(res.get("actual_turnover"))),
         ("Shortfall in turnover (revenue lost)", short_how, fig(res.get("shortfall"))),
-        ("Rate of gross profit", rate_how, percent(float(rate.get("rate") or 0.0), 1)),
+        ("Rate of gross profit", rate_how, percent(float(rate.get("rate") or 0.0), 2)),
         ("Gross profit lost", "rate of gross profit x shortfall", fig(res.get("loss_of_gross_profit"))),
         (
             "Costs that did not continue",
@@ -91,9 +91,12 @@ def _recapture_how(recap: Figure, cur: str) -> str:
     if recap.value < 0:
         return (
             f"sales after the outage were {_m(-recap.value, cur)} of gross profit below the baseline; that is not "
-            "claimed"
+            "claimed (the low and high columns are the ends that go with the claim's)"
         )
-    return "sales above the baseline in the recovery period, at the margin, inside the indemnity period"
+    return (
+        "sales above the baseline in the recovery period, at the margin, inside the indemnity period (the low and "
+        "high columns are the ends that go with the claim's)"
+    )
 
 
 def _cyber(view: StatementView, res: Mapping) -> list[tuple[str, str, object]]:
@@ -116,7 +119,7 @@ def _cyber(view: StatementView, res: Mapping) -> list[tuple[str, str, object]]:
         (
             "Share of the loss in the covered hours",
             "the covered hours' part of the hour-by-hour lost sales",
-            percent(float(res.get("covered_share_of_loss") or 0.0), 1),
+            percent(float(res.get("covered_share_of_loss") or 0.0), 2),
         ),
         (
             "Gross profit lost in the outage",

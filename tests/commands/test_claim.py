@@ -4,6 +4,7 @@ exit code 2 for every input it cannot use."""
 import json
 
 import pytest
+from readable import program_output
 from testdata import ROOT
 
 from impact.__main__ import main
@@ -43,7 +44,30 @@ def test_human_summary(capsys):
         capsys, ["claim", *D, *W, "--policy", "parametric", "--hourly-sum", "100", "--waiting-hours", "12"]
     )
     assert code == 0, err
-    assert "parametric claim" in out and "paid hours" in out and "claim $" in out
+    assert "Parametric cloud-outage cover claim" in out and "Hours paid: 2.5 h" in out and "Payout: $" in out
+    assert program_output(out) == []
+
+
+def test_cover_page_particulars_reach_the_pdf(capsys, tmp_path):
+    """--insured, --policy-number, --incident-ref, --incident-source and --prepared-by fill the cover page."""
+    import shutil
+    import subprocess
+    import zipfile
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    out = tmp_path / "claim.zip"
+    cover = ["--insured", "Demo Goods Ltd", "--policy-number", "P-7", "--incident-ref", "AWS-2025-10-20"]
+    cover += ["--incident-source", "https://health.aws.amazon.com/", "--prepared-by", "A. Seller"]
+    args = ["claim", *D, *W, "--policy", "cyber", "--gross-profit-rate", "30", *cover, "--out", str(out)]
+    code, _, err = run(capsys, args)
+    assert code == 0, err
+    (tmp_path / "s.pdf").write_bytes(zipfile.ZipFile(out).read("statement.pdf"))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True).stdout.split()
+    )
+    for value in ("Demo Goods Ltd", "P-7", "AWS-2025-10-20", "https://health.aws.amazon.com/", "A. Seller"):
+        assert value in text
 
 
 @pytest.mark.parametrize(
