@@ -197,9 +197,10 @@ def _summary(kit: _Kit, view: StatementView, tz: str) -> list:
 def _window_section(kit: _Kit, view: StatementView, w: WindowFigures, tz: str, width: float) -> list:
     """One outage window: its chart, captioned in the seller's clock, and its workings in words."""
     from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak
 
     cur = view.currency
-    out = [kit.p(f"Workings, window {w.index + 1}: {w.title}", kit.h2)]
+    out = [PageBreak(), kit.p(f"Workings, window {w.index + 1}: {w.title}", kit.h2)]
     out.append(kit.p(f"{local_window(w.start, w.end, tz, zone=True)}, {w.hours:.1f} hours.", kit.small))
     chart = _chart(w, cur, width, tz)
     if chart is not None:
@@ -214,9 +215,9 @@ def _window_section(kit: _Kit, view: StatementView, w: WindowFigures, tz: str, w
 def _closing(kit: _Kit, view: StatementView, exhibits: list[dict]) -> list:
     """The assumptions, the index of exhibits and the declaration with lines to sign."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
+    from reportlab.platypus import PageBreak, Spacer
 
-    out = [kit.p("Assumptions", kit.h2)]
+    out = [PageBreak(), kit.p("Assumptions", kit.h2)]
     out += [kit.p(f"- {a}") for a in view.assumptions or ["None beyond the method."]]
     out.append(kit.p("Index of exhibits", kit.h2))
     rows = [["Exhibit", "Figure", "Source"]] + [

@@ -398,3 +398,23 @@ def test_changing_an_input_recomputes_the_bi_claim_in_every_column(tmp_path, ana
         )
         assert want != pytest.approx(claim[key], abs=0.005) or claim[key] == 0.0
         assert eng.get("Policy", f"{col}{claim_row}") == pytest.approx(want, abs=0.005), (label, key)
+
+
+def test_pdf_pages_hold_what_the_adjusters_checklist_says(tmp_path, analysis):
+    """docs/claims.md's checklist: page 1 the cover, page 2 the summary, terms, method and base period, one page of
+    workings per window, then the assumptions, the index of exhibits and the declaration."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    for kind, terms in (("bi", {}), ("cyber", {}), ("parametric", {"hourly_sum": 500.0})):
+        files = members(write_pack(statement(analysis, kind, **terms), tmp_path / f"{kind}.zip", generated_at=STAMP))
+        pages = [" ".join(p.split()) for p in pdf_text(files["statement.pdf"], tmp_path).split("\f")[:-1]]
+        assert len(pages) == 4, kind
+        assert all(w in pages[0] for w in ("Insured", "Policy number", "Claim period", "Date prepared")), kind
+        assert all(w in pages[1] for w in ("Summary", "Policy terms", "Method", "Base period")), kind
+        assert (
+            "Workings, window 1" in pages[2]
+            and "Sales per hour" in pages[2]
+            and "Less deductible" in pages[2]
+            or (kind == "parametric" and "Payout minus measured loss" in pages[2])
+        ), kind
+        assert all(w in pages[3] for w in ("Assumptions", "Index of exhibits", "Declaration", "Signed")), kind
