@@ -366,15 +366,19 @@ def claim(
 
 
 def claim_evidence(con, windows: Sequence[Window], opts: Options):
-    """The orders a claim pack lists as affected: every window's late shipments on every channel with ship times
-    (the Shipments tab's list), or None when the files carry no ship times."""
+    """The orders a claim pack lists as affected: each window's late shipments on its affected channels that the
+    outage could have made late (bought before it ended; impact.appeal.affected), or None when there are none."""
     import pandas as pd
+
+    from .appeal.affected import outage_could_delay
 
     frames = []
     for w in windows:
-        summary, rows = shipments(con, w, opts, every_channel=True)
+        summary, rows = shipments(con, w, opts)
         if summary.get("available") and rows is not None and len(rows):
-            frames.append(rows)
+            rows = outage_could_delay(rows, w)
+            if len(rows):
+                frames.append(rows)
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
@@ -395,6 +399,14 @@ def claim_lines(statement: dict, tz: str = "UTC") -> list[tuple[str, str, str, s
             else:
                 rows.append((label, str(value), "", how))
     return rows
+
+
+def orders_outage_could_delay(rows, window: Window):
+    """The late-shipment rows (shipments()' second item) a claim or appeal may list: on the window's channels and
+    bought before the outage ended; None stays None."""
+    from .appeal.affected import outage_could_delay
+
+    return None if rows is None else outage_could_delay(rows, window)
 
 
 def claim_policy(kind: str, **terms):

@@ -140,7 +140,8 @@ def pack_button(statement: dict, results: Results) -> None:
     """claim.zip, built when clicked from the statement above (never the session's database: another thread)."""
     ingest = service.ingest_view(results.report)
     inputs = results.input_files()
-    _, affected = results.shipments()
+    _, late = results.shipments()
+    affected = service.orders_outage_could_delay(late, results.window)
     tz = results.tz
 
     def make() -> bytes:

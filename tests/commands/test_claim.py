@@ -121,7 +121,9 @@ def test_window_outside_the_history_is_refused(capsys):
 
 
 def test_out_pack_hashes_the_inputs_and_lists_the_affected_orders(capsys, tmp_path):
-    """The pack's manifest holds the SHA-256 of each input file; its affected orders are the late shipments."""
+    """The pack's manifest holds the SHA-256 of each input file; its affected orders are the late shipments of the
+    affected channels bought before the outage ended: on Shopify 17 of the 19 late orders (two were bought after it,
+    one 39 hours after), on Amazon none (its export has no ship times), never Shopify's orders for Amazon's outage."""
     import hashlib
     import zipfile
 
@@ -133,7 +135,15 @@ def test_out_pack_hashes_the_inputs_and_lists_the_affected_orders(capsys, tmp_pa
     text = json.dumps(manifest)
     for f in D:
         assert hashlib.sha256(open(f, "rb").read()).hexdigest() in text
-    assert len(pack.read("affected_orders.csv").decode("utf-8-sig").strip().splitlines()) > 1
+    assert pack.read("affected_orders.csv").decode("utf-8-sig").strip().splitlines()[1:] == []
+    shop = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--channels", "shopify"]
+    code, _, err = run(
+        capsys, ["claim", *D, *shop, "--policy", "cyber", "--gross-profit-rate", "30", "--out", str(out)]
+    )
+    assert code == 0, err
+    rows = zipfile.ZipFile(out).read("affected_orders.csv").decode("utf-8-sig").strip().splitlines()[1:]
+    assert len(rows) == 17 and all(",shopify," in r for r in rows)
+    assert max(r.split(",")[2] for r in rows) <= "2025-10-20 21:20:00"
 
 
 def test_out_writes_the_whole_pack(capsys, tmp_path):
