@@ -464,9 +464,11 @@ def share_analysis(con, report, windows: Sequence[Window], opts: Options) -> dic
 # Appeals
 
 
-def appeal_package(con, window: Window, opts: Options, marketplace: str, *, period_end=None):
-    """(the appeal JSON, its affected orders DataFrame): what `appeal` returns plus the order list the zip holds."""
+def appeal_package(con, window: Window, opts: Options, marketplace: str, *, period_end=None, today=None):
+    """(the appeal JSON, its affected orders DataFrame): what `appeal` returns plus the order list the zip holds.
+    today: naive UTC, for whether a Shopify SLA request's 30 days have passed (default now)."""
     from .appeal import build_appeal  # pandas and the letter: only appeals pay for importing them
+    from .outages.catalog import load_catalog
 
     _check_window_meets_orders(con, window)
     summary, evidence = shipments(con, window, opts, every_channel=True)
@@ -480,6 +482,8 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
         sla_hours=opts.sla_hours,
         business_days=opts.business_days,
         period_end=period_end,
+        catalog=load_catalog() if marketplace == "shopify" else (),
+        today=today,
     )
 
 
@@ -490,11 +494,11 @@ def appeal_metrics(result: Mapping) -> dict:
     return {k: result[k] for k in keys if k in result}
 
 
-def appeal(con, window: Window, opts: Options, marketplace: str, *, period_end=None) -> dict:
+def appeal(con, window: Window, opts: Options, marketplace: str, *, period_end=None, today=None) -> dict:
     """The appeal to one marketplace (amazon, ebay, etsy or shopify) after the outage in `window`:
     {"marketplace", "metrics": [...], "affected_orders": N, "letter": "...", ...}; each metric with and without the
     affected orders over the period ending at `period_end` (naive UTC; default: when the outage's backlog cleared)."""
-    return appeal_package(con, window, opts, marketplace, period_end=period_end)[0]
+    return appeal_package(con, window, opts, marketplace, period_end=period_end, today=today)[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
