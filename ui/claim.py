@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import service
+from impact import service, views
+from impact.claim import ClaimPolicy
 from impact.errors import ImpactError
-from impact.present import money
-from ui.common import md_escape
+from impact.present import format_money
+from ui.common import escape_dollars, md_escape
 from ui.results import Results
 
 KINDS = {
@@ -86,9 +87,9 @@ def render(results: Results) -> None:
         return
     cover = cover_inputs()
     try:
-        policy = service.claim_policy(**terms)
+        policy = ClaimPolicy(**terms)
         statement = service.claim(
-            results.con, [results.window], results.opts, policy, analysis=service.analysis_of_view(res), cover=cover
+            results.con, [results.window], results.opts, policy, analysis=views.analysis_of_view(res), cover=cover
         )
     except ImpactError as exc:
         st.error(md_escape(str(exc)), icon=":material/error:")
@@ -97,10 +98,10 @@ def render(results: Results) -> None:
     claim = statement["total"]["claim"]
     detail = ""
     if claim.get("low") is not None and claim.get("high") is not None and claim["low"] != claim["high"]:
-        detail = f"range {money(claim['low'], cur)} to {money(claim['high'], cur)}"
-    st.metric("Claim", money(claim["value"], cur), border=True, help=md_escape(statement.get("method") or ""))
+        detail = f"range {format_money(claim['low'], cur)} to {format_money(claim['high'], cur)}"
+    st.metric("Claim", format_money(claim["value"], cur), border=True, help=md_escape(statement.get("method") or ""))
     if detail:
-        st.caption(detail.replace("$", "\\$"))
+        st.caption(escape_dollars(detail))
     workings_table(statement, results.tz)
     for note in statement.get("assumptions") or []:
         st.caption(md_escape(note))

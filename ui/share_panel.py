@@ -9,7 +9,7 @@ import streamlit as st
 from impact.errors import ImpactError
 from impact.present import local_time
 from impact.share import create_share, revoke_share_id
-from impact.url_builder import share_url
+from impact.share.url_builder import share_url
 from ui.common import md_escape, settings
 from ui.results import Results
 from ui.state import State, state

@@ -158,12 +158,13 @@ def _entry(name: str) -> zipfile.ZipInfo:
 def appeal_zip(result: dict, orders: pd.DataFrame) -> bytes:
     """letter.txt, affected_orders.csv and metrics.csv (both Excel-safe CSV) in one zip; refused when there is no
     letter (nothing to appeal)."""
+    # pandas (and csvsafe, which imports it) only when an appeal zip is written.
     import pandas as pd
 
     if not result.get("letter"):
         raise InputError(result.get("no_letter") or "there is no letter to send")
 
-    from ..csvsafe import to_csv_bytes
+    from ..csvsafe import to_csv_bytes  # imports pandas: only a zip being written pays for it
 
     metrics = pd.DataFrame(result["metrics"], columns=METRIC_COLUMNS)
     buf = io.BytesIO()

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..present import local_time, local_window, money, number, percent
+from ..present import format_money, local_time, local_window, number, percent
 from .manifest import Figure, StatementView, WindowFigures
 
 
 def _m(value: float | None, currency: str) -> str:
-    return money(value, currency, minus="-")
+    return format_money(value, currency, minus="-")
 
 
 def fig(raw) -> Figure:

@@ -5,7 +5,7 @@ hour-by-hour chart and the workings in words, the assumptions, the index of exhi
 on every page. docs/claims.md lists what each page holds.
 
 reportlab's `invariant=1` fixes the document's ID; its creation date is set to the stamp (SOURCE_DATE_EPOCH or the
-time of writing), so the same view and stamp give the same bytes. Amounts are written with impact.present.money (an
+time of writing), so the same view and stamp give the same bytes. Amounts are written with impact.present.format_money (an
 ASCII minus: the PDF's standard fonts have no typographic one). Only impact.claim.lines' words reach the page.
 """
 
@@ -15,7 +15,7 @@ import io
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from ..present import local_time, local_window, money, percent, to_local
+from ..present import format_money, local_time, local_window, percent, to_local
 from .lines import base_sentences, summary_lines, terms_lines, window_lines
 from .manifest import KIND_NAMES, Figure, StatementView, WindowFigures
 from .statement import COVER_FIELDS
@@ -29,7 +29,7 @@ DECLARATION = (
 
 
 def _m(value: float | None, currency: str) -> str:
-    return money(value, currency, minus="-")
+    return format_money(value, currency, minus="-")
 
 
 def claim_range(f, currency: str, confidence: float | None) -> str:
@@ -42,6 +42,7 @@ def claim_range(f, currency: str, confidence: float | None) -> str:
 
 def _chart(w: WindowFigures, currency: str, width: float, tz: str):
     """Actual vs expected per hour with the band (the analysis' hourly rows summed over channels)."""
+    # reportlab only when a PDF is drawn.
     from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.charts.lineplots import LinePlot
     from reportlab.graphics.shapes import Drawing, String
@@ -108,6 +109,7 @@ class _Kit:
     """The statement's styles and the two kinds of flowable it is made of: paragraphs and tables of text."""
 
     def __init__(self):
+        # reportlab only when a PDF is drawn: importing the claim package stays light
         from reportlab.lib.styles import getSampleStyleSheet
 
         styles = getSampleStyleSheet()
@@ -115,11 +117,13 @@ class _Kit:
         self.small = styles["BodyText"].clone("small", fontSize=8, leading=10)
 
     def p(self, text: str, style=None):
+        # reportlab only when a PDF is drawn: importing the claim package stays light
         from reportlab.platypus import Paragraph
 
         return Paragraph(escape(text), style or self.body)
 
     def table(self, rows: list[list], widths=None, header: bool = True):
+        # reportlab only when a PDF is drawn: importing the claim package stays light
         from reportlab.lib import colors
         from reportlab.platypus import Table, TableStyle
 
@@ -133,6 +137,7 @@ class _Kit:
 
 def _cover(kit: _Kit, view: StatementView, stamp: datetime, tz: str, version: str) -> list:
     """Page 1: what the insurer files the claim under; a blank line where the seller gave no particular."""
+    # reportlab only when a PDF is drawn: importing the claim package stays light
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Spacer
 
@@ -178,6 +183,7 @@ def _cells(value, cur: str) -> list[str]:
 
 def _summary(kit: _Kit, view: StatementView, tz: str) -> list:
     """Page 2: each total labelled with exactly what it is, the policy's terms, the method and the base period."""
+    # reportlab only when a PDF is drawn: importing the claim package stays light
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
@@ -196,6 +202,7 @@ def _summary(kit: _Kit, view: StatementView, tz: str) -> list:
 
 def _window_section(kit: _Kit, view: StatementView, w: WindowFigures, tz: str, width: float) -> list:
     """One outage window: its chart, captioned in the seller's clock, and its workings in words."""
+    # reportlab only when a PDF is drawn: importing the claim package stays light
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak
 
@@ -214,6 +221,7 @@ def _window_section(kit: _Kit, view: StatementView, w: WindowFigures, tz: str, w
 
 def _closing(kit: _Kit, view: StatementView, exhibits: list[dict]) -> list:
     """The assumptions, the index of exhibits and the declaration with lines to sign."""
+    # reportlab only when a PDF is drawn: importing the claim package stays light
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Spacer
 
@@ -232,6 +240,7 @@ def _closing(kit: _Kit, view: StatementView, exhibits: list[dict]) -> list:
 
 def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[dict], version: str) -> bytes:
     """The statement's bytes: the same view and stamp give the same bytes."""
+    # reportlab only when a PDF is drawn: importing the claim package stays light
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
 
@@ -250,6 +259,7 @@ def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[d
 
 def _build(view: StatementView, story: list, stamp: datetime, version: str, total: int | None) -> tuple[bytes, int]:
     """(bytes, pages): one pass of the layout; the first pass counts the pages "page n of N" needs."""
+    # reportlab only when a PDF is drawn: importing the claim package stays light
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate

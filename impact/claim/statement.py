@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..errors import InputError
-from ..present import local_window, money
+from ..present import format_money, local_window
 from ..windows import Window, iso_utc, parse_utc
 from . import policy as pol
 from .base_period import prior_year
@@ -231,7 +231,7 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
             "trend": round(trend, 6),
             "counterfactual_expected": rev["expected"],
         }
-        shortfall = {"central": float(pol.money(value) - pol.money(rev["actual"])), "low": None, "high": None}
+        shortfall = {"central": float(pol.to_cents(value) - pol.to_cents(rev["actual"])), "low": None, "high": None}
     else:
         standard = {
             "basis": "counterfactual expected turnover (the analysis' baseline)",
@@ -240,8 +240,8 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
             "unaffected channels and the last week",
             "why": prior.get("reason"),
             # The expected turnover's interval: actual + the loss's ends, so standard - actual is the shortfall.
-            "low": float(pol.money(rev["actual"]) + pol.money(rev["lost_low"])),
-            "high": float(pol.money(rev["actual"]) + pol.money(rev["lost_high"])),
+            "low": float(pol.to_cents(rev["actual"]) + pol.to_cents(rev["lost_low"])),
+            "high": float(pol.to_cents(rev["actual"]) + pol.to_cents(rev["lost_high"])),
         }
         shortfall = {"central": rev["lost"], "low": rev["lost_low"], "high": rev["lost_high"]}
     ih = policy.indemnity_hours
@@ -391,7 +391,7 @@ def assumptions(policy: ClaimPolicy, rows: list[dict], recovery_hours: float, cu
         )
     below = [r for r in rows if float(((r["workings"].get("recaptured_profit") or {}).get("value")) or 0) < 0]
     for r in below:
-        short = money(-r["workings"]["recaptured_profit"]["value"], currency, minus="-")
+        short = format_money(-r["workings"]["recaptured_profit"]["value"], currency, minus="-")
         out.append(
             f"Sales after the outage ended were {short} of gross profit below the baseline; that shortfall is not "
             "claimed and no recapture is netted, so the claim does not exceed the gross profit the outage lost."

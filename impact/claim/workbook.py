@@ -189,7 +189,7 @@ class _Book:
     """The workbook being written, its formats, and the cells the Policy sheet's formulas point at."""
 
     def __init__(self, view: StatementView, stamp: datetime):
-        import xlsxwriter
+        import xlsxwriter  # only a workbook being written loads XlsxWriter
 
         self.view, self.cur, self.buf = view, view.currency, io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.buf, {"in_memory": True, "constant_memory": False})

@@ -7,7 +7,8 @@ import json
 from .. import present
 from ..claim.lines import window_lines
 from ..claim.manifest import KIND_NAMES, Figure, statement_view
-from ..present import money
+from ..claim.pack import write_pack
+from ..present import format_money_ascii
 from ..service import claim, claim_evidence
 from . import options
 
@@ -42,9 +43,9 @@ def register(sub) -> None:
 def _cells(value, cur: str, pct: str) -> str:
     if not isinstance(value, Figure):
         return str(value)
-    text = money(value.value, cur)
+    text = format_money_ascii(value.value, cur)
     if (value.low, value.high) != (value.value, value.value):
-        text += f" ({pct} range {money(value.low, cur)} to {money(value.high, cur)})"
+        text += f" ({pct} range {format_money_ascii(value.low, cur)} to {format_money_ascii(value.high, cur)})"
     return text
 
 
@@ -67,7 +68,7 @@ def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
     policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
-    con, report = options.load(args, opts)
+    con, report = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
     cover = {
         "insured": args.insured,
@@ -78,8 +79,6 @@ def run(args) -> int:
     }
     st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses, cover=cover)
     if args.out:
-        from ..claim.pack import write_pack  # reportlab and XlsxWriter: only packs pay for importing them
-
         inputs = [
             *args.files,
             *(args.costs or []),

@@ -38,7 +38,7 @@ def test_no_line_starts_like_a_formula_and_no_html_survives(shop, marketplace):
     """A hostile outage title and link leave no markup and no line a spreadsheet would run."""
     opts = service.resolve_options(tz="America/New_York")
     window = HOSTILE if marketplace != "shopify" else replace(HOSTILE, extra={"providers": ("shopify",)})
-    result = service.appeal(shop, window, opts, marketplace)
+    result = service.appeal_package(shop, window, opts, marketplace)[0]
     letter = result["letter"]
     assert result["affected_orders"] == 1
     assert not re.search(r"<\s*/?\s*[a-zA-Z!]", letter) and "<" not in letter and ">" not in letter
@@ -51,10 +51,10 @@ def test_amazon_and_ebay_letters_use_the_sellers_zone_and_etsy_utc(shop):
     opts = service.resolve_options(tz="America/New_York")
     window = Window(HOSTILE.start, HOSTILE.end, title="Stripe outage", url="https://status.stripe.com/x")
     for marketplace in ("amazon", "ebay"):
-        letter = service.appeal(shop, window, opts, marketplace)["letter"]
+        letter = service.appeal_package(shop, window, opts, marketplace)[0]["letter"]
         assert "Mon 20 Oct 2025 18:00 to 23:00 (America/New_York time)" in letter
         assert "https://status.stripe.com/x" in letter and "the Stripe outage of 20 Oct 2025" in letter
-    etsy = service.appeal(shop, window, opts, "etsy")["letter"]
+    etsy = service.appeal_package(shop, window, opts, "etsy")[0]["letter"]
     assert "Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00 (UTC time)" in etsy
 
 
@@ -73,7 +73,7 @@ def test_shopify_request_is_for_the_shopify_incident_with_its_own_window(shop):
     )
     opts = service.resolve_options(tz="UTC")
     seller_window = Window(datetime(2025, 12, 1, 15), datetime(2025, 12, 1, 18), title="My store was down")
-    early = service.appeal(shop, seller_window, opts, "shopify", today=datetime(2025, 12, 10))
+    early = service.appeal_package(shop, seller_window, opts, "shopify", today=datetime(2025, 12, 10))[0]
     assert early["sla"]["credit"] == 0.25 and early["sla"]["outage_minutes"] == 312
     letter = early["letter"]
     assert "the Shopify Cyber Monday log-in outage of 1 Dec 2025" in letter
@@ -83,14 +83,14 @@ def test_shopify_request_is_for_the_shopify_incident_with_its_own_window(shop):
     assert "within the 30 days the SLA allows (by 31 Dec 2025)" in letter
     assert "Before sending" not in letter and "Note:" not in letter
     assert early["for_you"][0].startswith("Before sending:") and "current SLA" in early["for_you"][0]
-    late = service.appeal(shop, seller_window, opts, "shopify", today=datetime(2026, 12, 7))
+    late = service.appeal_package(shop, seller_window, opts, "shopify", today=datetime(2026, 12, 7))[0]
     assert "within the 30 days" not in late["letter"] and late["sla"]["deadline_passed"]
     assert late["for_you"][0].startswith("The 30 days Shopify's SLA allows for a credit request ended on 31 Dec 2025")
 
 
 def test_no_shopify_request_for_an_outage_that_was_not_shopifys(shop):
     """The AWS-type window of October overlaps no Shopify incident: no request, and a sentence saying why."""
-    result = service.appeal(shop, HOSTILE, service.resolve_options(tz="UTC"), "shopify")
+    result = service.appeal_package(shop, HOSTILE, service.resolve_options(tz="UTC"), "shopify")[0]
     assert result["letter"] is None and "sla" not in result
     assert result["no_letter"].startswith("There is no Shopify SLA credit to request")
 

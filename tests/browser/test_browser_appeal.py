@@ -40,9 +40,9 @@ def _expected(export, end: datetime) -> str:
     from impact.windows import Window
 
     opts = service.resolve_options(tz="UTC")
-    con, _ = service.load([export], tz=opts.tz)
+    con, _ = service.load_files([export], tz=opts.tz)
     window = Window(START, end, ("amazon",), title="Outage")
-    letter = service.appeal(con, window, opts, "amazon")["letter"]
+    letter = service.appeal_package(con, window, opts, "amazon")[0]["letter"]
     con.close()
     return letter
 

@@ -39,7 +39,7 @@ def cents(x: float) -> float:
 def demo():
     """The demo seller with costs, the AWS window on Amazon, and its analysis (New York time)."""
     opts = service.resolve_options(tz="America/New_York")
-    con, _ = service.load(FILES, tz=opts.tz)
+    con, _ = service.load_files(FILES, tz=opts.tz)
     service.load_costs(con, opts, costs=[COSTS])
     window = window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", ["amazon"], title="AWS us-east-1 outage")
     return con, opts, window, service.run_analysis(con, [window], opts, shipments=False).to_json()
@@ -276,14 +276,14 @@ def test_a_failing_write_leaves_nothing(tmp_path, analysis, monkeypatch):
         write_pack(st, out, generated_at=STAMP)
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
-    monkeypatch.setattr("impact.claim.pdf.write_pdf", broken)
+    monkeypatch.setattr("impact.claim.pack.write_pdf", broken)
     with pytest.raises(RuntimeError):
         write_pack(st, out, generated_at=STAMP)
     assert list(tmp_path.iterdir()) == []
     # An existing pack is kept whole when a new one fails.
     monkeypatch.undo()
     good = write_pack(st, out, generated_at=STAMP).read_bytes()
-    monkeypatch.setattr("impact.claim.workbook.write_workbook", broken)
+    monkeypatch.setattr("impact.claim.pack.write_workbook", broken)
     with pytest.raises(RuntimeError):
         write_pack(st, out, generated_at=STAMP)
     assert out.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["claim.zip"]

@@ -33,7 +33,7 @@ POLICIES = [
 @pytest.fixture(scope="module")
 def demo():
     opts = service.resolve_options(tz="America/New_York")
-    con, _ = service.load([DEMO / "amazon_all_orders.txt", DEMO / "shopify_orders_export.csv"], tz=opts.tz)
+    con, _ = service.load_files([DEMO / "amazon_all_orders.txt", DEMO / "shopify_orders_export.csv"], tz=opts.tz)
     service.load_costs(con, opts, costs=[DEMO / "product_costs.csv"])
     return con, opts, window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", ["amazon"], title="AWS outage")
 
@@ -42,7 +42,7 @@ def demo():
 def generated(tmp_path_factory):
     path = september_outage_seller(tmp_path_factory.mktemp("seller") / "orders.txt")
     opts = service.resolve_options(tz="Europe/Berlin")
-    con, _ = service.load([path], tz=opts.tz)
+    con, _ = service.load_files([path], tz=opts.tz)
     return con, opts, Window(datetime(2025, 9, 29, 18), datetime(2025, 9, 29, 23), ("amazon",), title="Amazon")
 
 

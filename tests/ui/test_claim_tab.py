@@ -6,7 +6,8 @@ import zipfile
 
 from uipages import render_page, run_page
 
-from impact import service
+from impact import service, views
+from impact.claim import ClaimPolicy
 
 
 def test_claim_tab_shows_the_claim_and_the_pack(results):
@@ -35,7 +36,7 @@ def test_service_claim_pack_is_a_zip_of_the_five_files(results):
         [r.window],
         r.opts,
         ClaimPolicy(kind="parametric", waiting_hours=12.0, hourly_sum=100),
-        analysis=service.analysis_of_view(res),
+        analysis=views.analysis_of_view(res),
     )
     data = service.claim_pack(st, tz=r.tz, generated_at="2025-11-03T09:30:00Z")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
@@ -60,8 +61,8 @@ def test_claim_tab_words_the_workings_and_takes_the_cover_page(results):
         r.con,
         [r.window],
         r.opts,
-        service.claim_policy("cyber", gross_profit_rate=0.35),
-        analysis=service.analysis_of_view(res),
+        ClaimPolicy("cyber", gross_profit_rate=0.35),
+        analysis=views.analysis_of_view(res),
         cover={"insured": "Demo Goods Ltd", "policy_number": "CY-42"},
     )
     assert st["cover"]["insured"] == "Demo Goods Ltd" and st["cover"]["prepared_by"] == ""

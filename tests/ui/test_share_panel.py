@@ -9,7 +9,7 @@ def test_share_panel_makes_a_link_on_the_public_address_and_revokes_it(results, 
     its expiry, and the revoke button ends it: the token no longer opens."""
     from impact.errors import ShareError
     from impact.share import open_share
-    from impact.url_builder import token_from_query
+    from impact.share.url_builder import token_from_query
 
     monkeypatch.setenv("IMPACT_PUBLIC_URL", "https://impact.example.com/app/")
     at = run_page(render_page, "share_panel", results())

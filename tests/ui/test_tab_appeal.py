@@ -8,6 +8,7 @@ from sellers import merchant_fulfilled_seller
 from uipages import render_page, run_page
 
 from impact.ingest import ingest_files, summary
+from impact.options import resolve_options
 from impact.store import session_db
 from impact.windows import Window
 from ui.results import Params, Results
@@ -55,7 +56,7 @@ def merchant(tmp_path_factory):
 
     def make(end_hour: int) -> Results:
         window = Window(datetime(2025, 10, 20, 7), datetime(2025, 10, 20, end_hour), ("amazon",), title="AWS outage")
-        return Results(con, report, window, Params(channels=window.channels), "UTC")
+        return Results(con, report, window, Params(window.channels, resolve_options(tz="UTC")))
 
     yield make
     con.close()
