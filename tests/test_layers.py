@@ -14,7 +14,6 @@ MAX_FUNCTION_LINES = 80
 LONG_FUNCTIONS = {
     "impact/appeal/metrics.py:marketplace_metrics",
     "impact/costs/profit.py:window_profit",
-    "impact/outages/feeds.py:parse_rss",
     "impact/revenue/event.py:estimate_event",
     "impact/revenue/fit.py:fit_channel",
     "impact/revenue/history.py:load_history",
