@@ -66,6 +66,11 @@ class Settings:
     # The folder the app may run portfolios from (IMPACT_PORTFOLIO_ROOT); None keeps that part of the app off, so a
     # server reads no seller folder unless its operator named one.
     portfolio_root: Path | None = None
+    # Files read per seller in a portfolio (IMPACT_PORTFOLIO_MAX_FILES): a seller with more is that seller's error
+    # row, found before any is opened (a folder of 10,000 one-line files took 13 minutes before).
+    portfolio_max_files: int = 200
+    # Bytes the app's uploads may add up to in one session (IMPACT_MAX_UPLOAD_BYTES); more is refused in one line.
+    max_upload_bytes: int = 2 << 30
     # Who may open the operator pages (the Portfolio page and ?seller= links); see docs/deploy.md. A header an
     # authenticating reverse proxy sets to the signed-in user (e.g. X-Forwarded-User); empty: no proxy sign-in.
     operator_header: str = ""

@@ -40,7 +40,8 @@ def inputs() -> Inputs:
         key=State.uploads.key,
         help="Amazon All Orders report (.txt), Shopify orders export, eBay Seller Hub report, Etsy or WooCommerce "
         "CSV, or any CSV with order id, date and amount. Several files and overlapping exports are fine: "
-        "duplicates are counted once. Buyer names, e-mails and addresses are dropped on import.",
+        "duplicates are counted once. Buyer names, e-mails and addresses are dropped on import. "
+        f"Up to {settings().max_upload_bytes / (1 << 20):,.0f} MB in all.",
     )
     if not State.tz.is_set():
         state.tz = default_zone()

@@ -8,13 +8,15 @@ through pandas.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ImpactError, UnknownFormatError
+from ..errors import DiskFullError, ImpactError, UnknownFormatError
 from ..settings import Settings, load_settings
 from . import file_kind, ingest_files
+from .textfile import disk_full
 
 
 @dataclass
@@ -40,12 +42,29 @@ def ingest_uploads(
     # read or written, so another seller's mapping of the same columns is never applied silently.
     settings = dataclasses.replace(settings or load_settings(), mappings_path=None)
     result = UploadResult()
+    total = sum(len(data) for _, data in uploads)
+    if total > settings.max_upload_bytes:
+        # Nothing is imported: a part of the seller's files would give figures that look whole.
+        result.errors.append(
+            f"the files add up to {total / (1 << 20):,.0f} MB, more than the {settings.max_upload_bytes / (1 << 20):,.0f}"
+            " MB one session may upload: upload fewer files or a shorter period"
+        )
+        return result
+    try:
+        _import_all(con, uploads, mappings, result, tz=tz, settings=settings)
+    except DiskFullError as exc:
+        result.errors.append(str(exc))
+    return result
+
+
+def _import_all(con, uploads, mappings: dict, result: UploadResult, *, tz: str, settings: Settings) -> None:
+    """Each upload written to a private temporary folder and imported; shipping files after the orders."""
     with tempfile.TemporaryDirectory(prefix="impact-upload-") as tmp:
         # Shipping files add to the orders, so they are imported after the order exports of the same upload.
         later: list[tuple[int, str, bytes | memoryview]] = []
         for i, (name, data) in enumerate(uploads):
             path = Path(tmp) / f"upload_{i}{Path(name).suffix[:8]}"
-            path.write_bytes(data)
+            _write(path, data)
             # The app keeps a mapping as ((field, column), ...) pairs: hashable for its caches.
             mapping = dict(mappings[name]) if mappings.get(name) else None
             if file_kind(path, name, mapping=mapping, settings=settings) == "shipping":
@@ -55,9 +74,19 @@ def ingest_uploads(
             _import_one(con, path, name, mappings, result, tz=tz, settings=settings)
         for i, name, data in later:
             path = Path(tmp) / f"upload_{i}{Path(name).suffix[:8]}"
-            path.write_bytes(data)
+            _write(path, data)
             _import_one(con, path, name, mappings, result, tz=tz, settings=settings)
-    return result
+
+
+def _write(path: Path, data: bytes | memoryview) -> None:
+    """The upload on disk; a full disk is named (the partial file goes with the upload's temporary folder)."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            path.unlink(missing_ok=True)
+            raise disk_full(path.parent) from None
+        raise
 
 
 def _import_one(con, path: Path, name: str, mappings: dict, result: UploadResult, *, tz: str, settings) -> None:

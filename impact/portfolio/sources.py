@@ -17,6 +17,7 @@ from ..costs import cost_file_kind
 from ..errors import ImpactError, InputError
 from ..ingest.formats import detect
 from ..ingest.textfile import prepare
+from ..settings import load_settings
 
 MANIFEST_COLUMNS = ("seller_id", "path")
 
@@ -68,10 +69,14 @@ def confine(path: Path | str, root: Path | None) -> Path:
     return resolved
 
 
-def files_under(folder: Path, root: Path | None) -> list[Path]:
-    """The seller's files, sorted, hidden ones left out; a symlink leading out of the root is not followed."""
+def files_under(folder: Path, root: Path | None, limit: int | None = None) -> list[Path]:
+    """The seller's files, sorted, hidden ones left out; a symlink leading out of the root is not followed.
+
+    With `limit`, the walk stops once it has found one file more than that (the caller refuses the seller)."""
     out = []
     for p in sorted(folder.rglob("*")):
+        if limit is not None and len(out) > limit:
+            break
         if any(part.startswith(".") for part in p.relative_to(folder).parts):
             continue
         try:
@@ -95,8 +100,23 @@ def classify(path: Path) -> str:
     return cost_file_kind(path) or "export"
 
 
+def _too_many(paths: list[Path], problems: list[str]) -> bool:
+    """Whether a seller has more files than a portfolio reads for one; if so its problem says how to proceed."""
+    limit = load_settings().portfolio_max_files
+    if len(paths) <= limit:
+        return False
+    problems.append(
+        f"this seller has more than {limit:,} files, more than a portfolio reads for one seller: combine its exports "
+        "into fewer files, or raise IMPACT_PORTFOLIO_MAX_FILES"
+    )
+    return True
+
+
 def _job(seller_id: str, paths: list[Path], problems: list[str], cost_paths: list[Path] = ()) -> SellerJob:
     files, costs, ads, notes = [], [], [], []
+    if _too_many([*paths, *cost_paths], problems):
+        # Not one of them is opened: classifying 10,000 files alone reads 10,000 headers.
+        return SellerJob(seller_id, (), (), (), tuple(problems), ())
     for p in paths:
         kind = classify(p)
         {"export": files, "costs": costs, "ads": ads}[kind].append(str(p))
@@ -125,7 +145,7 @@ def _cost_paths(costs_dir: Path | None, seller_id: str, root: Path | None, probl
         return []
     if not folder.is_dir():
         return []
-    return files_under(folder, root)
+    return files_under(folder, root, load_settings().portfolio_max_files)
 
 
 def from_folder(source: Path, costs_dir: Path | None = None, root: Path | None = None):
@@ -147,7 +167,8 @@ def from_folder(source: Path, costs_dir: Path | None = None, root: Path | None =
         report.used += 1
         problems: list[str] = []
         costs = _cost_paths(costs_dir, entry.name, root, problems)
-        jobs.append(_job(entry.name, files_under(folder, root), problems, costs))
+        files = files_under(folder, root, load_settings().portfolio_max_files)
+        jobs.append(_job(entry.name, files, problems, costs))
     report.sellers = len(jobs)
     return jobs, report
 
@@ -194,7 +215,7 @@ def from_manifest(source: Path, costs_dir: Path | None = None, root: Path | None
             problems[seller].append(f"manifest line {line}: {rel} is outside the portfolio folder")
             continue
         if resolved.is_dir():
-            paths[seller] += files_under(resolved, root)
+            paths[seller] += files_under(resolved, root, load_settings().portfolio_max_files)
         elif resolved.is_file():
             paths[seller].append(resolved)
         else:

@@ -191,3 +191,37 @@ def test_a_full_temp_disk_says_so_and_leaves_no_partial_file(con, tmp_path, monk
     assert "\n" not in message
     assert message.startswith("the disk is full (") and f" MB free in {tmp}): " in message
     assert _temp_files(tmp) == []
+
+
+def test_uploads_over_the_session_limit_are_refused_in_one_line(con):
+    """Files adding up to more than max_upload_bytes import nothing and say the sizes."""
+    from impact.ingest.uploads import ingest_uploads
+    from impact.settings import Settings
+
+    data = (HEADER + "G1,2025-03-01 10:00,1.00,x\n").encode()
+    result = ingest_uploads(
+        con, [("a.csv", data), ("b.csv", data)], tz="UTC", settings=Settings(max_upload_bytes=3 << 20)
+    )
+    assert result.errors == []
+    big = [("a.csv", data + b"x" * (2 << 20)), ("b.csv", data + b"x" * (2 << 20))]
+    result = ingest_uploads(con, big, tz="UTC", settings=Settings(max_upload_bytes=3 << 20))
+    assert result.errors == [
+        "the files add up to 4 MB, more than the 3 MB one session may upload: upload fewer files or a shorter period"
+    ]
+
+
+def test_a_full_disk_while_writing_an_upload_is_one_error_and_nothing_left(con, tmp_path, monkeypatch):
+    """ENOSPC writing an upload gives the disk-full line among the errors and an empty temp folder."""
+    from impact.ingest.uploads import ingest_uploads
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = ingest_uploads(con, [("a.csv", b"order_id,date,amount\n")], tz="UTC")
+    assert len(result.errors) == 1 and result.errors[0].startswith("the disk is full (")
+    assert _temp_files(tmp) == []

@@ -121,3 +121,45 @@ def test_a_seller_id_leading_out_of_the_costs_dir_is_that_sellers_error(portfoli
         "the seller id '../../outside' leads outside the costs folder; its costs were not read",
     )
     assert by_id["../../outside"].costs == ()
+
+
+def test_a_seller_with_too_many_files_is_refused_before_any_is_opened(tmp_path, monkeypatch):
+    """10,000 one-line files: the seller's job carries one problem and no file; the walk and the refusal are quick."""
+    import time
+
+    from impact.ingest import textfile
+
+    seller = tmp_path / "big"
+    seller.mkdir()
+    for i in range(10_000):
+        (seller / f"o{i:05}.csv").write_text("order_id,date,amount\n")
+    (tmp_path / "small").mkdir()
+    (tmp_path / "small" / "orders.csv").write_text("order_id,date,amount\n1,2025-03-01,1.00\n")
+    opened = []
+    real = textfile.prepare
+    monkeypatch.setattr("impact.portfolio.sources.prepare", lambda p, *a, **k: opened.append(p) or real(p, *a, **k))
+    t0 = time.perf_counter()
+    jobs, report = discover(tmp_path)
+    elapsed = time.perf_counter() - t0
+    big, small = jobs
+    assert (big.seller_id, big.files, big.problems) == (
+        "big",
+        (),
+        (
+            "this seller has more than 200 files, more than a portfolio reads for one seller: combine its exports "
+            "into fewer files, or raise IMPACT_PORTFOLIO_MAX_FILES",
+        ),
+    )
+    assert len(small.files) == 1 and len(opened) == 1
+    assert elapsed < 30
+
+
+def test_the_file_cap_is_a_setting(tmp_path, monkeypatch):
+    """IMPACT_PORTFOLIO_MAX_FILES=2 refuses a seller of three files and takes one of two."""
+    monkeypatch.setenv("IMPACT_PORTFOLIO_MAX_FILES", "2")
+    for name, n in (("three", 3), ("two", 2)):
+        (tmp_path / name).mkdir()
+        for i in range(n):
+            (tmp_path / name / f"o{i}.csv").write_text("order_id,date,amount\n1,2025-03-01,1.00\n")
+    jobs, _ = discover(tmp_path)
+    assert [(j.seller_id, len(j.files), len(j.problems)) for j in jobs] == [("three", 0, 1), ("two", 2, 0)]
