@@ -405,6 +405,9 @@ class _Parse:
         )
 
     def read(self) -> None:
+        # A re-read (after a repair) would otherwise hold the last parse's table and the new one at once: the peak of
+        # an import with broken quotes was that of two parses.
+        self.con.execute("DROP TABLE IF EXISTS _parsed")
         if not self.ordered:
             _drop_rejects(self.con)
             self.parse(*_csv_source(self.prepared, self.used))
