@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench-accuracy bench-perf demo-data
+.PHONY: run test lint bench-accuracy bench-perf bench-venv demo-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,15 @@ bench-accuracy: $(VENV)/.installed
 
 bench-perf: $(VENV)/.installed
 	$(PY) -m bench.perf
+
+# The accuracy benchmark's anchors (MSTL, CausalImpact) need pandas < 3 and TensorFlow: their own venv, inside the
+# checkout, never the app's. Then: .venv-bench/bin/python -m bench.accuracy --mstl --causalimpact 60
+BENCH_VENV := .venv-bench
+
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install -q -r requirements-bench.txt
+	touch $@
+
+bench-venv: $(BENCH_VENV)/.installed
