@@ -750,9 +750,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     n = args.sellers or (60 if args.quick else 500)
     use_mstl = args.mstl == "on" or (args.mstl == "auto" and bench_anchors.available("statsforecast"))
-    if args.mstl == "on":
+    # With a cache the anchors may have run in their own venv (.venv-bench) and this run, in the app's (for
+    # --new-user), reads their answers: a window missing from the cache stops with the same message.
+    if args.mstl == "on" and not args.anchor_cache:
         bench_anchors.need("statsforecast.models", "statsforecast MSTL")
-    if args.causalimpact:
+    if args.causalimpact and not args.anchor_cache:
         bench_anchors.need("causalimpact", "CausalImpact")
     t0 = time.perf_counter()
     trials = run_trials(

@@ -25,11 +25,9 @@ class Recapture:
 
     The whole recovery period's excess (`excess`) is unbiased but carries the noise of every hour in it, and the
     lost orders that come back usually do so in the first hours: a day of ordinary ups and downs can hide or invent
-    a recapture several times its size. So the estimate reads the recovery period up to the hour that minimises the
-    expected squared error (the variance of the hours read, plus what the hours left out still show beyond their
-    own variance), then shrinks the excess by its signal-to-noise ratio (positive-part James-Stein): an excess
-    within normal variation counts for little or nothing, a clear one almost whole. The variances come from the
-    placebo copies of the recovery period."""
+    a recapture several times its size. So the estimate reads the recovery period up to the hour where its excess
+    stands out most from normal variation, and counts it as far as it stands out beyond what the same search finds
+    on the placebo copies of the recovery period, where nothing happened (_read_until_strongest)."""
 
     excess: np.ndarray  # (3,) actual - expected over the whole recovery period
     value: np.ndarray  # (3,) the estimate
