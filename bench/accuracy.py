@@ -794,12 +794,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(statsforecast MSTL not run: {bench_anchors.SETUP})\n")
     print(intervals_markdown(summarise_intervals(trials), "all sellers"))
     print()
-    print(intervals_markdown(summarise_intervals([t for t in trials if t.orders_per_day >= 300]), "300+ orders/day"))
-    print()
-    print(
-        intervals_markdown(summarise_intervals([t for t in trials if t.orders_per_day < 100]), "under 100 orders/day")
-    )
-    print()
+    for label, keep in (("300+ orders/day", lambda t: t.orders_per_day >= 300), ("under 100 orders/day", None)):
+        sub = [t for t in trials if (keep(t) if keep else t.orders_per_day < 100)]
+        if sub and len(sub) < len(trials):  # the same windows as "all sellers" need no second table
+            print(intervals_markdown(summarise_intervals(sub), label))
+            print()
     out = res["impact.revenue"]
     seas = res["seasonal baseline"]["median_error_pct"]
     ratio = out["median_error_pct"] / seas if seas else float("inf")
