@@ -33,7 +33,7 @@ bench-perf: $(VENV)/.installed
 	$(PY) -m bench.perf
 
 # The accuracy benchmark's anchors (MSTL, CausalImpact) need pandas < 3 and TensorFlow: their own venv, inside the
-# checkout, never the app's. Then: .venv-bench/bin/python -m bench.accuracy --mstl --causalimpact 60
+# checkout, never the app's. Then: .venv-bench/bin/python -m bench.accuracy --mstl on --causalimpact 30
 BENCH_VENV := .venv-bench
 
 $(BENCH_VENV)/.installed: requirements-bench.txt
