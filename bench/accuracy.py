@@ -32,6 +32,7 @@ import numpy as np
 
 from bench import anchors as bench_anchors
 from bench.synth import make_seller, random_outage, simulate, write_exports
+from impact.options import resolve_options
 from impact.revenue import REV, History, estimate_event
 
 METHODS = ("downtime calculator", "seasonal baseline", "impact.revenue", "oracle (knows true demand)")
@@ -324,7 +325,8 @@ def as_new_user(sim, outages: list, until_normal: int = 0) -> list[dict]:
             args = build_parser("analyze").parse_args(argv)
             windows = cli.windows(args)
             if con is None:
-                got = cli.load(args, cli.options(args))
+                load = getattr(cli, "load_from_args", None) or cli.load  # the CLI's import step, by either name
+                got = load(args, cli.options(args))
                 con, report = got[0], got[1]
                 opts = got[2] if len(got) > 2 else cli.options(args)  # the zone settled at import, when it is
             cli.check_covered(con, report, windows, opts)
@@ -634,7 +636,7 @@ def timing(orders_per_day: float, seed: int, repeats: int = 5, tz: str = "Americ
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        analyze(con, window, tz=tz)
+        analyze(con, window, resolve_options(tz=tz))
         runs.append(time.perf_counter() - t0)
     con.close()
     return {"lines": len(lines), "median_s": float(np.median(runs)), "max_s": float(np.max(runs))}
