@@ -61,7 +61,7 @@ def test_exports_import_as_the_orders_they_were_made_from(tmp_path):
     shopify = paths[1].read_text()
     assert " -0500\n" not in shopify and " -0500," in shopify and " -0400," in shopify  # EST, then EDT
     assert "+00:00\t" in paths[0].read_text()
-    con, report = service.load([str(p) for p in paths], tz="America/New_York")
+    con, _ = service.load_files([str(p) for p in paths], tz="America/New_York")
     got = dict(con.execute("SELECT channel, round(sum(revenue), 2) FROM lines GROUP BY ALL").fetchall())
     orders = dict(con.execute("SELECT channel, count(DISTINCT order_id) FROM lines GROUP BY ALL").fetchall())
     for i, ch in enumerate(seller.channels):
