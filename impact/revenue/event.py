@@ -270,7 +270,7 @@ def estimate_event(
         "recovery_expected": np.array([sum(fits[c].recovery[m].expected for c in affected) for m in range(3)]),
         "recovery_actual": np.array([sum(fits[c].recovery[m].actual for c in affected) for m in range(3)]),
     }
-    warns += _sparse_warning(fits, affected, totals["expected"])
+    warns += _sparse_warning(affected, totals["expected"])
     lost, recaptured, net, rc = _intervals(fits, affected, totals, confidence, bool(recovery_hours))
     return EventEstimate(
         start=start,
@@ -342,7 +342,7 @@ def _fit_warnings(fits: dict[str, ChannelFit], affected: tuple[str, ...], ks, wa
 SPARSE_ORDERS = 5  # expected orders in a window below which an outage cannot be told from a quiet spell
 
 
-def _sparse_warning(fits: dict[str, ChannelFit], affected: tuple[str, ...], expected: np.ndarray) -> list[str]:
+def _sparse_warning(affected: tuple[str, ...], expected: np.ndarray) -> list[str]:
     """A sentence for a window expecting only a few orders: its interval is wide because it has to be."""
     if expected[ORD] >= SPARSE_ORDERS:
         return []
