@@ -20,7 +20,9 @@ def _all_orders(c: Cols) -> dict[str, str]:
         "sku": X.clean(c("sku")),
         "product_name": X.clean(c("product-name")),
         "quantity": X.quantity(c("quantity", "quantity-purchased")),
-        "revenue": X.amount(c("item-price")),
+        # item-price is the line before promotions; Amazon writes item-promotion-discount as a negative amount
+        # (some versions as a positive one), taken off either way.
+        "revenue": f"{X.amount(c('item-price'))} - abs(coalesce({X.amount(c('item-promotion-discount'))}, 0))",
         "revenue_text": c("item-price"),
         "currency": f"upper({X.clean(c('currency'))})",
         "status": _STATUS.format(item_status=X.clean(c("item-status")), order_status=X.clean(c("order-status"))),
@@ -60,7 +62,9 @@ def _shipments(c: Cols) -> dict[str, str]:
         "sku": X.clean(c("sku")),
         "product_name": X.clean(c("product-name")),
         "quantity": X.quantity(c("quantity-shipped")),
-        "revenue": X.amount(c("item-price")),
+        # item-price is the line before promotions; Amazon writes item-promotion-discount as a negative amount
+        # (some versions as a positive one), taken off either way.
+        "revenue": f"{X.amount(c('item-price'))} - abs(coalesce({X.amount(c('item-promotion-discount'))}, 0))",
         "revenue_text": c("item-price"),
         "currency": f"upper({X.clean(c('currency'))})",
         "status": "'completed'",

@@ -54,3 +54,21 @@ def test_a_mapping_given_for_an_upload_is_used(con, data_dir):
     result = ingest_uploads(con, [("walmart.csv", data)], tz="UTC", mappings={"walmart.csv": WALMART_MAPPING})
     assert result.errors == [] and result.unmapped == []
     assert summary(con).files[0].loaded > 0
+
+
+AMBIGUOUS_SHOPIFY = (
+    b"Name,Financial Status,Currency,Subtotal,Created at,Lineitem quantity,Lineitem name,Lineitem price\r\n"
+    b"#1001,paid,CAD,10.00,05/12/2023 22:36,1,Mug,10.00\r\n#1002,paid,CAD,10.00,03/12/2023 10:00,1,Mug,10.00\r\n"
+)
+
+
+def test_an_upload_whose_dates_read_both_ways_asks_for_their_order(con):
+    """A known export whose dates read both ways is offered the date order alone; with it, it loads day first."""
+    result = ingest_uploads(con, [("orders.csv", AMBIGUOUS_SHOPIFY)], tz="UTC")
+    assert [(u["name"], u["header"], u["date_order"]) for u in result.unmapped] == [("orders.csv", [], True)]
+    assert "date_order=day_first" in result.unmapped[0]["message"] and result.errors == []
+    again = ingest_uploads(
+        con, [("orders.csv", AMBIGUOUS_SHOPIFY)], tz="UTC", mappings={"orders.csv": (("date_order", "day_first"),)}
+    )
+    assert again.unmapped == [] and again.errors == []
+    assert summary(con).to_json()["first"] == "2023-12-03T10:00:00Z"
