@@ -290,32 +290,59 @@ class _Parse:
         # The sample reads the head of the file only: a small buffer.
         self.sample = _csv_source(self.prepared, self.used, rejects=False, whole=False)
         memo.load_head(self.con, *self.sample)
-        given = (used_mapping or mapping or {}).get("date_order")
-        self.date_formats = dates.formats(self._date_order(given))
+        self.given = (used_mapping or mapping or {}).get("date_order")
+        self.date_columns = [
+            c for k in ("purchased_at", "shipped_at", "promised_at") if (c := self.fields.get(k, "NULL")) != "NULL"
+        ]
+        self.date_order = self._date_order()
+        self.date_formats = dates.formats(self.date_order)
         # Rows of most formats stand alone and are parsed as DuckDB reads them; the row number is then the rowid
         # of _parsed. Shopify's continuation rows need their order's first row, so that file is read first.
         self.ordered = bool(self.fmt.inherit)
         self.params = {"tz": tz, "currency": settings.default_currency, "file_id": file_id}
+        self.skips, self.tz = skips, tz
         self.select, self.skip_sql, self.memo_params = self._columns(skips, tz)
 
-    def _date_order(self, given: str | None) -> str | None:
-        """The file's date order (see impact.ingest.dates), from every value of its date columns."""
-        columns = [
-            c for k in ("purchased_at", "shipped_at", "promised_at") if (c := self.fields.get(k, "NULL")) != "NULL"
-        ]
-        found = dates.evidence(self.con, columns, "_head", {})
+    # Whether the parse's rejects tell the rest of the file's date order (see settle_dates); a shipping file's
+    # parse does not reject unreadable dates by purchase date, so its whole file is read for them beforehand.
+    marks_dates = True
+
+    def _date_order(self) -> str | None:
+        """The file's date order (see impact.ingest.dates) as far as its head tells; the parse then checks it on
+        every line (settle_dates) when the file is longer than its head."""
+        found = self.head_found = dates.evidence(self.con, self.date_columns, "_head", {})
         rows = self.con.execute("SELECT count(*) FROM _head").fetchone()[0]
-        if found[0] and rows >= memo.SAMPLE:
+        self.date_check = bool(found[0]) and rows >= memo.SAMPLE
+        if self.date_check and not self.marks_dates:
             # Slash dates, and more lines than the head: the order is decided by all of them (a file sorted by
             # date may hold its only day above 12 in its last lines).
-            found = dates.evidence(self.con, columns, *_csv_source(self.prepared, self.used, rejects=False))
+            found = dates.evidence(self.con, self.date_columns, *_csv_source(self.prepared, self.used, rejects=False))
+            self.date_check = False
+        return self._decide(found, wait=self.date_check)
+
+    def _decide(self, found: tuple, *, wait: bool = False) -> str | None:
         return dates.decide(
             self.name,
             found,
-            given=given,
+            given=self.given,
             convention=self.fmt.date_order,
             hint=lambda: dates.currency_hint(self.con, self.fields.get("currency", "NULL")),
+            wait=wait,
         )
+
+    def settle_dates(self) -> None:
+        """The date order from every line of the parse; the file is parsed again in the rare case that lines beyond
+        its head decide otherwise than the head did (or decide at all)."""
+        if not self.date_check:
+            return
+        self.date_check = False
+        n, day_first, month_first = dates.rejected_evidence(self.con)
+        _, head_day, head_month = self.head_found
+        order = self._decide((n, head_day or day_first, head_month or month_first))
+        if order != self.date_order:
+            self.date_order, self.date_formats = order, dates.formats(order)
+            self.select, self.skip_sql, self.memo_params = self._columns(self.skips, self.tz)
+            self.read_or_explain()
 
     def _used_columns(self, skips: list[tuple[str, str]]) -> list[int]:
         """Numbers of the file's columns that any field, skip rule or inherited column reads."""
@@ -446,6 +473,8 @@ class _ShipParse(_Parse):
     """A shipping file's parse: order id, channel, ship time, promise, carrier and cancellation request per row,
     nothing else (no names, no addresses)."""
 
+    marks_dates = False  # its date order is read from the whole file before the parse
+
     def _columns(self, skips: list[tuple[str, str]], tz: str) -> tuple[str, str, dict]:
         f = self.fields
         shipped = X.timestamp_utc(f["shipped_at"], self.date_formats) if f["shipped_at"] != "NULL" else "NULL"
@@ -519,6 +548,7 @@ def _read_file(con, parse: _Parse) -> tuple[LineEnds | None, set[int]]:
         prepared.encoding = "cp1252"
         parse.read_or_explain()
     broken = _recover_runaway_quotes(con, prepared, parse.read_or_explain)
+    parse.settle_dates()
     return (counted if prepared.path == counted_path else None), broken
 
 

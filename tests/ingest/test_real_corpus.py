@@ -154,3 +154,11 @@ def test_corpus_holds_every_file_its_readme_names():
     files = sorted(p.name for p in REAL.iterdir() if p.suffix in (".csv", ".txt"))
     listed = sorted({w.strip("`") for w in readme.split() if w.strip("`").endswith((".csv", ".txt"))} & set(files))
     assert listed == files and len(files) >= 12
+
+
+def test_shopify_source_is_kept_as_the_marketplace(con):
+    """59 of the real UK store's 60 orders came from TikTok Shop (Source = tiktok): that is their marketplace."""
+    ingest_files(con, [REAL / "shopify_gb_tiktok.csv"])
+    assert con.execute(
+        "SELECT marketplace, count(DISTINCT order_id) FROM lines WHERE channel = 'shopify' GROUP BY 1 ORDER BY 1"
+    ).fetchall() == [("Shopify", 1), ("TikTok Shop", 59)]
