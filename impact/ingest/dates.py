@@ -10,7 +10,7 @@ month first, a euro or pound file day first), else it is refused with the fix na
 from __future__ import annotations
 
 from ..errors import InputError
-from . import sqlexpr as X
+from . import sqlexpr
 
 ORDERS = ("month_first", "day_first")
 # Where Excel writes dates month first: the United States (and the dollar files of its sellers).
@@ -34,7 +34,7 @@ class DateOrderError(InputError):
 def formats(order: str | None) -> list[str] | None:
     """The offset-less formats a file with this date order is read with (None: the usual list, month first)."""
     if order == "day_first":
-        return X.DAY_FIRST_FORMATS + [f for f in X.NAIVE_FORMATS if "%m/%d" not in f]
+        return sqlexpr.DAY_FIRST_FORMATS + [f for f in sqlexpr.NAIVE_FORMATS if "%m/%d" not in f]
     return None
 
 

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 
 def _items(c: Cols) -> dict[str, str]:
     return {
-        "order_id": X.clean(c("Order ID")),
-        "line_key": f"coalesce({X.clean(c('Transaction ID'))}, {X.clean(c('Listing ID'))}, '')",
+        "order_id": sqlexpr.clean(c("Order ID")),
+        "line_key": f"coalesce({sqlexpr.clean(c('Transaction ID'))}, {sqlexpr.clean(c('Listing ID'))}, '')",
         "purchased_at": c("Sale Date"),
-        "sku": f"coalesce({X.clean(c('SKU'))}, {X.clean(c('Listing ID'))})",
-        "product_name": X.clean(c("Item Name")),
-        "quantity": X.quantity(c("Quantity")),
+        "sku": f"coalesce({sqlexpr.clean(c('SKU'))}, {sqlexpr.clean(c('Listing ID'))})",
+        "product_name": sqlexpr.clean(c("Item Name")),
+        "quantity": sqlexpr.quantity(c("Quantity")),
         # The item's price x quantity less the coupon discount on it: merchandise as the buyer paid it.
-        "revenue": f"{X.amount(c('Price'))} * coalesce({X.quantity(c('Quantity'))}, 1)"
-        f" - coalesce({X.amount(c('Discount Amount'))}, 0)",
+        "revenue": f"{sqlexpr.amount(c('Price'))} * coalesce({sqlexpr.quantity(c('Quantity'))}, 1)"
+        f" - coalesce({sqlexpr.amount(c('Discount Amount'))}, 0)",
         "revenue_text": c("Price"),
-        "currency": f"upper({X.clean(c('Currency'))})",
+        "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": "'completed'",
         "fulfilment": "NULL",
         "shipped_at": c("Date Shipped"),
         "promised_at": "NULL",
-        "ship_country": X.clean(c("Ship Country")),
+        "ship_country": sqlexpr.clean(c("Ship Country")),
         "marketplace": "'Etsy'",
     }
 
@@ -39,24 +39,24 @@ SOLD_ORDER_ITEMS = Format(
 
 
 def _orders(c: Cols) -> dict[str, str]:
-    status = f"lower(coalesce({X.clean(c('Status'))}, ''))"
+    status = f"lower(coalesce({sqlexpr.clean(c('Status'))}, ''))"
     return {
-        "order_id": X.clean(c("Order ID")),
+        "order_id": sqlexpr.clean(c("Order ID")),
         "line_key": "'order'",
         "purchased_at": c("Sale Date"),
-        "sku": X.clean(c("SKU")),
+        "sku": sqlexpr.clean(c("SKU")),
         "product_name": "NULL",
-        "quantity": X.quantity(c("Number of Items")),
+        "quantity": sqlexpr.quantity(c("Number of Items")),
         # Order Value is the merchandise before the coupon; shipping and sales tax are apart.
-        "revenue": f"{X.amount(c('Order Value'))} - coalesce({X.amount(c('Discount Amount'))}, 0)",
+        "revenue": f"{sqlexpr.amount(c('Order Value'))} - coalesce({sqlexpr.amount(c('Discount Amount'))}, 0)",
         "revenue_text": c("Order Value"),
-        "currency": f"upper({X.clean(c('Currency'))})",
+        "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": f"""(CASE WHEN {status} LIKE 'cancel%' THEN 'cancelled' WHEN {status} LIKE 'refund%' THEN 'refunded'
             ELSE 'completed' END)""",
         "fulfilment": "NULL",
         "shipped_at": c("Date Shipped"),
         "promised_at": "NULL",
-        "ship_country": X.clean(c("Ship Country")),
+        "ship_country": sqlexpr.clean(c("Ship Country")),
         "marketplace": "'Etsy'",
     }
 

@@ -8,7 +8,7 @@ and an order discounted to 100% counts 0 (see impact.ingest.loader's allocation 
 
 from __future__ import annotations
 
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 # Filled on an order's first row only; continuation rows inherit them.
@@ -45,36 +45,36 @@ SOURCES = {
 def _marketplace(col: str) -> str:
     if col == "NULL":
         return "'Shopify'"
-    source = f"lower({X.clean(col)})"
+    source = f"lower({sqlexpr.clean(col)})"
     cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SOURCES.items())
     return f"(CASE {source} {cases} ELSE 'Shopify' END)"
 
 
 def _fields(c: Cols) -> dict[str, str]:
-    fin = f"lower(coalesce({X.clean(c('Financial Status'))}, ''))"
+    fin = f"lower(coalesce({sqlexpr.clean(c('Financial Status'))}, ''))"
     return {
-        "order_id": X.clean(c("Name")),
-        "line_key": f"coalesce({X.clean(c('Lineitem sku'))}, {X.clean(c('Lineitem name'))}, '')",
+        "order_id": sqlexpr.clean(c("Name")),
+        "line_key": f"coalesce({sqlexpr.clean(c('Lineitem sku'))}, {sqlexpr.clean(c('Lineitem name'))}, '')",
         "purchased_at": c("Created at"),
-        "sku": X.clean(c("Lineitem sku")),
-        "product_name": X.clean(c("Lineitem name")),
-        "quantity": X.quantity(c("Lineitem quantity")),
-        "revenue": f"""(CASE WHEN lower({X.clean(c("Lineitem name"))}) = 'tip' THEN 0
-            ELSE {X.amount(c("Lineitem price"))} * coalesce({X.quantity(c("Lineitem quantity"))}, 1)
-                 - coalesce({X.amount(c("Lineitem discount"))}, 0) END)""",
+        "sku": sqlexpr.clean(c("Lineitem sku")),
+        "product_name": sqlexpr.clean(c("Lineitem name")),
+        "quantity": sqlexpr.quantity(c("Lineitem quantity")),
+        "revenue": f"""(CASE WHEN lower({sqlexpr.clean(c("Lineitem name"))}) = 'tip' THEN 0
+            ELSE {sqlexpr.amount(c("Lineitem price"))} * coalesce({sqlexpr.quantity(c("Lineitem quantity"))}, 1)
+                 - coalesce({sqlexpr.amount(c("Lineitem discount"))}, 0) END)""",
         # What the order's lines add up to once order discounts are spread over them (NULL: the lines as they are).
-        "order_net": X.amount(c("Subtotal")),
+        "order_net": sqlexpr.amount(c("Subtotal")),
         "revenue_text": c("Lineitem price"),
-        "currency": f"upper({X.clean(c('Currency'))})",
+        "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": f"""(CASE
-            WHEN {X.clean(c("Cancelled at"))} IS NOT NULL OR {fin} = 'voided' THEN 'cancelled'
+            WHEN {sqlexpr.clean(c("Cancelled at"))} IS NOT NULL OR {fin} = 'voided' THEN 'cancelled'
             WHEN {fin} = 'refunded' THEN 'refunded'
             WHEN {fin} IN ('pending', 'authorized', 'expired') THEN 'pending'
             ELSE 'completed' END)""",
-        "fulfilment": X.clean(c("Lineitem fulfillment status", "Fulfillment Status")),
+        "fulfilment": sqlexpr.clean(c("Lineitem fulfillment status", "Fulfillment Status")),
         "shipped_at": c("Fulfilled at"),
         "promised_at": "NULL",
-        "ship_country": X.clean(c("Shipping Country")),
+        "ship_country": sqlexpr.clean(c("Shipping Country")),
         "marketplace": _marketplace(c("Source")),
     }
 
