@@ -18,7 +18,6 @@ LONG_FUNCTIONS = {
     "impact/claim/statement.py:build",
     "impact/claim/workbook.py:write_workbook",
     "impact/costs/profit.py:window_profit",
-    "impact/outages/feeds.py:parse_rss",
     "impact/revenue/event.py:estimate_event",
     "impact/revenue/fit.py:fit_channel",
     "impact/revenue/history.py:load_history",
