@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from ..distinct import distinct_per_group
 from ..errors import InputError, MixedCurrencyError
 
 METRICS = ("revenue", "orders", "units")
@@ -190,6 +191,32 @@ def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
     return found[0][0]
 
 
+def _hourly(con, where: str, params: dict, names: list[str]) -> dict[str, np.ndarray]:
+    """Revenue, orders and units per channel, date-only flag and hour since day 0 (`hb`), as numpy columns.
+
+    Orders are counted by distinct 64-bit hash of the id (a collision among one hour's orders has odds ~1e-13): the
+    sums are grouped in SQL and the hashes counted per group by impact.distinct, which sorts them in a tenth of the
+    CPU time DuckDB's count(DISTINCT ...) per group takes on 2 M lines."""
+    names = [n for n in names if n is not None]
+    lines = f"""SELECT channel, order_id, revenue, quantity, coalesce(time_precision = 'day', false) AS dated,
+                       (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h
+                FROM lines WHERE {where} AND channel IS NOT NULL"""
+    hb = "CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT)"
+    # Each group's number: (hour * 2 + dated) * channels + channel; hours since day 0 are never negative.
+    group = f"({hb} * 2 + dated::INT) * {len(names)} + list_position($names, channel) - 1"
+    params = {**params, "names": names}
+    rows = con.execute(
+        f"""SELECT channel, dated, {hb} AS hb, {group} AS g, sum(coalesce(revenue, 0))::DOUBLE AS rev,
+                   sum(coalesce(quantity, 1)) AS qty
+            FROM ({lines}) GROUP BY ALL ORDER BY g""",
+        params,
+    ).fetchnumpy()
+    keyed = con.execute(f"SELECT {group} AS g, hash(order_id) AS h FROM ({lines})", params).fetchnumpy()
+    g = rows["g"].astype(np.int64)
+    rows["n"] = distinct_per_group(keyed["g"], keyed["h"], int(g.max(initial=-1)) + 1)[g]
+    return rows
+
+
 def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None) -> History:
     """Aggregate table `lines` into a History (cancelled lines excluded, one currency).
 
@@ -242,20 +269,8 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     # Lines are summed per real hour since day 0 here and each hour is put in its local bin below (the clock's map is
     # exact for whole-hour steps, and far cheaper than converting every line's time zone). Date-only lines sit at
     # local midnight of the zone they were imported with; rounding to the nearest midnight keeps them on their day
-    # even if this analysis uses another zone (or the other side of a clock change). Orders are counted by distinct 64-bit hash
-    # of the id (a collision among one hour's orders has odds ~1e-13; hashing first makes the count ~25% faster).
-    rows = con.execute(
-        f"""WITH l AS (
-                SELECT channel, order_id, revenue, quantity,
-                       (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h, time_precision = 'day' AS dated
-                FROM lines WHERE {where})
-            SELECT channel, dated,
-                   CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT) AS hb,
-                   sum(coalesce(revenue, 0))::DOUBLE AS rev, count(DISTINCT hash(order_id)) AS n,
-                   sum(coalesce(quantity, 1)) AS qty
-            FROM l GROUP BY ALL""",
-        params,
-    ).fetchnumpy()
+    # even if this analysis uses another zone (or the other side of a clock change).
+    rows = _hourly(con, where, params, [ch for ch, _, _ in per_channel])
     channels: dict[str, ChannelSeries] = {}
     ch_col = rows["channel"]
     for name, _, n_lines in per_channel:
