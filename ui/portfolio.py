@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from impact.charts.portfolio import distribution
 from impact.errors import ImpactError, InputError
 from impact.portfolio import RunSpec, confine, discover, read, run, summarise
-from impact.portfolio.charts import distribution
 from impact.portfolio.results import rows_of, to_table
 from impact.portfolio.sources import classify, files_under
-from impact.present import money, percent
+from impact.present import format_money, percent
 from impact.store import CHANNELS
 from impact.windows import parse_utc, window_from_strings
 from ui.common import CHART_CONFIG, default_zone, md_escape, settings
@@ -169,16 +169,16 @@ def show(view: dict) -> None:
     for c in summary["currencies"]:
         cur, r = c["currency"], c["revenue_lost"]
         m = st.columns(3)
-        m[0].metric(f"Revenue lost ({cur})", money(r["lost"], cur))
+        m[0].metric(f"Revenue lost ({cur})", format_money(r["lost"], cur))
         m[1].metric(
             "Sellers with a significant loss",
             percent(c["significant_share"]),
             f"{c['significant']:,}",
             delta_color="off",
         )
-        m[2].metric("Median seller's loss", money(c["quantiles"].get("p50"), cur))
+        m[2].metric("Median seller's loss", format_money(c["quantiles"].get("p50"), cur))
         st.caption(
-            f"90% range of the total: {money(r['lost_low'], cur)} to {money(r['lost_high'], cur)} (sellers' "
+            f"90% range of the total: {format_money(r['lost_low'], cur)} to {format_money(r['lost_high'], cur)} (sellers' "
             f"errors independent). Significant: {summary['significant_when']}."
         )
         st.plotly_chart(distribution(rows, cur), config=CHART_CONFIG)

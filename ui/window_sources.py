@@ -14,8 +14,8 @@ from impact.outages import load_feed, parse_windows_csv, window_json
 from impact.outages.detect import detect
 from impact.outages.suggest import Suggestion
 from impact.present import (
-    channel_list,
     channel_name,
+    format_channels,
     local_window,
     number,
     percent,
@@ -129,7 +129,7 @@ def use_suggestion(suggestion: Suggestion) -> None:
         state.preset = known
         _on_preset()
         return
-    use_window(w.start, w.end, w.channels, f"{channel_list(w.channels)} orders drop, as seen in your orders")
+    use_window(w.start, w.end, w.channels, f"{format_channels(w.channels)} orders drop, as seen in your orders")
 
 
 def preset_picker(sb) -> None:
@@ -270,7 +270,7 @@ def windows_file_panel(sb, tz: str) -> None:
         for i, w in enumerate(windows):
             with st.container(border=True):
                 st.markdown(f"**{md_escape(w.title)}**")
-                st.caption(f"{local_window(w.start, w.end, tz)} · {channel_list(w.channels)}")
+                st.caption(f"{local_window(w.start, w.end, tz)} · {format_channels(w.channels)}")
                 use_window_button(w, f"windows_use_{i}")
 
 
@@ -341,7 +341,7 @@ def detections(result, report, tz: str) -> None:
             st.markdown(f":small[{md_escape(sentence(d.message))}]")
             p = f", {percent(d.p_effect)} sure it is more than day-to-day variation" if d.p_effect is not None else ""
             st.caption(
-                f"{local_window(d.window.start, d.window.end, tz, zone=True)} · {channel_list(d.window.channels)}  \n"
+                f"{local_window(d.window.start, d.window.end, tz, zone=True)} · {format_channels(d.window.channels)}  \n"
                 f"Strength {percent(d.window.score or 0)}: {percent(d.drop_pct / 100)} of the expected orders missing "
                 f"({number(d.orders_actual)} of {number(d.orders_expected)}){p}"
             )

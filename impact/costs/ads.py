@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..ingest import sqlexpr
 from ..ingest.base import Cols
 from ..store import CHANNELS
-from .reader import AD_DATES, CostFormat, clean, date, find_column, money, money_problem, names, shown, sql_text
+from .reader import AD_DATES, CostFormat, clean, date, find_column, money_problem, money_sql, names, shown, sql_text
 
 KIND = "ad_spend"
 OWN_STORES = ("shopify", "woocommerce")  # where Google and Meta ads send buyers, in order of preference
@@ -91,7 +91,7 @@ def _shape(day: str, hour: str, spend: str, currency: str, channel: str, *, end:
         "_hour": hour,
         "hour": _hour(hour),
         "_spend": _spend_text(spend),
-        "spend": money(_spend_text(spend)),
+        "spend": money_sql(_spend_text(spend)),
         "currency": currency,
         "_channel": channel,
         "channel": f"lower({clean(channel)})",

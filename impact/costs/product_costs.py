@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import MappingError
 from ..ingest.base import Cols
-from .reader import ISO_DATE, CostFormat, clean, date, money, money_problem, names, shown
+from .reader import ISO_DATE, CostFormat, clean, date, money_problem, money_sql, names, shown
 
 KIND = "product_costs"
 COLUMNS = ("sku", "unit_cost", "currency", "valid_from", "valid_to", "category")
@@ -33,7 +33,7 @@ def _shopify_columns(c: Cols, header: list[str]) -> dict[str, str]:
     return {
         "sku": clean(c("Variant SKU")),
         "_cost": c("Cost per item"),
-        "unit_cost": money(c("Cost per item")),
+        "unit_cost": money_sql(c("Cost per item")),
         # The products export has no currency: the store's, which is the one its orders carry.
         "currency": "NULL::VARCHAR",
         "valid_from": "NULL::DATE",
@@ -71,7 +71,7 @@ def _generic_columns(m: dict[str, str], strict: bool):
         return {
             "sku": clean(col("sku")),
             "_cost": col("unit_cost"),
-            "unit_cost": money(col("unit_cost")),
+            "unit_cost": money_sql(col("unit_cost")),
             "currency": f"upper({clean(col('currency'))})",
             "_from": col("valid_from"),
             "_to": col("valid_to"),

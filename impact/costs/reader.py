@@ -21,7 +21,6 @@ from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..ingest.accounting import account
 from ..ingest.base import Cols
 from ..ingest.textfile import PreparedFile, count_line_ends, prepare
-from ..settings import load_settings
 
 HEAD_LINES = 12  # title lines above a header: Google Ads writes two, nobody writes ten
 MAX_LINE = 4 << 20
@@ -156,7 +155,7 @@ def _plain_number(col: str) -> str:
     return f"regexp_full_match(trim({col}), '[0-9]{{1,14}}(\\.[0-9]+)?')"
 
 
-def money(col: str) -> str:
+def money_sql(col: str) -> str:
     """Money text -> DECIMAL(18,4), NULL when empty or unreadable (see the rule above)."""
     value = f"TRY_CAST({_money_normalised(col)} AS DECIMAL(18,4))"
     return (
@@ -171,7 +170,7 @@ def money_problem(col: str, what: str) -> str:
         WHEN {clean(col)} IS NULL OR {_plain_number(col)} THEN NULL
         WHEN {_money_ambiguous(col)}
             THEN 'ambiguous {what} ' || {shown(col)} || ': write 1234 or 1.234 (or 1,234.00)'
-        ELSE list_transform([{money(col)}], lambda v: CASE
+        ELSE list_transform([{money_sql(col)}], lambda v: CASE
             WHEN v IS NULL THEN 'unreadable {what} ' || {shown(col)}
             WHEN v < 0 THEN 'negative {what} ' || {shown(col)} END)[1]
         END)"""
@@ -318,6 +317,7 @@ def read(
     fallback: CostFormat | None = None,
     context: dict | None = None,
     check: Callable[[Located], None] | None = None,
+    max_rejects: int,
 ) -> Parsed:
     """Read one file into the temp table _parsed (loadable rows, with their line) and account for every line.
 
@@ -369,9 +369,9 @@ def read(
                 {"reason": fmt.repeat_reason},
             )
         n_records = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
-        acc = account(con, prepared, name, fmt, "_rn", set(), None, load_settings().max_rejects_listed)
+        acc = account(con, prepared, name, fmt, "_rn", set(), None, max_rejects)
         _record_lines(con, prepared, n_records)
-        report = _report(con, name, fmt, acc, located)
+        report = _report(con, name, fmt, acc, located, max_rejects)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _parsed AS
             SELECT p.* EXCLUDE (_skip, _reject, _text), l.line FROM _parsed p JOIN _lines l ON l.rn = p._rn
@@ -384,10 +384,9 @@ def read(
         prepared.cleanup()
 
 
-def _report(con, name: str, fmt: CostFormat, acc, located: Located) -> CostFileReport:
+def _report(con, name: str, fmt: CostFormat, acc, located: Located, limit: int) -> CostFileReport:
     """The file's report. Rejected data rows are numbered through _lines, which knows values that span lines (a
     Shopify product description); account() numbers the lines the CSV reader refused."""
-    limit = load_settings().max_rejects_listed
     data = con.execute(
         """SELECT l.line, p._reject, p._text FROM _parsed p JOIN _lines l ON l.rn = p._rn
         WHERE p._reject IS NOT NULL ORDER BY l.line LIMIT $n""",

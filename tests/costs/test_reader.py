@@ -5,7 +5,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from impact.costs.reader import money, money_problem
+from impact.costs.reader import money_problem, money_sql
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,7 @@ def db():
 
 
 def _money(db, text):
-    return db.execute(f"SELECT {money('$v')}, {money_problem('$v', 'cost')}", {"v": text}).fetchone()
+    return db.execute(f"SELECT {money_sql('$v')}, {money_problem('$v', 'cost')}", {"v": text}).fetchone()
 
 
 @pytest.mark.parametrize(

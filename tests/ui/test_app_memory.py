@@ -18,10 +18,10 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-import app_memory
 from impact.store import session_db
+from ui import app_memory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Seconds a disconnected session may be resumed (server.disconnectedSessionTTL): long enough that the first check
 # runs inside the window even on a loaded CI machine.
 TTL = 2.0
@@ -92,7 +92,7 @@ def test_reaper_does_not_start_outside_streamlit_run():
 # Run in a child process: malloc's thresholds are process-wide and depend on what the process freed before.
 _MALLOC_PROBE = """
 import ctypes, sys
-import app_memory
+from ui import app_memory
 libc = ctypes.CDLL(None)
 libc.malloc.restype, libc.malloc.argtypes, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_size_t], [ctypes.c_void_p]
 def rss():

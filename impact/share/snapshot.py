@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from .errors import ShareError
-from .settings import Settings
-from .windows import Window, iso_utc
+from ..errors import ShareError
+from ..settings import Settings
+from ..windows import Window, iso_utc
 
 SNAPSHOT_VERSION = 1
 

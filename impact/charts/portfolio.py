@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ..portfolio.results import SIGNIFICANT_P
 from ..present import COLORS, base_layout, money_axis
-from .results import SIGNIFICANT_P
 
 
 def distribution(rows: list[dict], currency: str, title: str | None = None) -> go.Figure:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from impact import charts
+from impact import charts, present
 from impact.errors import InputError
 
 
@@ -75,11 +75,11 @@ def _trace(fig, name):
 
 def test_money_formats_known_and_unknown_currencies():
     """Known currencies get a symbol, yen has no decimals, others get the code as suffix."""
-    assert charts.money(1234.5, "USD") == "$1,234.50"
-    assert charts.money(-3.2, "EUR") == "-€3.20"
-    assert charts.money(1500, "JPY") == "¥1,500"
-    assert charts.money(10, "CHF") == "10.00 CHF"
-    assert charts.money(None) == "n/a"
+    assert present.format_money_ascii(1234.5, "USD") == "$1,234.50"
+    assert present.format_money_ascii(-3.2, "EUR") == "-€3.20"
+    assert present.format_money_ascii(1500, "JPY") == "¥1,500"
+    assert present.format_money_ascii(10, "CHF") == "10.00 CHF"
+    assert present.format_money_ascii(None) == "n/a"
 
 
 def test_combine_hourly_sums_values_and_combines_bands_in_quadrature():

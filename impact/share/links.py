@@ -4,7 +4,7 @@
     snapshot = open_share(link.token)      # or raises ShareError("this link is not valid")
 
 The snapshot is scrubbed of order-level data (`scrub_snapshot`) and stored, zlib-compressed JSON, in the share
-store IMPACT_DB names (impact.sharestore): the DuckDB file Settings.db_path by default, or PostgreSQL for a
+store IMPACT_DB names (impact.share.store): the DuckDB file Settings.db_path by default, or PostgreSQL for a
 postgresql:// URL (Settings.db_url), which app replicas on several machines share. Only the SHA-256 of the token is
 stored. Each operation is one transaction in either store.
 """
@@ -21,12 +21,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .errors import InputError, ShareError
-from .settings import Settings, load_settings
-from .sharestore import NewShare, open_store
+from ..errors import InputError, ShareError
+from ..settings import Settings, load_settings
+from ..windows import iso_utc
 from .snapshot import SNAPSHOT_VERSION, build_snapshot, describe, scrub_snapshot
+from .store import NewShare, open_store
 from .url_builder import TOKEN_BYTES, is_valid_token, share_url
-from .windows import iso_utc
 
 __all__ = [
     "INVALID",

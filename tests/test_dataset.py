@@ -1,8 +1,8 @@
-"""Tests for impact.overview: daily revenue and window coverage from the lines table."""
+"""Tests for impact.dataset: daily revenue and window coverage from the lines table."""
 
 from datetime import date, datetime
 
-from impact.overview import coverage, daily_revenue, product_names
+from impact.dataset import coverage, daily_revenue, product_names
 from impact.store import LINES_COLUMNS
 
 

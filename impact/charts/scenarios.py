@@ -9,8 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .present import CHANNEL_COLORS, COLORS, SERIES, base_layout, channel_color, channel_name, number
-from .scenarios.model import mix_label
+from ..present import CHANNEL_COLORS, COLORS, SERIES, base_layout, channel_color, channel_name, number
+from ..scenarios.model import mix_label
 
 
 def _money(currency: str | None) -> str:
@@ -18,20 +18,8 @@ def _money(currency: str | None) -> str:
     return f" ({currency})" if currency else ""
 
 
-def mix_comparison_figure(result: Mapping) -> go.Figure:
-    """Current mix and each scenario side by side: channel shares, yearly outage loss (expected and 95th
-    percentile) and the yearly net benefit against the current mix."""
-    rows = [("Current", result["current"])] + [(s.get("label") or mix_label(s["mix"]), s) for s in result["scenarios"]]
-    labels = [name for name, _ in rows]
-    money = _money(result.get("currency"))
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        shared_yaxes=True,
-        horizontal_spacing=0.06,
-        # Short titles: three panels share the tab's width, and longer ones ran into each other.
-        subplot_titles=("Channel shares", f"Loss a year{money}", f"Net benefit a year{money}"),
-    )
+def _share_bars(fig: go.Figure, rows: list[tuple[str, Mapping]], labels: list[str]) -> None:
+    """Panel 1: each row's channel shares, stacked to 100%."""
     channels = sorted(
         {c for _, r in rows for c in r["shares"]},
         key=lambda c: list(CHANNEL_COLORS).index(c) if c in CHANNEL_COLORS else len(CHANNEL_COLORS),
@@ -58,6 +46,10 @@ def mix_comparison_figure(result: Mapping) -> go.Figure:
             col=1,
         )
         base += width
+
+
+def _loss_bars(fig: go.Figure, rows: list[tuple[str, Mapping]], labels: list[str]) -> None:
+    """Panel 2: each row's expected yearly loss and the loss exceeded one year in 20."""
     fig.add_trace(
         go.Bar(
             y=labels,
@@ -84,6 +76,10 @@ def mix_comparison_figure(result: Mapping) -> go.Figure:
         row=1,
         col=2,
     )
+
+
+def _net_bars(fig: go.Figure, rows: list[tuple[str, Mapping]], labels: list[str]) -> None:
+    """Panel 3: each row's yearly net benefit against the current mix (a loss in red)."""
     net = [r.get("annual_net_benefit", 0.0) for _, r in rows]
     fig.add_trace(
         go.Bar(
@@ -98,6 +94,25 @@ def mix_comparison_figure(result: Mapping) -> go.Figure:
         row=1,
         col=3,
     )
+
+
+def mix_comparison_figure(result: Mapping) -> go.Figure:
+    """Current mix and each scenario side by side: channel shares, yearly outage loss (expected and 95th
+    percentile) and the yearly net benefit against the current mix."""
+    rows = [("Current", result["current"])] + [(s.get("label") or mix_label(s["mix"]), s) for s in result["scenarios"]]
+    labels = [name for name, _ in rows]
+    money = _money(result.get("currency"))
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        # Short titles: three panels share the tab's width, and longer ones ran into each other.
+        subplot_titles=("Channel shares", f"Loss a year{money}", f"Net benefit a year{money}"),
+    )
+    _share_bars(fig, rows, labels)
+    _loss_bars(fig, rows, labels)
+    _net_bars(fig, rows, labels)
     base_layout(fig, axes=False)
     fig.update_layout(
         barmode="overlay",

@@ -1,4 +1,4 @@
-"""Tests for share links (impact/share.py): tokens, privacy scrub, expiry, revocation, several processes, crashes.
+"""Tests for share links (impact/share/links.py): tokens, privacy scrub, expiry, revocation, several processes, crashes.
 
 Each test runs against both share stores, the DuckDB file and PostgreSQL (the share_backend fixture in conftest.py),
 except those marked duckdb_only: the file's own locking, or no store at all.
@@ -41,11 +41,11 @@ from impact.share import (
     scrub_snapshot,
     token_hash,
 )
+from impact.share.url_builder import token_from_query
 from impact.store import persistent_db
-from impact.url_builder import token_from_query
 from impact.windows import window_from_strings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2025, 11, 1, 12, 0, 0)
 
 pytestmark = pytest.mark.usefixtures("share_backend")
@@ -407,7 +407,7 @@ def test_unknown_section_in_build_snapshot():
 
 def test_too_large_snapshot_refused(monkeypatch):
     """A snapshot over the size cap is refused with a plain sentence and nothing is saved."""
-    monkeypatch.setattr("impact.share.MAX_SNAPSHOT_BYTES", 1000)
+    monkeypatch.setattr("impact.share.links.MAX_SNAPSHOT_BYTES", 1000)
     with pytest.raises(ShareError, match="too large to share"):
         create_share({"analysis": {"hourly": list(range(1000))}})
     assert list_shares(include_inactive=True) == []

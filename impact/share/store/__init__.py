@@ -14,37 +14,13 @@ Times are naive datetimes holding UTC in both backends.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+import sys
 
-from ..settings import Settings
+from ...settings import Settings
+from .base import REVOKE_COLUMNS, NewShare, ShareStore
+from .duckdb_store import DuckDBStore
 
-__all__ = ["NewShare", "ShareStore", "close_pools", "open_store"]
-
-# The only columns a share may be revoked by; they are written into SQL as names, so nothing else is accepted.
-REVOKE_COLUMNS = ("token_hash", "id")
-
-
-@dataclass(frozen=True)
-class NewShare:
-    token_hash: str
-    created: datetime
-    expires: datetime | None
-    label: str
-    payload: bytes
-    payload_sha256: str
-
-
-class ShareStore(Protocol):
-    def insert(self, new_id: Callable[[], str], share: NewShare) -> str: ...
-
-    def find(self, token_hash: str) -> tuple | None: ...
-
-    def revoke(self, column: str, value: str, now: datetime) -> bool: ...
-
-    def rows(self, now: datetime, include_inactive: bool) -> list[tuple]: ...
+__all__ = ["REVOKE_COLUMNS", "NewShare", "ShareStore", "close_pools", "open_store"]
 
 
 def open_store(settings: Settings) -> ShareStore:
@@ -53,15 +29,11 @@ def open_store(settings: Settings) -> ShareStore:
         from .postgres_store import PostgresStore  # psycopg is only loaded where PostgreSQL is used
 
         return PostgresStore(settings)
-    from .duckdb_store import DuckDBStore
-
     return DuckDBStore(settings)
 
 
 def close_pools() -> None:
     """Close this process's PostgreSQL connection pools (tests, and a clean shutdown); a later use opens anew."""
-    import sys
-
     module = sys.modules.get(f"{__name__}.postgres_store")
     if module is not None:
         module.close_pools()

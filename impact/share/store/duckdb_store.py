@@ -23,10 +23,10 @@ try:
 except ImportError:  # Windows: DuckDB's own file lock and the retry loop still apply
     fcntl = None
 
-from ..errors import ShareError
-from ..settings import Settings
-from ..store import configure, persistent_db
-from . import REVOKE_COLUMNS, NewShare
+from ...errors import ShareError
+from ...settings import Settings
+from ...store import configure, persistent_db
+from .base import REVOKE_COLUMNS, NewShare
 
 SHARES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS shares (

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from impact.scenario_charts import loss_distribution_figure, loss_vs_share_figure, mix_comparison_figure
+from impact.charts.scenarios import loss_distribution_figure, loss_vs_share_figure, mix_comparison_figure
 from impact.scenarios import ChannelCost, Costs, Profile, ProviderRate, ScenarioModel
 
 RATES = {"aws": ProviderRate("aws", 2.0, "empirical", durations_hours=(3.0,))}

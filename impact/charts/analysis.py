@@ -13,29 +13,10 @@ from datetime import datetime, time
 
 import plotly.graph_objects as go
 
-from . import present
-from .present import COLORS, FONT, base_layout, channel_color, channel_name, marketplace_name, money_axis, to_local
+from .. import present
+from ..present import COLORS, base_layout, channel_color, channel_name, marketplace_name, money_axis, to_local
 
 # COLORS, FONT and to_local are re-exported because app.py reads them here until it imports impact.present.
-__all__ = [
-    "COLORS",
-    "FONT",
-    "channel_breakdown",
-    "combine_hourly",
-    "cumulative_loss",
-    "daily_by_channel",
-    "money",
-    "plain",
-    "timeline",
-    "to_local",
-    "top_skus",
-]
-
-
-def money(value: float | None, currency: str = "USD", decimals: int | None = None) -> str:
-    """present.money with an ASCII '-': st.metric reads a leading '-' as a fall, and app.py's deltas still call
-    this name (e.g. money(-3.2, 'EUR') -> '-€3.20')."""
-    return present.money(value, currency, decimals, minus="-")
 
 
 def plain(text: object) -> str:
@@ -170,7 +151,7 @@ def _estimate_marker(x, revenue: dict, key: str, name: str, label: str, color: s
             "thickness": 1.6,
             "width": 8,
         }
-    rng = f"<br>range {present.value_range(low, high, lambda u: present.money(u, currency))}" if error else ""
+    rng = f"<br>range {present.value_range(low, high, lambda u: present.format_money(u, currency))}" if error else ""
     return go.Scatter(
         x=[x],
         y=[v],
@@ -178,7 +159,7 @@ def _estimate_marker(x, revenue: dict, key: str, name: str, label: str, color: s
         name=name,
         error_y=error,
         marker={"color": color, "size": 9, "symbol": "diamond"},
-        hovertemplate=f"{label}: {present.money(v, currency)}{rng}<extra></extra>",
+        hovertemplate=f"{label}: {present.format_money(v, currency)}{rng}<extra></extra>",
     )
 
 

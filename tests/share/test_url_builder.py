@@ -1,11 +1,11 @@
-"""Tests for building and reading share links (impact/url_builder.py)."""
+"""Tests for building and reading share links (impact/share/url_builder.py)."""
 
 import secrets
 
 import pytest
 
 from impact.errors import ShareError
-from impact.url_builder import TOKEN_LENGTH, is_valid_token, share_param, share_url, token_from_query
+from impact.share.url_builder import TOKEN_LENGTH, is_valid_token, share_param, share_url, token_from_query
 
 TOKEN = secrets.token_urlsafe(32)
 

@@ -24,9 +24,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..errors import ShareError
-from ..settings import Settings
-from . import REVOKE_COLUMNS, NewShare
+from ...errors import ShareError
+from ...settings import Settings
+from .base import REVOKE_COLUMNS, NewShare
 
 # Applied in order, each once per database; a new one is appended, an applied one is never edited.
 MIGRATIONS: tuple[tuple[int, str], ...] = (

@@ -1,4 +1,4 @@
-"""Tests for the PostgreSQL share store (impact/sharestore/postgres_store.py): migrations, pool, failures.
+"""Tests for the PostgreSQL share store (impact/share/store/postgres_store.py): migrations, pool, failures.
 
 The behaviour both stores share (tokens, expiry, revoke, list, several processes, SIGKILL) is tested in
 tests/test_share.py against each of them; these are what only PostgreSQL has.
@@ -17,9 +17,9 @@ import pytest
 from impact.errors import ShareError
 from impact.settings import load_settings
 from impact.share import create_share, list_shares, open_share, revoke_share
-from impact.sharestore import close_pools, open_store
-from impact.sharestore.duckdb_store import DuckDBStore
-from impact.sharestore.postgres_store import MIGRATIONS, PostgresStore, _pools
+from impact.share.store import close_pools, open_store
+from impact.share.store.duckdb_store import DuckDBStore
+from impact.share.store.postgres_store import MIGRATIONS, PostgresStore, _pools
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,6 @@
 """Tests for impact.portfolio.charts: the distribution of sellers' losses."""
 
-from impact.portfolio.charts import distribution
+from impact.charts.portfolio import distribution
 from impact.portfolio.job import COLUMNS
 
 

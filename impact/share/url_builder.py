@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from .errors import ShareError
+from ..errors import ShareError
 
 PARAM = "share"
 TOKEN_BYTES = 32

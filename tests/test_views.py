@@ -1,6 +1,6 @@
-"""The flattened window view the screens use, and its way back into a share snapshot's analysis (impact.service)."""
+"""The flattened window view the screens use, and its way back into a share snapshot's analysis (impact.views)."""
 
-from impact.service import analysis_of_view, window_view
+from impact.views import analysis_of_view, window_view
 
 
 def test_window_view_flattens_one_window_and_analysis_of_view_reverses_it():
