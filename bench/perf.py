@@ -5,7 +5,8 @@
 
 With --pairs N only (a) DuckDB alone and (c) analyze run, alternately, N times: each pair's time and peak-memory
 ratio and their medians, the figures the speed target is stated in (analyze at most 1.8x DuckDB's time, 1.5x its
-memory). Otherwise:
+memory), and the CPU-time ratio (user + system), which other work on a shared machine moves less than the time.
+Otherwise:
 
 Prints times, peak RSS and the ratios (b)/(a), (c)/(a), the floor (g)/(a) and, for the app's upload path,
 (f)/(f'), and (h)/(c): analyze with cost and ad files against analyze without. Not a unit test: numbers depend
@@ -110,6 +111,12 @@ def write_cost_inputs(folder: Path) -> tuple[Path, Path]:
 
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     """Like measure, but reaps the child itself so its own peak RSS is known."""
+    elapsed, peak_mb, _, out = run_reaped(cmd)
+    return elapsed, peak_mb, out
+
+
+def run_reaped(cmd: list[str]) -> tuple[float, float, float, str]:
+    """(seconds, peak RSS in MB, CPU seconds user + system, stdout) of one child process."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, text=True)
@@ -119,7 +126,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
         err.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"{' '.join(cmd[:5])}... failed: {err.read().strip()[-800:]}")
-        return elapsed, usage.ru_maxrss / 1024, out.read()
+        return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out.read()
 
 
 DUCKDB_ALONE = """
@@ -193,13 +200,15 @@ def paired(alone: list[str], analyze: list[str], pairs: int, as_json: bool) -> d
     A pair's two processes run moments apart, so a machine shared with other work disturbs both alike."""
     rows = []
     for i in range(pairs):
-        a_s, a_mb, _ = run_measured(alone)
-        c_s, c_mb, _ = run_measured(analyze)
-        rows.append({"a_s": a_s, "a_mb": a_mb, "c_s": c_s, "c_mb": c_mb, "time": c_s / a_s, "memory": c_mb / a_mb})
+        a_s, a_mb, a_cpu, _ = run_reaped(alone)
+        c_s, c_mb, c_cpu, _ = run_reaped(analyze)
+        row = {"a_s": a_s, "a_mb": a_mb, "a_cpu": a_cpu, "c_s": c_s, "c_mb": c_mb, "c_cpu": c_cpu}
+        rows.append(row | {"time": c_s / a_s, "memory": c_mb / a_mb, "cpu": c_cpu / a_cpu})
         if not as_json:
             print(
-                f"pair {i + 1}: DuckDB alone {a_s:.2f} s, {a_mb:.0f} MB; analyze {c_s:.2f} s, {c_mb:.0f} MB; "
-                f"time {c_s / a_s:.2f}x, memory {c_mb / a_mb:.2f}x",
+                f"pair {i + 1}: DuckDB alone {a_s:.2f} s ({a_cpu:.2f} s CPU), {a_mb:.0f} MB; analyze {c_s:.2f} s "
+                f"({c_cpu:.2f} s CPU), {c_mb:.0f} MB; time {c_s / a_s:.2f}x, CPU {c_cpu / a_cpu:.2f}x, "
+                f"memory {c_mb / a_mb:.2f}x",
                 flush=True,
             )
     summary = {
@@ -208,16 +217,17 @@ def paired(alone: list[str], analyze: list[str], pairs: int, as_json: bool) -> d
             "min": round(min(r[key] for r in rows), 2),
             "max": round(max(r[key] for r in rows), 2),
         }
-        for key in ("time", "memory")
+        for key in ("time", "memory", "cpu")
     }
     summary["pairs"] = [{k: round(v, 2) for k, v in r.items()} for r in rows]
     if as_json:
         print(json.dumps(summary, indent=1))
     else:
-        t, m = summary["time"], summary["memory"]
+        t, m, c = summary["time"], summary["memory"], summary["cpu"]
         print(
             f"analyze / DuckDB alone over {pairs} pairs: time median {t['median']}x ({t['min']}-{t['max']}), "
-            f"peak memory median {m['median']}x ({m['min']}-{m['max']})"
+            f"peak memory median {m['median']}x ({m['min']}-{m['max']}), CPU time median {c['median']}x "
+            f"({c['min']}-{c['max']})"
         )
     return summary
 
