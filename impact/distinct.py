@@ -1,7 +1,7 @@
 """Exact counts of distinct 64-bit hashes (of order ids, of line keys), overall or per group, by sorting.
 
 DuckDB counts 2 M distinct hashes with a hash table that costs ~0.3 CPU-seconds and ~190 MB at its peak; numpy's
-sort of the same 16 MB column costs ~0.03 s (measured on the 2 M-line benchmark report, see docs/benchmarks.md).
+sort of the same 16 MB column costs ~0.03 s (scratch timings on the 2 M-line benchmark report).
 The import's repeated-key check, its order count and the hourly order counts of an analysis each did one such count,
 so the hashes are computed in SQL and counted here. The counts are exact: equal values are equal hashes.
 """

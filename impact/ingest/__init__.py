@@ -123,7 +123,7 @@ def file_kind(path, name: str | None = None, *, mapping: dict | None = None, set
 
 # An order counts once, unless every one of its lines was cancelled. Orders are counted by distinct 64-bit hash of
 # the id, as in revenue.load_history (a collision among 10 million orders has odds ~3e-6), sorted in numpy rather
-# than grouped by DuckDB (impact.distinct: a tenth of the CPU time and memory).
+# than grouped by DuckDB (see impact.distinct for why).
 _LIVE = "status <> 'cancelled' AND order_id IS NOT NULL"
 
 
