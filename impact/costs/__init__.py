@@ -71,7 +71,8 @@ def cost_file_kind(path) -> str | None:
         header = _sniff(line)[1]
         if any(f.matches(header) for f in fba_fees.FORMATS + product_costs.FORMATS):
             return "costs"
-        if any(f.matches(header) for f in ads.FORMATS):
+        # An ad report exported without its day is still an ad report: the ads reader names the setting to change.
+        if any(f.matches(header) or (f.near_miss and f.near_miss(header)) for f in ads.FORMATS):
             return "ads"
     return None
 
@@ -149,7 +150,10 @@ class _Loader:
         def check(located: Located) -> None:
             fmt = located.fmt.name
             if fmt == ads.AMAZON.name and channel not in (None, "amazon"):
-                raise InputError(f"{name}: Amazon Ads spend sells on Amazon; it cannot be counted for {channel}")
+                raise InputError(
+                    f"{name}: Amazon Ads spend sells on Amazon; it cannot be counted for {channel}: "
+                    "give the file without a channel"
+                )
             if fmt in ads.NEEDS_STORE and channel is None:
                 # Only these reports need the store: a generic file names its channels itself.
                 context["channel"] = default_ad_channel(self.order_channels)
