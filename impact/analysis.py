@@ -367,7 +367,7 @@ def analyze(
     settings = settings or load_settings()
     recovery_hours = settings.recovery_hours if recovery_hours is None else recovery_hours
     confidence = settings.confidence if confidence is None else confidence
-    tz = tz or settings.default_tz
+    tz = tz or settings.default_tz or "UTC"
     if not windows:
         raise WindowError("give at least one outage window (start and end)")
     if recovery_hours < 0 or recovery_hours > 24 * 14:

@@ -3,6 +3,7 @@ report are meant to, so that the same files, windows and options give the same f
 
     opts = resolve_options(tz="America/New_York", currency="USD")
     con, report = load(paths, tz=opts.tz)
+    con, report, opts = load_in_zone(paths, opts)        # or: the zone read from the files when none was given
     result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the resolved options
     view = window_view(result.to_json())                # one window's figures, flattened as the app shows them
 
@@ -13,7 +14,7 @@ the scenario model and the share snapshot, and owns no estimation of its own.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .analysis import RECOVERY_MODES, Analysis, analyze
 from .errors import InputError, WindowError
@@ -26,6 +27,7 @@ from .share import build_snapshot
 from .shipments import shipment_impact, shipment_report
 from .store import session_db
 from .windows import Window, iso_utc
+from .zone import ZoneGuess, resolve_zone
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Options:
     settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
     fees: str | None = None  # --fees spec: what the named channels pay in place of the default fee schedule
     home_currency: str | None = None  # convert every amount to this currency at the ECB rate of its day
+    # Where `tz` came from (given, or read from the files: impact.zone), once the files are loaded (load_in_zone).
+    zone: ZoneGuess | None = field(default=None, compare=False)
+    tz_given: bool = True  # False: no zone was named (--tz, IMPACT_DEFAULT_TZ), load_in_zone reads it from the files
 
 
 def resolve_options(
@@ -69,7 +74,8 @@ def resolve_options(
     if home is not None and not (len(home) == 3 and home.isalpha()):
         raise InputError(f"--home-currency expects a three-letter currency code such as EUR, got '{home_currency}'")
     return Options(
-        tz=tz or settings.default_tz,
+        tz=tz or settings.default_tz or "UTC",
+        tz_given=bool(tz or settings.default_tz),
         currency=currency.strip().upper() if currency and currency.strip() else None,
         confidence=settings.confidence if confidence is None else confidence,
         recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
@@ -88,6 +94,23 @@ def load(
     """Ingest files into a fresh session database: (connection, IngestReport)."""
     con = session_db(settings)
     return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings)
+
+
+def load_in_zone(files: Sequence, opts: Options, *, mapping: dict | None = None, browser: str | None = None) -> tuple:
+    """Ingest files and settle the zone the analysis runs in: (connection, IngestReport, Options with `tz` and
+    `zone`). A zone the seller named (opts.tz_given) is used as given; otherwise it is read from the files
+    (impact.zone: their offsets, local times and country, the browser's zone, the night in UTC-only files), and
+    files whose times carry no offset are read again in that zone, exactly as with --tz."""
+    con, report = load(files, tz=opts.tz, mapping=mapping, settings=opts.settings)
+    given_by = "--tz" if opts.tz != opts.settings.default_tz else "IMPACT_DEFAULT_TZ"
+    guess = resolve_zone(con, opts.tz if opts.tz_given else None, given_by=given_by, browser=browser)
+    if (
+        guess.zone != opts.tz
+        and con.execute("SELECT EXISTS (SELECT 1 FROM import_zone WHERE utc_offset_min IS NULL)").fetchone()[0]
+    ):
+        con.close()
+        con, report = load(files, tz=guess.zone, mapping=mapping, settings=opts.settings)
+    return con, report, replace(opts, tz=guess.zone, zone=guess)
 
 
 def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), mapping: dict | None = None):

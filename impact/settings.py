@@ -30,8 +30,9 @@ class Settings:
     db_pool_size: int = 4
     # Where generic-CSV column mappings are remembered, keyed by header fingerprint.
     mappings_path: Path = DATA_DIR / "mappings.json"
-    # Time zone assumed for export timestamps that carry no offset (eBay, Etsy, WooCommerce).
-    default_tz: str = "UTC"
+    # The seller's time zone when they name none (IMPACT_DEFAULT_TZ: every seller of this deployment is there).
+    # Empty: read from each seller's files (impact.zone), UTC when they do not tell.
+    default_tz: str = ""
     # Currency assumed when an export has neither a currency column nor a symbol (WooCommerce, some CSVs).
     default_currency: str = "USD"
     confidence: float = 0.9

@@ -40,6 +40,13 @@ def feed_server():
 
 
 @pytest.fixture(autouse=True)
+def _zone_utc(monkeypatch):
+    """The tests written before the zone was read from the files assumed UTC: they name it (IMPACT_DEFAULT_TZ, the
+    deployment's zone, counts as given). Tests of the inference remove it (see tests/test_zone.py)."""
+    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_share_db(tmp_path, monkeypatch):
     """The persistent database (shares) is a temporary file in every test, never data/impact.duckdb."""
     monkeypatch.setenv("IMPACT_DB", str(tmp_path / "impact.duckdb"))

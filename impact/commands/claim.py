@@ -96,7 +96,7 @@ def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
     policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
-    con, report = options.load(args, opts)
+    con, report, opts = options.load(args, opts)
     options.check_covered(con, report, windows, opts)
     st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses)
     if args.out:

@@ -44,7 +44,7 @@ def create_from_files(args) -> dict:
         raise InputError("give the outage to share with --window START END")
     windows = options.windows(args)
     opts = options.options(args)
-    con, report = options.load(args, opts)
+    con, report, opts = options.load(args, opts)
     try:
         snapshot = share_analysis(con, report, windows, opts)
     finally:

@@ -234,3 +234,28 @@ def currency_from_symbol(col: str) -> str:
 def quantity(col: str) -> str:
     v = clean(col)
     return f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST({v} AS DOUBLE), TRY_CAST(replace({v}, ',', '') AS DOUBLE))"
+
+
+def utc_offset_minutes(col: str) -> str:
+    """The UTC offset a timestamp's text carries, in minutes east of UTC (Z and +00:00 are 0; a zone abbreviation
+    such as PDT is its fixed offset), or NULL for a time without one (read in $tz) and for a date alone.
+
+    The offsets of a file tell the seller's zone (impact.zone): Shopify writes the shop's own offset on every order.
+    """
+    v = clean(col)
+    tail = f"replace(regexp_extract({v}, '[+-][0-9]{{2}}:?[0-9]{{2}}$'), ':', '')"
+    signed = f"(CASE WHEN starts_with({tail}, '-') THEN -1 ELSE 1 END)"
+    abbreviations = " ".join(
+        f"WHEN '{k}' THEN {(-1 if o[0] == '-' else 1) * (int(o[1:3]) * 60 + int(o[3:]))}"
+        for k, o in ZONE_ABBREVIATIONS.items()
+    )
+    # Cheap tests of the last characters first: most values have no offset, or end in one of a fixed length.
+    return f"""(CASE
+        WHEN {v} IS NULL OR NOT contains({v}, ':') THEN NULL
+        WHEN suffix({v}, 'Z') THEN 0
+        WHEN (substr({v}, -5, 1) IN ('+', '-') OR substr({v}, -6, 1) IN ('+', '-'))
+             AND regexp_matches({v}, '[0-9] ?[+-][0-9]{{2}}:?[0-9]{{2}}$')
+            THEN {signed} * (CAST(substr({tail}, 2, 2) AS INTEGER) * 60 + CAST(right({tail}, 2) AS INTEGER))
+        WHEN substr({v}, -1, 1) BETWEEN 'A' AND 'Z'
+            THEN (CASE regexp_extract({v}, '{_ABBREV}', 1) {abbreviations} END)
+        ELSE NULL END)"""
