@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,8 +54,8 @@ def _same_clock(a: str, b: str, start, days: int) -> bool:
     return all(hours_apart(a, b, start + timedelta(hours=h)) == 0 for h in range(days * 24))
 
 
-def trial(kind: str, i: int, seed: int, folder: Path) -> tuple[bool, float, str, str, float]:
-    """(right, hours off at the data's middle, true zone, zone found, seconds to import and infer) for one seller."""
+def trial(kind: str, i: int, seed: int, folder: Path) -> tuple[bool, float, str, str]:
+    """(right, hours off at the data's middle, true zone, zone found) for one seller."""
     rng = np.random.default_rng(seed * 1000 + i)
     tz = ZONES[i % len(ZONES)]
     days, per_day = (100, 40) if kind == "offsets" else (60, 300) if kind == "utc" else (60, 40)
@@ -71,14 +70,12 @@ def trial(kind: str, i: int, seed: int, folder: Path) -> tuple[bool, float, str,
     else:
         paths = [ebay_orders(sim, where / "ebay_orders.csv", country=COUNTRIES[tz])]
     opts = resolve_options(load_settings({}))  # no zone given, as a new user runs it
-    t0 = time.perf_counter()
     con, _report, opts = load_in_zone(paths, opts)
-    seconds = time.perf_counter() - t0
     con.close()
     found = opts.tz
     off = hours_apart(found, tz, seller.start + timedelta(days=days // 2))
     right = off <= 1 if kind == "utc" else _same_clock(found, tz, seller.start, days)
-    return right, off, tz, found, seconds
+    return right, off, tz, found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sellers", type=int, default=10, help="sellers of each kind (default 10)")
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
-    print("| files | sellers | zone right | median hours off | median s to import and infer |")
-    print("|---|---:|---:|---:|---:|")
+    print("| files | sellers | zone right | median hours off |")
+    print("|---|---:|---:|---:|")
     labels = {
         "offsets": "Amazon + Shopify (offsets)",
         "utc": "Amazon only (UTC; within 1 h)",
@@ -97,10 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind in ("offsets", "utc", "local"):
             rows = [trial(kind, i, args.seed, Path(tmp)) for i in range(args.sellers)]
             right = sum(r[0] for r in rows)
-            print(
-                f"| {labels[kind]} | {len(rows)} | {right / len(rows):.0%} | {np.median([r[1] for r in rows]):.1f} | "
-                f"{np.median([r[4] for r in rows]):.2f} |"
-            )
+            print(f"| {labels[kind]} | {len(rows)} | {right / len(rows):.0%} | {np.median([r[1] for r in rows]):.1f} |")
     return 0
 
 

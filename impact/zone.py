@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import InputError
 
 SOURCES = ("given", "offsets", "country", "browser", "trough", "default")
-# Zones sellers are most often in, first: among zones with the same offsets on every day of the data (or the same
-# country), the one named is the first of these.
+# Zones sellers are most often in, first (within a country, the most populous first): among zones with the same
+# offsets on every day of the data (or of the same country), the one named is the first of these.
 PREFERRED = (
     "America/New_York",
     "America/Chicago",
@@ -72,10 +72,10 @@ PREFERRED = (
     "Asia/Hong_Kong",
     "Asia/Tokyo",
     "Asia/Seoul",
-    "Australia/Perth",
+    "Australia/Sydney",
     "Australia/Brisbane",
     "Australia/Adelaide",
-    "Australia/Sydney",
+    "Australia/Perth",
     "Pacific/Auckland",
 )
 # Formats whose offsets are the shop's own clock even when they are +00:00; other files whose offsets are all zero
@@ -466,7 +466,23 @@ def _country_code(value: str) -> str | None:
     if len(text) == 2 and text.upper() in _country_names():
         return text.upper()
     by_name = {name.lower(): code for code, name in _country_names().items()}
-    aliases = {"united states of america": "US", "usa": "US", "uk": "GB", "great britain": "GB"}
+    # Names exports write that iso3166.tab spells otherwise ("Britain (UK)", "Korea (South)").
+    aliases = {
+        "united states of america": "US",
+        "usa": "US",
+        "united kingdom": "GB",
+        "uk": "GB",
+        "great britain": "GB",
+        "england": "GB",
+        "scotland": "GB",
+        "wales": "GB",
+        "northern ireland": "GB",
+        "south korea": "KR",
+        "korea, south": "KR",
+        "czechia": "CZ",
+        "russian federation": "RU",
+        "viet nam": "VN",
+    }
     return by_name.get(text.lower()) or aliases.get(text.lower())
 
 

@@ -54,7 +54,7 @@ def settle(con, tz: str) -> ZoneGuess:
     inferred = session_cached("zone", browser, lambda: infer_zone(con, browser=browser))
     configured = settings().default_tz
     if state.tz_chosen or configured:
-        how = "your choice" if state.tz_chosen else "this site's zone (IMPACT_DEFAULT_TZ)"
+        how = "your choice" if state.tz_chosen else "this site's default zone"
         same = inferred.source == "default" or inferred.zone == tz
         notes = () if same else (f"your files say {inferred.sentence}",)
         return ZoneGuess(tz, "given", "high", f"{tz}, {how}", inferred=None if same else inferred.zone, notes=notes)

@@ -50,6 +50,6 @@ def test_a_deployment_zone_is_used_and_the_files_are_named():
     assert at.sidebar.selectbox(key="tz").value == "UTC"
     assert _metric(at, "Revenue lost") == "$724"
     assert (
-        "**Time zone:** UTC, this site's zone (IMPACT\\_DEFAULT\\_TZ). Your files say America/New\\_York, from the "
-        "offsets in shopify\\_orders\\_export.csv." in _markdown(at)
+        "**Time zone:** UTC, this site's default zone. Your files say America/New\\_York, from the offsets in "
+        "shopify\\_orders\\_export.csv." in _markdown(at)
     )
