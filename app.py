@@ -13,10 +13,9 @@ import logging
 
 import streamlit as st
 
-from app_memory import start_session_reaper
 from impact.errors import ImpactError, NotEnoughHistoryError, WindowError
 from impact.ingest import summary
-from impact.url_builder import share_param
+from impact.share.url_builder import share_param
 from impact.windows import Window, covers
 from ui import (
     appeal,
@@ -36,6 +35,8 @@ from ui import (
     timeline,
     zone,
 )
+from ui.app_memory import start_session_reaper
+from ui.auth import require_operator
 from ui.common import md_escape
 from ui.results import Results
 from ui.state import state
@@ -71,15 +72,15 @@ def dashboard() -> None:
     inputs = sidebar.inputs()
     portfolio.nav_link()
     tz = inputs.tz
-    orders.load(inputs.files or opened, tz, costs.home_currency())
+    orders.load_orders(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
     guess = zone.settle(con, tz)  # the zone read from the files becomes the select box's on a rerun
     report = summary(con)
-    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency))
-    costs.load(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
+    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz)
+    costs.load_inputs(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
     report.costs = state.cost_report
     if report.lines:
-        detect_panel(inputs.detect_box, con, report, tz, params.currency)
+        detect_panel(inputs.detect_box, con, report, tz, params.opts.currency)
     try:
         window = Window(
             start=inputs.start, end=inputs.end, channels=params.channels, title=state.window_title or "Outage"
@@ -96,11 +97,11 @@ def dashboard() -> None:
         st.warning("No orders could be loaded from the uploaded files. See the messages above.")
         return
 
-    results = Results(con, report, window, params, tz)
+    results = Results(con, report, window, params)
     if not covers(report.first, report.last, window):
         # Nothing measured can be said about this window: why, and the windows the orders can speak to. What does
         # not depend on the window (the yearly risk of the channel mix, the import report) stays available.
-        tab(st.container(), outside.render, con, report, window, tz, params.currency)
+        tab(st.container(), outside.render, con, report, window, tz, params.opts.currency)
         tabs = st.tabs(["Scenarios", "Data"])
         tab(tabs[0], scenarios.render, results)
         tab(tabs[1], data.render, report)
@@ -126,7 +127,8 @@ def main() -> None:
     if raw is not None:
         shared_view.render(raw, tab)
     elif portfolio.requested():
-        tab(st.container(), portfolio.render)
+        if require_operator("The Portfolio page"):
+            tab(st.container(), portfolio.render)
     else:
         dashboard()
 

@@ -52,7 +52,7 @@ def load_uploads(files, tz: str, mappings: dict, home: str | None = None) -> Non
     state.dataset_key, state.is_demo, state.file_errors, state.unmapped = key, False, result.errors, result.unmapped
 
 
-def load(files, tz: str, home: str | None = None) -> None:
+def load_orders(files, tz: str, home: str | None = None) -> None:
     """The seller's uploads when there are any, else the demo."""
     with st.spinner("Reading your orders…"):
         if files:

@@ -16,14 +16,15 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from impact.charts.portfolio import distribution
 from impact.errors import ImpactError, InputError
 from impact.portfolio import RunSpec, confine, discover, read, run, summarise
-from impact.portfolio.charts import distribution
 from impact.portfolio.results import rows_of, to_table
 from impact.portfolio.sources import classify, files_under
-from impact.present import money, percent
+from impact.present import format_money, percent
 from impact.store import CHANNELS
 from impact.windows import parse_utc, window_from_strings
+from ui.auth import require_operator, signed_in_operator
 from ui.common import CHART_CONFIG, default_zone, md_escape, settings
 from ui.state import State, state
 from ui.window_sources import set_window
@@ -36,8 +37,9 @@ def requested() -> bool:
 
 
 def nav_link() -> None:
-    """The way to this page from the dashboard's sidebar."""
-    st.sidebar.markdown(f"[Portfolio of sellers](?page={PAGE})")
+    """The way to this page from the dashboard's sidebar, shown to a signed-in operator only."""
+    if signed_in_operator():
+        st.sidebar.markdown(f"[Portfolio of sellers](?page={PAGE})")
 
 
 class FolderFile:
@@ -62,12 +64,17 @@ def opened_seller() -> list[FolderFile] | None:
     rel = st.query_params.get("seller")
     if not rel:
         return None
+    if not require_operator("Opening a seller's folder"):
+        return None
     base = root()
     if base is None:
         st.error("Seller folders can only be opened when the server has a portfolio folder.")
         return None
     try:
         folder = confine(base / rel, base)
+        # The root holds every seller: opening it would merge them all into one dashboard.
+        if folder == base:
+            raise InputError("the portfolio folder itself is not a seller's folder; open one seller's folder")
         if not folder.is_dir():
             raise InputError(f"{rel} is not a seller's folder")
     except ImpactError as exc:
@@ -169,16 +176,16 @@ def show(view: dict) -> None:
     for c in summary["currencies"]:
         cur, r = c["currency"], c["revenue_lost"]
         m = st.columns(3)
-        m[0].metric(f"Revenue lost ({cur})", money(r["lost"], cur))
+        m[0].metric(f"Revenue lost ({cur})", format_money(r["lost"], cur))
         m[1].metric(
             "Sellers with a significant loss",
             percent(c["significant_share"]),
             f"{c['significant']:,}",
             delta_color="off",
         )
-        m[2].metric("Median seller's loss", money(c["quantiles"].get("p50"), cur))
+        m[2].metric("Median seller's loss", format_money(c["quantiles"].get("p50"), cur))
         st.caption(
-            f"90% range of the total: {money(r['lost_low'], cur)} to {money(r['lost_high'], cur)} (sellers' "
+            f"90% range of the total: {format_money(r['lost_low'], cur)} to {format_money(r['lost_high'], cur)} (sellers' "
             f"errors independent). Significant: {summary['significant_when']}."
         )
         st.plotly_chart(distribution(rows, cur), config=CHART_CONFIG)

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from impact.present import channel_name, percent
+from impact.service import resolve_options
 from ui import costs, window_sources, zone
 from ui.common import default_zone, settings, zone_options
 from ui.results import Params
@@ -86,8 +87,9 @@ def _propose_channels(channels: list[str], is_demo: bool) -> None:
     )
 
 
-def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str]) -> Params:
-    """The affected channels, the currency and the estimate settings, once the orders are loaded."""
+def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str], tz: str) -> Params:
+    """The affected channels, the currency and the estimate settings, once the orders are loaded: the options of
+    every figure, resolved here once (impact.options) from the widgets and Settings."""
     sb = st.sidebar
     defaults = settings()
     _propose_channels(channels, is_demo)
@@ -109,7 +111,7 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str])
         confidence = st.select_slider(
             "Confidence of the range",
             options=CONFIDENCES,
-            value=defaults.confidence if defaults.confidence in CONFIDENCES else 0.9,
+            value=min(CONFIDENCES, key=lambda c: abs(c - defaults.confidence)),
             format_func=percent,
             key=State.confidence.key,
         )
@@ -143,14 +145,15 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str])
             key=State.business_days.key,
             help="For sellers whose handling time counts business days (weekends in UTC; holidays not skipped).",
         )
-    return Params(
-        channels=tuple(affected),
+    opts = resolve_options(
+        defaults,
+        tz=tz,
+        currency=currency,
         confidence=confidence,
         recovery_hours=int(recovery),
-        ship_sla_hours=float(sla),
+        sla_hours=float(sla),
         business_days=bool(business_days),
-        currency=currency,
-        providers=window_sources.preset_providers(),
-        home=costs.home_currency(),
+        home_currency=costs.home_currency(),
         recovery_mode="until-normal" if until_normal else "fixed",
     )
+    return Params(channels=tuple(affected), opts=opts, providers=window_sources.preset_providers())

@@ -75,7 +75,7 @@ def changed(res: dict | None, tz: str, window: tuple) -> str | None:
     `window` identifies the window and channels, so a figure of another window is never compared."""
     if res is None:
         return None
-    lost = present.money(res["revenue"]["lost"], res.get("currency"), 0)
+    lost = present.format_money(res["revenue"]["lost"], res.get("currency"), 0)
     state.zone_figure = (tz, lost, window)
     before = state.zone_before
     if before is None or before[0] == tz or before[2] != window:

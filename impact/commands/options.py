@@ -4,7 +4,9 @@ in every command, and a bad value is an InputError (one line, exit 2) rather tha
 
 from __future__ import annotations
 
-from .. import present
+from decimal import Decimal, InvalidOperation
+
+from ..claim import ClaimPolicy
 from ..errors import InputError, WindowError
 from ..service import Options, load_costs, load_in_zone, resolve_options
 from ..store import CHANNELS
@@ -256,7 +258,7 @@ def parse_mapping(text: str | None) -> dict | None:
     return mapping
 
 
-def channel_list(text: str | None, flag: str = "--channels") -> list[str]:
+def parse_channels(text: str | None, flag: str = "--channels") -> list[str]:
     """'amazon, Ebay' -> ['amazon', 'ebay'], each a known channel, in the order given and without repeats."""
     names: list[str] = []
     for c in (text or "").split(","):
@@ -271,7 +273,7 @@ def channel_list(text: str | None, flag: str = "--channels") -> list[str]:
 
 
 def channels(args) -> tuple[str, ...]:
-    return tuple(channel_list(getattr(args, "channels", "")))
+    return tuple(parse_channels(getattr(args, "channels", "")))
 
 
 def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
@@ -298,7 +300,7 @@ def options(args) -> Options:
     )
 
 
-def load(args, opts: Options | None = None):
+def load_from_args(args, opts: Options | None = None):
     """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport, Options), the
     options' zone settled (--tz, else read from the files; see service.load_in_zone)."""
     opts = opts or options(args)
@@ -321,7 +323,6 @@ def zone_line(opts: Options) -> str:
 def _amount(text: str | None, flag: str):
     if text is None:
         return None
-    from decimal import Decimal, InvalidOperation
 
     raw = text.strip().replace(",", "")
     try:
@@ -357,7 +358,6 @@ def policy(args):
         if given:
             raise InputError(f"--{given[0].replace('_', '-')} is a policy term: give --policy bi|cyber|parametric")
         return None
-    from ..claim import ClaimPolicy
 
     rate = getattr(args, "gross_profit_rate", None)
     if rate is not None:
@@ -388,8 +388,3 @@ def check_covered(con, report, windows, opts: Options) -> None:
             from ..outages.suggest import outside_message
 
             raise WindowError(outside_message(con, report.first, report.last, w, tz=opts.tz, currency=opts.currency))
-
-
-def money(x: float | None, cur: str | None) -> str:
-    """An amount as the app and the report write it ('$1,234.50'), with an ASCII minus a terminal user can grep."""
-    return present.money(x, cur, minus="-")

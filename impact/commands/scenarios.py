@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import math
 
+from ..claim.cover import simulate_cover
 from ..errors import InputError
 from ..scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, edit_rates, load_rates, parse_mix, parse_move
-from ..service import scenario_cover, scenario_model
+from ..service import scenario_model
 from ..windows import Window
 from . import options
 
@@ -164,15 +165,15 @@ def run(args) -> int:
     policy = options.policy(args)
     if policy is not None and (policy.extra_expenses or policy.incident):
         raise InputError("--extra-expenses and --incident belong to a claim; the scenarios simulate outages instead")
-    con, _, opts = options.load(args, opts)
+    con, _, opts = options.load_from_args(args, opts)
     model, extra, _ = build_model(con, args, opts)
     mixes = [parse_mix(m) for m in args.mix] + [parse_move(m, model.current_shares) for m in args.move]
     out = model.to_json(mixes)
     out["windows"] = extra["windows"]
     if args.sweep:
-        out["sweep"] = {"channel": args.sweep, "rows": model.sweep(options.channel_list(args.sweep, "--sweep")[0])}
+        out["sweep"] = {"channel": args.sweep, "rows": model.sweep(options.parse_channels(args.sweep, "--sweep")[0])}
     if policy is not None:
-        out["cover"] = scenario_cover(model, policy)
+        out["cover"] = simulate_cover(model, policy)
     if args.json:
         print(json.dumps(out, indent=1, default=str))
     else:

@@ -11,12 +11,12 @@ from typing import Any
 
 import duckdb
 
+from ..currencies import ISO_4217, normal_code
 from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import generic, memo, shipping
-from . import sqlexpr as X
+from . import generic, memo, shipping, sqlexpr
 from .accounting import account
 from .base import IDENT, Cols, Format
 from .formats import detect
@@ -179,11 +179,11 @@ def _sample_format(
 ) -> str | None:
     """The single timestamp format that reads every sampled value exactly as the general parser does, if any."""
     # strptime with %z reads ISO text with an offset at about half the cost of the ISO cast and its guard.
-    candidates = [*X.AWARE_FORMATS, X.ISO, *(formats or X.NAIVE_FORMATS)]
+    candidates = [*sqlexpr.AWARE_FORMATS, sqlexpr.ISO, *(formats or sqlexpr.NAIVE_FORMATS)]
     try:
         # The general parse once per sampled value; each candidate must agree with it on every value.
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _sample AS SELECT v, {X.timestamp_utc("v", formats)} AS g FROM (
+            f"""CREATE OR REPLACE TEMP TABLE _sample AS SELECT v, {sqlexpr.timestamp_utc("v", formats)} AS g FROM (
             SELECT DISTINCT trim({col}) AS v FROM (SELECT {col} FROM {source} WHERE nullif(trim({col}), '') IS NOT NULL
                                                    LIMIT {int(sample)}))""",
             {**params, "tz": tz},
@@ -193,7 +193,7 @@ def _sample_format(
         for i in range(0, len(candidates), batch):
             chunk = candidates[i : i + batch]
             tests = ", ".join(f"count(*) > 0 AND bool_and(f{j} IS NOT NULL AND f{j} = g)" for j in range(len(chunk)))
-            fasts = ", ".join(f"{X.fast_timestamp_utc('v', fmt)} AS f{j}" for j, fmt in enumerate(chunk))
+            fasts = ", ".join(f"{sqlexpr.fast_timestamp_utc('v', fmt)} AS f{j}" for j, fmt in enumerate(chunk))
             sql = f"SELECT {tests} FROM (SELECT {fasts}, g FROM _sample)"
             ok = con.execute(sql, {"tz": tz} if "$tz" in sql else {}).fetchone()
             found = next((fmt for fmt, good in zip(chunk, ok, strict=True) if good), None)
@@ -315,7 +315,7 @@ class _Parse:
             if fields[key] == "NULL":
                 return "NULL"
             # A date-only ship-by allows the whole day; purchase and ship dates stay at the day's start.
-            parse = X.promise_utc if key == "promised_at" else X.timestamp_utc
+            parse = sqlexpr.promise_utc if key == "promised_at" else sqlexpr.timestamp_utc
             return parse(fields[key], self.date_formats, fast.get(key))
 
         skip_case = (
@@ -330,7 +330,7 @@ class _Parse:
             # occurrence 1; the rare repeated key within an order is renumbered afterwards
             "line_key": f"{fields['line_key']} || '#1'",
             "purchased_at": parse_ts("purchased_at"),
-            "time_precision": X.precision(fields["purchased_at"]),
+            "time_precision": sqlexpr.precision(fields["purchased_at"]),
             "sku": fields["sku"],
             "product_name": fields["product_name"],
             "quantity": f"coalesce({fields['quantity']}, 1)",
@@ -342,7 +342,7 @@ class _Parse:
             "promised_at": parse_ts("promised_at"),
             "ship_country": fields["ship_country"],
             "file_id": "$file_id",
-            "ship_precision": X.ship_precision(fields["shipped_at"]),
+            "ship_precision": sqlexpr.ship_precision(fields["shipped_at"]),
             "carrier": fields.get("carrier", "NULL"),
             "cancelled_by": fields.get("cancelled_by", "NULL"),
         }
@@ -371,7 +371,7 @@ class _Parse:
             SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
                 CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject,
                 TRY_CAST(revenue AS {LINES_COLUMNS["revenue"]}) AS revenue) FROM (
-            SELECT *, NULL::VARCHAR AS _reject, CAST({X.utc_offset_minutes("_raw_date")} AS SMALLINT) AS _utc_offset
+            SELECT *, NULL::VARCHAR AS _reject, CAST({sqlexpr.utc_offset_minutes("_raw_date")} AS SMALLINT) AS _utc_offset
             FROM (
                 SELECT {self.select},
                     {self.skip_sql} AS _skip{record},
@@ -415,13 +415,13 @@ class _ShipParse(_Parse):
 
     def _columns(self, skips: list[tuple[str, str]], tz: str) -> tuple[str, str, dict]:
         f = self.fields
-        shipped = X.timestamp_utc(f["shipped_at"], self.date_formats) if f["shipped_at"] != "NULL" else "NULL"
-        promised = X.promise_utc(f["promised_at"], self.date_formats) if f["promised_at"] != "NULL" else "NULL"
+        shipped = sqlexpr.timestamp_utc(f["shipped_at"], self.date_formats) if f["shipped_at"] != "NULL" else "NULL"
+        promised = sqlexpr.promise_utc(f["promised_at"], self.date_formats) if f["promised_at"] != "NULL" else "NULL"
         cols = {
             "channel": f["channel"],
             "order_id": f["order_id"],
             "shipped_at": shipped,
-            "ship_precision": X.ship_precision(f["shipped_at"]),
+            "ship_precision": sqlexpr.ship_precision(f["shipped_at"]),
             "promised_at": promised,
             "carrier": f["carrier"],
             "cancelled_by": f["cancelled_by"],
@@ -489,6 +489,29 @@ def _read_file(con, parse: _Parse) -> tuple[LineEnds | None, set[int]]:
     return (counted if prepared.path == counted_path else None), broken
 
 
+def _reject_unknown_currencies(con) -> None:
+    """Rows whose currency is not an ISO 4217 code (a look-alike, invisible characters, text) are rejected with the
+    value shown; a full-width code is stored as its ASCII self. One pass over a column of a few distinct values."""
+    found = [
+        c
+        for (c,) in con.execute(
+            "SELECT DISTINCT currency FROM _parsed WHERE _reject IS NULL AND _skip IS NULL"
+        ).fetchall()
+    ]
+    for code in found:
+        if code is None or code in ISO_4217:
+            continue
+        normal = normal_code(code)
+        if normal in ISO_4217:
+            con.execute("UPDATE _parsed SET currency = $n WHERE currency = $c", {"n": normal, "c": code})
+            continue
+        shown = code.encode("unicode_escape").decode("ascii")[:40]
+        con.execute(
+            "UPDATE _parsed SET _reject = $r WHERE currency = $c AND _reject IS NULL AND _skip IS NULL",
+            {"r": f'unknown currency code "{shown}" (not ISO 4217: use codes such as USD, EUR, GBP)', "c": code},
+        )
+
+
 def _drop_flagged_rows(con, flagged: bool) -> None:
     """Delete the skipped and rejected rows and the columns that flagged them."""
     if flagged:
@@ -543,6 +566,7 @@ def load_file(
             return _load_shipping(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
         parse = _Parse(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
         counted, broken = _read_file(con, parse)
+        _reject_unknown_currencies(con)
         acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
         _drop_flagged_rows(con, acc.flagged_rows)
         _record_offsets(con, file_id)

@@ -6,7 +6,7 @@ import zipfile
 
 from uipages import render_page, run_page
 
-from impact import service
+from impact import service, views
 
 
 def test_claim_tab_shows_the_claim_and_the_pack(results):
@@ -35,7 +35,7 @@ def test_service_claim_pack_is_a_zip_of_the_five_files(results):
         [r.window],
         r.opts,
         ClaimPolicy(kind="parametric", waiting_hours=12.0, hourly_sum=100),
-        analysis=service.analysis_of_view(res),
+        analysis=views.analysis_of_view(res),
     )
     data = service.claim_pack(st, tz=r.tz, generated_at="2025-11-03T09:30:00Z")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
