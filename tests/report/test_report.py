@@ -189,6 +189,15 @@ def test_formula_cells_are_neutralised(demo):
     assert not [c for c in cells if c and c[0] in "=+-@"]
 
 
+def test_skus_that_cannot_run_are_shown_as_written(demo):
+    """A SKU starting with a dash or a plus that a spreadsheet would not run is shown without an added quote."""
+    analysis = copy.deepcopy(demo["analysis"])
+    analysis["windows"][0]["top_skus"][0]["sku"] = "-BLUE-XL"
+    analysis["windows"][0]["top_skus"][1]["sku"] = "+1 pack"
+    cells = _parse(_build(demo, analysis)).cells
+    assert "-BLUE-XL" in cells and "+1 pack" in cells and "'-BLUE-XL" not in cells
+
+
 def test_report_is_self_contained(demo):
     """Nothing is loaded from the network: no external script, stylesheet or image, and a policy that forbids it."""
     doc = _build(demo)
