@@ -291,7 +291,7 @@ def test_the_zone_is_read_from_the_files_without_tz(capsys, monkeypatch):
     assert main(["analyze", *DEMO, *AWS_WINDOW]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Time zone: America/New_York, from the offsets in shopify_orders_export.csv."
-    assert lines[2].startswith("  lost $620.76 (90% interval")
+    assert lines[2].startswith("  lost $616.38 (90% interval")
     assert main(["analyze", *DEMO, *AWS_WINDOW, "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert res["zone"] == {
@@ -302,11 +302,11 @@ def test_the_zone_is_read_from_the_files_without_tz(capsys, monkeypatch):
         "files": ["shopify_orders_export.csv"],
         "notes": [],
     }
-    assert res["windows"][0]["revenue"]["lost"] == 620.76
+    assert res["windows"][0]["revenue"]["lost"] == 616.38
 
 
 def test_tz_overrides_the_files_and_says_what_they_say(capsys, monkeypatch):
-    """--tz UTC: the loss in UTC ($723.73, as before the zone was read), and a note naming the files' zone."""
+    """--tz UTC: the loss in UTC ($717.31, as before the zone was read), and a note naming the files' zone."""
     monkeypatch.delenv("IMPACT_DEFAULT_TZ")
     assert main(["analyze", *DEMO, *AWS_WINDOW, "--tz", "UTC"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -314,7 +314,7 @@ def test_tz_overrides_the_files_and_says_what_they_say(capsys, monkeypatch):
         "Time zone: UTC, as given with --tz. Note: your files say America/New_York, from the offsets in "
         "shopify_orders_export.csv."
     )
-    assert lines[2].startswith("  lost $723.73 (90% interval")
+    assert lines[2].startswith("  lost $717.31 (90% interval")
 
 
 def test_local_times_are_read_again_in_the_zone_found(tmp_path, capsys, monkeypatch):
