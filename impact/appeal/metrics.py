@@ -185,6 +185,68 @@ def _promise_source(spec: Spec, from_file: int, considered: int, sla_hours: floa
     return f"ship-by dates from the export for {from_file:,} of {considered:,} orders, {sla} for the rest"
 
 
+def _blank_row(spec, who: str, channel: str, start: datetime, period_end: datetime) -> dict:
+    """A metric's row before anything is measured: its name, period and threshold, unavailable."""
+    return {
+        "key": spec.key,
+        "name": f"{who} {spec.period_days}-day {spec.name}",
+        "channel": channel,
+        "period_days": spec.period_days,
+        "period_start": iso_utc(start),
+        "period_end": iso_utc(period_end),
+        "threshold": spec.threshold,
+        "higher_is_better": spec.higher_is_better,
+        "with_outage": None,
+        "without_outage": None,
+        "orders_considered": 0,
+        "orders_affected": 0,
+        "counted_with": None,
+        "counted_without": None,
+        "available": False,
+        "reason": "",
+        "promise_source": "",
+        "note": spec.note,
+    }
+
+
+def _unmeasurable(spec, who: str, orders: int, seller: int, shipped: int) -> str:
+    """Why the files cannot measure this metric at all, or '' when they can."""
+    if not orders:
+        return f"the files hold no {who} orders"
+    if not seller:
+        return f"every {who} order is fulfilled by the marketplace, whose shipments never count against you"
+    if spec.kind != "cancel" and not shipped:
+        return f"the {who} export has no ship times for seller-fulfilled orders (export one with ship dates)"
+    return ""
+
+
+def _measure(con, table: str, spec, row: dict, start, period_end, data_end, outage: str, who: str, terms) -> str:
+    """Fill `row` with the metric with and without the affected orders; the reason it cannot be, or ''."""
+    sla_hours, business_days = terms
+    n, k, n_aff, k_aff, from_file, buyer, unknown, known = _counts(con, table, spec, start, period_end, data_end)
+    if spec.kind == "cancel":
+        row["note"] = cancel_note(buyer, unknown, known)
+    if n == 0:
+        what = "bought" if spec.kind == "cancel" else "due to ship"
+        return (
+            f"no seller-fulfilled {who} orders were {what} in the {spec.period_days} days to "
+            f"{present.local_time(period_end, 'UTC', zone=True)}"
+        )
+    kept = n - n_aff
+    row.update(
+        available=True,
+        orders_considered=n,
+        orders_affected=n_aff,
+        counted_with=k,
+        counted_without=k - k_aff,
+        with_outage=k / n,
+        without_outage=(k - k_aff) / kept if kept else None,
+        promise_source=_promise_source(spec, from_file, n, sla_hours, business_days),
+    )
+    row["sentence"] = _sentence(spec, row["with_outage"], row["without_outage"], n_aff, outage)
+    return ""
+
+
 def marketplace_metrics(
     con,
     marketplace: str,
@@ -216,59 +278,10 @@ def marketplace_metrics(
         out = []
         for spec in specs:
             start = period_end - timedelta(days=spec.period_days)
-            row = {
-                "key": spec.key,
-                "name": f"{who} {spec.period_days}-day {spec.name}",
-                "channel": channel,
-                "period_days": spec.period_days,
-                "period_start": iso_utc(start),
-                "period_end": iso_utc(period_end),
-                "threshold": spec.threshold,
-                "higher_is_better": spec.higher_is_better,
-                "with_outage": None,
-                "without_outage": None,
-                "orders_considered": 0,
-                "orders_affected": 0,
-                "counted_with": None,
-                "counted_without": None,
-                "available": False,
-                "reason": "",
-                "promise_source": "",
-                "note": spec.note,
-            }
-            if not orders:
-                reason = f"the files hold no {who} orders"
-            elif not seller:
-                reason = f"every {who} order is fulfilled by the marketplace, whose shipments never count against you"
-            elif spec.kind != "cancel" and not shipped:
-                reason = f"the {who} export has no ship times for seller-fulfilled orders (export one with ship dates)"
-            else:
-                reason = ""
-            if not reason:
-                n, k, n_aff, k_aff, from_file, buyer, unknown, known = _counts(
-                    con, table, spec, start, period_end, data_end
-                )
-                if spec.kind == "cancel":
-                    row["note"] = cancel_note(buyer, unknown, known)
-                what = "bought" if spec.kind == "cancel" else "due to ship"
-                if n == 0:
-                    reason = (
-                        f"no seller-fulfilled {who} orders were {what} in the {spec.period_days} days to "
-                        f"{present.local_time(period_end, 'UTC', zone=True)}"
-                    )
-                else:
-                    kept = n - n_aff
-                    row.update(
-                        available=True,
-                        orders_considered=n,
-                        orders_affected=n_aff,
-                        counted_with=k,
-                        counted_without=k - k_aff,
-                        with_outage=k / n,
-                        without_outage=(k - k_aff) / kept if kept else None,
-                        promise_source=_promise_source(spec, from_file, n, sla_hours, business_days),
-                    )
-                    row["sentence"] = _sentence(spec, row["with_outage"], row["without_outage"], n_aff, outage)
+            row = _blank_row(spec, who, channel, start, period_end)
+            reason = _unmeasurable(spec, who, orders, seller, shipped) or _measure(
+                con, table, spec, row, start, period_end, data_end, outage, who, (sla_hours, business_days)
+            )
             if reason:
                 row["reason"] = reason
                 row["sentence"] = present.sentence(
