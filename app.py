@@ -73,21 +73,25 @@ def dashboard() -> None:
     orders.load(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
     report = summary(con)
-    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency))
+    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), con)
     costs.load(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
     report.costs = state.cost_report
     if report.lines:
         detect_panel(inputs.detect_box, con, report, tz, params.currency)
     try:
         window = Window(
-            start=inputs.start, end=inputs.end, channels=params.channels, title=state.window_title or "Outage"
+            start=inputs.start,
+            end=inputs.end,
+            channels=params.channels,
+            title=state.window_title or "Outage",
+            extra={"channels_reason": params.channels_reason},
         )
     except WindowError as exc:
         st.title("Outage Impact")
         st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")
         return
     orders.header(is_demo, window, tz)
-    for message in [*state.file_errors, *state.cost_errors]:
+    for message in [*state.slot_errors, *state.file_errors, *state.cost_errors]:
         st.error(md_escape(message), icon=":material/error:")
     data.mapping_forms(state.unmapped)
     if not report.files or report.lines == 0:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .analysis import RECOVERY_MODES, Analysis, analyze
 from .errors import InputError, WindowError
 from .ingest import IngestReport, ingest_files
+from .present import channel_list
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
 from .scenarios.costs import edit_costs
 from .scenarios.mix import Profile, check_currency
@@ -110,6 +111,104 @@ def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), 
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The affected channels: one rule for every caller
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    """The channels an outage window is analysed on, where they came from and one sentence saying so.
+
+    source: 'given' (the user named them), 'catalog' (a known outage that overlaps the window lists them),
+    'detected' (the seller's own orders dropped on them in the window) or 'all' (nothing names them)."""
+
+    channels: tuple[str, ...]
+    source: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"channels": list(self.channels), "source": self.source, "reason": self.reason}
+
+
+def seller_channels(con) -> tuple[str, ...]:
+    """The channels the session's orders come from, in name order."""
+    return tuple(r[0] for r in con.execute("SELECT DISTINCT channel FROM lines ORDER BY 1").fetchall())
+
+
+def _catalog_choice(window: Window, sold: tuple[str, ...], catalog) -> tuple[ChannelChoice | None, Window | None]:
+    """(the channels of the first known outage overlapping the window that hit one of the seller's, the first
+    overlapping outage at all)."""
+    from .outages.match import match_catalog
+
+    entries = match_catalog(Window(window.start, window.end), catalog)
+    for entry in entries:
+        hit = tuple(c for c in sold if not entry.channels or c in entry.channels)
+        if hit:
+            every = "" if entry.channels else ", every channel"
+            return ChannelChoice(hit, "catalog", f"the {entry.title} hit {channel_list(hit)}{every}"), entry
+    return None, (entries[0] if entries else None)
+
+
+def _detected_choice(con, window: Window, sold, opts: Options) -> ChannelChoice | None:
+    from .errors import ImpactError
+    from .outages.detect import detect
+    from .outages.match import overlap_hours
+
+    try:
+        found = detect(con, currency=opts.currency, tz=opts.tz).detections
+    except ImpactError:
+        return None  # too little history to scan: the rule falls through to every channel
+    hit = tuple(c for c in sold if any(d.channel == c and overlap_hours(window, d.window) > 0 for d in found))
+    if not hit:
+        return None
+    return ChannelChoice(hit, "detected", f"your {channel_list(hit)} orders dropped in this window")
+
+
+def default_channels(
+    con, window: Window, opts: Options, *, sold: Sequence[str] | None = None, catalog=None, detection: bool = True
+) -> ChannelChoice:
+    """The channels to analyse `window` on: the ones named on it, else those a known outage overlapping it hit, else
+    those whose orders the detector found dropping in it, else all of the seller's. The app, the CLI, the report,
+    share links and portfolio rows all take their channels from here, so the same files give the same figures.
+    `sold`: the seller's channels when the caller has them already; `detection=False` skips the scan."""
+    if isinstance(window.extra.get("channel_choice"), ChannelChoice):
+        return window.extra["channel_choice"]  # resolved once already (with_default_channels)
+    sold = tuple(sold) if sold is not None else seller_channels(con)
+    if window.channels:
+        why = window.extra.get("channels_reason") or f"you chose {channel_list(window.channels)}"
+        return ChannelChoice(tuple(window.channels), "given", why)
+    choice, known = _catalog_choice(window, sold, catalog)
+    if choice is None and detection:
+        choice = _detected_choice(con, window, sold, opts)
+    if choice is not None:
+        return choice
+    if known is not None:
+        reason = (
+            f"the {known.title} is listed as hitting {channel_list(known.channels)}, none of your channels, so all "
+            "are analysed"
+        )
+    else:
+        reason = "no known outage or drop in your orders names the channels hit, so all are analysed"
+    return ChannelChoice(sold, "all", reason)
+
+
+def with_default_channels(con, windows: Sequence[Window], opts: Options, **kw) -> tuple[list[Window], list]:
+    """The windows with their channels filled in by default_channels, and each one's ChannelChoice."""
+    from dataclasses import replace
+
+    choices = [default_channels(con, w, opts, **kw) for w in windows]
+    resolved = [
+        replace(w, channels=c.channels, extra={**w.extra, "channel_choice": c, "channels_reason": c.reason})
+        for w, c in zip(windows, choices, strict=True)
+    ]
+    return resolved, choices
+
+
+def with_channels(con, window: Window, opts: Options) -> Window:
+    """One window with its channels resolved by default_channels (unchanged when it was resolved before)."""
+    return with_default_channels(con, [window], opts)[0][0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Analysis
 
 
@@ -119,9 +218,10 @@ def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bo
     from .costs.layer import profit_inputs
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
+    windows, _ = with_default_channels(con, windows, opts)
     result = analyze(
         con,
-        list(windows),
+        windows,
         recovery_hours=opts.recovery_hours,
         confidence=opts.confidence,
         **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
@@ -169,15 +269,13 @@ def ingest_view(report: IngestReport) -> dict:
 # Shipments
 
 
-def shipments(con, window: Window, opts: Options, *, every_channel: bool = False, horizon_hours: float | None = None):
-    """Late shipments of the window and their evidence rows: shipment_report's (summary, orders) pair.
-
-    every_channel: measure every channel with ship times, not only the window's: an outage can stall the warehouse's
-    tools (labels, carrier APIs) even on channels whose sales it did not hit; the app and the report do so."""
-    target = Window(window.start, window.end, title=window.title) if every_channel else window
+def shipments(con, window: Window, opts: Options, *, horizon_hours: float | None = None):
+    """Late shipments of the window on its affected channels (default_channels) and their evidence rows:
+    shipment_report's (summary, orders) pair. Orders of other channels are never counted: where the affected
+    channels carry no ship times the summary says so and which report to export instead."""
     return shipment_report(
         con,
-        target,
+        with_channels(con, window, opts),
         sla_hours=opts.sla_hours,
         business_days=opts.business_days,
         confidence=opts.confidence,
@@ -190,7 +288,7 @@ def shipment_summary(con, window: Window, opts: Options, *, horizon_hours: float
     """shipments' summary alone, without building the evidence table (and without importing pandas)."""
     return shipment_impact(
         con,
-        window,
+        with_channels(con, window, opts),
         sla_hours=opts.sla_hours,
         business_days=opts.business_days,
         confidence=opts.confidence,
@@ -363,13 +461,13 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
 
 
 def claim_evidence(con, windows: Sequence[Window], opts: Options):
-    """The orders a claim pack lists as affected: every window's late shipments on every channel with ship times
-    (the Shipments tab's list), or None when the files carry no ship times."""
+    """The orders a claim pack lists as affected: every window's late shipments on its affected channels (the
+    Shipments tab's list), or None when those channels carry no ship times."""
     import pandas as pd
 
     frames = []
     for w in windows:
-        summary, rows = shipments(con, w, opts, every_channel=True)
+        summary, rows = shipments(con, w, opts)
         if summary.get("available") and rows is not None and len(rows):
             frames.append(rows)
     return pd.concat(frames, ignore_index=True) if frames else None
@@ -435,7 +533,8 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
     from .appeal import build_appeal  # pandas and the letter: only appeals pay for importing them
 
     _check_window_meets_orders(con, window)
-    summary, evidence = shipments(con, window, opts, every_channel=True)
+    window = with_channels(con, window, opts)
+    summary, evidence = shipments(con, window, opts)
     return build_appeal(
         con,
         window,

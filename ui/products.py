@@ -51,7 +51,7 @@ def profit_table(res: dict, names: dict[str, str]) -> None:
                 "SKU": r["sku"],
                 "Product": names.get(r["sku"], ""),
                 "Channel": channel_name(r["channel"]),
-                "Its share of revenue lost": money(r["lost"], cur),
+                "Revenue lost": money(r["lost"], cur),
                 "Profit lost": money(r["profit_lost"], cur),
                 "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
                 "Cost": "known" if r["costed"] else "channel's typical margin",

@@ -32,6 +32,7 @@ class Params:
     """The seller's estimate settings from the sidebar."""
 
     channels: tuple[str, ...] = ()
+    channels_reason: str = ""  # why these channels (impact.service.default_channels, or the seller's own pick)
     confidence: float = 0.9
     recovery_hours: int = 24
     ship_sla_hours: float = 48.0
@@ -70,7 +71,7 @@ class Results:
 
         load_history fixes the zone's UTC offset at `at`, so the offset is part of the key: a window on the other
         side of a DST change gets its own aggregation, exactly as `python -m impact analyze` would build it."""
-        tz, currency = self.tz, self.params.currency
+        tz, currency = self.tz, self.opts.currency
         offset = ZoneInfo(tz).utcoffset(at)
         return session_cached(
             "history", (tz, currency, offset), lambda: load_history(self.con, currency=currency, tz=tz, at=at)
@@ -112,8 +113,8 @@ class Results:
     def shipments(self) -> tuple[dict, pd.DataFrame]:
         """(the late-shipment summary, the late orders)."""
         w, p = self.window, self.params
-        key = (w.start, w.end, p.ship_sla_hours, p.business_days, p.confidence)
-        return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts, every_channel=True))
+        key = (w.start, w.end, w.channels, p.ship_sla_hours, p.business_days, p.confidence)
+        return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts))
 
     def appeal_marketplaces(self) -> list[str]:
         """The marketplaces an appeal can go to that the seller sells on, the window's affected ones first."""

@@ -58,6 +58,7 @@ def init_window(tz: str) -> None:
     state.window_utc = (parse_utc(entry["start"]), parse_utc(entry["end"])) if entry else FALLBACK_WINDOW
     state.proposed_channels = entry["channels"] if entry else None
     state.window_title = (entry or {}).get("title") or ""
+    state.window_origin = (*state.window_utc, state.window_title)
     window_to_widgets(tz)
 
 
@@ -65,6 +66,7 @@ def set_window(start: datetime, end: datetime, channels: list[str] | None, title
     """Make (start, end) UTC the window, show it in the current zone, and propose its channels."""
     state.window_utc = (start, end)
     state.window_title = title
+    state.window_origin = (start, end, title)
     window_to_widgets(state.tz)
     state.proposed_channels = channels
     state.proposal_id += 1
@@ -86,8 +88,25 @@ def on_window_change() -> None:
         return
     tz = state.tz
     state.window_utc = (to_utc(state.start_at, tz), to_utc(state.end_at, tz))
+    if state.preset != CUSTOM:
+        # A known outage's edited window is still that outage: the service's rule finds it by overlap.
+        state.proposed_channels = None
     state.preset = CUSTOM
-    state.window_title = ""
+    state.window_title = edited_title(state.window_origin, state.window_utc, tz)
+
+
+def edited_title(origin: tuple | None, after, tz: str) -> str:
+    """The window keeps its name when the seller moves an end: 'AWS us-east-1 outage, end moved to 23:20'.
+    origin: (start, end, title) of the window as its source gave it."""
+    if origin is None or not origin[2]:
+        return ""
+    moves = []
+    for name, old, new in (("start", origin[0], after[0]), ("end", origin[1], after[1])):
+        if new != old:
+            shown = to_local(new, tz)
+            same_day = to_local(old, tz).date() == shown.date()
+            moves.append(f"{name} moved to {shown:%H:%M}" if same_day else f"{name} moved to {shown:%-d %b %H:%M}")
+    return ", ".join([origin[2], " and ".join(moves)] if moves else [origin[2]])
 
 
 def use_window(start: datetime, end: datetime, channels, title: str) -> None:

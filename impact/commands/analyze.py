@@ -46,6 +46,8 @@ def human_summary(result: Analysis) -> str:
         # ISO-like times in UTC and channel codes: what a terminal user types back into --window and --channels.
         span = f"{w.window.start:%Y-%m-%d %H:%M} to {w.window.end:%Y-%m-%d %H:%M} UTC"
         out.append(f"{span} on {', '.join(w.estimate.affected)}:")
+        if w.window.extra.get("channels_reason"):
+            out.append(f"  channels: {w.window.extra['channels_reason']}")
         out.append(
             f"  lost {money(r['lost'], cur)} ({pct} interval {money(r['lost_low'], cur)} to "
             f"{money(r['lost_high'], cur)}; probability of an effect {present.percent(r['p_effect'])})"
@@ -120,7 +122,7 @@ def run(args) -> int:
     opts = options.options(args)
     con, report = options.load(args, opts)
     options.check_covered(con, report, windows, opts)
-    result = run_analysis(con, windows, opts)
+    result = run_analysis(con, options.resolve_channels(con, windows, opts), opts)
     if args.json:
         print(json.dumps({"ingest": report.to_json(), **result.to_json()}, indent=1))
     else:

@@ -55,6 +55,7 @@ def run(args) -> int:
     period_end = parse_utc(args.period_end) if args.period_end else None
     opts = options.options(args)
     con, _report = options.load(args, opts)
+    (window,) = options.resolve_channels(con, [window], opts)
     result, orders = appeal_package(con, window, opts, marketplace, period_end=period_end)
     if args.out:
         try:

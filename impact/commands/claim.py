@@ -98,6 +98,7 @@ def run(args) -> int:
     policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
     con, report = options.load(args, opts)
     options.check_covered(con, report, windows, opts)
+    windows = options.resolve_channels(con, windows, opts)
     st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses)
     if args.out:
         from ..claim.pack import write_pack  # reportlab and XlsxWriter: only packs pay for importing them

@@ -281,6 +281,14 @@ def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
     return [window_from_strings(s, e, hit, title=title) for s, e in pairs]
 
 
+def resolve_channels(con, windows: list[Window], opts: Options) -> list[Window]:
+    """The windows with their affected channels filled in by the service's one rule (impact.service.default_channels):
+    --channels when given, else the known outage's, else the detected drop's, else all, as the app does."""
+    from ..service import with_default_channels
+
+    return with_default_channels(con, windows, opts)[0]
+
+
 def options(args) -> Options:
     """The run's resolved options: what the arguments say, settings (IMPACT_* variables) for the rest."""
     return resolve_options(

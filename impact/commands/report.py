@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..overview import result_product_names
 from ..report import build_report, money
-from ..service import run_analysis, shipments, window_view
+from ..service import run_analysis, shipments, window_view, with_default_channels
 from . import options
 
 
@@ -55,9 +55,9 @@ def run(args) -> int:
     (window,) = options.windows(args, title=args.title.strip(), several=False)
     opts = options.options(args)
     con, report = options.load(args, opts)
-    # The report measures shipping itself, on every channel with ship times, as the app does.
+    (window,), _ = with_default_channels(con, [window], opts)
     res = window_view(run_analysis(con, [window], opts, shipments=False).to_json())
-    ship = shipments(con, window, opts, every_channel=True)
+    ship = shipments(con, window, opts)
     names = result_product_names(con, res)
     text = build_report(res, ingest=report, shipments=ship, tz=opts.tz, product_names=names)
     rev, cur = res["revenue"], res["currency"]

@@ -109,7 +109,8 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
         "notes": notes,
     }
     if not prep.channels:
-        notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
+        if not notes:  # order_table's notes already say why, channel by channel, when it has any
+            notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
         return result, until
     pending = con.execute(
         f"""SELECT count(*) FROM "{prep.table}" WHERE NOT due_known AND promise >= $s AND purchased_at <= $u""",
