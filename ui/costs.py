@@ -22,8 +22,9 @@ from ui.state import State, state
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_COSTS = ("product_costs.csv",)
 DEMO_ADS = ("amazon_ads.csv", "google_ads.csv")
-# PDFs and workbooks are accepted so that they get a sentence saying what to export instead (impact.slots).
-UPLOAD_TYPES = ["csv", "txt", "tsv", "tab", "pdf", "xlsx", "xls", "zip"]
+# Any file is accepted: a PDF, a workbook or a file meant for another slot gets a sentence saying what to add
+# instead (impact.slots), where a list of types would only say "application/pdf files are not allowed".
+UPLOAD_TYPES = None
 OWN_CURRENCY = "Orders' own currency"
 HOME_CURRENCIES = (OWN_CURRENCY, "EUR", "USD", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "PLN", "DKK", "NOK", "MXN")
 

@@ -16,8 +16,9 @@ from ui.common import default_zone, settings, zone_options
 from ui.results import Params
 from ui.state import State, session_cached, state
 
-# PDFs and workbooks are accepted so that they get a sentence saying what to export instead (impact.slots).
-UPLOAD_TYPES = ["csv", "txt", "tsv", "tab", "pdf", "xlsx", "xls", "zip"]
+# Any file is accepted: a PDF, a workbook or a file meant for another slot gets a sentence saying what to add
+# instead (impact.slots), where a list of types would only say "application/pdf files are not allowed".
+UPLOAD_TYPES = None
 CONFIDENCES = (0.8, 0.9, 0.95, 0.99)
 
 

@@ -118,7 +118,8 @@ def _share_view(browser, page) -> dict[str, str]:
 
 def _wait_for_cards(page, symbol: str) -> dict[str, str]:
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_text("During the outage (").wait_for(timeout=90_000)
+    main.get_by_role("tab", name="Overview").click()
+    main.get_by_role("tabpanel", name="Overview").get_by_text("During the outage (").wait_for(timeout=90_000)
     card = main.locator('[data-testid="stMetric"]').filter(has_text="Profit lost")
     card.wait_for(timeout=90_000)
     page.wait_for_function(
@@ -186,3 +187,87 @@ def test_same_files_give_the_same_figures_in_every_view(browser, utc_page, app_u
         assert "Late shipments" not in shared
         assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(artifacts / "story_eur.png"), full_page=True)
+
+
+# What a reader must never see in the app's text, each with why.
+RAW_CODE = re.compile(r"(?<![\w./@:-])(amazon|shopify|ebay|etsy|woocommerce|walmart)(?![\w./@-])")
+BAD_TEXT = (
+    (re.compile(r"\(s\)"), "a '(s)' plural"),
+    (re.compile(r"(?<![\d.,])1 (hours|orders|days|sellers|windows|shipments|channels)\b"), "a plural after 1"),
+    (re.compile(r"(?<![\w.])(None|nan|NaN|True|False)(?![\w.])"), "program output"),
+    (re.compile(r"(?<![\d.,])\d+\.\d{3,}(?!\d)"), "an unformatted number"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"), "an ISO timestamp"),
+)
+TRUNCATED = """() => [...document.querySelectorAll('[data-testid="stAppViewContainer"] *')]
+    .filter(e => e.offsetParent !== null && e.children.length === 0 && e.innerText && e.innerText.trim()
+                 && getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText.trim())"""
+
+
+def _problems(text: str) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        if "ECB" in line:  # exchange rates are quoted to four decimals, as the ECB publishes them
+            continue
+        for m in RAW_CODE.finditer(line):
+            out.append(f"raw channel code {m.group(0)!r} in: {line.strip()[:160]}")
+        for pattern, what in BAD_TEXT:
+            for m in pattern.finditer(line):
+                out.append(f"{what} {m.group(0)!r} in: {line.strip()[:160]}")
+    return out
+
+
+def _walk(page) -> list[str]:
+    """Every tab's and the sidebar's rendered text checked; cards titled 'lost' never negative; nothing cut off."""
+    found = []
+    tabs = page.locator('[data-testid="stMain"]').get_by_role("tab")
+    names = [tabs.nth(i).inner_text().strip() for i in range(tabs.count())]
+    assert "Overview" in names and "Scenarios" in names, names
+    for i, name in enumerate(names):
+        tabs.nth(i).click()
+        page.wait_for_timeout(2500)  # the tab's rerun-free render and plotly's first layout
+        panel = page.locator('[data-testid="stMain"] [role="tabpanel"]').locator("visible=true").first
+        text = panel.inner_text()
+        found += [f"{name}: {p}" for p in _problems(text)]
+        for label, value in _kpis(page).items():
+            if re.search(r"\b(lost|loss)\b", label, re.I) and value.startswith(("−", "-")):
+                found.append(f"{name}: card {label!r} shows {value}")
+        found += [f"{name}: truncated label {t!r}" for t in page.evaluate(TRUNCATED)]
+    found += [f"sidebar: {p}" for p in _problems(page.locator('[data-testid="stSidebar"]').inner_text())]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    return sorted(set(found))
+
+
+def test_every_tab_reads_as_words_for_the_demo_and_an_uploaded_seller(utc_page, app_url, seller, artifacts):
+    """Walk every tab of the demo, then of the same seller uploaded with its cost file, at 1280 px: no raw channel
+    codes, '(s)', '1 hours', None, unformatted floats, ISO times, negative 'lost' cards or truncated labels."""
+    page = utc_page
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_text("DEMO data: Demo Kitchen Co").wait_for(timeout=60_000)
+    page.get_by_text("During the outage (").wait_for(timeout=90_000)
+    problems = _walk(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    uploader = sidebar.locator('[data-testid="stFileUploader"]')
+    uploader.filter(has_text="Order exports").locator('input[type="file"]').set_input_files(
+        [str(seller / n) for n in ORDERS]
+    )
+    page.get_by_text("Your uploaded orders").wait_for(timeout=90_000)
+    uploader.filter(has_text="Product costs and fee reports").locator('input[type="file"]').set_input_files(str(COSTS))
+    _wait_for_cards(page, "$")
+    problems += _walk(page)
+    page.screenshot(path=str(artifacts / "story_walk.png"), full_page=True)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_walk_catches_what_it_looks_for():
+    """The text checks flag each defect the walk looks for, and pass words a reader should see."""
+    found = _problems("in the 1 hours after\nwindow(s)\namazon 50%\nlate 14.5333 h\nNone\n2025-10-20T06:48")
+    assert [p.split(" in: ")[0] for p in found] == [
+        "a plural after 1 '1 hours'",
+        "a '(s)' plural '(s)'",
+        "raw channel code 'amazon'",
+        "an unformatted number '14.5333'",
+        "program output 'None'",
+        "an ISO timestamp '2025-10-20T06:48'",
+    ]
+    assert _problems("Amazon lost $1,234.56 in 14 h 32 min; see amazon_all_orders.txt") == []
