@@ -3,13 +3,26 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench-accuracy bench-perf demo-data
+.PHONY: run test lint bench-venv bench-accuracy bench-perf demo-data
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt pins what the app and the tests run on; the project itself goes in editable, which gives the
+# `impact` command (pyproject.toml's console script) and keeps it reading data/ from this checkout.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
+
+# The benchmarks' anchors (statsforecast, CausalImpact) need pandas < 3: their own venv, inside the checkout.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install -q -r requirements-bench.txt
+	touch $@
+
+bench-venv: $(BENCH_VENV)/.installed
 
 run: $(VENV)/.installed
 	$(VENV)/bin/streamlit run app.py

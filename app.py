@@ -13,10 +13,9 @@ import logging
 
 import streamlit as st
 
-from app_memory import start_session_reaper
 from impact.errors import ImpactError, NotEnoughHistoryError, WindowError
 from impact.ingest import summary
-from impact.url_builder import share_param
+from impact.share.url_builder import share_param
 from impact.windows import Window, covers
 from ui import (
     appeal,
@@ -35,6 +34,7 @@ from ui import (
     sidebar,
     timeline,
 )
+from ui.app_memory import start_session_reaper
 from ui.common import md_escape
 from ui.results import Results
 from ui.state import state
@@ -70,14 +70,14 @@ def dashboard() -> None:
     inputs = sidebar.inputs()
     portfolio.nav_link()
     tz = inputs.tz
-    orders.load(inputs.files or opened, tz, costs.home_currency())
+    orders.load_orders(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
     report = summary(con)
-    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), con)
-    costs.load(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
+    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz, con)
+    costs.load_inputs(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
     report.costs = state.cost_report
     if report.lines:
-        detect_panel(inputs.detect_box, con, report, tz, params.currency)
+        detect_panel(inputs.detect_box, con, report, tz, params.opts.currency)
     try:
         window = Window(
             start=inputs.start,
@@ -98,11 +98,11 @@ def dashboard() -> None:
         st.warning("No orders could be loaded from the uploaded files. See the messages above.")
         return
 
-    results = Results(con, report, window, params, tz)
+    results = Results(con, report, window, params)
     if not covers(report.first, report.last, window):
         # Nothing measured can be said about this window: why, and the windows the orders can speak to. What does
         # not depend on the window (the yearly risk of the channel mix, the import report) stays available.
-        tab(st.container(), outside.render, con, report, window, tz, params.currency)
+        tab(st.container(), outside.render, con, report, window, tz, params.opts.currency)
         tabs = st.tabs(["Scenarios", "Data"])
         tab(tabs[0], scenarios.render, results)
         tab(tabs[1], data.render, report)

@@ -32,6 +32,7 @@ import numpy as np
 
 from bench import anchors as bench_anchors
 from bench.synth import make_seller, random_outage, simulate
+from impact.options import resolve_options
 from impact.revenue import REV, History, estimate_event
 
 METHODS = ("downtime calculator", "seasonal baseline", "impact.revenue", "oracle (knows true demand)")
@@ -436,7 +437,7 @@ def timing(orders_per_day: float, seed: int, repeats: int = 5, tz: str = "Americ
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        analyze(con, window, tz=tz)
+        analyze(con, window, resolve_options(tz=tz))
         runs.append(time.perf_counter() - t0)
     con.close()
     return {"lines": len(lines), "median_s": float(np.median(runs)), "max_s": float(np.max(runs))}

@@ -17,10 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SETUP = (
-    "python3 -m venv /work/benchvenv && /work/benchvenv/bin/pip install -r requirements-bench.txt, then run "
-    "/work/benchvenv/bin/python -m bench.accuracy ..."
-)
+SETUP = "make bench-venv (a .venv-bench in the checkout), then run .venv-bench/bin/python -m bench.accuracy ..."
 MSTL_WEEKS = 8  # hours of history the MSTL is fitted on (the anchors used 8 weeks)
 CI_WEEKS = 2  # CausalImpact's pre-period: its fit takes minutes per window and grows with the series
 Z90 = 1.6448536269514722

@@ -20,14 +20,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from bench.common import app_healthy, free_port
 from bench.perf import generate_amazon_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,21 +50,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_healthy(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
+        if app_healthy(url):
+            return
+        time.sleep(0.3)
     raise SystemExit(f"the app at {url} did not become healthy within {timeout:.0f} s")
 
 

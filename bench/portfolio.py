@@ -21,7 +21,6 @@ import dataclasses
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.common import free_port
 from bench.synth import Outage, make_seller, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,12 +87,6 @@ def make_portfolio(folder: Path, n: int, seed: int = 11, low: float = 5, high: f
         d.mkdir(parents=True, exist_ok=True)
         write_amazon(simulate(rng, seller, [out]).lines(), d / "all_orders.txt")
     return [float(x) for x in sizes]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_cluster(workers: int = 2, log_dir: Path | None = None) -> tuple[str, list[subprocess.Popen]]:
@@ -157,11 +151,11 @@ def _run(jobs, spec, **engine) -> tuple[float, float, list]:
 
 def single_analysis(files: list[str], window) -> float:
     """One `analyze` of a seller in this process (service.load + run_analysis, the default DuckDB threads)."""
-    from impact.service import load, resolve_options, run_analysis
+    from impact.service import load_files, resolve_options, run_analysis
 
     opts = resolve_options()
     t0 = time.perf_counter()
-    con, _ = load(files, tz=opts.tz, settings=opts.settings)
+    con, _ = load_files(files, tz=opts.tz, settings=opts.settings)
     run_analysis(con, [window], opts)
     con.close()
     return time.perf_counter() - t0

@@ -9,15 +9,15 @@ Without --lines it uses the demo seller (data/demo); with it, a generated year o
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.common import median_seconds
 from impact.analysis import analyze
+from impact.dataset import product_names
 from impact.ingest import ingest_files
-from impact.overview import product_names
+from impact.options import resolve_options
 from impact.report import build_report
 from impact.revenue import load_history
 from impact.shipments import shipment_report
@@ -25,15 +25,7 @@ from impact.store import session_db
 from impact.windows import Window, window_from_strings
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+UTC_OPTIONS = resolve_options(tz="UTC")
 
 
 def main() -> None:
@@ -59,18 +51,18 @@ def main() -> None:
         report = ingest_files(con, files, tz="UTC")
     print(f"data: {report.lines:,} lines, {report.orders:,} orders")
     moved = Window(window.start + timedelta(minutes=5), window.end, window.channels)
-    full = _median(lambda: analyze(con, [moved], tz="UTC"), args.repeat)
+    full = median_seconds(lambda: analyze(con, [moved], UTC_OPTIONS), args.repeat)
     hist = load_history(con, tz="UTC", at=window.start)
-    rerun = _median(lambda: analyze(con, [moved], tz="UTC", hist=hist, shipments=False), args.repeat)
+    rerun = median_seconds(lambda: analyze(con, [moved], UTC_OPTIONS, hist=hist, shipments=False), args.repeat)
     print(
         f"window moved, analyze from scratch: {full * 1000:,.0f} ms; app re-run (cached history, no shipments): "
         f"{rerun * 1000:,.0f} ms"
     )
-    result = analyze(con, [window], tz="UTC", hist=hist, shipments=False).to_json()
+    result = analyze(con, [window], UTC_OPTIONS, hist=hist, shipments=False).to_json()
     ship = shipment_report(con, Window(window.start, window.end))
     names = product_names(con, [r["sku"] for r in result["windows"][0]["top_skus"]])
     doc = build_report(result, ingest=report, shipments=ship, tz="America/New_York", product_names=names)
-    build = _median(
+    build = median_seconds(
         lambda: build_report(result, ingest=report, shipments=ship, tz="America/New_York", product_names=names),
         args.repeat,
     )

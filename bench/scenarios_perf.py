@@ -8,11 +8,10 @@ Prints the median wall time of each step; the issue asks for 10,000 years in wel
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
+from bench.common import median_seconds
 from impact.scenarios import Profile, ScenarioModel, load_rates, simulate_events
 
 MIXES = [
@@ -32,15 +31,6 @@ def _profile() -> Profile:
     return Profile(("amazon", "shopify", "ebay"), np.vstack([0.7 * base, 0.2 * base, 0.1 * base]), currency="EUR")
 
 
-def _median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--years", type=int, default=10_000)
@@ -51,11 +41,13 @@ def main() -> None:
     profile = _profile()
     mixes = MIXES[: args.mixes]
     events = simulate_events(rates, args.years, 1)
-    sim = _median(lambda: simulate_events(rates, args.years, 1), args.repeat)
+    sim = median_seconds(lambda: simulate_events(rates, args.years, 1), args.repeat)
     model = ScenarioModel(profile, rates=rates, years=args.years, seed=1)
-    build = _median(lambda: ScenarioModel(profile, rates=rates, years=args.years, seed=1), args.repeat)
-    per_mix = _median(lambda: [model.evaluate(m) for m in mixes], args.repeat) / max(len(mixes), 1)
-    total = _median(lambda: ScenarioModel(profile, rates=rates, years=args.years, seed=1).to_json(mixes), args.repeat)
+    build = median_seconds(lambda: ScenarioModel(profile, rates=rates, years=args.years, seed=1), args.repeat)
+    per_mix = median_seconds(lambda: [model.evaluate(m) for m in mixes], args.repeat) / max(len(mixes), 1)
+    total = median_seconds(
+        lambda: ScenarioModel(profile, rates=rates, years=args.years, seed=1).to_json(mixes), args.repeat
+    )
     print(
         f"{args.years:,} years, {events.year.size:,} events, {len(rates)} providers, {len(mixes)} mixes "
         f"(median of {args.repeat}):"

@@ -21,7 +21,7 @@ from datetime import datetime
 
 import numpy as np
 
-from bench.shipments_synth import Scenario, load, outage_end
+from bench.shipments_synth import Scenario, load_scenario, outage_end
 from impact.shipments import shipment_impact
 from impact.store import session_db
 from impact.windows import Window
@@ -69,7 +69,7 @@ def run(seeds: int = 4, verbose: bool = True) -> dict:
             # Distinct seeds per scenario: shared seeds would give every scenario the same order stream.
             s = replace(sc, seed=1000 * k + seed)
             con = session_db()
-            syn = load(con, s)
+            syn = load_scenario(con, s)
             r = shipment_impact(
                 con, Window(s.outage_start, outage_end(s)), sla_hours=s.sla_hours, business_days=s.business_days
             )

@@ -203,7 +203,7 @@ def generate(sc: Scenario) -> Synth:
     return Synth(lines, late_with - late_without, late_with, late_without, n, outcomes)
 
 
-def load(con, sc: Scenario) -> Synth:
+def load_scenario(con, sc: Scenario) -> Synth:
     """Generate a scenario and insert it into the `lines` table of con."""
     syn = generate(sc)
     con.register("_synth_lines", syn.lines)

@@ -30,7 +30,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser for every command, or for `only` one of them: importing a command loads its dependencies
     (pandas, requests...), which would slow down every other command's start."""
     parser = argparse.ArgumentParser(
-        prog="python -m impact",
+        prog="impact",
         description="Outage Impact: what a platform outage cost an online seller, from the seller's own exports.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

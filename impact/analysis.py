@@ -10,25 +10,23 @@ channel and marketplace, the top SKUs lost and the warnings, and checks currency
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-
-import numpy as np
+from typing import NamedTuple
 
 from .costs.profit import ProfitInputs, total_profit, window_profit
-from .errors import InputError, WindowError
+from .errors import WindowError
+from .options import Options, resolve_options
 from .revenue import (
     ORD,
     REV,
     UNI,
     EventEstimate,
     History,
-    Interval,
     combined_half_width,
     estimate_event,
     load_history,
 )
-from .settings import Settings, load_settings
 from .shipments import shipment_impact
 from .windows import Window, iso_utc
 
@@ -37,7 +35,69 @@ NOT_CANCELLED = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINC
 # is exact and every run on the same files prints the same digits.
 EXACT_REVENUE = "sum(CAST(revenue AS DECIMAL(38, 8)))"
 SHARE_DAYS = 28  # marketplace and SKU mix: the four weeks before the window
-RECOVERY_MODES = ("fixed", "until-normal")
+
+
+class Metrics(NamedTuple):
+    """One figure for each of the three metrics the estimator reads: revenue, orders, units."""
+
+    revenue: float
+    orders: float
+    units: float
+
+    @classmethod
+    def of(cls, values) -> Metrics:
+        """From a (3,) array or any three numbers indexed REV, ORD, UNI (impact.revenue's layout)."""
+        return cls(float(values[REV]), float(values[ORD]), float(values[UNI]))
+
+    def plus(self, other: Metrics) -> Metrics:
+        """The sum, metric by metric (a NamedTuple's + would concatenate)."""
+        return Metrics(self.revenue + other.revenue, self.orders + other.orders, self.units + other.units)
+
+
+ZERO = Metrics(0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class RevenueResult:
+    """A window's revenue: actual and expected, the loss with its interval, the recapture and the net loss. Fields
+    in the JSON's key order; None where a figure cannot be given (no interval, nothing expected)."""
+
+    actual: float
+    expected: float
+    lost: float
+    lost_low: float
+    lost_high: float
+    recaptured: float
+    net_lost: float
+    net_lost_low: float | None
+    net_lost_high: float | None
+    p_effect: float | None
+    lost_pct: float | None
+    recaptured_low: float
+    recaptured_high: float
+    recapture_pct: float | None
+    recovery_expected: float
+    recovery_actual: float
+    # What the recapture estimate read: the first hours of the recovery period (where the lost orders that come back
+    # do come back) and the share of their excess beyond normal variation.
+    recapture_hours: float | None
+    recapture_share_counted: float | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CountResult:
+    """A window's orders or units: actual (a whole count), expected, lost and recaptured."""
+
+    actual: int
+    expected: float
+    lost: float
+    recaptured: float
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
@@ -46,9 +106,9 @@ class WindowResult:
     estimate: EventEstimate
     confidence: float
     recovery_hours: float
-    revenue: dict
-    orders: dict
-    units: dict
+    revenue: RevenueResult
+    orders: CountResult
+    units: CountResult
     spillover: dict[str, float]
     by_channel: list[dict]
     top_skus: list[dict]
@@ -71,9 +131,9 @@ class WindowResult:
             "end": iso_utc(self.window.end),
             "channels": list(est.affected),
             "title": self.window.title,
-            "revenue": self.revenue,
-            "orders": self.orders,
-            "units": self.units,
+            "revenue": self.revenue.to_json(),
+            "orders": self.orders.to_json(),
+            "units": self.units.to_json(),
             "spillover": self.spillover,
             "hourly": est.hourly(self.confidence),
             "top_skus": self.top_skus,
@@ -108,7 +168,7 @@ class Analysis:
     def total(self) -> dict:
         """Sums over windows. The interval combines the windows' half-widths in quadrature: windows on different
         days have nearly independent errors."""
-        revs = [w.revenue for w in self.windows]
+        revs = [w.revenue.to_json() for w in self.windows]
         lost = sum(r["lost"] for r in revs)
         net = sum(r["net_lost"] for r in revs)
         out = {
@@ -118,9 +178,9 @@ class Analysis:
             "net_lost": _r(net),
             "net_lost_low": _r(net - combined_half_width(revs, "net_lost", "net_lost_low")),
             "net_lost_high": _r(net + combined_half_width(revs, "net_lost_high", "net_lost")),
-            "recaptured": _r(sum(w.revenue["recaptured"] for w in self.windows)),
-            "expected": _r(sum(w.revenue["expected"] for w in self.windows)),
-            "actual": _r(sum(w.revenue["actual"] for w in self.windows)),
+            "recaptured": _r(sum(r["recaptured"] for r in revs)),
+            "expected": _r(sum(r["expected"] for r in revs)),
+            "actual": _r(sum(r["actual"] for r in revs)),
         }
         if self.windows and all(w.profit is not None for w in self.windows):
             out["profit"] = total_profit([w.profit for w in self.windows])
@@ -155,13 +215,13 @@ def _span(hist: History, est: EventEstimate, channel: str, start: datetime, end:
     return hist.day_start(int(days.min())), hist.day_start(int(days.max()) + 1)
 
 
-def _actuals(con, cur: str, channel: str, start: datetime, end: datetime) -> np.ndarray:
+def _actuals(con, cur: str, channel: str, start: datetime, end: datetime) -> Metrics:
     rev, orders, units = con.execute(
         f"""SELECT coalesce({EXACT_REVENUE}::DOUBLE, 0), count(DISTINCT order_id), coalesce(sum(coalesce(quantity, 1)), 0)
             FROM lines WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $s AND purchased_at < $e""",
         {"cur": cur, "ch": channel, "s": start, "e": end},
     ).fetchone()
-    return np.array([float(rev), float(orders), float(units)])
+    return Metrics(float(rev), float(orders), float(units))
 
 
 def _mix(con, cur: str, channel: str, column: str, before: datetime, start: datetime, end: datetime) -> list[tuple]:
@@ -180,62 +240,60 @@ def _mix(con, cur: str, channel: str, column: str, before: datetime, start: date
     ).fetchall()
 
 
-def _window(
-    con,
-    hist: History,
-    window: Window,
-    others: list[tuple[datetime, datetime]],
-    *,
-    recovery_hours: float,
-    confidence: float,
-    top_n: int,
-    profit: ProfitInputs | None = None,
-    normal_hours: int = 0,
-) -> WindowResult:
+@dataclass
+class _Tally:
+    """The affected channels' figures summed over channels, and each channel's rows, as _measure reads them."""
+
+    expected: Metrics = ZERO
+    actual: Metrics = ZERO  # exact, from the lines
+    binned: Metrics = ZERO  # as the estimator's hour bins hold them
+    recovery_actual: Metrics = ZERO
+    recovery_binned: Metrics = ZERO
+    by_channel: list[dict] = field(default_factory=list)
+    top: dict[str, float] = field(default_factory=dict)
+    spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    actual_revenue: dict[str, float] = field(default_factory=dict)
+
+
+def _estimate(hist: History, window: Window, others: list[tuple[datetime, datetime]], opts: Options) -> EventEstimate:
+    """The estimator on the window's affected channels (all of them when the window names none)."""
     if window.end is None:
         raise WindowError(f"the window starting {iso_utc(window.start)} has no end yet; give an end time")
     affected = tuple(c.lower() for c in window.channels) or tuple(hist.channels)
-    est = estimate_event(
+    return estimate_event(
         hist,
         window.start,
         window.end,
         affected,
-        recovery_hours=recovery_hours,
-        confidence=confidence,
+        recovery_hours=opts.recovery_hours,
+        confidence=opts.confidence,
         other_windows=others,
-        recovery_until_normal=normal_hours,
+        recovery_until_normal=opts.normal_hours,
     )
-    cur = hist.currency
-    warns = list(est.warnings)
-    exp = np.zeros(3)
-    act = np.zeros(3)
-    binned = np.zeros(3)
-    r_act = np.zeros(3)
-    r_binned = np.zeros(3)
-    by_channel = []
-    top: dict[str, float] = {}
-    spans = {}
-    actual_revenue: dict[str, float] = {}
-    for c in est.fits:
-        f = est.fits[c]
-        s, e = _span(hist, est, c, window.start, window.end)
-        spans[c] = (s, e)
+
+
+def _measure(con, hist: History, est: EventEstimate, window: Window) -> _Tally:
+    """Exact actuals of every channel in the window (and the affected ones' recovery period), the breakdown by
+    marketplace and the SKUs' losses."""
+    cur, t = hist.currency, _Tally()
+    before = window.start - timedelta(days=SHARE_DAYS)
+    for c, f in est.fits.items():
+        s, e = t.spans[c] = _span(hist, est, c, window.start, window.end)
         a = _actuals(con, cur, c, s, e)
-        actual_revenue[c] = float(a[REV])
-        ex = np.array([f.window[m].expected for m in range(3)])
+        t.actual_revenue[c] = a.revenue
+        ex = Metrics.of([f.window[m].expected for m in range(3)])
         if f.affected:
-            exp += ex
-            act += a
-            binned += np.array([f.window[m].actual for m in range(3)])
+            t.expected, t.actual = t.expected.plus(ex), t.actual.plus(a)
+            t.binned = t.binned.plus(Metrics.of([f.window[m].actual for m in range(3)]))
+            recovery = Metrics.of([f.recovery[m].actual for m in range(3)])
             if f.slots > 1 and len(f.recovery_bins):
-                r_act += _actuals(con, cur, c, window.end, est.recovery_end)
+                t.recovery_actual = t.recovery_actual.plus(_actuals(con, cur, c, window.end, est.recovery_end))
             else:
-                r_act += np.array([f.recovery[m].actual for m in range(3)])
-            r_binned += np.array([f.recovery[m].actual for m in range(3)])
-        before = window.start - timedelta(days=SHARE_DAYS)
+                t.recovery_actual = t.recovery_actual.plus(recovery)
+            t.recovery_binned = t.recovery_binned.plus(recovery)
         for mk, share, rev in _mix(con, cur, c, "marketplace", before, s, e):
-            m_exp = ex[REV] * share
-            by_channel.append(
+            m_exp = ex.revenue * share
+            t.by_channel.append(
                 {
                     "channel": c,
                     "marketplace": mk,
@@ -248,160 +306,152 @@ def _window(
             )
         if f.affected:
             for sku, share, rev in _mix(con, cur, c, "sku", before, s, e):
-                top[sku] = top.get(sku, 0.0) + ex[REV] * share - rev
+                t.top[sku] = t.top.get(sku, 0.0) + ex.revenue * share - rev
+    return t
+
+
+def _revenue(est: EventEstimate, t: _Tally) -> RevenueResult:
+    """The revenue block: the estimator's figures with the exact actuals in place of the hour-binned ones."""
     # Exact actuals replace the hour-binned ones; the interval moves with the point estimate.
-    shift = binned[REV] - act[REV]
-    lost = exp[REV] - act[REV]
-    r_exp = est.recovery_expected
-    rc = est.recaptured_point()
+    shift = t.binned.revenue - t.actual.revenue
+    lost = t.expected.revenue - t.actual.revenue
+    recaptured_point = Metrics.of(est.recaptured_point())
     # Exact actuals move the recapture (at the share it counts) when it reads the whole recovery period: the bins only
     # approximate the period's ends.
-    raw_shift = r_act[REV] - r_binned[REV]
+    raw_shift = t.recovery_actual.revenue - t.recovery_binned.revenue
     rcp = est.recapture
     r_shift = raw_shift if rcp is None else (rcp.factor * raw_shift if rcp.whole else 0.0)
-    recaptured = float(rc[REV]) + r_shift
-    rec_iv = Interval(
-        min(est.recaptured.low + raw_shift, recaptured),
-        max(est.recaptured.high + raw_shift, recaptured),
-        est.recaptured.p_effect,
-        est.recaptured.method,
-    )
-    revenue = {
-        "actual": _r(act[REV]),
-        "expected": _r(exp[REV]),
-        "lost": _r(lost),
-        "lost_low": _r(est.lost.low + shift),
-        "lost_high": _r(est.lost.high + shift),
-        "recaptured": _r(recaptured),
-        "net_lost": _r(lost - recaptured),
+    recaptured = recaptured_point.revenue + r_shift
+    rec_low = min(est.recaptured.low + raw_shift, recaptured)
+    rec_high = max(est.recaptured.high + raw_shift, recaptured)
+    return RevenueResult(
+        actual=_r(t.actual.revenue),
+        expected=_r(t.expected.revenue),
+        lost=_r(lost),
+        lost_low=_r(est.lost.low + shift),
+        lost_high=_r(est.lost.high + shift),
+        recaptured=_r(recaptured),
+        net_lost=_r(lost - recaptured),
         # Exact actuals move the net estimate by both shifts; its interval moves with it.
-        "net_lost_low": _r(est.net.low + shift - r_shift) if est.net is not None else None,
-        "net_lost_high": _r(est.net.high + shift - r_shift) if est.net is not None else None,
-        "p_effect": _r(est.lost.p_effect, 3) if est.lost.p_effect is not None else None,
-        "lost_pct": _r(100 * lost / exp[REV], 1) if exp[REV] > 0 else None,
-        "recaptured_low": _r(rec_iv.low),
-        "recaptured_high": _r(rec_iv.high),
-        "recapture_pct": _r(100 * recaptured / lost, 1) if lost > 0 else None,
-        "recovery_expected": _r(r_exp[REV]),
-        "recovery_actual": _r(r_act[REV]),
-        # What the recapture estimate read: the first hours of the recovery period (where the lost orders that come
-        # back do come back) and the share of their excess beyond normal variation.
-        "recapture_hours": _r(est.recapture.hours, 1) if est.recapture is not None else None,
-        "recapture_share_counted": _r(est.recapture.factor, 3) if est.recapture is not None else None,
+        net_lost_low=_r(est.net.low + shift - r_shift) if est.net is not None else None,
+        net_lost_high=_r(est.net.high + shift - r_shift) if est.net is not None else None,
+        p_effect=_r(est.lost.p_effect, 3) if est.lost.p_effect is not None else None,
+        lost_pct=_r(100 * lost / t.expected.revenue, 1) if t.expected.revenue > 0 else None,
+        recaptured_low=_r(rec_low),
+        recaptured_high=_r(rec_high),
+        recapture_pct=_r(100 * recaptured / lost, 1) if lost > 0 else None,
+        recovery_expected=_r(float(est.recovery_expected[REV])),
+        recovery_actual=_r(t.recovery_actual.revenue),
+        recapture_hours=_r(rcp.hours, 1) if rcp is not None else None,
+        recapture_share_counted=_r(rcp.factor, 3) if rcp is not None else None,
+    )
+
+
+def _counts(t: _Tally, recaptured: Metrics, metric: str) -> CountResult:
+    """The orders or units block (`metric` 'orders' or 'units')."""
+    actual, expected = getattr(t.actual, metric), getattr(t.expected, metric)
+    return CountResult(
+        actual=int(round(actual)),
+        expected=_r(expected),
+        lost=_r(expected - actual),
+        recaptured=_r(getattr(recaptured, metric)),
+    )
+
+
+def _window(
+    con,
+    hist: History,
+    window: Window,
+    others: list[tuple[datetime, datetime]],
+    opts: Options,
+    *,
+    top_n: int,
+    profit: ProfitInputs | None = None,
+) -> WindowResult:
+    est = _estimate(hist, window, others, opts)
+    cur = hist.currency
+    t = _measure(con, hist, est, window)
+    revenue = _revenue(est, t)
+    recaptured = Metrics.of(est.recaptured_point())
+    lost = t.expected.revenue - t.actual.revenue
+    spill = {
+        c: _r(_actuals(con, cur, c, *t.spans[c]).revenue - f.window[REV].expected)
+        for c, f in est.fits.items()
+        if not f.affected
     }
-    orders = {
-        "actual": int(round(act[ORD])),
-        "expected": _r(exp[ORD]),
-        "lost": _r(exp[ORD] - act[ORD]),
-        "recaptured": _r(rc[ORD]),
-    }
-    units = {
-        "actual": int(round(act[UNI])),
-        "expected": _r(exp[UNI]),
-        "lost": _r(exp[UNI] - act[UNI]),
-        "recaptured": _r(rc[UNI]),
-    }
-    spill = {}
-    for c, f in est.fits.items():
-        if not f.affected:
-            s, e = spans[c]
-            spill[c] = _r(_actuals(con, cur, c, s, e)[REV] - f.window[REV].expected)
     day_exp = sum(float(est.fits[c].day_expected[REV]) for c in est.affected)
-    share_of_day = _r(lost / day_exp, 4) if day_exp > 0 else None
-    top_skus = [{"sku": k, "lost": _r(v)} for k, v in sorted(top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
+    top_skus = [{"sku": k, "lost": _r(v)} for k, v in sorted(t.top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
     profit_block = None
     if profit is not None:
-        hit = [(c, float(f.window[REV].expected), actual_revenue[c]) for c, f in est.fits.items() if f.affected]
+        hit = [(c, float(f.window[REV].expected), t.actual_revenue[c]) for c, f in est.fits.items() if f.affected]
         profit_block = window_profit(
-            con, channels=hit, currency=cur, start=window.start, end=window.end, revenue=revenue, inputs=profit
+            con,
+            channels=hit,
+            currency=cur,
+            start=window.start,
+            end=window.end,
+            revenue=revenue.to_json(),
+            inputs=profit,
         )
+    warns = list(est.warnings)
     if est.lost.p_effect is not None and est.lost.p_effect < 0.8 and lost > 0:
         warns.append(
             f"the drop is within normal variation (probability of an effect {est.lost.p_effect:.0%}); "
             "the loss may be zero"
         )
     return WindowResult(
-        window,
-        est,
-        confidence,
-        recovery_hours,
-        revenue,
-        orders,
-        units,
-        spill,
-        by_channel,
-        top_skus,
-        share_of_day,
-        warns,
+        window=window,
+        estimate=est,
+        confidence=opts.confidence,
+        recovery_hours=opts.recovery_hours,
+        revenue=revenue,
+        orders=_counts(t, recaptured, "orders"),
+        units=_counts(t, recaptured, "units"),
+        spillover=spill,
+        by_channel=t.by_channel,
+        top_skus=top_skus,
+        share_of_day=_r(lost / day_exp, 4) if day_exp > 0 else None,
+        warnings=warns,
         profit=profit_block,
-        recovery_mode="until-normal" if normal_hours else "fixed",
+        recovery_mode=opts.recovery_mode,
     )
 
 
 def analyze(
     con,
     windows: list[Window],
+    options: Options | None = None,
     *,
-    recovery_hours: float | None = None,
-    confidence: float | None = None,
-    currency: str | None = None,
-    tz: str | None = None,
-    settings: Settings | None = None,
-    top_n: int = 10,
     hist: History | None = None,
-    ship_sla_hours: float | None = None,
-    business_days: bool = False,
     shipments: bool = True,
     profit: ProfitInputs | None = None,
-    recovery_mode: str | None = None,
+    top_n: int = 10,
 ) -> Analysis:
     """Lost revenue, orders and units, interval, recapture, spill-over and breakdowns for each window.
 
-    Raises MixedCurrencyError when the data has several currencies and `currency` is not given, WindowError for a
-    window outside the data or with too little history before it. Pass `hist` (load_history) to reuse an
-    aggregation across calls on the same data. Each window also gets its late shipments (impact.shipments) against
-    the file's ship-by promises, or `ship_sla_hours` after purchase where the file has none; `shipments=False`
-    skips that (its `shipments` stays None) for callers that measure shipping themselves. `profit` (cost inputs
-    loaded into the connection by impact.costs) adds each window's profit block. `recovery_mode` 'until-normal' ends
-    each recovery period when the affected channels' sales are back to normal (settings.recovery_normal_hours in a
-    row), recovery_hours at most; 'fixed' (the default, or settings.recovery_mode) measures all recovery_hours.
+    `options` (impact.options.resolve_options; the settings' defaults when None) carries the confidence, the
+    recovery period and its mode, the currency (the home currency when amounts are converted), the zone and the
+    shipping promise. Raises MixedCurrencyError when the data has several currencies and no currency is chosen,
+    WindowError for a window outside the data or with too little history before it. Pass `hist` (load_history) to
+    reuse an aggregation across calls on the same data. Each window also gets its late shipments
+    (impact.shipments) against the file's ship-by promises, or options.sla_hours after purchase where the file has
+    none; `shipments=False` skips that (its `shipments` stays None) for callers that measure shipping themselves.
+    `profit` (cost inputs loaded into the connection by impact.costs) adds each window's profit block.
     """
-    settings = settings or load_settings()
-    recovery_hours = settings.recovery_hours if recovery_hours is None else recovery_hours
-    confidence = settings.confidence if confidence is None else confidence
-    tz = tz or settings.default_tz
+    opts = options or resolve_options()
     if not windows:
         raise WindowError("give at least one outage window (start and end)")
-    if recovery_hours < 0 or recovery_hours > 24 * 14:
-        raise WindowError("the recovery period must be between 0 and 336 hours")
-    recovery_mode = (recovery_mode or settings.recovery_mode or "fixed").strip().lower()
-    if recovery_mode not in RECOVERY_MODES:
-        raise InputError(f"the recovery mode must be one of {', '.join(RECOVERY_MODES)}, got '{recovery_mode}'")
-    normal_hours = max(int(settings.recovery_normal_hours), 1) if recovery_mode == "until-normal" else 0
-    hist = hist or load_history(con, currency=currency, tz=tz, at=windows[0].start)
+    hist = hist or load_history(con, currency=opts.analysis_currency, tz=opts.tz, at=windows[0].start)
     results = []
     for i, w in enumerate(windows):
-        others = [
-            (o.start, (o.end or o.start) + timedelta(hours=recovery_hours)) for j, o in enumerate(windows) if j != i
-        ]
-        result = _window(
-            con,
-            hist,
-            w,
-            others,
-            recovery_hours=recovery_hours,
-            confidence=confidence,
-            top_n=top_n,
-            profit=profit,
-            normal_hours=normal_hours,
-        )
+        after = timedelta(hours=opts.recovery_hours)
+        others = [(o.start, (o.end or o.start) + after) for j, o in enumerate(windows) if j != i]
+        result = _window(con, hist, w, others, opts, top_n=top_n, profit=profit)
         if shipments:
             result.shipments = shipment_impact(
-                con,
-                w,
-                sla_hours=settings.ship_sla_hours if ship_sla_hours is None else ship_sla_hours,
-                business_days=business_days,
-                confidence=confidence,
+                con, w, sla_hours=opts.sla_hours, business_days=opts.business_days, confidence=opts.confidence
             )
         results.append(result)
-    return Analysis(results, hist.currency, confidence, recovery_hours, list(hist.notes), recovery_mode=recovery_mode)
+    return Analysis(
+        results, hist.currency, opts.confidence, opts.recovery_hours, list(hist.notes), recovery_mode=opts.recovery_mode
+    )

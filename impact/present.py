@@ -1,11 +1,11 @@
 """How figures, names and times are written for a seller: the one place the app, the HTML report, the charts and
 the CLI take their wording and colours from, so a figure reads the same on every surface.
 
-    money(-493.66, "USD")                      -> '−$493.66'
+    format_money(-493.66, "USD")               -> '−$493.66'
     money_per_currency({"USD": 1200, "EUR": 80}) -> ['€80.00', '$1,200.00']
     plural(1, "day"), plural(2, "day")         -> '1 day', '2 days'
     local_window(start, end, "America/New_York", zone=True) -> 'Mon 20 Oct 2025 02:48 to 17:20 America/New_York'
-    channel_list(["amazon", "ebay", "etsy"])   -> 'Amazon, eBay and Etsy'
+    format_channels(["amazon", "ebay", "etsy"]) -> 'Amazon, eBay and Etsy'
     unmeasurable("late shipments", "the exports carry no ship dates")
                                                -> 'late shipments could not be measured: the exports carry no ship dates'
 
@@ -15,6 +15,7 @@ No streamlit and no plotly import here: chart helpers only set properties on a f
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,9 +55,11 @@ def _fixed(value: Decimal, digits: int) -> str:
     return f"{exact:,.{digits}f}"
 
 
-def money(value: float | None, currency: str | None = "USD", decimals: int | None = None, *, minus: str = MINUS) -> str:
-    """An amount with its currency: money(1234.5, 'USD') -> '$1,234.50', money(1500, 'JPY') -> '¥1,500', codes
-    without a symbol as suffix: '10.00 CHF'. `decimals` asks for fewer digits (headlines use 0), never more than the
+def format_money(
+    value: float | None, currency: str | None = "USD", decimals: int | None = None, *, minus: str = MINUS
+) -> str:
+    """An amount with its currency: format_money(1234.5, 'USD') -> '$1,234.50', format_money(1500, 'JPY') -> '¥1,500',
+    codes without a symbol as suffix: '10.00 CHF'. `decimals` asks for fewer digits (headlines use 0), never more than the
     currency has. Pass minus='-' where a program reads the sign (st.metric colours a delta by a leading '-')."""
     if _missing(value):
         return "n/a"
@@ -70,12 +73,18 @@ def money(value: float | None, currency: str | None = "USD", decimals: int | Non
     return f"{sign}{body} {code}".strip()
 
 
+def format_money_ascii(value: float | None, currency: str | None = "USD", decimals: int | None = None) -> str:
+    """format_money with an ASCII '-', for text a program reads: st.metric colours a delta by a leading '-', and a
+    terminal user greps for it (format_money_ascii(-3.2, 'EUR') -> '-€3.20')."""
+    return format_money(value, currency, decimals, minus="-")
+
+
 def money_per_currency(
     amounts: Mapping[str, float | None], decimals: int | None = None, *, minus: str = MINUS
 ) -> list[str]:
     """One string per currency, in currency-code order: amounts in different currencies are never added up.
     {'USD': 1200, 'EUR': 80} -> ['€80.00', '$1,200.00']; missing amounts are left out."""
-    return [money(amounts[c], c, decimals, minus=minus) for c in sorted(amounts) if not _missing(amounts[c])]
+    return [format_money(amounts[c], c, decimals, minus=minus) for c in sorted(amounts) if not _missing(amounts[c])]
 
 
 def sum_per_currency(parts: Iterable[Mapping[str, float | None]]) -> dict[str, float]:
@@ -90,7 +99,7 @@ def sum_per_currency(parts: Iterable[Mapping[str, float | None]]) -> dict[str, f
 
 
 def money_axis(currency: str | None, axis: str = "y") -> dict:
-    """Plotly tick prefix/suffix and hover fragment for amounts on `axis`, written as money() writes them."""
+    """Plotly tick prefix/suffix and hover fragment for amounts on `axis`, written as format_money() writes them."""
     code = (currency or "").upper()
     value = "%{" + axis + ":,." + str(currency_digits(code)) + "f}"
     if code in CURRENCY_SYMBOLS:
@@ -194,6 +203,22 @@ def parse_instant(value: str | datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def generated_instant(explicit: datetime | None = None) -> datetime:
+    """The instant the report says it was generated (aware, UTC): `explicit` when given, else SOURCE_DATE_EPOCH when
+    that is set, else now."""
+    if explicit is not None:
+        return parse_instant(explicit)
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(raw), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"SOURCE_DATE_EPOCH is '{raw}': it must be a whole number of seconds since 1970-01-01 UTC, e.g. 1762162200"
+        ) from None
+
+
 def to_local(value: str | datetime | None, tz: str = "UTC") -> datetime | None:
     """An instant -> naive wall-clock datetime in tz (what plotly draws and strftime writes); None when missing."""
     instant = parse_instant(value)
@@ -289,7 +314,7 @@ def join_names(names: Iterable[object], *, empty: str = "") -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def channel_list(channels: Iterable[object] | None, *, empty: str = "all channels") -> str:
+def format_channels(channels: Iterable[object] | None, *, empty: str = "all channels") -> str:
     """Channel codes as a sentence: ['amazon', 'ebay'] -> 'Amazon and eBay'; no channels means all of them."""
     return join_names((channel_name(c) for c in channels or ()), empty=empty)
 

@@ -1,89 +1,68 @@
 """The one wiring between the seller's files and every result: the CLI commands call it, and the app and the HTML
 report are meant to, so that the same files, windows and options give the same figures everywhere.
 
-    opts = resolve_options(tz="America/New_York", currency="USD")
-    con, report = load(paths, tz=opts.tz)
-    result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the resolved options
-    view = window_view(result.to_json())                # one window's figures, flattened as the app shows them
+    opts = resolve_options(tz="America/New_York", currency="USD")    # impact.options: built once, at the edge
+    con, report = load_files(paths, tz=opts.tz)
+    result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the options, whole
+    view = window_view(result.to_json())                # impact.views: one window's figures, flattened
 
-impact.analysis.analyze stays the engine; this module resolves options once, composes the engine with shipments,
-the scenario model and the share snapshot, and owns no estimation of its own.
+impact.analysis.analyze stays the engine; this module composes it with the cost layer, shipments, the scenario
+model, claims, appeals and the share snapshot, and owns no estimation of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from .analysis import RECOVERY_MODES, Analysis, analyze
-from .errors import InputError, WindowError
+from .analysis import Analysis, analyze
+from .claim import Ledger, load_ledger, statement
+from .costs import layer
+from .costs.layer import profit_inputs, scenario_costs
+from .errors import ImpactError, InputError, WindowError
 from .ingest import IngestReport, ingest_files
-from .present import channel_list
+from .options import Options, resolve_options
+from .outages.detect import detect
+from .outages.match import match_catalog, overlap_hours
+from .present import format_channels
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
 from .scenarios.costs import edit_costs
 from .scenarios.mix import Profile, check_currency
-from .settings import Settings, load_settings
+from .settings import Settings
 from .share import build_snapshot
-from .shipments import shipment_impact, shipment_report
+from .shipments import shipment_report
 from .store import session_db
 from .windows import Window, iso_utc
 
-
-@dataclass(frozen=True)
-class Options:
-    """What decides an analysis' figures besides the files and the windows, every default already filled in."""
-
-    tz: str
-    currency: str | None
-    confidence: float
-    recovery_hours: float
-    sla_hours: float
-    business_days: bool = False
-    recovery_mode: str = "fixed"  # or 'until-normal': the recovery period ends when sales are back to normal
-    settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
-    fees: str | None = None  # --fees spec: what the named channels pay in place of the default fee schedule
-    home_currency: str | None = None  # convert every amount to this currency at the ECB rate of its day
-
-
-def resolve_options(
-    settings: Settings | None = None,
-    *,
-    tz: str | None = None,
-    currency: str | None = None,
-    confidence: float | None = None,
-    recovery_hours: float | None = None,
-    sla_hours: float | None = None,
-    business_days: bool = False,
-    fees: str | None = None,
-    home_currency: str | None = None,
-    recovery_mode: str | None = None,
-) -> Options:
-    """Options from what the user chose, settings (IMPACT_* variables) for the rest; the confidence is checked here
-    because every consumer of it would otherwise accept 2 or 0.1 silently."""
-    settings = settings or load_settings()
-    if confidence is not None and not 0.5 <= confidence < 1:
-        raise InputError("--confidence must be between 0.5 and 0.99, e.g. 0.9")
-    mode = (recovery_mode or settings.recovery_mode or "fixed").strip().lower()
-    if mode not in RECOVERY_MODES:
-        raise InputError(f"the recovery mode must be one of {', '.join(RECOVERY_MODES)}, got '{mode}'")
-    home = (home_currency or "").strip().upper() or None
-    if home is not None and not (len(home) == 3 and home.isalpha()):
-        raise InputError(f"--home-currency expects a three-letter currency code such as EUR, got '{home_currency}'")
-    return Options(
-        tz=tz or settings.default_tz,
-        currency=currency.strip().upper() if currency and currency.strip() else None,
-        confidence=settings.confidence if confidence is None else confidence,
-        recovery_hours=settings.recovery_hours if recovery_hours is None else recovery_hours,
-        sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,
-        business_days=business_days,
-        settings=settings,
-        fees=(fees or "").strip() or None,
-        home_currency=home,
-        recovery_mode=mode,
-    )
+__all__ = [
+    "ChannelChoice",
+    "Options",
+    "affected_channels",
+    "appeal_metrics",
+    "appeal_package",
+    "claim",
+    "claim_evidence",
+    "claim_pack",
+    "default_channels",
+    "ingest_view",
+    "late_orders",
+    "load_costs",
+    "load_files",
+    "measured_from_analysis",
+    "measured_inputs",
+    "resolve_options",
+    "run_analysis",
+    "scenario_model",
+    "seller_channels",
+    "share_analysis",
+    "share_snapshot",
+    "shipments",
+    "with_channels",
+    "with_default_channels",
+]
 
 
-def load(
+def load_files(
     files: Sequence, *, tz: str | None = None, mapping: dict | None = None, settings: Settings | None = None
 ) -> tuple:
     """Ingest files into a fresh session database: (connection, IngestReport)."""
@@ -96,9 +75,8 @@ def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), 
     (`ads`), the fee schedule (defaults with opts.fees in place of the named channels' fees) and, with a home
     currency, every amount converted at the ECB rate of its day. Returns the costs' import report (None when only a
     home currency was asked for). From then on every analysis of `con` carries a profit block."""
-    from .costs import layer  # the profit layer's imports only for sessions that use it
 
-    return layer.load(
+    return layer.load_costs(
         con,
         tz=opts.tz,
         home=opts.home_currency,
@@ -107,6 +85,7 @@ def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), 
         ads=ads,
         mapping=mapping,
         currency=opts.currency,
+        settings=opts.settings,
     )
 
 
@@ -137,22 +116,16 @@ def seller_channels(con) -> tuple[str, ...]:
 def _catalog_choice(window: Window, sold: tuple[str, ...], catalog) -> tuple[ChannelChoice | None, Window | None]:
     """(the channels of the first known outage overlapping the window that hit one of the seller's, the first
     overlapping outage at all)."""
-    from .outages.match import match_catalog
-
     entries = match_catalog(Window(window.start, window.end), catalog)
     for entry in entries:
         hit = tuple(c for c in sold if not entry.channels or c in entry.channels)
         if hit:
             every = "" if entry.channels else ", every channel"
-            return ChannelChoice(hit, "catalog", f"the {entry.title} hit {channel_list(hit)}{every}"), entry
+            return ChannelChoice(hit, "catalog", f"the {entry.title} hit {format_channels(hit)}{every}"), entry
     return None, (entries[0] if entries else None)
 
 
 def _detected_choice(con, window: Window, sold, opts: Options) -> ChannelChoice | None:
-    from .errors import ImpactError
-    from .outages.detect import detect
-    from .outages.match import overlap_hours
-
     try:
         found = detect(con, currency=opts.currency, tz=opts.tz).detections
     except ImpactError:
@@ -160,7 +133,7 @@ def _detected_choice(con, window: Window, sold, opts: Options) -> ChannelChoice 
     hit = tuple(c for c in sold if any(d.channel == c and overlap_hours(window, d.window) > 0 for d in found))
     if not hit:
         return None
-    return ChannelChoice(hit, "detected", f"your {channel_list(hit)} orders dropped in this window")
+    return ChannelChoice(hit, "detected", f"your {format_channels(hit)} orders dropped in this window")
 
 
 def default_channels(
@@ -174,7 +147,7 @@ def default_channels(
         return window.extra["channel_choice"]  # resolved once already (with_default_channels)
     sold = tuple(sold) if sold is not None else seller_channels(con)
     if window.channels:
-        why = window.extra.get("channels_reason") or f"you chose {channel_list(window.channels)}"
+        why = window.extra.get("channels_reason") or f"you chose {format_channels(window.channels)}"
         return ChannelChoice(tuple(window.channels), "given", why)
     choice, known = _catalog_choice(window, sold, catalog)
     if choice is None and detection:
@@ -183,7 +156,7 @@ def default_channels(
         return choice
     if known is not None:
         reason = (
-            f"the {known.title} is listed as hitting {channel_list(known.channels)}, none of your channels, so all "
+            f"the {known.title} is listed as hitting {format_channels(known.channels)}, none of your channels, so all "
             "are analysed"
         )
     else:
@@ -193,8 +166,6 @@ def default_channels(
 
 def with_default_channels(con, windows: Sequence[Window], opts: Options, **kw) -> tuple[list[Window], list]:
     """The windows with their channels filled in by default_channels, and each one's ChannelChoice."""
-    from dataclasses import replace
-
     choices = [default_channels(con, w, opts, **kw) for w in windows]
     resolved = [
         replace(w, channels=c.channels, extra={**w.extra, "channel_choice": c, "channels_reason": c.reason})
@@ -215,46 +186,12 @@ def with_channels(con, window: Window, opts: Options) -> Window:
 def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bool = True, hist=None) -> Analysis:
     """The engine (impact.analysis.analyze) on the windows with the resolved options. `shipments=False` for callers
     that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation."""
-    from .costs.layer import profit_inputs
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
     windows, _ = with_default_channels(con, windows, opts)
-    result = analyze(
-        con,
-        windows,
-        recovery_hours=opts.recovery_hours,
-        confidence=opts.confidence,
-        **({"recovery_mode": opts.recovery_mode} if opts.recovery_mode != "fixed" else {}),
-        currency=opts.home_currency or opts.currency,
-        tz=opts.tz,
-        settings=opts.settings,
-        hist=hist,
-        ship_sla_hours=opts.sla_hours,
-        business_days=opts.business_days,
-        shipments=shipments,
-        profit=profit,
-    )
+    result = analyze(con, windows, opts, hist=hist, shipments=shipments, profit=profit)
     result.fx = fx
     return result
-
-
-def window_view(analysis_json: Mapping, index: int = 0) -> dict:
-    """One window of `Analysis.to_json()`, flattened as the app, the HTML report and a share link show it: the
-    window's own figures with the run's currency, confidence and recovery_hours, and all warnings (the run's first)."""
-    windows = analysis_json.get("windows") or []
-    if not 0 <= index < len(windows):
-        raise InputError(f"the analysis has {len(windows)} window(s); there is no window {index + 1}")
-    w = windows[index]
-    extra = {k: analysis_json.get(k) for k in ("currency", "confidence", "recovery_hours", "fx", "recovery_mode")}
-    warnings = [*(analysis_json.get("warnings") or []), *(w.get("warnings") or [])]
-    return {**w, **{k: v for k, v in extra.items() if v is not None}, "warnings": warnings}
-
-
-def analysis_of_view(view: Mapping) -> dict:
-    """A window_view back in the analysis JSON's shape (one window), as a share snapshot and the report hold it."""
-    keys = ("currency", "confidence", "recovery_hours", "fx", "recovery_mode")
-    optional = ("fx", "recovery_mode")  # present only when they say something
-    return {k: view.get(k) for k in keys if k not in optional or view.get(k)} | {"windows": [dict(view)]}
 
 
 def ingest_view(report: IngestReport) -> dict:
@@ -281,18 +218,6 @@ def shipments(con, window: Window, opts: Options, *, horizon_hours: float | None
         confidence=opts.confidence,
         horizon_hours=horizon_hours,
         tz=opts.tz,
-    )
-
-
-def shipment_summary(con, window: Window, opts: Options, *, horizon_hours: float | None = None) -> dict:
-    """shipments' summary alone, without building the evidence table (and without importing pandas)."""
-    return shipment_impact(
-        con,
-        with_channels(con, window, opts),
-        sla_hours=opts.sla_hours,
-        business_days=opts.business_days,
-        confidence=opts.confidence,
-        horizon_hours=horizon_hours,
     )
 
 
@@ -408,8 +333,6 @@ def scenario_model(
         raise InputError(f"Unknown provider {', '.join(sorted(unknown))}; known: {', '.join(sorted(rates))}.")
     current = current_mix(con, opts.currency, period)
     if costs is None:
-        from .costs.layer import scenario_costs
-
         costs = scenario_costs(con, currency=current["currency"], tz=opts.tz, home=opts.home_currency)
     if cost_edits:
         # The seller's own margins and fees go on top of what their cost files measured (or the defaults).
@@ -446,8 +369,6 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
     """The claim statement for `windows` under `policy` (impact.claim.ClaimPolicy): the same analysis as
     run_analysis (pass `analysis`, its to_json(), to reuse one) taken through the policy's arithmetic. extra_expenses:
     a ledger path or impact.claim.Ledger. Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
-    from .claim import Ledger, load_ledger, statement
-    from .outages.catalog import load_catalog
 
     if not windows:
         raise InputError("a claim needs at least one outage window: give --window START END")
@@ -456,6 +377,9 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
         ledger = load_ledger(ledger)
     if analysis is None:
         analysis = run_analysis(con, windows, opts).to_json()
+    # impact.outages loads requests for its feeds: only a parametric claim reads the catalog.
+    from .outages.catalog import load_catalog
+
     catalog = load_catalog() if policy.kind == "parametric" else ()
     return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=catalog)
 
@@ -463,7 +387,7 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
 def claim_evidence(con, windows: Sequence[Window], opts: Options):
     """The orders a claim pack lists as affected: every window's late shipments on its affected channels (the
     Shipments tab's list), or None when those channels carry no ship times."""
-    import pandas as pd
+    import pandas as pd  # only claim packs pay for importing pandas; analyze never loads it
 
     frames = []
     for w in windows:
@@ -471,27 +395,6 @@ def claim_evidence(con, windows: Sequence[Window], opts: Options):
         if summary.get("available") and rows is not None and len(rows):
             frames.append(rows)
     return pd.concat(frames, ignore_index=True) if frames else None
-
-
-def claim_policy(kind: str, **terms):
-    """An impact.claim.ClaimPolicy (its terms checked), for callers that import only the service (the app)."""
-    from .claim import ClaimPolicy
-
-    return ClaimPolicy(kind, **terms)
-
-
-def money_term(value: float):
-    """A widget's amount as a policy term (Decimal, to the cent as typed)."""
-    from .claim.policy import money
-
-    return money(value)
-
-
-def scenario_cover(model: ScenarioModel, policy) -> dict:
-    """Would cover have paid? The scenario model's simulated years run through `policy` (impact.claim.cover)."""
-    from .claim.cover import simulate_cover
-
-    return simulate_cover(model, policy)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -530,11 +433,12 @@ def share_analysis(con, report, windows: Sequence[Window], opts: Options) -> dic
 
 def appeal_package(con, window: Window, opts: Options, marketplace: str, *, period_end=None):
     """(the appeal JSON, its affected orders DataFrame): what `appeal` returns plus the order list the zip holds."""
-    from .appeal import build_appeal  # pandas and the letter: only appeals pay for importing them
-
     _check_window_meets_orders(con, window)
     window = with_channels(con, window, opts)
     summary, evidence = shipments(con, window, opts)
+    # The appeal's letter and zip import pandas (through impact.csvsafe): only appeals pay for it.
+    from .appeal import build_appeal
+
     return build_appeal(
         con,
         window,
@@ -555,13 +459,6 @@ def appeal_metrics(result: Mapping) -> dict:
     return {k: result[k] for k in keys if k in result}
 
 
-def appeal(con, window: Window, opts: Options, marketplace: str, *, period_end=None) -> dict:
-    """The appeal to one marketplace (amazon, ebay, etsy or shopify) after the outage in `window`:
-    {"marketplace", "metrics": [...], "affected_orders": N, "letter": "...", ...}; each metric with and without the
-    affected orders over the period ending at `period_end` (naive UTC; default: when the outage's backlog cleared)."""
-    return appeal_package(con, window, opts, marketplace, period_end=period_end)[0]
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Claims
 
@@ -578,7 +475,9 @@ def claim_pack(
     """claim.zip's bytes for a claim statement (service.claim's dict): statement.pdf, workbook.xlsx,
     affected_orders.csv, hourly.csv, manifest.json (impact.claim.pack). inputs: paths or (name, bytes) of the files
     the statement was computed from, hashed in the manifest. Uses only its arguments, never a database."""
-    from .claim.pack import pack_bytes  # reportlab and XlsxWriter: only claim packs pay for importing them
+
+    # The pack's CSVs import pandas (through impact.csvsafe), its PDF and workbook reportlab and XlsxWriter.
+    from .claim.pack import pack_bytes
 
     return pack_bytes(
         statement, inputs=inputs, affected_orders=affected_orders, tz=tz, generated_at=generated_at, ingest=ingest

@@ -88,3 +88,30 @@ def wrong_slot(name: str, path: Path | str, slot: str) -> str | None:
     if kind in WHAT and home != slot:
         return f"{name} is {WHAT[kind]}: add it {PLACES[kind]}."
     return None
+
+
+# What an unknown export's column most likely holds, by its name: the mapping form starts from these guesses.
+GUESSES = {
+    "order_id": r"^(order|order ?(id|#|no\.?|number|ref(erence)?)|sales ?record ?number)$",
+    "purchased_at": r"^((order|purchase|sale|created)( ?(date|time|at|on))+|date( ?time)?|created)$",
+    "revenue": r"^((line|item|order)? ?(total|amount)|subtotal|revenue|sales)$",
+    "price": r"^((unit|item) ?price|price)$",
+    "quantity": r"^(qty|quantity|units|(item|line) ?(qty|quantity))$",
+    "sku": r"^((item|product|variant) ?)?sku$",
+    "status": r"^((order|payment|financial) ?)?status$",
+}
+
+
+def guess_columns(header: list[str]) -> dict[str, str]:
+    """Field -> the header's column that most likely holds it ('Order#' -> order_id, 'Qty' -> quantity), each
+    column used once; fields with no likely column are left out."""
+    used: set[str] = set()
+    out = {}
+    for field_name, pattern in GUESSES.items():
+        for col in header:
+            key = re.sub(r"[\s_\-]+", " ", col.strip().lower())
+            if col not in used and re.match(pattern, key):
+                out[field_name] = col
+                used.add(col)
+                break
+    return out

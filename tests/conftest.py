@@ -76,7 +76,7 @@ def postgres_server():
 @pytest.fixture
 def postgres_url(postgres_server):
     """A fresh, empty database on the session's server, dropped after the test; this process's pools closed."""
-    from impact.sharestore import close_pools
+    from impact.share.store import close_pools
 
     name = f"t_{uuid.uuid4().hex[:16]}"
     url = postgres_server.create_database(name)

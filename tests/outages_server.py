@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
+REAL_FEEDS = Path(__file__).parent / "data" / "real" / "feeds"
 MB = 1_000_000
 
 
@@ -94,8 +95,8 @@ class FeedServer:
     # ------------------------------------------------------------------ routes
 
     def _routes(self) -> dict:
-        def file(name: str, content_type: str):
-            body = (FEEDS / name).read_bytes()
+        def file(name: str, content_type: str, folder: Path = FEEDS):
+            body = (folder / name).read_bytes()
             return lambda h: h.send_plain(200, body, content_type)
 
         def redirect(location: str, code: int = 302):
@@ -142,6 +143,11 @@ class FeedServer:
             "/aws/ec2-us-east-1.rss": file("aws_ec2_us_east_1.rss", "application/rss+xml"),
             "/history.atom": file("statuspage_history.atom", "application/atom+xml"),
             "/gcp/incidents.json": file("gcp_incidents.json", "application/json"),
+            # Real saved feeds (tests/data/real/feeds/README.md), served as their sites serve them.
+            "/streamyard/history.rss": file("streamyard_history.rss", "application/rss+xml", REAL_FEEDS),
+            "/streamyard/history.atom": file("streamyard_history.atom", "application/atom+xml", REAL_FEEDS),
+            "/aws/all.rss": file("aws_all_2021-12.rss", "application/rss+xml", REAL_FEEDS),
+            "/emma/api/v2/incidents.json": file("emma_statuspage_incidents.json", "application/json", REAL_FEEDS),
             "/hang": hang,
             "/drip": drip,
             "/500": lambda h: h.send_plain(500, b"<html><body>Internal Server Error</body></html>", "text/html"),

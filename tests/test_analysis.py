@@ -8,6 +8,7 @@ import pytest
 from bench.synth import Outage, make_seller, simulate
 from impact.analysis import analyze
 from impact.errors import MixedCurrencyError, WindowError
+from impact.options import resolve_options
 from impact.windows import Window
 
 
@@ -59,7 +60,7 @@ def test_report_has_the_documented_keys_and_consistent_numbers(loaded):
 def test_loss_is_close_to_the_truth(loaded):
     """The reported loss of a full outage lies within the interval around the revenue really removed."""
     con, sim, out = loaded
-    rev = analyze(con, [Window(out.start, out.end, ("amazon",))]).windows[0].revenue
+    rev = analyze(con, [Window(out.start, out.end, ("amazon",))]).windows[0].revenue.to_json()
     truth = sim.truth[0]
     assert rev["lost_low"] <= truth.lost <= rev["lost_high"]
     assert abs(rev["lost"] - truth.lost) / truth.lost < 0.35
@@ -76,8 +77,8 @@ def test_actuals_are_exact_for_minute_windows(loaded):
         "AND purchased_at >= ? AND purchased_at < ?",
         [start, end],
     ).fetchone()
-    assert res.revenue["actual"] == pytest.approx(float(exact[0]), abs=0.01)  # lines hold exact decimals
-    assert res.orders["actual"] == exact[1]
+    assert res.revenue.actual == pytest.approx(float(exact[0]), abs=0.01)  # lines hold exact decimals
+    assert res.orders.actual == exact[1]
 
 
 def test_breakdown_by_marketplace_adds_up(loaded):
@@ -86,8 +87,8 @@ def test_breakdown_by_marketplace_adds_up(loaded):
     w = analyze(con, [Window(out.start, out.end, ("amazon",))]).windows[0]
     rows = [r for r in w.by_channel if r["channel"] == "amazon"]
     assert {r["marketplace"] for r in rows} == {"amazon", "Amazon.de"}
-    assert sum(r["expected"] for r in rows) == pytest.approx(w.revenue["expected"], rel=1e-3)
-    assert sum(r["actual"] for r in rows) == pytest.approx(w.revenue["actual"], abs=0.05)
+    assert sum(r["expected"] for r in rows) == pytest.approx(w.revenue.expected, rel=1e-3)
+    assert sum(r["actual"] for r in rows) == pytest.approx(w.revenue.actual, abs=0.05)
     assert all(r["affected"] for r in rows)
     assert any(not r["affected"] for r in w.by_channel)
 
@@ -99,7 +100,7 @@ def test_top_skus_are_sorted_and_positive(loaded):
     losses = [s["lost"] for s in w.top_skus]
     assert 0 < len(losses) <= 10
     assert losses == sorted(losses, reverse=True) and min(losses) > 0
-    assert sum(losses) <= w.revenue["lost"] + 0.01
+    assert sum(losses) <= w.revenue.lost + 0.01
 
 
 def test_two_windows_total_and_exclusion(loaded):
@@ -108,7 +109,7 @@ def test_two_windows_total_and_exclusion(loaded):
     other = Window(out.start - timedelta(days=10), out.end - timedelta(days=10), ("amazon",))
     res = analyze(con, [Window(out.start, out.end, ("amazon",)), other])
     t = res.total
-    a, b = res.windows[0].revenue, res.windows[1].revenue
+    a, b = res.windows[0].revenue.to_json(), res.windows[1].revenue.to_json()
     assert t["lost"] == pytest.approx(a["lost"] + b["lost"], abs=0.02)
     width = (a["lost_high"] - a["lost_low"]) + (b["lost_high"] - b["lost_low"])
     assert t["lost_high"] - t["lost_low"] <= width + 0.01
@@ -121,7 +122,7 @@ def test_several_currencies_are_refused(loaded):
     con.execute("UPDATE lines SET currency = 'EUR' WHERE channel = 'shopify'")
     with pytest.raises(MixedCurrencyError, match="--currency"):
         analyze(con, [Window(out.start, out.end, ("amazon",))])
-    res = analyze(con, [Window(out.start, out.end, ("amazon",))], currency="USD")
+    res = analyze(con, [Window(out.start, out.end, ("amazon",))], resolve_options(currency="USD"))
     assert res.currency == "USD" and "shopify" not in res.windows[0].spillover
 
 
@@ -159,9 +160,9 @@ def test_date_only_exports_are_analysed_by_whole_days(con, seller_data):
         [day, day + timedelta(days=1)],
     ).fetchone()[0]
     assert w.estimate.resolution == "day" and w.to_json()["resolution"] == "day"
-    assert w.revenue["actual"] == pytest.approx(exact, abs=0.01)
+    assert w.revenue.actual == pytest.approx(exact, abs=0.01)
     assert any("whole days" in m for m in w.warnings)
-    assert 0 < w.revenue["lost"] < w.revenue["expected"]
+    assert 0 < w.revenue.lost < w.revenue.expected
     assert len(w.to_json()["hourly"]) >= 1
 
 
@@ -181,7 +182,7 @@ def test_mixed_precision_is_noted(con, seller_data):
 def test_each_window_reports_its_late_shipments(loaded):
     """Every window carries the shipments block; without ship times it says they cannot be measured."""
     con, sim, out = loaded
-    w = analyze(con, [Window(out.start, out.end, ("amazon",))], ship_sla_hours=24).to_json()["windows"][0]
+    w = analyze(con, [Window(out.start, out.end, ("amazon",))], resolve_options(sla_hours=24)).to_json()["windows"][0]
     sh = w["shipments"]
     assert {
         "due",

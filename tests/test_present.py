@@ -5,18 +5,19 @@ from datetime import UTC, datetime, timedelta, timezone
 import plotly.graph_objects as go
 import pytest
 
-from impact import charts, present, scenario_charts
+from impact import charts, present
+from impact.charts import scenarios as scenario_charts
 from impact.errors import InputError
 from impact.present import (
     MINUS,
-    channel_list,
     channel_name,
+    format_channels,
+    format_money,
     join_names,
     local_days,
     local_time,
     local_window,
     marketplace_name,
-    money,
     money_per_currency,
     number,
     percent,
@@ -57,11 +58,11 @@ def test_marketplace_names_keep_the_amazon_domains():
 
 def test_names_are_joined_as_a_sentence():
     """Two names join with 'and', more with commas and a final 'and'; none gives the caller's word."""
-    assert channel_list(["amazon", "ebay"]) == "Amazon and eBay"
-    assert channel_list(["amazon", "ebay", "etsy"]) == "Amazon, eBay and Etsy"
-    assert channel_list(["woocommerce"]) == "WooCommerce"
-    assert channel_list([]) == channel_list(None) == "all channels"
-    assert channel_list([], empty="none") == "none"
+    assert format_channels(["amazon", "ebay"]) == "Amazon and eBay"
+    assert format_channels(["amazon", "ebay", "etsy"]) == "Amazon, eBay and Etsy"
+    assert format_channels(["woocommerce"]) == "WooCommerce"
+    assert format_channels([]) == format_channels(None) == "all channels"
+    assert format_channels([], empty="none") == "none"
     assert join_names(["USD", "EUR"]) == "USD and EUR" and join_names([]) == ""
 
 
@@ -89,14 +90,16 @@ def test_numbers_and_percentages():
 def test_money_is_exact_per_currency():
     """Amounts carry their currency's symbol or code and its number of decimals, round as a person would (2.675 ->
     2.68), and a negative amount has a typographic minus unless the caller asks for the ASCII one."""
-    assert money(1234.5, "USD") == "$1,234.50"
-    assert money(2.675, "USD") == "$2.68"  # binary rounding would give 2.67
-    assert money(-493.66, "USD") == MINUS + "$493.66"
-    assert money(-493.66, "USD", minus="-") == "-$493.66" == charts.money(-493.66, "USD")
-    assert money(-0.004, "USD") == "$0.00"  # no sign on an amount that rounds to zero
-    assert money(1500.4, "JPY") == "¥1,500" and money(1500.4, "JPY", 2) == "¥1,500"  # yen has no minor unit
-    assert money(10, "CHF") == "10.00 CHF" and money(1234.5, "EUR", 0) == "€1,235"
-    assert money(None, "USD") == "n/a"
+    assert format_money(1234.5, "USD") == "$1,234.50"
+    assert format_money(2.675, "USD") == "$2.68"  # binary rounding would give 2.67
+    assert format_money(-493.66, "USD") == MINUS + "$493.66"
+    assert format_money(-493.66, "USD", minus="-") == "-$493.66" == present.format_money_ascii(-493.66, "USD")
+    assert format_money(-0.004, "USD") == "$0.00"  # no sign on an amount that rounds to zero
+    assert (
+        format_money(1500.4, "JPY") == "¥1,500" and format_money(1500.4, "JPY", 2) == "¥1,500"
+    )  # yen has no minor unit
+    assert format_money(10, "CHF") == "10.00 CHF" and format_money(1234.5, "EUR", 0) == "€1,235"
+    assert format_money(None, "USD") == "n/a"
 
 
 def test_money_per_currency_never_adds_currencies():
@@ -144,7 +147,7 @@ def test_an_unmeasurable_figure_is_a_sentence_with_its_reason():
     assert sentence(text) == "Late shipments could not be measured: the exports carry no ship dates."
     assert value_range(None, None) == "" and value_range(3, None) == ""
     assert value_range(3, 12, confidence=0.9) == "90% range 3 to 12"
-    assert value_range(-5, 8.5, lambda v: money(v, "EUR")) == f"{MINUS}€5.00 to €8.50"
+    assert value_range(-5, 8.5, lambda v: format_money(v, "EUR")) == f"{MINUS}€5.00 to €8.50"
     assert "unknown" not in text + number(None) + percent(None) + plural(None, "day")
 
 
@@ -166,7 +169,7 @@ def test_every_chart_takes_its_channel_colours_from_present():
 
 
 def test_base_layout_is_the_house_style():
-    """The base layout sets the template, the font and a money axis as money() writes the currency."""
+    """The base layout sets the template, the font and a money axis as format_money() writes the currency."""
     fig = present.base_layout(go.Figure(), title="T", y_title="Y", money=present.money_axis("EUR"))
     assert fig.layout.template.layout.plot_bgcolor is not None and fig.layout.font.family == present.FONT
     assert fig.layout.title.text == "T" and fig.layout.yaxis.tickprefix == "€"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from impact.slots import kind_of, wrong_slot
+from impact.slots import guess_columns, kind_of, wrong_slot
 from tests.testdata import ROOT
 
 DATA = ROOT / "tests" / "data"
@@ -49,3 +49,18 @@ def test_wrong_slot_sentences(tmp_path):
         "notes.txt reads as text, not as a table: an export starts with a row of column names (such as Order ID, "
         "Date, Amount) separated by commas or tabs."
     )
+
+
+def test_the_mapping_form_starts_from_the_obvious_columns():
+    """Order#, Order Date, Qty and SKU are guessed; a column is used once; nothing is guessed for odd names."""
+    header = ["Order#", "Order Date", "Customer", "SKU", "Qty", "Unit Price", "Line Total", "Status"]
+    assert guess_columns(header) == {
+        "order_id": "Order#",
+        "purchased_at": "Order Date",
+        "revenue": "Line Total",
+        "price": "Unit Price",
+        "quantity": "Qty",
+        "sku": "SKU",
+        "status": "Status",
+    }
+    assert guess_columns(["Ref", "When", "Money"]) == {}

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import service
+from impact import service, views
+from impact.claim import ClaimPolicy
 from impact.errors import ImpactError
-from impact.present import money
-from ui.common import md_escape
+from impact.present import duration, format_money
+from ui.common import escape_dollars, md_escape
 from ui.results import Results
 
 KINDS = {
@@ -85,9 +86,9 @@ def render(results: Results) -> None:
         )
         return
     try:
-        policy = service.claim_policy(**terms)
+        policy = ClaimPolicy(**terms)
         statement = service.claim(
-            results.con, [results.window], results.opts, policy, analysis=service.analysis_of_view(res)
+            results.con, [results.window], results.opts, policy, analysis=views.analysis_of_view(res)
         )
     except ImpactError as exc:
         st.error(md_escape(str(exc)), icon=":material/error:")
@@ -96,10 +97,19 @@ def render(results: Results) -> None:
     claim = statement["total"]["claim"]
     detail = ""
     if claim.get("low") is not None and claim.get("high") is not None and claim["low"] != claim["high"]:
-        detail = f"range {money(claim['low'], cur)} to {money(claim['high'], cur)}"
-    st.metric("Claim", money(claim["value"], cur), border=True, help=md_escape(statement.get("method") or ""))
+        detail = f"range {format_money(claim['low'], cur)} to {format_money(claim['high'], cur)}"
+    st.metric("Claim", format_money(claim["value"], cur), border=True, help=md_escape(statement.get("method") or ""))
     if detail:
-        st.caption(detail.replace("$", "\\$"))
+        st.caption(escape_dollars(detail))
+    waiting, hours = terms.get("waiting_hours") or 0.0, results.window.hours
+    if not claim["value"] and waiting >= hours:
+        # A zero claim always says why: here the waiting period swallows the whole outage.
+        st.info(
+            f"Nothing is claimable because the policy's waiting period ({duration(waiting)}) is at least as long as "
+            f"the outage ({duration(hours)}): the cover pays only for the hours beyond it. If your policy's waiting "
+            "period is shorter, change it above.",
+            icon=":material/hourglass_empty:",
+        )
     workings_table(statement, cur)
     for note in statement.get("assumptions") or []:
         st.caption(md_escape(note))
@@ -113,12 +123,16 @@ def workings_table(statement: dict, cur: str | None) -> None:
         for key, value in (w.get("workings") or {}).items():
             if isinstance(value, dict) and "value" in value:
                 amount, low, high = value.get("value"), value.get("low"), value.get("high")
-                shown = "" if low is None or high is None or low == high else f"{money(low, cur)} to {money(high, cur)}"
+                shown = (
+                    ""
+                    if low is None or high is None or low == high
+                    else f"{format_money(low, cur)} to {format_money(high, cur)}"
+                )
                 rows.append(
-                    {"Figure": key.replace("_", " ").capitalize(), "Amount": money(amount, cur), "Range": shown}
+                    {"Figure": key.replace("_", " ").capitalize(), "Amount": format_money(amount, cur), "Range": shown}
                 )
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                text = f"{value:,.2f}" if "hour" in key or "share" in key or "rate" in key else money(value, cur)
+                text = f"{value:,.2f}" if "hour" in key or "share" in key or "rate" in key else format_money(value, cur)
                 rows.append({"Figure": key.replace("_", " ").capitalize(), "Amount": text, "Range": ""})
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")

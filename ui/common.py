@@ -77,6 +77,11 @@ def md_escape(text: object) -> str:
     return re.sub(r"([\\`*_\[\]<>|~$:#])", r"\\\1", str(text))
 
 
+def escape_dollars(text: str) -> str:
+    """Markdown we wrote ourselves (its **bold** kept) with each $ escaped: a literal $ opens LaTeX in streamlit."""
+    return text.replace("$", "\\$")
+
+
 def to_utc(local: datetime, tz: str) -> datetime:
     """Naive wall-clock time in tz (what the datetime widgets hold) -> naive UTC; present.to_local is the way back."""
     return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)

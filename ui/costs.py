@@ -130,7 +130,7 @@ def home_currency() -> str | None:
     return None if home in (None, OWN_CURRENCY) else home
 
 
-def load(con, inputs: CostInputs, *, tz: str, is_demo: bool) -> None:
+def load_inputs(con, inputs: CostInputs, *, tz: str, is_demo: bool) -> None:
     """Put the cost inputs into the session's database when they changed; keep their import report and errors."""
     from impact.costs import layer
 
@@ -149,7 +149,7 @@ def load(con, inputs: CostInputs, *, tz: str, is_demo: bool) -> None:
             costs = [(n, DEMO_DIR / n) for n in DEMO_COSTS]
             ads = [AdsFile(DEMO_DIR / n, name=n) for n in DEMO_ADS]
         try:
-            state.cost_report = layer.load(con, tz=tz, home=inputs.home, fees=inputs.fees, costs=costs, ads=ads)
+            state.cost_report = layer.load_costs(con, tz=tz, home=inputs.home, fees=inputs.fees, costs=costs, ads=ads)
         except ImpactError as exc:
             state.cost_report = None
             state.cost_errors = [*state.cost_errors, str(exc)]

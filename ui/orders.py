@@ -70,7 +70,7 @@ def sorted_uploads(files, slot: str) -> tuple[list, list[str]]:
     return kept, moved
 
 
-def load(files, tz: str, home: str | None = None) -> None:
+def load_orders(files, tz: str, home: str | None = None) -> None:
     """The seller's uploads when there are any that are order exports, else the demo; a file that belongs in another
     slot is named in state.slot_errors and left out."""
     with st.spinner("Reading your orders…"):

@@ -7,7 +7,16 @@ import streamlit as st
 
 from impact import service
 from impact.ingest.loader import IngestReport
-from impact.present import money, money_per_currency, number, percent, plural, sentence, sum_per_currency, value_range
+from impact.present import (
+    format_money,
+    money_per_currency,
+    number,
+    percent,
+    plural,
+    sentence,
+    sum_per_currency,
+    value_range,
+)
 from impact.report import (
     build_report,
     channel_revenue,
@@ -16,7 +25,7 @@ from impact.report import (
     share_of_day_text,
     summary_lines,
 )
-from ui.common import md_escape
+from ui.common import escape_dollars, md_escape
 from ui.results import Results
 from ui.timeline import daily_chart
 
@@ -29,7 +38,7 @@ def render(results: Results) -> None:
         st.warning(
             f"The revenue loss cannot be estimated for this window: {md_escape(why)}.", icon=":material/warning:"
         )
-        loaded_overview(results.report, cov, ship, results.params.confidence)
+        loaded_overview(results.report, cov, ship, results.opts.confidence)
     else:
         loss_overview(res, ship, results.tz)
         report_button(res, results.report, (ship, rows), results.product_names(res), results.tz)
@@ -45,7 +54,7 @@ def kpi_cards(cards: list[tuple[str, str, str | tuple[str, ...], str | None]]) -
         with col.container(border=True, height="stretch"):
             st.metric(label, value, help=help_text)
             for line in (detail,) if isinstance(detail, str) else detail:
-                st.caption(line.replace("$", "\\$"))
+                st.caption(escape_dollars(line))
 
 
 def signed(lost_label: str, gain_label: str, value: float | None, fmt) -> tuple[str, str]:
@@ -64,7 +73,7 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     recovery = res.get("recovery_hours", 24)
 
     def m(value):
-        return money(value, cur, decimals=0)
+        return format_money(value, cur, decimals=0)
 
     share = share_of_day_text(res, tz)
     late = ship.get("available") and ship.get("excess_late") is not None
@@ -135,8 +144,7 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     lines = summary_lines(res, ship, tz)
     if late and not shared:
         lines[-1] += " The Shipments tab lists them for an appeal."
-    # A literal $ would open LaTeX in streamlit markdown.
-    st.markdown("\n\n".join(line.replace("$", "\\$") for line in lines))
+    st.markdown(escape_dollars("\n\n".join(lines)))
     for warning in res.get("warnings", []):
         st.warning(md_escape(sentence(warning)), icon=":material/warning:")
     if not profit and not shared:
@@ -187,7 +195,7 @@ def revenue_loaded(container, report: IngestReport) -> None:
     # st.metric keeps its value on one line and cuts it off: several amounts are a card of their own.
     with container.container(border=True, height="stretch"):
         st.markdown(":small[Revenue loaded]", help=help_text)
-        st.markdown("  \n".join(f"**{a}**" for a in amounts).replace("$", "\\$"))
+        st.markdown(escape_dollars("  \n".join(f"**{a}**" for a in amounts)))
 
 
 def loaded_cards(report: IngestReport) -> list:
@@ -208,4 +216,4 @@ def loaded_overview(report: IngestReport, cov: dict, ship: dict, confidence: flo
     if late:
         # Said as the report says it: a count with its range, or why it could not be measured.
         tail = " See the Shipments tab." if ship.get("available") and ship.get("excess_late") is not None else ""
-        st.markdown(late.replace("$", "\\$") + tail)
+        st.markdown(escape_dollars(late) + tail)

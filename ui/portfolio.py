@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from impact.charts.portfolio import distribution
 from impact.errors import ImpactError, InputError
 from impact.portfolio import RunSpec, confine, discover, read, run, summarise
-from impact.portfolio.charts import distribution
 from impact.portfolio.results import SIGNIFICANT_P, rows_of, to_table
 from impact.portfolio.sources import classify, files_under
-from impact.present import channel_list, local_time, money, number, percent, plural
+from impact.present import format_channels, format_money, local_time, number, percent, plural
 from impact.store import CHANNELS
 from impact.windows import parse_utc, window_from_strings
 from ui.common import CHART_CONFIG, default_zone, md_escape, settings
@@ -192,12 +192,12 @@ def readable_table(df):
     for col in MONEY_COLUMNS:
         if col in out:
             pairs = zip(out[col], out["currency"], strict=True)
-            out[col] = [cell(v, lambda x, c=cur: money(float(x), c)) for v, cur in pairs]
+            out[col] = [cell(v, lambda x, c=cur: format_money(float(x), c)) for v, cur in pairs]
     for col in ("window_start", "window_end"):
         if col in out:
             out[col] = [cell(v, lambda x: local_time(x, "UTC", zone=True)) for v in out[col]]
     if "channels" in out:
-        out["channels"] = [cell(v, lambda x: channel_list(x.split(","))) for v in out["channels"]]
+        out["channels"] = [cell(v, lambda x: format_channels(x.split(","))) for v in out["channels"]]
     for col, fmt in (("orders_lost", number), ("late_excess", number), ("history_days", number)):
         if col in out:
             out[col] = [cell(v, lambda x, f=fmt: f(float(x))) for v in out[col]]
@@ -238,7 +238,7 @@ def show(view: dict) -> None:
         m = st.columns(3)
         m[0].metric(
             f"Revenue lost by affected sellers ({cur})",
-            money(sum(hit.values()), cur, 0),
+            format_money(sum(hit.values()), cur, 0),
             help="The sellers whose loss is beyond normal variation; the others' ups and downs are not netted in.",
         )
         m[1].metric("Sellers affected", plural(len(hit), "seller"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from impact import charts
-from impact.present import channel_name, money
+from impact.present import channel_name, format_money
 from ui.common import CHART_CONFIG, md_escape
 from ui.results import Results
 
@@ -26,7 +26,11 @@ def product_charts(res: dict, names: dict[str, str], key: str) -> None:
     if top:
         st.dataframe(
             [
-                {"SKU": r["sku"], "Product": names.get(r["sku"], ""), "Revenue lost": money(r["lost"], res["currency"])}
+                {
+                    "SKU": r["sku"],
+                    "Product": names.get(r["sku"], ""),
+                    "Revenue lost": format_money(r["lost"], res["currency"]),
+                }
                 for r in top
             ],
             hide_index=True,
@@ -51,8 +55,8 @@ def profit_table(res: dict, names: dict[str, str]) -> None:
                 "SKU": r["sku"],
                 "Product": names.get(r["sku"], ""),
                 "Channel": channel_name(r["channel"]),
-                "Revenue lost": money(r["lost"], cur),
-                "Profit lost": money(r["profit_lost"], cur),
+                "Revenue lost": format_money(r["lost"], cur),
+                "Profit lost": format_money(r["profit_lost"], cur),
                 "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
                 "Cost": "known" if r["costed"] else "channel's typical margin",
             }
@@ -69,11 +73,11 @@ def profit_table(res: dict, names: dict[str, str]) -> None:
         [
             {
                 "Channel": channel_name(r["channel"]),
-                "Revenue lost": money(r["lost"], cur),
-                "Profit lost": money(r["profit_lost"], cur),
-                "Goods not used": money(r["costs_saved"], cur),
-                "Fees not charged": money(r["fees_saved"], cur),
-                "Ad spend wasted": money(r["ad_spend_wasted"], cur),
+                "Revenue lost": format_money(r["lost"], cur),
+                "Profit lost": format_money(r["profit_lost"], cur),
+                "Goods not used": format_money(r["costs_saved"], cur),
+                "Fees not charged": format_money(r["fees_saved"], cur),
+                "Ad spend wasted": format_money(r["ad_spend_wasted"], cur),
                 "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
             }
             for r in p.get("by_channel") or []

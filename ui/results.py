@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from impact import service
+from impact import service, views
 from impact.appeal import MARKETPLACES
+from impact.dataset import coverage, daily_revenue, result_product_names
 from impact.errors import ImpactError, WindowError
 from impact.ingest.loader import IngestReport
-from impact.overview import coverage, daily_revenue, result_product_names
 from impact.revenue import load_history
 from impact.scenarios import ScenarioModel
 from impact.windows import Window
@@ -29,30 +29,13 @@ SCENARIO_YEARS = 10_000
 
 @dataclass(frozen=True)
 class Params:
-    """The seller's estimate settings from the sidebar."""
+    """The seller's choices from the sidebar: the channels the outage hit, the estimate options (resolved once, from
+    the widgets and Settings, by ui.sidebar) and the providers behind a catalog outage (for the scenario model)."""
 
-    channels: tuple[str, ...] = ()
+    channels: tuple[str, ...]
+    opts: service.Options
+    providers: tuple[str, ...] = ()
     channels_reason: str = ""  # why these channels (impact.service.default_channels, or the seller's own pick)
-    confidence: float = 0.9
-    recovery_hours: int = 24
-    ship_sla_hours: float = 48.0
-    business_days: bool = False
-    currency: str | None = None
-    providers: tuple[str, ...] = ()  # providers of the chosen catalog outage, for the scenario model
-    home: str | None = None  # the home currency the orders were converted to (the costs panel)
-    recovery_mode: str = "fixed"  # or 'until-normal'
-
-    def options(self, tz: str) -> service.Options:
-        return service.resolve_options(
-            tz=tz,
-            currency=self.currency,
-            confidence=self.confidence,
-            recovery_hours=self.recovery_hours,
-            sla_hours=self.ship_sla_hours,
-            business_days=self.business_days,
-            home_currency=self.home,
-            recovery_mode=self.recovery_mode,
-        )
 
 
 @dataclass(frozen=True)
@@ -64,7 +47,6 @@ class Results:
     report: IngestReport
     window: Window
     params: Params
-    tz: str
 
     def history(self, at: datetime):
         """The hourly aggregation of this session's orders, reused while only the window moves.
@@ -79,23 +61,16 @@ class Results:
 
     @property
     def opts(self) -> service.Options:
-        return self.params.options(self.tz)
+        return self.params.opts
+
+    @property
+    def tz(self) -> str:
+        return self.params.opts.tz
 
     def analysis(self) -> tuple[dict | None, str | None]:
-        """(the window's result, flattened by service.window_view, None) or (None, why it cannot be estimated)."""
-        w, p = self.window, self.params
-        key = (
-            w.start,
-            w.end,
-            w.channels,
-            w.title,
-            p.confidence,
-            p.recovery_hours,
-            p.currency,
-            self.tz,
-            p.home,
-            p.recovery_mode,
-        )
+        """(the window's result, flattened by views.window_view, None) or (None, why it cannot be estimated)."""
+        w = self.window
+        key = (w.start, w.end, w.channels, w.title, self.opts)
 
         def compute():
             try:
@@ -106,14 +81,14 @@ class Results:
                     ).to_json()
             except WindowError as exc:
                 return None, str(exc)
-            return service.window_view(result), None
+            return views.window_view(result), None
 
         return session_cached("analysis", key, compute)
 
     def shipments(self) -> tuple[dict, pd.DataFrame]:
         """(the late-shipment summary, the late orders)."""
-        w, p = self.window, self.params
-        key = (w.start, w.end, w.channels, p.ship_sla_hours, p.business_days, p.confidence)
+        w = self.window
+        key = (w.start, w.end, w.channels, self.opts)
         return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts))
 
     def appeal_marketplaces(self) -> list[str]:
@@ -124,8 +99,8 @@ class Results:
 
     def appeal(self, marketplace: str):
         """(the appeal to `marketplace` as impact.service.appeal gives it, its affected orders)."""
-        w, p = self.window, self.params
-        key = (marketplace, w.start, w.end, w.channels, w.title, p.ship_sla_hours, p.business_days, self.tz)
+        w = self.window
+        key = (marketplace, w.start, w.end, w.channels, w.title, self.opts)
         return session_cached("appeal", key, lambda: service.appeal_package(self.con, w, self.opts, marketplace))
 
     def input_files(self) -> list:
@@ -154,19 +129,8 @@ class Results:
 
     def scenario_key(self, transfer: float) -> tuple:
         """What the scenario model depends on (its sweeps are kept under it too)."""
-        w, p = self.window, self.params
-        return (
-            w.start,
-            w.end,
-            w.channels,
-            p.currency,
-            transfer,
-            p.providers,
-            self.analysis()[0] is not None,
-            p.confidence,
-            p.recovery_hours,
-            p.recovery_mode,
-        )
+        w = self.window
+        return (w.start, w.end, w.channels, transfer, self.params.providers, self.analysis()[0] is not None, self.opts)
 
     def scenario_model(self, transfer: float) -> ScenarioModel:
         """The yearly risk model of the seller's channel mix, calibrated on the window's measured loss when there is
@@ -180,7 +144,7 @@ class Results:
                 self.con,
                 [self.window] if measured else [],
                 self.opts,
-                analysis=service.analysis_of_view(res) if measured else None,
+                analysis=views.analysis_of_view(res) if measured else None,
                 providers=self.params.providers if measured else (),
                 transfer=transfer,
                 years=SCENARIO_YEARS,
@@ -202,7 +166,7 @@ class Results:
             self.report,
             [self.window],
             self.opts,
-            service.analysis_of_view(res),
+            views.analysis_of_view(res),
             view={"tz": self.tz},
             shipments=ship,
             appeals=appeals,

@@ -5,12 +5,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from impact import scenario_charts, service
+from impact.charts import scenarios as scenario_charts
+from impact.claim import ClaimPolicy, to_cents
+from impact.claim.cover import simulate_cover
 from impact.errors import InputError
-from impact.present import MINUS, channel_name, duration, money, number, percent, plural, sentence, source_text
+from impact.present import (
+    MINUS,
+    channel_name,
+    duration,
+    format_money,
+    number,
+    percent,
+    plural,
+    sentence,
+    source_text,
+)
 from impact.scenarios import ScenarioModel, edit_costs, move_demand
 from impact.store import CHANNELS
-from ui.common import CHART_CONFIG
+from ui.common import CHART_CONFIG, escape_dollars
 from ui.results import Results
 from ui.state import State, session_cached, state
 
@@ -25,7 +37,7 @@ def render(results: Results) -> None:
     transfer = state.scenario_transfer / 100
     res, _ = results.analysis()
     model = results.scenario_model(transfer)
-    scenarios(model, results.params.currency, measured=res is not None, sweep_key=results.scenario_key(transfer))
+    scenarios(model, results.opts.currency, measured=res is not None, sweep_key=results.scenario_key(transfer))
 
 
 def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_key: tuple | None = None) -> None:
@@ -43,8 +55,10 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
         border=True,
         help="Herfindahl-Hirschman index of revenue shares: 10,000 = one channel, 5,000 = two equal channels.",
     )
-    cols[1].metric("Expected outage loss per year", money(base["annual_expected_loss"], currency, 0), border=True)
-    cols[2].metric("1 year in 20 loses more than", money(base["annual_p95_loss"], currency, 0), border=True)
+    cols[1].metric(
+        "Expected outage loss per year", format_money(base["annual_expected_loss"], currency, 0), border=True
+    )
+    cols[2].metric("1 year in 20 loses more than", format_money(base["annual_p95_loss"], currency, 0), border=True)
     if measured:
         impacts = model.impacts
         hit = [c for c in shares if c in (model.affected or ())]
@@ -95,15 +109,17 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
     scenario = result["scenarios"][0]
     if scenario.get("window_lost") is not None and base.get("window_lost") is not None:
         st.markdown(
-            f"With that mix, this outage would have cost **{money(scenario['window_lost'], currency, 0)}** instead "
-            f"of {money(base['window_lost'], currency, 0)} (net of recapture "
-            f"{money(scenario['window_net_lost'], currency, 0)}).".replace("$", "\\$")
+            escape_dollars(
+                f"With that mix, this outage would have cost **{format_money(scenario['window_lost'], currency, 0)}** "
+                f"instead of {format_money(base['window_lost'], currency, 0)} (net of recapture "
+                f"{format_money(scenario['window_net_lost'], currency, 0)})."
+            )
         )
     cols = st.columns(3)
     cols[0].metric(
         "Expected outage loss per year",
-        money(scenario["annual_expected_loss"], currency, 0),
-        delta=money(scenario["annual_expected_loss"] - base["annual_expected_loss"], currency, 0, minus="-"),
+        format_money(scenario["annual_expected_loss"], currency, 0),
+        delta=format_money(scenario["annual_expected_loss"] - base["annual_expected_loss"], currency, 0, minus="-"),
         delta_color="inverse",
         border=True,
     )
@@ -116,18 +132,18 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
     )
     cols[2].metric(
         "Net benefit per year",
-        money(scenario["annual_net_benefit"], currency, 0),
+        format_money(scenario["annual_net_benefit"], currency, 0),
         border=True,
         help="The outage risk it cuts, plus the margin it changes, minus the extra fees and the cost of moving the "
         "demand, against today's mix. Every one of them rests on the assumptions above.",
     )
     st.caption(
         sentence(
-            f"moving {money(scenario['annual_revenue_moved'], currency, 0)} of sales a year costs about "
-            f"{money(scenario['annual_moving_cost'], currency, 0)} a year at the assumed "
-            f"{percent(model.costs.moving_cost)}; fees change by {money(scenario['annual_fee_change'], currency, 0)}, "
-            f"margin by {money(scenario['annual_margin_change'], currency, 0)} and the outage risk falls by "
-            f"{money(scenario['annual_risk_reduction'], currency, 0)}"
+            f"moving {format_money(scenario['annual_revenue_moved'], currency, 0)} of sales a year costs about "
+            f"{format_money(scenario['annual_moving_cost'], currency, 0)} a year at the assumed "
+            f"{percent(model.costs.moving_cost)}; fees change by {format_money(scenario['annual_fee_change'], currency, 0)}, "
+            f"margin by {format_money(scenario['annual_margin_change'], currency, 0)} and the outage risk falls by "
+            f"{format_money(scenario['annual_risk_reduction'], currency, 0)}"
         ).replace("$", "\\$")
     )
     fig = scenario_charts.mix_comparison_figure(result)
@@ -154,7 +170,7 @@ POLICY_KINDS = {
 
 
 def cover(model: ScenarioModel, currency: str | None) -> None:
-    """A policy's terms and what it would have paid over the simulated years of today's mix (service.scenario_cover)."""
+    """A policy's terms and what it would have paid over the simulated years of today's mix (impact.claim.cover)."""
     c1, c2, c3 = st.columns(3)
     kind = c1.selectbox("Policy", list(POLICY_KINDS), key=State.cover_kind.key, format_func=POLICY_KINDS.get)
     terms: dict = {}
@@ -180,16 +196,16 @@ def cover(model: ScenarioModel, currency: str | None) -> None:
             "Deductible per outage", 0.0, value=0.0, step=50.0, key=State.cover_deductible.key
         )
     limit = c5.number_input("Limit (0 = none)", 0.0, value=0.0, step=1000.0, key=State.cover_limit.key)
-    terms = {k: service.money_term(v) if k in ("hourly_sum", "deductible") else v for k, v in terms.items()}
+    terms = {k: to_cents(v) if k in ("hourly_sum", "deductible") else v for k, v in terms.items()}
     try:
-        policy = service.claim_policy(kind, limit=service.money_term(limit) if limit > 0 else None, **terms)
-        res = service.scenario_cover(model, policy)
+        policy = ClaimPolicy(kind, limit=to_cents(limit) if limit > 0 else None, **terms)
+        res = simulate_cover(model, policy)
     except InputError as exc:
         st.warning(str(exc))
         return
     cols = st.columns(4)
-    cols[0].metric("Expected yearly recovery", money(res["expected_yearly_recovery"], currency, 0), border=True)
-    cols[1].metric("Loss left uncovered per year", money(res["expected_uncovered"], currency, 0), border=True)
+    cols[0].metric("Expected yearly recovery", format_money(res["expected_yearly_recovery"], currency, 0), border=True)
+    cols[1].metric("Loss left uncovered per year", format_money(res["expected_uncovered"], currency, 0), border=True)
     cols[2].metric(
         "Years the cover pays",
         percent(res["p_exceeds_retention"]),
@@ -198,7 +214,7 @@ def cover(model: ScenarioModel, currency: str | None) -> None:
     )
     cols[3].metric(
         "Break-even premium per year",
-        money(res["break_even_premium"], currency, 0),
+        format_money(res["break_even_premium"], currency, 0),
         border=True,
         help="A premium above the expected yearly recovery costs more than the cover pays back on average.",
     )

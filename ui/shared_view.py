@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from impact import service
+from impact import views
 from impact.errors import ShareError
 from impact.present import DAY_FORMAT, local_time, plural
 from impact.share import load_share
@@ -51,7 +51,7 @@ def snapshot(snap: dict, created, expires, tab: TabBoundary) -> None:
     if not windows:
         st.info("This link holds no loss estimate.")
     for i, w in enumerate(windows):
-        res = service.window_view(analysis, i)
+        res = views.window_view(analysis, i)
         st.subheader(f"{md_escape(w.get('title') or 'Outage')}, {local_time(w.get('start'), tz, DAY_FORMAT + ' %Y')}")
         tabs = st.tabs(["Overview", "Timeline", "Products"])
         ship = snap.get("shipments") if i == 0 else None

@@ -7,8 +7,8 @@ import streamlit as st
 
 from impact.csvsafe import to_csv_bytes
 from impact.present import (
-    channel_list,
     channel_name,
+    format_channels,
     local_time,
     number,
     percent,
@@ -35,7 +35,7 @@ def shipments(ship: dict, rows: pd.DataFrame, window: Window, tz: str) -> None:
             "None of their seller-fulfilled orders has a ship time: add an export with ship dates."
         )
         st.info(
-            f"Late shipments cannot be measured on {channel_list(window.channels)}, the "
+            f"Late shipments cannot be measured on {format_channels(window.channels)}, the "
             f"{plural_word(len(window.channels), 'channel')} the outage hit; "
             f"orders of your other channels are not counted. {why}",
             icon=":material/local_shipping:",

@@ -9,7 +9,8 @@ from typing import Any
 import streamlit as st
 
 from impact import service
-from impact.present import channel_list, channel_name, percent, sentence
+from impact.present import channel_name, format_channels, percent, sentence
+from impact.service import resolve_options
 from impact.windows import Window
 from ui import costs, window_sources
 from ui.common import default_zone, settings, zone_options
@@ -80,7 +81,7 @@ def _rule(con, channels: list[str], tz: str) -> service.ChannelChoice:
     start, end = state.window_utc
     proposed = [c for c in state.proposed_channels or () if c in channels]
     if state.proposed_channels and state.preset == window_sources.CUSTOM:
-        source = "this window's source lists " + channel_list(proposed) if proposed else ""
+        source = "this window's source lists " + format_channels(proposed) if proposed else ""
         window = Window(start, end, tuple(proposed), extra={"channels_reason": source})
     else:
         window = Window(start, end)
@@ -103,11 +104,12 @@ def _propose_channels(con, channels: list[str], is_demo: bool, tz: str) -> servi
     return choice
 
 
-def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str], con=None) -> Params:
-    """The affected channels, the currency and the estimate settings, once the orders are loaded."""
+def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str], tz: str, con=None) -> Params:
+    """The affected channels, the currency and the estimate settings, once the orders are loaded: the options of
+    every figure, resolved here once (impact.options) from the widgets and Settings."""
     sb = st.sidebar
     defaults = settings()
-    choice = _propose_channels(con, channels, is_demo, state.tz)
+    choice = _propose_channels(con, channels, is_demo, tz)
     affected = sb.multiselect(
         "Affected channels",
         channels,
@@ -117,8 +119,8 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str],
         format_func=channel_name,
     )
     picked = tuple(affected) or tuple(channels)
-    reason = choice.reason if picked == choice.channels else f"you chose {channel_list(picked)}"
-    sb.caption(sentence(f"{channel_list(picked)}: {reason}"))
+    reason = choice.reason if picked == choice.channels else f"you chose {format_channels(picked)}"
+    sb.caption(sentence(f"{format_channels(picked)}: {reason}"))
     home = costs.home_currency()
     currency = home or (currencies[0] if currencies else None)
     if len(currencies) > 1 and not home:
@@ -128,7 +130,7 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str],
         confidence = st.select_slider(
             "Confidence of the range",
             options=CONFIDENCES,
-            value=defaults.confidence if defaults.confidence in CONFIDENCES else 0.9,
+            value=min(CONFIDENCES, key=lambda c: abs(c - defaults.confidence)),
             format_func=percent,
             key=State.confidence.key,
         )
@@ -162,15 +164,15 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str],
             key=State.business_days.key,
             help="For sellers whose handling time counts business days (weekends in UTC; holidays not skipped).",
         )
-    return Params(
-        channels=picked,
-        channels_reason=reason,
+    opts = resolve_options(
+        defaults,
+        tz=tz,
+        currency=currency,
         confidence=confidence,
         recovery_hours=int(recovery),
-        ship_sla_hours=float(sla),
+        sla_hours=float(sla),
         business_days=bool(business_days),
-        currency=currency,
-        providers=window_sources.preset_providers(),
-        home=home,
+        home_currency=home,
         recovery_mode="until-normal" if until_normal else "fixed",
     )
+    return Params(channels=picked, opts=opts, providers=window_sources.preset_providers(), channels_reason=reason)

@@ -97,6 +97,9 @@ class State:
     feed_error: Value[str | None] = Value("feed_error", _none)
     feed_pick: Value[int | None] = Value("feed_pick", _none, "widget: the chosen feed incident")
     windows_parsed: Value[tuple | None] = Value("windows_parsed", _none, "(file_id, parsed file or its error)")
+    windows_feed_skipped: Value[list] = Value(
+        "windows_feed_skipped", list, "incidents of an uploaded feed left out, with the reason"
+    )
     detect_error: Value[tuple | None] = Value("detect_error", _none, "(cache key, sentence) of a failed search")
 
     # Widgets whose value the code takes from the widget's return value; declared for their keys.

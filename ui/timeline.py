@@ -43,7 +43,7 @@ def hourly_charts(res: dict, tz: str, key: str) -> None:
 
 
 def daily_chart(rows: list[dict], window: Window, tz: str, key: str) -> None:
-    """Revenue per day and channel (impact.overview.daily_revenue rows), the window marked; one currency only."""
+    """Revenue per day and channel (impact.dataset.daily_revenue rows), the window marked; one currency only."""
     currencies = sorted({r["currency"] for r in rows if r["currency"]})
     currency = currencies[0] if currencies else "USD"
     if len(currencies) > 1:

@@ -10,12 +10,13 @@ from datetime import datetime
 import streamlit as st
 
 from impact.errors import ImpactError
-from impact.outages import load_feed, parse_windows_csv, window_json
+from impact.ingest import summary
+from impact.outages import WindowsCsv, load_feed, looks_like_feed, parse_windows_csv, read_feed_file, window_json
 from impact.outages.detect import detect
 from impact.outages.suggest import Suggestion
 from impact.present import (
-    channel_list,
     channel_name,
+    format_channels,
     local_window,
     number,
     percent,
@@ -33,7 +34,7 @@ CUSTOM = "custom"
 # Used only if the catalog file is missing, so the demo still opens on the right window.
 FALLBACK_WINDOW = (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20))
 WINDOWS_LISTED = 15  # a windows file longer than this is picked from a select box instead of a list of buttons
-WINDOWS_TYPES = ["csv", "txt", "tsv"]
+WINDOWS_TYPES = ["csv", "txt", "tsv", "json", "rss", "atom", "xml"]  # a windows CSV or a saved status feed
 WINDOWS_TEMPLATE = (
     "start,end,channels,title,impact,degraded_pct\n"
     "2025-10-20T06:48Z,2025-10-20T21:20Z,amazon,AWS us-east-1 outage,full,\n"
@@ -148,17 +149,39 @@ def use_suggestion(suggestion: Suggestion) -> None:
         state.preset = known
         _on_preset()
         return
-    use_window(w.start, w.end, w.channels, f"{channel_list(w.channels)} orders drop, as seen in your orders")
+    use_window(w.start, w.end, w.channels, f"{format_channels(w.channels)} orders drop, as seen in your orders")
+
+
+def _in_your_orders(known: dict) -> list[str]:
+    """The known outages the loaded orders cover (newest first): the ones a seller can analyse."""
+    if state.con is None:
+        return []
+    try:
+        span = summary(state.con)
+    except ImpactError:
+        return []
+    if span.first is None:
+        return []
+    hits = [k for k, e in known.items() if parse_utc(e["start"]) <= span.last and parse_utc(e["end"]) >= span.first]
+    return sorted(hits, key=lambda k: known[k]["start"], reverse=True)
 
 
 def preset_picker(sb) -> None:
     known = catalog()
+    covered = _in_your_orders(known)
+    ordered = [*covered, *(k for k in known if k not in covered)]
+
+    def label(k: str) -> str:
+        if k == CUSTOM:
+            return "Custom window"
+        return f"{known[k]['title']}, {known[k]['start'][:10]}" + (" · in your orders" if k in covered else "")
+
     sb.selectbox(
         "Known outage",
-        [CUSTOM, *known],
+        [CUSTOM, *ordered],
         key=State.preset.key,
         on_change=_on_preset,
-        format_func=lambda k: "Custom window" if k == CUSTOM else f"{known[k]['title']}, {known[k]['start'][:10]}",
+        format_func=label,
         help="Outages that hit online sellers, with their times from the providers' own reports.",
     )
     entry = known.get(state.preset)
@@ -227,15 +250,33 @@ def feed_panel(sb) -> None:
 # The seller's windows file
 
 
+def _read_upload(upload) -> WindowsCsv | str:
+    """The windows a CSV or a saved status feed gives, or the sentence refusing the file. A feed's incidents still
+    open have no end to analyse and are left out, with those it could not read, as its 'skipped'."""
+    body = upload.getvalue()
+    try:
+        if not looks_like_feed(body):
+            return parse_windows_csv(body, source_name="file")
+        result = read_feed_file(body, name=upload.name)
+    except ImpactError as exc:
+        return str(exc)
+    finished = [w for w in result.windows if w.end is not None]
+    still_open = len(result.windows) - len(finished)
+    skipped = list(result.skipped)
+    if still_open:
+        skipped.append(f"{plural(still_open, 'incident')} still open, with no end to analyse")
+    if not finished:
+        return f"{upload.name} lists no finished incidents" + (f": {skipped[0]}" if skipped else "")
+    state.windows_feed_skipped = skipped
+    return WindowsCsv(name=upload.name, windows=finished)
+
+
 def _parsed_windows(upload):
     """The uploaded windows file parsed once per upload: its windows and bad lines, or the sentence refusing it."""
     kept = state.windows_parsed
     if not kept or kept[0] != upload.file_id:
-        try:
-            parsed = parse_windows_csv(upload.getvalue(), source_name="file")
-        except ImpactError as exc:
-            parsed = str(exc)
-        state.windows_parsed = kept = (upload.file_id, parsed)
+        state.windows_feed_skipped = []
+        state.windows_parsed = kept = (upload.file_id, _read_upload(upload))
     return kept[1]
 
 
@@ -243,12 +284,13 @@ def windows_file_panel(sb, tz: str) -> None:
     """Outage windows from the seller's own CSV: every bad line named, every good window one click away."""
     with sb.expander("From a file"):
         upload = st.file_uploader(
-            "Outage windows (CSV)",
+            "Outage windows (CSV) or a saved status feed",
             type=WINDOWS_TYPES,
             key=State.windows_file.key,
-            help="Columns start,end,channels,title and optionally impact (full or degraded) and degraded_pct. "
-            "Times need Z (UTC) or an offset such as +02:00; channels are amazon, shopify, ebay, etsy, woocommerce, "
-            "walmart, other or all, separated by ; inside one cell.",
+            help="A CSV with columns start,end,channels,title and optionally impact (full or degraded) and "
+            "degraded_pct. Times need Z (UTC) or an offset such as +02:00; channels are amazon, shopify, ebay, etsy, "
+            "woocommerce, walmart, other or all, separated by ; inside one cell. Or a status page's feed saved "
+            "from your browser: a Statuspage or Google Cloud incidents.json, or an RSS/Atom history feed.",
         )
         st.download_button(
             "Example file",
@@ -264,6 +306,8 @@ def windows_file_panel(sb, tz: str) -> None:
         if isinstance(parsed, str):
             st.error(md_escape(parsed), icon=":material/error:")
             return
+        for note in (state.windows_feed_skipped or [])[:WINDOWS_LISTED]:
+            st.caption(f"Left out: {md_escape(note)}")
         if parsed.errors:
             shown = parsed.errors[:WINDOWS_LISTED]
             more = len(parsed.errors) - len(shown)
@@ -289,7 +333,7 @@ def windows_file_panel(sb, tz: str) -> None:
         for i, w in enumerate(windows):
             with st.container(border=True):
                 st.markdown(f"**{md_escape(w.title)}**")
-                st.caption(f"{local_window(w.start, w.end, tz)} · {channel_list(w.channels)}")
+                st.caption(f"{local_window(w.start, w.end, tz)} · {format_channels(w.channels)}")
                 use_window_button(w, f"windows_use_{i}")
 
 
@@ -360,7 +404,7 @@ def detections(result, report, tz: str) -> None:
             st.markdown(f":small[{md_escape(sentence(d.message))}]")
             p = f", {percent(d.p_effect)} sure it is more than day-to-day variation" if d.p_effect is not None else ""
             st.caption(
-                f"{local_window(d.window.start, d.window.end, tz, zone=True)} · {channel_list(d.window.channels)}  \n"
+                f"{local_window(d.window.start, d.window.end, tz, zone=True)} · {format_channels(d.window.channels)}  \n"
                 f"Strength {percent(d.window.score or 0)}: {percent(d.drop_pct / 100)} of the expected orders missing "
                 f"({number(d.orders_actual)} of {number(d.orders_expected)}){p}"
             )

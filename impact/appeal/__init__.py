@@ -114,6 +114,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 def appeal_zip(result: dict, orders: pd.DataFrame) -> bytes:
     """letter.txt, affected_orders.csv and metrics.csv (both Excel-safe CSV) in one zip."""
+    # pandas (and csvsafe, which imports it) only when an appeal zip is written.
     import pandas as pd
 
     from ..csvsafe import to_csv_bytes

@@ -10,7 +10,7 @@ from ..shipments.orders import MARKETPLACE_FULFILLED_SQL
 from ..windows import Window
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # the evidence is a frame; importing appeal/ stays free of pandas
 
 COLUMNS = ["order_id", "channel", "reason", "purchased_utc", "promise_utc", "shipped_utc", "hours_late"]
 
@@ -22,7 +22,7 @@ def affected_orders(con, window: Window, evidence: pd.DataFrame) -> pd.DataFrame
     The exports carry no cancellation time, so a cancelled order counts when it was bought during the window: orders
     bought before it and cancelled during it cannot be told apart from ordinary cancellations and are left out rather
     than claimed."""
-    import pandas as pd
+    import pandas as pd  # the evidence is a frame; importing appeal/ stays free of pandas
 
     late = evidence.copy()
     late.insert(2, "reason", ["not shipped" if pd.isna(s) else "shipped late" for s in late["shipped_utc"]])

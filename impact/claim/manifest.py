@@ -96,13 +96,6 @@ def figure(source: Mapping | None, key: str, default: float | None = None) -> Fi
     return Figure(value, low, high)
 
 
-def _first(*figures: Figure | None, default: float = 0.0) -> Figure:
-    for f in figures:
-        if f is not None:
-            return f
-    return Figure(default)
-
-
 def _policy(statement: Mapping) -> dict:
     policy = dict(statement.get("policy") or {})
     kind = str(policy.get("kind") or "").strip().lower()

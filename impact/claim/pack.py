@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import InputError
-from ..present import check_zone
+from ..present import check_zone, generated_instant
 from .manifest import StatementView, build_manifest, input_files, sha256_bytes, statement_view
-from .workbook import steps
+from .pdf import write_pdf
+from .workbook import steps, write_workbook
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # only a pack being written pays for importing pandas
 
 ORDER_COLUMNS = ["order_id", "channel", "purchased_utc", "promise_utc", "shipped_utc", "hours_late"]
 HOURLY_COLUMNS = ["window", "hour_utc", "channel", "phase", "actual", "expected", "low", "high", "shortfall"]
@@ -36,8 +37,6 @@ PERSONAL = ("name", "email", "e-mail", "phone", "address", "street", "city", "zi
 
 
 def _stamp(generated_at) -> datetime:
-    from ..report import generated_instant
-
     return generated_instant(generated_at).astimezone(UTC).replace(microsecond=0)
 
 
@@ -91,7 +90,7 @@ def exhibits(view: StatementView, inputs: list[dict]) -> list[dict]:
 
 
 def hourly_frame(view: StatementView) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # only a pack being written pays for importing pandas
 
     rows = []
     for w in view.windows:
@@ -114,7 +113,7 @@ def hourly_frame(view: StatementView) -> pd.DataFrame:
 
 
 def orders_frame(affected_orders) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # only a pack being written pays for importing pandas
 
     if affected_orders is None:
         return pd.DataFrame(columns=ORDER_COLUMNS)
@@ -133,9 +132,7 @@ def pack_files(
     ingest: Mapping | None = None,
 ) -> tuple[dict[str, bytes], datetime]:
     """Every file of the pack by name, and the stamp."""
-    from ..csvsafe import to_csv_bytes
-    from .pdf import write_pdf
-    from .workbook import write_workbook
+    from ..csvsafe import to_csv_bytes  # csvsafe imports pandas: only a pack being written loads it
 
     check_zone(tz)
     view = statement_view(statement)

@@ -2,7 +2,7 @@
 hour-by-hour workings chart, the policy arithmetic, assumptions and the exhibit index.
 
 reportlab's `invariant=1` fixes the document's dates and ID, so the same view and stamp give the same bytes.
-Amounts are written with impact.present.money (an ASCII minus: the PDF's standard fonts have no typographic one).
+Amounts are written with impact.present.format_money (an ASCII minus: the PDF's standard fonts have no typographic one).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import io
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from ..present import local_time, local_window, money, number, percent
+from ..present import format_money, local_time, local_window, number, percent
 from .manifest import KIND_NAMES, StatementView, WindowFigures
 from .workbook import steps, window_results
 
 
 def _m(value: float | None, currency: str) -> str:
-    return money(value, currency, minus="-")
+    return format_money(value, currency, minus="-")
 
 
 def claim_range(f, currency: str, confidence: float | None) -> str:
@@ -30,6 +30,7 @@ def claim_range(f, currency: str, confidence: float | None) -> str:
 
 def _chart(w: WindowFigures, currency: str, width: float):
     """Actual vs expected per hour with the band (the analysis' hourly rows summed over channels)."""
+    # reportlab only when a PDF is drawn.
     from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.charts.lineplots import LinePlot
     from reportlab.graphics.shapes import Drawing, String
@@ -97,6 +98,7 @@ def _chart(w: WindowFigures, currency: str, width: float):
 
 def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[dict], version: str) -> bytes:
     """The statement's bytes."""
+    # reportlab only when a PDF is written: importing the claim package stays light.
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet

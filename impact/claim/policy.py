@@ -53,7 +53,7 @@ FLAGS = {
 DEFAULT_MODE = {"bi": None, "cyber": "qualifying", "parametric": "retention"}
 
 
-def money(x) -> Decimal:
+def to_cents(x) -> Decimal:
     """An amount (int, float, str or Decimal) to the cent; floats through their shortest repr, so 0.1 is 0.10."""
     if isinstance(x, Decimal):
         d = x
@@ -69,7 +69,7 @@ def money(x) -> Decimal:
 
 def times(share: float, amount: Decimal) -> Decimal:
     """share x amount to the cent: the one place a float meets money."""
-    return money(Decimal(repr(float(share))) * amount)
+    return to_cents(Decimal(repr(float(share))) * amount)
 
 
 def out(x: Decimal | None) -> float | None:
@@ -123,9 +123,9 @@ class ClaimPolicy:
             raise InputError("--indemnity-days must be more than 0: an indemnity period of no days covers nothing")
         for name in ("deductible", "limit", "hourly_sum", "continuing_expenses"):
             v = getattr(self, name)
-            if v is not None and money(v) < 0:
+            if v is not None and to_cents(v) < 0:
                 raise InputError(f"{FLAGS[name]} must be an amount of 0 or more, not {v}")
-        if self.limit is not None and money(self.limit) == 0:
+        if self.limit is not None and to_cents(self.limit) == 0:
             raise InputError("--limit must be more than 0 (leave it out for no limit)")
         if self.kind == "parametric" and self.hourly_sum is None:
             raise InputError("a parametric policy pays a sum per hour: give --hourly-sum AMOUNT")
@@ -154,13 +154,13 @@ class ClaimPolicy:
             "kind": self.kind,
             "waiting_hours": self.waiting_hours,
             "waiting_mode": self.mode if self.kind != "bi" else None,
-            "deductible": out(money(self.deductible or 0)),
-            "limit": out(None if self.limit is None else money(self.limit)),
+            "deductible": out(to_cents(self.deductible or 0)),
+            "limit": out(None if self.limit is None else to_cents(self.limit)),
             "indemnity_days": self.indemnity_days,
-            "hourly_sum": out(None if self.hourly_sum is None else money(self.hourly_sum)),
+            "hourly_sum": out(None if self.hourly_sum is None else to_cents(self.hourly_sum)),
             "gross_profit_rate": self.gross_profit_rate,
             "continuing_expenses_per_hour": out(
-                None if self.continuing_expenses is None else money(self.continuing_expenses)
+                None if self.continuing_expenses is None else to_cents(self.continuing_expenses)
             ),
             "extra_expenses": self.extra_expenses,
             "incident": self.incident,
@@ -169,8 +169,8 @@ class ClaimPolicy:
 
 def apply_terms(loss: Decimal, *, deductible=None, limit=None) -> Decimal:
     """min(limit, max(0, loss - deductible)): what a policy pays on one loss."""
-    paid = max(ZERO, money(loss) - money(deductible or 0))
-    return paid if limit is None else min(paid, money(limit))
+    paid = max(ZERO, to_cents(loss) - to_cents(deductible or 0))
+    return paid if limit is None else min(paid, to_cents(limit))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def standard_turnover(prior: float, recent: float, year_before: float) -> tuple[
     if year_before <= 0 or recent < 0 or prior < 0:
         return None
     trend = recent / year_before
-    return times(trend, money(prior)), trend
+    return times(trend, to_cents(prior)), trend
 
 
 def gross_profit_rate(*, revenue_lost: float, costs_saved: float, fees_saved: float) -> dict:
@@ -262,11 +262,11 @@ def icow_allowed(expenses: Iterable[tuple[Decimal, Decimal | None]], rate: float
     the loss of gross profit, which is the most any extra cost can have avoided."""
     claimed = named = unnamed = ZERO
     for amount, avoided in expenses:
-        claimed += money(amount)
+        claimed += to_cents(amount)
         if avoided is None:
-            unnamed += money(amount)
+            unnamed += to_cents(amount)
         else:
-            named += min(money(amount), times(rate, money(avoided)))
+            named += min(to_cents(amount), times(rate, to_cents(avoided)))
     allowed = named + min(unnamed, max(gross_profit_lost, ZERO))
     return {"claimed": claimed, "allowed": allowed, "capped": claimed - allowed}
 
@@ -290,7 +290,7 @@ def bi(
     r = float(rate["rate"])
 
     def at(short: float) -> dict:
-        s = times(indemnity_share, money(short))
+        s = times(indemnity_share, to_cents(short))
         if "goods_rate" in rate:
             goods, fees = times(float(rate["goods_rate"]), s), times(float(rate["fees_rate"]), s)
         else:  # a rate the seller gave: what it leaves out is one figure
@@ -320,7 +320,7 @@ def bi(
 
     return {
         "standard_turnover": dict(standard),
-        "actual_turnover": out(money(actual)),
+        "actual_turnover": out(to_cents(actual)),
         "shortfall": fig("shortfall"),
         "indemnity_share": indemnity_share,
         "rate_of_gross_profit": {**rate, "rate": r},
@@ -332,9 +332,9 @@ def bi(
             "over_economic_limit": out(c["icow"]["capped"]),
         },
         "loss": fig("loss"),
-        "deductible": out(money(policy.deductible or 0)),
+        "deductible": out(to_cents(policy.deductible or 0)),
         "claim": fig("claim"),
-        "limit_applied": policy.limit is not None and c["claim"] == money(policy.limit),
+        "limit_applied": policy.limit is not None and c["claim"] == to_cents(policy.limit),
     }
 
 
@@ -368,9 +368,9 @@ def cyber(
     span = covered_span(outage_hours, policy.waiting, policy.mode, policy.indemnity_hours)
     share = 0.0 if span is None else share_in(loss_bins, *span)
     covered_hours = 0.0 if span is None else span[1] - span[0]
-    per_hour = money(policy.continuing_expenses or 0)
+    per_hour = to_cents(policy.continuing_expenses or 0)
     continuing = times(covered_hours, per_hour)
-    extra = money(extra_expenses)
+    extra = to_cents(extra_expenses)
     lost = float(profit["lost"])
     rec = float(profit["recaptured"])
     # The net interval's ends as (lost, recaptured) pairs whose difference is the profit layer's net interval.
@@ -399,9 +399,9 @@ def cyber(
     points = {"value": (lost, rec), "low": (lost_low, rec_low), "high": (lost_high, rec_high)}
 
     def at(pair: tuple[float, float]) -> dict:
-        covered = times(share, money(pair[0]))
+        covered = times(share, to_cents(pair[0]))
         # Orders that came back make up for the lost hours in proportion: the covered hours' part of the recapture.
-        netted = times(share, money(pair[1]))
+        netted = times(share, to_cents(pair[1]))
         income = covered - netted
         loss = income + continuing + extra
         return {"covered": covered, "netted": netted, "income": income, "loss": loss, "claim": policy.terms(loss)}
@@ -429,9 +429,9 @@ def cyber(
         "continuing_expenses": out(continuing),
         "extra_expenses": out(extra),
         "loss": fig("loss"),
-        "deductible": out(money(policy.deductible or 0)),
+        "deductible": out(to_cents(policy.deductible or 0)),
         "claim": fig("claim"),
-        "limit_applied": policy.limit is not None and res["value"]["claim"] == money(policy.limit),
+        "limit_applied": policy.limit is not None and res["value"]["claim"] == to_cents(policy.limit),
     }
 
 
@@ -450,13 +450,13 @@ def parametric(policy: ClaimPolicy, *, incident_hours: float, measured: Mapping[
     """paid = min(limit, paid hours x hourly sum), on the provider's incident window, beside the measured loss:
     `difference` > 0 is over-compensation, < 0 the part of the loss the cover left with the seller."""
     hours = parametric_hours(incident_hours, policy.waiting, policy.mode)
-    gross = times(hours, money(policy.hourly_sum or 0))
-    paid = gross if policy.limit is None else min(gross, money(policy.limit))
+    gross = times(hours, to_cents(policy.hourly_sum or 0))
+    paid = gross if policy.limit is None else min(gross, to_cents(policy.limit))
     diff = None
     if measured is not None:
         # Paid minus loss: a high loss is the low end of the difference.
         diff = {
-            k: None if measured.get(src) is None else out(paid - money(measured[src]))
+            k: None if measured.get(src) is None else out(paid - to_cents(measured[src]))
             for k, src in (("value", "value"), ("low", "high"), ("high", "low"))
         }
     return {
@@ -464,12 +464,12 @@ def parametric(policy: ClaimPolicy, *, incident_hours: float, measured: Mapping[
         "waiting_hours": policy.waiting,
         "waiting_mode": policy.mode,
         "paid_hours": hours,
-        "hourly_sum": out(money(policy.hourly_sum or 0)),
+        "hourly_sum": out(to_cents(policy.hourly_sum or 0)),
         "before_limit": out(gross),
         "claim": {"value": out(paid), "low": out(paid), "high": out(paid)},
         "measured_loss": dict(measured) if measured is not None else None,
         "difference": diff,
-        "limit_applied": policy.limit is not None and paid == money(policy.limit) and gross > paid,
+        "limit_applied": policy.limit is not None and paid == to_cents(policy.limit) and gross > paid,
     }
 
 
@@ -481,7 +481,7 @@ def aggregate(claims: Sequence[Mapping[str, float | None]], limit) -> dict:
         vals = [c.get(key) for c in claims]
         if any(v is None for v in vals):
             return None
-        s = sum((money(v) for v in vals), ZERO)
-        return out(s if limit is None else min(s, money(limit)))
+        s = sum((to_cents(v) for v in vals), ZERO)
+        return out(s if limit is None else min(s, to_cents(limit)))
 
     return {k: total(k) for k in ("value", "low", "high")}

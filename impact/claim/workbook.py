@@ -149,7 +149,7 @@ def _col(i: int) -> str:
 
 def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
     """The workbook's bytes: the same view and stamp give the same bytes."""
-    import xlsxwriter
+    import xlsxwriter  # only a workbook being written loads XlsxWriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": False})

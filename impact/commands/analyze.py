@@ -6,9 +6,9 @@ import json
 
 from .. import present
 from ..analysis import Analysis
+from ..present import format_money_ascii
 from ..service import run_analysis
 from . import options
-from .options import money
 
 
 def register(sub) -> None:
@@ -37,6 +37,12 @@ def _after_hours(w) -> float:
     return round(w.recovery_used_hours, 1) if w.recovery_mode == "until-normal" else w.recovery_hours
 
 
+def _header(w, span: str) -> list[str]:
+    """The window's first line, and why these channels when the service's rule chose them."""
+    reason = w.window.extra.get("channels_reason")
+    return [f"{span} on {', '.join(w.estimate.affected)}:", *([f"  channels: {reason}"] if reason else [])]
+
+
 def human_summary(result: Analysis) -> str:
     cur = result.currency
     pct = present.percent(result.confidence)
@@ -45,39 +51,37 @@ def human_summary(result: Analysis) -> str:
         r = w.revenue
         # ISO-like times in UTC and channel codes: what a terminal user types back into --window and --channels.
         span = f"{w.window.start:%Y-%m-%d %H:%M} to {w.window.end:%Y-%m-%d %H:%M} UTC"
-        out.append(f"{span} on {', '.join(w.estimate.affected)}:")
-        if w.window.extra.get("channels_reason"):
-            out.append(f"  channels: {w.window.extra['channels_reason']}")
+        out += _header(w, span)
         out.append(
-            f"  lost {money(r['lost'], cur)} ({pct} interval {money(r['lost_low'], cur)} to "
-            f"{money(r['lost_high'], cur)}; probability of an effect {present.percent(r['p_effect'])})"
+            f"  lost {format_money_ascii(r.lost, cur)} ({pct} interval {format_money_ascii(r.lost_low, cur)} to "
+            f"{format_money_ascii(r.lost_high, cur)}; probability of an effect {present.percent(r.p_effect)})"
         )
         out.append(
-            f"  expected {money(r['expected'], cur)}, actual {money(r['actual'], cur)}; orders "
-            f"{w.orders['actual']:,} of {w.orders['expected']:,.1f} expected"
+            f"  expected {format_money_ascii(r.expected, cur)}, actual {format_money_ascii(r.actual, cur)}; orders "
+            f"{w.orders.actual:,} of {w.orders.expected:,.1f} expected"
         )
         out.append(
-            f"  recaptured {money(r['recaptured'], cur)} {_recovery_span(w)} ({pct} interval "
-            f"{money(r['recaptured_low'], cur)} to {money(r['recaptured_high'], cur)}); "
-            f"net lost {money(r['net_lost'], cur)} ({pct} interval {money(r['net_lost_low'], cur)} to "
-            f"{money(r['net_lost_high'], cur)})"
+            f"  recaptured {format_money_ascii(r.recaptured, cur)} {_recovery_span(w)} ({pct} interval "
+            f"{format_money_ascii(r.recaptured_low, cur)} to {format_money_ascii(r.recaptured_high, cur)}); "
+            f"net lost {format_money_ascii(r.net_lost, cur)} ({pct} interval {format_money_ascii(r.net_lost_low, cur)} to "
+            f"{format_money_ascii(r.net_lost_high, cur)})"
         )
-        if r.get("recapture_share_counted") is not None and r["recapture_share_counted"] < 1:
-            excess = r["recovery_actual"] - r["recovery_expected"]
+        if r.recapture_share_counted is not None and r.recapture_share_counted < 1:
+            excess = r.recovery_actual - r.recovery_expected
             out.append(
-                f"  (the {_after_hours(w):g} h after ran {money(abs(excess), cur)} {'below' if excess < 0 else 'above'} "
+                f"  (the {_after_hours(w):g} h after ran {format_money_ascii(abs(excess), cur)} {'below' if excess < 0 else 'above'} "
                 f"normal; the first "
-                f"{r['recapture_hours']:g} h were read and {present.percent(r['recapture_share_counted'])} of their "
+                f"{r.recapture_hours:g} h were read and {present.percent(r.recapture_share_counted)} of their "
                 "excess counted, the part beyond normal variation)"
             )
         pr = w.profit
         if pr is not None:
             margin = "not known" if pr["margin_pct"] is None else f"{pr['margin_pct']:.1f}%"
             out.append(
-                f"  profit lost {money(pr['lost'], cur)} ({pct} interval {money(pr['lost_low'], cur)} to "
-                f"{money(pr['lost_high'], cur)}; margin {margin}), net of recapture "
-                f"{money(pr['net_lost'], cur)}; costs saved {money(pr['costs_saved'], cur)}, fees saved "
-                f"{money(pr['fees_saved'], cur)}, ad spend wasted {money(pr['ad_spend_wasted'], cur)}"
+                f"  profit lost {format_money_ascii(pr['lost'], cur)} ({pct} interval {format_money_ascii(pr['lost_low'], cur)} to "
+                f"{format_money_ascii(pr['lost_high'], cur)}; margin {margin}), net of recapture "
+                f"{format_money_ascii(pr['net_lost'], cur)}; costs saved {format_money_ascii(pr['costs_saved'], cur)}, fees saved "
+                f"{format_money_ascii(pr['fees_saved'], cur)}, ad spend wasted {format_money_ascii(pr['ad_spend_wasted'], cur)}"
             )
             if pr["costed_share"] is not None and pr["costed_share"] < 1:
                 out.append(
@@ -87,10 +91,13 @@ def human_summary(result: Analysis) -> str:
         if w.spillover:
             out.append(
                 "  spill-over: "
-                + ", ".join(f"{c} {'+' if v > 0 else ''}{money(v, cur)}" for c, v in w.spillover.items())
+                + ", ".join(f"{c} {'+' if v > 0 else ''}{format_money_ascii(v, cur)}" for c, v in w.spillover.items())
             )
         if w.top_skus:
-            out.append("  top SKUs lost: " + ", ".join(f"{s['sku']} {money(s['lost'], cur)}" for s in w.top_skus[:5]))
+            out.append(
+                "  top SKUs lost: "
+                + ", ".join(f"{s['sku']} {format_money_ascii(s['lost'], cur)}" for s in w.top_skus[:5])
+            )
         sh = w.shipments or {}
         if sh.get("available"):
             excess = sh.get("excess_late")
@@ -111,8 +118,8 @@ def human_summary(result: Analysis) -> str:
     if len(result.windows) > 1:
         t = result.total
         out.append(
-            f"total: lost {money(t['lost'], cur)} ({pct} interval {money(t['lost_low'], cur)} to "
-            f"{money(t['lost_high'], cur)}), net lost {money(t['net_lost'], cur)}"
+            f"total: lost {format_money_ascii(t['lost'], cur)} ({pct} interval {format_money_ascii(t['lost_low'], cur)} to "
+            f"{format_money_ascii(t['lost_high'], cur)}), net lost {format_money_ascii(t['net_lost'], cur)}"
         )
     return "\n".join(out)
 
@@ -120,7 +127,7 @@ def human_summary(result: Analysis) -> str:
 def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
-    con, report = options.load(args, opts)
+    con, report = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
     result = run_analysis(con, options.resolve_channels(con, windows, opts), opts)
     if args.json:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 
+from ..appeal import appeal_zip
 from ..errors import InputError
+from ..service import appeal_package
+from ..windows import parse_utc
 from . import options
 
 MARKETPLACES = ("amazon", "ebay", "etsy", "shopify")
@@ -41,11 +45,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from dataclasses import replace
-
-    from ..appeal import appeal_zip
-    from ..service import appeal_package
-    from ..windows import parse_utc
 
     marketplace = args.marketplace.strip().lower()
     if marketplace not in MARKETPLACES:  # checked before any file is read, as one line rather than a usage dump
@@ -54,7 +53,7 @@ def run(args) -> int:
     window = replace(window, url=args.url.strip())
     period_end = parse_utc(args.period_end) if args.period_end else None
     opts = options.options(args)
-    con, _report = options.load(args, opts)
+    con, _report = options.load_from_args(args, opts)
     (window,) = options.resolve_channels(con, [window], opts)
     result, orders = appeal_package(con, window, opts, marketplace, period_end=period_end)
     if args.out:

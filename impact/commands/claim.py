@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from .. import present
+from ..claim.pack import write_pack
+from ..present import format_money_ascii
 from ..service import claim, claim_evidence
 from . import options
-from .options import money
 
 
 def register(sub) -> None:
@@ -29,9 +30,9 @@ def register(sub) -> None:
 
 
 def _fig(f: dict, cur: str | None, pct: str) -> str:
-    text = money(f["value"], cur)
+    text = format_money_ascii(f["value"], cur)
     if f.get("low") is not None and f.get("high") is not None and (f["low"], f["high"]) != (f["value"], f["value"]):
-        text += f" ({pct} interval {money(f['low'], cur)} to {money(f['high'], cur)})"
+        text += f" ({pct} interval {format_money_ascii(f['low'], cur)} to {format_money_ascii(f['high'], cur)})"
     return text
 
 
@@ -45,21 +46,21 @@ def human(st: dict) -> str:
         if pol["kind"] == "bi":
             s = k["standard_turnover"]
             out.append(
-                f"  standard turnover {money(s['value'], cur)} ({s['basis']}); actual {money(k['actual_turnover'], cur)}"
+                f"  standard turnover {format_money_ascii(s['value'], cur)} ({s['basis']}); actual {format_money_ascii(k['actual_turnover'], cur)}"
             )
             out.append(
                 f"  shortfall {_fig(k['shortfall'], cur, pct)}; rate of gross profit "
                 f"{present.percent(k['rate_of_gross_profit']['rate'], 1)}"
             )
             out.append(
-                f"  less goods {money(k['savings']['goods']['value'], cur)} and fees "
-                f"{money(k['savings']['fees']['value'], cur)} that did not continue: loss of gross profit "
+                f"  less goods {format_money_ascii(k['savings']['goods']['value'], cur)} and fees "
+                f"{format_money_ascii(k['savings']['fees']['value'], cur)} that did not continue: loss of gross profit "
                 f"{_fig(k['loss_of_gross_profit'], cur, pct)}"
             )
             icow = k["increased_cost_of_working"]
             out.append(
-                f"  increased cost of working {money(icow['claimed'], cur)}, allowed "
-                f"{money(icow['allowed']['value'], cur)}"
+                f"  increased cost of working {format_money_ascii(icow['claimed'], cur)}, allowed "
+                f"{format_money_ascii(icow['allowed']['value'], cur)}"
             )
         elif pol["kind"] == "cyber":
             out.append(
@@ -67,9 +68,9 @@ def human(st: dict) -> str:
                 f"{k['waiting_mode']}): profit lost {_fig(k['profit_lost_covered'], cur, pct)}"
             )
             out.append(
-                f"  recapture netted {money(k['recapture_netted']['value'], cur)}; income loss "
-                f"{_fig(k['income_loss'], cur, pct)}; continuing expenses {money(k['continuing_expenses'], cur)}"
-                f"; extra expenses {money(k['extra_expenses'], cur)}"
+                f"  recapture netted {format_money_ascii(k['recapture_netted']['value'], cur)}; income loss "
+                f"{_fig(k['income_loss'], cur, pct)}; continuing expenses {format_money_ascii(k['continuing_expenses'], cur)}"
+                f"; extra expenses {format_money_ascii(k['extra_expenses'], cur)}"
             )
         else:
             inc = w["incident"]
@@ -77,14 +78,14 @@ def human(st: dict) -> str:
                 f"  incident {inc['start']} to {inc['end']} ({inc['hours']:g} h; {inc['source']}"
                 f"{', ' + inc['url'] if inc.get('url') else ''})"
             )
-            out.append(f"  paid hours {k['paid_hours']:g} x {money(k['hourly_sum'], cur)}")
+            out.append(f"  paid hours {k['paid_hours']:g} x {format_money_ascii(k['hourly_sum'], cur)}")
             m = k["measured_loss"]
             out.append(
                 f"  measured loss ({m['basis']}) {_fig(m, cur, pct)}; paid minus loss "
-                f"{money(k['difference']['value'], cur)}"
+                f"{format_money_ascii(k['difference']['value'], cur)}"
             )
         if pol["kind"] != "parametric":
-            out.append(f"  loss {_fig(k['loss'], cur, pct)}; deductible {money(k['deductible'], cur)}")
+            out.append(f"  loss {_fig(k['loss'], cur, pct)}; deductible {format_money_ascii(k['deductible'], cur)}")
         out.append(f"  claim {_fig(w['claim'], cur, pct)}" + (" (limit reached)" if k["limit_applied"] else ""))
     if len(st["windows"]) > 1:
         out.append(f"total claim {_fig(st['total']['claim'], cur, pct)}")
@@ -96,13 +97,11 @@ def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
     policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
-    con, report = options.load(args, opts)
+    con, report = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
     windows = options.resolve_channels(con, windows, opts)
     st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses)
     if args.out:
-        from ..claim.pack import write_pack  # reportlab and XlsxWriter: only packs pay for importing them
-
         inputs = [
             *args.files,
             *(args.costs or []),

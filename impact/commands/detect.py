@@ -8,8 +8,8 @@ import sys
 from .. import present
 from ..errors import InputError
 from ..outages.detect import MAX_WINDOW_HOURS, MIN_P_EFFECT, DetectResult, detect
+from ..present import format_money_ascii
 from . import options
-from .options import money
 
 
 def register(sub) -> None:
@@ -50,7 +50,7 @@ def human_summary(result: DetectResult) -> str:
         out.append(f"  {d.message}")
         out.append(
             f"  orders {round(d.orders_actual):,} of {d.orders_expected:,.1f} expected; revenue lost "
-            f"{money(d.lost, cur)} (interval {money(d.lost_low, cur)} to {money(d.lost_high, cur)}); "
+            f"{format_money_ascii(d.lost, cur)} (interval {format_money_ascii(d.lost_low, cur)} to {format_money_ascii(d.lost_high, cur)}); "
             f"probability of an effect {present.percent(d.p_effect)}"
         )
     if not result.detections:
@@ -68,7 +68,7 @@ def run(args) -> int:
         raise InputError("--min-p must be between 0 and 0.99, e.g. 0.9")
     channels = options.channels(args)
     opts = options.options(args)
-    con, _report = options.load(args, opts)
+    con, _report = options.load_from_args(args, opts)
     result = detect(
         con,
         currency=opts.currency,

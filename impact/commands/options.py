@@ -4,10 +4,11 @@ in every command, and a bad value is an InputError (one line, exit 2) rather tha
 
 from __future__ import annotations
 
-from .. import present
+from decimal import Decimal, InvalidOperation
+
+from ..claim import ClaimPolicy
 from ..errors import InputError, WindowError
-from ..service import Options, load_costs, resolve_options
-from ..service import load as service_load
+from ..service import Options, load_costs, load_files, resolve_options, with_default_channels
 from ..store import CHANNELS
 from ..windows import Window, covers, window_from_strings
 
@@ -254,7 +255,7 @@ def parse_mapping(text: str | None) -> dict | None:
     return mapping
 
 
-def channel_list(text: str | None, flag: str = "--channels") -> list[str]:
+def parse_channels(text: str | None, flag: str = "--channels") -> list[str]:
     """'amazon, Ebay' -> ['amazon', 'ebay'], each a known channel, in the order given and without repeats."""
     names: list[str] = []
     for c in (text or "").split(","):
@@ -269,7 +270,7 @@ def channel_list(text: str | None, flag: str = "--channels") -> list[str]:
 
 
 def channels(args) -> tuple[str, ...]:
-    return tuple(channel_list(getattr(args, "channels", "")))
+    return tuple(parse_channels(getattr(args, "channels", "")))
 
 
 def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
@@ -284,8 +285,6 @@ def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
 def resolve_channels(con, windows: list[Window], opts: Options) -> list[Window]:
     """The windows with their affected channels filled in by the service's one rule (impact.service.default_channels):
     --channels when given, else the known outage's, else the detected drop's, else all, as the app does."""
-    from ..service import with_default_channels
-
     return with_default_channels(con, windows, opts)[0]
 
 
@@ -304,10 +303,10 @@ def options(args) -> Options:
     )
 
 
-def load(args, opts: Options | None = None):
+def load_from_args(args, opts: Options | None = None):
     """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport)."""
     opts = opts or options(args)
-    con, report = service_load(args.files, tz=opts.tz, mapping=parse_mapping(args.mapping), settings=opts.settings)
+    con, report = load_files(args.files, tz=opts.tz, mapping=parse_mapping(args.mapping), settings=opts.settings)
     costs, ads = getattr(args, "costs", None) or [], getattr(args, "ads", None) or []
     if costs or ads or opts.fees or opts.home_currency:
         mapping = parse_mapping(getattr(args, "costs_mapping", None))
@@ -318,7 +317,6 @@ def load(args, opts: Options | None = None):
 def _amount(text: str | None, flag: str):
     if text is None:
         return None
-    from decimal import Decimal, InvalidOperation
 
     raw = text.strip().replace(",", "")
     try:
@@ -354,7 +352,6 @@ def policy(args):
         if given:
             raise InputError(f"--{given[0].replace('_', '-')} is a policy term: give --policy bi|cyber|parametric")
         return None
-    from ..claim import ClaimPolicy
 
     rate = getattr(args, "gross_profit_rate", None)
     if rate is not None:
@@ -385,8 +382,3 @@ def check_covered(con, report, windows, opts: Options) -> None:
             from ..outages.suggest import outside_message
 
             raise WindowError(outside_message(con, report.first, report.last, w, tz=opts.tz, currency=opts.currency))
-
-
-def money(x: float | None, cur: str | None) -> str:
-    """An amount as the app and the report write it ('$1,234.50'), with an ASCII minus a terminal user can grep."""
-    return present.money(x, cur, minus="-")

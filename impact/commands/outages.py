@@ -12,9 +12,11 @@ from ..outages import (
     load_catalog,
     load_feed,
     load_windows_csv,
+    looks_like_feed,
     match_catalog,
     parse_channels,
     parse_impacts,
+    read_feed_file,
     window_json,
 )
 from ..settings import load_settings
@@ -30,7 +32,12 @@ def register(subparsers) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--catalog", action="store_true", help="the built-in catalog of notable outages")
     source.add_argument("--feed", metavar="URL", help="a status page base address or feed address")
-    source.add_argument("--file", metavar="CSV", help="windows CSV: start,end,channels,title[,impact,degraded_pct]")
+    source.add_argument(
+        "--file",
+        metavar="FILE",
+        help="windows CSV (start,end,channels,title[,impact,degraded_pct]) or a saved status feed: Statuspage or "
+        "Google Cloud incidents.json, or an RSS/Atom history feed",
+    )
     p.add_argument("--kind", choices=KINDS, default="auto", help="feed kind (default: auto-detect)")
     p.add_argument("--impact", metavar="LIST", help="feed only: keep these impacts, e.g. major,critical")
     p.add_argument(
@@ -85,16 +92,37 @@ def _table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _feed_file(path: Path, args) -> bool:
+    """Whether --file names a saved status feed (JSON or XML) rather than a windows CSV."""
+    try:
+        with open(path, "rb") as fh:
+            return looks_like_feed(fh.read(4096))
+    except OSError as exc:
+        raise InputError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+
+
+def _feed_options(args) -> dict:
+    return {
+        "kind": args.kind,
+        "impacts": parse_impacts(args.impact),
+        "components": args.component,
+        "channels": parse_channels(args.channels),
+    }
+
+
 def run(args) -> int:
     feed_only = [
         flag
-        for flag, value in (("--impact", args.impact), ("--component", args.component), ("--channels", args.channels))
+        for flag, value in (
+            ("--impact", args.impact),
+            ("--component", args.component),
+            ("--channels", args.channels),
+            ("--kind", args.kind != "auto"),
+        )
         if value
     ]
-    if feed_only and not args.feed:
-        raise InputError(f"{', '.join(feed_only)} only applies to --feed")
-    if args.kind != "auto" and not args.feed:
-        raise InputError("--kind only applies to --feed")
+    if feed_only and args.catalog:
+        raise InputError(f"{', '.join(feed_only)} only applies to a status feed (--feed, or --file with a saved feed)")
     skipped: list[str] = []
     if args.catalog:
         windows = load_catalog()
@@ -102,16 +130,15 @@ def run(args) -> int:
         path = Path(args.file)
         if not path.is_file():
             raise InputError(f"{args.file} is not a file")
-        windows = load_windows_csv(path, source_name=f"file:{path.name}")
+        if _feed_file(path, args):
+            result = read_feed_file(path, **_feed_options(args))
+            windows, skipped = result.windows, result.skipped
+        elif feed_only:
+            raise InputError(f"{', '.join(feed_only)} only applies to a status feed, and {path.name} is a windows CSV")
+        else:
+            windows = load_windows_csv(path, source_name=f"file:{path.name}")
     else:
-        result = load_feed(
-            args.feed,
-            kind=args.kind,
-            impacts=parse_impacts(args.impact),
-            components=args.component,
-            channels=parse_channels(args.channels),
-            settings=load_settings(),
-        )
+        result = load_feed(args.feed, **_feed_options(args), settings=load_settings())
         windows, skipped = result.windows, result.skipped
     catalog = load_catalog() if args.match else None
     rows = []

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import replace
 
 from .. import present
 from ..errors import InputError
+from ..portfolio import RunSpec, discover, engines, summarise, write
+from ..portfolio.results import paths
 from . import options
 
 
@@ -83,15 +86,18 @@ def human_summary(summary: dict, source: dict, written: tuple) -> str:
     for c in summary["currencies"]:
         cur, r = c["currency"], c["revenue_lost"]
         out.append(
-            f"{cur}: revenue lost {options.money(r['lost'], cur)} (interval {options.money(r['lost_low'], cur)} to "
-            f"{options.money(r['lost_high'], cur)}) over {c['sellers']:,} sellers; significant loss at "
+            f"{cur}: revenue lost {present.format_money_ascii(r['lost'], cur)} (interval {present.format_money_ascii(r['lost_low'], cur)} to "
+            f"{present.format_money_ascii(r['lost_high'], cur)}) over {c['sellers']:,} sellers; significant loss at "
             f"{c['significant']:,} ({present.percent(c['significant_share'])})"
         )
         if c["profit_lost"]:
             p = c["profit_lost"]
-            out.append(f"  profit lost {options.money(p['lost'], cur)} ({p['rows']:,} costed rows)")
+            out.append(f"  profit lost {present.format_money_ascii(p['lost'], cur)} ({p['rows']:,} costed rows)")
         if c["top"]:
-            out.append("  top: " + ", ".join(f"{t['seller_id']} {options.money(t['lost'], cur)}" for t in c["top"][:5]))
+            out.append(
+                "  top: "
+                + ", ".join(f"{t['seller_id']} {present.format_money_ascii(t['lost'], cur)}" for t in c["top"][:5])
+            )
     if summary["failed_sellers"]:
         out.append("not analysed: " + ", ".join(summary["failed_sellers"][:10]))
     if source["rejected"]:
@@ -104,8 +110,6 @@ def human_summary(summary: dict, source: dict, written: tuple) -> str:
 
 
 def run(args) -> int:
-    from ..portfolio import RunSpec, discover, engines, summarise, write
-    from ..portfolio.results import paths
 
     windows = options.windows(args)
     opts = options.options(args)  # checks --confidence, --home-currency... before any seller is read
@@ -114,7 +118,6 @@ def run(args) -> int:
     jobs, source = discover(args.source, args.costs_dir)
     if args.costs or args.ads:
         # Cost files named on the command line apply to every seller, after the ones found in its folder.
-        from dataclasses import replace
 
         jobs = [replace(j, costs=(*j.costs, *args.costs), ads=(*j.ads, *args.ads)) for j in jobs]
     spec = RunSpec(

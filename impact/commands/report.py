@@ -7,10 +7,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..dataset import result_product_names
 from ..errors import InputError
-from ..overview import result_product_names
-from ..report import build_report, money
-from ..service import run_analysis, shipments, window_view, with_default_channels
+from ..present import format_money
+from ..report import build_report
+from ..service import run_analysis, shipments, with_default_channels
+from ..views import window_view
 from . import options
 
 
@@ -54,7 +56,7 @@ def _write(path: str, text: str) -> None:
 def run(args) -> int:
     (window,) = options.windows(args, title=args.title.strip(), several=False)
     opts = options.options(args)
-    con, report = options.load(args, opts)
+    con, report = options.load_from_args(args, opts)
     (window,), _ = with_default_channels(con, [window], opts)
     res = window_view(run_analysis(con, [window], opts, shipments=False).to_json())
     ship = shipments(con, window, opts)
@@ -62,8 +64,8 @@ def run(args) -> int:
     text = build_report(res, ingest=report, shipments=ship, tz=opts.tz, product_names=names)
     rev, cur = res["revenue"], res["currency"]
     line = (
-        f"lost {money(rev['lost'], cur)} ({res['confidence']:.0%} range {money(rev['lost_low'], cur)} to "
-        f"{money(rev['lost_high'], cur)}), net of recapture {money(rev['net_lost'], cur)}"
+        f"lost {format_money(rev['lost'], cur)} ({res['confidence']:.0%} range {format_money(rev['lost_low'], cur)} to "
+        f"{format_money(rev['lost_high'], cur)}), net of recapture {format_money(rev['net_lost'], cur)}"
     )
     if args.out == "-":
         sys.stdout.write(text)

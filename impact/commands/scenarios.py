@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import math
 
+from ..claim.cover import simulate_cover
 from ..errors import InputError
 from ..scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, edit_rates, load_rates, parse_mix, parse_move
-from ..service import scenario_cover, scenario_model
+from ..service import scenario_model
 from ..windows import Window
 from . import options
 
@@ -64,6 +65,22 @@ def register(sub) -> None:
         metavar="CHANNEL=P1+P2",
         help="which providers a channel goes down with, e.g. woocommerce=aws+cloudflare",
     )
+    _add_channel_assumptions(p)
+    p.add_argument("--sweep", default=None, metavar="CHANNEL", help="add loss against this channel's share (0-100%%)")
+    p.add_argument(
+        "--period",
+        default="month",
+        choices=("day", "week", "month", "quarter"),
+        help="period for the mix history (default month)",
+    )
+    options.add_analysis(p, "channels the outage hit")
+    options.add_policy(p, required=False)
+    options.add_json(p, "the results")
+    p.set_defaults(func=run)
+
+
+def _add_channel_assumptions(p) -> None:
+    """Fees and margins per channel, a channel the seller does not sell on yet, and what moving demand costs."""
     p.add_argument(
         "--fee", action="append", default=[], metavar="CHANNEL=RATE", help="channel fee rate, e.g. amazon=0.15"
     )
@@ -95,17 +112,6 @@ def register(sub) -> None:
         metavar="RATE",
         help="what moving demand costs per year, as a share of the revenue moved (promotions, ads), default 0.1",
     )
-    p.add_argument("--sweep", default=None, metavar="CHANNEL", help="add loss against this channel's share (0-100%%)")
-    p.add_argument(
-        "--period",
-        default="month",
-        choices=("day", "week", "month", "quarter"),
-        help="period for the mix history (default month)",
-    )
-    options.add_analysis(p, "channels the outage hit")
-    options.add_policy(p, required=False)
-    options.add_json(p, "the results")
-    p.set_defaults(func=run)
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:
@@ -156,7 +162,7 @@ def build_model(con, args, opts: options.Options | None = None) -> tuple[Scenari
         fee, sep, margin = v.partition(":")
         if not sep:
             raise InputError(f"--new-channel expects CHANNEL=FEE:MARGIN, e.g. shopify=0.03:0.25, got '{c}={v}'.")
-        added[options.channel_list(c, "--new-channel")[0]] = (
+        added[options.parse_channels(c, "--new-channel")[0]] = (
             _number(fee, "--new-channel"),
             _number(margin, "--new-channel"),
         )
@@ -190,15 +196,15 @@ def run(args) -> int:
     policy = options.policy(args)
     if policy is not None and (policy.extra_expenses or policy.incident):
         raise InputError("--extra-expenses and --incident belong to a claim; the scenarios simulate outages instead")
-    con, _ = options.load(args, opts)
+    con, _ = options.load_from_args(args, opts)
     model, extra, _ = build_model(con, args, opts)
     mixes = [parse_mix(m) for m in args.mix] + [parse_move(m, model.current_shares) for m in args.move]
     out = model.to_json(mixes)
     out["windows"] = extra["windows"]
     if args.sweep:
-        out["sweep"] = {"channel": args.sweep, "rows": model.sweep(options.channel_list(args.sweep, "--sweep")[0])}
+        out["sweep"] = {"channel": args.sweep, "rows": model.sweep(options.parse_channels(args.sweep, "--sweep")[0])}
     if policy is not None:
-        out["cover"] = scenario_cover(model, policy)
+        out["cover"] = simulate_cover(model, policy)
     if args.json:
         print(json.dumps(out, indent=1, default=str))
     else:

@@ -7,7 +7,7 @@ import json
 from ..errors import InputError, ShareError
 from ..service import share_analysis
 from ..share import create_share, list_shares, revoke_share, revoke_share_id
-from ..url_builder import share_param
+from ..share.url_builder import share_param
 from . import options
 
 
@@ -44,7 +44,7 @@ def create_from_files(args) -> dict:
         raise InputError("give the outage to share with --window START END")
     windows = options.windows(args)
     opts = options.options(args)
-    con, report = options.load(args, opts)
+    con, report = options.load_from_args(args, opts)
     try:
         snapshot = share_analysis(con, report, options.resolve_channels(con, windows, opts), opts)
     finally:

@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InputError
+from ..settings import Settings, load_settings
 from . import ads, fba_fees, product_costs
 from .ads import AdsFile, ads_file, default_ad_channel
-from .reader import CostFileReport, Located, drop_temp, read
+from .reader import HEAD_LINES, CostFileReport, Located, _lines_of, _sniff, drop_temp, read
 
 __all__ = [
     "AdsFile",
@@ -59,7 +60,6 @@ def ensure_cost_tables(con) -> None:
 def cost_file_kind(path) -> str | None:
     """'costs' (product costs, FBA fees) or 'ads' when one of a file's first lines is such a file's header, else None:
     how a folder of a seller's files is sorted without being told which file is which. Reads the head only."""
-    from .reader import HEAD_LINES, _lines_of, _sniff
 
     try:
         lines = _lines_of(Path(path), HEAD_LINES)
@@ -71,7 +71,8 @@ def cost_file_kind(path) -> str | None:
         header = _sniff(line)[1]
         if any(f.matches(header) for f in fba_fees.FORMATS + product_costs.FORMATS):
             return "costs"
-        if any(f.matches(header) for f in ads.FORMATS):
+        # An ad report exported without its day is still an ad report: the ads reader names the setting to change.
+        if any(f.matches(header) or (f.near_miss and f.near_miss(header)) for f in ads.FORMATS):
             return "ads"
     return None
 
@@ -97,8 +98,9 @@ def _order_channels(con) -> list[str]:
 
 
 class _Loader:
-    def __init__(self, con, mapping: dict | None, order_channels: Sequence[str]):
+    def __init__(self, con, mapping: dict | None, order_channels: Sequence[str], max_rejects: int):
         self.con = con
+        self.max_rejects = max_rejects
         self.fallback = product_costs.mapped_format(mapping) if mapping else None
         self.order_channels = list(order_channels) or _order_channels(con)
         self.names = dict(con.execute("SELECT file_id, name FROM cost_files").fetchall())
@@ -126,6 +128,7 @@ class _Loader:
                 kind_label="cost file (Shopify products export, sku,unit_cost CSV or Amazon FBA fee preview)",
                 formats=fba_fees.FORMATS + product_costs.FORMATS,
                 fallback=self.fallback,
+                max_rejects=self.max_rejects,
             )
             file_id = self._next_id(name)
             report = parsed.report
@@ -147,7 +150,10 @@ class _Loader:
         def check(located: Located) -> None:
             fmt = located.fmt.name
             if fmt == ads.AMAZON.name and channel not in (None, "amazon"):
-                raise InputError(f"{name}: Amazon Ads spend sells on Amazon; it cannot be counted for {channel}")
+                raise InputError(
+                    f"{name}: Amazon Ads spend sells on Amazon; it cannot be counted for {channel}: "
+                    "give the file without a channel"
+                )
             if fmt in ads.NEEDS_STORE and channel is None:
                 # Only these reports need the store: a generic file names its channels itself.
                 context["channel"] = default_ad_channel(self.order_channels)
@@ -161,6 +167,7 @@ class _Loader:
                 formats=ads.FORMATS,
                 context=context,
                 check=check,
+                max_rejects=self.max_rejects,
             )
             file_id = self._next_id(name)
             report = parsed.report
@@ -209,16 +216,17 @@ def load_costs(
     *,
     mapping: dict | None = None,
     order_channels: Sequence[str] = (),
+    settings: Settings | None = None,
 ) -> CostReport:
     """Load product-cost, FBA fee and ad files into product_costs, sku_fees and ad_spend; all or nothing.
 
     order_channels: the channels of the orders, for the default channel of Google and Meta ads (read from `lines`
-    when not given). Raises InputError (UnknownFormatError, NoOrdersError, MappingError...) naming the file.
+    when not given); settings: the session's (Settings.max_rejects_listed). Raises InputError (UnknownFormatError, NoOrdersError, MappingError...) naming the file.
     """
     ensure_cost_tables(con)
     con.execute("BEGIN TRANSACTION")
     try:
-        loader = _Loader(con, mapping, order_channels)
+        loader = _Loader(con, mapping, order_channels, (settings or load_settings()).max_rejects_listed)
         files = [loader.cost_file(item) for item in costs]
         files += [loader.ads_file(item) for item in ads]
         report = CostReport(files, loader.unknown_skus(), loader.currencies())

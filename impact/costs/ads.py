@@ -17,7 +17,19 @@ from ..errors import InputError
 from ..ingest import sqlexpr
 from ..ingest.base import Cols
 from ..store import CHANNELS
-from .reader import AD_DATES, CostFormat, clean, date, find_column, money, money_problem, names, shown, sql_text
+from .reader import (
+    AD_DATES,
+    CostFormat,
+    clean,
+    currency_mismatch,
+    date,
+    find_column,
+    money_problem,
+    money_sql,
+    names,
+    shown,
+    sql_text,
+)
 
 KIND = "ad_spend"
 OWN_STORES = ("shopify", "woocommerce")  # where Google and Meta ads send buyers, in order of preference
@@ -91,7 +103,7 @@ def _shape(day: str, hour: str, spend: str, currency: str, channel: str, *, end:
         "_hour": hour,
         "hour": _hour(hour),
         "_spend": _spend_text(spend),
-        "spend": money(_spend_text(spend)),
+        "spend": money_sql(_spend_text(spend)),
         "currency": currency,
         "_channel": channel,
         "channel": f"lower({clean(channel)})",
@@ -103,9 +115,10 @@ SKIP = """CASE
     WHEN nullif(trim(_day), '') IS NULL AND _spend IS NULL THEN 'empty row'
     WHEN _spend IS NULL THEN 'no spend given' END"""
 REJECT = f"""CASE
-    WHEN nullif(trim(_day), '') IS NULL THEN 'missing date'
-    WHEN day IS NULL THEN 'unreadable date ' || {shown("_day")}
-    WHEN day NOT BETWEEN DATE '2000-01-01' AND DATE '2100-12-31' THEN 'date out of range ' || {shown("_day")}
+    WHEN nullif(trim(_day), '') IS NULL THEN 'missing date: export the report with its Day (or Date) column'
+    WHEN day IS NULL THEN 'unreadable date ' || {shown("_day")} || ': write the day as 2025-10-20'
+    WHEN day NOT BETWEEN DATE '2000-01-01' AND DATE '2100-12-31'
+        THEN 'date out of range ' || {shown("_day")} || ': check its year'
     WHEN end_day IS NOT NULL AND end_day <> day
         THEN 'the row covers ' || day || ' to ' || end_day || '; export the report broken down by day'
     WHEN nullif(trim(_hour), '') IS NOT NULL AND (hour IS NULL OR hour NOT BETWEEN 0 AND 23)
@@ -116,7 +129,33 @@ REJECT = f"""CASE
         THEN 'unknown channel ' || {shown("_channel")} || ' (one of {", ".join(CHANNELS)})'
     WHEN currency IS NOT NULL AND NOT regexp_full_match(currency, '[A-Z]{{3}}')
         THEN 'currency ' || {shown("currency")} || ' is not a 3-letter code such as USD'
+    WHEN {currency_mismatch("_spend", "currency", "spend")} IS NOT NULL
+        THEN {currency_mismatch("_spend", "currency", "spend")}
     END"""
+
+
+def _google_near_miss(header: list[str]) -> str | None:
+    have = names(header)
+    if {"campaign", "cost"} <= have and not have & {"day", "date"}:
+        return "this Google Ads report has no Day column: export it with Segment → Day"
+    return None
+
+
+def _amazon_near_miss(header: list[str]) -> str | None:
+    have = names(header)
+    if (
+        "campaign name" in have
+        and find_column(header, r"^spend\b", r"^total cost")
+        and not have & {"date", "start date"}
+    ):
+        return "this Amazon Ads report has no Date column: export it with Time unit → Daily"
+    return None
+
+
+def _meta_near_miss(header: list[str]) -> str | None:
+    if find_column(header, r"^amount spent") and "reporting starts" not in names(header):
+        return "this Meta Ads export has no Reporting starts column: export it with Breakdown → By time → Day"
+    return None
 
 
 def _format(name: str, label: str, matches, columns, **kw) -> CostFormat:
@@ -146,7 +185,11 @@ def _meta(c: Cols, header: list[str]) -> dict[str, str]:
 def _amazon(c: Cols, header: list[str]) -> dict[str, str]:
     spend = c(find_column(header, r"^spend\b", r"^total cost", r"^cost\b"))
     currency = f"upper({clean(c('currency'))})" if "currency" in names(header) else sqlexpr.currency_from_symbol(spend)
-    return _shape(c("date", "start date"), "NULL", spend, currency, "'amazon'", end=c("end date"))
+    # With a Date column the report is by day and Start/End Date are the campaign's schedule; without one, Start and
+    # End Date are the period the row sums up, which must be a single day.
+    if "date" in names(header):
+        return _shape(c("date"), "NULL", spend, currency, "'amazon'")
+    return _shape(c("start date"), "NULL", spend, currency, "'amazon'", end=c("end date"))
 
 
 def _google(c: Cols, header: list[str]) -> dict[str, str]:
@@ -168,6 +211,7 @@ META = _format(
     "Meta Ads Manager export",
     lambda h: "reporting starts" in names(h) and bool(find_column(h, r"^amount spent")),
     _meta,
+    near_miss=_meta_near_miss,
 )
 AMAZON = _format(
     "amazon_ads_sp",
@@ -178,6 +222,7 @@ AMAZON = _format(
         and bool(find_column(h, r"^spend\b", r"^total cost", r"^cost\b"))
     ),
     _amazon,
+    near_miss=_amazon_near_miss,
 )
 GOOGLE = _format(
     "google_ads",
@@ -185,6 +230,7 @@ GOOGLE = _format(
     lambda h: bool(names(h) & {"day", "date"}) and "campaign" in names(h) and "cost" in names(h),
     _google,
     skip_raw=((r'^\s*"?Total', "total row"),),
+    near_miss=_google_near_miss,
 )
 
 FORMATS = (GENERIC, META, AMAZON, GOOGLE)

@@ -9,7 +9,7 @@ the fees of the SKUs it lists.
 from __future__ import annotations
 
 from ..ingest.base import Cols
-from .reader import CostFormat, clean, find_column, money, money_problem, names, shown
+from .reader import CostFormat, clean, find_column, money_problem, money_sql, names, shown
 
 KIND = "fba_fees"
 
@@ -46,8 +46,8 @@ def _columns(c: Cols, header: list[str]) -> dict[str, str]:
         "sku": clean(c("sku")),
         "_ref": referral,
         "_ful": fulfilment,
-        "referral_fee": money(referral),
-        "fulfilment_fee": money(fulfilment),
+        "referral_fee": money_sql(referral),
+        "fulfilment_fee": money_sql(fulfilment),
         "currency": f"upper({clean(c('currency'))})",
     }
 

@@ -9,7 +9,9 @@ import json
 from collections.abc import Sequence
 
 from ..errors import InputError, MixedCurrencyError
-from .profit import ProfitInputs
+from ..scenarios.costs import DEFAULT_COSTS, ChannelCost, Costs
+from ..settings import Settings
+from .profit import ProfitInputs, channel_rates
 
 
 def _has_table(con, name: str) -> bool:
@@ -70,7 +72,7 @@ def _converted(con) -> bool:
     return _has_table(con, "fx_used") and con.execute("SELECT count(*) FROM fx_used").fetchone()[0] > 0
 
 
-def load(
+def load_costs(
     con,
     *,
     tz: str,
@@ -80,6 +82,7 @@ def load(
     ads: Sequence = (),
     mapping: dict | None = None,
     currency: str | None = None,
+    settings: Settings | None = None,
 ):
     """Cost inputs into `con` (see impact.service.load_costs); returns the CostReport, or None without cost files."""
     # Readers, fee schedule and rates only for sessions that give cost inputs; analyses need none of them.
@@ -94,7 +97,7 @@ def load(
     channels = [r[0] for r in con.execute("SELECT DISTINCT channel FROM lines ORDER BY 1").fetchall()]
     report = None
     if costs or ads or fees:
-        report = load_costs(con, costs, ads, mapping=mapping, order_channels=channels)
+        report = load_costs(con, costs, ads, mapping=mapping, order_channels=channels, settings=settings)
         _check_currencies(con, report, currency, home)
         fee_schedule.fees_table(con, fee_schedule.fee_rules(channels, fees))
     if home and report is not None:
@@ -124,8 +127,6 @@ def profit_inputs(con, tz: str, home: str | None) -> tuple[ProfitInputs | None, 
 def scenario_costs(con, *, currency: str, tz: str, home: str | None):
     """The scenario model's channel costs measured from the seller's cost inputs (product margin and fee rate of
     each channel over the last 90 days), monthly fees kept from the defaults; None without cost inputs."""
-    from ..scenarios.costs import DEFAULT_COSTS, ChannelCost, Costs
-    from .profit import channel_rates
 
     profit, _ = profit_inputs(con, tz, home)
     if profit is None:

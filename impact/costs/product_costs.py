@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import MappingError
 from ..ingest.base import Cols
-from .reader import ISO_DATE, CostFormat, clean, date, money, money_problem, names, shown
+from .reader import ISO_DATE, CostFormat, clean, date, money_problem, money_sql, names, shown
 
 KIND = "product_costs"
 COLUMNS = ("sku", "unit_cost", "currency", "valid_from", "valid_to", "category")
@@ -33,7 +33,7 @@ def _shopify_columns(c: Cols, header: list[str]) -> dict[str, str]:
     return {
         "sku": clean(c("Variant SKU")),
         "_cost": c("Cost per item"),
-        "unit_cost": money(c("Cost per item")),
+        "unit_cost": money_sql(c("Cost per item")),
         # The products export has no currency: the store's, which is the one its orders carry.
         "currency": "NULL::VARCHAR",
         "valid_from": "NULL::DATE",
@@ -71,7 +71,7 @@ def _generic_columns(m: dict[str, str], strict: bool):
         return {
             "sku": clean(col("sku")),
             "_cost": col("unit_cost"),
-            "unit_cost": money(col("unit_cost")),
+            "unit_cost": money_sql(col("unit_cost")),
             "currency": f"upper({clean(col('currency'))})",
             "_from": col("valid_from"),
             "_to": col("valid_to"),
@@ -86,18 +86,20 @@ def _generic_columns(m: dict[str, str], strict: bool):
 def _date_problem(raw: str, value: str, what: str) -> str:
     return f"""WHEN nullif(trim({raw}), '') IS NOT NULL AND {value} IS NULL
             THEN 'unreadable {what} ' || {shown(raw)} || ': write the date as YYYY-MM-DD'
-        WHEN {value} NOT BETWEEN {FIRST_DAY} AND {LAST_DAY} THEN '{what} out of range ' || {shown(raw)}"""
+        WHEN {value} NOT BETWEEN {FIRST_DAY} AND {LAST_DAY}
+            THEN '{what} out of range ' || {shown(raw)} || ': check its year'"""
 
 
 GENERIC_SKIP = """CASE
     WHEN sku IS NULL AND nullif(trim(_cost), '') IS NULL AND nullif(trim(_from), '') IS NULL THEN 'empty row'
     WHEN sku IS NOT NULL AND nullif(trim(_cost), '') IS NULL THEN 'no cost given' END"""
 GENERIC_REJECT = f"""CASE
-        WHEN sku IS NULL THEN 'missing SKU'
+        WHEN sku IS NULL THEN 'missing SKU: give the SKU this cost is for'
         WHEN {money_problem("_cost", "cost")} IS NOT NULL THEN {money_problem("_cost", "cost")}
         {_date_problem("_from", "valid_from", "valid_from")}
         {_date_problem("_to", "valid_to", "valid_to")}
-        WHEN valid_to < valid_from THEN 'valid_to ' || {shown("_to")} || ' is before valid_from ' || {shown("_from")}
+        WHEN valid_to < valid_from
+            THEN 'valid_to ' || {shown("_to")} || ' is before valid_from ' || {shown("_from")} || ': swap or correct them'
         WHEN currency IS NOT NULL AND NOT regexp_full_match(currency, '[A-Z]{{3}}')
             THEN 'currency ' || {shown("currency")} || ' is not a 3-letter code such as USD'
         END"""
@@ -140,14 +142,27 @@ def mapped_format(mapping: dict) -> CostFormat:
     return _generic("product cost CSV with a column mapping", full, lambda h: False, strict=True)
 
 
+def _all_zero(con, name: str) -> list[str]:
+    """A file whose every cost is zero is a products export nobody filled in, not products that cost nothing."""
+    count, nonzero = con.execute("SELECT count(*), count(*) FILTER (WHERE unit_cost <> 0) FROM _parsed").fetchone()
+    if count and not nonzero:
+        return [
+            f"{name}: every cost is 0.00 ({count:,} SKUs), so profit would count the products as free; fill in "
+            "the costs (Shopify's Cost per item) and load the file again, or leave it out"
+        ]
+    return []
+
+
 def store(con, file_id: int, names_by_id: dict[int, str]) -> list[str]:
-    """Add _parsed's rows to the entries, rebuild product_costs and say which of the new ranges overlap others."""
+    """Add _parsed's rows to the entries, rebuild product_costs and say which of the new ranges overlap others, and
+    when every cost of the file is zero."""
+    warnings = _all_zero(con, names_by_id.get(file_id, "the cost file"))
     con.execute(
         """INSERT INTO product_cost_entries
         SELECT sku, unit_cost, currency, valid_from, valid_to, category, $file_id, line FROM _parsed""",
         {"file_id": file_id},
     )
-    warnings = _overlaps(con, file_id, names_by_id)
+    warnings += _overlaps(con, file_id, names_by_id)
     rebuild(con)
     return warnings
 

@@ -21,7 +21,6 @@ from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..ingest.accounting import account
 from ..ingest.base import Cols
 from ..ingest.textfile import PreparedFile, count_line_ends, prepare
-from ..settings import load_settings
 
 HEAD_LINES = 12  # title lines above a header: Google Ads writes two, nobody writes ten
 MAX_LINE = 4 << 20
@@ -79,6 +78,8 @@ class CostFormat:
     # SQL over the format's names: of loadable rows sharing its value only the last is kept, the others skipped
     repeat_key: str | None = None
     repeat_reason: str = ""
+    # header -> what this format's export lacks, when the header is this format's minus something (else None)
+    near_miss: Callable[[list[str]], str | None] | None = None
 
 
 def names(header: list[str]) -> set[str]:
@@ -108,14 +109,17 @@ def shown(col: str) -> str:
     return f"""'"' || left(trim(coalesce({col}, '')), 40) || '"'"""
 
 
-# Money: spaces, currency symbols and a currency code before or after the number are dropped. Then, of the digits
-# with dots and commas that remain: with both a dot and a comma the last of them is the decimal separator and the
-# other groups thousands ("1,234.50", "1.234,50"); with only dots the dot is decimal ("12.50"); with only commas, one
-# comma is decimal ("12,50", "0,125") except "1,234", which could be either and is rejected as ambiguous, and several
-# commas in groups of three group thousands ("1,234,567"). A leading minus or parentheses make it negative.
+# Money: spaces, currency symbols and a currency's letters before or after the number are dropped, with a dot that
+# ends them ("Rs.201.68", "R$ 1.234,56", "12,50 zł", "kr 99", "12.50 USD"). Then, of the digits with dots and commas
+# that remain: with both a dot and a comma the last of them is the decimal separator and the other groups thousands
+# ("1,234.50", "1.234,50"); with only dots the dot is decimal ("12.50"); with only commas, one comma is decimal
+# ("12,50", "0,125") except "1,234", which could be either and is rejected as ambiguous, and several commas in groups
+# of three group thousands ("1,234,567"). A leading minus or parentheses make it negative.
 def _money_core(col: str) -> str:
-    stripped = f"regexp_replace(trim({col}), '[\\s\\x{{00A0}}$€£¥₹]', '', 'g')"
-    return f"regexp_replace({stripped}, '^[A-Za-z]{{1,3}}|[A-Za-z]{{1,3}}$', '', 'g')"
+    stripped = f"regexp_replace(trim({col}), '[\\s\\x{{00A0}}$€£¥₹₺]', '', 'g')"
+    # The letters go, a sign or bracket before or after them stays: "-Rs.3.00" -> "-3.00", "(5 kr)" -> "(5)".
+    prefix = f"regexp_replace({stripped}, '^([-(]?)\\pL{{1,3}}\\.?', '\\1')"
+    return f"regexp_replace({prefix}, '\\.?\\pL{{1,3}}\\.?(\\)?)$', '\\1')"
 
 
 def _money_digits(col: str) -> str:
@@ -156,7 +160,7 @@ def _plain_number(col: str) -> str:
     return f"regexp_full_match(trim({col}), '[0-9]{{1,14}}(\\.[0-9]+)?')"
 
 
-def money(col: str) -> str:
+def money_sql(col: str) -> str:
     """Money text -> DECIMAL(18,4), NULL when empty or unreadable (see the rule above)."""
     value = f"TRY_CAST({_money_normalised(col)} AS DECIMAL(18,4))"
     return (
@@ -171,10 +175,55 @@ def money_problem(col: str, what: str) -> str:
         WHEN {clean(col)} IS NULL OR {_plain_number(col)} THEN NULL
         WHEN {_money_ambiguous(col)}
             THEN 'ambiguous {what} ' || {shown(col)} || ': write 1234 or 1.234 (or 1,234.00)'
-        ELSE list_transform([{money(col)}], lambda v: CASE
-            WHEN v IS NULL THEN 'unreadable {what} ' || {shown(col)}
-            WHEN v < 0 THEN 'negative {what} ' || {shown(col)} END)[1]
+        ELSE list_transform([{money_sql(col)}], lambda v: CASE
+            WHEN v IS NULL THEN 'unreadable {what} ' || {shown(col)} || ': write a number such as 12.50'
+            WHEN v < 0 THEN 'negative {what} ' || {shown(col)} || ': it cannot be below zero; correct it or remove the line'
+            END)[1]
         END)"""
+
+
+# What a currency sign written beside an amount can stand for; a sign the row's currency is not among is refused.
+SIGNS = {
+    "$": ("USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD", "ARS", "CLP", "COP"),
+    "us$": ("USD",),
+    "c$": ("CAD",),
+    "ca$": ("CAD",),
+    "a$": ("AUD",),
+    "au$": ("AUD",),
+    "mx$": ("MXN",),
+    "r$": ("BRL",),
+    "€": ("EUR",),
+    "£": ("GBP",),
+    "¥": ("JPY", "CNY"),
+    "₹": ("INR",),
+    "rs": ("INR", "PKR", "LKR", "NPR"),
+    "kr": ("SEK", "NOK", "DKK", "ISK"),
+    "zł": ("PLN",),
+    "zl": ("PLN",),
+    "kč": ("CZK",),
+    "ft": ("HUF",),
+    "lei": ("RON",),
+    "₺": ("TRY",),
+    "tl": ("TRY",),
+    "fr": ("CHF",),
+    "r": ("ZAR",),
+}
+
+
+def _sign(col: str) -> str:
+    """The letters and symbols written beside an amount, lower case: 'rs' for "Rs.201.68", '' for "12.50"."""
+    return f"lower(regexp_replace(trim({col}), '[0-9.,()\\-\\s\\x{{00A0}}]', '', 'g'))"
+
+
+def currency_mismatch(col: str, currency: str, what: str) -> str:
+    """Why an amount's currency sign contradicts the row's currency code (NULL when it agrees or either is absent):
+    "Rs.201.68" in a row of USD. A sign this table does not know is checked only when it is a 3-letter code."""
+    cases = " ".join(f"WHEN {sql_text(sign)} THEN {sql_text('/'.join(codes))}" for sign, codes in SIGNS.items())
+    expected = f"(CASE s {cases} ELSE (CASE WHEN regexp_full_match(s, '[a-z]{{3}}') THEN upper(s) END) END)"
+    return f"""list_transform([{_sign(col)}], lambda s: list_transform([{expected}], lambda e: CASE
+        WHEN e IS NULL OR {currency} IS NULL OR list_contains(string_split(e, '/'), {currency}) THEN NULL
+        ELSE '{what} ' || {shown(col)} || ' is written in ' || e || ' but the row''s currency is '
+            || {currency} || ': correct the currency column or the amount' END)[1])[1]"""
 
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -221,6 +270,7 @@ def locate(
     """
     lines = _lines_of(prepared.path, HEAD_LINES)
     titles = blanks = empties = 0
+    missing: str | None = None
     for i, line in enumerate(lines):
         if not line.strip(" \t,;"):
             blanks += 1
@@ -230,6 +280,7 @@ def locate(
         fmt = next((f for f in formats if f.matches(header)), None)
         if fmt is not None:
             return Located(fmt, header, delimiter, i + 1, titles, blanks, empties)
+        missing = missing or next((m for f in formats if f.near_miss and (m := f.near_miss(header))), None)
         titles += 1
     if fallback is not None:
         return Located(
@@ -241,6 +292,8 @@ def locate(
             prepared.blank_before_header,
             prepared.empty_before_header,
         )
+    if missing:
+        raise UnknownFormatError(f"{name}: {missing}", header=prepared.header)
     raise UnknownFormatError(
         f"{name}: the columns do not match a known {expected}; the first line holds "
         + ", ".join(prepared.header[:12])
@@ -318,6 +371,7 @@ def read(
     fallback: CostFormat | None = None,
     context: dict | None = None,
     check: Callable[[Located], None] | None = None,
+    max_rejects: int,
 ) -> Parsed:
     """Read one file into the temp table _parsed (loadable rows, with their line) and account for every line.
 
@@ -369,9 +423,9 @@ def read(
                 {"reason": fmt.repeat_reason},
             )
         n_records = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
-        acc = account(con, prepared, name, fmt, "_rn", set(), None, load_settings().max_rejects_listed)
+        acc = account(con, prepared, name, fmt, "_rn", set(), None, max_rejects)
         _record_lines(con, prepared, n_records)
-        report = _report(con, name, fmt, acc, located)
+        report = _report(con, name, fmt, acc, located, max_rejects)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _parsed AS
             SELECT p.* EXCLUDE (_skip, _reject, _text), l.line FROM _parsed p JOIN _lines l ON l.rn = p._rn
@@ -384,10 +438,9 @@ def read(
         prepared.cleanup()
 
 
-def _report(con, name: str, fmt: CostFormat, acc, located: Located) -> CostFileReport:
+def _report(con, name: str, fmt: CostFormat, acc, located: Located, limit: int) -> CostFileReport:
     """The file's report. Rejected data rows are numbered through _lines, which knows values that span lines (a
     Shopify product description); account() numbers the lines the CSV reader refused."""
-    limit = load_settings().max_rejects_listed
     data = con.execute(
         """SELECT l.line, p._reject, p._text FROM _parsed p JOIN _lines l ON l.rn = p._rn
         WHERE p._reject IS NOT NULL ORDER BY l.line LIMIT $n""",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 # lower(...) = rather than ILIKE: the same test at a third of the cost on every line.
@@ -14,30 +14,32 @@ _STATUS = """(CASE
 
 def _all_orders(c: Cols) -> dict[str, str]:
     return {
-        "order_id": X.clean(c("amazon-order-id")),
-        "line_key": f"coalesce({X.clean(c('sku'))}, {X.clean(c('asin'))}, {X.clean(c('product-name'))}, '')",
+        "order_id": sqlexpr.clean(c("amazon-order-id")),
+        "line_key": f"coalesce({sqlexpr.clean(c('sku'))}, {sqlexpr.clean(c('asin'))}, {sqlexpr.clean(c('product-name'))}, '')",
         "purchased_at": c("purchase-date"),
-        "sku": X.clean(c("sku")),
-        "product_name": X.clean(c("product-name")),
-        "quantity": X.quantity(c("quantity", "quantity-purchased")),
-        "revenue": X.amount(c("item-price")),
+        "sku": sqlexpr.clean(c("sku")),
+        "product_name": sqlexpr.clean(c("product-name")),
+        "quantity": sqlexpr.quantity(c("quantity", "quantity-purchased")),
+        "revenue": sqlexpr.amount(c("item-price")),
         "revenue_text": c("item-price"),
-        "currency": f"upper({X.clean(c('currency'))})",
-        "status": _STATUS.format(item_status=X.clean(c("item-status")), order_status=X.clean(c("order-status"))),
-        "fulfilment": X.clean(c("fulfillment-channel")),
+        "currency": f"upper({sqlexpr.clean(c('currency'))})",
+        "status": _STATUS.format(
+            item_status=sqlexpr.clean(c("item-status")), order_status=sqlexpr.clean(c("order-status"))
+        ),
+        "fulfilment": sqlexpr.clean(c("fulfillment-channel")),
         "shipped_at": c("shipment-date", "ship-date"),
         "promised_at": c("latest-ship-date", "promise-date"),
-        "ship_country": X.clean(c("ship-country")),
-        "marketplace": X.clean(c("sales-channel")),
+        "ship_country": sqlexpr.clean(c("ship-country")),
+        "marketplace": sqlexpr.clean(c("sales-channel")),
         # Some versions carry the seller-fulfilled reports' flag; buyer-requested cancellations do not count for
         # Amazon's cancellation rate.
-        "cancelled_by": X.cancel_requested_by(c("is-buyer-requested-cancellation")),
+        "cancelled_by": sqlexpr.cancel_requested_by(c("is-buyer-requested-cancellation")),
     }
 
 
 def _mcf_skip(c: Cols) -> list[tuple[str, str]]:
     # Multi-channel fulfilment orders were sold on another channel; that channel's export counts them.
-    return [(f"{X.clean(c('sales-channel'))} = 'Non-Amazon'", "multi-channel fulfilment order (sold elsewhere)")]
+    return [(f"{sqlexpr.clean(c('sales-channel'))} = 'Non-Amazon'", "multi-channel fulfilment order (sold elsewhere)")]
 
 
 ALL_ORDERS = Format(
@@ -54,21 +56,21 @@ ALL_ORDERS = Format(
 
 def _shipments(c: Cols) -> dict[str, str]:
     return {
-        "order_id": X.clean(c("amazon-order-id")),
-        "line_key": f"coalesce({X.clean(c('sku'))}, {X.clean(c('product-name'))}, '')",
+        "order_id": sqlexpr.clean(c("amazon-order-id")),
+        "line_key": f"coalesce({sqlexpr.clean(c('sku'))}, {sqlexpr.clean(c('product-name'))}, '')",
         "purchased_at": c("purchase-date"),
-        "sku": X.clean(c("sku")),
-        "product_name": X.clean(c("product-name")),
-        "quantity": X.quantity(c("quantity-shipped")),
-        "revenue": X.amount(c("item-price")),
+        "sku": sqlexpr.clean(c("sku")),
+        "product_name": sqlexpr.clean(c("product-name")),
+        "quantity": sqlexpr.quantity(c("quantity-shipped")),
+        "revenue": sqlexpr.amount(c("item-price")),
         "revenue_text": c("item-price"),
-        "currency": f"upper({X.clean(c('currency'))})",
+        "currency": f"upper({sqlexpr.clean(c('currency'))})",
         "status": "'completed'",
-        "fulfilment": X.clean(c("fulfillment-channel")),
+        "fulfilment": sqlexpr.clean(c("fulfillment-channel")),
         "shipped_at": c("shipment-date"),
         "promised_at": c("latest-ship-date", "promise-date"),
-        "ship_country": X.clean(c("ship-country")),
-        "marketplace": X.clean(c("sales-channel")),
+        "ship_country": sqlexpr.clean(c("ship-country")),
+        "marketplace": sqlexpr.clean(c("sales-channel")),
     }
 
 

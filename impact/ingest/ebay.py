@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 
 def _fields(c: Cols) -> dict[str, str]:
     return {
-        "order_id": X.clean(c("Order Number", "Sales Record Number")),
-        "line_key": f"coalesce({X.clean(c('Transaction ID'))}, {X.clean(c('Item Number'))}, '')",
+        "order_id": sqlexpr.clean(c("Order Number", "Sales Record Number")),
+        "line_key": f"coalesce({sqlexpr.clean(c('Transaction ID'))}, {sqlexpr.clean(c('Item Number'))}, '')",
         "purchased_at": c("Sale Date", "Paid On Date"),
-        "sku": f"coalesce({X.clean(c('Custom Label'))}, {X.clean(c('Item Number'))})",
-        "product_name": X.clean(c("Item Title")),
-        "quantity": X.quantity(c("Quantity")),
-        "revenue": f"{X.amount(c('Sold For'))} * coalesce({X.quantity(c('Quantity'))}, 1)",
+        "sku": f"coalesce({sqlexpr.clean(c('Custom Label'))}, {sqlexpr.clean(c('Item Number'))})",
+        "product_name": sqlexpr.clean(c("Item Title")),
+        "quantity": sqlexpr.quantity(c("Quantity")),
+        "revenue": f"{sqlexpr.amount(c('Sold For'))} * coalesce({sqlexpr.quantity(c('Quantity'))}, 1)",
         "revenue_text": c("Sold For"),
-        "currency": f"coalesce({X.currency_from_symbol(c('Sold For'))}, {X.currency_from_symbol(c('Total Price'))})",
+        "currency": f"coalesce({sqlexpr.currency_from_symbol(c('Sold For'))}, {sqlexpr.currency_from_symbol(c('Total Price'))})",
         "status": "'completed'",
-        "fulfilment": X.clean(c("eBay Fulfillment Program")),
+        "fulfilment": sqlexpr.clean(c("eBay Fulfillment Program")),
         "shipped_at": c("Shipped On Date"),
         "promised_at": c("Ship By Date"),
-        "ship_country": X.clean(c("Ship To Country", "Buyer Country")),
+        "ship_country": sqlexpr.clean(c("Ship To Country", "Buyer Country")),
         "marketplace": "'eBay'",
     }
 
 
 def _skips(c: Cols) -> list[tuple[str, str]]:
-    first = X.clean(c("Sales Record Number", "Order Number"))
+    first = sqlexpr.clean(c("Sales Record Number", "Order Number"))
     return [
-        (f"{first} SIMILAR TO '[0-9]+' AND {X.clean(c('Order Number'))} LIKE 'record(s) downloaded%'", "eBay footer"),
+        (
+            f"{first} SIMILAR TO '[0-9]+' AND {sqlexpr.clean(c('Order Number'))} LIKE 'record(s) downloaded%'",
+            "eBay footer",
+        ),
         (f"{first} ILIKE 'Seller ID%' OR {first} ILIKE '%record(s) downloaded%'", "eBay footer"),
         # A multi-item order has a summary row (totals, no item) before its item rows.
-        (f"{X.clean(c('Item Number'))} IS NULL AND {X.clean(c('Quantity'))} IS NULL", "eBay order summary row"),
+        (
+            f"{sqlexpr.clean(c('Item Number'))} IS NULL AND {sqlexpr.clean(c('Quantity'))} IS NULL",
+            "eBay order summary row",
+        ),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 _ETSY_DATES = ["%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d"]
@@ -10,20 +10,20 @@ _ETSY_DATES = ["%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d"]
 
 def _items(c: Cols) -> dict[str, str]:
     return {
-        "order_id": X.clean(c("Order ID")),
-        "line_key": f"coalesce({X.clean(c('Transaction ID'))}, {X.clean(c('Listing ID'))}, '')",
+        "order_id": sqlexpr.clean(c("Order ID")),
+        "line_key": f"coalesce({sqlexpr.clean(c('Transaction ID'))}, {sqlexpr.clean(c('Listing ID'))}, '')",
         "purchased_at": c("Sale Date"),
-        "sku": f"coalesce({X.clean(c('SKU'))}, {X.clean(c('Listing ID'))})",
-        "product_name": X.clean(c("Item Name")),
-        "quantity": X.quantity(c("Quantity")),
-        "revenue": f"{X.amount(c('Price'))} * coalesce({X.quantity(c('Quantity'))}, 1)",
+        "sku": f"coalesce({sqlexpr.clean(c('SKU'))}, {sqlexpr.clean(c('Listing ID'))})",
+        "product_name": sqlexpr.clean(c("Item Name")),
+        "quantity": sqlexpr.quantity(c("Quantity")),
+        "revenue": f"{sqlexpr.amount(c('Price'))} * coalesce({sqlexpr.quantity(c('Quantity'))}, 1)",
         "revenue_text": c("Price"),
-        "currency": f"upper({X.clean(c('Currency'))})",
+        "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": "'completed'",
         "fulfilment": "NULL",
         "shipped_at": c("Date Shipped"),
         "promised_at": "NULL",
-        "ship_country": X.clean(c("Ship Country")),
+        "ship_country": sqlexpr.clean(c("Ship Country")),
         "marketplace": "'Etsy'",
     }
 
@@ -38,23 +38,23 @@ SOLD_ORDER_ITEMS = Format(
 
 
 def _orders(c: Cols) -> dict[str, str]:
-    status = f"lower(coalesce({X.clean(c('Status'))}, ''))"
+    status = f"lower(coalesce({sqlexpr.clean(c('Status'))}, ''))"
     return {
-        "order_id": X.clean(c("Order ID")),
+        "order_id": sqlexpr.clean(c("Order ID")),
         "line_key": "'order'",
         "purchased_at": c("Sale Date"),
-        "sku": X.clean(c("SKU")),
+        "sku": sqlexpr.clean(c("SKU")),
         "product_name": "NULL",
-        "quantity": X.quantity(c("Number of Items")),
-        "revenue": X.amount(c("Order Value")),
+        "quantity": sqlexpr.quantity(c("Number of Items")),
+        "revenue": sqlexpr.amount(c("Order Value")),
         "revenue_text": c("Order Value"),
-        "currency": f"upper({X.clean(c('Currency'))})",
+        "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": f"""(CASE WHEN {status} LIKE 'cancel%' THEN 'cancelled' WHEN {status} LIKE 'refund%' THEN 'refunded'
             ELSE 'completed' END)""",
         "fulfilment": "NULL",
         "shipped_at": c("Date Shipped"),
         "promised_at": "NULL",
-        "ship_country": X.clean(c("Ship Country")),
+        "ship_country": sqlexpr.clean(c("Ship Country")),
         "marketplace": "'Etsy'",
     }
 

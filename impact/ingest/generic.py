@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import MappingError
 from ..store import CHANNELS
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 # Mapping keys that name a column of the file.
@@ -92,7 +92,7 @@ def validate_mapping(mapping: dict, header: list[str]) -> dict:
 
 
 def _status_sql(col: str) -> str:
-    v = f"lower(coalesce({X.clean(col)}, ''))"
+    v = f"lower(coalesce({sqlexpr.clean(col)}, ''))"
     cases = " ".join(
         f"WHEN {' OR '.join(f'{v} LIKE ' + repr('%' + w + '%') for w in words)} THEN '{status}'"
         for status, words in _STATUS_WORDS.items()
@@ -101,7 +101,7 @@ def _status_sql(col: str) -> str:
 
 
 def _channel_sql(col: str, default: str) -> str:
-    v = f"lower(coalesce({X.clean(col)}, ''))"
+    v = f"lower(coalesce({sqlexpr.clean(col)}, ''))"
     cases = " ".join(f"WHEN {v} LIKE '%{ch}%' THEN '{ch}'" for ch in CHANNELS if ch != "other")
     return f"(CASE {cases} WHEN {v} = '' THEN '{default}' ELSE 'other' END)"
 
@@ -114,29 +114,29 @@ def build_format(mapping: dict) -> Format:
         def col(key: str) -> str:
             return c(m[key]) if key in m else "NULL"
 
-        qty = X.quantity(col("quantity")) if "quantity" in m else "1"
+        qty = sqlexpr.quantity(col("quantity")) if "quantity" in m else "1"
         if "revenue" in m:
-            revenue, revenue_text = X.amount(col("revenue")), col("revenue")
+            revenue, revenue_text = sqlexpr.amount(col("revenue")), col("revenue")
         else:
-            revenue, revenue_text = f"{X.amount(col('price'))} * coalesce({qty}, 1)", col("price")
+            revenue, revenue_text = f"{sqlexpr.amount(col('price'))} * coalesce({qty}, 1)", col("price")
         currency = (
-            f"upper({X.clean(col('currency'))})"
+            f"upper({sqlexpr.clean(col('currency'))})"
             if "currency" in m
             else f"'{m['currency_value'].upper()}'"
             if m.get("currency_value", "").isalpha()
-            else X.currency_from_symbol(revenue_text)
+            else sqlexpr.currency_from_symbol(revenue_text)
         )
         line_key = (
-            X.clean(col("line_key"))
+            sqlexpr.clean(col("line_key"))
             if "line_key" in m
-            else f"coalesce({X.clean(col('sku'))}, {X.clean(col('product_name'))}, '')"
+            else f"coalesce({sqlexpr.clean(col('sku'))}, {sqlexpr.clean(col('product_name'))}, '')"
         )
         return {
-            "order_id": X.clean(col("order_id")),
+            "order_id": sqlexpr.clean(col("order_id")),
             "line_key": line_key,
             "purchased_at": col("purchased_at"),
-            "sku": X.clean(col("sku")),
-            "product_name": X.clean(col("product_name")),
+            "sku": sqlexpr.clean(col("sku")),
+            "product_name": sqlexpr.clean(col("product_name")),
             "quantity": qty,
             "revenue": revenue,
             "revenue_text": revenue_text,
@@ -145,8 +145,8 @@ def build_format(mapping: dict) -> Format:
             "fulfilment": "NULL",
             "shipped_at": col("shipped_at"),
             "promised_at": col("promised_at"),
-            "ship_country": X.clean(col("ship_country")),
-            "marketplace": X.clean(col("marketplace")) if "marketplace" in m else "NULL",
+            "ship_country": sqlexpr.clean(col("ship_country")),
+            "marketplace": sqlexpr.clean(col("marketplace")) if "marketplace" in m else "NULL",
             "channel": _channel_sql(col("channel"), m["channel_value"])
             if "channel" in m
             else f"'{m['channel_value']}'",
@@ -163,7 +163,7 @@ def build_format(mapping: dict) -> Format:
 
 def date_formats(mapping: dict) -> list[str] | None:
     if mapping.get("date_order") == "day_first":
-        return X.DAY_FIRST_FORMATS + [f for f in X.NAIVE_FORMATS if "%m/%d" not in f]
+        return sqlexpr.DAY_FIRST_FORMATS + [f for f in sqlexpr.NAIVE_FORMATS if "%m/%d" not in f]
     return None
 
 

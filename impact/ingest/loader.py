@@ -15,8 +15,7 @@ from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import generic, memo, shipping
-from . import sqlexpr as X
+from . import generic, memo, shipping, sqlexpr
 from .accounting import account
 from .base import IDENT, Cols, Format
 from .formats import detect
@@ -179,11 +178,11 @@ def _sample_format(
 ) -> str | None:
     """The single timestamp format that reads every sampled value exactly as the general parser does, if any."""
     # strptime with %z reads ISO text with an offset at about half the cost of the ISO cast and its guard.
-    candidates = [*X.AWARE_FORMATS, X.ISO, *(formats or X.NAIVE_FORMATS)]
+    candidates = [*sqlexpr.AWARE_FORMATS, sqlexpr.ISO, *(formats or sqlexpr.NAIVE_FORMATS)]
     try:
         # The general parse once per sampled value; each candidate must agree with it on every value.
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _sample AS SELECT v, {X.timestamp_utc("v", formats)} AS g FROM (
+            f"""CREATE OR REPLACE TEMP TABLE _sample AS SELECT v, {sqlexpr.timestamp_utc("v", formats)} AS g FROM (
             SELECT DISTINCT trim({col}) AS v FROM (SELECT {col} FROM {source} WHERE nullif(trim({col}), '') IS NOT NULL
                                                    LIMIT {int(sample)}))""",
             {**params, "tz": tz},
@@ -193,7 +192,7 @@ def _sample_format(
         for i in range(0, len(candidates), batch):
             chunk = candidates[i : i + batch]
             tests = ", ".join(f"count(*) > 0 AND bool_and(f{j} IS NOT NULL AND f{j} = g)" for j in range(len(chunk)))
-            fasts = ", ".join(f"{X.fast_timestamp_utc('v', fmt)} AS f{j}" for j, fmt in enumerate(chunk))
+            fasts = ", ".join(f"{sqlexpr.fast_timestamp_utc('v', fmt)} AS f{j}" for j, fmt in enumerate(chunk))
             sql = f"SELECT {tests} FROM (SELECT {fasts}, g FROM _sample)"
             ok = con.execute(sql, {"tz": tz} if "$tz" in sql else {}).fetchone()
             found = next((fmt for fmt, good in zip(chunk, ok, strict=True) if good), None)
@@ -315,7 +314,7 @@ class _Parse:
             if fields[key] == "NULL":
                 return "NULL"
             # A date-only ship-by allows the whole day; purchase and ship dates stay at the day's start.
-            parse = X.promise_utc if key == "promised_at" else X.timestamp_utc
+            parse = sqlexpr.promise_utc if key == "promised_at" else sqlexpr.timestamp_utc
             return parse(fields[key], self.date_formats, fast.get(key))
 
         skip_case = (
@@ -330,7 +329,7 @@ class _Parse:
             # occurrence 1; the rare repeated key within an order is renumbered afterwards
             "line_key": f"{fields['line_key']} || '#1'",
             "purchased_at": parse_ts("purchased_at"),
-            "time_precision": X.precision(fields["purchased_at"]),
+            "time_precision": sqlexpr.precision(fields["purchased_at"]),
             "sku": fields["sku"],
             "product_name": fields["product_name"],
             "quantity": f"coalesce({fields['quantity']}, 1)",
@@ -342,7 +341,7 @@ class _Parse:
             "promised_at": parse_ts("promised_at"),
             "ship_country": fields["ship_country"],
             "file_id": "$file_id",
-            "ship_precision": X.ship_precision(fields["shipped_at"]),
+            "ship_precision": sqlexpr.ship_precision(fields["shipped_at"]),
             "carrier": fields.get("carrier", "NULL"),
             "cancelled_by": fields.get("cancelled_by", "NULL"),
         }
@@ -414,13 +413,13 @@ class _ShipParse(_Parse):
 
     def _columns(self, skips: list[tuple[str, str]], tz: str) -> tuple[str, str, dict]:
         f = self.fields
-        shipped = X.timestamp_utc(f["shipped_at"], self.date_formats) if f["shipped_at"] != "NULL" else "NULL"
-        promised = X.promise_utc(f["promised_at"], self.date_formats) if f["promised_at"] != "NULL" else "NULL"
+        shipped = sqlexpr.timestamp_utc(f["shipped_at"], self.date_formats) if f["shipped_at"] != "NULL" else "NULL"
+        promised = sqlexpr.promise_utc(f["promised_at"], self.date_formats) if f["promised_at"] != "NULL" else "NULL"
         cols = {
             "channel": f["channel"],
             "order_id": f["order_id"],
             "shipped_at": shipped,
-            "ship_precision": X.ship_precision(f["shipped_at"]),
+            "ship_precision": sqlexpr.ship_precision(f["shipped_at"]),
             "promised_at": promised,
             "carrier": f["carrier"],
             "cancelled_by": f["cancelled_by"],

@@ -18,7 +18,7 @@ file never reach the database.
 from __future__ import annotations
 
 from ..store import CHANNELS
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 NOT_IN_ORDERS = "order not in the order exports"
@@ -28,7 +28,7 @@ NOTHING = "no ship date, promise or cancellation request"
 
 def channel_from_text(col: str) -> str:
     """A channel from a store or marketplace name ('Amazon.com', 'My eBay Store'), NULL when none is named."""
-    v = f"lower(coalesce({X.clean(col)}, ''))"
+    v = f"lower(coalesce({sqlexpr.clean(col)}, ''))"
     named = [ch for ch in CHANNELS if ch != "other"]
     cases = " ".join(f"WHEN {v} LIKE '%{ch}%' THEN '{ch}'" for ch in named)
     return f"(CASE {cases} WHEN {v} LIKE '%woo%' THEN 'woocommerce' ELSE NULL END)"
@@ -42,11 +42,11 @@ def _shipstation(c: Cols) -> dict[str, str]:
     # The marketplace column names the channel; a store name often does too ('My Amazon Store').
     named = [channel_from_text(c(n)) for n in ("Marketplace", "Store", "Store Name", "Order Source") if c.has(n)]
     return {
-        "order_id": X.clean(c("Order Number", "Order #", "Order - Number", "Order No")),
+        "order_id": sqlexpr.clean(c("Order Number", "Order #", "Order - Number", "Order No")),
         "channel": f"coalesce({', '.join(named)})" if named else "NULL",
         "shipped_at": c("Ship Date", "Shipped Date", "Date Shipped"),
         "promised_at": c("Ship By Date", "Ship By"),
-        "carrier": X.clean(c("Carrier", "Provider")),
+        "carrier": sqlexpr.clean(c("Carrier", "Provider")),
         "cancelled_by": "NULL",
     }
 
@@ -54,11 +54,11 @@ def _shipstation(c: Cols) -> dict[str, str]:
 def _shipstation_skips(c: Cols) -> list[tuple[str, str]]:
     rules = []
     if c.has("voided"):
-        rules.append((X.truthy(c("Voided")), VOIDED))
+        rules.append((sqlexpr.truthy(c("Voided")), VOIDED))
     if c.has("void date"):
-        rules.append((f"{X.clean(c('Void Date'))} IS NOT NULL", VOIDED))
+        rules.append((f"{sqlexpr.clean(c('Void Date'))} IS NOT NULL", VOIDED))
     if c.has("status"):
-        rules.append((f"lower(coalesce({X.clean(c('Status'))}, '')) LIKE 'void%'", VOIDED))
+        rules.append((f"lower(coalesce({sqlexpr.clean(c('Status'))}, '')) LIKE 'void%'", VOIDED))
     return rules
 
 
@@ -85,17 +85,17 @@ SHIPSTATION = Format(
 
 def _amazon_orders(c: Cols) -> dict[str, str]:
     return {
-        "order_id": X.clean(c("order-id")),
+        "order_id": sqlexpr.clean(c("order-id")),
         "channel": "'amazon'",
         "shipped_at": c("ship-date", "shipment-date"),
         "promised_at": c("latest-ship-date", "promise-date"),
-        "carrier": X.clean(c("carrier", "ssa-carrier")),
-        "cancelled_by": X.cancel_requested_by(c("is-buyer-requested-cancellation")),
+        "carrier": sqlexpr.clean(c("carrier", "ssa-carrier")),
+        "cancelled_by": sqlexpr.cancel_requested_by(c("is-buyer-requested-cancellation")),
     }
 
 
 def _amazon_skips(c: Cols) -> list[tuple[str, str]]:
-    return [(f"{X.clean(c('sales-channel'))} = 'Non-Amazon'", "multi-channel fulfilment order (sold elsewhere)")]
+    return [(f"{sqlexpr.clean(c('sales-channel'))} = 'Non-Amazon'", "multi-channel fulfilment order (sold elsewhere)")]
 
 
 AMAZON_SELLER_ORDERS = Format(
@@ -139,11 +139,11 @@ def build_format(mapping: dict) -> Format:
         else:
             channel = _value(m.get("channel_value"))
         return {
-            "order_id": X.clean(col("order_id")),
+            "order_id": sqlexpr.clean(col("order_id")),
             "channel": channel,
             "shipped_at": col("shipped_at"),
             "promised_at": col("promised_at"),
-            "carrier": X.clean(col("carrier")),
+            "carrier": sqlexpr.clean(col("carrier")),
             "cancelled_by": "NULL",
         }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 # Filled on an order's first row only; continuation rows inherit them.
@@ -19,26 +19,26 @@ ORDER_LEVEL = (
 
 
 def _fields(c: Cols) -> dict[str, str]:
-    fin = f"lower(coalesce({X.clean(c('Financial Status'))}, ''))"
+    fin = f"lower(coalesce({sqlexpr.clean(c('Financial Status'))}, ''))"
     return {
-        "order_id": X.clean(c("Name")),
-        "line_key": f"coalesce({X.clean(c('Lineitem sku'))}, {X.clean(c('Lineitem name'))}, '')",
+        "order_id": sqlexpr.clean(c("Name")),
+        "line_key": f"coalesce({sqlexpr.clean(c('Lineitem sku'))}, {sqlexpr.clean(c('Lineitem name'))}, '')",
         "purchased_at": c("Created at"),
-        "sku": X.clean(c("Lineitem sku")),
-        "product_name": X.clean(c("Lineitem name")),
-        "quantity": X.quantity(c("Lineitem quantity")),
-        "revenue": f"{X.amount(c('Lineitem price'))} * coalesce({X.quantity(c('Lineitem quantity'))}, 1)",
+        "sku": sqlexpr.clean(c("Lineitem sku")),
+        "product_name": sqlexpr.clean(c("Lineitem name")),
+        "quantity": sqlexpr.quantity(c("Lineitem quantity")),
+        "revenue": f"{sqlexpr.amount(c('Lineitem price'))} * coalesce({sqlexpr.quantity(c('Lineitem quantity'))}, 1)",
         "revenue_text": c("Lineitem price"),
-        "currency": f"upper({X.clean(c('Currency'))})",
+        "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": f"""(CASE
-            WHEN {X.clean(c("Cancelled at"))} IS NOT NULL OR {fin} = 'voided' THEN 'cancelled'
+            WHEN {sqlexpr.clean(c("Cancelled at"))} IS NOT NULL OR {fin} = 'voided' THEN 'cancelled'
             WHEN {fin} = 'refunded' THEN 'refunded'
             WHEN {fin} IN ('pending', 'authorized', 'expired') THEN 'pending'
             ELSE 'completed' END)""",
-        "fulfilment": X.clean(c("Lineitem fulfillment status", "Fulfillment Status")),
+        "fulfilment": sqlexpr.clean(c("Lineitem fulfillment status", "Fulfillment Status")),
         "shipped_at": c("Fulfilled at"),
         "promised_at": "NULL",
-        "ship_country": X.clean(c("Shipping Country")),
+        "ship_country": sqlexpr.clean(c("Shipping Country")),
         "marketplace": "'Shopify'",
     }
 

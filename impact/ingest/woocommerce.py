@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from . import sqlexpr as X
+from . import sqlexpr
 from .base import Cols, Format
 
 
 def _fields(c: Cols) -> dict[str, str]:
-    status = f"lower(coalesce({X.clean(c('Status'))}, ''))"
+    status = f"lower(coalesce({sqlexpr.clean(c('Status'))}, ''))"
     return {
-        "order_id": X.clean(c("Order #")),
+        "order_id": sqlexpr.clean(c("Order #")),
         "line_key": "'order'",
         "purchased_at": c("Date"),
         "sku": "NULL",
-        "product_name": X.clean(c("Product(s)")),
-        "quantity": X.quantity(c("Items sold")),
-        "revenue": X.amount(c("Net sales", "Net Sales")),
+        "product_name": sqlexpr.clean(c("Product(s)")),
+        "quantity": sqlexpr.quantity(c("Items sold")),
+        "revenue": sqlexpr.amount(c("Net sales", "Net Sales")),
         "revenue_text": c("Net sales", "Net Sales"),
-        "currency": X.currency_from_symbol(c("Net sales", "Net Sales")),
+        "currency": sqlexpr.currency_from_symbol(c("Net sales", "Net Sales")),
         "status": f"""(CASE
             WHEN {status} IN ('cancelled', 'failed', 'trash') THEN 'cancelled'
             WHEN {status} = 'refunded' THEN 'refunded'

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from ..windows import Window
 from .catalog import CATALOG_PATH, catalog_entry, load_catalog, parse_catalog, providers
-from .feeds import KINDS, FeedResult, filter_windows, load_feed, parse_gcp, parse_impacts, parse_rss, parse_statuspage
+from .feeds import (
+    KINDS,
+    FeedResult,
+    filter_windows,
+    load_feed,
+    looks_like_feed,
+    parse_gcp,
+    parse_impacts,
+    parse_rss,
+    parse_statuspage,
+    read_feed_file,
+)
 from .fetch import FetchResult, blocked_reason, clear_cache
 from .match import channels_overlap, describe_match, match_catalog, overlap_hours
 from .windows_csv import LineError, WindowsCsv, load_windows_csv, make_window, parse_channels, parse_windows_csv
@@ -45,6 +56,7 @@ __all__ = [
     "load_catalog",
     "load_feed",
     "load_windows_csv",
+    "looks_like_feed",
     "make_window",
     "match_catalog",
     "overlap_hours",
@@ -56,5 +68,6 @@ __all__ = [
     "parse_statuspage",
     "parse_windows_csv",
     "providers",
+    "read_feed_file",
     "window_json",
 ]

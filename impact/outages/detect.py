@@ -39,6 +39,7 @@ from datetime import timedelta
 
 from ..errors import InputError
 from ..revenue import History, load_history
+from ..settings import Settings
 from ..windows import Window
 from .detect_confirm import (
     FULL_DROP_PCT,
@@ -107,8 +108,8 @@ def detect_history(
     min_expected_orders: float = MIN_EXPECTED_ORDERS,
     z_flag: float = Z_FLAG,
     z_confirm: float = Z_CONFIRM,
-    confidence: float = 0.9,
-    recovery_hours: float = 24,
+    confidence: float = Settings.confidence,
+    recovery_hours: float = Settings.recovery_hours,
     catalog: list[Window] | None = None,
 ) -> DetectResult:
     """Outage windows in a History: scan, confirm each candidate with estimate_event, match to the catalog

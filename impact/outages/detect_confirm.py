@@ -124,12 +124,24 @@ def confirm(
     est, drop, zc, reason = _verdict(hist, cand.channel, start, end, others, **kw)
     if reason or est is None:
         return {**rejected, "reason": reason, "drop_pct": rounded(drop, 1), "confirm_z": rounded(zc, 1)}
+    return _detection(cand, span, est, drop, zc, catalog)
+
+
+def _detection(
+    cand: Candidate,
+    span: tuple[datetime, datetime],
+    est: EventEstimate,
+    drop: float,
+    zc: float,
+    catalog: list[Window] | None,
+) -> Detection:
+    """The confirmed candidate as a detected window with its figures and the catalog outages it matches."""
+    start, end = span
     p_eff = est.lost.p_effect or 0.0
     exp_o, act_o = float(est.expected[ORD]), float(est.actual[ORD])
     exp_r, act_r = float(est.expected[REV]), float(est.actual[REV])
     daily = cand.slots == 1
     impact = "full" if drop >= FULL_DROP_PCT else "degraded"
-    score = round(float(p_eff) * min(drop / 100, 1.0), 3)
     title = f"{cand.channel} orders fell {drop:.0f}%" + (" (whole days)" if daily else "")
     window = Window(
         start=start,
@@ -139,7 +151,7 @@ def confirm(
         source="detected",
         impact=impact,
         degraded_pct=None if impact == "full" else round(drop, 1),
-        score=score,
+        score=round(float(p_eff) * min(drop / 100, 1.0), 3),
         precision="whole days: the export has dates without times" if daily else "",
     )
     matches = match_catalog(window, catalog, slack=CATALOG_SLACK)
@@ -147,23 +159,23 @@ def confirm(
     if daily:
         message += " (by whole days: the export has dates without times)"
     return Detection(
-        window,
-        cand.channel,
-        "day" if daily else "hour",
-        drop,
-        100 * (exp_r - act_r) / exp_r if exp_r > 0 else None,
-        exp_r - act_r,
-        est.lost.low,
-        est.lost.high,
-        cand.found_by,
-        exp_r,
-        act_r,
-        exp_o,
-        act_o,
-        p_eff,
-        cand.z,
-        zc,
-        matches,
-        message,
-        list(est.warnings),
+        window=window,
+        channel=cand.channel,
+        resolution="day" if daily else "hour",
+        drop_pct=drop,
+        revenue_drop_pct=100 * (exp_r - act_r) / exp_r if exp_r > 0 else None,
+        lost=exp_r - act_r,
+        lost_low=est.lost.low,
+        lost_high=est.lost.high,
+        found_by=cand.found_by,
+        expected=exp_r,
+        actual=act_r,
+        orders_expected=exp_o,
+        orders_actual=act_o,
+        p_effect=p_eff,
+        scan_z=cand.z,
+        confirm_z=zc,
+        matches=matches,
+        message=message,
+        warnings=list(est.warnings),
     )

@@ -325,6 +325,92 @@ def _silent_days(hist: History, sc: _Scanned) -> list[str]:
     return out
 
 
+def _two_passes(hist: History, names: tuple[str, ...], z_flag: float) -> dict:
+    """Each channel's scan; a second pass keeps the days with a flagged run out of every baseline, as the estimator
+    keeps known windows out."""
+    scanned = _scan_pass(hist, names, np.zeros(hist.n_days, bool), z_flag)
+    excluded = np.zeros(hist.n_days, bool)
+    for sc in scanned.values():
+        days = np.nonzero(sc.flagged)[0] // sc.prep.series.slots
+        excluded[days] = True
+    if excluded.any():
+        scanned = _scan_pass(hist, names, excluded, z_flag)
+    return scanned
+
+
+def _channel_candidates(
+    hist: History, name: str, sc, min_hours: float, min_expected_orders: float, notes: list[str]
+) -> list[Candidate]:
+    """The flagged runs of one channel's scan, each widened to its best segment and kept when it is long enough and
+    enough orders were expected; runs too long to be an outage get a note instead."""
+    prep, flagged, pred, zmin = sc.prep, sc.flagged, sc.pred, sc.zmin
+    s = prep.series
+    if not prep.scannable.any():
+        notes.append(
+            f"{name}: fewer than {SCAN_HISTORY_DAYS} days of usable history before the last order, "
+            "so its orders cannot be scanned for outages"
+        )
+        return []
+    cands = []
+    width = 24 // s.slots
+    a = s.values[ORD].reshape(-1)
+    ok = prep.scannable.reshape(-1)
+    for first, last in _runs(flagged, 1 if s.slots > 1 else 0):
+        lo, hi = first, last
+        for _ in range(EDGE_ROOM):
+            lo -= 1 if lo > 0 and ok[lo - 1] else 0
+            hi += 1 if hi + 1 < len(a) and ok[hi + 1] else 0
+        first, last = _best_segment(a, pred, lo, hi)
+        hours = (last - first + 1) * width
+        start = hist.at_hour(first * width)
+        if hours > MAX_WINDOW_HOURS:
+            notes.append(
+                f"{name} had far fewer orders than usual from {iso_utc(start)} to "
+                f"{iso_utc(hist.at_hour((last + 1) * width))} ({hours / 24:.0f} days): a gap in the export "
+                "or a pause in selling rather than a platform outage, so it is not reported as one"
+            )
+            continue
+        if hours > 24:
+            exp_o = float(pred[first : last + 1].sum())
+        else:
+            exp_o = float(sc.expected(np.array([first]), np.array([last + 1]))[0])
+        if hours < min_hours or exp_o < min_expected_orders:
+            continue
+        zrun = float(zmin[first : last + 1].min())
+        cands.append(Candidate(name, first, last, s.slots, zrun, exp_o, float(a[first : last + 1].sum())))
+    notes.extend(_silent_days(hist, sc))
+    return cands
+
+
+def _catalog_candidates(
+    hist: History,
+    scanned: dict,
+    names: tuple[str, ...],
+    found: list[Candidate],
+    entries: list[Window],
+    limits: tuple[float, float, float],
+) -> list[Candidate]:
+    """The catalog's outages within the data tested one by one on each channel they name, where the scan found
+    nothing there; limits: (min_hours, min_expected_orders, z_guided)."""
+    cands = []
+    for entry in entries:
+        if entry.end is None or entry.end <= hist.first_order or entry.start >= hist.last_order:
+            continue
+        for name in names:
+            probe = Window(entry.start, entry.end, (name,))
+            if not channels_overlap(entry, probe):
+                continue
+            if any(
+                c.channel == name and overlap_hours(probe, Window(*c.span(hist), (name,)), slack=CATALOG_SLACK)
+                for c in [*found, *cands]
+            ):
+                continue  # the scan found it already
+            cand = _guided(hist, scanned[name], entry, *limits)
+            if cand is not None:
+                cands.append(cand)
+    return cands
+
+
 def scan_history(
     hist: History,
     *,
@@ -338,77 +424,12 @@ def scan_history(
     """Candidate windows per channel from vectorised passes over the whole history, plus the catalog's outages
     tested one by one where the scan found nothing (`catalog` None = the built-in one); (candidates, notes)."""
     names = tuple(channels) or tuple(hist.channels)
-    scanned = _scan_pass(hist, names, np.zeros(hist.n_days, bool), z_flag)
-    # Second pass: days with a flagged run stay out of every baseline, as the estimator keeps known windows out.
-    excluded = np.zeros(hist.n_days, bool)
-    for sc in scanned.values():
-        days = np.nonzero(sc.flagged)[0] // sc.prep.series.slots
-        excluded[days] = True
-    if excluded.any():
-        scanned = _scan_pass(hist, names, excluded, z_flag)
+    scanned = _two_passes(hist, names, z_flag)
     cands: list[Candidate] = []
     notes: list[str] = []
     for name in names:
-        sc = scanned[name]
-        prep, flagged, pred, zmin = sc.prep, sc.flagged, sc.pred, sc.zmin
-        s = prep.series
-        if not prep.scannable.any():
-            notes.append(
-                f"{name}: fewer than {SCAN_HISTORY_DAYS} days of usable history before the last order, "
-                "so its orders cannot be scanned for outages"
-            )
-            continue
-        width = 24 // s.slots
-        a = s.values[ORD].reshape(-1)
-        ok = prep.scannable.reshape(-1)
-        for first, last in _runs(flagged, 1 if s.slots > 1 else 0):
-            lo, hi = first, last
-            for _ in range(EDGE_ROOM):
-                lo -= 1 if lo > 0 and ok[lo - 1] else 0
-                hi += 1 if hi + 1 < len(a) and ok[hi + 1] else 0
-            first, last = _best_segment(a, pred, lo, hi)
-            hours = (last - first + 1) * width
-            start = hist.at_hour(first * width)
-            if hours > MAX_WINDOW_HOURS:
-                notes.append(
-                    f"{name} had far fewer orders than usual from {iso_utc(start)} to "
-                    f"{iso_utc(hist.at_hour((last + 1) * width))} ({hours / 24:.0f} days): a gap in the export "
-                    "or a pause in selling rather than a platform outage, so it is not reported as one"
-                )
-                continue
-            if hours > 24:
-                exp_o = float(pred[first : last + 1].sum())
-            else:
-                exp_o = float(sc.expected(np.array([first]), np.array([last + 1]))[0])
-            if hours < min_hours or exp_o < min_expected_orders:
-                continue
-            cands.append(
-                Candidate(
-                    name,
-                    first,
-                    last,
-                    s.slots,
-                    float(zmin[first : last + 1].min()),
-                    exp_o,
-                    float(a[first : last + 1].sum()),
-                )
-            )
-        notes.extend(_silent_days(hist, sc))
+        cands += _channel_candidates(hist, name, scanned[name], min_hours, min_expected_orders, notes)
     entries = load_catalog() if catalog is None else list(catalog)
-    for entry in entries:
-        if entry.end is None or entry.end <= hist.first_order or entry.start >= hist.last_order:
-            continue
-        for name in names:
-            probe = Window(entry.start, entry.end, (name,))
-            if not channels_overlap(entry, probe):
-                continue
-            if any(
-                c.channel == name and overlap_hours(probe, Window(*c.span(hist), (name,)), slack=CATALOG_SLACK)
-                for c in cands
-            ):
-                continue  # the scan found it already
-            cand = _guided(hist, scanned[name], entry, min_hours, min_expected_orders, z_guided)
-            if cand is not None:
-                cands.append(cand)
+    cands += _catalog_candidates(hist, scanned, names, cands, entries, (min_hours, min_expected_orders, z_guided))
     cands.sort(key=lambda c: (c.first * (24 // c.slots), c.channel))
     return cands, notes

@@ -8,44 +8,32 @@ status page does not say how much of the seller's demand was lost.
 
 from __future__ import annotations
 
-import calendar
-import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import feedparser
-
-from ..errors import FeedError, WindowError
+from ..errors import FeedError
 from ..settings import Settings
-from ..windows import Window, parse_utc
-from .fetch import FetchResult, fetch
+from ..windows import Window
+from .feed_common import (
+    HOST_CHANNELS,
+    HOST_PROVIDERS,
+    SEVERITIES,
+    SEVERITY_ALIASES,
+    feed_window,
+    host_of,
+    impact_for,
+    lookup_host,
+    naive_utc,
+    normalise_severity,
+)
+from .fetch import fetch
+from .rss import parse_rss
 
 KINDS = ("auto", "statuspage", "rss", "gcp")
-SEVERITIES = ("none", "maintenance", "minor", "major", "critical")
-# Google Cloud's scale maps onto Statuspage's so one --impact filter works on both.
-SEVERITY_ALIASES = {"low": "minor", "medium": "major", "high": "critical"}
-_RANK = {"none": 0, "maintenance": 0, "minor": 1, "major": 2, "critical": 3}
-
-# An update feed (AWS) has no incident ids: updates of one service further apart than this start a new incident.
-INCIDENT_GAP = timedelta(hours=6)
-# After a resolution message, an update this close still belongs to the same incident (AWS often adds a summary).
-AFTER_RESOLVED_GAP = timedelta(hours=1)
-# An unresolved incident whose last update is older than this is not shown as still open.
-STALE_OPEN = timedelta(hours=24)
-
-# Hosts whose outages are, by themselves, outages of one selling channel; everything else affects "all".
-_HOST_CHANNELS = {"shopifystatus.com": ("shopify",)}
-_HOST_PROVIDERS = {
-    "status.aws.amazon.com": "aws",
-    "health.aws.amazon.com": "aws",
-    "status.cloud.google.com": "gcp",
-    "cloudflarestatus.com": "cloudflare",
-    "status.fastly.com": "fastly",
-    "shopifystatus.com": "shopify",
-}
 
 
 @dataclass
@@ -54,44 +42,6 @@ class FeedResult:
     kind: str  # statuspage, rss or gcp
     windows: list[Window]
     skipped: list[str] = field(default_factory=list)  # incidents that could not become a window, with the reason
-
-
-def normalise_severity(value: str | None) -> str:
-    word = (value or "").strip().lower()
-    return SEVERITY_ALIASES.get(word, word)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def _lookup_host(table: dict, host: str):
-    for suffix, value in table.items():
-        if host == suffix or host.endswith("." + suffix):
-            return value
-    return None
-
-
-def _naive_utc(value) -> datetime | None:
-    """A feed timestamp (ISO text with Z or an offset) -> naive UTC; None when missing or unreadable."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return parse_utc(value)
-    except WindowError:
-        return None
-
-
-def _impact_for(severity: str) -> str:
-    return "full" if normalise_severity(severity) == "critical" else "degraded"
-
-
-def _make_window(skipped: list[str], label: str, **kw) -> Window | None:
-    try:
-        return Window(**kw)
-    except WindowError as exc:
-        skipped.append(f"{label}: {exc}")
-        return None
 
 
 # --------------------------------------------------------------------------- Statuspage
@@ -105,15 +55,36 @@ def statuspage_api_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/api/v2/incidents.json", "", ""))
 
 
+def _update_times(incident: dict, statuses: tuple[str, ...] | None = None) -> list[datetime]:
+    """The shown times (display_at, else created_at) of an incident's updates, of the given statuses or all."""
+    times = [
+        naive_utc(update.get("display_at")) or naive_utc(update.get("created_at"))
+        for update in incident.get("incident_updates") or []
+        if isinstance(update, dict) and (statuses is None or str(update.get("status") or "").lower() in statuses)
+    ]
+    return [t for t in times if t is not None]
+
+
+def _first_update(incident: dict) -> datetime | None:
+    """Without started_at, an incident starts at its creation or at an earlier first update (a page may date an
+    update back to when the trouble began)."""
+    return min([*_update_times(incident), *filter(None, [naive_utc(incident.get("created_at"))])], default=None)
+
+
+def _resolved_update(incident: dict) -> datetime | None:
+    """The time of an incident's first 'resolved' or 'completed' update, for pages that leave resolved_at empty."""
+    return min(_update_times(incident, ("resolved", "completed")), default=None)
+
+
 def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[list[Window], list[str]]:
     """Statuspage v2 incidents.json (or summary.json / unresolved.json) -> windows from start to resolution."""
     if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
         raise FeedError(f"{url or 'the feed'} returned JSON, but not a Statuspage incident list (no 'incidents' list)")
-    host = _host(url)
+    host = host_of(url)
     page = data.get("page") if isinstance(data.get("page"), dict) else {}
     source = f"statuspage:{host or page.get('name', '')}"
-    channels = tuple(channels) or _lookup_host(_HOST_CHANNELS, host) or ()
-    provider = _lookup_host(_HOST_PROVIDERS, host)
+    channels = tuple(channels) or lookup_host(HOST_CHANNELS, host) or ()
+    provider = lookup_host(HOST_PROVIDERS, host)
     windows: list[Window] = []
     skipped: list[str] = []
     for index, incident in enumerate(data["incidents"], start=1):
@@ -121,20 +92,23 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
             skipped.append(f"incident {index}: not an object")
             continue
         name = str(incident.get("name") or f"incident {incident.get('id', index)}")
-        start = _naive_utc(incident.get("started_at")) or _naive_utc(incident.get("created_at"))
+        start = naive_utc(incident.get("started_at")) or _first_update(incident)
         if start is None:
             skipped.append(f"{name}: no readable start time (started_at / created_at)")
             continue
         status = str(incident.get("status") or "").lower()
-        end = _naive_utc(incident.get("resolved_at"))
+        end = naive_utc(incident.get("resolved_at")) or _resolved_update(incident)
         precision = ""
         is_open = end is None and status not in ("resolved", "postmortem", "completed")
         if end is None and not is_open:
-            end = _naive_utc(incident.get("updated_at"))
+            end = naive_utc(incident.get("updated_at"))
             precision = "approximate end: the incident is resolved but has no resolved time; last update used"
             if end is None:
                 skipped.append(f"{name}: resolved, but with no resolved or updated time")
                 continue
+        if end == start:  # a backfilled incident: one time for all of it
+            end = start + timedelta(hours=1)
+            precision = "approximate end: the incident gives one time for all of it; 1 h assumed"
         components: list[str] = []
         for comp in incident.get("components") or []:
             if isinstance(comp, dict) and comp.get("name") and comp["name"] not in components:
@@ -153,7 +127,7 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
         }
         if provider:
             extra["providers"] = [provider]
-        window = _make_window(
+        window = feed_window(
             skipped,
             name,
             start=start,
@@ -161,7 +135,7 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
             channels=channels,
             title=name,
             source=source,
-            impact=_impact_for(severity),
+            impact=impact_for(severity),
             precision=precision,
             url=str(incident.get("shortlink") or ""),
             extra=extra,
@@ -186,11 +160,11 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
             skipped.append(f"incident {index}: not an object")
             continue
         title = str(incident.get("external_desc") or f"incident {incident.get('number', index)}").strip()
-        start = _naive_utc(incident.get("begin")) or _naive_utc(incident.get("created"))
+        start = naive_utc(incident.get("begin")) or naive_utc(incident.get("created"))
         if start is None:
             skipped.append(f"{title}: no readable begin time")
             continue
-        end = _naive_utc(incident.get("end"))
+        end = naive_utc(incident.get("end"))
         components: list[str] = []
         if incident.get("service_name"):
             components.append(str(incident["service_name"]))
@@ -204,7 +178,7 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
                     locations.append(str(loc["id"]))
         severity = str(incident.get("severity") or "none").strip().lower()
         uri = str(incident.get("uri") or "")
-        window = _make_window(
+        window = feed_window(
             skipped,
             title,
             start=start,
@@ -212,7 +186,7 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
             channels=tuple(channels),
             title=title,
             source="gcp",
-            impact=_impact_for(severity),
+            impact=impact_for(severity),
             url=base + uri.lstrip("/") if uri and not uri.startswith("http") else uri,
             extra={
                 "id": incident.get("id"),
@@ -222,207 +196,6 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
                 "open": end is None,
                 "providers": ["gcp"],
             },
-        )
-        if window:
-            windows.append(window)
-    return windows, skipped
-
-
-# --------------------------------------------------------------------------- RSS / Atom
-
-# AWS item guids look like https://status.aws.amazon.com/#ec2-us-east-1_1638894360: service-region, then epoch.
-_AWS_GUID = re.compile(r"#([a-z0-9][a-z0-9.-]*?)_\d{6,}$", re.IGNORECASE)
-# AWS title prefixes, most severe first; the resolution prefix ends an incident.
-_AWS_PREFIXES = (
-    ("service disruption", "critical"),
-    ("service degradation", "major"),
-    ("performance issues", "major"),
-    ("informational message", "minor"),
-    ("service is operating normally", "none"),
-)
-_STATUS_PREFIX = re.compile(
-    r"^\s*(\[(resolved|update|investigating|identified|monitoring)\]|"
-    r"(resolved|update|investigating|identified|monitoring|mitigated)\s*[:\-–])\s*",
-    re.IGNORECASE,
-)
-_RESOLVED_TEXT = re.compile(
-    r"\[resolved\]|\bresolved\b|operating normally|\bhas been (fixed|restored|mitigated)\b|\bcompleted\b", re.IGNORECASE
-)
-# Statuspage history feeds list updates newest first, each as <strong>Status</strong> - text.
-_STATUSPAGE_STATUS = re.compile(r"<strong>\s*([A-Za-z ]+?)\s*</strong>")
-
-
-@dataclass
-class _Update:
-    key: str
-    first: datetime
-    last: datetime
-    title: str
-    resolved: bool
-    severity: str
-    link: str
-    entry_id: str
-
-
-def _struct_to_utc(value) -> datetime | None:
-    # feedparser normalises every date it understands (incl. PST/PDT and offsets) to a UTC struct_time.
-    if not value:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(value), UTC).replace(tzinfo=None)
-
-
-def _clean_title(title: str) -> tuple[str, str]:
-    """AWS / generic status prefixes off a title -> (clean title, severity implied by the prefix or '')."""
-    text = html.unescape(title or "").strip()
-    severity = ""
-    lowered = text.lower()
-    for prefix, level in _AWS_PREFIXES:
-        if lowered.startswith(prefix):
-            text = text[len(prefix) :].lstrip(" :-–")
-            severity = level
-            break
-    previous = None
-    while previous != text:
-        previous = text
-        text = _STATUS_PREFIX.sub("", text, count=1)
-    return text.strip(), severity
-
-
-def _is_resolved(title: str, summary: str, *, aws_style: bool) -> bool:
-    """Whether an update (or an incident entry) says the incident is over."""
-    lowered = (title or "").lower()
-    if aws_style:  # AWS says it in the title; its descriptions mention 'resolved' in other senses
-        return lowered.startswith("service is operating normally") or "[resolved]" in lowered
-    statuses = _STATUSPAGE_STATUS.findall(summary or "")
-    if statuses:  # Statuspage history feeds: the newest update comes first
-        return statuses[0].strip().lower() in ("resolved", "completed", "postmortem")
-    return bool(_RESOLVED_TEXT.search(title or "")) or bool(_RESOLVED_TEXT.search(summary or ""))
-
-
-def _feed_service_name(feed_title: str) -> str:
-    """'Amazon Elastic Compute Cloud (N. Virginia) Service Status' -> 'Amazon Elastic Compute Cloud (N. Virginia)'."""
-    name, previous = (feed_title or "").strip(), None
-    while name != previous:
-        previous = name
-        name = re.sub(r"\s*(-\s*incident history|incident history|service status|status)\s*$", "", name, flags=re.I)
-    return name
-
-
-def parse_rss(
-    body: bytes | str,
-    *,
-    url: str = "",
-    channels: tuple[str, ...] = (),
-    now: datetime | None = None,
-) -> tuple[list[Window], list[str]]:
-    """RSS or Atom -> windows. Items that are status updates (AWS) are grouped into incidents by service and time."""
-    parsed = feedparser.parse(body)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        raise FeedError(f"{url or 'the feed'} is not a readable RSS or Atom feed")
-    now = now or datetime.now(UTC).replace(tzinfo=None)
-    host = _host(url)
-    feed_title = str(parsed.feed.get("title", ""))
-    service_name = _feed_service_name(feed_title)
-    channels = tuple(channels) or _lookup_host(_HOST_CHANNELS, host) or ()
-    provider = _lookup_host(_HOST_PROVIDERS, host)
-    skipped: list[str] = []
-    updates: list[_Update] = []
-    for index, entry in enumerate(parsed.entries, start=1):
-        title = str(entry.get("title", ""))
-        # dict.get, not entry.get: feedparser answers a missing 'updated' with 'published' and a warning.
-        published = _struct_to_utc(dict.get(entry, "published_parsed"))
-        updated = _struct_to_utc(dict.get(entry, "updated_parsed"))
-        if published is None and updated is None:
-            skipped.append(f"item {index} ({title or 'untitled'}): no readable date")
-            continue
-        first = published or updated
-        last = max(d for d in (published, updated) if d is not None)
-        entry_id = str(entry.get("id", ""))
-        summary = str(entry.get("summary", ""))
-        clean, severity = _clean_title(title)
-        aws = _AWS_GUID.search(entry_id)
-        resolved = _is_resolved(title, summary, aws_style=bool(aws) or bool(severity))
-        # Without a service key, updates of one incident share a title once status prefixes are removed.
-        key = aws.group(1).lower() if aws else (entry_id if entry_id and not clean else clean.lower())
-        if aws and provider is None:
-            provider = "aws"
-        updates.append(
-            _Update(
-                key=key,
-                first=first,
-                last=last,
-                title=clean or title,
-                resolved=resolved,
-                severity=severity,
-                link=str(entry.get("link", "")),
-                entry_id=entry_id,
-            )
-        )
-    groups: list[list[_Update]] = []
-    open_group: dict[str, list[_Update]] = {}
-    for update in sorted(updates, key=lambda u: (u.first, u.last)):
-        group = open_group.get(update.key)
-        if group is not None:
-            gap = update.first - max(u.last for u in group)
-            if gap > INCIDENT_GAP or (group[-1].resolved and gap > AFTER_RESOLVED_GAP):
-                group = None
-        if group is None:
-            group = []
-            groups.append(group)
-            open_group[update.key] = group
-        group.append(update)
-    windows: list[Window] = []
-    for group in groups:
-        start = min(u.first for u in group)
-        last = max(u.last for u in group)
-        # The incident ends at the first resolution after its last non-resolved update: a summary posted later
-        # does not extend it, and a relapse after a resolution reopens it.
-        resolved_at = None
-        for u in group:
-            if not u.resolved:
-                resolved_at = None
-            elif resolved_at is None:
-                resolved_at = u.last
-        severity = max((u.severity for u in group if u.severity), key=lambda s: _RANK.get(s, 0), default="")
-        precision = ""
-        is_open = False
-        if resolved_at is not None:
-            end = resolved_at
-            if end <= start:
-                end = start + timedelta(hours=1)
-                precision = "approximate end: the feed gives one time for the whole incident; 1 h assumed"
-        elif now - last <= STALE_OPEN:
-            end, is_open = None, True
-        else:
-            end = last if last > start else start + timedelta(hours=1)
-            precision = "approximate end: the feed has no resolution message; last update used"
-        title = next((u.title for u in group if u.title), "status incident")
-        if service_name and _AWS_GUID.search(group[0].entry_id):
-            title = f"{title} ({service_name})"
-        components = sorted({u.key for u in group if _AWS_GUID.search(u.entry_id)})
-        if service_name:
-            components.append(service_name)
-        extra = {
-            "id": group[0].entry_id or None,
-            "severity": severity,
-            "components": components,
-            "open": is_open,
-            "updates": len(group),
-        }
-        if provider:
-            extra["providers"] = [provider]
-        window = _make_window(
-            skipped,
-            title,
-            start=start,
-            end=end,
-            channels=channels,
-            title=title,
-            source=f"rss:{host}" if host else "rss",
-            impact=_impact_for(severity) if severity else "degraded",
-            precision=precision,
-            url=next((u.link for u in group if u.link), ""),
-            extra=extra,
         )
         if window:
             windows.append(window)
@@ -466,16 +239,16 @@ def filter_windows(windows: list[Window], *, impacts=None, components=None) -> l
     return kept
 
 
-def _decode_json(result: FetchResult):
+def _decode_json(text: str, name: str):
     try:
-        return json.loads(result.text())
+        return json.loads(text)
     except (ValueError, RecursionError):
-        raise FeedError(f"{result.final_url} did not return valid JSON") from None
+        raise FeedError(f"{name} is not valid JSON (cut short?): save or fetch it again") from None
 
 
-def _sniff(result: FetchResult) -> str:
+def _sniff(text: str) -> str:
     """'json', 'xml' or 'html' from the body (content types of status sites are too often wrong to trust)."""
-    head = result.text()[:2048].lstrip()
+    head = text[:2048].lstrip().lstrip("\ufeff").lstrip()
     if head[:1] in ("{", "["):
         return "json"
     lowered = head.lower()
@@ -484,6 +257,18 @@ def _sniff(result: FetchResult) -> str:
     if head.startswith("<"):
         return "xml"
     return "other"
+
+
+def _body_text(body: bytes) -> str:
+    """A saved feed's bytes as text: a byte-order mark wins (the AWS health JSON is UTF-16), else UTF-8."""
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return body.decode("utf-16", errors="replace")
+    return body.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def looks_like_feed(body: bytes) -> bool:
+    """Whether a file's first bytes are JSON or XML (a saved status feed) rather than a CSV of windows."""
+    return _sniff(_body_text(body[:4096])) in ("json", "xml")
 
 
 def feed_address(url: str, kind: str) -> str:
@@ -496,11 +281,56 @@ def feed_address(url: str, kind: str) -> str:
         url = "https://" + url
     parts = urlsplit(url)
     bare = parts.path in ("", "/") and not parts.query
-    if kind == "statuspage" or (kind == "auto" and bare and _host(url) != "status.cloud.google.com"):
+    if kind == "statuspage" or (kind == "auto" and bare and host_of(url) != "status.cloud.google.com"):
         return statuspage_api_url(url)
-    if kind in ("gcp", "auto") and bare and _host(url) == "status.cloud.google.com":
+    if kind in ("gcp", "auto") and bare and host_of(url) == "status.cloud.google.com":
         return urlunsplit((parts.scheme, parts.netloc, "/incidents.json", "", ""))
     return url
+
+
+def parse_feed(
+    body: bytes,
+    *,
+    name: str,
+    url: str = "",
+    text: str | None = None,
+    kind: str = "auto",
+    channels: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> tuple[str, list[Window], list[str]]:
+    """A feed's body (fetched or saved) -> (kind, windows, skipped). name is how errors call it: an address or a
+    file name, never its content."""
+    text = _body_text(body) if text is None else text
+    shape = _sniff(text)
+    if kind == "auto":
+        if shape == "json":
+            kind = "gcp" if isinstance(_decode_json(text, name), list) else "statuspage"
+        elif shape == "xml":
+            kind = "rss"
+        elif shape == "html":
+            raise FeedError(
+                f"{name} is a web page, not a feed: give a Statuspage site's base address, "
+                "its /api/v2/incidents.json, an RSS/Atom feed or a Google Cloud incidents.json"
+            )
+        else:
+            raise FeedError(f"{name} holds neither JSON nor an RSS/Atom feed")
+    if kind in ("statuspage", "gcp"):
+        if shape != "json":
+            what = "a Statuspage site" if kind == "statuspage" else "Google Cloud's incidents.json"
+            raise FeedError(f"{name} did not return JSON; is it {what}?")
+        parse = parse_statuspage if kind == "statuspage" else parse_gcp
+        windows, skipped = parse(_decode_json(text, name), url=url, channels=channels)
+        return kind, windows, skipped
+    if shape == "json":
+        raise FeedError(f"{name} returned JSON, not an RSS or Atom feed; try --kind auto")
+    windows, skipped = parse_rss(body, url=url, channels=channels, now=now)
+    return kind, windows, skipped
+
+
+def _finish(address: str, kind: str, windows, skipped, impacts, components) -> FeedResult:
+    windows = filter_windows(windows, impacts=impacts, components=components)
+    windows.sort(key=lambda w: w.start, reverse=True)
+    return FeedResult(url=address, kind=kind, windows=windows, skipped=skipped)
 
 
 def load_feed(
@@ -519,33 +349,58 @@ def load_feed(
     impacts = parse_impacts(impacts)
     address = feed_address(url, kind)
     result = fetch(address, settings=settings)
-    shape = _sniff(result)
-    channels = tuple(channels)
-    if kind == "auto":
-        if shape == "json":
-            data = _decode_json(result)
-            kind = "gcp" if isinstance(data, list) else "statuspage"
-        elif shape == "xml":
-            kind = "rss"
-        elif shape == "html":
-            raise FeedError(
-                f"{result.final_url} is a web page, not a feed: give a Statuspage site's base address, "
-                "its /api/v2/incidents.json, an RSS/Atom feed or a Google Cloud incidents.json"
-            )
-        else:
-            raise FeedError(f"{result.final_url} returned neither JSON nor an RSS/Atom feed")
-    if kind == "statuspage":
-        if shape != "json":
-            raise FeedError(f"{result.final_url} did not return JSON; is it a Statuspage site?")
-        windows, skipped = parse_statuspage(_decode_json(result), url=result.final_url, channels=channels)
-    elif kind == "gcp":
-        if shape != "json":
-            raise FeedError(f"{result.final_url} did not return JSON; is it Google Cloud's incidents.json?")
-        windows, skipped = parse_gcp(_decode_json(result), url=result.final_url, channels=channels)
+    kind, windows, skipped = parse_feed(
+        result.body,
+        name=result.final_url,
+        url=result.final_url,
+        text=result.text(),
+        kind=kind,
+        channels=tuple(channels),
+        now=now,
+    )
+    return _finish(address, kind, windows, skipped, impacts, components)
+
+
+MAX_FEED_FILE = 50 << 20  # a saved feed larger than this is not a status feed
+
+
+def read_feed_file(
+    source: Path | bytes,
+    *,
+    name: str = "",
+    kind: str = "auto",
+    impacts=None,
+    components=None,
+    channels: tuple[str, ...] | list[str] = (),
+    now: datetime | None = None,
+) -> FeedResult:
+    """A saved Statuspage or Google Cloud JSON, or an RSS/Atom feed (a path or an upload's bytes) -> windows, as
+    load_feed gives for the same feed fetched. Errors name the file, never quote its content."""
+    if kind not in KINDS:
+        raise FeedError(f"unknown feed kind '{kind}': use one of {', '.join(KINDS)}")
+    impacts = parse_impacts(impacts)
+    if isinstance(source, bytes):
+        body, name = source, name or "the feed file"
     else:
-        if shape == "json":
-            raise FeedError(f"{result.final_url} returned JSON, not an RSS or Atom feed; try --kind auto")
-        windows, skipped = parse_rss(result.body, url=result.final_url, channels=channels, now=now)
-    windows = filter_windows(windows, impacts=impacts, components=components)
-    windows.sort(key=lambda w: w.start, reverse=True)
-    return FeedResult(url=address, kind=kind, windows=windows, skipped=skipped)
+        path = Path(source)
+        name = name or path.name
+        try:
+            if path.stat().st_size > MAX_FEED_FILE:
+                raise FeedError(f"{name} is larger than {MAX_FEED_FILE >> 20} MB: it is not a saved status feed")
+            body = path.read_bytes()
+        except OSError as exc:
+            raise FeedError(f"cannot read {name}: {exc.strerror or exc}") from None
+    # A saved feed keeps the address it came from in its own links: it tells Shopify's page from others.
+    kind, windows, skipped = parse_feed(
+        body, name=name, url=_saved_address(body), kind=kind, channels=tuple(channels), now=now
+    )
+    return _finish(name, kind, windows, skipped, impacts, components)
+
+
+_SELF_LINK = re.compile(rb"""(?:href=["']|<link>|"url":\s*")(https?://[^"'<\s]+)""")
+
+
+def _saved_address(body: bytes) -> str:
+    """The status page address a saved feed names first (Atom's link, RSS's channel link, Statuspage's page url)."""
+    match = _SELF_LINK.search(body[:8192])
+    return match.group(1).decode("ascii", errors="replace") if match else ""

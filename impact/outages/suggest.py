@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import InputError
-from ..present import channel_list, local_window, percent
+from ..present import format_channels, local_window, percent
 from ..windows import Window, iso_utc
 from .catalog import load_catalog
 from .detect import detect
@@ -66,7 +66,7 @@ def suggest_windows(
     except InputError:
         found = []  # too little history to scan: the catalog can still be offered
     for d in sorted(found, key=lambda d: (-(d.window.score or 0), d.window.start)):
-        names = channel_list(d.window.channels, empty="all channels'")
+        names = format_channels(d.window.channels, empty="all channels'")
         out.append(
             Suggestion(
                 d.window,

@@ -200,7 +200,10 @@ def parse_windows_csv(source: str | bytes | Path, *, source_name: str = "upload"
                 if missing:
                     problems.append(f"missing column(s) {', '.join(missing)}")
                 if unknown:
-                    problems.append(f"unknown column(s) {', '.join(unknown)}")
+                    # Named, not dumped: a file that is no windows CSV at all can have a header of any length.
+                    shown = ", ".join(c if len(c) <= 30 else c[:29] + "…" for c in unknown[:5])
+                    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+                    problems.append(f"unknown column(s) {shown}{more}")
                 raise WindowError(
                     f"{name}, line {header_line}: {' and '.join(problems)}; the header must be "
                     f"{','.join(REQUIRED_COLUMNS)}[,{','.join(OPTIONAL_COLUMNS)}]"

@@ -13,6 +13,7 @@ a seller whose job keeps killing workers becomes its own error row.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -33,7 +34,6 @@ def _lost(job: SellerJob, spec: RunSpec, why: str) -> SellerResult:
 
 def _pool_round(jobs: Sequence[SellerJob], spec: RunSpec, workers: int, on_result: OnResult) -> list[SellerJob]:
     """Run jobs in one pool; return the jobs whose worker died before they finished."""
-    import multiprocessing
 
     # spawn, not fork: a forked child would inherit the parent's DuckDB and thread state mid-flight.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -69,6 +69,7 @@ def run_dask(
     scheduler: str | None = None,
 ) -> None:
     try:
+        # dask.distributed only for --engine dask: it is slow to import and optional to run the local engine.
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise InputError("--engine dask needs dask[distributed] (pip install -r requirements.txt)") from None

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import ImpactError, InputError
-from ..service import load, load_costs, resolve_options, run_analysis
+from ..service import load_costs, load_files, resolve_options, run_analysis
 from ..settings import load_settings
 from ..windows import Window, covers, iso_utc
 from .sources import SellerJob
@@ -94,7 +94,7 @@ def seller_rows(job: SellerJob, spec: RunSpec) -> list[dict]:
             raise InputError("; ".join(job.problems))
         settings = dataclasses.replace(load_settings(), duckdb_threads=spec.duckdb_threads)
         opts = resolve_options(settings, **spec.options)
-        con, report = load(job.files, tz=opts.tz, mapping=spec.mapping, settings=settings)
+        con, report = load_files(job.files, tz=opts.tz, mapping=spec.mapping, settings=settings)
         if job.costs or job.ads or opts.fees or opts.home_currency:
             report.costs = load_costs(con, opts, costs=job.costs, ads=job.ads, mapping=spec.costs_mapping)
         inside = [i for i, w in enumerate(spec.windows) if covers(report.first, report.last, w)]

@@ -26,14 +26,14 @@ def sort_rows(rows: Iterable[dict]) -> list[dict]:
 
 
 def schema():
-    import pyarrow as pa
+    import pyarrow as pa  # pyarrow only when results are written or read, not when `impact` starts
 
     return pa.schema([(c, pa.string() if c in TEXT else pa.float64()) for c in COLUMNS])
 
 
 def to_table(rows: Sequence[dict]):
     """The rows as a pyarrow Table with one fixed type per column (an all-empty column keeps its type)."""
-    import pyarrow as pa
+    import pyarrow as pa  # pyarrow only when results are written or read, not when `impact` starts
 
     rows = sort_rows(rows)
     return pa.table({c: [r.get(c) for r in rows] for c in COLUMNS}, schema=schema())
@@ -48,6 +48,7 @@ def paths(out: Path | str) -> tuple[Path, Path]:
 
 def write(rows: Sequence[dict], out: Path | str) -> tuple[Path, Path]:
     """Write results.parquet and results.csv (Excel-safe: impact.csvsafe) beside it; returns both paths."""
+    # pyarrow and pandas (csvsafe imports it) only when results are written, not when `impact` starts.
     import pyarrow.parquet as pq
 
     from ..csvsafe import write_csv
@@ -63,7 +64,7 @@ def write(rows: Sequence[dict], out: Path | str) -> tuple[Path, Path]:
 
 def read(data: bytes | Path | str, name: str = ""):
     """A results file (Parquet, or the CSV written beside it) as a pandas DataFrame with the result columns."""
-    import pandas as pd
+    import pandas as pd  # only reading a results file loads pandas
 
     raw = Path(data).read_bytes() if isinstance(data, Path | str) else bytes(data)
     name = name or (str(data) if isinstance(data, Path | str) else "the file")

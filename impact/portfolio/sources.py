@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..costs import cost_file_kind
 from ..errors import ImpactError, InputError
 from ..ingest.formats import detect
 from ..ingest.textfile import prepare
@@ -85,7 +86,6 @@ def files_under(folder: Path, root: Path | None) -> list[Path]:
 def classify(path: Path) -> str:
     """'export' (orders or shipping: ingest tells them apart), 'costs' or 'ads', by the header alone. A file no
     detector recognises is an export: a mapped CSV, or the import says why it cannot be read."""
-    from ..costs import cost_file_kind
 
     try:
         if detect(prepare(path, header_only=True).header) is not None:

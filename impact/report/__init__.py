@@ -1,7 +1,8 @@
 """A self-contained HTML report of one outage analysis: what a seller sends to an insurer or a marketplace.
 
-    html = build_report(analyze(con, [window]).to_json(), ingest=report, shipments=shipment_report(con, window),
-                        tz="America/New_York")
+    opts = resolve_options(tz="America/New_York")
+    html = build_report(analyze(con, [window], opts).to_json(), ingest=report, shipments=shipment_report(con, window),
+                        tz=opts.tz)
 
 One file, no network: plotly.js is embedded once, every chart and table is inside, and a Content-Security-Policy
 forbids the page from loading anything. Every string that comes from the seller's files (SKUs, product names,
@@ -19,20 +20,16 @@ the same inputs give the same bytes (reproducible builds, https://reproducible-b
 
 from __future__ import annotations
 
-from ..present import money
-from .page import build_report, generated_instant
+from .page import build_report
 from .provenance import channel_revenue
 from .sections import EVIDENCE_ROWS
 from .sentences import late_shipments_text, recapture_status, recapture_text, share_of_day_text, summary_lines
 
-# money is re-exported: `python -m impact report` prints its one-line summary with it.
 __all__ = [
     "EVIDENCE_ROWS",
     "build_report",
     "channel_revenue",
-    "generated_instant",
     "late_shipments_text",
-    "money",
     "recapture_status",
     "recapture_text",
     "share_of_day_text",

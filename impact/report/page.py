@@ -3,15 +3,14 @@ its style, Content-Security-Policy and "generated" stamp."""
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 
 from .. import __version__
 from ..errors import InputError
-from ..present import channel_list, check_zone, local_time, money, parse_instant, value_range
-from ..service import window_view
+from ..present import check_zone, format_channels, format_money, generated_instant, local_time, value_range
+from ..views import window_view
 from .markup import esc, rich
 from .provenance import caveats_section, data_section, method_section
 from .sections import charts_section, evidence_section, kpi_section, profit_section, skus_section, window_section
@@ -96,22 +95,6 @@ footer { border-top: 1px solid var(--line); margin-top: 40px; padding-top: 10px;
 """
 
 
-def generated_instant(explicit: datetime | None = None) -> datetime:
-    """The instant the report says it was generated (aware, UTC): `explicit` when given, else SOURCE_DATE_EPOCH when
-    that is set, else now."""
-    if explicit is not None:
-        return parse_instant(explicit)
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return datetime.now(UTC)
-    try:
-        return datetime.fromtimestamp(int(raw), UTC)
-    except (ValueError, OverflowError, OSError):
-        raise InputError(
-            f"SOURCE_DATE_EPOCH is '{raw}': it must be a whole number of seconds since 1970-01-01 UTC, e.g. 1762162200"
-        ) from None
-
-
 def build_report(
     analysis_json: dict,
     *,
@@ -140,7 +123,7 @@ def build_report(
     heading = f"{title}, {local_time(res['start'], tz, '%d %b %Y')}"
 
     def m(v):
-        return money(v, cur, 0)
+        return format_money(v, cur, 0)
 
     rng = value_range(rev.get("lost_low"), rev.get("lost_high"), m, confidence=res.get("confidence", 0.9))
     headline = (
@@ -157,7 +140,7 @@ def build_report(
         f'<meta name="generator" content="Outage Impact {esc(__version__)}">'
         f"<title>Outage impact report: {esc(heading)}</title><style>{STYLE}</style></head><body><main>"
         "<header><h1>Outage impact report</h1>"
-        f'<p class="sub">{esc(heading)} · {esc(channel_list(res.get("channels")))} · generated {esc(stamp)} '
+        f'<p class="sub">{esc(heading)} · {esc(format_channels(res.get("channels")))} · generated {esc(stamp)} '
         f"by Outage Impact {esc(__version__)}</p>"
         f'<p class="headline">{rich(headline)}</p></header>'
         f'<section id="summary" class="summary"><h2>Summary</h2>{summary}</section>'

@@ -8,11 +8,11 @@ import pandas as pd
 from .. import charts
 from ..present import (
     MINUS,
-    channel_list,
     channel_name,
+    format_channels,
+    format_money,
     hours_between,
     local_time,
-    money,
     number,
     percent,
     plural,
@@ -34,8 +34,8 @@ def window_section(res: dict, tz: str) -> str:
     ]
     facts = [
         ["Duration", plural(hours_between(start, end), "hour", digits=None)],
-        ["Affected channels", channel_list(res.get("channels"))],
-        ["Compared with (not affected)", channel_list(res.get("controls"), empty="none")],
+        ["Affected channels", format_channels(res.get("channels"))],
+        ["Compared with (not affected)", format_channels(res.get("controls"), empty="none")],
         [
             "Recovery period checked",
             f"{plural(res.get('recovery_hours', 24), 'hour', digits=None)} after the end, "
@@ -52,19 +52,26 @@ def window_section(res: dict, tz: str) -> str:
     )
 
 
-def kpi_section(res: dict, ship: dict, tz: str) -> str:
-    rev, orders, cur = res["revenue"], res["orders"], res.get("currency") or "USD"
-    conf = percent(res.get("confidence", 0.9))
-    recovery = res.get("recovery_hours", 24)
-    rec = rev.get("recaptured") or 0.0
+def _money_formats(res: dict):
+    """(money in the result's currency, a range written with it) for the key-figure rows."""
+    cur = res.get("currency") or "USD"
 
     def m(v):
-        return money(v, cur)
+        return format_money(v, cur)
 
     def rng(low, high, fmt=m):
         return value_range(low, high, fmt)
 
-    rows = [
+    return m, rng
+
+
+def _revenue_rows(res: dict) -> list[str]:
+    """The loss, its probability, the recapture, the net loss and the orders lost."""
+    rev, orders = res["revenue"], res["orders"]
+    recovery = res.get("recovery_hours", 24)
+    rec = rev.get("recaptured") or 0.0
+    m, rng = _money_formats(res)
+    return [
         kpi_row(
             "Revenue lost during the outage",
             "revenue.lost",
@@ -118,6 +125,12 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
             f"{number(orders.get('expected'), 1)} expected, {number(orders.get('actual'))} received.",
         ),
     ]
+
+
+def _day_and_spillover_rows(res: dict, tz: str) -> list[str]:
+    """The loss as a share of the day, and each unaffected channel's spill-over."""
+    m, _rng = _money_formats(res)
+    rows = []
     share = share_of_day_text(res, tz)
     rows.append(
         kpi_row(
@@ -141,6 +154,12 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
                     "Sales above (+) or below (\u2212) expected on this unaffected channel during the outage.",
                 )
             )
+    return rows
+
+
+def _shipment_rows(ship: dict, tz: str) -> list[str]:
+    """Late shipments caused by the outage (or why they cannot be measured) and when the backlog cleared."""
+    rows = []
     late = f"{number(ship.get('late', 0))} of {plural(ship.get('due', 0), 'order')} due to ship went out late"
     if ship.get("available") and ship.get("excess_late") is not None:
         rows.append(
@@ -149,7 +168,7 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
                 "shipments.excess_late",
                 ship.get("excess_late"),
                 number(ship.get("excess_late"), 1),
-                rng(ship.get("excess_late_low"), ship.get("excess_late_high"), lambda v: number(v, 1)),
+                value_range(ship.get("excess_late_low"), ship.get("excess_late_high"), lambda v: number(v, 1)),
                 f"{late}; {number(ship.get('late_expected'), 1)} would have been late at the usual rate.",
             )
         )
@@ -180,6 +199,14 @@ def kpi_section(res: dict, ship: dict, tz: str) -> str:
                 f"order-hours of waiting, peak backlog {plural(ship.get('peak_backlog_orders'), 'order')}.",
             )
         )
+    return rows
+
+
+def kpi_section(res: dict, ship: dict, tz: str) -> str:
+    """The key figures table: revenue, recapture, orders, the day's share, spill-over and shipping."""
+    cur = res.get("currency") or "USD"
+    conf = percent(res.get("confidence", 0.9))
+    rows = [*_revenue_rows(res), *_day_and_spillover_rows(res, tz), *_shipment_rows(ship, tz)]
     head = "<tr><th>Measure</th><th>Estimate</th><th>" + esc(f"{conf} range") + "</th><th>What it means</th></tr>"
     return (
         '<section id="kpis"><h2>Key figures</h2><table class="kpis"><thead>'
@@ -212,13 +239,51 @@ def skus_section(res: dict, names: dict[str, str]) -> str:
     if not top:
         return ""
     cur = res.get("currency") or "USD"
-    rows = [[r.get("sku") or "(no SKU)", names.get(r.get("sku"), ""), money(r.get("lost"), cur)] for r in top]
+    rows = [[r.get("sku") or "(no SKU)", names.get(r.get("sku"), ""), format_money(r.get("lost"), cur)] for r in top]
     return (
         '<section id="skus"><h2>Loss by product</h2>'
         + table(["SKU", "Product", "Revenue lost"], rows, "skus")
         + "<p class=\"note\">A product's share of the loss follows its share of the channel's sales in the four "
         "weeks before the outage, minus what it actually sold during it.</p></section>"
     )
+
+
+def _pct(v) -> str:
+    return "" if v is None else f"{number(v, 1)}%"
+
+
+def _profit_channel_rows(p: dict, m) -> list[list[str]]:
+    """One row per channel: revenue and profit lost, goods and fees not spent, ad spend wasted, margin."""
+    pct = _pct
+    return [
+        [
+            channel_name(r["channel"]),
+            m(r["lost"]),
+            m(r["profit_lost"]),
+            m(r["costs_saved"]),
+            m(r["fees_saved"]),
+            m(r["ad_spend_wasted"]),
+            pct(r["margin_pct"]),
+        ]
+        for r in p.get("by_channel") or []
+    ]
+
+
+def _profit_sku_rows(p: dict, m, names: dict[str, str]) -> list[list[str]]:
+    """One row per product: its share of the revenue lost, profit lost, margin, and whether its cost was known."""
+    pct = _pct
+    return [
+        [
+            r["sku"],
+            names.get(r["sku"], ""),
+            channel_name(r["channel"]),
+            m(r["lost"]),
+            m(r["profit_lost"]),
+            pct(r["margin_pct"]),
+            "known" if r["costed"] else "channel median",
+        ]
+        for r in p.get("by_sku") or []
+    ]
 
 
 def profit_section(res: dict, names: dict[str, str]) -> str:
@@ -229,11 +294,9 @@ def profit_section(res: dict, names: dict[str, str]) -> str:
     cur = res.get("currency") or "USD"
 
     def m(v):
-        return money(v, cur, 0)
+        return format_money(v, cur, 0)
 
-    def pct(v):
-        return "" if v is None else f"{number(v, 1)}%"
-
+    pct = _pct
     conf = res.get("confidence", 0.9)
     figures = [
         ["Profit lost", m(p["lost"]), value_range(p["lost_low"], p["lost_high"], m, confidence=conf)],
@@ -248,30 +311,8 @@ def profit_section(res: dict, names: dict[str, str]) -> str:
         ["Margin of the expected sales", pct(p["margin_pct"]), ""],
         ["Lost revenue with a known product cost", percent(p["costed_share"]), ""],
     ]
-    channels = [
-        [
-            channel_name(r["channel"]),
-            m(r["lost"]),
-            m(r["profit_lost"]),
-            m(r["costs_saved"]),
-            m(r["fees_saved"]),
-            m(r["ad_spend_wasted"]),
-            pct(r["margin_pct"]),
-        ]
-        for r in p.get("by_channel") or []
-    ]
-    skus = [
-        [
-            r["sku"],
-            names.get(r["sku"], ""),
-            channel_name(r["channel"]),
-            m(r["lost"]),
-            m(r["profit_lost"]),
-            pct(r["margin_pct"]),
-            "known" if r["costed"] else "channel median",
-        ]
-        for r in p.get("by_sku") or []
-    ]
+    channels = _profit_channel_rows(p, m)
+    skus = _profit_sku_rows(p, m, names)
     uncosted = p.get("uncosted_skus") or []
     note = (
         f'<p class="note">No product cost for {esc(", ".join(uncosted[:20]))}: counted at the channel\'s median '

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from ..present import (
     DAY_FORMAT,
-    channel_list,
     channel_name,
+    format_channels,
+    format_money,
     hours_between,
     local_days,
     local_window,
-    money,
     number,
     percent,
     plural,
@@ -42,7 +42,7 @@ def recapture_text(res: dict) -> tuple[str, str]:
     hours = res.get("recovery_hours", 24)
 
     def m(v):
-        return money(v, cur, 0)
+        return format_money(v, cur, 0)
 
     rec, net = rev.get("recaptured") or 0.0, rev.get("net_lost")
     ra, re_ = rev.get("recovery_actual"), rev.get("recovery_expected")
@@ -90,7 +90,7 @@ def share_of_day_text(res: dict, tz: str) -> tuple[str, str] | None:
     if share is None:
         return None
     days = local_days(res.get("start"), res.get("end"), tz)
-    names = channel_list(res.get("channels"))
+    names = format_channels(res.get("channels"))
     if len(days) <= 1:
         when = f"{days[0]:{DAY_FORMAT}}'s" if days else "the day's"
         return percent(share), f"of {when} expected {names} sales"
@@ -137,7 +137,7 @@ def profit_text(res: dict) -> str | None:
     cur, conf = res.get("currency") or "USD", res.get("confidence", 0.9)
 
     def m(v):
-        return money(v, cur, 0)
+        return format_money(v, cur, 0)
 
     rng = value_range(p.get("lost_low"), p.get("lost_high"), m, confidence=conf)
     margin = f" at a margin of {number(p['margin_pct'], 1)}%" if p.get("margin_pct") is not None else ""
@@ -194,11 +194,11 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     start, end = res["start"], res["end"]
 
     def m(v):
-        return money(v, cur, 0)
+        return format_money(v, cur, 0)
 
     opening = (
         f"During the outage ({local_window(start, end, tz, zone=True)}, {plural(hours_between(start, end), 'hour', digits=None)})"
-        f" your {channel_list(res.get('channels'))} sales were **{m(rev['actual'])}**, where your own history "
+        f" your {format_channels(res.get('channels'))} sales were **{m(rev['actual'])}**, where your own history "
         f"predicts **{m(rev['expected'])}** for those hours"
     )
     rng = value_range(rev.get("lost_low"), rev.get("lost_high"), m, confidence=conf)

@@ -28,10 +28,6 @@ class ChannelSeries:
     last_day: int
     marketplaces: list[str] = field(default_factory=list)
 
-    @property
-    def hours_per_bin(self) -> int:
-        return 24 // self.slots
-
 
 class LocalClock:
     """Grid hours <-> instants. Grid hour g counts the zone's wall-clock hours since local midnight of day 0, so every

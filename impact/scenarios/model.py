@@ -14,12 +14,13 @@ margin minus its fee rate, since a sale that never happens also pays no fee.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from ..errors import InputError
-from ..present import channel_list, channel_name, join_names
+from ..present import channel_name, format_channels, join_names
 from ..store import CHANNELS
 from .costs import Costs
 from .mix import Profile, _shares, hhi, normalise_mix, realise_mix, resolve_impacts, window_whatif
@@ -153,8 +154,6 @@ class ScenarioModel:
     def with_costs(self, costs: Costs) -> ScenarioModel:
         """The same model (profile, impacts, the same simulated years) under other fees, margins or cost of moving
         demand: only the current mix is evaluated again."""
-        import copy
-
         other = copy.copy(self)
         other.costs = costs
         other._baseline = self._baseline | {
@@ -173,7 +172,7 @@ class ScenarioModel:
         missing = [c for c in missing if c not in self.costs.added]
         if missing:
             raise InputError(
-                f"You do not sell on {channel_list(missing)} yet: add it as a new channel with its assumed fee, "
+                f"You do not sell on {format_channels(missing)} yet: add it as a new channel with its assumed fee, "
                 "margin and cost of moving demand, or move demand between the channels you have."
             )
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from ..errors import InputError
+from ..settings import Settings
 from ..windows import Window
 from .estimate import estimate_late
 from .evidence import evidence_rows
@@ -69,7 +70,7 @@ def shipment_impact(
     *,
     sla_hours: float = DEFAULT_SLA_HOURS,
     business_days: bool = False,
-    confidence: float = 0.9,
+    confidence: float = Settings.confidence,
     horizon_hours: float | None = None,
 ) -> dict:
     """Late shipments the outage in `window` caused, with an interval, the backlog and the definition used.
@@ -105,7 +106,7 @@ def shipment_report(
     *,
     sla_hours: float = DEFAULT_SLA_HOURS,
     business_days: bool = False,
-    confidence: float = 0.9,
+    confidence: float = Settings.confidence,
     horizon_hours: float | None = None,
     tz: str = "UTC",
 ) -> tuple[dict, pd.DataFrame]:

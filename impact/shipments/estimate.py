@@ -73,14 +73,10 @@ class _PerChannel(NamedTuple):
     from_file: float
 
 
-def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, horizon_hours):
-    """(result dict, purchase cut-off of the due set)."""
-    notes = list(prep.notes)
-    backlog = measure_backlog(con, prep)
-    horizon = due_horizon(prep, backlog, horizon_hours)
-    until = purchase_cutoff(prep, horizon)
-    ex_end = until + timedelta(hours=AFTERMATH_PAD_HOURS)
-    result: dict = {
+def _empty_result(prep: Prepared, backlog, until: datetime, horizon: float, terms: tuple, horizon_hours) -> dict:
+    """The result's keys, counts at zero: what is reported when nothing can be measured."""
+    sla_hours, business_days, confidence = terms
+    return {
         "due": 0,
         "late": 0,
         "late_expected": 0.0,
@@ -106,17 +102,16 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
         "definition": _definition(
             sla_hours, business_days, prep.start, until, horizon, horizon_reason(backlog, horizon_hours, horizon)
         ),
-        "notes": notes,
+        "notes": list(prep.notes),
     }
-    if not prep.channels:
-        if not notes:  # order_table's notes already say why, channel by channel, when it has any
-            notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
-        return result, until
+
+
+def _pending(con, prep: Prepared, until: datetime, backlog, notes: list[str]) -> int:
+    """Orders bought in the period but not yet due at the end of their channel's data; the backlog's notes."""
     pending = con.execute(
         f"""SELECT count(*) FROM "{prep.table}" WHERE NOT due_known AND promise >= $s AND purchased_at <= $u""",
         {"s": prep.start, "u": until},
     ).fetchone()[0]
-    result["not_yet_due"] = int(pending)
     if pending:
         notes.append(
             f"{pending} order(s) bought in the period were not yet due at the end of their channel's data:"
@@ -126,12 +121,16 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
         notes.append("the unshipped-order backlog had not cleared by the end of the data")
     elif backlog.band is None:
         notes.append("too little history to tell the usual number of unshipped orders: backlog not measured")
-    params = {"s": prep.start, "u": until, "ex": ex_end}
-    # Three queries below read the strata rates: computing them once instead of per query saves ~25% of the
-    # analysis time on large histories. order_table drops it with the order table.
+    return int(pending)
+
+
+def _per_channel(con, prep: Prepared, params: dict) -> tuple[str, list[tuple], dict]:
+    """(the rates CTE, each channel's due/late/expected counts, each channel's estimation variance)."""
+    # Three queries read the strata rates: computing them once instead of per query saves ~25% of the analysis time
+    # on large histories. order_table drops it with the order table.
     con.execute(
         f'CREATE TEMP TABLE "{prep.table}_rates" AS WITH {rates_cte(prep.table)} SELECT * FROM rates',
-        {"s": prep.start, "ex": ex_end},
+        {"s": params["s"], "ex": params["ex"]},
     )
     rates = f'{due_ctes(prep.table)},\n    rates AS (SELECT * FROM "{prep.table}_rates")\n'
     per = con.execute(
@@ -154,35 +153,132 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
             params,
         ).fetchall()
     )
+    return rates, per, v2
+
+
+def _overdispersion(con, prep: Prepared, rates: str, params: dict) -> tuple[float, int]:
+    """(phi, placebo sets read): how lumpy lateness is for this seller, from placebo sets of whole-day shifts."""
     first_promise = con.execute(f'SELECT min(promise) FROM "{prep.table}"').fetchone()[0]
-    offsets = _placebo_offsets(prep, first_promise, until, ex_end)
-    phi, n_placebo = 1.0, 0
-    if offsets:
-        # Placebo sets: the same shape shifted by whole days, restricted to baseline orders. The spread of their
-        # late-minus-expected, against the binomial variance, measures how lumpy lateness is for this seller (a
-        # warehouse that misses a whole day's cut-off makes a batch late at once).
-        plac = con.execute(
-            f"""WITH {rates}, off AS (SELECT unnest($offs::INTEGER[]) AS o),
-            x AS (SELECT off.o, b.channel, b.dow, b.hr, b.lead, b.late FROM off JOIN base b
-                  ON b.promise >= $s + to_hours(off.o) AND b.purchased_at <= $u + to_hours(off.o)),
-            g AS (SELECT o, {CELL}, count(*) AS m, sum(late::INT) AS k FROM x GROUP BY ALL)
-            SELECT o, sum(k) - sum(m * p) AS resid, sum(m * p * (1 - p)) + sum(m * m * pv * (1 - pv) / n_eff) AS v
-            FROM g JOIN rates USING ({CELL}) GROUP BY o""",
-            {**params, "offs": offsets},
-        ).fetchall()
-        z2 = {o: r * r / v for o, r, v in plac if v and v > 0}
-        n_placebo = len(z2)
-        if n_placebo >= MIN_PLACEBOS:
-            phi = max(1.0, float(np.mean(list(z2.values()))))
-            # Lateness often clusters on particular weekdays (the Monday after a weekend): shifts by whole weeks
-            # compare like with like, so when there are enough of them they may only widen the interval.
-            weekly = [v for o, v in z2.items() if o % 168 == 0]
-            if len(weekly) >= MIN_PLACEBOS:
-                phi = max(phi, float(np.mean(weekly)))
-    n_base = con.execute(
+    offsets = _placebo_offsets(prep, first_promise, params["u"], params["ex"])
+    if not offsets:
+        return 1.0, 0
+    # Placebo sets: the same shape shifted by whole days, restricted to baseline orders. The spread of their
+    # late-minus-expected, against the binomial variance, measures how lumpy lateness is for this seller (a
+    # warehouse that misses a whole day's cut-off makes a batch late at once).
+    plac = con.execute(
+        f"""WITH {rates}, off AS (SELECT unnest($offs::INTEGER[]) AS o),
+        x AS (SELECT off.o, b.channel, b.dow, b.hr, b.lead, b.late FROM off JOIN base b
+              ON b.promise >= $s + to_hours(off.o) AND b.purchased_at <= $u + to_hours(off.o)),
+        g AS (SELECT o, {CELL}, count(*) AS m, sum(late::INT) AS k FROM x GROUP BY ALL)
+        SELECT o, sum(k) - sum(m * p) AS resid, sum(m * p * (1 - p)) + sum(m * m * pv * (1 - pv) / n_eff) AS v
+        FROM g JOIN rates USING ({CELL}) GROUP BY o""",
+        {**params, "offs": offsets},
+    ).fetchall()
+    z2 = {o: r * r / v for o, r, v in plac if v and v > 0}
+    phi = 1.0
+    if len(z2) >= MIN_PLACEBOS:
+        phi = max(1.0, float(np.mean(list(z2.values()))))
+        # Lateness often clusters on particular weekdays (the Monday after a weekend): shifts by whole weeks compare
+        # like with like, so when there are enough of them they may only widen the interval.
+        weekly = [v for o, v in z2.items() if o % 168 == 0]
+        if len(weekly) >= MIN_PLACEBOS:
+            phi = max(phi, float(np.mean(weekly)))
+    return phi, len(z2)
+
+
+def _baseline_orders(con, prep: Prepared, ex_end: datetime) -> int:
+    """Orders with a known due time outside the window and its aftermath: the normal late rate's sample."""
+    return con.execute(
         f"""SELECT count(*) FROM "{prep.table}" WHERE due_known AND NOT (promise >= $s AND purchased_at <= $ex)""",
         {"s": prep.start, "ex": ex_end},
     ).fetchone()[0]
+
+
+class _Excess(NamedTuple):
+    """What the outage added to a late count, given the spread of lateness (phi) and the interval's z."""
+
+    known: bool
+    phi: float
+    z: float
+
+    def of(self, late: float, e: float, v: float) -> dict:
+        if not self.known:
+            return dict.fromkeys(
+                ("late_expected", "excess_late", "excess_late_low", "excess_late_high", "excess_late_raw")
+            )
+        raw = late - e
+        sd = math.sqrt(max(self.phi * v, 0.0))
+        return {
+            "late_expected": _round(e),
+            # Physically 0 <= excess <= late: an outage cannot un-late an order, nor cause more lates than exist.
+            "excess_late": _round(min(max(raw, 0.0), late)),
+            "excess_late_low": _round(min(max(raw - self.z * sd, 0.0), late)),
+            "excess_late_high": _round(min(max(raw + self.z * sd, 0.0), late)),
+            "excess_late_raw": _round(raw),
+        }
+
+
+def _channel_notes(row: _PerChannel, notes: list[str]) -> None:
+    if row.n_c == 0:
+        notes.append(
+            f"no {row.channel} orders outside the window: its expected late count uses the other channels' late rate"
+        )
+    elif row.n_c < 30:
+        notes.append(f"only {int(row.n_c)} {row.channel} orders outside the window: its expected late count is rough")
+
+
+def _add_channels(result: dict, per: list[tuple], v2: dict, excess: _Excess, notes: list[str]) -> None:
+    """Each channel's counts into result['by_channel'], and their totals into the result."""
+    tot = {"m": 0, "late": 0, "e": 0.0, "v": 0.0, "unshipped": 0, "hours": 0.0}
+    for row in map(_PerChannel._make, per):  # one row per channel
+        v = float(row.v1) + float(v2.get(row.channel, 0.0))
+        result["by_channel"][row.channel] = {
+            "due": int(row.m),
+            "late": int(row.late),
+            **excess.of(float(row.late), float(row.e), v),
+            "baseline_late_rate": _round(row.p_c, 4),
+            "baseline_orders": int(row.n_c),
+            "promise_from_file_share": _round(row.from_file, 3),
+            "unshipped_late": int(row.unshipped),
+        }
+        if excess.known:
+            _channel_notes(row, notes)
+        tot["m"] += int(row.m)
+        tot["late"] += int(row.late)
+        tot["e"] += float(row.e)
+        tot["v"] += v
+        tot["unshipped"] += int(row.unshipped)
+        tot["hours"] += float(row.hours_late)
+    result.update(
+        {
+            "due": tot["m"],
+            "late": tot["late"],
+            **excess.of(float(tot["late"]), tot["e"], tot["v"]),
+            "unshipped_late": tot["unshipped"],
+            "hours_late_total": _round(tot["hours"], 1),
+        }
+    )
+    if tot["m"] == 0:
+        notes.append("no order was due to ship in the window or its aftermath")
+
+
+def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, horizon_hours):
+    """(result dict, purchase cut-off of the due set)."""
+    backlog = measure_backlog(con, prep)
+    horizon = due_horizon(prep, backlog, horizon_hours)
+    until = purchase_cutoff(prep, horizon)
+    ex_end = until + timedelta(hours=AFTERMATH_PAD_HOURS)
+    result = _empty_result(prep, backlog, until, horizon, (sla_hours, business_days, confidence), horizon_hours)
+    notes = result["notes"]
+    if not prep.channels:
+        if not notes:  # order_table's notes already say why, channel by channel, when it has any
+            notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
+        return result, until
+    result["not_yet_due"] = _pending(con, prep, until, backlog, notes)
+    params = {"s": prep.start, "u": until, "ex": ex_end}
+    rates, per, v2 = _per_channel(con, prep, params)
+    phi, n_placebo = _overdispersion(con, prep, rates, params)
+    n_base = _baseline_orders(con, prep, ex_end)
     result["baseline_orders"] = int(n_base)
     known = n_base >= MIN_BASELINE_ORDERS
     if not known:
@@ -195,62 +291,5 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
         notes.append("too few placebo windows in the history: the interval assumes binomial variation only")
     result["placebos"] = n_placebo
     result["overdispersion"] = _round(phi, 3)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-
-    def _estimate(late: float, e: float, v: float) -> dict:
-        if not known:
-            return dict.fromkeys(
-                ("late_expected", "excess_late", "excess_late_low", "excess_late_high", "excess_late_raw")
-            )
-        raw = late - e
-        sd = math.sqrt(max(phi * v, 0.0))
-        return {
-            "late_expected": _round(e),
-            # Physically 0 <= excess <= late: an outage cannot un-late an order, nor cause more lates than exist.
-            "excess_late": _round(min(max(raw, 0.0), late)),
-            "excess_late_low": _round(min(max(raw - z * sd, 0.0), late)),
-            "excess_late_high": _round(min(max(raw + z * sd, 0.0), late)),
-            "excess_late_raw": _round(raw),
-        }
-
-    tot = {"m": 0, "late": 0, "e": 0.0, "v": 0.0, "unshipped": 0, "hours": 0.0}
-    for row in map(_PerChannel._make, per):  # one row per channel
-        v = float(row.v1) + float(v2.get(row.channel, 0.0))
-        result["by_channel"][row.channel] = {
-            "due": int(row.m),
-            "late": int(row.late),
-            **_estimate(float(row.late), float(row.e), v),
-            "baseline_late_rate": _round(row.p_c, 4),
-            "baseline_orders": int(row.n_c),
-            "promise_from_file_share": _round(row.from_file, 3),
-            "unshipped_late": int(row.unshipped),
-        }
-        if not known:
-            pass
-        elif row.n_c == 0:
-            notes.append(
-                f"no {row.channel} orders outside the window: its expected late count uses the other "
-                "channels' late rate"
-            )
-        elif row.n_c < 30:
-            notes.append(
-                f"only {int(row.n_c)} {row.channel} orders outside the window: its expected late count is rough"
-            )
-        tot["m"] += int(row.m)
-        tot["late"] += int(row.late)
-        tot["e"] += float(row.e)
-        tot["v"] += v
-        tot["unshipped"] += int(row.unshipped)
-        tot["hours"] += float(row.hours_late)
-    result.update(
-        {
-            "due": tot["m"],
-            "late": tot["late"],
-            **_estimate(float(tot["late"]), tot["e"], tot["v"]),
-            "unshipped_late": tot["unshipped"],
-            "hours_late_total": _round(tot["hours"], 1),
-        }
-    )
-    if tot["m"] == 0:
-        notes.append("no order was due to ship in the window or its aftermath")
+    _add_channels(result, per, v2, _Excess(known, phi, NormalDist().inv_cdf(0.5 + confidence / 2)), notes)
     return result, until

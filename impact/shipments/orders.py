@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from ..present import channel_list, channel_name, plural
+from ..present import channel_name, format_channels, plural
+from ..settings import Settings
 from ..windows import Window, iso_utc
 
-DEFAULT_SLA_HOURS = 48.0
+DEFAULT_SLA_HOURS = Settings.ship_sla_hours  # the one default, declared in Settings
 MAX_SLA_HOURS = 24.0 * 60
 # Baseline history on each side of the window; older behaviour says little about this week's warehouse.
 HISTORY_DAYS = 91
@@ -80,12 +81,19 @@ def no_ship_times_note(channel: str) -> str:
     )
 
 
-@contextmanager
-def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float, business_days: bool):
-    """Build a temporary per-order table for the window's channels; dropped when the block ends."""
-    table = f"_ship_orders_{uuid.uuid4().hex[:12]}"
-    notes: list[str] = []
-    wanted = [c.lower() for c in window.channels]
+@dataclass
+class _Channels:
+    """Per channel: seller-fulfilled lines, how many carry a ship time, marketplace-fulfilled lines, the end of its
+    data; and the fulfilment values that mean the marketplace ships."""
+
+    seller: dict[str, int] = field(default_factory=dict)
+    shipped: dict[str, int] = field(default_factory=dict)
+    marketplace: dict[str, int] = field(default_factory=dict)
+    end: dict[str, datetime | None] = field(default_factory=dict)
+    marketplace_values: set[str] = field(default_factory=set)
+
+
+def _channels(con: duckdb.DuckDBPyConnection) -> _Channels:
     # An export holds a handful of distinct fulfilment values: the regexp runs once per (channel, value), not per line.
     # The same pass finds each channel's end of data (last purchase or shipment, whatever the line's status).
     groups = con.execute(
@@ -94,47 +102,57 @@ def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float
                        FROM lines WHERE channel IS NOT NULL GROUP BY ALL)
             SELECT channel, fulfilment, n, n_shipped, last, {MARKETPLACE_FULFILLED_SQL} AS mf FROM g"""
     ).fetchall()
-    seller: dict[str, int] = {}
-    shipped: dict[str, int] = {}
-    marketplace: dict[str, int] = {}
-    marketplace_values: set[str] = set()
-    channel_end: dict[str, datetime | None] = {}
+    ch = _Channels()
     for channel, value, n, n_shipped, last, mf in groups:
-        prev = channel_end.get(channel)
-        channel_end[channel] = last if prev is None else prev if last is None else max(prev, last)
-        seller[channel] = seller.get(channel, 0) + (0 if mf else n)
-        shipped[channel] = shipped.get(channel, 0) + (0 if mf else n_shipped)
-        marketplace[channel] = marketplace.get(channel, 0) + (n if mf else 0)
+        prev = ch.end.get(channel)
+        ch.end[channel] = last if prev is None else prev if last is None else max(prev, last)
+        ch.seller[channel] = ch.seller.get(channel, 0) + (0 if mf else n)
+        ch.shipped[channel] = ch.shipped.get(channel, 0) + (0 if mf else n_shipped)
+        ch.marketplace[channel] = ch.marketplace.get(channel, 0) + (n if mf else 0)
         if mf:  # never NULL: MARKETPLACE_FULFILLED_SQL reads a NULL fulfilment as '', which is seller-fulfilled
-            marketplace_values.add(value)
-    scope = [c for c in (wanted or sorted(seller)) if c in seller]
-    missing = [c for c in wanted if c not in seller]
+            ch.marketplace_values.add(value)
+    return ch
+
+
+def _scope(ch: _Channels, wanted: list[str], notes: list[str]) -> tuple[list[str], list[str], int]:
+    """(the channels whose shipping can be measured, those without ship times, marketplace-fulfilled lines left
+    out), with a note for each channel left out and why."""
+    scope = [c for c in (wanted or sorted(ch.seller)) if c in ch.seller]
+    missing = [c for c in wanted if c not in ch.seller]
     if missing:
-        notes.append(f"no {channel_list(missing)} orders in the files")
-    for c in (c for c in scope if seller[c] == 0):
+        notes.append(f"no {format_channels(missing)} orders in the files")
+    for c in (c for c in scope if ch.seller[c] == 0):
         notes.append(
             f"every {channel_name(c)} order is fulfilled by the marketplace (FBA/WFS): its late shipments never "
             "count against you"
         )
     # Ship times must come from the seller-fulfilled lines themselves: FBA ship dates say nothing about them.
-    no_times = [c for c in scope if seller[c] > 0 and shipped[c] == 0]
+    no_times = [c for c in scope if ch.seller[c] > 0 and ch.shipped[c] == 0]
     for c in no_times:
         notes.append(no_ship_times_note(c))
-    scope = [c for c in scope if shipped[c] > 0]
-    fba = sum(marketplace.get(c, 0) for c in scope)
+    scope = [c for c in scope if ch.shipped[c] > 0]
+    fba = sum(ch.marketplace.get(c, 0) for c in scope)
     if fba:
         notes.append(
             f"{plural(fba, 'marketplace-fulfilled order line')} (FBA/WFS) left out: they never count against you"
         )
+    return scope, no_times, fba
+
+
+def _window_end(window: Window, ends: dict, notes: list[str]) -> tuple[datetime, datetime | None]:
+    """(the window's end, the earliest end of the channels' data); an open window ends where the data does."""
     end = window.end
-    ends = {c: channel_end[c] for c in scope}
     data_end = min((v for v in ends.values() if v is not None), default=None)
     if end is None:
         end = max((v for v in ends.values() if v is not None), default=window.start + timedelta(hours=1))
         end = max(end, window.start + timedelta(hours=1))
         notes.append(f"the outage is still open: the window is taken to end at the end of the data ({iso_utc(end)})")
-    lo = window.start - timedelta(days=HISTORY_DAYS + 14)
-    hi = end + timedelta(days=HISTORY_DAYS)
+    return end, data_end
+
+
+def _create_table(con, table: str, scope: list[str], span: tuple, terms: tuple, mf: list[str], ends: dict) -> None:
+    """The per-order table: each order's purchase, shipment, promise and lateness, for `scope`'s channels."""
+    (lo, hi), (sla_hours, business_days) = span, terms
     con.execute(
         f"""CREATE TEMP TABLE "{table}" AS
         WITH l AS (
@@ -173,11 +191,24 @@ def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float
             "lo": lo,
             "hi": hi,
             "sla_us": int(round(float(sla_hours) * HOUR_US)),
-            "mf": sorted(marketplace_values),
+            "mf": mf,
             "e_ch": list(ends),
             "e_end": list(ends.values()),
         },
     )
+
+
+@contextmanager
+def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float, business_days: bool):
+    """Build a temporary per-order table for the window's channels; dropped when the block ends."""
+    table = f"_ship_orders_{uuid.uuid4().hex[:12]}"
+    notes: list[str] = []
+    ch = _channels(con)
+    scope, no_times, fba = _scope(ch, [c.lower() for c in window.channels], notes)
+    ends = {c: ch.end[c] for c in scope}
+    end, data_end = _window_end(window, ends, notes)
+    span = (window.start - timedelta(days=HISTORY_DAYS + 14), end + timedelta(days=HISTORY_DAYS))
+    _create_table(con, table, scope, span, (sla_hours, business_days), sorted(ch.marketplace_values), ends)
     try:
         yield Prepared(table, scope, window.start, end, data_end, notes, no_times, fba)
     finally:

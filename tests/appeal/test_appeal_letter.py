@@ -36,7 +36,7 @@ def shop(con):
 def test_no_line_starts_like_a_formula_and_no_html_survives(shop, marketplace):
     """A hostile outage title and link leave no markup and no line a spreadsheet would run."""
     opts = service.resolve_options(tz="America/New_York")
-    result = service.appeal(shop, HOSTILE, opts, marketplace)
+    result = service.appeal_package(shop, HOSTILE, opts, marketplace)[0]
     letter = result["letter"]
     assert result["affected_orders"] == 1
     assert not re.search(r"<\s*/?\s*[a-zA-Z!]", letter) and "<" not in letter and ">" not in letter
@@ -49,16 +49,16 @@ def test_amazon_and_ebay_letters_use_the_sellers_zone_and_etsy_utc(shop):
     opts = service.resolve_options(tz="America/New_York")
     window = Window(HOSTILE.start, HOSTILE.end, title="Stripe outage", url="https://status.stripe.com/x")
     for marketplace in ("amazon", "ebay"):
-        letter = service.appeal(shop, window, opts, marketplace)["letter"]
+        letter = service.appeal_package(shop, window, opts, marketplace)[0]["letter"]
         assert "Mon 20 Oct 2025 18:00 to 23:00 (America/New_York time)" in letter
         assert "https://status.stripe.com/x" in letter and "the Stripe outage of 20 Oct 2025" in letter
-    etsy = service.appeal(shop, window, opts, "etsy")["letter"]
+    etsy = service.appeal_package(shop, window, opts, "etsy")[0]["letter"]
     assert "Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00 (UTC time)" in etsy
 
 
 def test_shopify_letter_requests_the_credit_tier_and_warns_to_check_it(shop):
     """Five hours in October is 99.33% uptime, the 25% tier; the letter names it and the check of the SLA text."""
-    result = service.appeal(shop, HOSTILE, service.resolve_options(tz="UTC"), "shopify")
+    result = service.appeal_package(shop, HOSTILE, service.resolve_options(tz="UTC"), "shopify")[0]
     assert result["metrics"] == [] and result["sla"]["credit"] == 0.25
     assert "300 minutes of downtime in 2025-10" in result["letter"]
     assert "a service credit of 25% of that month's subscription fee" in result["letter"]

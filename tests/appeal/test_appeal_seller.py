@@ -20,7 +20,7 @@ def seller(tmp_path_factory):
     path = tmp_path_factory.mktemp("appeal") / "all_orders.txt"
     orders = merchant_fulfilled_seller(path, start=datetime(2025, 9, 15), days=45, per_day=40, stalled=STALLED)
     opts = service.resolve_options(tz="America/New_York")
-    con, _report = service.load([path], tz=opts.tz)
+    con, _report = service.load_files([path], tz=opts.tz)
     yield con, orders, opts
     con.close()
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+
+from bench.common import app_healthy, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -40,25 +40,11 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 @contextmanager
 def streamlit_app(env: dict[str, str], log_name: str = "streamlit-server.log"):
     """`streamlit run app.py` from the repo root on a free loopback port with `env` added (IMPACT_APP_URL is set to
     its own address); yields (url, process) once it answers its health check, stops it (and its children) after."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [
         sys.executable,
@@ -89,7 +75,7 @@ def streamlit_app(env: dict[str, str], log_name: str = "streamlit-server.log"):
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(url):
+        while not app_healthy(url):
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with code {proc.returncode}; see {log}")
             if time.monotonic() > deadline:

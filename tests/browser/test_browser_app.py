@@ -73,7 +73,7 @@ def test_demo_profit_card_matches_the_cli_and_products_list_profit_by_sku(utc_pa
 
     from testdata import ROOT
 
-    from impact.present import money
+    from impact.present import format_money
 
     demo = ROOT / "data" / "demo"
     cli = subprocess.run(
@@ -109,7 +109,7 @@ def test_demo_profit_card_matches_the_cli_and_products_list_profit_by_sku(utc_pa
     page.goto(app_url, wait_until="domcontentloaded")
     card = page.locator('[data-testid="stMetric"]').filter(has_text="Profit lost")
     card.wait_for(timeout=45_000)
-    assert card.locator('[data-testid="stMetricValue"]').inner_text() == money(profit["lost"], "USD", 0)
+    assert card.locator('[data-testid="stMetricValue"]').inner_text() == format_money(profit["lost"], "USD", 0)
     page.get_by_role("tab", name="Products").click()
     heading = page.get_by_text("Profit lost by product")
     heading.wait_for()

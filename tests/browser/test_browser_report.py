@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from impact.charts import money
+from impact.present import format_money_ascii
 
 from .conftest import ROOT
 
@@ -115,9 +115,9 @@ def test_upload_window_kpis_match_cli_and_report(berlin_page, outage_export, app
     cli = _cli_analysis(outage_export, tmp_path)["windows"][0]
     lost, orders_lost = cli["revenue"]["lost"], cli["orders"]["lost"]
     assert lost > 0 and cli["orders"]["actual"] == 0
-    assert _kpi(page, "Revenue lost") == money(lost, "USD", 0)
+    assert _kpi(page, "Revenue lost") == format_money_ascii(lost, "USD", 0)
     assert _kpi(page, "Orders lost") == f"{orders_lost:,.0f}"
-    assert _kpi(page, "Net loss") == money(cli["revenue"]["net_lost"], "USD", 0)
+    assert _kpi(page, "Net loss") == format_money_ascii(cli["revenue"]["net_lost"], "USD", 0)
     assert _kpi(page, "Day's sales lost") == f"{cli['share_of_day']:.0%}"
     assert page.locator('[data-testid="stException"]').count() == 0
     page.wait_for_timeout(600)  # plotly's first layout pass, for the picture
@@ -130,8 +130,8 @@ def test_upload_window_kpis_match_cli_and_report(berlin_page, outage_export, app
     saved = artifacts / "report_upload.html"
     download.save_as(saved)
     doc = saved.read_text(encoding="utf-8")
-    assert f'data-value="{lost}">{money(lost, "USD")}' in doc
-    assert f"about <strong>{money(lost, 'USD', 0)} lost</strong>" in doc
+    assert f'data-value="{lost}">{format_money_ascii(lost, "USD")}' in doc
+    assert f"about <strong>{format_money_ascii(lost, 'USD', 0)} lost</strong>" in doc
     assert "&lt;img src=x onerror=alert(1)&gt;" in doc and "<img" not in doc
 
     # Opened from disk, with the network cut off: the charts still draw, and nothing runs or loads.

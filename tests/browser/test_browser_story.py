@@ -16,7 +16,7 @@ from html import unescape
 
 import pytest
 
-from impact.present import money
+from impact.present import format_money as money
 
 from .conftest import ROOT
 

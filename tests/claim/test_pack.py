@@ -22,7 +22,7 @@ from impact import service
 from impact.claim import pack as pack_mod
 from impact.claim.pack import write_pack
 from impact.errors import InputError
-from impact.present import money
+from impact.present import format_money
 from impact.windows import window_from_strings
 
 DEMO = ROOT / "data" / "demo"
@@ -38,7 +38,7 @@ def cents(x: float) -> float:
 @pytest.fixture(scope="module")
 def analysis() -> dict:
     opts = service.resolve_options(tz="America/New_York")
-    con, _ = service.load(FILES, tz=opts.tz)
+    con, _ = service.load_files(FILES, tz=opts.tz)
     service.load_costs(con, opts, costs=[COSTS])
     window = window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", ["amazon"], title="AWS us-east-1 outage")
     return service.run_analysis(con, [window], opts, shipments=False).to_json()
@@ -240,8 +240,8 @@ def test_pdf_holds_the_headline_figures(tmp_path, analysis):
     claim = st["total"]["claim"]
     assert "Outage claim statement" in text
     assert "Cyber dependent business interruption" in text
-    assert f"Claim: {money(claim['value'], 'USD')}" in text
-    assert f"{money(claim['low'], 'USD')} to {money(claim['high'], 'USD')}" in text
+    assert f"Claim: {format_money(claim['value'], 'USD')}" in text
+    assert f"{format_money(claim['low'], 'USD')} to {format_money(claim['high'], 'USD')}" in text
     assert "Generated 2025-11-03 09:30 UTC" in text
     for heading in ("Summary", "Method", "Base period", "Workings", "Assumptions", "Index of exhibits"):
         assert heading in text
@@ -308,14 +308,14 @@ def test_a_failing_write_leaves_nothing(tmp_path, analysis, monkeypatch):
         write_pack(st, out, generated_at=STAMP)
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
-    monkeypatch.setattr("impact.claim.pdf.write_pdf", broken)
+    monkeypatch.setattr("impact.claim.pack.write_pdf", broken)
     with pytest.raises(RuntimeError):
         write_pack(st, out, generated_at=STAMP)
     assert list(tmp_path.iterdir()) == []
     # An existing pack is kept whole when a new one fails.
     monkeypatch.undo()
     good = write_pack(st, out, generated_at=STAMP).read_bytes()
-    monkeypatch.setattr("impact.claim.workbook.write_workbook", broken)
+    monkeypatch.setattr("impact.claim.pack.write_workbook", broken)
     with pytest.raises(RuntimeError):
         write_pack(st, out, generated_at=STAMP)
     assert out.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["claim.zip"]

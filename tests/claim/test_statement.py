@@ -22,7 +22,7 @@ WINDOW = Window(datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20), (
 def demo():
     """The demo seller with its product costs: (connection, options)."""
     opts = service.resolve_options()
-    con, _ = service.load(DEMO, tz=opts.tz)
+    con, _ = service.load_files(DEMO, tz=opts.tz)
     service.load_costs(con, opts, costs=[COSTS])
     return con, opts
 
@@ -91,7 +91,7 @@ def test_bi_on_the_counterfactual_equals_the_profit_lost(demo):
 def test_bi_without_a_rate_of_gross_profit_is_refused():
     """Without cost files or --gross-profit-rate a bi claim asks for one of them."""
     opts = service.resolve_options()
-    con, _ = service.load(DEMO, tz=opts.tz)
+    con, _ = service.load_files(DEMO, tz=opts.tz)
     with pytest.raises(InputError, match="--costs.*--gross-profit-rate"):
         service.claim(con, [WINDOW], opts, ClaimPolicy("bi"))
 
@@ -101,7 +101,7 @@ def test_bi_with_the_previous_year_in_the_history(tmp_path):
     outage = (datetime(2025, 9, 29, 18), datetime(2025, 9, 29, 23))
     path = amazon_seller(tmp_path / "orders.txt", start=datetime(2024, 8, 5), days=430, per_day=60, outage=outage)
     opts = service.resolve_options()
-    con, _ = service.load([path], tz=opts.tz)
+    con, _ = service.load_files([path], tz=opts.tz)
     win = Window(*outage, ("amazon",))
     st = service.claim(con, [win], opts, ClaimPolicy("bi", gross_profit_rate=0.4))
     k = st["windows"][0]["workings"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from testdata import DATA
 
 import impact.__main__ as cli
 from impact.outages.fetch import clear_cache
@@ -89,7 +90,12 @@ def test_windows_file(capsys, tmp_path):
 
 @pytest.mark.parametrize(
     ("path", "message"),
-    [("/500", "answered 500"), ("/invalid.json", "not return valid JSON"), ("/loop-a", "loop"), ("/to-file", "file:")],
+    [
+        ("/500", "answered 500"),
+        ("/invalid.json", "is not valid JSON (cut short?)"),
+        ("/loop-a", "loop"),
+        ("/to-file", "file:"),
+    ],
 )
 def test_feed_failures_exit_2_with_one_line(capsys, feed_server, path, message):
     """Every feed failure is one line on stderr and exit status 2, never a traceback."""
@@ -108,7 +114,7 @@ def test_private_address_refused_without_the_setting(capsys, monkeypatch, feed_s
 def test_feed_only_flags_need_a_feed(capsys):
     """--impact with --catalog is refused instead of silently ignored."""
     code, _, err = run(capsys, "--catalog", "--impact", "major")
-    assert code == 2 and "--impact only applies to --feed" in err
+    assert code == 2 and "--impact only applies to a status feed" in err
     code, _, err = run(capsys, "--feed", "https://status.example.com", "--impact", "huge")
     assert code == 2 and "unknown impact 'huge'" in err
 
@@ -117,3 +123,38 @@ def test_a_source_is_required(capsys):
     """Without --catalog, --feed or --file the command is a usage error."""
     code, _, err = run(capsys)
     assert code == 2 and "one of the arguments" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "end"),
+    [
+        ("real/feeds/streamyard_history.rss", "2024-02-08T08:29:00Z", "2024-02-08T09:00:00Z"),
+        ("real/feeds/streamyard_history.atom", "2024-02-08T08:29:00Z", "2024-02-08T09:00:00Z"),
+        ("feeds/statuspage_incidents.json", "2025-12-01T14:08:00Z", None),
+        ("feeds/gcp_incidents.json", "2025-12-02T06:30:00Z", None),
+    ],
+)
+def test_file_reads_a_saved_status_feed(capsys, name, start, end):
+    """--file takes a saved RSS, Atom, Statuspage or Google Cloud JSON feed and lists its newest incident."""
+    code, out, err = run(capsys, "--file", str(DATA / name), "--json")
+    assert code == 0 and err == ""
+    newest = json.loads(out)[0]
+    assert (newest["start"], newest["end"]) == (start, end)
+
+
+def test_file_feed_takes_the_feed_filters(capsys):
+    """--impact and --component filter a saved feed as they filter a fetched one; a windows CSV refuses them."""
+    code, out, _ = run(capsys, "--file", str(DATA / "feeds" / "gcp_incidents.json"), "--impact", "high", "--json")
+    assert code == 0
+    assert [d["title"] for d in json.loads(out)] == ["Multiple GCP products are experiencing Service issues"]
+    code, _, err = run(capsys, "--file", str(DATA / "windows.csv"), "--impact", "major")
+    assert code == 2 and err == "error: --impact only applies to a status feed, and windows.csv is a windows CSV\n"
+
+
+def test_file_with_a_broken_feed_is_one_short_line(capsys, tmp_path):
+    """A truncated incidents.json is refused in one line naming the file, never echoing its 7 KB of content."""
+    saved = tmp_path / "incidents.json"
+    saved.write_text(json.dumps({"incidents": [{"name": "n" * 40, "body": "b" * 7000}]})[:-40])
+    code, out, err = run(capsys, "--file", str(saved))
+    assert code == 2 and out == ""
+    assert err == "error: incidents.json is not valid JSON (cut short?): save or fetch it again\n"

@@ -177,10 +177,10 @@ def test_measured_from_analysis_sums_windows_and_shares_recapture():
 
 def test_window_path_against_the_analysis_contract(exports, capsys, monkeypatch):
     """With --window the command feeds the analysis' per-channel loss into the what-if (analysis stubbed to its
-    documented contract: analyze(con, windows, recovery_hours=, confidence=, ...).to_json())."""
+    documented contract: analyze(con, windows, options, ...).to_json())."""
     calls = {}
 
-    def analyze(con, windows, recovery_hours, confidence, **_options):
+    def analyze(con, windows, options, **_keywords):
         calls["windows"] = windows
         rows = [{"channel": "amazon", "expected": 300.0, "actual": 60.0, "lost": 240.0, "lost_pct": 80.0}]
         return types.SimpleNamespace(

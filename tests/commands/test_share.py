@@ -12,7 +12,7 @@ from impact import service
 from impact.__main__ import main
 from impact.errors import ShareError
 from impact.share import create_share, open_share
-from impact.url_builder import token_from_query
+from impact.share.url_builder import token_from_query
 
 AMAZON = "amazon_all_orders_32.txt"
 

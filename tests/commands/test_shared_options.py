@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from bench.synth import Outage, make_seller, simulate
-from impact import service
+from impact import views
 from impact.__main__ import main
 from impact.share import open_share
-from impact.url_builder import token_from_query
+from impact.share.url_builder import token_from_query
 
 MAP = (
     "order_id=Order,purchased_at=Date,revenue=Amount,quantity=Qty,channel=Channel,sku=SKU,currency=Currency,"
@@ -161,7 +161,7 @@ def test_channels_are_checked_the_same_everywhere(files):
 
 def test_window_view_flattens_one_window(analysed):
     """The service's per-window view is the window's JSON with the run's currency, confidence and warnings."""
-    view = service.window_view(analysed)
+    view = views.window_view(analysed)
     assert view["revenue"] == analysed["windows"][0]["revenue"]
     assert (view["currency"], view["confidence"], view["recovery_hours"]) == ("USD", 0.9, 24)
     assert view["warnings"] == [*analysed["warnings"], *analysed["windows"][0]["warnings"]]

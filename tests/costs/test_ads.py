@@ -22,8 +22,8 @@ def test_amazon_sponsored_products_report_is_daily_amazon_spend(con):
     f = load_costs(con, ads=[COSTS / "amazon_sp_campaigns.csv"]).files[0]
     assert (f.kind, f.format, f.lines, f.loaded, f.rejected) == ("ad_spend", "amazon_ads_sp", 6, 4, 2)
     assert [(r["line"], r["reason"]) for r in f.rejects] == [
-        (6, 'negative spend "-$2.00"'),
-        (7, 'unreadable date "Oct 2025"'),
+        (6, 'negative spend "-$2.00": it cannot be below zero; correct it or remove the line'),
+        (7, 'unreadable date "Oct 2025": write the day as 2025-10-20'),
     ]
     rows = _spend(con)
     assert {r[0] for r in rows} == {"amazon"} and {r[2] for r in rows} == {None}

@@ -88,7 +88,9 @@ def test_a_file_whose_rows_all_fail_says_why(con, tmp_path):
     """A cost file with nothing loadable raises with its first reasons and line numbers."""
     path = tmp_path / "bad.csv"
     path.write_text("sku,unit_cost\nA,abc\nB,-1\n")
-    with pytest.raises(NoOrdersError, match='line 2: unreadable cost "abc"; line 3: negative cost'):
+    with pytest.raises(
+        NoOrdersError, match='line 2: unreadable cost "abc": write a number such as 12.50; line 3: negative cost'
+    ):
         load_costs(con, [path])
 
 

@@ -24,7 +24,9 @@ def test_us_fee_preview_loads_per_unit_fees(con):
         'no fee given ("--" or empty)': 1,
         "SKU repeated on a later line (that line is used)": 1,
     }
-    assert [(r["line"], r["reason"]) for r in f.rejects] == [(5, 'unreadable fulfilment fee "abc"')]
+    assert [(r["line"], r["reason"]) for r in f.rejects] == [
+        (5, 'unreadable fulfilment fee "abc": write a number such as 12.50')
+    ]
     assert con.execute("SELECT * FROM sku_fees ORDER BY sku").fetchall() == [
         # the repeated SKU keeps its last line (6), whose fulfilment fee differs
         ("KB-BAM-L", Decimal("5.25"), Decimal("5.71"), "USD", 1, 6),

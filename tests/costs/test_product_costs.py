@@ -26,7 +26,7 @@ def test_shopify_products_export_loads_variants_and_skips_the_rest(con):
     assert f.skipped_reasons == {"no SKU": 1, "no cost given": 1}
     # The first product's description spans two lines, so the rejected row is on line 8, not 7.
     assert f.rejects == [
-        {"line": 8, "reason": 'unreadable cost "n/a"', "text": f.rejects[0]["text"]},
+        {"line": 8, "reason": 'unreadable cost "n/a": write a number such as 12.50', "text": f.rejects[0]["text"]},
     ]
     assert "KN-PAR-3" in f.rejects[0]["text"]
     assert con.execute("SELECT sku, unit_cost, currency FROM product_costs ORDER BY sku").fetchall() == [
@@ -122,3 +122,18 @@ def test_formula_and_sql_looking_skus_are_stored_as_text(con):
     skus = {r[0] for r in con.execute("SELECT sku FROM product_costs").fetchall()}
     assert skus == {'=HYPERLINK("http://evil.example","x")', "x'); DROP TABLE lines; --", "@SUM(A1:A9)"}
     assert con.execute("SELECT count(*) FROM lines").fetchone()[0] == 0  # the table is still there
+
+
+def test_a_products_export_whose_every_cost_is_zero_loads_with_a_warning(con, tmp_path):
+    """Every 'Cost per item' 0.00 loads (a real zero is allowed) but warns that the costs were never filled in."""
+    path = tmp_path / "products_export.csv"
+    path.write_text("Handle,Variant SKU,Cost per item\nmug,MUG-1,0.00\nmug,MUG-2,0\nbowl,BOWL-1,0.00\n", "utf-8")
+    f = load_costs(con, costs=[path]).files[0]
+    assert (f.loaded, f.rejected) == (3, 0)
+    assert f.warnings == [
+        "products_export.csv: every cost is 0.00 (3 SKUs), so profit would count the products as free; fill in "
+        "the costs (Shopify's Cost per item) and load the file again, or leave it out"
+    ]
+    filled = tmp_path / "filled.csv"
+    filled.write_text("Handle,Variant SKU,Cost per item\nlid,LID-1,0.00\nlid,LID-2,4.10\n", "utf-8")
+    assert load_costs(con, costs=[filled]).files[0].warnings == []

@@ -53,7 +53,7 @@ def test_profit_is_revenue_less_the_costs_and_fees_of_the_orders_expected_and_no
     load_costs(con, opts, costs=[costs])
     w = _analyse(con, outage, opts)
     margin = 1 - cost_share - round(fee_pct, 4) / 100
-    p, r = w.profit, w.revenue
+    p, r = w.profit, w.revenue.to_json()
     assert p["lost"] == pytest.approx(r["lost"] - p["costs_saved"] - p["fees_saved"], abs=0.02)
     assert p["lost"] == pytest.approx(r["lost"] * margin, abs=0.05 + 1e-6 * abs(r["lost"]))
     truth = sim.truth[0]
@@ -80,7 +80,7 @@ def test_costs_in_force_on_the_window_day_price_the_lost_orders(tmp_path):
     load_costs(con, opts, costs=[str(tmp_path / "c.csv")])
     w = _analyse(con, outage, opts)
     assert w.profit["margin_pct"] == pytest.approx(70.0, abs=0.1)
-    assert w.profit["lost"] == pytest.approx(0.7 * w.revenue["lost"], abs=0.05)
+    assert w.profit["lost"] == pytest.approx(0.7 * w.revenue.lost, abs=0.05)
 
 
 def test_uncosted_skus_take_the_channel_median_margin_and_are_listed(tmp_path):

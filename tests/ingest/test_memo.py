@@ -5,12 +5,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from impact.ingest import memo
-from impact.ingest import sqlexpr as X
+from impact.ingest import memo, sqlexpr
 from impact.ingest.amazon import _STATUS
 
-STATUS = _STATUS.format(item_status=X.clean('"c1"'), order_status=X.clean('"c2"'))
-CURRENCY = "coalesce(upper(" + X.clean('"c3"') + "), $currency)"
+STATUS = _STATUS.format(item_status=sqlexpr.clean('"c1"'), order_status=sqlexpr.clean('"c2"'))
+CURRENCY = "coalesce(upper(" + sqlexpr.clean('"c3"') + "), $currency)"
 HEAD = [("Shipped", "Shipped", "usd")] * 90 + [("Shipped", "Cancelled", "USD")] * 8 + [(None, "Pending", " eur ")] * 2
 # values the head never shows: other spellings, spaces, NULLs, SQL-looking text
 LATER = [
@@ -57,7 +56,7 @@ def test_memoized_fields_equal_their_expressions_on_every_value(con):
 def test_columns_of_many_values_and_bare_columns_are_left_alone(con):
     """An id-like column (every value different), a plain column copy and a constant keep their expressions."""
     _table(con, "_head", [(f"order-{i}", "Shipped", "usd") for i in range(500)])
-    exprs = {"order_id": X.clean('"c1"'), "copy": '"c2"', "channel": "'amazon'"}
+    exprs = {"order_id": sqlexpr.clean('"c1"'), "copy": '"c2"', "channel": "'amazon'"}
     memoized, bound = memo.memoize(con, exprs, {})
     assert memoized == exprs and bound == {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from impact.ingest import sqlexpr as X
+from impact.ingest import sqlexpr
 
 TEXTS = [
     "12.50",
@@ -57,19 +57,19 @@ def _values(con, expr: str, texts: list, tz: str = "America/New_York") -> list:
 def test_amount_and_quantity_read_spaced_text_like_trimmed_text(con):
     """A value with stray spaces reads as the same number as the trimmed value, for amounts and quantities."""
     trimmed = [t.strip() if t is not None else None for t in TEXTS]
-    for build in (X.amount, X.quantity):
+    for build in (sqlexpr.amount, sqlexpr.quantity):
         got = _values(con, build("v"), TEXTS)
         want = _values(con, build("v"), trimmed)
         assert [str(g) for g in got] == [str(w) for w in want]
-    assert _values(con, X.amount("v"), [" 1e3 "]) == [1000.0]
+    assert _values(con, sqlexpr.amount("v"), [" 1e3 "]) == [1000.0]
 
 
-@pytest.mark.parametrize("fast", [X.AWARE_FORMATS[0], X.ISO, "%Y-%m-%d %H:%M:%S", None])
+@pytest.mark.parametrize("fast", [sqlexpr.AWARE_FORMATS[0], sqlexpr.ISO, "%Y-%m-%d %H:%M:%S", None])
 def test_timestamps_with_a_fast_format_equal_the_general_parse_of_the_trimmed_text(con, fast):
     """Whatever fast format a sample chose, every value reads as the general parser reads its trimmed text."""
     trimmed = [t.strip() if t is not None else None for t in DATES]
-    got = _values(con, X.timestamp_utc("v", None, fast), DATES)
-    want = _values(con, X.timestamp_utc("v"), trimmed)
+    got = _values(con, sqlexpr.timestamp_utc("v", None, fast), DATES)
+    want = _values(con, sqlexpr.timestamp_utc("v"), trimmed)
     assert got == want
     assert got[0] == got[1] == got[2] is not None
 
@@ -77,4 +77,4 @@ def test_timestamps_with_a_fast_format_equal_the_general_parse_of_the_trimmed_te
 def test_precision_ignores_stray_spaces(con):
     """Time precision is the same for spaced and trimmed text."""
     trimmed = [t.strip() if t is not None else None for t in DATES]
-    assert _values(con, X.precision("v"), DATES) == _values(con, X.precision("v"), trimmed)
+    assert _values(con, sqlexpr.precision("v"), DATES) == _values(con, sqlexpr.precision("v"), trimmed)

@@ -89,21 +89,23 @@ def test_statuspage_base_address_is_turned_into_the_api_address():
 
 
 def test_aws_rss_updates_are_grouped_into_incidents(feed_server):
-    """AWS items are updates: grouped by service and time gap, ended by the first resolution, PST/PDT -> UTC."""
+    """AWS items are updates: grouped by service and time gap, timed by a stated span or first notice to resolution."""
     result = load_feed(
         feed_server.url("/aws/ec2-us-east-1.rss"), kind="rss", settings=settings(), now=datetime(2022, 6, 13, 15)
     )
     assert result.kind == "rss"
     assert len(result.windows) == 3
     newest, december, november = result.windows
-    assert (december.start, december.end) == (datetime(2021, 12, 7, 16, 26), datetime(2021, 12, 7, 23, 3))
-    assert december.extra["updates"] == 6  # the later summary item stays in the incident but does not extend it
+    # The summary states "between 7:30 AM and 2:22 PM PST": AWS's own account, earlier than its first notice.
+    assert (december.start, december.end) == (datetime(2021, 12, 7, 15, 30), datetime(2021, 12, 7, 22, 22))
+    assert december.extra["updates"] == 6  # the later summary item stays in the incident
     assert december.extra["severity"] == "critical"
     assert december.impact == "full"
     assert december.title == "Increased API Error Rates (Amazon Elastic Compute Cloud (N. Virginia))"
     assert december.extra["providers"] == ["aws"]
     assert "ec2-us-east-1" in december.extra["components"]
-    assert (november.start, november.end) == (datetime(2021, 11, 30, 18, 15), datetime(2021, 11, 30, 19, 2))
+    # "Between 9:48 AM and 10:58 AM PST", stated in its resolution notice of 11:02 PST.
+    assert (november.start, november.end) == (datetime(2021, 11, 30, 17, 48), datetime(2021, 11, 30, 18, 58))
     assert november.extra["severity"] == "minor"
     assert newest.start == datetime(2022, 6, 13, 13, 10)  # 06:10 PDT
     assert newest.end is None and newest.extra["open"] is True
@@ -160,18 +162,18 @@ def test_update_feed_groups_per_service_and_gap():
 
 
 def test_statuspage_atom_entries_are_incidents(feed_server):
-    """Atom entries with +01:00 times become UTC windows; the newest update's status decides resolved or open."""
+    """Atom entries are timed by the updates in their body, not their +01:00 dates; a resolution decides open."""
     result = load_feed(feed_server.url("/history.atom"), settings=settings(), now=FEEDS_NOW)
     assert result.kind == "rss"
     windows = by_title(result.windows)
     payouts = windows["Payouts and dashboard unavailable"]
-    assert (payouts.start, payouts.end) == (datetime(2025, 11, 18, 11, 35, 40), datetime(2025, 11, 18, 17, 2, 3))
+    assert (payouts.start, payouts.end) == (datetime(2025, 11, 18, 11, 35), datetime(2025, 11, 18, 17, 2))
     assert payouts.url == "https://status.example-payments.com/incidents/8gmgl950y3h7"
     maintenance = windows["Scheduled maintenance of the reporting database"]
-    assert maintenance.end == datetime(2025, 11, 9, 2, 30, 22)
+    assert (maintenance.start, maintenance.end) == (datetime(2025, 11, 9, 1, 0), datetime(2025, 11, 9, 2, 30))
     # Its body says "has not been resolved yet": the status marker, not the word, decides.
     declines = windows["Elevated card decline rates in Europe"]
-    assert declines.start == datetime(2025, 12, 2, 7, 40, 11)
+    assert declines.start == datetime(2025, 12, 2, 7, 40)
     assert declines.end is None
 
 
@@ -199,7 +201,7 @@ def test_gcp_incidents_become_windows(feed_server):
 
 def test_invalid_json_is_a_clear_error(feed_server):
     """A truncated JSON body is reported as not valid JSON."""
-    with pytest.raises(FeedError, match="did not return valid JSON"):
+    with pytest.raises(FeedError, match=r"is not valid JSON \(cut short\?\): save or fetch it again"):
         load_feed(feed_server.url("/invalid.json"), settings=settings())
 
 
@@ -295,3 +297,29 @@ def test_shopify_status_windows_hit_the_shopify_channel():
     assert windows[0].channels == ("shopify",)
     windows, _ = parse_statuspage(data, url="https://status.example.com/api/v2/incidents.json", channels=("etsy",))
     assert windows[0].channels == ("etsy",)
+
+
+def test_resolved_incident_without_resolved_time_ends_at_its_resolved_update():
+    """A resolved_at left null ends at the incident's 'resolved' update (display_at), exact, not at updated_at."""
+    data = {
+        "incidents": [
+            {
+                "name": "quiet fix",
+                "status": "postmortem",
+                "created_at": "2025-01-02T10:00:00+01:00",
+                "updated_at": "2025-01-05T12:30:00+01:00",
+                "resolved_at": None,
+                "incident_updates": [
+                    {"status": "postmortem", "display_at": "2025-01-05T12:30:00+01:00"},
+                    {"status": "resolved", "display_at": "2025-01-02T11:05:00+01:00"},
+                    {"status": "investigating", "display_at": "2025-01-02T10:00:00+01:00"},
+                ],
+            }
+        ]
+    }
+    windows, _ = parse_statuspage(data, url="https://status.example.com/api/v2/incidents.json")
+    assert (windows[0].start, windows[0].end, windows[0].precision) == (
+        datetime(2025, 1, 2, 9),
+        datetime(2025, 1, 2, 10, 5),
+        "",
+    )

@@ -115,3 +115,14 @@ def test_parse_channels():
     assert parse_channels("all") == ()
     with pytest.raises(WindowError, match="unknown channel 'ebey'"):
         parse_channels(["ebey"])
+
+
+def test_a_header_of_no_windows_file_is_named_not_dumped():
+    """A file whose first line is long junk gets one short line: five column names at most, each cut at 30 characters."""
+    header = ",".join(f"column number {i} with a rather long name" for i in range(40))
+    with pytest.raises(WindowError) as info:
+        parse_windows_csv(header + "\n1,2\n")
+    message = str(info.value)
+    assert message.startswith("the windows file, line 1: missing column(s) start, end, channels, title and unknown")
+    assert "column_number_4_with_a_rather…" in message and "and 35 more" in message
+    assert "column_number_5" not in message and len(message) < 400

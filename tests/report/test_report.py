@@ -11,9 +11,9 @@ from testdata import ROOT
 
 from impact import __version__
 from impact.analysis import analyze
+from impact.dataset import product_names
 from impact.errors import InputError
 from impact.ingest import ingest_files
-from impact.overview import product_names
 from impact.report import EVIDENCE_ROWS, build_report, recapture_status, share_of_day_text, summary_lines
 from impact.shipments import shipment_report
 from impact.store import session_db

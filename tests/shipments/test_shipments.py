@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from bench.shipments_synth import Scenario, load, outage_end
+from bench.shipments_synth import Scenario, load_scenario, outage_end
 from impact.errors import InputError
 from impact.shipments import affected_orders, shipment_impact, shipment_report
 from impact.windows import Window
@@ -266,7 +266,7 @@ def outage():
 
     sc = Scenario("test", h(13), 10, orders_per_day=80, history_days=49, after_days=14, seed=7)
     c = session_db()
-    syn = load(c, sc)
+    syn = load_scenario(c, sc)
     yield c, sc, syn
     c.close()
 
@@ -304,7 +304,7 @@ def test_no_outage_no_excess(con):
     sc = replace(
         Scenario("calm", h(13), 10, orders_per_day=80, history_days=49, after_days=14, seed=8), outage_capacity=1.0
     )
-    syn = load(con, sc)
+    syn = load_scenario(con, sc)
     r = shipment_impact(con, Window(sc.outage_start, outage_end(sc)))
     assert syn.true_excess_late == 0
     assert r["excess_late_low"] == 0.0 and r["excess_late"] <= 5

@@ -7,6 +7,7 @@ import pytest
 from uipages import AWS
 
 from impact.ingest import ingest_files, summary
+from impact.options import resolve_options
 from impact.store import session_db
 from impact.windows import Window
 from ui.orders import DEMO_DIR, DEMO_FILES
@@ -44,6 +45,6 @@ def results(demo_con, demo_report):
     """Results over the demo orders for a window (the AWS outage unless given) and estimate settings."""
 
     def make(window: Window = AWS, tz: str = "UTC", **params) -> Results:
-        return Results(demo_con, demo_report, window, Params(channels=window.channels, **params), tz)
+        return Results(demo_con, demo_report, window, Params(window.channels, resolve_options(tz=tz, **params)))
 
     return make

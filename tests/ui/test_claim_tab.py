@@ -6,7 +6,7 @@ import zipfile
 
 from uipages import render_page, run_page
 
-from impact import service
+from impact import service, views
 
 
 def test_claim_tab_shows_the_claim_and_the_pack(results):
@@ -20,6 +20,16 @@ def test_claim_tab_shows_the_claim_and_the_pack(results):
     assert not at.exception and any(m.label == "Claim" for m in at.metric)
     at.selectbox(key="claim_kind").set_value("parametric").run()
     assert not at.exception and any(m.label == "Claim" for m in at.metric)
+    # A 24 h waiting period on the 14 h 32 min outage: the zero claim says why.
+    at.number_input(key="claim_waiting").set_value(24.0).run()
+    assert [m.value for m in at.metric if m.label == "Claim"] == ["$0.00"]
+    assert any(
+        i.value.startswith(
+            "Nothing is claimable because the policy's waiting period (24 h) is at least as long as the "
+            "outage (14 h 32 min)"
+        )
+        for i in at.info
+    )
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download claim pack (ZIP)"]
 
@@ -35,7 +45,7 @@ def test_service_claim_pack_is_a_zip_of_the_five_files(results):
         [r.window],
         r.opts,
         ClaimPolicy(kind="parametric", waiting_hours=12.0, hourly_sum=100),
-        analysis=service.analysis_of_view(res),
+        analysis=views.analysis_of_view(res),
     )
     data = service.claim_pack(st, tz=r.tz, generated_at="2025-11-03T09:30:00Z")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()

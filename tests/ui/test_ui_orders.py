@@ -7,7 +7,7 @@ def _demo_page(window):
     from ui import orders
     from ui.state import state
 
-    orders.load([], "UTC")
+    orders.load_orders([], "UTC")
     orders.header(state.is_demo, window, "UTC")
 
 

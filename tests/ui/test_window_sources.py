@@ -104,3 +104,110 @@ def test_a_known_outage_offered_for_a_window_outside_the_data_becomes_the_known_
     at = rerun(at)
     assert at.session_state["preset"] == "cloudflare-2025-11-18"
     assert at.session_state["window_utc"] == (datetime(2025, 11, 18, 11, 20), datetime(2025, 11, 18, 17, 6))
+
+
+def _windows_file_page():
+    import streamlit as st
+
+    from ui import window_sources
+
+    window_sources.init_window("UTC")
+    window_sources.windows_file_panel(st.sidebar, "UTC")
+
+
+def test_a_saved_status_feed_uploaded_as_windows_file_offers_its_incidents():
+    """A saved AWS all.rss lists its two incidents at the times its notices state; one click makes one the window."""
+    from testdata import DATA
+
+    at = run_page(_windows_file_page)
+    body = (DATA / "real" / "feeds" / "aws_all_2021-12.rss").read_bytes()
+    at.sidebar.file_uploader(key="windows_file").set_value([("all.rss", body, "application/rss+xml")])
+    at = rerun(at)
+    assert not at.sidebar.error
+    titles = [m.value for m in at.sidebar.markdown]
+    assert titles == [
+        "**Internet connectivity (Amazon Web Services)**",
+        "**Increased Error Rates with Directory Services AD Connector or Managed AD (Amazon Web Services)**",
+    ]
+    assert at.sidebar.caption[1].value == "Fri 24 Dec 2021 16:59 to 18:16 · all channels"
+    at.sidebar.button(key="windows_use_0").click()
+    at = rerun(at)
+    assert at.session_state["window_utc"] == (datetime(2021, 12, 24, 16, 59), datetime(2021, 12, 24, 18, 16))
+
+
+def test_a_saved_feed_with_nothing_finished_is_one_sentence():
+    """A saved feed whose only incident is still open (dated ahead, so it stays open) is refused in one sentence naming the file."""
+    at = run_page(_windows_file_page)
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Z Status</title><item><title>Down</title>'
+        b"<pubDate>Thu, 03 Dec 2099 12:00:00 +0000</pubDate><description>&lt;small&gt;Dec 3, 12:00 UTC&lt;/small&gt;"
+        b"&lt;br&gt;&lt;strong&gt;Investigating&lt;/strong&gt; - Errors.</description></item></channel></rss>"
+    )
+    at.sidebar.file_uploader(key="windows_file").set_value([("history.rss", rss, "application/rss+xml")])
+    at = rerun(at)
+    assert [e.value.replace("\\", "") for e in at.sidebar.error] == [
+        "history.rss lists no finished incidents: 1 incident still open, with no end to analyse"
+    ]
+
+
+def _feed_page():
+    import streamlit as st
+
+    from ui import window_sources
+
+    window_sources.init_window("UTC")
+    window_sources.feed_panel(st.sidebar)
+
+
+def test_a_statuspage_rss_fetched_in_the_app_gives_the_incident_as_its_updates_time_it(feed_server, monkeypatch):
+    """StreamYard's history.rss fetched from the sidebar offers 'Networking issues' 08:29-09:00 UTC, one click away."""
+    monkeypatch.setenv("IMPACT_FEED_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("IMPACT_FEED_CACHE_SECONDS", "0")
+    at = run_page(_feed_page)
+    at.sidebar.text_input(key="feed_url").set_value(feed_server.url("/streamyard/history.rss"))
+    at.sidebar.button(key="feed_fetch").click()
+    at = rerun(at)
+    assert not at.sidebar.error
+    pick = at.sidebar.selectbox(key="feed_pick")
+    assert len(pick.options) == 17 and pick.options[0] == "2024-02-08 08:29 Networking issues"
+    at.sidebar.button(key="feed_use").click()
+    at = rerun(at)
+    assert at.session_state["window_utc"] == (datetime(2024, 2, 8, 8, 29), datetime(2024, 2, 8, 9, 0))
+
+
+def test_an_edited_window_keeps_its_name():
+    """Moving the end of a known outage names the move; moving it back gives the name alone."""
+    from ui.window_sources import edited_title
+
+    aws = (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20), "AWS us-east-1 outage")
+    moved = (aws[0], datetime(2025, 10, 20, 23, 20))
+    assert edited_title(aws, moved, "UTC") == "AWS us-east-1 outage, end moved to 23:20"
+    both = (datetime(2025, 10, 20, 7, 0), datetime(2025, 10, 21, 1, 0))
+    assert edited_title(aws, both, "Europe/Berlin") == (
+        "AWS us-east-1 outage, start moved to 09:00 and end moved to 21 Oct 03:00"
+    )
+    assert edited_title(aws, aws[:2], "UTC") == "AWS us-east-1 outage"
+    assert edited_title((*aws[:2], ""), moved, "UTC") == ""
+
+
+def _demo_preset_page():
+    import streamlit as st
+
+    from impact.ingest import ingest_files
+    from impact.store import session_db
+    from ui import window_sources
+    from ui.orders import DEMO_DIR, DEMO_FILES
+    from ui.state import state
+
+    state.con = session_db()
+    ingest_files(state.con, [DEMO_DIR / n for n in DEMO_FILES], tz="UTC")
+    window_sources.init_window("UTC")
+    window_sources.preset_picker(st.sidebar)
+
+
+def test_known_outages_in_the_orders_are_offered_first():
+    """The demo's orders cover the AWS outage of 20 Oct 2025: it is the first known outage offered, marked so."""
+    at = run_page(_demo_preset_page)
+    picker = at.sidebar.selectbox(key="preset")
+    assert picker.options[1] == "AWS us-east-1 outage, 2025-10-20 · in your orders"
+    assert not any("in your orders" in o for o in picker.options[3:])
