@@ -35,6 +35,7 @@ from ui import (
     timeline,
 )
 from ui.app_memory import start_session_reaper
+from ui.auth import require_operator
 from ui.common import md_escape
 from ui.results import Results
 from ui.state import state
@@ -127,7 +128,8 @@ def main() -> None:
     if raw is not None:
         shared_view.render(raw, tab)
     elif portfolio.requested():
-        tab(st.container(), portfolio.render)
+        if require_operator("The Portfolio page"):
+            tab(st.container(), portfolio.render)
     else:
         dashboard()
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 
 from .errors import ImpactError
+from .terminal import TerminalSafe
 
 # Each command lives in impact/commands/<name>.py with register(subparsers) and run(args) -> int.
 COMMANDS = (
@@ -46,6 +48,16 @@ def _requested_command(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Text from a seller's file (a SKU, a reject reason) must not drive the operator's terminal (impact.terminal).
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_requested_command(argv))
     try:
@@ -55,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
+    # psycopg's pool logs each failed reconnection; the one line below already says the share store is down.
+    logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
     try:
         return int(args.func(args) or 0)
     except ImpactError as exc:

@@ -49,5 +49,9 @@ class ShareError(ImpactError):
     """A share link is wrong, expired or revoked."""
 
 
+class ShareStoreError(ShareError):
+    """The share store cannot be used right now (busy, unreachable, its disk full): the link itself may be fine."""
+
+
 class NotEnoughHistoryError(InputError):
     """The files are fine but cover too little time for this part of the analysis (not a fault of the seller)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .currencies import iso_code
 from .errors import InputError
 from .settings import Settings, load_settings
 
@@ -69,12 +70,11 @@ def resolve_options(
     mode = (recovery_mode or settings.recovery_mode or "fixed").strip().lower()
     if mode not in RECOVERY_MODES:
         raise InputError(f"the recovery mode must be one of {', '.join(RECOVERY_MODES)}, got '{mode}'")
-    home = (home_currency or "").strip().upper() or None
-    if home is not None and not (len(home) == 3 and home.isalpha()):
-        raise InputError(f"--home-currency expects a three-letter currency code such as EUR, got '{home_currency}'")
+    home = iso_code(home_currency, "--home-currency") if (home_currency or "").strip() else None
+    currency = iso_code(currency, "--currency") if currency and currency.strip() else None
     return Options(
         tz=tz or settings.default_tz,
-        currency=currency.strip().upper() if currency and currency.strip() else None,
+        currency=currency,
         confidence=settings.confidence if confidence is None else confidence,
         recovery_hours=hours,
         sla_hours=settings.ship_sla_hours if sla_hours is None else sla_hours,

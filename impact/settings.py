@@ -28,8 +28,9 @@ class Settings:
     db_url: str = ""
     # Connections each process keeps to PostgreSQL at most (one pool per process); unused with the DuckDB file.
     db_pool_size: int = 4
-    # Where generic-CSV column mappings are remembered, keyed by header fingerprint.
-    mappings_path: Path = DATA_DIR / "mappings.json"
+    # Where the CLI remembers generic-CSV column mappings, keyed by header fingerprint (the app's uploads keep theirs
+    # in the session and never use this file).
+    mappings_path: Path | None = DATA_DIR / "mappings.json"
     # Time zone assumed for export timestamps that carry no offset (eBay, Etsy, WooCommerce).
     default_tz: str = "UTC"
     # Currency assumed when an export has neither a currency column nor a symbol (WooCommerce, some CSVs).
@@ -62,6 +63,15 @@ class Settings:
     # The folder the app may run portfolios from (IMPACT_PORTFOLIO_ROOT); None keeps that part of the app off, so a
     # server reads no seller folder unless its operator named one.
     portfolio_root: Path | None = None
+    # Who may open the operator pages (the Portfolio page and ?seller= links); see docs/deploy.md. A header an
+    # authenticating reverse proxy sets to the signed-in user (e.g. X-Forwarded-User); empty: no proxy sign-in.
+    operator_header: str = ""
+    # A secret the proxy also sends in X-Impact-Proxy-Secret, so a visitor who reaches the app's port directly cannot
+    # claim the operator header; empty: the header alone is trusted (only behind a proxy that always overwrites it).
+    operator_secret: str = ""
+    # E-mails allowed when operators sign in with Streamlit's own login (st.login, [auth] in secrets.toml),
+    # comma-separated; empty: every account the provider signs in is an operator.
+    operators: str = ""
     extra: dict = field(default_factory=dict)
 
 

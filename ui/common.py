@@ -12,6 +12,7 @@ import streamlit as st
 from impact.errors import ImpactError
 from impact.outages import load_catalog, window_json
 from impact.settings import Settings, load_settings
+from impact.terminal import terminal_text
 
 COMMON_ZONES = [
     "UTC",
@@ -72,9 +73,24 @@ def default_zone() -> str:
 
 
 def md_escape(text: object) -> str:
-    """User-supplied text (file names, column names) shown inside markdown without becoming markup or links."""
+    """User-supplied text (file names, column names, SKUs) shown inside markdown without becoming markup or links.
+
+    Escaping markup is not enough: Streamlit's Markdown turns a bare URL, `www.` host or e-mail address into a
+    live link after the escapes are resolved, so those are defanged the way security notes write them
+    (`http[:]//`, `www[.]`, `name[@]host`): still readable, no longer a link an analyst could click or a browser
+    fetch. Control, zero-width and bidi characters are shown as escapes (impact.terminal).
+    """
+    text = terminal_text(str(text))
+    text = _URL_SCHEME.sub(r"\1[:]//", text)
+    text = _WWW.sub(r"\1[.]", text)
+    text = _EMAIL_AT.sub("[@]", text)
     # Brackets, emphasis, code, HTML and streamlit's :directive[...] syntax; dots and dashes are harmless mid-line.
-    return re.sub(r"([\\`*_\[\]<>|~$:#])", r"\\\1", str(text))
+    return re.sub(r"([\\`*_\[\]<>|~$:#])", r"\\\1", text)
+
+
+_URL_SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*):/{2}")
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
+_EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=[\w-]+\.)")
 
 
 def escape_dollars(text: str) -> str:

@@ -105,7 +105,7 @@ def mapping_forms(unmapped: list[dict]) -> None:
         with st.expander(f"Map the columns of {name}", expanded=True, icon=":material/table_view:"):
             st.write(
                 "This file's columns do not match a known export. Tell us which column holds what; the mapping "
-                "is remembered for files with the same columns."
+                "is kept for this session only, never shared with other visitors."
             )
             header = [""] + list(item["header"])
             # The form starts from the obvious columns (Order#, Order Date, Qty, SKU...); the seller corrects.

@@ -24,6 +24,7 @@ from impact.portfolio.sources import classify, files_under
 from impact.present import format_channels, format_money, local_time, number, percent, plural
 from impact.store import CHANNELS
 from impact.windows import parse_utc, window_from_strings
+from ui.auth import require_operator, signed_in_operator
 from ui.common import CHART_CONFIG, default_zone, md_escape, settings
 from ui.state import State, state
 from ui.window_sources import set_window
@@ -36,8 +37,9 @@ def requested() -> bool:
 
 
 def nav_link() -> None:
-    """The way to this page from the dashboard's sidebar."""
-    st.sidebar.markdown(f"[Portfolio of sellers](?page={PAGE})")
+    """The way to this page from the dashboard's sidebar, shown to a signed-in operator only."""
+    if signed_in_operator():
+        st.sidebar.markdown(f"[Portfolio of sellers](?page={PAGE})")
 
 
 class FolderFile:
@@ -62,12 +64,17 @@ def opened_seller() -> list[FolderFile] | None:
     rel = st.query_params.get("seller")
     if not rel:
         return None
+    if not require_operator("Opening a seller's folder"):
+        return None
     base = root()
     if base is None:
         st.error("Seller folders can only be opened when the server has a portfolio folder.")
         return None
     try:
         folder = confine(base / rel, base)
+        # The root holds every seller: opening it would merge them all into one dashboard.
+        if folder == base:
+            raise InputError("the portfolio folder itself is not a seller's folder; open one seller's folder")
         if not folder.is_dir():
             raise InputError(f"{rel} is not a seller's folder")
     except ImpactError as exc:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from impact import views
-from impact.errors import ShareError
+from impact.errors import ShareError, ShareStoreError
 from impact.present import DAY_FORMAT, local_time, plural
 from impact.share import load_share
 from ui import appeal
@@ -24,6 +24,14 @@ def render(raw: str, tab: TabBoundary) -> None:
     st.title("Outage Impact")
     try:
         view = load_share(raw)
+    except ShareStoreError as exc:
+        # The store, not the link, failed: saying "not valid" would send the analyst back for a new link for nothing.
+        st.error(
+            f"The shared results cannot be opened right now: {md_escape(exc)}. The link may still be valid; try again "
+            "in a minute.",
+            icon=":material/cloud_off:",
+        )
+        return
     except ShareError:
         st.error("This link is not valid: it may have expired or been revoked.", icon=":material/link_off:")
         st.button("Open Outage Impact", on_click=st.query_params.clear)

@@ -22,6 +22,7 @@ import math
 import os
 import re
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -354,6 +355,33 @@ def _csv_from_zip(body: bytes, url: str) -> str:
         raise FeedError(f"the CSV in the download from {url} is not text; nothing was changed") from None
 
 
+TEMP_PREFIX = ".fx_rates-"
+# An update takes seconds; a temporary file older than this was left by one that was killed.
+STALE_TEMP_SECONDS = 600
+
+
+def _umask() -> int:
+    # Read, not set and restored: os.umask would briefly change it for every thread of the app.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Remove the temporary files of updates that were killed before they could clean up."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for p in folder.glob(TEMP_PREFIX + "*.csv.gz"):
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+        except OSError:
+            continue  # another update's file, or already gone
+
+
 def update(settings: Settings | None = None) -> RatesInfo:
     """Download the ECB history (Settings.fx_url, IMPACT_FX_URL) with the safe fetcher, check it, and write it
     gzipped to Settings.fx_rates_path atomically; load_rates uses it from then on. A download that is not a
@@ -382,8 +410,12 @@ def update(settings: Settings | None = None) -> RatesInfo:
     target = Path(settings.fx_rates_path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".fx_rates-", suffix=".csv.gz", dir=target.parent)
+        _remove_stale_temps(target.parent)
+        handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".csv.gz", dir=target.parent)
         try:
+            # mkstemp makes the file 0600; the app may run as another user than the operator's update, so the rates
+            # get the mode a plain file gets here (0644 under the usual umask).
+            os.fchmod(handle, 0o666 & ~_umask())
             with os.fdopen(handle, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
                 out.write(text.encode("utf-8"))
             con = duckdb.connect()

@@ -1,9 +1,12 @@
-"""Any other CSV: the user maps its columns; the mapping is remembered for files with the same header."""
+"""Any other CSV: the user maps its columns; the CLI remembers the mapping for files with the same header (the app keeps it in the session)."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from ..errors import MappingError
@@ -168,12 +171,20 @@ def date_formats(mapping: dict) -> list[str] | None:
 
 
 class MappingStore:
-    """Remembered mappings, keyed by header fingerprint, in a small JSON file."""
+    """Remembered mappings, keyed by header fingerprint, in a small JSON file: the CLI operator's store.
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    Several processes may remember at once: each change is read, made and written under an exclusive lock on a
+    file beside the store, through a temporary file of its own, so no change is lost and a reader never sees half a
+    file. `MappingStore(None)` remembers nothing: the app's uploads keep their mappings in their own session, so one
+    seller's mapping is never applied to another's file with the same columns.
+    """
+
+    def __init__(self, path: Path | None):
+        self.path = Path(path) if path is not None else None
 
     def _load(self) -> dict:
+        if self.path is None:
+            return {}
         try:
             return json.loads(self.path.read_text())
         except (OSError, ValueError):
@@ -183,9 +194,18 @@ class MappingStore:
         return self._load().get(header_fingerprint(header))
 
     def remember(self, header: list[str], mapping: dict) -> None:
-        data = self._load()
-        data[header_fingerprint(header)] = mapping
+        if self.path is None:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-        tmp.replace(self.path)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self._load()
+            data[header_fingerprint(header)] = mapping
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}-", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w") as out:
+                    out.write(json.dumps(data, indent=1, sort_keys=True))
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise

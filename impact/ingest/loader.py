@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from ..currencies import ISO_4217, normal_code
 from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
@@ -487,6 +488,29 @@ def _read_file(con, parse: _Parse) -> tuple[LineEnds | None, set[int]]:
     return (counted if prepared.path == counted_path else None), broken
 
 
+def _reject_unknown_currencies(con) -> None:
+    """Rows whose currency is not an ISO 4217 code (a look-alike, invisible characters, text) are rejected with the
+    value shown; a full-width code is stored as its ASCII self. One pass over a column of a few distinct values."""
+    found = [
+        c
+        for (c,) in con.execute(
+            "SELECT DISTINCT currency FROM _parsed WHERE _reject IS NULL AND _skip IS NULL"
+        ).fetchall()
+    ]
+    for code in found:
+        if code is None or code in ISO_4217:
+            continue
+        normal = normal_code(code)
+        if normal in ISO_4217:
+            con.execute("UPDATE _parsed SET currency = $n WHERE currency = $c", {"n": normal, "c": code})
+            continue
+        shown = code.encode("unicode_escape").decode("ascii")[:40]
+        con.execute(
+            "UPDATE _parsed SET _reject = $r WHERE currency = $c AND _reject IS NULL AND _skip IS NULL",
+            {"r": f'unknown currency code "{shown}" (not ISO 4217: use codes such as USD, EUR, GBP)', "c": code},
+        )
+
+
 def _drop_flagged_rows(con, flagged: bool) -> None:
     """Delete the skipped and rejected rows and the columns that flagged them."""
     if flagged:
@@ -530,6 +554,7 @@ def load_file(
             return _load_shipping(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
         parse = _Parse(con, prepared, name, file_id, tz=tz, mapping=mapping, settings=settings)
         counted, broken = _read_file(con, parse)
+        _reject_unknown_currencies(con)
         acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
         _drop_flagged_rows(con, acc.flagged_rows)
         _number_repeated_keys(con, parse.fields["channel"], parse.record)

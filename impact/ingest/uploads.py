@@ -7,12 +7,13 @@ through pandas.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ImpactError, UnknownFormatError
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from . import file_kind, ingest_files
 
 
@@ -35,6 +36,9 @@ def ingest_uploads(
     mappings: file name -> generic column mapping, for files whose header matches no known export.
     """
     mappings = mappings or {}
+    # An upload's mapping belongs to its session (the app keeps it there): no store shared with other sessions is
+    # read or written, so another seller's mapping of the same columns is never applied silently.
+    settings = dataclasses.replace(settings or load_settings(), mappings_path=None)
     result = UploadResult()
     with tempfile.TemporaryDirectory(prefix="impact-upload-") as tmp:
         # Shipping files add to the orders, so they are imported after the order exports of the same upload.

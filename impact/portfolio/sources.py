@@ -111,13 +111,20 @@ def _job(seller_id: str, paths: list[Path], problems: list[str], cost_paths: lis
     return SellerJob(seller_id, tuple(files), tuple(costs), tuple(ads), tuple(problems), tuple(notes))
 
 
-def _cost_paths(costs_dir: Path | None, seller_id: str, root: Path | None) -> list[Path]:
+def _cost_paths(costs_dir: Path | None, seller_id: str, root: Path | None, problems: list[str]) -> list[Path]:
+    """The files of the seller's folder in the costs folder. A seller id that leads out of the costs folder (a
+    manifest row `../../outside`) is that seller's problem, never the run's failure nor a read outside."""
     if costs_dir is None:
         return []
     folder = Path(costs_dir) / seller_id
+    try:
+        confine(folder, Path(costs_dir))
+        confine(folder, root)
+    except OutsideRootError:
+        problems.append(f"the seller id {seller_id!r} leads outside the costs folder; its costs were not read")
+        return []
     if not folder.is_dir():
         return []
-    confine(folder, root)
     return files_under(folder, root)
 
 
@@ -138,7 +145,9 @@ def from_folder(source: Path, costs_dir: Path | None = None, root: Path | None =
             report.rejected.append({"entry": entry.name, "reason": str(exc)})
             continue
         report.used += 1
-        jobs.append(_job(entry.name, files_under(folder, root), [], _cost_paths(costs_dir, entry.name, root)))
+        problems: list[str] = []
+        costs = _cost_paths(costs_dir, entry.name, root, problems)
+        jobs.append(_job(entry.name, files_under(folder, root), problems, costs))
     report.sellers = len(jobs)
     return jobs, report
 
@@ -190,7 +199,10 @@ def from_manifest(source: Path, costs_dir: Path | None = None, root: Path | None
             paths[seller].append(resolved)
         else:
             problems[seller].append(f"manifest line {line}: {rel} does not exist")
-    jobs = [_job(s, list(dict.fromkeys(paths[s])), problems[s], _cost_paths(costs_dir, s, root)) for s in sorted(paths)]
+    jobs = [
+        _job(s, list(dict.fromkeys(paths[s])), problems[s], _cost_paths(costs_dir, s, root, problems[s]))
+        for s in sorted(paths)
+    ]
     report.sellers = len(jobs)
     return jobs, report
 

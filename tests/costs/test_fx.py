@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import stat
+import time
 import zipfile
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -219,6 +222,24 @@ def test_update_downloads_and_load_rates_uses_it(feed_server, tmp_path):
     assert loaded.last_day == date(2026, 11, 2) and "downloaded" in loaded.source
     fx.daily_rates(con, "USD", date(2026, 11, 9), date(2026, 11, 9), ["EUR"])
     assert factor(con, "EUR", "2026-11-09") == 1.2
+
+
+def test_update_leaves_a_readable_file_and_clears_a_killed_runs_temporaries(feed_server, tmp_path):
+    """The rates file gets the mode of a plain file (0644 under umask 022, not mkstemp's 0600, so an app running as
+    another user reads it); a temporary left by a killed update is removed, one of a running update is kept."""
+    settings = settings_for(serve(feed_server, "/eurofxref-hist.zip", ecb_zip(newer_text())), tmp_path)
+    killed, running = tmp_path / ".fx_rates-killed.csv.gz", tmp_path / ".fx_rates-running.csv.gz"
+    killed.write_bytes(b"partial")
+    running.write_bytes(b"partial")
+    old = time.time() - fx.STALE_TEMP_SECONDS - 60
+    os.utime(killed, (old, old))
+    previous = os.umask(0o022)
+    try:
+        fx.update(settings)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(settings.fx_rates_path.stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".fx_rates-running.csv.gz", "fx_rates.csv.gz"]
 
 
 def test_update_refuses_localhost_without_the_setting(feed_server, tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from testdata import DATA, WALMART_MAPPING
 
 from impact.errors import MappingError, UnknownFormatError, UnreadableFileError
-from impact.ingest import ingest_files
+from impact.ingest import MappingStore, ingest_files
 from impact.store import session_db
 
 # file, format, lines, loaded, skipped, rejected, orders (excl. cancelled), revenue (excl. cancelled), currency
@@ -265,3 +265,24 @@ def test_amazon_product_names_with_quotes_load_as_written(con, tmp_path):
     assert (f["lines"], f["loaded"], f["rejected"]) == (4, 4, 0)
     got = [r[0] for r in con.execute("SELECT product_name FROM lines ORDER BY order_id").fetchall()]
     assert got == names
+
+
+def _remember_many(args) -> None:
+    path, worker = args
+    store = MappingStore(path)
+    for i in range(15):
+        store.remember([f"w{worker}", f"col{i}"], {"order_id": f"w{worker}", "revenue": f"col{i}"})
+
+
+def test_sixteen_parallel_processes_keep_every_mapping(tmp_path):
+    """16 processes remembering 15 mappings each into one store keep all 240, leave no temporary file and raise
+    nothing (each change is made under the store's lock through a temporary file of its own)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = tmp_path / "mappings.json"
+    with ProcessPoolExecutor(16) as pool:
+        list(pool.map(_remember_many, [(path, w) for w in range(16)]))
+    store = MappingStore(path)
+    assert len(json.loads(path.read_text())) == 240
+    assert store.get(["w7", "col3"]) == {"order_id": "w7", "revenue": "col3"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mappings.json", "mappings.json.lock"]

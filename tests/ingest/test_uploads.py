@@ -54,3 +54,25 @@ def test_a_mapping_given_for_an_upload_is_used(con, data_dir):
     result = ingest_uploads(con, [("walmart.csv", data)], tz="UTC", mappings={"walmart.csv": WALMART_MAPPING})
     assert result.errors == [] and result.unmapped == []
     assert summary(con).files[0].loaded > 0
+
+
+def test_two_sessions_with_different_mappings_of_the_same_header_each_get_their_own(tmp_path, data_dir, monkeypatch):
+    """Two sessions upload the same header at once, one mapping revenue to another column: each gets its own figures
+    and a third session without a mapping is asked for one (nothing is shared through the store)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("IMPACT_MAPPINGS_PATH", str(tmp_path / "mappings.json"))
+    data = (data_dir / "generic_walmart.csv").read_bytes()
+    other = {k: v for k, v in WALMART_MAPPING.items() if k != "quantity"}  # one unit a line: a different total
+
+    def session(mapping):
+        con = session_db()
+        ingest_uploads(con, [("walmart.csv", data)], tz="UTC", mappings={"walmart.csv": mapping} if mapping else {})
+        return con.execute("SELECT count(*), sum(revenue)::VARCHAR FROM lines").fetchone()
+
+    with ThreadPoolExecutor(2) as pool:
+        mine, theirs = pool.map(session, [WALMART_MAPPING, other])
+    assert mine == (3, "70.0000")  # 3 x 10.00 + 2 x 5.50 + 4 x 7.25
+    assert theirs == (3, "22.7500")  # one unit a line
+    assert session(None) == (0, None)
+    assert not (tmp_path / "mappings.json").exists()

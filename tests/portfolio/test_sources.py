@@ -103,3 +103,21 @@ def test_a_source_that_is_neither_folder_nor_file(tmp_path):
     """A source that does not exist is one InputError."""
     with pytest.raises(InputError, match="neither a folder"):
         discover(tmp_path / "nope")
+
+
+def test_a_seller_id_leading_out_of_the_costs_dir_is_that_sellers_error(portfolio, tmp_path):
+    """A manifest row `../../outside` with --costs-dir gives that seller an error row (its costs unread) and the
+    other sellers run; nothing outside the costs folder is read."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    costs_csv(outside / "secret_costs.csv")
+    (tmp_path / "costs" / "nested").mkdir(parents=True)
+    manifest = portfolio / "manifest.csv"
+    manifest.write_text("seller_id,path\nseller-001,seller-001\n../../outside,seller-002\n")
+    jobs, report = discover(manifest, tmp_path / "costs" / "nested")
+    by_id = {j.seller_id: j for j in jobs}
+    assert report.used == 2 and by_id["seller-001"].problems == ()
+    assert by_id["../../outside"].problems == (
+        "the seller id '../../outside' leads outside the costs folder; its costs were not read",
+    )
+    assert by_id["../../outside"].costs == ()

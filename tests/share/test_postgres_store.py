@@ -176,3 +176,18 @@ def test_server_settings_stay_out_of_shares(pg):
     shared = scrub_snapshot(build_snapshot(settings=load_settings()))
     assert "db_url" not in shared["settings"] and "db_pool_size" not in shared["settings"]
     assert pg not in json.dumps(shared)
+
+
+def test_the_cli_says_one_line_when_the_server_is_down(monkeypatch, postgres_server):
+    """`share --list` with PostgreSQL down exits 2 with one line on stderr: no pool warnings around it."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "IMPACT_DB": f"postgresql://impact@127.0.0.1:{port}/nowhere", "IMPACT_SHARE_LOCK_TIMEOUT": "2"}
+    done = subprocess.run(
+        [sys.executable, "-m", "impact", "share", "--list"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "cannot be reached" in done.stderr, done.stderr

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from impact.portfolio import write
 from impact.portfolio.job import COLUMNS
+from ui import auth
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 sellers = portfolios.sellers  # the shared generated portfolio (tests/portfolios.py)
@@ -21,6 +22,9 @@ sellers = portfolios.sellers  # the shared generated portfolio (tests/portfolios
 def _private_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("IMPACT_DEFAULT_TZ", "UTC")
     monkeypatch.delenv("IMPACT_PORTFOLIO_ROOT", raising=False)
+    # These pages are the operator's: sign in through the proxy header (tests/ui/test_auth.py covers visitors).
+    monkeypatch.setenv("IMPACT_OPERATOR_HEADER", "X-Forwarded-User")
+    monkeypatch.setattr(auth, "_header", lambda name: "ops@example.com" if name == "X-Forwarded-User" else "")
 
 
 @pytest.fixture

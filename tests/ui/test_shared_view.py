@@ -54,3 +54,29 @@ def test_shared_snapshot_shows_marketplace_metrics_but_no_orders_or_letter(resul
     said = "\n".join(m.value for m in at.markdown)
     assert "Pre-fulfilment Cancel Rate" in said and "uptime" in said
     assert not at.text_area and not at.get("download_button")
+
+
+def _store_down_page():
+    from ui.shared_view import render
+
+    render("A" * 43, None)
+
+
+def test_a_share_store_that_cannot_be_reached_is_not_called_an_invalid_link(monkeypatch):
+    """With the share store down the analyst reads that the results cannot be opened right now and that the link
+    may still be valid, not that the link is invalid."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    monkeypatch.setenv("IMPACT_DB", f"postgresql://impact:pw@127.0.0.1:{port}/nowhere")
+    monkeypatch.setenv("IMPACT_SHARE_LOCK_TIMEOUT", "1")
+    try:
+        at = run_page(_store_down_page)
+    finally:
+        from impact.share.store import close_pools
+
+        close_pools()
+    assert at.error[0].value.startswith("The shared results cannot be opened right now: the share database")
+    assert "The link may still be valid" in at.error[0].value and "not valid" not in at.error[0].value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ try:
 except ImportError:  # Windows: DuckDB's own file lock and the retry loop still apply
     fcntl = None
 
-from ...errors import ShareError
+from ...errors import ShareError, ShareStoreError
 from ...settings import Settings
 from ...store import configure, persistent_db
 from .base import REVOKE_COLUMNS, NewShare
@@ -70,6 +71,28 @@ def _connect(path: Path, settings: Settings, write: bool) -> duckdb.DuckDBPyConn
         return persistent_db(path, settings)
 
 
+# Below this much free space a failed write is put down to the disk, not to the file or another process.
+FULL_DISK_BYTES = 8 << 20
+
+
+def _free_bytes(path: Path) -> int | None:
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+
+
+def _disk_full(exc: Exception, path: Path) -> bool:
+    text = str(exc).lower()
+    free = _free_bytes(path)
+    return "no space left" in text or "disk is full" in text or (free is not None and free < FULL_DISK_BYTES)
+
+
+def _disk_full_message(path: Path) -> str:
+    free = _free_bytes(path) or 0
+    return f"the disk is full ({free / 1e6:,.1f} MB free in {path.parent}); the share could not be saved"
+
+
 _BUSY = "the share database is busy (another process is holding it); try again in a moment"
 
 
@@ -77,7 +100,7 @@ def _pause(deadline: float, delay: float, cap: float) -> float:
     """Sleep a jittered `delay` (never past the deadline) and return the next delay; ShareError once time is up."""
     left = deadline - time.monotonic()
     if left <= 0:
-        raise ShareError(_BUSY)
+        raise ShareStoreError(_BUSY)
     # Jitter keeps several waiting processes from retrying in lockstep.
     time.sleep(min(left, delay * (0.5 + random.random())))
     return min(delay * 2, cap)
@@ -167,8 +190,10 @@ def _run(
                 raise
             return result
         except duckdb.Error as exc:
+            if _disk_full(exc, path):
+                raise ShareStoreError(_disk_full_message(path)) from None
             if not _is_busy(exc):
-                raise ShareError(
+                raise ShareStoreError(
                     f"the share database {path.name} cannot be used (it is damaged, or not a database); check IMPACT_DB"
                 ) from None
             delay = _pause(deadline, delay, 0.1)

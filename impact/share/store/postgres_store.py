@@ -24,7 +24,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ...errors import ShareError
+from ...errors import ShareError, ShareStoreError
 from ...settings import Settings
 from .base import REVOKE_COLUMNS, NewShare
 
@@ -103,6 +103,14 @@ def _migrate(conn: psycopg.Connection) -> None:
                 conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [version])
 
 
+def _ever_connected(pool: ConnectionPool) -> bool:
+    """Whether the pool holds or ever made a connection: a timeout is then the server being slow (busy), otherwise
+    the server cannot be reached at all."""
+    stats = pool.get_stats()
+    made = stats.get("connections_num", 0) - stats.get("connections_errors", 0)
+    return made > 0 or stats.get("pool_available", 0) > 0
+
+
 @contextmanager
 def _transaction(settings: Settings):
     """A pooled connection inside one transaction, the schema migrated first; driver errors become ShareError."""
@@ -119,13 +127,13 @@ def _transaction(settings: Settings):
             with conn.transaction():
                 yield conn
     except PoolTimeout:
-        raise ShareError(_BUSY if pool.get_stats().get("pool_size", 0) else _UNREACHABLE) from None
+        raise ShareStoreError(_BUSY if _ever_connected(pool) else _UNREACHABLE) from None
     except psycopg.OperationalError:
-        raise ShareError(_UNREACHABLE) from None
+        raise ShareStoreError(_UNREACHABLE) from None
     except psycopg.Error as exc:
         # The SQLSTATE class names the trouble (e.g. insufficient_privilege) without the server's text, which may
         # quote the URL or a user name.
-        raise ShareError(_UNUSABLE.format(getattr(exc.diag, "sqlstate", None) or type(exc).__name__)) from None
+        raise ShareStoreError(_UNUSABLE.format(getattr(exc.diag, "sqlstate", None) or type(exc).__name__)) from None
 
 
 def close_pools() -> None:
