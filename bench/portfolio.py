@@ -8,7 +8,7 @@ Orders reports, one folder each, all hit by the same 5-hour outage. Measured:
 - sellers/second of `portfolio` on the local engine (a process pool of --workers) and on Dask, with the scheduler and
   two `dask worker` processes started as separate processes on this machine;
 - the engine's overhead per seller: (wall time x workers - the jobs' own time) / the jobs' own time;
-- a single analysis of the mid-size seller, in this process, exactly as `analyze` runs it (service.load +
+- a single analysis of the mid-size seller, in this process, exactly as `analyze` runs it (service.load_files +
   run_analysis), against the same seller's job, and against 16 copies of it through the local engine on one process
   (wall of 16 minus wall of 1, over 15: the pool's start-up left out, its per-seller cost kept in).
 Both engines' rows are compared at the end. The machine's other load moves every figure: run it twice.
@@ -150,7 +150,7 @@ def _run(jobs, spec, **engine) -> tuple[float, float, list]:
 
 
 def single_analysis(files: list[str], window) -> float:
-    """One `analyze` of a seller in this process (service.load + run_analysis, the default DuckDB threads)."""
+    """One `analyze` of a seller in this process (service.load_files + run_analysis, the default DuckDB threads)."""
     from impact.service import load_files, resolve_options, run_analysis
 
     opts = resolve_options()

@@ -365,10 +365,13 @@ def scenario_model(
 # Claims
 
 
-def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expenses=None, analysis=None) -> dict:
+def claim(
+    con, windows: Sequence[Window], opts: Options, policy, *, extra_expenses=None, analysis=None, cover=None
+) -> dict:
     """The claim statement for `windows` under `policy` (impact.claim.ClaimPolicy): the same analysis as
     run_analysis (pass `analysis`, its to_json(), to reuse one) taken through the policy's arithmetic. extra_expenses:
-    a ledger path or impact.claim.Ledger. Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
+    a ledger path or impact.claim.Ledger. cover: the cover page's particulars (impact.claim.statement.COVER_FIELDS).
+    Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
 
     if not windows:
         raise InputError("a claim needs at least one outage window: give --window START END")
@@ -377,24 +380,56 @@ def claim(con, windows: Sequence[Window], opts: Options, policy, *, extra_expens
         ledger = load_ledger(ledger)
     if analysis is None:
         analysis = run_analysis(con, windows, opts).to_json()
-    # impact.outages loads requests for its feeds: only a parametric claim reads the catalog.
+    # Every basis cites the provider's public incident record when the catalog holds one for the window (impact.outages
+    # loads requests for its feeds: only a claim pays for importing it).
     from .outages.catalog import load_catalog
 
-    catalog = load_catalog() if policy.kind == "parametric" else ()
-    return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=catalog)
+    return statement.build(con, analysis, windows, opts, policy, ledger=ledger, catalog=load_catalog(), cover=cover)
 
 
 def claim_evidence(con, windows: Sequence[Window], opts: Options):
-    """The orders a claim pack lists as affected: every window's late shipments on its affected channels (the
-    Shipments tab's list), or None when those channels carry no ship times."""
+    """The orders a claim pack lists as affected: each window's late shipments on its affected channels that the
+    outage could have made late (bought before it ended; impact.appeal.affected), or None when there are none."""
     import pandas as pd  # only claim packs pay for importing pandas; analyze never loads it
+
+    from .appeal.affected import outage_could_delay
 
     frames = []
     for w in windows:
         summary, rows = shipments(con, w, opts)
         if summary.get("available") and rows is not None and len(rows):
-            frames.append(rows)
+            rows = outage_could_delay(rows, w)
+            if len(rows):
+                frames.append(rows)
     return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def claim_lines(statement: dict, tz: str = "UTC") -> list[tuple[str, str, str, str]]:
+    """The statement's workings as the PDF words them, every window's lines: (line, central, range, how)."""
+    # The claim's wording module, only when a claim is shown.
+    from .claim.lines import window_lines
+    from .claim.manifest import Figure, statement_view
+    from .present import format_money as fmt
+
+    view = statement_view(statement)
+    rows = []
+    for w in view.windows:
+        for label, how, value in window_lines(view, w, tz):
+            if isinstance(value, Figure):
+                same = (value.low, value.high) == (value.value, value.value)
+                span = "" if same else f"{fmt(value.low, view.currency)} to {fmt(value.high, view.currency)}"
+                rows.append((label, fmt(value.value, view.currency), span, how))
+            else:
+                rows.append((label, str(value), "", how))
+    return rows
+
+
+def orders_outage_could_delay(rows, window: Window):
+    """The late-shipment rows (shipments()' second item) a claim or appeal may list: on the window's channels and
+    bought before the outage ended; None stays None."""
+    from .appeal.affected import outage_could_delay  # the appeal package loads its letters: only when asked
+
+    return None if rows is None else outage_could_delay(rows, window)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -431,13 +466,18 @@ def share_analysis(con, report, windows: Sequence[Window], opts: Options) -> dic
 # Appeals
 
 
-def appeal_package(con, window: Window, opts: Options, marketplace: str, *, period_end=None):
-    """(the appeal JSON, its affected orders DataFrame): what `appeal` returns plus the order list the zip holds."""
+def appeal_package(con, window: Window, opts: Options, marketplace: str, *, period_end=None, today=None):
+    """(the appeal JSON, its affected orders DataFrame) for one marketplace (amazon, ebay, etsy or shopify): the
+    metrics with and without the affected orders, the letter (None when there is nothing to send, "no_letter" saying
+    why) and the order list the zip holds. today: naive UTC, for whether a Shopify SLA request's 30 days have passed
+    (default now)."""
     _check_window_meets_orders(con, window)
     window = with_channels(con, window, opts)
     summary, evidence = shipments(con, window, opts)
-    # The appeal's letter and zip import pandas (through impact.csvsafe): only appeals pay for it.
+    # The appeal's letter and zip import pandas (through impact.csvsafe): only appeals pay for it; a Shopify SLA
+    # request looks up the Shopify incident in the outage catalog.
     from .appeal import build_appeal
+    from .outages.catalog import load_catalog
 
     return build_appeal(
         con,
@@ -449,6 +489,8 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
         sla_hours=opts.sla_hours,
         business_days=opts.business_days,
         period_end=period_end,
+        catalog=load_catalog() if marketplace == "shopify" else (),
+        today=today,
     )
 
 

@@ -56,6 +56,9 @@ class Settings:
     # How long a share operation waits for another process to release the database file before giving up.
     share_lock_timeout: float = 5.0
     app_url: str = "http://localhost:8501"
+    # The address share links are built on in a deployment (IMPACT_PUBLIC_URL, e.g. https://impact.example.com/);
+    # empty: the address the seller reached the app on, as the browser reports it (else app_url, for the CLI).
+    public_url: str = ""
     # Where `python -m impact fx --update` keeps the ECB rates it downloads (IMPACT_FX_RATES for short); used instead
     # of the shipped snapshot when its history ends later.
     fx_rates_path: Path = DATA_DIR / "fx_rates.csv.gz"

@@ -27,3 +27,8 @@ def test_the_impact_command_is_the_cli_main():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"] == {"impact": "impact.__main__:main"}
     assert main([]) == 0
+
+
+def test_the_readme_stays_short():
+    """The README is the front page: under 12,000 characters, the long sections live in docs/."""
+    assert len((ROOT / "README.md").read_text()) < 12_000

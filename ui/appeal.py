@@ -65,15 +65,34 @@ def metrics(result: dict) -> None:
     )
 
 
+def _current_letter(result: dict) -> str:
+    """The widget key of the letter, its text set from the figures whenever they changed: the seller's edits are kept
+    while the window, files and options give the same letter, and replaced (with a note) when they do not."""
+    market = result["marketplace"]
+    key, base_key = f"appeal_letter::{market}", f"appeal_letter_base::{market}"
+    generated, previous = result["letter"], st.session_state.get(base_key)
+    if previous != generated or key not in st.session_state:
+        edited = previous is not None and st.session_state.get(key, previous) != previous
+        st.session_state[key] = st.session_state[base_key] = generated
+        if edited:
+            st.info(
+                "The outage window, the files or the options changed, so the letter below is written afresh from "
+                "the new figures; your edits to the previous letter were not kept.",
+                icon=":material/restart_alt:",
+            )
+    return key
+
+
 def letter(result: dict, orders) -> None:
-    """The request as text the seller can edit, and the pack to send with it."""
+    """The request as text the seller can edit, what they should know before sending it, and the pack to send."""
     st.subheader("Your request" if result["marketplace"] != "shopify" else "Your SLA credit request")
-    text = st.text_area(
-        "Edit before sending",
-        value=result["letter"],
-        height=320,
-        key=f"appeal_letter::{result['marketplace']}",
-    )
+    for note in result.get("for_you") or []:
+        st.caption(md_escape(note))
+    if result.get("letter") is None:
+        st.info(md_escape(result["no_letter"]), icon=":material/task_alt:")
+        return
+    key = _current_letter(result)
+    text = st.text_area("Edit before sending", height=320, key=key)
     edited = dict(result, letter=text)
     cols = st.columns(2)
     cols[0].download_button(

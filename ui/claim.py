@@ -85,10 +85,11 @@ def render(results: Results) -> None:
             icon=":material/payments:",
         )
         return
+    cover = cover_inputs()
     try:
         policy = ClaimPolicy(**terms)
         statement = service.claim(
-            results.con, [results.window], results.opts, policy, analysis=views.analysis_of_view(res)
+            results.con, [results.window], results.opts, policy, analysis=views.analysis_of_view(res), cover=cover
         )
     except ImpactError as exc:
         st.error(md_escape(str(exc)), icon=":material/error:")
@@ -110,30 +111,37 @@ def render(results: Results) -> None:
             "period is shorter, change it above.",
             icon=":material/hourglass_empty:",
         )
-    workings_table(statement, cur)
+    workings_table(statement, results.tz)
     for note in statement.get("assumptions") or []:
         st.caption(md_escape(note))
     pack_button(statement, results)
 
 
-def workings_table(statement: dict, cur: str | None) -> None:
-    """The policy's workings of each window, one figure a row, as the PDF statement lists them."""
-    rows = []
-    for w in statement.get("windows") or []:
-        for key, value in (w.get("workings") or {}).items():
-            if isinstance(value, dict) and "value" in value:
-                amount, low, high = value.get("value"), value.get("low"), value.get("high")
-                shown = (
-                    ""
-                    if low is None or high is None or low == high
-                    else f"{format_money(low, cur)} to {format_money(high, cur)}"
-                )
-                rows.append(
-                    {"Figure": key.replace("_", " ").capitalize(), "Amount": format_money(amount, cur), "Range": shown}
-                )
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                text = f"{value:,.2f}" if "hour" in key or "share" in key or "rate" in key else format_money(value, cur)
-                rows.append({"Figure": key.replace("_", " ").capitalize(), "Amount": text, "Range": ""})
+COVER = {  # the statement's cover page: key, label, help
+    "insured": ("Insured", "The business as named on the policy"),
+    "policy_number": ("Policy number", None),
+    "incident_reference": ("Incident reference", "Default: the provider's incident matching the window, if known"),
+    "incident_source": ("Incident's public source", "e.g. the provider's status page or post-incident report"),
+    "prepared_by": ("Prepared by", None),
+}
+
+
+def cover_inputs() -> dict:
+    """The statement's cover page particulars; any left empty is a line to fill on the PDF."""
+    with st.expander("Cover page of the statement (insured, policy number, incident, prepared by)"):
+        cols = st.columns(2)
+        return {
+            key: cols[i % 2].text_input(label, key=f"claim_cover_{key}", help=help_, max_chars=200)
+            for i, (key, (label, help_)) in enumerate(COVER.items())
+        }
+
+
+def workings_table(statement: dict, tz: str) -> None:
+    """The policy's workings of each window, one line a row, worded as the PDF statement words them."""
+    rows = [
+        {"Line": label, "Amount": amount, "Range": span, "How it is computed": how}
+        for label, amount, span, how in service.claim_lines(statement, tz)
+    ]
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
 
@@ -142,7 +150,8 @@ def pack_button(statement: dict, results: Results) -> None:
     """claim.zip, built when clicked from the statement above (never the session's database: another thread)."""
     ingest = service.ingest_view(results.report)
     inputs = results.input_files()
-    _, affected = results.shipments()
+    _, late = results.shipments()
+    affected = service.orders_outage_could_delay(late, results.window)
     tz = results.tz
 
     def make() -> bytes:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import streamlit as st
 
 from impact.errors import ImpactError
 from impact.present import local_time
-from impact.share import create_share
+from impact.share import create_share, revoke_share_id
+from impact.share.url_builder import share_url
 from ui.common import md_escape, settings
 from ui.results import Results
 from ui.state import State, state
@@ -29,19 +32,39 @@ def render(results: Results) -> None:
             # A link is shown only next to the results it was made from.
             context = (state.dataset_key, results.window, results.params, results.tz)
             if st.button("Create a read-only link", key="share_create", icon=":material/link:"):
-                link = create_share(results.share_snapshot(res), expires_days=int(days)).to_json()
-                state.share_link = (context, link)
+                made = create_share(results.share_snapshot(res), expires_days=int(days))
+                state.share_link = (context, made.to_json() | {"url": share_url(public_base(), made.token)})
             made = state.share_link
             if made and made[0] == context:
-                link_details(made[1], results.tz)
+                link_details(made, results.tz)
         except ImpactError as exc:
             st.error(md_escape(str(exc)), icon=":material/error:")
 
 
-def link_details(link: dict, tz: str) -> None:
+def public_base() -> str:
+    """The address a link is built on: IMPACT_PUBLIC_URL for a deployment, else the address the seller reached the
+    app on (the browser's, so a proxy's public name and any port are kept), else IMPACT_APP_URL."""
+    configured = settings().public_url.strip()
+    if configured:
+        return configured
+    reached = urlsplit(str(st.context.url or ""))
+    if reached.scheme in ("http", "https") and reached.netloc:
+        return urlunsplit((reached.scheme, reached.netloc, reached.path, "", ""))
+    return settings().app_url
+
+
+def link_details(made: tuple, tz: str) -> None:
+    """The link, how long it works, and a button that revokes it; once revoked, only that it was."""
+    context, link = made
+    if link.get("revoked"):
+        st.success("Revoked: the link no longer opens.", icon=":material/link_off:")
+        return
     st.code(link["url"], language=None, wrap_lines=True)
     st.caption(
         f"Valid until {local_time(link['expires'], tz, zone=True)}. It shows these results and charts, "
-        "never order ids, file names or buyer data. To revoke it: "
-        f"`python -m impact share --revoke-id {link['id']}`."
+        "never order ids, file names or buyer data."
     )
+    if st.button("Revoke this link", key="share_revoke", icon=":material/link_off:"):
+        revoke_share_id(link["id"])
+        state.share_link = (context, link | {"revoked": True})
+        st.rerun()

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..windows import Window, iso_utc
 from .affected import affected_orders
-from .letter import appeal_letter, outage_name, shopify_letter
+from .letter import (
+    appeal_letter,
+    not_a_shopify_incident,
+    nothing_to_appeal,
+    outage_name,
+    seller_notes,
+    shopify_letter,
+    shopify_notes,
+)
 from .metrics import MARKETPLACES, marketplace_metrics
 from .sla import sla_credit
 
@@ -63,9 +72,13 @@ def build_appeal(
     sla_hours: float,
     business_days: bool = False,
     period_end: datetime | None = None,
+    catalog: Sequence[Window] = (),
+    today: datetime | None = None,
 ) -> tuple[dict, pd.DataFrame]:
     """(the appeal's JSON, its affected orders) for one marketplace, from shipment_report's summary and evidence of
-    the window."""
+    the window. "letter" is None when there is nothing to send, and "no_letter" then says why; "for_you" holds what
+    the seller should know before sending (never inside the letter). catalog: the outage catalog, where a Shopify
+    SLA request finds the Shopify incident; today (naive UTC, default now): whether its 30 days have passed."""
     marketplace = (marketplace or "").strip().lower()
     if marketplace not in MARKETPLACES:
         raise InputError(f"an appeal goes to one of {', '.join(MARKETPLACES)}, not '{marketplace}'")
@@ -97,12 +110,42 @@ def build_appeal(
         "affected_orders": len(mine),
         "affected_by_reason": {str(k): int(v) for k, v in mine["reason"].value_counts().sort_index().items()},
     }
+    result |= {"letter": None, "no_letter": None, "for_you": seller_notes(metrics)}
     if marketplace == "shopify":
-        result["sla"] = sla_credit(window)
-        result["letter"] = shopify_letter(window, tz, len(mine), result["sla"])
+        _shopify(result, window, catalog, tz, len(mine), today)
+    elif len(mine) == 0:
+        result["no_letter"] = nothing_to_appeal(marketplace, window, tz, metrics)
     else:
         result["letter"] = appeal_letter(marketplace, window, tz, len(mine), metrics)
     return result, mine
+
+
+def shopify_incident(window: Window, catalog: Sequence[Window]) -> Window | None:
+    """The Shopify incident of the window: the window itself when it is one (chosen from the catalog), else the
+    Shopify entry of the catalog overlapping it most; None when Shopify was not down."""
+    if "shopify" in (window.extra.get("providers") or ()):
+        return window
+    end = window.end or window.start
+
+    def overlap(c: Window) -> float:
+        return (min(c.end, end) - max(c.start, window.start)).total_seconds() if c.end else 0.0
+
+    hits = [c for c in catalog if "shopify" in (c.extra.get("providers") or ()) and overlap(c) > 0]
+    return max(hits, key=overlap, default=None)
+
+
+def _shopify(result: dict, window: Window, catalog, tz: str, affected: int, today: datetime | None) -> None:
+    """The SLA credit request on the Shopify incident's own window, or why there is none."""
+    incident = shopify_incident(window, catalog)
+    if incident is None or incident.end is None:
+        result["no_letter"] = not_a_shopify_incident(window, tz)
+        return
+    sla = sla_credit(incident)
+    now = today or datetime.now(UTC).replace(tzinfo=None)
+    passed = now > datetime.fromisoformat(sla["request_by"].replace("Z", "+00:00")).replace(tzinfo=None)
+    result["sla"] = sla | {"incident": incident.to_json() | {"url": incident.url}, "deadline_passed": passed}
+    result["letter"] = shopify_letter(incident, tz, affected, sla, passed=passed)
+    result["for_you"] = shopify_notes(sla, tz or "UTC", passed=passed) + result["for_you"]
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -113,11 +156,15 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 
 def appeal_zip(result: dict, orders: pd.DataFrame) -> bytes:
-    """letter.txt, affected_orders.csv and metrics.csv (both Excel-safe CSV) in one zip."""
+    """letter.txt, affected_orders.csv and metrics.csv (both Excel-safe CSV) in one zip; refused when there is no
+    letter (nothing to appeal)."""
     # pandas (and csvsafe, which imports it) only when an appeal zip is written.
     import pandas as pd
 
-    from ..csvsafe import to_csv_bytes
+    if not result.get("letter"):
+        raise InputError(result.get("no_letter") or "there is no letter to send")
+
+    from ..csvsafe import to_csv_bytes  # imports pandas: only a zip being written pays for it
 
     metrics = pd.DataFrame(result["metrics"], columns=METRIC_COLUMNS)
     buf = io.BytesIO()

@@ -53,13 +53,14 @@ def _finish(lines: Sequence[str]) -> str:
 
 
 def _count(n: int) -> str:
-    """A count that can open a sentence: 'None', '1', '1,234'."""
-    return "None" if n == 0 else present.number(n)
+    """A count that opens a sentence: '1', '1,234' (a letter is only written when some order was affected)."""
+    return present.number(n)
 
 
 def _metric_line(m: dict) -> str:
     if not m["available"]:
-        return f"* {m['name']}: not measured ({m['reason']})."
+        # Why it could not be measured is said to the seller beside the letter (seller_notes), not to the reader.
+        return f"* {m['name']}: not measured from the exports I hold."
     without = present.percent(m["without_outage"], 1) if m["without_outage"] is not None else "no orders left"
     return (
         f"* {m['name']}: {present.percent(m['with_outage'], 1)} with these orders, {without} without them "
@@ -94,47 +95,104 @@ def appeal_letter(marketplace: str, window: Window, tz: str, affected: int, metr
         "How these orders change my metrics:",
         *[_metric_line(m) for m in metrics],
     ]
-    notes = [m["note"] for m in metrics if m.get("note") and m["available"]]
-    for note in dict.fromkeys(notes):
-        lines.append(f"Note: {note}.")
     lines += ["", _ASK[marketplace], "", "Thank you,", "[your name and seller account]"]
     return _finish(lines)
 
 
-def shopify_letter(window: Window, tz: str, affected: int, sla: dict) -> str:
-    """The SLA credit request to Shopify: outage times, minutes in the month, the month's uptime and the credit tier."""
+def _unmeasured(metrics: Sequence[dict]) -> list[str]:
+    """'A and B cannot be measured: why', once per reason."""
+    by_reason: dict[str, list[str]] = {}
+    for m in metrics:
+        if not m["available"]:
+            by_reason.setdefault(m["reason"], []).append(m["name"])
+    return [f"{present.join_names(names)} cannot be measured: {why}" for why, names in by_reason.items()]
+
+
+def seller_notes(metrics: Sequence[dict]) -> list[str]:
+    """What the seller should know before sending, said to them beside the letter, never inside it."""
+    notes = [f"{u}." for u in _unmeasured(metrics)]
+    notes += [f"{m['note'][0].upper()}{m['note'][1:]}." for m in metrics if m.get("note") and m["available"]]
+    return list(dict.fromkeys(notes))
+
+
+def nothing_to_appeal(marketplace: str, window: Window, tz: str, metrics: Sequence[dict] = ()) -> str:
+    """Why no letter is written when no order of the marketplace can be shown affected by the outage."""
+    shop = present.channel_name(marketplace)
+    unmeasured = _unmeasured(metrics)
+    if unmeasured:
+        return (
+            f"There is no letter to write to {shop}: no {shop} order can be shown affected by "
+            f"{outage_name(window, tz)}. {'; '.join(unmeasured)}; and none of the orders bought during the outage "
+            "was cancelled by you."
+        )
+    return (
+        f"There is nothing to appeal to {shop}: none of your seller-fulfilled {shop} orders was affected by "
+        f"{outage_name(window, tz)}. No order due to ship during the outage or its backlog shipped late or is still "
+        "unshipped, and none bought during the outage was cancelled by you, so the outage did not touch the metrics "
+        f"{shop} judges you by."
+    )
+
+
+def shopify_letter(incident: Window, tz: str, affected: int, sla: dict, *, passed: bool) -> str:
+    """The SLA credit request to Shopify for a Shopify incident: its times, minutes in the month, the month's
+    uptime and the credit tier; the 30-day deadline is claimed only while it has not passed."""
     zone = tz or "UTC"
-    name = outage_name(window, tz)
-    url = safe_text(window.url)
+    name = outage_name(incident, tz)
+    url = safe_text(incident.url)
     credit = (
         f"a service credit of {present.percent(sla['credit'])} of that month's subscription fee"
         if sla["credit"] > 0
         else "a review: by my count the uptime stayed at or above 99.99%, where no credit tier applies"
     )
     lines = [
-        f"Before sending: {sla['notes'][0]}.",
-        "",
         f"Subject: SLA service credit request for {name}",
         "",
         _TEAM["shopify"],
         "",
-        f"My store was affected by {name}, from {present.local_window(window.start, window.end, zone)} ({zone} time)"
-        + ("." if zone == "UTC" else f"; in UTC from {present.local_window(window.start, window.end, 'UTC')}."),
+        f"My store was affected by {name}, from {present.local_window(incident.start, incident.end, zone)} "
+        f"({zone} time)"
+        + ("." if zone == "UTC" else f"; in UTC from {present.local_window(incident.start, incident.end, 'UTC')}."),
     ]
     if url:
         lines.append(f"Incident report: {url}")
     lines += [
         "",
-        f"That is {present.plural(sla['outage_minutes'], 'minute', digits=None)} of downtime in {sla['month']}, "
-        f"an uptime of {present.percent(sla['uptime'], 3)} for the month.",
-        f"{_count(affected)} of my Shopify orders {'was' if affected == 1 else 'were'} affected (shipped late, "
-        "not shipped yet, or bought during the outage and cancelled).",
-        *[f"Note: {n}." for n in sla["notes"][1:]],
-        "",
-        f"Under the SLA I request {credit}. This request is made within 30 days of the incident "
-        f"(by {present.local_time(sla['request_by'], zone, '%d %b %Y')}).",
-        "",
-        "Thank you,",
-        "[your name and store address]",
+        f"That is {present.plural(sla['outage_minutes'], 'minute', digits=None)} of downtime in "
+        f"{sla['month_name']}, an uptime of {present.percent(sla['uptime'], 3)} for the month.",
     ]
+    if affected:
+        lines.append(
+            f"{_count(affected)} of my Shopify orders {'was' if affected == 1 else 'were'} affected (shipped late, "
+            "not shipped yet, or bought during the outage and cancelled)."
+        )
+    ask = f"Under the SLA I request {credit}."
+    if not passed:
+        ask += f" This request is made within the 30 days the SLA allows (by {_day(sla['request_by'], zone)})."
+    lines += ["", ask, "", "Thank you,", "[your name and store address]"]
     return _finish(lines)
+
+
+def _day(iso: str, zone: str) -> str:
+    return present.local_time(iso, zone, "%d %b %Y").lstrip("0")
+
+
+def shopify_notes(sla: dict, zone: str, *, passed: bool) -> list[str]:
+    """What the seller should know before sending the SLA request."""
+    notes = [f"Before sending: {sla['notes'][0]}."]
+    notes += [f"{n[0].upper()}{n[1:]}." for n in sla["notes"][1:]]
+    if passed:
+        notes.insert(
+            0,
+            f"The 30 days Shopify's SLA allows for a credit request ended on {_day(sla['request_by'], zone)}: "
+            "this request is late, and Shopify may refuse it.",
+        )
+    return notes
+
+
+def not_a_shopify_incident(window: Window, tz: str) -> str:
+    """Why no SLA request is written when the outage was not Shopify's."""
+    return (
+        f"There is no Shopify SLA credit to request: Shopify's SLA credits Shopify's own downtime, and no Shopify "
+        f"incident in the outage catalog overlaps {outage_name(window, tz)}. If Shopify's status history lists one "
+        "for these hours, choose it as the outage window."
+    )

@@ -43,6 +43,7 @@ def sla_credit(window: Window) -> dict:
         notes.append(f"the outage ran on into the next month: its minutes after {iso_utc(nxt)} belong to that month")
     return {
         "month": first.strftime("%Y-%m"),
+        "month_name": first.strftime("%B %Y"),
         "outage_minutes": round(outage_minutes, 1),
         "month_minutes": round(month_minutes),
         "uptime": uptime,

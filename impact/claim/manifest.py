@@ -51,8 +51,10 @@ class WindowFigures:
     inputs: dict[str, Figure]  # what the policy arithmetic reads (see workbook.STEPS), each with its interval
     claim: Figure
     loss: Figure  # the seller's measured loss, shown beside the claim
-    workings: list[tuple[str, object]] = field(default_factory=list)  # the statement's own lines, for the PDF
     hourly: list[dict] = field(default_factory=list)
+    res: dict = field(default_factory=dict)  # the policy arithmetic's own dict (impact.claim.lines words it)
+    revenue: dict = field(default_factory=dict)
+    incident: dict | None = None  # the provider's incident record the window matched, with its public source
 
 
 @dataclass
@@ -70,6 +72,8 @@ class StatementView:
     exhibits: list[dict]
     confidence: float | None
     fx: object
+    base: object = None  # the statement's base period as built (impact.claim.lines words it)
+    cover: dict = field(default_factory=dict)  # the cover page's particulars (insured, policy number, ...)
 
 
 def _num(value) -> float | None:
@@ -106,7 +110,7 @@ def _policy(statement: Mapping) -> dict:
     policy["waiting_mode"] = str(policy.get("waiting_mode") or default_mode or "").lower() or None
     for key, default in (("waiting_hours", 0.0), ("deductible", 0.0)):
         policy[key] = _num(policy.get(key)) or default
-    for key in ("limit", "hourly_sum", "indemnity_days"):
+    for key in ("limit", "hourly_sum", "indemnity_days", "continuing_expenses_per_hour"):
         policy[key] = _num(policy.get(key))
     return policy
 
@@ -126,64 +130,45 @@ def _f(res: Mapping, key: str, sub: str | None = None) -> Figure:
     return figure(src if sub else res, sub or key, default=0.0)  # type: ignore[arg-type]
 
 
-def _inputs(
-    kind: str, res: Mapping, profit: Mapping, revenue: Mapping | None = None, rate: float | None = None
-) -> dict[str, Figure]:
-    """What workbook.STEPS reads, from part A's result dict of the window (and the analysis' profit block for the
-    ends of the recapture's interval, which the result does not repeat)."""
+def _same(value) -> Figure:
+    v = _num(value) or 0.0
+    return Figure(v, v, v)
+
+
+def _ends(raw) -> Figure:
+    """A {'value', 'low', 'high'} figure (or a number) with a missing end taking the central's."""
+    f = figure({"x": raw}, "x", default=0.0) if isinstance(raw, Mapping) else Figure(_num(raw) or 0.0)
+    return Figure(f.value, f.value if f.low is None else f.low, f.value if f.high is None else f.high)
+
+
+def _inputs(kind: str, res: Mapping) -> dict[str, Figure]:
+    """What workbook.STEPS reads, from the policy arithmetic's dict of the window (impact.claim.policy)."""
     if kind == "parametric":
-        return {"incident_hours": Figure(_num(res.get("incident_hours")) or 0.0)}
+        return {"incident_hours": _same(res.get("incident_hours"))}
     if kind == "cyber":
-        rec = _num(res.get("recaptured_profit")) or 0.0
-        ends = [_num(profit.get(k)) for k in ("lost_low", "net_lost_low", "lost_high", "net_lost_high")]
-        if rate is not None:  # profit at the seller's rate, as statement.profit_basis computes it
-            rev = {k: _num(v) or 0.0 for k, v in (revenue or {}).items() if not isinstance(v, Mapping)}
-            lost, rc = rev.get("lost", 0.0) * rate, rev.get("recaptured", 0.0) * rate
-            down = (rev.get("lost", 0.0) - rev.get("lost_low", 0.0)) * rate
-            up = (rev.get("lost_high", 0.0) - rev.get("lost", 0.0)) * rate
-            rdown = (rev.get("recaptured", 0.0) - rev.get("recaptured_low", 0.0)) * rate
-            rup = (rev.get("recaptured_high", 0.0) - rev.get("recaptured", 0.0)) * rate
-            net = lost - rc
-            ends = [
-                round(lost - down, 2),
-                round(net - (down + rup), 2),
-                round(lost + up, 2),
-                round(net + up + rdown, 2),
-            ]
-        rec_fig = Figure(rec, ends[0] - ends[1], ends[2] - ends[3]) if None not in ends else Figure(rec)
         return {
-            "outage_hours": Figure(_num(res.get("outage_hours")) or 0.0),
-            "covered_hours": Figure(_num(res.get("covered_hours")) or 0.0),
-            "profit_lost": _f(res, "profit_lost"),
-            "covered_share": Figure(_num(res.get("covered_share_of_loss")) or 0.0),
-            "recaptured_profit": rec_fig,
-            "recapture_share": Figure(_num(res.get("recapture_share_in_indemnity")) or 0.0),
-            "continuing_expenses": Figure(_num(res.get("continuing_expenses")) or 0.0),
-            "extra_expenses": Figure(_num(res.get("extra_expenses")) or 0.0),
+            "covered_hours": _same(res.get("covered_hours")),
+            "covered_share": _same(res.get("covered_share_of_loss")),
+            "profit_lost": _ends(res.get("profit_lost")),
+            "recaptured_profit": _ends(res.get("recaptured_profit")),
+            "extra_expenses": _same(res.get("extra_expenses")),
         }
     rate = res.get("rate_of_gross_profit") or {}
-    r = _num(rate.get("rate")) or 0.0
-    goods_rate, fees_rate = _num(rate.get("goods_rate")), _num(rate.get("fees_rate"))
-    if goods_rate is None:  # a rate the seller gave: what it leaves out is one figure
-        goods_rate, fees_rate = 1 - r, 0.0
-    std = res.get("standard_turnover") or {}
+    icow = res.get("increased_cost_of_working") or {}
     return {
-        "standard_turnover": Figure(_num(std.get("value", std.get("turnover"))) or 0.0)
-        if isinstance(std, Mapping)
-        else Figure(_num(std) or 0.0),
-        "actual_turnover": Figure(_num(res.get("actual_turnover")) or 0.0),
-        "shortfall": _f(res, "shortfall"),
-        "gross_profit_rate": Figure(r),
-        "goods_rate": Figure(goods_rate),
-        "fees_rate": Figure(fees_rate or 0.0),
-        "icow_allowed": _f(res.get("increased_cost_of_working") or {}, "allowed"),
+        "standard_turnover": _ends(res.get("standard_turnover")),
+        "actual_turnover": _same(res.get("actual_turnover")),
+        "indemnity_share": _same(res.get("indemnity_share", 1.0)),
+        "gross_profit_rate": _same(rate.get("rate")),
+        "recaptured_profit": _ends(res.get("recaptured_profit")),
+        "icow_named": _same(icow.get("named_allowed")),
+        "icow_other": _same(icow.get("other_claimed", icow.get("claimed"))),
     }
 
 
-def _window(i: int, w: Mapping, aw: Mapping, kind: str, rate: float | None = None) -> WindowFigures:
+def _window(i: int, w: Mapping, aw: Mapping, kind: str) -> WindowFigures:
     """One statement window (w) beside its analysis window (aw)."""
     res = _result(w, kind)
-    profit = w.get("profit") or aw.get("profit") or {}
     revenue = w.get("revenue") or aw.get("revenue") or {}
     start, end = w.get("start") or aw.get("start"), w.get("end") or aw.get("end")
     hours = _num(w.get("hours")) or (hours_between(start, end) if start and end else 0.0)
@@ -194,13 +179,7 @@ def _window(i: int, w: Mapping, aw: Mapping, kind: str, rate: float | None = Non
     else:
         loss = figure(res, "loss") or figure(w, "loss") or Figure(0.0)
     claim = figure(res, "claim") or figure(w, "claim") or Figure(0.0)
-    workings = [(str(k), v) for k, v in res.items() if k not in ("claim", "loss")]
     incident = w.get("incident")
-    if isinstance(incident, Mapping):
-        cite = incident.get("name") or incident.get("source") or ""
-        workings.append(
-            ("incident", f"{cite} {incident.get('start')} to {incident.get('end')} {incident.get('url') or ''}")
-        )
     return WindowFigures(
         index=i,
         title=str(w.get("title") or aw.get("title") or "Outage"),
@@ -208,11 +187,13 @@ def _window(i: int, w: Mapping, aw: Mapping, kind: str, rate: float | None = Non
         end=end,
         channels=list(w.get("channels") or aw.get("channels") or []),
         hours=hours,
-        inputs=_inputs(kind, res, profit, revenue, rate),
+        inputs=_inputs(kind, res),
         claim=claim,
         loss=loss,
-        workings=workings,
         hourly=list(aw.get("hourly") or []),
+        res=dict(res),
+        revenue=dict(revenue),
+        incident=dict(incident) if isinstance(incident, Mapping) else None,
     )
 
 
@@ -252,8 +233,7 @@ def statement_view(statement: Mapping) -> StatementView:
     if not s_windows:
         raise InputError("the claim statement has no outage window")
     windows = [
-        _window(i, w, a_windows[i] if i < len(a_windows) else {}, policy["kind"], _num(policy.get("gross_profit_rate")))
-        for i, w in enumerate(s_windows)
+        _window(i, w, a_windows[i] if i < len(a_windows) else {}, policy["kind"]) for i, w in enumerate(s_windows)
     ]
     total = statement.get("total") or {}
     claim = figure(total, "claim") or figure(total, "payout") or _sum([w.claim for w in windows])
@@ -274,6 +254,8 @@ def statement_view(statement: Mapping) -> StatementView:
         exhibits=[dict(e) if isinstance(e, Mapping) else {"name": str(e)} for e in statement.get("exhibits") or []],
         confidence=_num(analysis.get("confidence")),
         fx=analysis.get("fx"),
+        base=statement.get("base_period"),
+        cover=dict(statement.get("cover") or {}),
     )
 
 

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..present import check_zone, generated_instant
 from .manifest import StatementView, build_manifest, input_files, sha256_bytes, statement_view
 from .pdf import write_pdf
-from .workbook import steps, write_workbook
+from .workbook import write_workbook
 
 if TYPE_CHECKING:
     import pandas as pd  # only a pack being written pays for importing pandas
@@ -73,19 +73,11 @@ def exhibits(view: StatementView, inputs: list[dict]) -> list[dict]:
         )
     out.append(
         {
-            "name": "Revenue lost, expected, actual",
-            "figure": "analysis",
-            "source": "computed: expected (hour-of-week baseline, placebo-calibrated) - actual; hourly.csv",
+            "name": "Workings as formulas",
+            "figure": "every derived figure of the workings, in the central, low and high columns",
+            "source": "workbook.xlsx: Inputs (change one and the claim follows) and Policy",
         }
     )
-    for key, label, template in steps(view):
-        out.append(
-            {
-                "name": label,
-                "figure": key,
-                "source": "computed: " + template.replace("P:", "") + " (workbook.xlsx, Policy)",
-            }
-        )
     return out
 
 

@@ -268,7 +268,7 @@ def icow_allowed(expenses: Iterable[tuple[Decimal, Decimal | None]], rate: float
         else:
             named += min(to_cents(amount), times(rate, to_cents(avoided)))
     allowed = named + min(unnamed, max(gross_profit_lost, ZERO))
-    return {"claimed": claimed, "allowed": allowed, "capped": claimed - allowed}
+    return {"claimed": claimed, "allowed": allowed, "capped": claimed - allowed, "named": named, "other": unnamed}
 
 
 def bi(
@@ -280,37 +280,42 @@ def bi(
     actual: float,
     expenses: Sequence[tuple[Decimal, Decimal | None]] = (),
     indemnity_share: float = 1.0,
+    recapture: Recapture | None = None,
 ) -> dict:
-    """Loss of gross profit = rate x shortfall (less the costs that did not continue), plus increased cost of
-    working within its economic limit, less the deductible, within the limit.
+    """Loss of gross profit = rate x shortfall, less the gross profit recaptured after the outage inside the
+    indemnity period (as the cyber basis nets it), plus increased cost of working within its economic limit, less
+    the deductible, within the limit.
 
     shortfall: {'central', 'low', 'high'} standard turnover - actual turnover (low/high None without an interval).
     rate: gross_profit_rate()'s dict, or {'rate': r, 'source': ...} when the seller gave it. standard: the standard
-    turnover's workings (shown as given). indemnity_share: the share of the shortfall inside the indemnity period."""
-    r = float(rate["rate"])
+    turnover's workings (shown as given). indemnity_share: the share of the shortfall inside the indemnity period.
+    recapture: recapture_in_indemnity()'s figures (none netted when not given)."""
+    # Rates to 4 decimals (a percentage to 2): the adjuster recomputes the claim from the rate the statement shows.
+    r = round(float(rate["rate"]), 4)
+    rec = recapture or Recapture({"value": 0.0, "low": 0.0, "high": 0.0}, 0.0, "no recapture measured")
 
-    def at(short: float) -> dict:
+    def at(short: float, recaptured: float) -> dict:
         s = times(indemnity_share, to_cents(short))
-        if "goods_rate" in rate:
-            goods, fees = times(float(rate["goods_rate"]), s), times(float(rate["fees_rate"]), s)
-        else:  # a rate the seller gave: what it leaves out is one figure
-            goods, fees = times(1 - r, s), ZERO
-        lgp = s - goods - fees
+        lgp = times(r, s)
+        # What did not continue: goods at their share of the turnover lost, fees the rest of the shortfall.
+        goods = times(float(rate["goods_rate"]), s) if "goods_rate" in rate else s - lgp
+        netted = netted_recapture(1.0, recaptured)
         icow = icow_allowed(expenses, r, lgp)
-        loss = lgp + icow["allowed"]
+        loss = lgp - netted + icow["allowed"]
         return {
             "shortfall": s,
             "goods": goods,
-            "fees": fees,
+            "fees": s - lgp - goods,
             "lgp": lgp,
+            "netted": netted,
             "icow": icow,
             "loss": loss,
             "claim": policy.terms(loss),
         }
 
-    c = at(shortfall["central"])
-    lo = at(shortfall["low"]) if shortfall.get("low") is not None else None
-    hi = at(shortfall["high"]) if shortfall.get("high") is not None else None
+    c = at(shortfall["central"], rec.points["value"])
+    lo = at(shortfall["low"], rec.points["low"]) if shortfall.get("low") is not None else None
+    hi = at(shortfall["high"], rec.points["high"]) if shortfall.get("high") is not None else None
 
     def fig(key: str, sub: str | None = None) -> dict:
         def get(x):
@@ -326,10 +331,17 @@ def bi(
         "rate_of_gross_profit": {**rate, "rate": r},
         "savings": {"goods": fig("goods"), "fees": fig("fees")},
         "loss_of_gross_profit": fig("lgp"),
+        "recaptured_profit": rec.points,
+        "recapture_rule": rec.rule,
+        "recapture_netted": fig("netted"),
         "increased_cost_of_working": {
             "claimed": out(c["icow"]["claimed"]),
             "allowed": fig("icow", "allowed"),
             "over_economic_limit": out(c["icow"]["capped"]),
+            # The workbook recomputes the cap: expenses naming the turnover they saved (allowed up to their own
+            # limit) and the others, capped together at the gross profit lost.
+            "named_allowed": out(c["icow"]["named"]),
+            "other_claimed": out(c["icow"]["other"]),
         },
         "loss": fig("loss"),
         "deductible": out(to_cents(policy.deductible or 0)),
@@ -339,7 +351,62 @@ def bi(
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Cyber: dependent business interruption
+# Recapture inside the indemnity period, and cyber: dependent business interruption
+
+
+@dataclass(frozen=True)
+class Recapture:
+    """The gross profit recaptured after the outage inside the indemnity period: {'value', 'low', 'high'} paired
+    with the profit lost's ends (so that lost - recaptured is the profit layer's net interval), the central figure
+    unrounded, and the rule used in words."""
+
+    points: dict
+    central: float
+    rule: str
+
+
+def netted_recapture(share: float, recaptured: float) -> Decimal:
+    """The recapture a claim nets: the covered hours' share of it, and never a negative one. Sales below the
+    baseline after the outage are not claimed: the cover is for the outage, and that shortfall is within the
+    baseline's ordinary variation more often than not, so netting it would raise the claim above the loss."""
+    return times(share, to_cents(max(recaptured, 0.0)))
+
+
+def recapture_in_indemnity(
+    policy: ClaimPolicy,
+    *,
+    outage_hours: float,
+    profit: Mapping[str, float],
+    recapture_bins: Sequence[Bin] = (),
+    recovery_hours: float = 0.0,
+    margin: float = 0.0,
+    recapture_hours: float | None = None,
+    recapture_share: float = 1.0,
+) -> Recapture:
+    """The profit recaptured inside the indemnity period, at the profit block's three points. When the indemnity
+    period ends inside the recovery period, only the recovery hours inside it count: their hourly recapture at the
+    margin (a share of the total would flip sign when the recovery has hours above and below the baseline), read as
+    the recapture estimate reads them (its first `recapture_hours`, `recapture_share` of their excess), with the
+    interval's half-widths in proportion to the recovery time kept."""
+    rec = float(profit["recaptured"])
+    rec_low = float(profit["lost_low"]) - float(profit["net_lost_low"])
+    rec_high = float(profit["lost_high"]) - float(profit["net_lost_high"])
+    ind, rec_end = policy.indemnity_hours, outage_hours + recovery_hours
+    rule = "all the recapture of the recovery period (the indemnity period holds it)"
+    if ind is not None and ind < rec_end:
+        kept = min(max((ind - outage_hours) / recovery_hours, 0.0), 1.0) if recovery_hours > 0 else 0.0
+        read_end = ind if recapture_hours is None else min(ind, outage_hours + recapture_hours)
+        inside = 0.0
+        if read_end > outage_hours:
+            inside = amount_in(recapture_bins, outage_hours, read_end) * recapture_share * margin
+        rec_low, rec_high = inside + (rec_low - rec) * kept, inside + (rec_high - rec) * kept
+        rec = inside
+        rule = (
+            f"the recapture of the first {max(ind - outage_hours, 0.0):g} h after the outage, inside the "
+            f"indemnity period, from the hourly workings at the {100 * margin:.1f}% margin"
+        )
+    points = {"value": round(rec, 2), "low": round(rec_low, 2), "high": round(rec_high, 2)}
+    return Recapture(points, rec, rule)
 
 
 def cyber(
@@ -361,52 +428,34 @@ def cyber(
 
     profit: the window's profit figures {lost, lost_low, lost_high, recaptured, net_lost_low, net_lost_high} (gross
     profit lost, with no other cost taken off unless given). loss_bins: the outage's hourly lost revenue, which
-    splits the loss between covered and waiting hours; recapture_bins: the recovery period's hourly recapture (in
-    revenue), read at `margin` when an indemnity period ends inside the recovery period, as the recapture estimate
-    reads them: its first `recapture_hours` after the outage, `recapture_share` of their excess (the analysis's
-    recapture_hours and recapture_share_counted; the whole recovery period, all of it, when not given)."""
+    splits the loss between covered and waiting hours; the rest as recapture_in_indemnity reads them."""
     span = covered_span(outage_hours, policy.waiting, policy.mode, policy.indemnity_hours)
-    share = 0.0 if span is None else share_in(loss_bins, *span)
-    covered_hours = 0.0 if span is None else span[1] - span[0]
-    per_hour = to_cents(policy.continuing_expenses or 0)
-    continuing = times(covered_hours, per_hour)
+    # The share to 4 decimals and the hours to 2, as the statement shows them: the adjuster recomputes from those.
+    share = 0.0 if span is None else round(share_in(loss_bins, *span), 4)
+    covered_hours = 0.0 if span is None else round(span[1] - span[0], 2)
+    continuing = times(covered_hours, to_cents(policy.continuing_expenses or 0))
     extra = to_cents(extra_expenses)
-    lost = float(profit["lost"])
-    rec = float(profit["recaptured"])
-    # The net interval's ends as (lost, recaptured) pairs whose difference is the profit layer's net interval.
-    rec_low, rec_high = lost_low, lost_high = float(profit["lost_low"]), float(profit["lost_high"])
-    rec_low -= float(profit["net_lost_low"])
-    rec_high -= float(profit["net_lost_high"])
-    ind, rec_end = policy.indemnity_hours, outage_hours + recovery_hours
-    rule = "all the recapture of the recovery period (the indemnity period holds it)"
-    if ind is not None and ind < rec_end:
-        # Only the recovery hours inside the indemnity period: their hourly recapture at the margin (a share of
-        # the total would flip sign when the recovery has hours above and below the baseline), and the interval's
-        # half-widths in proportion to the recovery time kept.
-        kept = min(max((ind - outage_hours) / recovery_hours, 0.0), 1.0) if recovery_hours > 0 else 0.0
-        read_end = ind if recapture_hours is None else min(ind, outage_hours + recapture_hours)
-        inside = (
-            amount_in(recapture_bins, outage_hours, read_end) * recapture_share * margin
-            if read_end > outage_hours
-            else 0.0
-        )
-        rec_low, rec_high = inside + (rec_low - rec) * kept, inside + (rec_high - rec) * kept
-        rec = inside
-        rule = (
-            f"the recapture of the first {max(ind - outage_hours, 0.0):g} h after the outage, inside the "
-            f"indemnity period, from the hourly workings at the {100 * margin:.1f}% margin"
-        )
-    points = {"value": (lost, rec), "low": (lost_low, rec_low), "high": (lost_high, rec_high)}
+    rec = recapture_in_indemnity(
+        policy,
+        outage_hours=outage_hours,
+        profit=profit,
+        recapture_bins=recapture_bins,
+        recovery_hours=recovery_hours,
+        margin=margin,
+        recapture_hours=recapture_hours,
+        recapture_share=recapture_share,
+    )
+    lost = {"value": float(profit["lost"]), "low": float(profit["lost_low"]), "high": float(profit["lost_high"])}
+    central = {**rec.points, "value": rec.central}
 
-    def at(pair: tuple[float, float]) -> dict:
-        covered = times(share, to_cents(pair[0]))
-        # Orders that came back make up for the lost hours in proportion: the covered hours' part of the recapture.
-        netted = times(share, to_cents(pair[1]))
+    def at(k: str) -> dict:
+        covered = times(share, to_cents(lost[k]))
+        netted = netted_recapture(share, central[k])
         income = covered - netted
         loss = income + continuing + extra
         return {"covered": covered, "netted": netted, "income": income, "loss": loss, "claim": policy.terms(loss)}
 
-    res = {k: at(p) for k, p in points.items()}
+    res = {k: at(k) for k in ("value", "low", "high")}
 
     def fig(key: str) -> dict:
         return {k: out(res[k][key]) for k in ("value", "low", "high")}
@@ -419,11 +468,10 @@ def cyber(
         "covered_to_hour": None if span is None else span[1],
         "covered_hours": covered_hours,
         "covered_share_of_loss": share,
-        "profit_lost": {"value": lost, "low": float(profit["lost_low"]), "high": float(profit["lost_high"])},
+        "profit_lost": lost,
         "profit_lost_covered": fig("covered"),
-        "recaptured_profit": rec,
-        "recaptured_profit_in_indemnity": round(rec, 2),
-        "recapture_rule": rule,
+        "recaptured_profit": rec.points,
+        "recapture_rule": rec.rule,
         "recapture_netted": fig("netted"),
         "income_loss": fig("income"),
         "continuing_expenses": out(continuing),

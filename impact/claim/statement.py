@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..errors import InputError
+from ..present import format_money, local_window
 from ..windows import Window, iso_utc, parse_utc
 from . import policy as pol
 from .base_period import prior_year
@@ -20,15 +21,39 @@ from .policy import Bin, ClaimPolicy
 METHOD = {
     "bi": "Business interruption, gross-profit basis: loss of gross profit = rate of gross profit x (standard "
     "turnover - actual turnover) in the indemnity period, i.e. the shortfall less the goods and fees that did not "
-    "continue; plus increased cost of working up to the gross profit it avoided losing; less the deductible; "
+    "continue; less the gross profit recaptured after the outage inside the indemnity period (a recapture below zero "
+    "is not netted); plus increased cost of working up to the gross profit it avoided losing; less the deductible; "
     "within the limit.",
     "cyber": "Cyber dependent business interruption: income loss = the gross profit lost in the covered hours (no "
-    "other cost taken off) less the recapture inside the indemnity period, plus operating expenses that continued "
+    "other cost taken off) less the recapture inside the indemnity period (a recapture below zero is not netted), plus operating expenses that continued "
     "during the covered hours, plus extra expenses; less the money retention (deductible); within the limit.",
     "parametric": "Parametric outage cover: paid = min(limit, hours of the provider's incident beyond the waiting "
     "period x the sum per hour), on the incident record alone, shown beside the measured loss.",
 }
 BIN_HOURS = {"hour": 1.0, "day": 24.0}
+# The cover page's particulars, in its order: what the insurer files the claim under. Blank ones get a line to fill.
+COVER_FIELDS = {
+    "insured": "Insured",
+    "policy_number": "Policy number",
+    "incident_reference": "Incident reference",
+    "incident_source": "Incident's public source",
+    "prepared_by": "Prepared by",
+}
+
+
+def cover_particulars(cover, incident: Mapping | None) -> dict:
+    """The cover page's particulars: those given (stripped), the incident's reference and source from the
+    provider's record the window matched when the seller gave none."""
+    given = {k: " ".join(str((cover or {}).get(k) or "").split()) for k in COVER_FIELDS}
+    unknown = {k for k in (cover or {}) if k not in COVER_FIELDS}
+    if unknown:
+        raise InputError(f"the claim's cover page has no field {sorted(unknown)[0]}")
+    if incident and incident.get("url"):
+        if not given["incident_reference"]:
+            given["incident_reference"] = str(incident.get("name") or incident.get("id") or "")
+        if not given["incident_source"]:
+            given["incident_source"] = str(incident["url"])
+    return given
 
 
 def _local(t: datetime, tz: str) -> datetime:
@@ -164,8 +189,24 @@ def _measured(w: Mapping, policy: ClaimPolicy) -> dict:
     }
 
 
-def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency, expenses, loss_bins, hours) -> tuple:
+def _recapture_terms(w: Mapping, win: Window, policy: ClaimPolicy, rec_h: float) -> dict:
+    """The keywords both bases read the recapture inside the indemnity period with."""
+    profit, rate = profit_basis(w, policy)
+    hours = _hours(win.start, win.end)
+    return {
+        "outage_hours": hours,
+        "profit": profit,
+        "recapture_bins": _bins(w, win.start, "recovery", hours, hours + rec_h),
+        "recovery_hours": rec_h,
+        "margin": rate["rate"] if rate.get("margin_pct") is None else rate["margin_pct"] / 100,
+        "recapture_hours": w["revenue"].get("recapture_hours"),
+        "recapture_share": _share_counted(w["revenue"]),
+    }
+
+
+def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency, expenses, loss_bins, rec_h) -> tuple:
     rev = w["revenue"]
+    hours = _hours(win.start, win.end)
     _, rate = profit_basis(w, policy)
     channels = list(w.get("channels") or [])
     if opts.home_currency:
@@ -190,7 +231,7 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
             "trend": round(trend, 6),
             "counterfactual_expected": rev["expected"],
         }
-        shortfall = {"central": float(value) - rev["actual"], "low": None, "high": None}
+        shortfall = {"central": float(pol.to_cents(value) - pol.to_cents(rev["actual"])), "low": None, "high": None}
     else:
         standard = {
             "basis": "counterfactual expected turnover (the analysis' baseline)",
@@ -198,6 +239,9 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
             "trend": "in the counterfactual: the day's regression on the channel's other hours, the "
             "unaffected channels and the last week",
             "why": prior.get("reason"),
+            # The expected turnover's interval: actual + the loss's ends, so standard - actual is the shortfall.
+            "low": float(pol.to_cents(rev["actual"]) + pol.to_cents(rev["lost_low"])),
+            "high": float(pol.to_cents(rev["actual"]) + pol.to_cents(rev["lost_high"])),
         }
         shortfall = {"central": rev["lost"], "low": rev["lost_low"], "high": rev["lost_high"]}
     ih = policy.indemnity_hours
@@ -211,6 +255,7 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
         actual=rev["actual"],
         expenses=pairs,
         indemnity_share=share,
+        recapture=pol.recapture_in_indemnity(policy, **_recapture_terms(w, win, policy, rec_h)),
     ), prior
 
 
@@ -223,6 +268,7 @@ def build(
     *,
     ledger: Ledger | None = None,
     catalog: Sequence[Window] = (),
+    cover: Mapping | None = None,
 ) -> dict:
     """The statement (see docs/claims.md): {policy, currency, windows, total, analysis, base_period, method,
     assumptions, exhibits, extra_expenses}. `analysis` is run_analysis(...).to_json() of `windows`; `opts` the
@@ -250,32 +296,21 @@ def build(
             "recovery_end": w.get("recovery_end"),
         }
         expenses = per_expenses[i]
+        row["incident"] = _incident(win, policy, catalog)
         if policy.kind == "bi":
             row["workings"], base = _bi_window(
-                con, w, win, policy, opts, analysis.get("currency"), expenses, loss_bins, hours
+                con, w, win, policy, opts, analysis.get("currency"), expenses, loss_bins, rec_h
             )
             bases.append(base)
         elif policy.kind == "cyber":
-            profit, rate = profit_basis(w, policy)
-            margin = rate["rate"] if rate.get("margin_pct") is None else rate["margin_pct"] / 100
-            rec_bins = _bins(w, win.start, "recovery", hours, hours + rec_h)
             extra = sum((e.amount for e in expenses), pol.ZERO)
             row["workings"] = pol.cyber(
-                policy,
-                outage_hours=hours,
-                profit=profit,
-                loss_bins=loss_bins,
-                recapture_bins=rec_bins,
-                recovery_hours=rec_h,
-                margin=margin,
-                extra_expenses=extra,
-                recapture_hours=w["revenue"].get("recapture_hours"),
-                recapture_share=_share_counted(w["revenue"]),
+                policy, loss_bins=loss_bins, extra_expenses=extra, **_recapture_terms(w, win, policy, rec_h)
             )
         else:
-            incident = _incident(win, policy, catalog)
-            row["incident"] = incident
-            row["workings"] = pol.parametric(policy, incident_hours=incident["hours"], measured=_measured(w, policy))
+            row["workings"] = pol.parametric(
+                policy, incident_hours=row["incident"]["hours"], measured=_measured(w, policy)
+            )
         row["expenses"] = [e.to_json() for e in expenses]
         row["claim"] = row["workings"]["claim"]
         rows.append(row)
@@ -288,6 +323,7 @@ def build(
         total["loss"] = pol.aggregate([r["workings"]["loss"] for r in rows], None)
     return {
         "policy": policy.to_json(),
+        "cover": cover_particulars(cover, rows[0]["incident"] if len(rows) == 1 else None),
         "currency": analysis.get("currency"),
         "confidence": analysis.get("confidence"),
         "windows": rows,
@@ -295,7 +331,7 @@ def build(
         "analysis": dict(analysis),
         "base_period": _base_period(policy, bases, windows),
         "method": METHOD[policy.kind],
-        "assumptions": assumptions(policy, rows, rec_h),
+        "assumptions": assumptions(policy, rows, rec_h, analysis.get("currency")),
         "exhibits": exhibits(policy, analysis, rows, ledger),
         "extra_expenses": ledger.to_json() if ledger is not None else None,
     }
@@ -312,7 +348,7 @@ def _base_period(policy: ClaimPolicy, bases: list[dict], windows: Sequence[Windo
     }
 
 
-def assumptions(policy: ClaimPolicy, rows: list[dict], recovery_hours: float) -> list[str]:
+def assumptions(policy: ClaimPolicy, rows: list[dict], recovery_hours: float, currency: str | None = None) -> list[str]:
     """What the figures assume, in sentences an adjuster can accept or contest."""
     out = [
         "Each window is one outage: the deductible applies per window; the limit applies to each window and to "
@@ -353,34 +389,45 @@ def assumptions(policy: ClaimPolicy, rows: list[dict], recovery_hours: float) ->
             "degradation before or after the recorded window is not paid; the measured loss is shown for comparison "
             "only (the cover needs no proof of loss)."
         )
+    below = [r for r in rows if float(((r["workings"].get("recaptured_profit") or {}).get("value")) or 0) < 0]
+    for r in below:
+        short = format_money(-r["workings"]["recaptured_profit"]["value"], currency, minus="-")
+        out.append(
+            f"Sales after the outage ended were {short} of gross profit below the baseline; that shortfall is not "
+            "claimed and no recapture is netted, so the claim does not exceed the gross profit the outage lost."
+        )
     if any((r.get("profit") or {}).get("costed_share") not in (None, 1, 1.0) for r in rows):
         out.append("Some lost revenue had no product cost; it is priced at its channel's median margin.")
     return out
 
 
 def exhibits(policy: ClaimPolicy, analysis: Mapping, rows: list[dict], ledger: Ledger | None) -> list[dict]:
-    """The index of exhibits: each figure of the statement and what it comes from."""
+    """The index of exhibits: each figure of the statement and what it comes from, in words."""
     ex = [
         {
             "id": "E1",
-            "figure": "actual turnover, expected turnover, revenue lost and recaptured",
-            "source": "the seller's order exports (import report), analysed hour by hour (analysis.windows[].revenue)",
+            "figure": "actual and expected sales, revenue lost and recaptured",
+            "source": "the seller's order exports (the input files below), summed hour by hour",
         },
-        {"id": "E2", "figure": "hour-by-hour baseline vs actual", "source": "analysis.windows[].hourly"},
+        {
+            "id": "E2",
+            "figure": "hour-by-hour expected and actual sales",
+            "source": "hourly.csv and the workbook's Hourly sheet",
+        },
         {
             "id": "E3",
             "figure": "the interval of every loss",
-            "source": "placebo windows (the same hours on ordinary days; analysis.windows[].placebos, interval_method)",
+            "source": "placebo windows: the same hours on ordinary days of the seller's history (workbook, Placebos)",
         },
     ]
     if policy.kind != "parametric" or any(r.get("profit") for r in rows):
         ex.append(
             {
                 "id": "E4",
-                "figure": "rate of gross profit; goods and fees saved",
-                "source": "the cost files and fee schedule (analysis.windows[].profit)"
+                "figure": "rate of gross profit; goods and fees that did not continue",
+                "source": "the product costs file and the channel fee schedule (workbook, Costs)"
                 if policy.gross_profit_rate is None
-                else "--gross-profit-rate, given by the seller",
+                else "the rate of gross profit given by the insured",
             }
         )
     if policy.kind == "bi":
@@ -388,8 +435,7 @@ def exhibits(policy: ClaimPolicy, analysis: Mapping, rows: list[dict], ledger: L
             {
                 "id": "E5",
                 "figure": "standard turnover and trend",
-                "source": "the order exports' corresponding "
-                "period a year before and the 4 weeks before it (base_period)",
+                "source": "the order exports' corresponding period a year before and the 4 weeks before the outage",
             }
         )
     if ledger is not None:
@@ -406,7 +452,7 @@ def exhibits(policy: ClaimPolicy, analysis: Mapping, rows: list[dict], ledger: L
             ex.append(
                 {
                     "id": f"E{len(ex) + 1}",
-                    "figure": f"incident window {inc['start']} to {inc['end']}",
+                    "figure": f"incident {local_window(inc['start'], inc['end'], 'UTC', zone=True)}",
                     "source": f"{inc['name']}: {inc['url']}",
                 }
             )

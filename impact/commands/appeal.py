@@ -57,9 +57,10 @@ def run(args) -> int:
     (window,) = options.resolve_channels(con, [window], opts)
     result, orders = appeal_package(con, window, opts, marketplace, period_end=period_end)
     if args.out:
+        data = appeal_zip(result, orders)  # refused, as one line, when there is nothing to appeal
         try:
             with open(args.out, "wb") as f:
-                f.write(appeal_zip(result, orders))
+                f.write(data)
         except OSError as exc:
             raise InputError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     if args.json:
@@ -69,10 +70,13 @@ def run(args) -> int:
         print(m["sentence"])
         if m.get("promise_source"):
             print(f"  ship-by dates: {m['promise_source']}")
-        if m.get("note") and m["available"]:
-            print(f"  note: {m['note']}")
-    if result["metrics"]:
+    for note in result["for_you"]:
+        print(f"For you: {note}")
+    if result["metrics"] or result["for_you"]:
         print()
+    if result["letter"] is None:
+        print(result["no_letter"])
+        return 0
     sys.stdout.write(result["letter"])
     if args.out:
         print(f"\nappeal written to {args.out} (letter.txt, affected_orders.csv, metrics.csv)")

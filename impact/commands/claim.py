@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from .. import present
+from ..claim.lines import window_lines
+from ..claim.manifest import KIND_NAMES, Figure, statement_view
 from ..claim.pack import write_pack
 from ..present import format_money_ascii
 from ..service import claim, claim_evidence
@@ -24,72 +26,41 @@ def register(sub) -> None:
     options.add_window(p, required=True)
     options.add_analysis(p)
     options.add_policy(p, required=True)
+    cover = p.add_argument_group("the statement's cover page (left as a line to fill where not given)")
+    for flag, what in (
+        ("--insured", "the insured business, as named on the policy"),
+        ("--policy-number", "the policy's number"),
+        ("--incident-ref", "the incident's reference (default: the provider's incident matching the window)"),
+        ("--incident-source", "the incident's public source, e.g. the provider's status page or post-incident report"),
+        ("--prepared-by", "who prepared the statement"),
+    ):
+        cover.add_argument(flag, default=None, metavar="TEXT", help=what)
     options.add_json(p, "the claim statement")
     options.add_out(p, "the claim pack (zip: PDF statement, workbook, CSVs, manifest)", required=False)
     p.set_defaults(func=run)
 
 
-def _fig(f: dict, cur: str | None, pct: str) -> str:
-    text = format_money_ascii(f["value"], cur)
-    if f.get("low") is not None and f.get("high") is not None and (f["low"], f["high"]) != (f["value"], f["value"]):
-        text += f" ({pct} interval {format_money_ascii(f['low'], cur)} to {format_money_ascii(f['high'], cur)})"
+def _cells(value, cur: str, pct: str) -> str:
+    if not isinstance(value, Figure):
+        return str(value)
+    text = format_money_ascii(value.value, cur)
+    if (value.low, value.high) != (value.value, value.value):
+        text += f" ({pct} range {format_money_ascii(value.low, cur)} to {format_money_ascii(value.high, cur)})"
     return text
 
 
-def human(st: dict) -> str:
-    cur, pct = st["currency"], present.percent(st.get("confidence") or 0.9)
-    pol = st["policy"]
-    out = [f"{pol['kind']} claim. {st['method']}"]
-    for w in st["windows"]:
-        k = w["workings"]
-        out.append(f"{w['start']} to {w['end']} ({w['hours']:g} h) on {', '.join(w['channels'] or ['all'])}:")
-        if pol["kind"] == "bi":
-            s = k["standard_turnover"]
-            out.append(
-                f"  standard turnover {format_money_ascii(s['value'], cur)} ({s['basis']}); actual {format_money_ascii(k['actual_turnover'], cur)}"
-            )
-            out.append(
-                f"  shortfall {_fig(k['shortfall'], cur, pct)}; rate of gross profit "
-                f"{present.percent(k['rate_of_gross_profit']['rate'], 1)}"
-            )
-            out.append(
-                f"  less goods {format_money_ascii(k['savings']['goods']['value'], cur)} and fees "
-                f"{format_money_ascii(k['savings']['fees']['value'], cur)} that did not continue: loss of gross profit "
-                f"{_fig(k['loss_of_gross_profit'], cur, pct)}"
-            )
-            icow = k["increased_cost_of_working"]
-            out.append(
-                f"  increased cost of working {format_money_ascii(icow['claimed'], cur)}, allowed "
-                f"{format_money_ascii(icow['allowed']['value'], cur)}"
-            )
-        elif pol["kind"] == "cyber":
-            out.append(
-                f"  covered {k['covered_hours']:g} of {k['outage_hours']:g} h (waiting {k['waiting_hours']:g} h, "
-                f"{k['waiting_mode']}): profit lost {_fig(k['profit_lost_covered'], cur, pct)}"
-            )
-            out.append(
-                f"  recapture netted {format_money_ascii(k['recapture_netted']['value'], cur)}; income loss "
-                f"{_fig(k['income_loss'], cur, pct)}; continuing expenses {format_money_ascii(k['continuing_expenses'], cur)}"
-                f"; extra expenses {format_money_ascii(k['extra_expenses'], cur)}"
-            )
-        else:
-            inc = w["incident"]
-            out.append(
-                f"  incident {inc['start']} to {inc['end']} ({inc['hours']:g} h; {inc['source']}"
-                f"{', ' + inc['url'] if inc.get('url') else ''})"
-            )
-            out.append(f"  paid hours {k['paid_hours']:g} x {format_money_ascii(k['hourly_sum'], cur)}")
-            m = k["measured_loss"]
-            out.append(
-                f"  measured loss ({m['basis']}) {_fig(m, cur, pct)}; paid minus loss "
-                f"{format_money_ascii(k['difference']['value'], cur)}"
-            )
-        if pol["kind"] != "parametric":
-            out.append(f"  loss {_fig(k['loss'], cur, pct)}; deductible {format_money_ascii(k['deductible'], cur)}")
-        out.append(f"  claim {_fig(w['claim'], cur, pct)}" + (" (limit reached)" if k["limit_applied"] else ""))
-    if len(st["windows"]) > 1:
-        out.append(f"total claim {_fig(st['total']['claim'], cur, pct)}")
-    out += [f"assumption: {a}" for a in st["assumptions"]]
+def human(st: dict, tz: str = "UTC") -> str:
+    """The statement as the PDF words it: each window's lines (label, figure, how it is computed), the total."""
+    view = statement_view(st)
+    cur, pct = view.currency, present.percent(view.confidence or 0.9)
+    out = [f"{KIND_NAMES[view.kind]} claim. {view.method}"]
+    for w in view.windows:
+        out.append(f"{present.local_window(w.start, w.end, tz, zone=True)} ({w.hours:.1f} h), {w.title}:")
+        for label, how, value in window_lines(view, w, tz):
+            out.append(f"  {label}: {_cells(value, cur, pct)}" + (f"  [{how}]" if how else ""))
+    if len(view.windows) > 1:
+        out.append(f"Total claim: {_cells(view.claim, cur, pct)}")
+    out += [f"Assumption: {a}" for a in view.assumptions]
     return "\n".join(out)
 
 
@@ -100,7 +71,14 @@ def run(args) -> int:
     con, report = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
     windows = options.resolve_channels(con, windows, opts)
-    st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses)
+    cover = {
+        "insured": args.insured,
+        "policy_number": args.policy_number,
+        "incident_reference": args.incident_ref,
+        "incident_source": args.incident_source,
+        "prepared_by": args.prepared_by,
+    }
+    st = claim(con, windows, opts, policy, extra_expenses=args.extra_expenses, cover=cover)
     if args.out:
         inputs = [
             *args.files,
@@ -119,5 +97,5 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({"ingest": report.to_json(), **st}, indent=1, default=str))
     elif args.out != "-":
-        print(human(st))
+        print(human(st, opts.tz))
     return 0

@@ -1,5 +1,5 @@
 """One seller's job, as a worker runs it: ingest the seller's files and analyse the windows exactly as `analyze` does
-(impact.service: load, load_costs, run_analysis with the same resolved options), and turn the result into rows.
+(impact.service: load_files, load_costs, run_analysis with the same resolved options), and turn the result into rows.
 
 Everything a job needs arrives as plain data (file paths, window times, option values), never as a connection: a
 worker builds its own in-memory DuckDB and closes it. Nothing a seller's files do escapes the job: any failure is that

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import InputError
 from ..present import check_zone, format_channels, format_money, generated_instant, local_time, value_range
+from ..settings import Settings
 from ..views import window_view
 from .markup import esc, rich
 from .provenance import caveats_section, data_section, method_section
@@ -125,7 +126,9 @@ def build_report(
     def m(v):
         return format_money(v, cur, 0)
 
-    rng = value_range(rev.get("lost_low"), rev.get("lost_high"), m, confidence=res.get("confidence", 0.9))
+    rng = value_range(
+        rev.get("lost_low"), rev.get("lost_high"), m, confidence=res.get("confidence", Settings.confidence)
+    )
     headline = (
         f"Estimated revenue lost: **{m(rev['lost'])}**"
         + (f" ({rng})" if rng else "")

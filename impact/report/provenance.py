@@ -14,6 +14,7 @@ from ..present import (
     plural_word,
     sentence,
 )
+from ..settings import Settings
 from .markup import esc, table
 
 FORMAT_LABELS = {f.name: f.label for f in DETECTORS} | {
@@ -69,7 +70,7 @@ def data_section(ingest: dict, tz: str) -> str:
 
 
 def method_section(res: dict, ship: dict) -> str:
-    conf = percent(res.get("confidence", 0.9))
+    conf = percent(res.get("confidence", Settings.confidence))
     method = res.get("interval_method") or "placebo"
     n = res.get("placebos", 0)
     interval = (

@@ -20,6 +20,7 @@ from ..present import (
     unmeasurable,
     value_range,
 )
+from ..settings import Settings
 from .markup import cell, esc, figure_html, kpi_row, table
 from .sentences import NO_LATE_RATE, NO_SHIP_TIMES, recapture_status, share_of_day_text
 
@@ -68,7 +69,7 @@ def _money_formats(res: dict):
 def _revenue_rows(res: dict) -> list[str]:
     """The loss, its probability, the recapture, the net loss and the orders lost."""
     rev, orders = res["revenue"], res["orders"]
-    recovery = res.get("recovery_hours", 24)
+    recovery = res.get("recovery_hours", Settings.recovery_hours)
     rec = rev.get("recaptured") or 0.0
     m, rng = _money_formats(res)
     return [
@@ -205,7 +206,7 @@ def _shipment_rows(ship: dict, tz: str) -> list[str]:
 def kpi_section(res: dict, ship: dict, tz: str) -> str:
     """The key figures table: revenue, recapture, orders, the day's share, spill-over and shipping."""
     cur = res.get("currency") or "USD"
-    conf = percent(res.get("confidence", 0.9))
+    conf = percent(res.get("confidence", Settings.confidence))
     rows = [*_revenue_rows(res), *_day_and_spillover_rows(res, tz), *_shipment_rows(ship, tz)]
     head = "<tr><th>Measure</th><th>Estimate</th><th>" + esc(f"{conf} range") + "</th><th>What it means</th></tr>"
     return (
@@ -297,7 +298,7 @@ def profit_section(res: dict, names: dict[str, str]) -> str:
         return format_money(v, cur, 0)
 
     pct = _pct
-    conf = res.get("confidence", 0.9)
+    conf = res.get("confidence", Settings.confidence)
     figures = [
         ["Profit lost", m(p["lost"]), value_range(p["lost_low"], p["lost_high"], m, confidence=conf)],
         [

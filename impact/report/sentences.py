@@ -18,6 +18,7 @@ from ..present import (
     unmeasurable,
     value_range,
 )
+from ..settings import Settings
 
 
 def recapture_status(revenue: dict) -> str:
@@ -39,7 +40,7 @@ def recapture_status(revenue: dict) -> str:
 def recapture_text(res: dict) -> tuple[str, str]:
     """(a short caption for the net-loss figure, the plain sentence for the summary), with **bold** markers."""
     rev, cur = res["revenue"], res.get("currency") or "USD"
-    hours = res.get("recovery_hours", 24)
+    hours = res.get("recovery_hours", Settings.recovery_hours)
 
     def m(v):
         return format_money(v, cur, 0)
@@ -47,7 +48,9 @@ def recapture_text(res: dict) -> tuple[str, str]:
     rec, net = rev.get("recaptured") or 0.0, rev.get("net_lost")
     ra, re_ = rev.get("recovery_actual"), rev.get("recovery_expected")
     excess = ra - re_ if ra is not None and re_ is not None else rec
-    rng = value_range(rev.get("recaptured_low"), rev.get("recaptured_high"), m, confidence=res.get("confidence", 0.9))
+    rng = value_range(
+        rev.get("recaptured_low"), rev.get("recaptured_high"), m, confidence=res.get("confidence", Settings.confidence)
+    )
     rng = f" ({rng})" if rng else ""
     status = recapture_status(rev)
     if status == "came_back":
@@ -119,7 +122,7 @@ def late_shipments_text(ship: dict | None, confidence: float | None = None) -> s
         return sentence(unmeasurable("late shipments caused by the outage", NO_LATE_RATE)) + (
             f" {number(ship.get('late', 0))} of {plural(ship.get('due', 0), 'order')} due to ship went out late."
         )
-    conf = ship.get("confidence", 0.9) if confidence is None else confidence
+    conf = ship.get("confidence", Settings.confidence) if confidence is None else confidence
     rng = value_range(ship.get("excess_late_low"), ship.get("excess_late_high"), confidence=conf)
     return (
         f"Shipping: the outage caused about **{plural(ship['excess_late'], 'late shipment')}**"
@@ -134,7 +137,7 @@ def profit_text(res: dict) -> str | None:
     p = res.get("profit")
     if not p or p.get("lost") is None:
         return None
-    cur, conf = res.get("currency") or "USD", res.get("confidence", 0.9)
+    cur, conf = res.get("currency") or "USD", res.get("confidence", Settings.confidence)
 
     def m(v):
         return format_money(v, cur, 0)
@@ -190,7 +193,7 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
     """The plain-language summary of one window's analysis JSON (currency, confidence, recovery_hours merged in),
     one paragraph per item, key figures in **bold**."""
     rev, orders, cur = res["revenue"], res["orders"], res.get("currency") or "USD"
-    conf = res.get("confidence", 0.9)
+    conf = res.get("confidence", Settings.confidence)
     start, end = res["start"], res["end"]
 
     def m(v):

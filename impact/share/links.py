@@ -121,7 +121,8 @@ def create_share(
 
     row = NewShare(token_hash(token), now, expires, label, payload, digest)
     share_id = open_store(settings).insert(lambda: secrets.token_hex(6), row)
-    return ShareLink(token=token, url=share_url(settings.app_url, token), expires=expires, id=share_id)
+    base = settings.public_url.strip() or settings.app_url  # a deployment's public address first
+    return ShareLink(token=token, url=share_url(base, token), expires=expires, id=share_id)
 
 
 def load_share(token: str, *, settings: Settings | None = None, now: datetime | None = None) -> SharedView:

@@ -78,3 +78,20 @@ def test_the_contract_holds_the_letter_and_the_affected_count(appeal):
     assert f"{result['affected_orders']} of my seller-fulfilled Amazon orders were affected" in result["letter"]
     # The period runs to when the backlog cleared, after the window.
     assert result["period_end"] > "2025-10-20T13:00:00Z"
+
+
+def test_letter_and_its_notes_read_without_program_output(appeal):
+    """The letter, the notes beside it and its zip's letter.txt: no None, True/False, braces, snake_case keys or
+    unrounded floats; the letter itself speaks only to the marketplace."""
+    import io
+    import zipfile
+
+    from readable import program_output
+
+    from impact.appeal import appeal_zip
+
+    result, orders = appeal
+    letter = result["letter"]
+    assert program_output(letter) == [] and program_output("\n".join(result["for_you"])) == []
+    assert "Note:" not in letter and "Before sending" not in letter and "export one" not in letter
+    assert zipfile.ZipFile(io.BytesIO(appeal_zip(result, orders))).read("letter.txt").decode() == letter

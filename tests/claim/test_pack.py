@@ -19,10 +19,10 @@ import pytest
 from testdata import ROOT
 
 from impact import service
+from impact.claim import ClaimPolicy
 from impact.claim import pack as pack_mod
 from impact.claim.pack import write_pack
 from impact.errors import InputError
-from impact.present import format_money
 from impact.windows import window_from_strings
 
 DEMO = ROOT / "data" / "demo"
@@ -36,105 +36,41 @@ def cents(x: float) -> float:
 
 
 @pytest.fixture(scope="module")
-def analysis() -> dict:
+def demo():
+    """The demo seller with costs, the AWS window on Amazon, and its analysis (New York time)."""
     opts = service.resolve_options(tz="America/New_York")
     con, _ = service.load_files(FILES, tz=opts.tz)
     service.load_costs(con, opts, costs=[COSTS])
     window = window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", ["amazon"], title="AWS us-east-1 outage")
-    return service.run_analysis(con, [window], opts, shipments=False).to_json()
+    return con, opts, window, service.run_analysis(con, [window], opts, shipments=False).to_json()
 
 
-def terms(loss: float, deductible: float, limit: float | None) -> float:
-    paid = max(0.0, cents(loss - deductible))
-    return paid if limit is None else min(paid, limit)
+@pytest.fixture(scope="module")
+def analysis(demo) -> dict:
+    return demo[3]
 
 
-def statement(analysis: dict, kind: str, **policy) -> dict:
-    """A statement as service.claim builds it, each window's workings worked by hand from the analysis (the whole
-    outage covered, no indemnity cut: shares of 1)."""
-    w = analysis["windows"][0]
-    rev, profit = w["revenue"], w["profit"]
-    hours = 14 + 32 / 60
-    policy = {"kind": kind, "waiting_hours": 12.0, "deductible": 100.0, "limit": 10_000.0} | policy
-    ded, limit = policy.get("deductible") or 0.0, policy.get("limit")
+def statement(analysis: dict, kind: str, cover: dict | None = None, **terms) -> dict:
+    """The demo's statement as service.claim builds it: 12 h waiting, 100 deductible and a 10,000 limit unless
+    the policy kind takes no such term or the test says otherwise."""
+    con, opts, window, _ = _DEMO["demo"]
+    base = {"waiting_hours": 12.0, "deductible": 100.0, "limit": 10_000.0}
+    if kind == "bi":
+        base.pop("waiting_hours")
     if kind == "parametric":
-        policy.pop("deductible")
-        policy.setdefault("waiting_mode", "retention")
-        paid_hours = max(0.0, hours - 12) if policy["waiting_mode"] == "retention" else hours
-        gross = cents(paid_hours * policy["hourly_sum"])
-        paid = gross if limit is None else min(gross, limit)
-        res = {
-            "incident_hours": hours,
-            "paid_hours": paid_hours,
-            "before_limit": gross,
-            "claim": {"value": paid, "low": paid, "high": paid},
-            "measured_loss": {
-                "value": profit["net_lost"],
-                "low": profit["net_lost_low"],
-                "high": profit["net_lost_high"],
-            },
-        }
-    elif kind == "cyber":
-        policy.setdefault("waiting_mode", "qualifying")
-        pts = {
-            "value": (profit["lost"], profit["recaptured"]),
-            "low": (profit["lost_low"], profit["lost_low"] - profit["net_lost_low"]),
-            "high": (profit["lost_high"], profit["lost_high"] - profit["net_lost_high"]),
-        }
-        income = {k: cents(lost) - cents(rec) for k, (lost, rec) in pts.items()}
-        res = {
-            "outage_hours": hours,
-            "covered_hours": hours,
-            "covered_share_of_loss": 1.0,
-            "profit_lost": {"value": profit["lost"], "low": profit["lost_low"], "high": profit["lost_high"]},
-            "recaptured_profit": profit["recaptured"],
-            "recapture_share_in_indemnity": 1.0,
-            "continuing_expenses": 0.0,
-            "extra_expenses": 0.0,
-            "deductible": ded,
-            "loss": {k: cents(v) for k, v in income.items()},
-            "claim": {k: terms(v, ded, limit) for k, v in income.items()},
-        }
-    else:
-        goods_rate, fees_rate = profit["costs_saved"] / rev["lost"], profit["fees_saved"] / rev["lost"]
-        short = {"value": rev["lost"], "low": rev["lost_low"], "high": rev["lost_high"]}
-        icow = 50.0
-        loss = {k: cents(s - cents(goods_rate * s) - cents(fees_rate * s) + icow) for k, s in short.items()}
-        res = {
-            "standard_turnover": {"value": rev["expected"], "method": "counterfactual"},
-            "actual_turnover": rev["actual"],
-            "shortfall": short,
-            "rate_of_gross_profit": {
-                "rate": 1 - goods_rate - fees_rate,
-                "goods_rate": goods_rate,
-                "fees_rate": fees_rate,
-                "source": "cost files (profit layer)",
-            },
-            "increased_cost_of_working": {"claimed": icow, "allowed": {"value": icow, "low": icow, "high": icow}},
-            "loss": loss,
-            "claim": {k: terms(v, ded, limit) for k, v in loss.items()},
-        }
-    return {
-        "policy": policy,
-        "windows": [
-            {
-                "start": w["start"],
-                "end": w["end"],
-                "title": "AWS us-east-1 outage",
-                "hours": hours,
-                "revenue": rev,
-                "profit": profit,
-                "workings": res,
-                "claim": res["claim"],
-            }
-        ],
-        "total": {"claim": dict(res["claim"])},
-        "analysis": analysis,
-        "base_period": "hour-of-week baseline from the clean weeks 2025-07-26 to 2025-10-19",
-        "method": "Expected revenue from the seller's own history, calibrated on placebo windows.",
-        "assumptions": ["The rate of gross profit is the usual SKU mix's at the outage day's costs."],
-        "exhibits": [{"name": "Orders", "source": "amazon_all_orders.txt", "sha256": "b50bb2fb9b0f"}],
-    }
+        base.pop("deductible")
+    terms = base | terms
+    money_terms = {"deductible", "limit", "hourly_sum", "continuing_expenses"}
+    policy = ClaimPolicy(kind, **{k: Decimal(str(v)) if k in money_terms else v for k, v in terms.items()})
+    return service.claim(con, [window], opts, policy, analysis=analysis, cover=cover)
+
+
+_DEMO: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keep_demo(demo):
+    _DEMO["demo"] = demo
 
 
 def members(path) -> dict[str, bytes]:
@@ -228,25 +164,57 @@ def test_workbook_formulas_evaluate_to_the_statement(tmp_path, analysis, kind, p
     assert "Inputs!$B$" in formulas
 
 
-def test_pdf_holds_the_headline_figures(tmp_path, analysis):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed")
-    st = statement(analysis, "cyber")
-    files = members(write_pack(st, tmp_path / "claim.zip", generated_at=STAMP, tz="America/New_York"))
-    (tmp_path / "s.pdf").write_bytes(files["statement.pdf"])
-    text = subprocess.run(
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    (tmp_path / "s.pdf").write_bytes(pdf)
+    return subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    claim = st["total"]["claim"]
-    assert "Outage claim statement" in text
-    assert "Cyber dependent business interruption" in text
-    assert f"Claim: {format_money(claim['value'], 'USD')}" in text
-    assert f"{format_money(claim['low'], 'USD')} to {format_money(claim['high'], 'USD')}" in text
-    assert "Generated 2025-11-03 09:30 UTC" in text
-    for heading in ("Summary", "Method", "Base period", "Workings", "Assumptions", "Index of exhibits"):
-        assert heading in text
-    assert st["base_period"] in text
-    assert "SHA-256 b50bb2fb9b0f" in text
+
+
+def test_pdf_is_an_adjusters_exhibit(tmp_path, analysis):
+    """Cover page with the particulars given (blank lines for the rest), the labelled summary, the chart caption
+    in the seller's clock, page numbers on every page, the declaration, and the stamp as the creation date."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    cover = {"insured": "Demo Goods Ltd", "policy_number": "CY-2025-0042", "prepared_by": "A. Seller"}
+    st = statement(analysis, "cyber", cover=cover)
+    files = members(write_pack(st, tmp_path / "claim.zip", generated_at=STAMP, tz="America/New_York"))
+    text = pdf_text(files["statement.pdf"], tmp_path)
+    pages = text.split("\f")[:-1]
+    assert [f"Page {i + 1} of {len(pages)}" in p for i, p in enumerate(pages)] == [True] * len(pages)
+    cover_page = " ".join(pages[0].split())
+    for expected in (
+        "Insured Demo Goods Ltd",
+        "Policy number CY-2025-0042",
+        "Policy type Cyber dependent business interruption",
+        "Incident reference AWS us-east-1 outage",
+        "Incident's public source https://aws.amazon.com/message/101925/",
+        "Claim period Mon 20 Oct 2025 02:48 to 17:20 America/New_York (14.5 h)",
+        "Amount claimed $132.73 (90% range $0.00 to $404.12)",
+        "Prepared by A. Seller",
+        "Date prepared 03 November 2025",
+    ):
+        assert expected in cover_page
+    flat = " ".join(text.split())
+    # New York's days give the baseline other hours than UTC's: the demo's figures in the seller's zone.
+    assert "Revenue lost in the outage (expected - actual sales) $620.76 $188.03 $1,344.62" in flat
+    assert "Gross profit lost $232.73 $70.50 $504.13" in flat
+    assert "Loss claimed for (after recapture and expenses) $232.73 $65.49 $504.12" in flat
+    assert "Claim $132.73 $0.00 $404.12" in flat
+    assert "Outage: Mon 20 Oct 2025 02:48 to 17:20 America/New_York" in flat
+    assert "Declaration I declare that the information" in flat
+    info = subprocess.run(["pdfinfo", str(tmp_path / "s.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"CreationDate:\s+Mon Nov\s+3 09:30:00 2025 UTC", info), info
+
+
+def test_pdf_cover_leaves_a_line_to_fill_for_particulars_not_given(tmp_path, analysis):
+    """Without particulars the insured, policy number and preparer are lines to fill, never 'None'."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    files = members(write_pack(statement(analysis, "bi"), tmp_path / "claim.zip", generated_at=STAMP))
+    cover_page = " ".join(pdf_text(files["statement.pdf"], tmp_path).split("\f")[0].split())
+    assert "Insured ____" in cover_page and "Policy number ____" in cover_page and "Prepared by ____" in cover_page
+    assert "None" not in cover_page
 
 
 def test_manifest_hashes_inputs_and_files(tmp_path, analysis):
@@ -332,3 +300,121 @@ def test_bad_inputs_are_one_sentence(tmp_path, analysis):
     with pytest.raises(InputError):
         write_pack(st, tmp_path / "x.zip", tz="Mars/Base", generated_at=STAMP)
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The workbook as a working paper: change an input, the claim follows in every column
+
+
+class OwnEngine:
+    """The test's small evaluator over the workbook as openpyxl reads it; set() writes a value into a cell."""
+
+    def __init__(self, path):
+        self.wb = openpyxl.load_workbook(path)
+        self.ev = Evaluator(self.wb)
+
+    def set(self, sheet: str, ref: str, value: float) -> None:
+        self.wb[sheet][ref].value = value
+
+    def get(self, sheet: str, ref: str) -> float:
+        return float(self.ev.cell(sheet, ref))
+
+
+class PycelEngine:
+    """pycel, an independent Excel formula engine (not a runtime dependency: the test skips without it)."""
+
+    def __init__(self, path):
+        pycel = pytest.importorskip("pycel")
+        self.xl = pycel.ExcelCompiler(filename=str(path))
+
+    def set(self, sheet: str, ref: str, value: float) -> None:
+        self.xl.set_value(f"{sheet}!{ref}", value)
+
+    def get(self, sheet: str, ref: str) -> float:
+        return float(self.xl.evaluate(f"{sheet}!{ref}"))
+
+
+def row_of(ws, label: str) -> int:
+    return next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith(label))
+
+
+def bi_claim(std: float, actual: float, share: float, rate: float, rec: float, deductible: float) -> float:
+    """docs/claims.md's business-interruption arithmetic, by hand, at the cent."""
+    shortfall = cents((std - actual) * share)
+    lgp = cents(rate * shortfall)
+    return max(0.0, cents(lgp - cents(max(0.0, rec)) - deductible))
+
+
+@pytest.mark.parametrize("engine", [OwnEngine, PycelEngine])
+@pytest.mark.parametrize(
+    "label, change",
+    [
+        ("Standard turnover", 150.0),
+        ("Actual turnover", -40.0),
+        ("Rate of gross profit", 0.05),
+        ("Deductible", 60.0),
+    ],
+)
+def test_changing_an_input_recomputes_the_bi_claim_in_every_column(tmp_path, analysis, engine, label, change):
+    """Standard turnover, actual turnover, the rate of gross profit or the deductible changed in the Inputs sheet:
+    the claim cell of each column (central, low, high) becomes the hand-worked claim of the new inputs."""
+    st = statement(analysis, "bi", deductible=50.0)
+    files = members(write_pack(st, tmp_path / "claim.zip", generated_at=STAMP))
+    (tmp_path / "w.xlsx").write_bytes(files["workbook.xlsx"])
+    eng = engine(tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    inputs, policy = wb["Inputs"], wb["Policy"]
+    names = (
+        "Standard turnover",
+        "Actual turnover",
+        "Share of the shortfall",
+        "Rate of gross profit",
+        "Gross profit rec",
+    )
+    rows = {k: row_of(inputs, k) for k in names}
+    ded_row, claim_row = row_of(inputs, "Deductible"), row_of(policy, "Claim")
+    claim = st["windows"][0]["claim"]
+    for col, key in zip("BCD", ("value", "low", "high"), strict=True):
+        assert eng.get("Policy", f"{col}{claim_row}") == pytest.approx(claim[key], abs=0.005)
+    # The deductible is one policy term (column B); a window's input has a central, low and high column.
+    for col in ("B",) if label == "Deductible" else ("B", "C", "D"):
+        ref = f"{col}{ded_row if label == 'Deductible' else rows[label]}"
+        eng.set("Inputs", ref, inputs[ref].value + change)
+    for col, key in zip("BCD", ("value", "low", "high"), strict=True):
+
+        def value(name, c=col):
+            ref = f"{c}{rows[name]}"
+            v = inputs[ref].value
+            return v + change if name == label else v
+
+        deductible = inputs[f"B{ded_row}"].value + (change if label == "Deductible" else 0.0)
+        want = bi_claim(
+            value("Standard turnover"),
+            value("Actual turnover"),
+            value("Share of the shortfall"),
+            value("Rate of gross profit"),
+            value("Gross profit rec"),
+            deductible,
+        )
+        assert want != pytest.approx(claim[key], abs=0.005) or claim[key] == 0.0
+        assert eng.get("Policy", f"{col}{claim_row}") == pytest.approx(want, abs=0.005), (label, key)
+
+
+def test_pdf_pages_hold_what_the_adjusters_checklist_says(tmp_path, analysis):
+    """docs/claims.md's checklist: page 1 the cover, page 2 the summary, terms, method and base period, one page of
+    workings per window, then the assumptions, the index of exhibits and the declaration."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    for kind, terms in (("bi", {}), ("cyber", {}), ("parametric", {"hourly_sum": 500.0})):
+        files = members(write_pack(statement(analysis, kind, **terms), tmp_path / f"{kind}.zip", generated_at=STAMP))
+        pages = [" ".join(p.split()) for p in pdf_text(files["statement.pdf"], tmp_path).split("\f")[:-1]]
+        assert len(pages) == 4, kind
+        assert all(w in pages[0] for w in ("Insured", "Policy number", "Claim period", "Date prepared")), kind
+        assert all(w in pages[1] for w in ("Summary", "Policy terms", "Method", "Base period")), kind
+        assert (
+            "Workings, window 1" in pages[2]
+            and "Sales per hour" in pages[2]
+            and "Less deductible" in pages[2]
+            or (kind == "parametric" and "Payout minus measured loss" in pages[2])
+        ), kind
+        assert all(w in pages[3] for w in ("Assumptions", "Index of exhibits", "Declaration", "Signed")), kind

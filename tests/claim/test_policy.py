@@ -61,24 +61,25 @@ def test_qualifying_period_not_exceeded_covers_nothing():
 
 
 def test_time_retention_covers_the_hours_after_it_split_by_the_hourly_loss():
-    """Retention: only 2.5 h are covered, holding 500 of the 1,100 lost (not 2.5/14.5 of it): 250 of profit."""
+    """Retention: only 2.5 h are covered, holding 500 of the 1,100 lost (not 2.5/14.5 of it), 45.45% as the
+    statement shows it: 249.98 of profit."""
     p = ClaimPolicy("cyber", waiting_hours=12, waiting_mode="retention", deductible=Decimal(50))
     w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS)
     assert w["covered_hours"] == 2.5
-    assert w["covered_share_of_loss"] == pytest.approx(500 / 1100)
-    assert w["profit_lost_covered"]["value"] == 250.0  # 550 x 500/1100
-    assert w["recapture_netted"]["value"] == 25.0  # the covered hours' share of the 55 recaptured
-    assert w["claim"]["value"] == 175.0  # 250 - 25 - 50
+    assert w["covered_share_of_loss"] == 0.4545  # 500/1100 to the 4 decimals shown (45.45%)
+    assert w["profit_lost_covered"]["value"] == 249.98  # 550 x 0.4545 = 249.975
+    assert w["recapture_netted"]["value"] == 25.0  # the covered hours' share of the 55 recaptured: 24.9975
+    assert w["claim"]["value"] == 174.98  # 249.98 - 25 - 50
 
 
 def test_limit_caps_the_claim_and_continuing_expenses_follow_the_covered_hours():
-    """Continuing expenses 20/h x 2.5 covered hours = 50; a limit of 200 caps 250 - 25 + 50 = 275."""
+    """Continuing expenses 20/h x 2.5 covered hours = 50; a limit of 200 caps 249.98 - 25 + 50 = 274.98."""
     p = ClaimPolicy(
         "cyber", waiting_hours=12, waiting_mode="retention", continuing_expenses=Decimal(20), limit=Decimal(200)
     )
     w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS)
     assert w["continuing_expenses"] == 50.0
-    assert w["loss"]["value"] == 275.0
+    assert w["loss"]["value"] == 274.98
     assert w["claim"]["value"] == 200.0 and w["limit_applied"]
 
 
@@ -88,7 +89,7 @@ def test_indemnity_period_shorter_than_the_recovery_nets_only_the_recapture_insi
     rec = [Bin(HOURS + h, HOURS + h + 1, 10) for h in range(24)]
     p = ClaimPolicy("cyber", indemnity_days=1)
     w = cyber(p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=rec, recovery_hours=24, margin=0.5)
-    assert w["recaptured_profit_in_indemnity"] == 47.5
+    assert w["recaptured_profit"]["value"] == 47.5
     assert w["recapture_netted"]["value"] == 47.5
     assert w["income_loss"]["value"] == 502.5  # 550 - 47.50
     # Low end: recapture 300 - 200 = 100 at the low end, 47.50 + (100 - 55) x 9.5/24 = 65.31 netted.
@@ -112,7 +113,7 @@ def test_indemnity_period_nets_the_recapture_as_the_estimate_reads_it():
         recapture_hours=4,
         recapture_share=0.5,
     )
-    assert w["recaptured_profit_in_indemnity"] == 10.0
+    assert w["recaptured_profit"]["value"] == 10.0
     assert w["recapture_netted"]["value"] == 10.0
 
 
@@ -138,7 +139,7 @@ def test_indemnity_period_ending_inside_the_outage_covers_its_hours_only():
         p, outage_hours=HOURS, profit=PROFIT, loss_bins=BINS, recapture_bins=[Bin(15, 16, 100)], recovery_hours=24
     )
     assert w["covered_hours"] == 12
-    assert w["profit_lost_covered"]["value"] == 300.0  # 550 x 600/1100
+    assert w["profit_lost_covered"]["value"] == 300.03  # 550 x 0.5455 (600/1100 to the 4 decimals shown)
     assert w["recapture_netted"]["value"] == 0.0
 
 

@@ -34,6 +34,7 @@ def test_statement_carries_the_analysis_of_the_same_options(demo):
     assert st["analysis"] == service.run_analysis(con, [WINDOW], opts).to_json()
     assert set(st) == {
         "policy",
+        "cover",
         "currency",
         "confidence",
         "windows",
@@ -48,16 +49,32 @@ def test_statement_carries_the_analysis_of_the_same_options(demo):
     assert [e["id"] for e in st["exhibits"]][:4] == ["E1", "E2", "E3", "E4"]
 
 
-def test_cyber_without_terms_claims_the_profit_lost_net_of_recapture(demo):
-    """No waiting period, deductible or indemnity period: the income loss is the profit block's net loss."""
+def test_cyber_without_terms_claims_the_profit_lost_net_of_a_positive_recapture_only(demo):
+    """No terms: income loss = profit lost - recapture; the demo's recapture is below zero, so none is netted at the
+    centre and the claim stays at the profit lost, while the low end nets the 32.90 its recapture end holds."""
     con, opts = demo
     st = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber"))
     p = st["windows"][0]["profit"]
-    assert st["windows"][0]["workings"]["income_loss"] == {
-        "value": p["net_lost"],
-        "low": p["net_lost_low"],
-        "high": p["net_lost_high"],
-    }
+    assert p["recaptured"] == -9.37
+    assert st["windows"][0]["workings"]["income_loss"] == {"value": 271.34, "low": 74.32, "high": 549.97}
+    assert (p["lost"], p["net_lost_low"], p["lost_high"]) == (271.34, 74.32, 549.97)
+
+
+def test_bi_nets_the_recapture_as_cyber_does_and_never_claims_above_the_loss(demo):
+    """Business interruption and cyber, both without terms, claim the same gross profit net of recapture, and
+    neither claim is above the profit lost."""
+    con, opts = demo
+    analysis = service.run_analysis(con, [WINDOW], opts).to_json()
+    b = service.claim(con, [WINDOW], opts, ClaimPolicy("bi"), analysis=analysis)["windows"][0]
+    c = service.claim(con, [WINDOW], opts, ClaimPolicy("cyber"), analysis=analysis)["windows"][0]
+    assert b["workings"]["recapture_netted"] == c["workings"]["recapture_netted"]
+    assert c["claim"] == {"value": 271.34, "low": 74.32, "high": 549.97}
+    # The rate of gross profit as the statement shows it (37.49%) x the shortfall: a cent or three below the profit
+    # layer's sum over SKUs, and what an adjuster recomputes from the page.
+    assert b["workings"]["rate_of_gross_profit"]["rate"] == 0.3749
+    assert b["claim"] == {"value": 271.33, "low": 74.31, "high": 549.94}
+    assert all(b["claim"][k] <= b["workings"]["loss_of_gross_profit"][k] for k in ("value", "low", "high"))
+    assert round(b["workings"]["standard_turnover"]["low"] - b["workings"]["actual_turnover"], 2) == 285.98
 
 
 def test_retention_covers_less_than_qualifying_on_the_demo_outage(demo):
@@ -69,8 +86,8 @@ def test_retention_covers_less_than_qualifying_on_the_demo_outage(demo):
         con, [WINDOW], opts, ClaimPolicy("cyber", waiting_hours=12, waiting_mode="retention"), analysis=analysis
     )
     qw, rw = q["windows"][0]["workings"], r["windows"][0]["workings"]
-    assert qw["covered_hours"] == pytest.approx(14.5 + 1 / 60 * 2)  # 06:48 to 21:20
-    assert rw["covered_hours"] == pytest.approx(qw["covered_hours"] - 12)
+    assert qw["covered_hours"] == 14.53  # 06:48 to 21:20, to the 2 decimals shown
+    assert rw["covered_hours"] == 2.53
     assert 0 < rw["claim"]["value"] < qw["claim"]["value"]
 
 

@@ -4,6 +4,7 @@ exit code 2 for every input it cannot use."""
 import json
 
 import pytest
+from readable import program_output
 from testdata import ROOT
 
 from impact.__main__ import main
@@ -43,7 +44,30 @@ def test_human_summary(capsys):
         capsys, ["claim", *D, *W, "--policy", "parametric", "--hourly-sum", "100", "--waiting-hours", "12"]
     )
     assert code == 0, err
-    assert "parametric claim" in out and "paid hours" in out and "claim $" in out
+    assert "Parametric cloud-outage cover claim" in out and "Hours paid: 2.5 h" in out and "Payout: $" in out
+    assert program_output(out) == []
+
+
+def test_cover_page_particulars_reach_the_pdf(capsys, tmp_path):
+    """--insured, --policy-number, --incident-ref, --incident-source and --prepared-by fill the cover page."""
+    import shutil
+    import subprocess
+    import zipfile
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    out = tmp_path / "claim.zip"
+    cover = ["--insured", "Demo Goods Ltd", "--policy-number", "P-7", "--incident-ref", "AWS-2025-10-20"]
+    cover += ["--incident-source", "https://health.aws.amazon.com/", "--prepared-by", "A. Seller"]
+    args = ["claim", *D, *W, "--policy", "cyber", "--gross-profit-rate", "30", *cover, "--out", str(out)]
+    code, _, err = run(capsys, args)
+    assert code == 0, err
+    (tmp_path / "s.pdf").write_bytes(zipfile.ZipFile(out).read("statement.pdf"))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True).stdout.split()
+    )
+    for value in ("Demo Goods Ltd", "P-7", "AWS-2025-10-20", "https://health.aws.amazon.com/", "A. Seller"):
+        assert value in text
 
 
 @pytest.mark.parametrize(
@@ -98,22 +122,28 @@ def test_window_outside_the_history_is_refused(capsys):
 
 def test_out_pack_hashes_the_inputs_and_lists_the_affected_orders(capsys, tmp_path):
     """The pack's manifest holds the SHA-256 of each input file; its affected orders are the late shipments of the
-    affected channels (Shopify's: the demo's Amazon report has no ship times)."""
+    affected channels bought before the outage ended: on Shopify 17 of the 19 late orders (two were bought after it,
+    one 39 hours after), on Amazon none (its export has no ship times), never Shopify's orders for Amazon's outage."""
     import hashlib
     import zipfile
 
     out = tmp_path / "claim.zip"
-    both = [*W[:3], "--channels", "amazon,shopify"]
-    code, _, err = run(
-        capsys, ["claim", *D, *both, "--policy", "cyber", "--gross-profit-rate", "30", "--out", str(out)]
-    )
+    code, _, err = run(capsys, ["claim", *D, *W, "--policy", "cyber", "--gross-profit-rate", "30", "--out", str(out)])
     assert code == 0, err
     pack = zipfile.ZipFile(out)
     manifest = json.loads(pack.read("manifest.json"))
     text = json.dumps(manifest)
     for f in D:
         assert hashlib.sha256(open(f, "rb").read()).hexdigest() in text
-    assert len(pack.read("affected_orders.csv").decode("utf-8-sig").strip().splitlines()) > 1
+    assert pack.read("affected_orders.csv").decode("utf-8-sig").strip().splitlines()[1:] == []
+    shop = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--channels", "shopify"]
+    code, _, err = run(
+        capsys, ["claim", *D, *shop, "--policy", "cyber", "--gross-profit-rate", "30", "--out", str(out)]
+    )
+    assert code == 0, err
+    rows = zipfile.ZipFile(out).read("affected_orders.csv").decode("utf-8-sig").strip().splitlines()[1:]
+    assert len(rows) == 17 and all(",shopify," in r for r in rows)
+    assert max(r.split(",")[2] for r in rows) <= "2025-10-20 21:20:00"
 
 
 def test_out_writes_the_whole_pack(capsys, tmp_path):

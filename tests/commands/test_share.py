@@ -33,8 +33,8 @@ def stand_in_analysis(monkeypatch):
     tested end to end; calls are recorded."""
     calls = []
 
-    def analyze(con, windows, *, recovery_hours, confidence, **_options):
-        calls.append({"windows": windows, "recovery_hours": recovery_hours, "confidence": confidence})
+    def analyze(con, windows, options, **_keywords):
+        calls.append({"windows": windows, "recovery_hours": options.recovery_hours, "confidence": options.confidence})
         rows = con.execute(
             "SELECT channel, sum(revenue) FROM lines WHERE status <> 'cancelled' GROUP BY 1 ORDER BY 1"
         ).fetchall()

@@ -7,6 +7,7 @@ import zipfile
 from uipages import render_page, run_page
 
 from impact import service, views
+from impact.claim import ClaimPolicy
 
 
 def test_claim_tab_shows_the_claim_and_the_pack(results):
@@ -50,3 +51,28 @@ def test_service_claim_pack_is_a_zip_of_the_five_files(results):
     data = service.claim_pack(st, tz=r.tz, generated_at="2025-11-03T09:30:00Z")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert names == ["affected_orders.csv", "hourly.csv", "manifest.json", "statement.pdf", "workbook.xlsx"]
+
+
+def test_claim_tab_words_the_workings_and_takes_the_cover_page(results):
+    """The workings table reads as the PDF does (labels in words, no keys), and the cover page's particulars typed in
+    the tab are the statement's."""
+    at = run_page(render_page, "claim", results())
+    at.number_input(key="claim_gp_rate").set_value(35.0).run()
+    at.text_input(key="claim_cover_insured").set_value("Demo Goods Ltd").run()
+    at.text_input(key="claim_cover_policy_number").set_value("CY-42").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Line", "Amount", "Range", "How it is computed"]
+    assert "Gross profit lost in the covered hours" in list(table["Line"])
+    assert not any("_" in str(v) for v in table["Line"])
+    r = results()
+    res, _ = r.analysis()
+    st = service.claim(
+        r.con,
+        [r.window],
+        r.opts,
+        ClaimPolicy("cyber", gross_profit_rate=0.35),
+        analysis=views.analysis_of_view(res),
+        cover={"insured": "Demo Goods Ltd", "policy_number": "CY-42"},
+    )
+    assert st["cover"]["insured"] == "Demo Goods Ltd" and st["cover"]["prepared_by"] == ""

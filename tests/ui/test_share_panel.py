@@ -1,17 +1,31 @@
 """ui.share_panel on its own: a read-only link made from a Results object."""
 
+import pytest
 from uipages import LATER, render_page, rerun, run_page
 
 
-def test_share_panel_makes_a_link_shown_with_its_expiry_and_revoke_command(results):
-    """The button stores a link for these results and shows its address, expiry and how to revoke it."""
+def test_share_panel_makes_a_link_on_the_public_address_and_revokes_it(results, private_app_settings, monkeypatch):
+    """The button stores a link for these results built on IMPACT_PUBLIC_URL (a deployment's address), shows it with
+    its expiry, and the revoke button ends it: the token no longer opens."""
+    from impact.errors import ShareError
+    from impact.share import open_share
+    from impact.share.url_builder import token_from_query
+
+    monkeypatch.setenv("IMPACT_PUBLIC_URL", "https://impact.example.com/app/")
     at = run_page(render_page, "share_panel", results())
     assert not at.sidebar.code
     at.sidebar.button(key="share_create").click()
     at = rerun(at)
     link = at.session_state["share_link"][1]
-    assert "?share=" in link["url"] and at.sidebar.code[0].value == link["url"]
-    assert any(f"--revoke-id {link['id']}" in c.value for c in at.sidebar.caption)
+    assert link["url"].startswith("https://impact.example.com/app/?share=") and at.sidebar.code[0].value == link["url"]
+    token = token_from_query(link["url"].split("?", 1)[1])
+    assert open_share(token)
+    at.sidebar.button(key="share_revoke").click()
+    at = rerun(at)
+    assert any(s.value == "Revoked: the link no longer opens." for s in at.sidebar.success)
+    assert not at.sidebar.code
+    with pytest.raises(ShareError):
+        open_share(token)
 
 
 def test_share_panel_needs_a_loss_estimate(results):

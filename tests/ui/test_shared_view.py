@@ -41,18 +41,18 @@ def test_a_link_that_does_not_open_is_refused_plainly():
 
 
 def test_shared_snapshot_shows_marketplace_metrics_but_no_orders_or_letter(results):
-    """A share carries each marketplace's metrics with and without the outage and Shopify's SLA figures; the view
-    shows them with no order list, no letter and nothing to download."""
+    """A share carries each marketplace's metrics with and without the outage, and no Shopify SLA figures for an
+    outage that was not Shopify's; the view shows them with no order list, no letter and nothing to download."""
     r = results()
     res, _ = r.analysis()
     snap = r.share_snapshot(res)
     assert sorted(snap["appeals"]) == ["amazon", "shopify"]
     assert "letter" not in snap["appeals"]["amazon"] and "order_id" not in str(snap["appeals"])
-    assert snap["appeals"]["shopify"]["sla"]["outage_minutes"] == 872
+    assert "sla" not in snap["appeals"]["shopify"]  # AWS was down, not Shopify: no 872-minute SLA credit
     at = run_page(_snapshot_page, r)
     assert any(s.value == "Marketplace metrics, with and without the outage" for s in at.subheader)
     said = "\n".join(m.value for m in at.markdown)
-    assert "Pre-fulfilment Cancel Rate" in said and "uptime" in said
+    assert "Pre-fulfilment Cancel Rate" in said and "uptime" not in said
     assert not at.text_area and not at.get("download_button")
 
 

@@ -11,8 +11,8 @@ def _sidebar_page(channels):
     from ui import sidebar
 
     inputs = sidebar.inputs()
-    params = sidebar.estimate_settings(channels, True, ["USD"])
-    st.write(f"{inputs.tz} {inputs.start:%H:%M} {inputs.end:%H:%M} {','.join(params.channels)} {params.currency}")
+    params = sidebar.estimate_settings(channels, True, ["USD"], inputs.tz)
+    st.write(f"{inputs.tz} {inputs.start:%H:%M} {inputs.end:%H:%M} {','.join(params.channels)} {params.opts.currency}")
 
 
 def test_sidebar_opens_on_the_demo_outage_and_proposes_the_channel_it_hit():
