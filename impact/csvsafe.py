@@ -40,6 +40,18 @@ def neutralise(value: str) -> str:
     return value
 
 
+# What a spreadsheet would run as more than a value if the text were pasted into it: a formula (= or @), or a sign
+# followed by a call, a reference to another sheet or a DDE pipe (-2+3+cmd|' /C calc'!A0). "-BLUE-XL" or "+1 pack"
+# evaluate to nothing harmful, so in a report or a letter, where a quote would be seen, they are left as they are.
+_RUNS_RE = re.compile(r"^[ ]*(?:[=@\uff1d\uff20]|[+\-\uff0b\uff0d].*[(!|])", re.S)
+
+
+def neutralise_runnable(value: str) -> str:
+    """Text shown to a reader (an HTML report's cell, a letter's line): a leading quote only when pasting it into a
+    spreadsheet would run it; everything else exactly as written."""
+    return "'" + value if _RUNS_RE.match(value) else value
+
+
 def _cell(value):
     """One cell of a mixed column: numbers, dates and blanks pass; anything else is written as neutralised text."""
     if value is None or value is pd.NaT or value is pd.NA:

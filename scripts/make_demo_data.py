@@ -423,9 +423,8 @@ def shopify_export(rng: np.random.Generator, truth: dict) -> str:
                 shipped_no_outage=shipped_no_outage,
             )
         )
-    _summarise(
-        truth, [(o["created"], sum(CATALOG[i][3] * q for i, q in o["items"])) for o in orders if not o["cancelled"]]
-    )
+    # Revenue as buyers paid it: the Subtotal, after the order's discount (as impact.ingest reads the export).
+    _summarise(truth, [(o["created"], o["subtotal"]) for o in orders if not o["cancelled"]])
     live = [o for o in orders if not o["cancelled"]]
     late_with = sum(_late(o["created"], o["shipped"]) for o in live)
     late_without = sum(_late(o["created"], o["shipped_no_outage"]) for o in live)

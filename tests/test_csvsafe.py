@@ -141,3 +141,13 @@ def test_no_cell_can_start_a_formula(values):
         assert cell == original
         stripped = original.lstrip(" ")
         assert not stripped or stripped[0] not in csvsafe.TRIGGERS or csvsafe._PLAIN_NUMBER_RE.match(original.strip())
+
+
+def test_text_for_a_reader_gets_a_quote_only_when_a_paste_would_run_it():
+    """Formulas, @-calls and signed calls or DDE pipes get a quote; SKUs such as -BLUE-XL and +1 pack do not."""
+    from impact.csvsafe import neutralise_runnable
+
+    runs = ['=HYPERLINK("http://evil.example")', "@SUM(A1)", "-2+3+cmd|' /C calc'!A0", "+SUM(1)", "\uff1d1+1"]
+    assert [neutralise_runnable(v) for v in runs] == ["'" + v for v in runs]
+    shown = ["-BLUE-XL", "+1 pack", "- a bullet", "plain"]
+    assert [neutralise_runnable(v) for v in shown] == shown

@@ -102,6 +102,9 @@ def mapping_forms(unmapped: list[dict]) -> None:
     """For files whose columns match no known export: let the seller say which column is which."""
     for item in unmapped:
         name = item["name"]
+        if item.get("date_order"):
+            date_order_form(item)
+            continue
         with st.expander(f"Map the columns of {name}", expanded=True, icon=":material/table_view:"):
             st.write(
                 "This file's columns do not match a known export. Tell us which column holds what; the mapping "
@@ -149,3 +152,24 @@ def mapping_forms(unmapped: list[dict]) -> None:
                     }
                     State.mappings.setdefault()[name] = tuple((k, v) for k, v in mapping.items() if v)
                     st.rerun()
+
+
+DATE_ORDERS = {"day_first": "day/month (31/12/2023)", "month_first": "month/day (12/31/2023)"}
+
+
+def date_order_form(item: dict) -> None:
+    """A known export whose dates read both ways: the seller says whether the day or the month comes first."""
+    name = item["name"]
+    with st.expander(f"Date order of {name}", expanded=True, icon=":material/calendar_month:"):
+        st.write(item["message"])
+        with st.form(key=f"dateorder::{name}"):
+            order = st.radio(
+                "Date order",
+                list(DATE_ORDERS),
+                format_func=DATE_ORDERS.get,
+                key=f"d_dateorder::{name}",
+                horizontal=True,
+            )
+            if st.form_submit_button("Import with this date order"):
+                State.mappings.setdefault()[name] = (("date_order", order),)
+                st.rerun()

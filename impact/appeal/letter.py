@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from .. import present
-from ..csvsafe import neutralise
+from ..csvsafe import neutralise_runnable
 from ..windows import Window
 
 # Times in the zone each marketplace's seller pages show: Amazon and eBay the seller's own, Etsy UTC ship-by days.
@@ -49,7 +49,7 @@ def outage_name(window: Window, tz: str) -> str:
 
 def _finish(lines: Sequence[str]) -> str:
     # The last guard: whatever a title or a figure put at a line's start, no line can be read as a formula.
-    return "\n".join(neutralise(line) for line in lines).rstrip() + "\n"
+    return "\n".join(neutralise_runnable(line) for line in lines).rstrip() + "\n"
 
 
 def _count(n: int) -> str:

@@ -49,6 +49,11 @@ FLAGS = {
     "extra_expenses": "--extra-expenses",
     "incident": "--incident",
 }
+# Terms beyond these are typing slips, not policies: a waiting period of more than a year, an indemnity period of
+# more than ten years, an amount above a trillion in any currency.
+MAX_WAITING_HOURS = 8760
+MAX_DAYS = 3660
+MAX_AMOUNT = Decimal("1000000000000")
 # A cyber waiting period is most often written as a qualifying period; a parametric cover pays the hours beyond it.
 DEFAULT_MODE = {"bi": None, "cyber": "qualifying", "parametric": "retention"}
 
@@ -64,6 +69,9 @@ def to_cents(x) -> Decimal:
             raise InputError(f"'{x}' is not an amount") from None
     if not d.is_finite():
         raise InputError(f"'{x}' is not a finite amount")
+    if d.adjusted() >= 15:
+        # Beyond any seller's money, and beyond what quantize can hold to the cent (it would raise InvalidOperation).
+        raise InputError(f"'{x}' is too large to be an amount")
     return d.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -115,16 +123,22 @@ class ClaimPolicy:
             raise InputError("--waiting-mode needs --waiting-hours: the mode says how that waiting period applies")
         if self.waiting_mode is not None and self.waiting_mode not in MODES:
             raise InputError(f"--waiting-mode must be qualifying or retention, not '{self.waiting_mode}'")
-        for name in ("waiting_hours", "indemnity_days"):
+        for name, unit, most in (("waiting_hours", "hours", MAX_WAITING_HOURS), ("indemnity_days", "days", MAX_DAYS)):
             v = getattr(self, name)
-            if v is not None and not (math.isfinite(v) and v >= 0):
-                raise InputError(f"{FLAGS[name]} must be 0 or more hours/days, not {v}")
+            if v is not None and not (math.isfinite(v) and 0 <= v <= most):
+                raise InputError(f"{FLAGS[name]} must be between 0 and {most:,} {unit}, not {v:g}")
         if self.indemnity_days == 0:
             raise InputError("--indemnity-days must be more than 0: an indemnity period of no days covers nothing")
         for name in ("deductible", "limit", "hourly_sum", "continuing_expenses"):
             v = getattr(self, name)
-            if v is not None and to_cents(v) < 0:
-                raise InputError(f"{FLAGS[name]} must be an amount of 0 or more, not {v}")
+            if v is None:
+                continue
+            try:
+                amount = to_cents(v)
+            except InputError:
+                amount = None
+            if amount is None or not 0 <= amount <= MAX_AMOUNT:
+                raise InputError(f"{FLAGS[name]} must be an amount of 0 or more, at most {MAX_AMOUNT:,.0f}, not {v}")
         if self.limit is not None and to_cents(self.limit) == 0:
             raise InputError("--limit must be more than 0 (leave it out for no limit)")
         if self.kind == "parametric" and self.hourly_sum is None:

@@ -14,7 +14,6 @@ import re
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..csvsafe import neutralise
 from .manifest import KIND_NAMES, StatementView, WindowFigures
 
 INPUT_ROWS = {  # per policy kind: key, label, unit, where it comes from; every unit one way (rates as fractions)
@@ -205,7 +204,8 @@ class _Book:
         self.window_cells: list[dict[str, list[str]]] = []
 
     def text(self, ws, row: int, col: int, value, fmt=None) -> None:
-        ws.write_string(row, col, neutralise(str(value)), fmt)
+        # A string cell is never run as a formula, so the text goes in as written (a quote would be seen).
+        ws.write_string(row, col, str(value), fmt)
 
     def header(self, ws, row: int, names: list[str]) -> None:
         for c, h in enumerate(names):

@@ -41,7 +41,9 @@ def add_reading(p) -> None:
         metavar="FIELD=COLUMN,...",
         help="column mapping for a CSV that is not a known export, e.g. "
         "'order_id=Order,purchased_at=Date,revenue=Total,channel_value=walmart'; a mapping with order_id and "
-        "shipped_at but no purchase date reads shipments, e.g. 'order_id=Order,shipped_at=Shipped,carrier=Carrier'",
+        "shipped_at but no purchase date reads shipments, e.g. 'order_id=Order,shipped_at=Shipped,carrier=Carrier'; "
+        "date_order=day_first (31/12/2023) or date_order=month_first (12/31/2023) says how slash dates are written "
+        "when the file cannot tell (every day is 12 or less), for known exports too, e.g. --map date_order=day_first",
     )
 
 

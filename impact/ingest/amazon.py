@@ -20,7 +20,9 @@ def _all_orders(c: Cols) -> dict[str, str]:
         "sku": sqlexpr.clean(c("sku")),
         "product_name": sqlexpr.clean(c("product-name")),
         "quantity": sqlexpr.quantity(c("quantity", "quantity-purchased")),
-        "revenue": sqlexpr.amount(c("item-price")),
+        # item-price is the line before promotions; Amazon writes item-promotion-discount as a negative amount
+        # (some versions as a positive one), taken off either way.
+        "revenue": f"{sqlexpr.amount(c('item-price'))} - abs(coalesce({sqlexpr.amount(c('item-promotion-discount'))}, 0))",
         "revenue_text": c("item-price"),
         "currency": f"upper({sqlexpr.clean(c('currency'))})",
         "status": _STATUS.format(
@@ -62,7 +64,9 @@ def _shipments(c: Cols) -> dict[str, str]:
         "sku": sqlexpr.clean(c("sku")),
         "product_name": sqlexpr.clean(c("product-name")),
         "quantity": sqlexpr.quantity(c("quantity-shipped")),
-        "revenue": sqlexpr.amount(c("item-price")),
+        # item-price is the line before promotions; Amazon writes item-promotion-discount as a negative amount
+        # (some versions as a positive one), taken off either way.
+        "revenue": f"{sqlexpr.amount(c('item-price'))} - abs(coalesce({sqlexpr.amount(c('item-promotion-discount'))}, 0))",
         "revenue_text": c("item-price"),
         "currency": f"upper({sqlexpr.clean(c('currency'))})",
         "status": "'completed'",

@@ -54,6 +54,9 @@ class Format:
     kind: str = "orders"
     # Groups of alternative header names (lower-case): the header must hold at least one name of each group.
     any_of: tuple[frozenset[str], ...] = ()
+    # How the export writes slash dates when its values cannot tell ('month_first' for Etsy's MM/DD/YY), else None
+    # (see impact.ingest.dates).
+    date_order: str | None = None
 
     def matches(self, header: list[str]) -> bool:
         names = {h.strip().lower() for h in header}

@@ -5,8 +5,6 @@ from __future__ import annotations
 from . import sqlexpr
 from .base import Cols, Format
 
-_ETSY_DATES = ["%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d"]
-
 
 def _items(c: Cols) -> dict[str, str]:
     return {
@@ -16,7 +14,9 @@ def _items(c: Cols) -> dict[str, str]:
         "sku": f"coalesce({sqlexpr.clean(c('SKU'))}, {sqlexpr.clean(c('Listing ID'))})",
         "product_name": sqlexpr.clean(c("Item Name")),
         "quantity": sqlexpr.quantity(c("Quantity")),
-        "revenue": f"{sqlexpr.amount(c('Price'))} * coalesce({sqlexpr.quantity(c('Quantity'))}, 1)",
+        # The item's price x quantity less the coupon discount on it: merchandise as the buyer paid it.
+        "revenue": f"{sqlexpr.amount(c('Price'))} * coalesce({sqlexpr.quantity(c('Quantity'))}, 1)"
+        f" - coalesce({sqlexpr.amount(c('Discount Amount'))}, 0)",
         "revenue_text": c("Price"),
         "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": "'completed'",
@@ -34,6 +34,7 @@ SOLD_ORDER_ITEMS = Format(
     channel="etsy",
     required=frozenset({"sale date", "item name", "quantity", "price", "order id", "transaction id"}),
     fields=_items,
+    date_order="month_first",
 )
 
 
@@ -46,7 +47,8 @@ def _orders(c: Cols) -> dict[str, str]:
         "sku": sqlexpr.clean(c("SKU")),
         "product_name": "NULL",
         "quantity": sqlexpr.quantity(c("Number of Items")),
-        "revenue": sqlexpr.amount(c("Order Value")),
+        # Order Value is the merchandise before the coupon; shipping and sales tax are apart.
+        "revenue": f"{sqlexpr.amount(c('Order Value'))} - coalesce({sqlexpr.amount(c('Discount Amount'))}, 0)",
         "revenue_text": c("Order Value"),
         "currency": f"upper({sqlexpr.clean(c('Currency'))})",
         "status": f"""(CASE WHEN {status} LIKE 'cancel%' THEN 'cancelled' WHEN {status} LIKE 'refund%' THEN 'refunded'
@@ -65,4 +67,5 @@ SOLD_ORDERS = Format(
     channel="etsy",
     required=frozenset({"sale date", "order id", "number of items", "order value"}),
     fields=_orders,
+    date_order="month_first",
 )

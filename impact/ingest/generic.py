@@ -50,10 +50,17 @@ def header_fingerprint(header: list[str]) -> str:
     return hashlib.sha256(norm.encode()).hexdigest()[:16]
 
 
+def names_columns(mapping: dict | None) -> bool:
+    """The mapping names columns (a mapping of `date_order` alone only says how a known export is read)."""
+    return any(k in COLUMN_KEYS and v not in (None, "") for k, v in (mapping or {}).items())
+
+
 def mapping_fits(mapping: dict, header: list[str]) -> bool:
-    """Every column the mapping names is in the header."""
+    """The mapping names columns, and every column it names is in the header."""
     names = {h.strip().lower() for h in header}
-    return all(str(v).strip().lower() in names for k, v in mapping.items() if k in COLUMN_KEYS and v not in (None, ""))
+    return names_columns(mapping) and all(
+        str(v).strip().lower() in names for k, v in mapping.items() if k in COLUMN_KEYS and v not in (None, "")
+    )
 
 
 def validate_mapping(mapping: dict, header: list[str]) -> dict:
@@ -162,12 +169,6 @@ def build_format(mapping: dict) -> Format:
         required=frozenset(),
         fields=fields,
     )
-
-
-def date_formats(mapping: dict) -> list[str] | None:
-    if mapping.get("date_order") == "day_first":
-        return sqlexpr.DAY_FIRST_FORMATS + [f for f in sqlexpr.NAIVE_FORMATS if "%m/%d" not in f]
-    return None
 
 
 class MappingStore:

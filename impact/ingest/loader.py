@@ -12,14 +12,15 @@ from typing import Any
 import duckdb
 
 from ..currencies import ISO_4217, normal_code
+from ..distinct import count_distinct
 from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import generic, memo, shipping, sqlexpr
+from . import dates, generic, memo, shipping, sqlexpr
 from .accounting import account
 from .base import IDENT, Cols, Format
-from .formats import detect
+from .formats import detect, near_miss
 from .merge import merge_new_lines
 from .textfile import (
     LineEnds,
@@ -108,15 +109,26 @@ def _select_format(prepared: PreparedFile, name: str, mapping: dict | None, sett
         # (orders.txt with a mapped shipments CSV).
         return fmt, {}
     store = generic.MappingStore(settings.mappings_path)
-    chosen = mapping or store.get(prepared.header)
+    chosen = mapping if generic.names_columns(mapping) else store.get(prepared.header)
+    if chosen and mapping and "date_order" in mapping:
+        chosen = {**chosen, "date_order": mapping["date_order"]}
     if not chosen:
+        close = near_miss(prepared.header)
+        if close:
+            fmt, missing = close
+            article = "an" if fmt.label[0].lower() in "aeiou" else "a"
+            raise UnknownFormatError(
+                f"{name}: {article} {fmt.label} without {' and '.join(missing)}: export it again with all its columns, "
+                "or map its columns (order id, date, amount) to import it",
+                header=prepared.header,
+            )
         raise UnknownFormatError(
             f"{name}: the columns do not match a known export (Amazon, Shopify, eBay, Etsy, WooCommerce); "
             "map its columns (order id, date, amount) to import it",
             header=prepared.header,
         )
     clean = generic.validate_mapping(chosen, prepared.header)
-    if mapping:
+    if generic.names_columns(mapping):
         store.remember(prepared.header, clean)
     if shipping.is_shipping_mapping(clean):
         return shipping.build_format(clean), clean
@@ -179,7 +191,7 @@ def _sample_format(
 ) -> str | None:
     """The single timestamp format that reads every sampled value exactly as the general parser does, if any."""
     # strptime with %z reads ISO text with an offset at about half the cost of the ISO cast and its guard.
-    candidates = [*sqlexpr.AWARE_FORMATS, sqlexpr.ISO, *(formats or sqlexpr.NAIVE_FORMATS)]
+    candidates = [*sqlexpr.aware_formats(formats), sqlexpr.ISO, *(formats or sqlexpr.NAIVE_FORMATS)]
     try:
         # The general parse once per sampled value; each candidate must agree with it on every value.
         con.execute(
@@ -276,12 +288,62 @@ class _Parse:
         self.fields.setdefault("channel", f"'{self.fmt.channel}'")
         skips = self.fmt.skips(self.cols)
         self.used = self._used_columns(skips)
-        self.date_formats = generic.date_formats(used_mapping) if used_mapping else None
+        # The sample reads the head of the file only: a small buffer.
+        self.sample = _csv_source(self.prepared, self.used, rejects=False, whole=False)
+        memo.load_head(self.con, *self.sample)
+        self.given = (used_mapping or mapping or {}).get("date_order")
+        self.date_columns = [
+            c for k in ("purchased_at", "shipped_at", "promised_at") if (c := self.fields.get(k, "NULL")) != "NULL"
+        ]
+        self.date_order = self._date_order()
+        self.date_formats = dates.formats(self.date_order)
         # Rows of most formats stand alone and are parsed as DuckDB reads them; the row number is then the rowid
         # of _parsed. Shopify's continuation rows need their order's first row, so that file is read first.
         self.ordered = bool(self.fmt.inherit)
         self.params = {"tz": tz, "currency": settings.default_currency, "file_id": file_id}
+        self.skips, self.tz = skips, tz
         self.select, self.skip_sql, self.memo_params = self._columns(skips, tz)
+
+    # Whether the parse's rejects tell the rest of the file's date order (see settle_dates); a shipping file's
+    # parse does not reject unreadable dates by purchase date, so its whole file is read for them beforehand.
+    marks_dates = True
+
+    def _date_order(self) -> str | None:
+        """The file's date order (see impact.ingest.dates) as far as its head tells; the parse then checks it on
+        every line (settle_dates) when the file is longer than its head."""
+        found = self.head_found = dates.evidence(self.con, self.date_columns, "_head", {})
+        rows = self.con.execute("SELECT count(*) FROM _head").fetchone()[0]
+        self.date_check = bool(found[0]) and rows >= memo.SAMPLE
+        if self.date_check and not self.marks_dates:
+            # Slash dates, and more lines than the head: the order is decided by all of them (a file sorted by
+            # date may hold its only day above 12 in its last lines).
+            found = dates.evidence(self.con, self.date_columns, *_csv_source(self.prepared, self.used, rejects=False))
+            self.date_check = False
+        return self._decide(found, wait=self.date_check)
+
+    def _decide(self, found: tuple, *, wait: bool = False) -> str | None:
+        return dates.decide(
+            self.name,
+            found,
+            given=self.given,
+            convention=self.fmt.date_order,
+            hint=lambda: dates.currency_hint(self.con, self.fields.get("currency", "NULL")),
+            wait=wait,
+        )
+
+    def settle_dates(self) -> None:
+        """The date order from every line of the parse; the file is parsed again in the rare case that lines beyond
+        its head decide otherwise than the head did (or decide at all)."""
+        if not self.date_check:
+            return
+        self.date_check = False
+        n, day_first, month_first = dates.rejected_evidence(self.con)
+        _, head_day, head_month = self.head_found
+        order = self._decide((n, head_day or day_first, head_month or month_first))
+        if order != self.date_order:
+            self.date_order, self.date_formats = order, dates.formats(order)
+            self.select, self.skip_sql, self.memo_params = self._columns(self.skips, self.tz)
+            self.read_or_explain()
 
     def _used_columns(self, skips: list[tuple[str, str]]) -> list[int]:
         """Numbers of the file's columns that any field, skip rule or inherited column reads."""
@@ -292,9 +354,7 @@ class _Parse:
 
     def _columns(self, skips: list[tuple[str, str]], tz: str) -> tuple[str, str, dict]:
         """The SELECT list shaped like `lines`, the skip reason's SQL and the parameters both need."""
-        # The sample reads the head of the file only: a small buffer.
-        sample_sql, sample_params = _csv_source(self.prepared, self.used, rejects=False, whole=False)
-        memo.load_head(self.con, sample_sql, sample_params)
+        sample_sql, sample_params = self.sample
 
         def sample_source(col: str) -> tuple[str, dict]:
             # The head already read serves when it holds the whole file or a value on every line; a sparse column
@@ -366,6 +426,8 @@ class _Parse:
     def parse(self, source: str, params: dict) -> None:
         # Rows parsed in file order are numbered by their rowid; Shopify's are not, so they carry their number.
         record = ", rn AS _rn" if self.ordered else ""
+        # The order's merchandise net, which its lines are scaled to add up to (see _allocate_order_net).
+        net = f", CAST({self.fields['order_net']} AS DOUBLE) AS _order_net" if "order_net" in self.fields else ""
         self.con.execute(
             f"""CREATE OR REPLACE TABLE _parsed AS
             SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
@@ -374,7 +436,7 @@ class _Parse:
             SELECT *, NULL::VARCHAR AS _reject FROM (
                 SELECT {self.select},
                     {self.skip_sql} AS _skip{record},
-                    {self.fields["purchased_at"]} AS _raw_date, {self.fields["revenue_text"]} AS _raw_amount
+                    {self.fields["purchased_at"]} AS _raw_date, {self.fields["revenue_text"]} AS _raw_amount{net}
                 FROM {source}))""",
             {**self.params, **self.memo_params, **params},
         )
@@ -411,6 +473,8 @@ class _Parse:
 class _ShipParse(_Parse):
     """A shipping file's parse: order id, channel, ship time, promise, carrier and cancellation request per row,
     nothing else (no names, no addresses)."""
+
+    marks_dates = False  # its date order is read from the whole file before the parse
 
     def _columns(self, skips: list[tuple[str, str]], tz: str) -> tuple[str, str, dict]:
         f = self.fields
@@ -485,6 +549,7 @@ def _read_file(con, parse: _Parse) -> tuple[LineEnds | None, set[int]]:
         prepared.encoding = "cp1252"
         parse.read_or_explain()
     broken = _recover_runaway_quotes(con, prepared, parse.read_or_explain)
+    parse.settle_dates()
     return (counted if prepared.path == counted_path else None), broken
 
 
@@ -519,16 +584,40 @@ def _drop_flagged_rows(con, flagged: bool) -> None:
     con.execute("ALTER TABLE _parsed DROP COLUMN _reject")
 
 
+def _allocate_order_net(con, record: str) -> None:
+    """Scale each order's lines so that they add up to the order's net (its `_order_net`, e.g. Shopify's Subtotal):
+    order-level discounts land on the lines pro rata, exactly to the cent (the order's last line takes the rounding
+    remainder). Orders without a net, or whose lines are all 0, keep their lines as they are."""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE _parsed AS
+        WITH a AS (
+            SELECT *, {record} AS _rec, sum(revenue) OVER (PARTITION BY order_id) AS _tot,
+                   row_number() OVER (PARTITION BY order_id ORDER BY {record} DESC) AS _last,
+                   CAST(round(_order_net, 4) AS {LINES_COLUMNS["revenue"]}) AS _net
+            FROM _parsed),
+        b AS (
+            -- the ratio in DOUBLE (a DECIMAL product of two large amounts overflows), each share back to DECIMAL
+            SELECT *, CASE WHEN _net IS NOT NULL AND _tot > 0 THEN CAST(round(
+                CAST(_net AS DOUBLE) * CAST(revenue AS DOUBLE) / CAST(_tot AS DOUBLE), 4)
+                AS {LINES_COLUMNS["revenue"]}) END AS _share
+            FROM a)
+        SELECT * EXCLUDE (_order_net, _rec, _tot, _last, _net, _share) REPLACE (
+            CAST(CASE WHEN _share IS NULL THEN revenue
+                      WHEN _last = 1 THEN _net - (sum(_share) OVER (PARTITION BY order_id) - _share)
+                      ELSE _share END AS {LINES_COLUMNS["revenue"]}) AS revenue)
+        FROM b ORDER BY _rec"""
+    )
+
+
 def _number_repeated_keys(con, channel_sql: str, record: str) -> None:
     """Occurrence numbers tell apart two lines of one order with the same sku; most files have none."""
     # A format's own channel is one constant, left out of the hash (a sixth of the check's time).
-    # Distinct 64-bit hashes are counted faster than three strings are grouped; fewer hashes than lines means a
-    # repeated hash, which is then checked exactly.
+    # Distinct 64-bit hashes are counted faster than three strings are grouped (and sorted faster than DuckDB
+    # groups them, see impact.distinct); fewer hashes than lines means a repeated hash, which is then checked exactly.
     key_hash = "hash(channel, order_id, line_key)" if IDENT.search(channel_sql) else "hash(order_id, line_key)"
+    hashes = con.execute(f"SELECT {key_hash} AS h FROM _parsed").fetchnumpy()["h"]
     repeats = (
-        con.execute(
-            f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_hash} FROM _parsed)) < (SELECT count(*) FROM _parsed)"
-        ).fetchone()[0]
+        count_distinct(hashes) < len(hashes)
         and con.execute(
             "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY channel, order_id, line_key HAVING count(*) > 1)"
         ).fetchone()[0]
@@ -557,6 +646,8 @@ def load_file(
         _reject_unknown_currencies(con)
         acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
         _drop_flagged_rows(con, acc.flagged_rows)
+        if "order_net" in parse.fields:
+            _allocate_order_net(con, parse.record)
         _number_repeated_keys(con, parse.fields["channel"], parse.record)
         if parse.ordered:
             con.execute("ALTER TABLE _parsed DROP COLUMN _rn")

@@ -28,11 +28,12 @@ NAIVE_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d",
+    # Two-digit years before the year-first slash formats, which would read 12/12/21 as the year 12.
     "%m/%d/%y %H:%M:%S",
     "%m/%d/%y %H:%M",
     "%m/%d/%y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y %I:%M %p",
@@ -46,7 +47,7 @@ NAIVE_FORMATS = [
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
 ]
-# Day-first slash dates are only used when a mapping asks for them: 03/04/25 is ambiguous otherwise.
+# Day-first slash dates, for files whose dates are day first (impact.ingest.dates decides): 03/04/25 reads both ways.
 DAY_FIRST_FORMATS = [
     "%d/%m/%y %H:%M:%S",
     "%d/%m/%y %H:%M",
@@ -83,6 +84,13 @@ ZONE_ABBREVIATIONS = {
 _EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
 _HAS_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
 _ABBREV = r"\s([A-Z]{3,4})$"
+
+
+def aware_formats(formats: list[str] | None) -> list[str]:
+    """The formats with an offset that go with a file's offset-less ones: day first when those are."""
+    if formats and any("%d/%m" in f for f in formats):
+        return [f.replace("%m/%d", "%d/%m") for f in AWARE_FORMATS]
+    return AWARE_FORMATS
 
 
 def _list(formats: list[str]) -> str:
@@ -138,7 +146,7 @@ def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None =
         )
     v = clean(col)
     naive = _list(formats or NAIVE_FORMATS)
-    aware = _list(AWARE_FORMATS)
+    aware = _list(aware_formats(formats))
     zone = "(CASE regexp_extract({v}, '{a}', 1) {w} END)".format(
         v=v, a=_ABBREV, w=" ".join(f"WHEN '{k}' THEN '{o}'" for k, o in ZONE_ABBREVIATIONS.items())
     )

@@ -15,12 +15,14 @@ from pathlib import Path
 from ..errors import ImpactError, UnknownFormatError
 from ..settings import Settings, load_settings
 from . import file_kind, ingest_files
+from .dates import DateOrderError
 
 
 @dataclass
 class UploadResult:
     errors: list[str] = field(default_factory=list)  # one message per file that could not be imported
-    unmapped: list[dict] = field(default_factory=list)  # files of no known format: name, header, message
+    # files of no known format (name, header, message), and files whose dates need their order (date_order: True)
+    unmapped: list[dict] = field(default_factory=list)
 
 
 def ingest_uploads(
@@ -68,6 +70,9 @@ def _import_one(con, path: Path, name: str, mappings: dict, result: UploadResult
         ingest_files(con, [path], tz=tz, names=[name], mapping=dict(mapping) if mapping else None, settings=settings)
     except UnknownFormatError as exc:
         result.unmapped.append({"name": name, "header": exc.header, "message": str(exc)})
+    except DateOrderError as exc:
+        # Its dates read both ways: the seller says which (the mapping form's date order, alone).
+        result.unmapped.append({"name": name, "header": [], "message": str(exc), "date_order": True})
     except ImpactError as exc:
         result.errors.append(f"{name}: {exc}" if name not in str(exc) else str(exc))
     finally:

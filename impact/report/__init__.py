@@ -7,7 +7,7 @@
 One file, no network: plotly.js is embedded once, every chart and table is inside, and a Content-Security-Policy
 forbids the page from loading anything. Every string that comes from the seller's files (SKUs, product names,
 marketplaces, warnings, notes) is HTML-escaped, and table cells that a spreadsheet would run as a formula when pasted
-are neutralised as impact.csvsafe does for CSV downloads. Chart data is embedded as plotly JSON, which writes '<', '>'
+get a leading quote (impact.csvsafe.neutralise_runnable; a SKU such as -BLUE-XL is shown as it is). Chart data is embedded as plotly JSON, which writes '<', '>'
 and '/' as \\u escapes, so no text can close the script element it sits in.
 
 summary_lines / recapture_status / share_of_day_text / late_shipments_text are also used by the dashboard, so the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..csvsafe import neutralise
+from ..csvsafe import neutralise_runnable
 
 
 def esc(value: object) -> str:
@@ -14,8 +14,8 @@ def esc(value: object) -> str:
 
 
 def cell(value: object) -> str:
-    """A table cell: escaped, and neutralised like a CSV cell so a copy into a spreadsheet cannot run a formula."""
-    return esc(neutralise("" if value is None else str(value)))
+    """A table cell: escaped, with a leading quote only if a copy into a spreadsheet would run it as a formula."""
+    return esc(neutralise_runnable("" if value is None else str(value)))
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

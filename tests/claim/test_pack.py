@@ -418,3 +418,24 @@ def test_pdf_pages_hold_what_the_adjusters_checklist_says(tmp_path, analysis):
             or (kind == "parametric" and "Payout minus measured loss" in pages[2])
         ), kind
         assert all(w in pages[3] for w in ("Assumptions", "Index of exhibits", "Declaration", "Signed")), kind
+
+
+def test_workbook_text_cells_are_written_as_given(tmp_path, analysis):
+    """Text goes into string cells exactly as written (a string cell never runs), so a SKU or a formula-looking
+    name shows no added quote in a spreadsheet."""
+    from impact.claim.workbook import _Book
+
+    book = _Book.__new__(_Book)
+    buf = io.BytesIO()
+    import xlsxwriter
+
+    book.wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = book.wb.add_worksheet("T")
+    for r, text in enumerate(["-BLUE-XL", '=HYPERLINK("http://evil.example")']):
+        book.text(ws, r, 0, text)
+    book.wb.close()
+    cells = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))["T"]
+    assert [(c.value, c.data_type) for c in cells["A"]] == [
+        ("-BLUE-XL", "s"),
+        ('=HYPERLINK("http://evil.example")', "s"),
+    ]

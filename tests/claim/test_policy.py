@@ -236,6 +236,10 @@ def test_terms_and_aggregate():
         ({"kind": "cyber", "waiting_hours": 4, "waiting_mode": "sometimes"}, "qualifying or retention"),
         ({"kind": "bi", "gross_profit_rate": 1.5}, "--gross-profit-rate must be between"),
         ({"kind": "bi", "limit": Decimal(0)}, "--limit must be more than 0"),
+        ({"kind": "parametric", "hourly_sum": Decimal("1e30")}, "--hourly-sum must be an amount of 0 or more, at most"),
+        ({"kind": "cyber", "deductible": Decimal("1e400")}, "--deductible must be an amount of 0 or more, at most"),
+        ({"kind": "cyber", "waiting_hours": 1e308}, r"--waiting-hours must be between 0 and 8,760 hours, not 1e\+308"),
+        ({"kind": "bi", "indemnity_days": 1e9}, "--indemnity-days must be between 0 and 3,660 days"),
     ],
 )
 def test_contradicting_or_invalid_terms_are_one_input_error(kwargs, message):

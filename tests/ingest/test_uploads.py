@@ -56,6 +56,24 @@ def test_a_mapping_given_for_an_upload_is_used(con, data_dir):
     assert summary(con).files[0].loaded > 0
 
 
+AMBIGUOUS_SHOPIFY = (
+    b"Name,Financial Status,Currency,Subtotal,Created at,Lineitem quantity,Lineitem name,Lineitem price\r\n"
+    b"#1001,paid,CAD,10.00,05/12/2023 22:36,1,Mug,10.00\r\n#1002,paid,CAD,10.00,03/12/2023 10:00,1,Mug,10.00\r\n"
+)
+
+
+def test_an_upload_whose_dates_read_both_ways_asks_for_their_order(con):
+    """A known export whose dates read both ways is offered the date order alone; with it, it loads day first."""
+    result = ingest_uploads(con, [("orders.csv", AMBIGUOUS_SHOPIFY)], tz="UTC")
+    assert [(u["name"], u["header"], u["date_order"]) for u in result.unmapped] == [("orders.csv", [], True)]
+    assert "date_order=day_first" in result.unmapped[0]["message"] and result.errors == []
+    again = ingest_uploads(
+        con, [("orders.csv", AMBIGUOUS_SHOPIFY)], tz="UTC", mappings={"orders.csv": (("date_order", "day_first"),)}
+    )
+    assert again.unmapped == [] and again.errors == []
+    assert summary(con).to_json()["first"] == "2023-12-03T10:00:00Z"
+
+
 def test_two_sessions_with_different_mappings_of_the_same_header_each_get_their_own(tmp_path, data_dir, monkeypatch):
     """Two sessions upload the same header at once, one mapping revenue to another column: each gets its own figures
     and a third session without a mapping is asked for one (nothing is shared through the store)."""
