@@ -33,6 +33,7 @@ from ui import (
     shipments,
     sidebar,
     timeline,
+    zone,
 )
 from ui.app_memory import start_session_reaper
 from ui.auth import require_operator
@@ -73,6 +74,7 @@ def dashboard() -> None:
     tz = inputs.tz
     orders.load_orders(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
+    guess = zone.settle(con, tz)  # the zone read from the files becomes the select box's on a rerun
     report = summary(con)
     params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz, con)
     costs.load_inputs(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
@@ -91,7 +93,7 @@ def dashboard() -> None:
         st.title("Outage Impact")
         st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")
         return
-    orders.header(is_demo, window, tz)
+    orders.header(is_demo, window, tz, zone.line(guess))
     for message in [*state.slot_errors, *state.file_errors, *state.cost_errors]:
         st.error(md_escape(message), icon=":material/error:")
     data.mapping_forms(state.unmapped)
@@ -108,6 +110,7 @@ def dashboard() -> None:
         tab(tabs[0], scenarios.render, results)
         tab(tabs[1], data.render, report)
         return
+    tab(st.container(), zone.render_change, results)
     share_panel.render(results)
     pages = [
         ("Overview", overview.render, results),

@@ -3,6 +3,7 @@ report are meant to, so that the same files, windows and options give the same f
 
     opts = resolve_options(tz="America/New_York", currency="USD")    # impact.options: built once, at the edge
     con, report = load_files(paths, tz=opts.tz)
+    con, report, opts = load_in_zone(paths, opts)       # or: the zone read from the files when none was given
     result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the options, whole
     view = window_view(result.to_json())                # impact.views: one window's figures, flattened
 
@@ -33,6 +34,7 @@ from .share import build_snapshot
 from .shipments import shipment_report
 from .store import session_db
 from .windows import Window, iso_utc
+from .zone import resolve_zone
 
 __all__ = [
     "ChannelChoice",
@@ -48,6 +50,7 @@ __all__ = [
     "late_orders",
     "load_costs",
     "load_files",
+    "load_in_zone",
     "measured_from_analysis",
     "measured_inputs",
     "resolve_options",
@@ -68,6 +71,23 @@ def load_files(
     """Ingest files into a fresh session database: (connection, IngestReport)."""
     con = session_db(settings)
     return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings)
+
+
+def load_in_zone(files: Sequence, opts: Options, *, mapping: dict | None = None, browser: str | None = None) -> tuple:
+    """Ingest files and settle the zone the analysis runs in: (connection, IngestReport, Options with `tz` and
+    `zone`). A zone the seller named (opts.tz_given) is used as given; otherwise it is read from the files
+    (impact.zone: their offsets, local times and country, the browser's zone, the hours of the day in UTC-only
+    files), and files whose times carry no offset are read again in that zone, exactly as with --tz."""
+    con, report = load_files(files, tz=opts.tz, mapping=mapping, settings=opts.settings)
+    given_by = "--tz" if opts.tz != opts.settings.default_tz else "IMPACT_DEFAULT_TZ"
+    guess = resolve_zone(con, opts.tz if opts.tz_given else None, given_by=given_by, browser=browser)
+    if (
+        guess.zone != opts.tz
+        and con.execute("SELECT EXISTS (SELECT 1 FROM import_zone WHERE utc_offset_min IS NULL)").fetchone()[0]
+    ):
+        con.close()
+        con, report = load_files(files, tz=guess.zone, mapping=mapping, settings=opts.settings)
+    return con, report, replace(opts, tz=guess.zone, zone=guess)
 
 
 def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), mapping: dict | None = None):

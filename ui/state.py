@@ -79,6 +79,10 @@ class State:
 
     # The outage window: an instant in UTC, shown in the seller's zone by the two datetime widgets.
     tz: Value[str] = Value("tz", lambda: "UTC", "widget: the seller's time zone")
+    tz_pending: Value[str | None] = Value("tz_pending", _none, "a zone read from the files, for the next run")
+    tz_chosen: Value[bool] = Value("tz_chosen", lambda: False, "the seller picked the zone: the files no longer do")
+    zone_figure: Value[tuple | None] = Value("zone_figure", _none, "(zone, revenue lost, window) last shown")
+    zone_before: Value[tuple | None] = Value("zone_before", _none, "zone_figure when the seller changed the zone")
     window_utc: Value[UtcSpan | None] = Value("window_utc", _none, "(start, end) as naive UTC")
     window_title: Value[str] = Value("window_title", str)
     window_origin: Value[tuple | None] = Value("window_origin", _none, "(start, end, title) as its source gave it")

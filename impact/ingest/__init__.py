@@ -62,7 +62,7 @@ def ingest_files(
     header matches no known export. names: display names (uploads arrive as temporary files).
     """
     settings = settings or load_settings()
-    tz = _check_tz(tz or settings.default_tz)
+    tz = _check_tz(tz or settings.default_tz or "UTC")
     names = names or [Path(p).name for p in paths]
     # Shipping files add to the orders: they go after the order exports, whatever order they were given in.
     pairs = list(zip(paths, names, strict=True))
