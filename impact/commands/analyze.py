@@ -38,8 +38,9 @@ def _after_hours(w) -> float:
 
 
 def _header(w, span: str) -> list[str]:
-    """The window's first line, and why these channels when the service's rule chose them."""
-    reason = w.window.extra.get("channels_reason")
+    """The window's first line, and why these channels when the service's rule chose them (not --channels)."""
+    choice = w.window.extra.get("channel_choice")
+    reason = choice.reason if choice is not None and choice.source != "given" else ""
     return [f"{span} on {', '.join(w.estimate.affected)}:", *([f"  channels: {reason}"] if reason else [])]
 
 
