@@ -25,7 +25,8 @@ pytestmark = pytest.mark.browser
 DEMO = ROOT / "data" / "demo"
 ORDERS = ("amazon_all_orders.txt", "shopify_orders_export.csv")
 COSTS = DEMO / "product_costs.csv"
-WINDOW = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z"]  # the catalog's AWS us-east-1 outage
+# The catalog's AWS us-east-1 outage, in the zone the browser below reports (the app's default zone).
+WINDOW = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--tz", "UTC"]
 
 
 @pytest.fixture
