@@ -76,21 +76,25 @@ def dashboard() -> None:
     con, is_demo = state.con, state.is_demo
     guess = zone.settle(con, tz)  # the zone read from the files becomes the select box's on a rerun
     report = summary(con)
-    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz)
+    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz, con)
     costs.load_inputs(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
     report.costs = state.cost_report
     if report.lines:
         detect_panel(inputs.detect_box, con, report, tz, params.opts.currency)
     try:
         window = Window(
-            start=inputs.start, end=inputs.end, channels=params.channels, title=state.window_title or "Outage"
+            start=inputs.start,
+            end=inputs.end,
+            channels=params.channels,
+            title=state.window_title or "Outage",
+            extra={"channels_reason": params.channels_reason},
         )
     except WindowError as exc:
         st.title("Outage Impact")
         st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")
         return
     orders.header(is_demo, window, tz, zone.line(guess))
-    for message in [*state.file_errors, *state.cost_errors]:
+    for message in [*state.slot_errors, *state.file_errors, *state.cost_errors]:
         st.error(md_escape(message), icon=":material/error:")
     data.mapping_forms(state.unmapped)
     if not report.files or report.lines == 0:

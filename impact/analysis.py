@@ -147,6 +147,8 @@ class WindowResult:
             "warnings": self.warnings,
             "shipments": self.shipments,
         }
+        if self.window.extra.get("channels_reason"):  # why these channels (impact.service.default_channels)
+            out["channels_reason"] = self.window.extra["channels_reason"]
         if self.profit is not None:
             out["profit"] = self.profit
         return out

@@ -161,6 +161,26 @@ TIME_FORMAT = "%a %d %b %Y %H:%M"  # 'Mon 20 Oct 2025 02:48'
 DAY_FORMAT = "%a %d %b"  # 'Mon 20 Oct'
 
 
+def duration(hours: float | None) -> str:
+    """A span of hours as a reader says it: 14.5333 -> '14 h 32 min', 0.75 -> '45 min', 2 -> '2 h'."""
+    if _missing(hours):
+        return ""
+    minutes = int(round(float(hours) * 60))
+    h, m = divmod(abs(minutes), 60)
+    text = " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m else "") if p) or "0 min"
+    return (MINUS if minutes < 0 else "") + text
+
+
+def source_text(source: str | None) -> str:
+    """A data source as a reader can follow it: the project's own reference files ('…/outage-sources.md: ') are not
+    part of the product, so only what they cite is kept."""
+    text = str(source or "").strip()
+    head, sep, rest = text.partition(": ")
+    if sep and head.endswith((".md", ".csv", ".txt")) and " " not in head:
+        return rest.strip()
+    return text
+
+
 def check_zone(tz: str | None) -> ZoneInfo:
     """The zone for an IANA name (empty: UTC); an InputError naming it when there is no such zone."""
     try:

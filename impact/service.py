@@ -14,15 +14,18 @@ model, claims, appeals and the share snapshot, and owns no estimation of its own
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .analysis import Analysis, analyze
 from .claim import Ledger, load_ledger, statement
 from .costs import layer
 from .costs.layer import profit_inputs, scenario_costs
-from .errors import InputError, WindowError
+from .errors import ImpactError, InputError, WindowError
 from .ingest import IngestReport, ingest_files
 from .options import Options, resolve_options
+from .outages.detect import detect
+from .outages.match import match_catalog, overlap_hours
+from .present import format_channels
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
 from .scenarios.costs import edit_costs
 from .scenarios.mix import Profile, check_currency
@@ -34,6 +37,7 @@ from .windows import Window, iso_utc
 from .zone import resolve_zone
 
 __all__ = [
+    "ChannelChoice",
     "Options",
     "affected_channels",
     "appeal_metrics",
@@ -41,6 +45,7 @@ __all__ = [
     "claim",
     "claim_evidence",
     "claim_pack",
+    "default_channels",
     "ingest_view",
     "late_orders",
     "load_costs",
@@ -51,9 +56,12 @@ __all__ = [
     "resolve_options",
     "run_analysis",
     "scenario_model",
+    "seller_channels",
     "share_analysis",
     "share_snapshot",
     "shipments",
+    "with_channels",
+    "with_default_channels",
 ]
 
 
@@ -102,6 +110,96 @@ def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), 
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The affected channels: one rule for every caller
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    """The channels an outage window is analysed on, where they came from and one sentence saying so.
+
+    source: 'given' (the user named them), 'catalog' (a known outage that overlaps the window lists them),
+    'detected' (the seller's own orders dropped on them in the window) or 'all' (nothing names them)."""
+
+    channels: tuple[str, ...]
+    source: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"channels": list(self.channels), "source": self.source, "reason": self.reason}
+
+
+def seller_channels(con) -> tuple[str, ...]:
+    """The channels the session's orders come from, in name order."""
+    return tuple(r[0] for r in con.execute("SELECT DISTINCT channel FROM lines ORDER BY 1").fetchall())
+
+
+def _catalog_choice(window: Window, sold: tuple[str, ...], catalog) -> tuple[ChannelChoice | None, Window | None]:
+    """(the channels of the first known outage overlapping the window that hit one of the seller's, the first
+    overlapping outage at all)."""
+    entries = match_catalog(Window(window.start, window.end), catalog)
+    for entry in entries:
+        hit = tuple(c for c in sold if not entry.channels or c in entry.channels)
+        if hit:
+            every = "" if entry.channels else ", every channel"
+            return ChannelChoice(hit, "catalog", f"the {entry.title} hit {format_channels(hit)}{every}"), entry
+    return None, (entries[0] if entries else None)
+
+
+def _detected_choice(con, window: Window, sold, opts: Options) -> ChannelChoice | None:
+    try:
+        found = detect(con, currency=opts.currency, tz=opts.tz).detections
+    except ImpactError:
+        return None  # too little history to scan: the rule falls through to every channel
+    hit = tuple(c for c in sold if any(d.channel == c and overlap_hours(window, d.window) > 0 for d in found))
+    if not hit:
+        return None
+    return ChannelChoice(hit, "detected", f"your {format_channels(hit)} orders dropped in this window")
+
+
+def default_channels(
+    con, window: Window, opts: Options, *, sold: Sequence[str] | None = None, catalog=None, detection: bool = True
+) -> ChannelChoice:
+    """The channels to analyse `window` on: the ones named on it, else those a known outage overlapping it hit, else
+    those whose orders the detector found dropping in it, else all of the seller's. The app, the CLI, the report,
+    share links and portfolio rows all take their channels from here, so the same files give the same figures.
+    `sold`: the seller's channels when the caller has them already; `detection=False` skips the scan."""
+    if isinstance(window.extra.get("channel_choice"), ChannelChoice):
+        return window.extra["channel_choice"]  # resolved once already (with_default_channels)
+    sold = tuple(sold) if sold is not None else seller_channels(con)
+    if window.channels:
+        why = window.extra.get("channels_reason") or f"you chose {format_channels(window.channels)}"
+        return ChannelChoice(tuple(window.channels), "given", why)
+    choice, known = _catalog_choice(window, sold, catalog)
+    if choice is None and detection:
+        choice = _detected_choice(con, window, sold, opts)
+    if choice is not None:
+        return choice
+    if known is not None:
+        reason = (
+            f"the {known.title} is listed as hitting {format_channels(known.channels)}, none of your channels, so all "
+            "are analysed"
+        )
+    else:
+        reason = "no known outage or drop in your orders names the channels hit, so all are analysed"
+    return ChannelChoice(sold, "all", reason)
+
+
+def with_default_channels(con, windows: Sequence[Window], opts: Options, **kw) -> tuple[list[Window], list]:
+    """The windows with their channels filled in by default_channels, and each one's ChannelChoice."""
+    choices = [default_channels(con, w, opts, **kw) for w in windows]
+    resolved = [
+        replace(w, channels=c.channels, extra={**w.extra, "channel_choice": c, "channels_reason": c.reason})
+        for w, c in zip(windows, choices, strict=True)
+    ]
+    return resolved, choices
+
+
+def with_channels(con, window: Window, opts: Options) -> Window:
+    """One window with its channels resolved by default_channels (unchanged when it was resolved before)."""
+    return with_default_channels(con, [window], opts)[0][0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Analysis
 
 
@@ -110,7 +208,8 @@ def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bo
     that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation."""
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
-    result = analyze(con, list(windows), opts, hist=hist, shipments=shipments, profit=profit)
+    windows, _ = with_default_channels(con, windows, opts)
+    result = analyze(con, windows, opts, hist=hist, shipments=shipments, profit=profit)
     result.fx = fx
     return result
 
@@ -127,15 +226,13 @@ def ingest_view(report: IngestReport) -> dict:
 # Shipments
 
 
-def shipments(con, window: Window, opts: Options, *, every_channel: bool = False, horizon_hours: float | None = None):
-    """Late shipments of the window and their evidence rows: shipment_report's (summary, orders) pair.
-
-    every_channel: measure every channel with ship times, not only the window's: an outage can stall the warehouse's
-    tools (labels, carrier APIs) even on channels whose sales it did not hit; the app and the report do so."""
-    target = Window(window.start, window.end, title=window.title) if every_channel else window
+def shipments(con, window: Window, opts: Options, *, horizon_hours: float | None = None):
+    """Late shipments of the window on its affected channels (default_channels) and their evidence rows:
+    shipment_report's (summary, orders) pair. Orders of other channels are never counted: where the affected
+    channels carry no ship times the summary says so and which report to export instead."""
     return shipment_report(
         con,
-        target,
+        with_channels(con, window, opts),
         sla_hours=opts.sla_hours,
         business_days=opts.business_days,
         confidence=opts.confidence,
@@ -395,7 +492,8 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
     why) and the order list the zip holds. today: naive UTC, for whether a Shopify SLA request's 30 days have passed
     (default now)."""
     _check_window_meets_orders(con, window)
-    summary, evidence = shipments(con, window, opts, every_channel=True)
+    window = with_channels(con, window, opts)
+    summary, evidence = shipments(con, window, opts)
     # The appeal's letter and zip import pandas (through impact.csvsafe): only appeals pay for it; a Shopify SLA
     # request looks up the Shopify incident in the outage catalog.
     from .appeal import build_appeal

@@ -8,7 +8,7 @@ import streamlit as st
 from impact import service, views
 from impact.claim import ClaimPolicy
 from impact.errors import ImpactError
-from impact.present import format_money
+from impact.present import duration, format_money
 from ui.common import escape_dollars, md_escape
 from ui.results import Results
 
@@ -102,6 +102,15 @@ def render(results: Results) -> None:
     st.metric("Claim", format_money(claim["value"], cur), border=True, help=md_escape(statement.get("method") or ""))
     if detail:
         st.caption(escape_dollars(detail))
+    waiting, hours = terms.get("waiting_hours") or 0.0, results.window.hours
+    if not claim["value"] and waiting >= hours:
+        # A zero claim always says why: here the waiting period swallows the whole outage.
+        st.info(
+            f"Nothing is claimable because the policy's waiting period ({duration(waiting)}) is at least as long as "
+            f"the outage ({duration(hours)}): the cover pays only for the hours beyond it. If your policy's waiting "
+            "period is shorter, change it above.",
+            icon=":material/hourglass_empty:",
+        )
     workings_table(statement, results.tz)
     for note in statement.get("assumptions") or []:
         st.caption(md_escape(note))

@@ -22,7 +22,9 @@ from ui.state import State, state
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_COSTS = ("product_costs.csv",)
 DEMO_ADS = ("amazon_ads.csv", "google_ads.csv")
-UPLOAD_TYPES = ["csv", "txt", "tsv", "tab"]
+# Any file is accepted: a PDF, a workbook or a file meant for another slot gets a sentence saying what to add
+# instead (impact.slots), where a list of types would only say "application/pdf files are not allowed".
+UPLOAD_TYPES = None
 OWN_CURRENCY = "Orders' own currency"
 HOME_CURRENCIES = (OWN_CURRENCY, "EUR", "USD", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "PLN", "DKK", "NOK", "MXN")
 
@@ -135,10 +137,14 @@ def load_inputs(con, inputs: CostInputs, *, tz: str, is_demo: bool) -> None:
     key = (state.dataset_key, inputs.key(is_demo))
     if state.cost_key == key:
         return
-    state.cost_errors = []
+    from ui.orders import sorted_uploads
+
+    cost_files, moved = sorted_uploads(inputs.costs, "costs")
+    ad_files, moved_ads = sorted_uploads(inputs.ads, "ads")
+    state.cost_errors = [*moved, *moved_ads]
     with tempfile.TemporaryDirectory(prefix="impact-costs-") as tmp:
-        costs = [(f.name, _write(tmp, f, i)) for i, f in enumerate(inputs.costs)]
-        ads = [AdsFile(_write(tmp, f, 100 + i), name=f.name) for i, f in enumerate(inputs.ads)]
+        costs = [(f.name, _write(tmp, f, i)) for i, f in enumerate(cost_files)]
+        ads = [AdsFile(_write(tmp, f, 100 + i), name=f.name) for i, f in enumerate(ad_files)]
         if is_demo and not costs and not ads:
             costs = [(n, DEMO_DIR / n) for n in DEMO_COSTS]
             ads = [AdsFile(DEMO_DIR / n, name=n) for n in DEMO_ADS]
@@ -146,7 +152,7 @@ def load_inputs(con, inputs: CostInputs, *, tz: str, is_demo: bool) -> None:
             state.cost_report = layer.load_costs(con, tz=tz, home=inputs.home, fees=inputs.fees, costs=costs, ads=ads)
         except ImpactError as exc:
             state.cost_report = None
-            state.cost_errors = [str(exc)]
+            state.cost_errors = [*state.cost_errors, str(exc)]
             layer.clear(con)
     state.cost_key = key
 

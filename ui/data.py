@@ -10,6 +10,7 @@ from impact.csvsafe import to_csv_bytes
 from impact.ingest.loader import IngestReport
 from impact.present import channel_name, money_per_currency, number
 from impact.report import channel_revenue
+from impact.slots import guess_columns
 from impact.store import CHANNELS
 from ui.common import settings
 from ui.state import State
@@ -110,19 +111,26 @@ def mapping_forms(unmapped: list[dict]) -> None:
                 "is kept for this session only, never shared with other visitors."
             )
             header = [""] + list(item["header"])
+            # The form starts from the obvious columns (Order#, Order Date, Qty, SKU...); the seller corrects.
+            guess = {f: header.index(c) for f, c in guess_columns(list(item["header"])).items()}
+            at = guess.get
+
             with st.form(key=f"map::{name}"):
                 c1, c2, c3 = st.columns(3)
-                order_id = c1.selectbox("Order id", header, key=f"m_order::{name}")
-                purchased = c2.selectbox("Order date/time", header, key=f"m_date::{name}")
-                amount = c3.selectbox("Line amount (total)", header, key=f"m_amount::{name}")
+                order_id = c1.selectbox("Order id", header, index=at("order_id", 0), key=f"m_order::{name}")
+                purchased = c2.selectbox("Order date/time", header, index=at("purchased_at", 0), key=f"m_date::{name}")
+                amount = c3.selectbox("Line amount (total)", header, index=at("revenue", 0), key=f"m_amount::{name}")
                 c4, c5, c6 = st.columns(3)
-                price = c4.selectbox("…or unit price", header, key=f"m_price::{name}")
-                quantity = c5.selectbox("Quantity", header, key=f"m_qty::{name}")
-                sku = c6.selectbox("SKU (optional)", header, key=f"m_sku::{name}")
+                price = c4.selectbox("…or unit price", header, index=at("price", 0), key=f"m_price::{name}")
+                quantity = c5.selectbox("Quantity", header, index=at("quantity", 0), key=f"m_qty::{name}")
+                sku = c6.selectbox("SKU (optional)", header, index=at("sku", 0), key=f"m_sku::{name}")
                 c7, c8, c9 = st.columns(3)
-                status = c7.selectbox("Status (optional)", header, key=f"m_status::{name}")
+                status = c7.selectbox("Status (optional)", header, index=at("status", 0), key=f"m_status::{name}")
                 channel = c8.selectbox(
-                    "Sales channel", ["other", *[c for c in CHANNELS if c != "other"]], key=f"m_channel::{name}"
+                    "Sales channel",
+                    ["other", *[c for c in CHANNELS if c != "other"]],
+                    key=f"m_channel::{name}",
+                    format_func=channel_name,
                 )
                 order = c9.selectbox(
                     "Date order",

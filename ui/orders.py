@@ -52,9 +52,29 @@ def load_uploads(files, tz: str, mappings: dict, home: str | None = None) -> Non
     state.dataset_key, state.is_demo, state.file_errors, state.unmapped = key, False, result.errors, result.unmapped
 
 
+def sorted_uploads(files, slot: str) -> tuple[list, list[str]]:
+    """(the uploads that belong in `slot`, one sentence per file that belongs elsewhere): a cost file among the
+    order exports is redirected, not offered a column-mapping form, and never replaces what is loaded."""
+    import tempfile
+
+    from impact.slots import wrong_slot
+
+    kept, moved = [], []
+    with tempfile.TemporaryDirectory(prefix="impact-slot-") as tmp:
+        for i, f in enumerate(files):
+            # The temp name never comes from the upload (no path tricks); the real name is passed for messages.
+            path = Path(tmp) / f"upload_{i}{Path(f.name).suffix[:8]}"
+            path.write_bytes(bytes(f.getbuffer()[: 1 << 16]))
+            message = wrong_slot(f.name, path, slot)
+            (moved if message else kept).append(message or f)
+    return kept, moved
+
+
 def load_orders(files, tz: str, home: str | None = None) -> None:
-    """The seller's uploads when there are any, else the demo."""
+    """The seller's uploads when there are any that are order exports, else the demo; a file that belongs in another
+    slot is named in state.slot_errors and left out."""
     with st.spinner("Reading your orders…"):
+        files, state.slot_errors = sorted_uploads(files or [], "orders")
         if files:
             load_uploads(files, tz, state.mappings, home)
         else:

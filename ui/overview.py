@@ -57,6 +57,13 @@ def kpi_cards(cards: list[tuple[str, str, str | tuple[str, ...], str | None]]) -
                 st.caption(escape_dollars(line))
 
 
+def signed(lost_label: str, gain_label: str, value: float | None, fmt) -> tuple[str, str]:
+    """(label, value) of a card: a card titled 'lost' never shows a minus; a gain is shown under its own title."""
+    if value is not None and fmt(value).startswith(("−", "-")):
+        return gain_label, fmt(-value)
+    return lost_label, fmt(value)
+
+
 def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     """KPI cards and the plain-language summary of one window's result (also used for shared links).
 
@@ -71,11 +78,13 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     share = share_of_day_text(res, tz)
     late = ship.get("available") and ship.get("excess_late") is not None
     short, recapture = recapture_text(res)
+    gained = rev["lost"] < 0
     cards = [
         (
-            "Revenue lost",
-            m(rev["lost"]),
-            value_range(rev["lost_low"], rev["lost_high"], m, confidence=conf),
+            *signed("Revenue lost", "Sold more than expected", rev["lost"], m),
+            f"sold {m(-rev['lost'])} more than expected"
+            if gained
+            else value_range(rev["lost_low"], rev["lost_high"], m, confidence=conf),
             f"Expected {m(rev['expected'])} from your history, actual {m(rev['actual'])}.",
         ),
     ]
@@ -83,16 +92,21 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     if profit:
         cards.append(
             (
-                "Profit lost",
-                m(profit["lost"]),
+                *signed("Profit lost", "Profit above expected", profit["lost"], m),
                 value_range(profit["lost_low"], profit["lost_high"], m, confidence=conf),
                 f"Revenue lost minus what those orders would have cost: goods {m(profit['costs_saved'])}, "
                 f"fees {m(profit['fees_saved'])}. Net of the sales that came back: {m(profit['net_lost'])}. "
                 f"Ad spend wasted during the outage: {m(profit['ad_spend_wasted'])}.",
             )
         )
-    cards.append(("Orders lost", number(orders["lost"]), f"of {number(orders['expected'])} expected", None))
-    if share:
+    cards.append(
+        (
+            *signed("Orders lost", "Orders above expected", orders["lost"], number),
+            f"of {number(orders['expected'])} expected",
+            None,
+        )
+    )
+    if share and not gained:
         cards.append(
             (
                 "Day's sales lost",
@@ -111,8 +125,7 @@ def loss_overview(res: dict, ship: dict, tz: str, shared: bool = False) -> None:
     net_lines.append(value_range(rev.get("net_lost_low"), rev.get("net_lost_high"), m, confidence=conf))
     cards.append(
         (
-            "Net loss",
-            m(rev["net_lost"]),
+            *signed("Net loss", "Net gain", rev["net_lost"], m),
             tuple(x for x in net_lines if x),
             f"Revenue lost minus the sales that came back in the {recovery:g} h after the outage: the part "
             "of the change in sales beyond normal day-to-day variation. " + recapture.replace("**", ""),

@@ -19,9 +19,9 @@ import streamlit as st
 from impact.charts.portfolio import distribution
 from impact.errors import ImpactError, InputError
 from impact.portfolio import RunSpec, confine, discover, read, run, summarise
-from impact.portfolio.results import rows_of, to_table
+from impact.portfolio.results import SIGNIFICANT_P, rows_of, to_table
 from impact.portfolio.sources import classify, files_under
-from impact.present import format_money, percent
+from impact.present import format_channels, format_money, local_time, number, percent, plural
 from impact.store import CHANNELS
 from impact.windows import parse_utc, window_from_strings
 from ui.auth import require_operator, signed_in_operator
@@ -151,6 +151,72 @@ def _table(view: dict):
     return df
 
 
+def affected_split(rows: list[dict], currency: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(seller -> revenue lost of the sellers with a significant loss, the same for the others), windows summed."""
+    per: dict[str, list[dict]] = {}
+    for r in rows:
+        if not r.get("error") and r.get("currency") == currency and r.get("revenue_lost") is not None:
+            per.setdefault(r["seller_id"], []).append(r)
+    hit, spared = {}, {}
+    for seller, rs in per.items():
+        lost = sum(float(r["revenue_lost"]) for r in rs)
+        significant = any(
+            float(r.get("p_effect") or 0) >= SIGNIFICANT_P or float(r.get("revenue_lost_low") or 0) > 0 for r in rs
+        )
+        (hit if significant and lost > 0 else spared)[seller] = lost
+    return hit, spared
+
+
+COLUMN_NAMES = {
+    "seller_id": "Seller",
+    "dashboard": "Dashboard",
+    "window_start": "Outage start",
+    "window_end": "Outage end",
+    "channels": "Channels",
+    "revenue_lost": "Revenue lost",
+    "revenue_lost_low": "Lowest",
+    "revenue_lost_high": "Highest",
+    "net_lost": "Net loss",
+    "profit_lost": "Profit lost",
+    "orders_lost": "Orders lost",
+    "late_excess": "Late shipments",
+    "p_effect": "Chance of an effect",
+    "history_days": "Days of history",
+    "warnings": "Notes",
+    "error": "Error",
+}
+MONEY_COLUMNS = ("revenue_lost", "revenue_lost_low", "revenue_lost_high", "net_lost", "profit_lost")
+
+
+def readable_table(df):
+    """The results as a reader takes them: column names in words, channel names, amounts in their currency, times
+    in UTC written out, shares as percentages and nothing shown as None."""
+
+    def cell(value, fmt):
+        return "" if value is None or value != value else fmt(value)  # NaN is not equal to itself
+
+    out = df.copy()
+    for col in MONEY_COLUMNS:
+        if col in out:
+            pairs = zip(out[col], out["currency"], strict=True)
+            out[col] = [cell(v, lambda x, c=cur: format_money(float(x), c)) for v, cur in pairs]
+    for col in ("window_start", "window_end"):
+        if col in out:
+            out[col] = [cell(v, lambda x: local_time(x, "UTC", zone=True)) for v in out[col]]
+    if "channels" in out:
+        out["channels"] = [cell(v, lambda x: format_channels(x.split(","))) for v in out["channels"]]
+    for col, fmt in (("orders_lost", number), ("late_excess", number), ("history_days", number)):
+        if col in out:
+            out[col] = [cell(v, lambda x, f=fmt: f(float(x))) for v in out[col]]
+    if "p_effect" in out:
+        out["p_effect"] = [cell(v, lambda x: percent(float(x))) for v in out["p_effect"]]
+    for col in ("warnings", "error"):
+        if col in out:
+            out[col] = [cell(v, str) for v in out[col]]
+    shown = [c for c in out.columns if c in COLUMN_NAMES]
+    return out[shown].rename(columns=COLUMN_NAMES)
+
+
 def _downloads(rows: list[dict]) -> None:
     import pyarrow.parquet as pq
 
@@ -174,23 +240,23 @@ def show(view: dict) -> None:
             icon=":material/warning:",
         )
     for c in summary["currencies"]:
-        cur, r = c["currency"], c["revenue_lost"]
+        cur = c["currency"]
+        hit, spared = affected_split(rows, cur)
         m = st.columns(3)
-        m[0].metric(f"Revenue lost ({cur})", format_money(r["lost"], cur))
-        m[1].metric(
-            "Sellers with a significant loss",
-            percent(c["significant_share"]),
-            f"{c['significant']:,}",
-            delta_color="off",
+        m[0].metric(
+            f"Revenue lost by affected sellers ({cur})",
+            format_money(sum(hit.values()), cur, 0),
+            help="The sellers whose loss is beyond normal variation; the others' ups and downs are not netted in.",
         )
-        m[2].metric("Median seller's loss", format_money(c["quantiles"].get("p50"), cur))
+        m[1].metric("Sellers affected", plural(len(hit), "seller"))
+        m[2].metric("Sellers not affected", plural(len(spared), "seller"))
         st.caption(
-            f"90% range of the total: {format_money(r['lost_low'], cur)} to {format_money(r['lost_high'], cur)} (sellers' "
-            f"errors independent). Significant: {summary['significant_when']}."
+            f"An affected seller's loss is beyond normal variation ({percent(SIGNIFICANT_P)} chance of an effect, "
+            f"or its whole range above zero); {percent(c['significant_share'])} of the sellers in {cur} are."
         )
         st.plotly_chart(distribution(rows, cur), config=CHART_CONFIG)
-    config = {"dashboard": st.column_config.LinkColumn("Dashboard", display_text="open")}
-    st.dataframe(_table(view), hide_index=True, column_config=config)
+    config = {"Dashboard": st.column_config.LinkColumn("Dashboard", display_text="open")}
+    st.dataframe(readable_table(_table(view)), hide_index=True, column_config=config)
     _downloads(rows)
 
 

@@ -55,7 +55,7 @@ def profit_table(res: dict, names: dict[str, str]) -> None:
                 "SKU": r["sku"],
                 "Product": names.get(r["sku"], ""),
                 "Channel": channel_name(r["channel"]),
-                "Its share of revenue lost": format_money(r["lost"], cur),
+                "Revenue lost": format_money(r["lost"], cur),
                 "Profit lost": format_money(r["profit_lost"], cur),
                 "Margin": "" if r["margin_pct"] is None else f"{r['margin_pct']:.1f}%",
                 "Cost": "known" if r["costed"] else "channel's typical margin",

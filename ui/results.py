@@ -35,6 +35,7 @@ class Params:
     channels: tuple[str, ...]
     opts: service.Options
     providers: tuple[str, ...] = ()
+    channels_reason: str = ""  # why these channels (impact.service.default_channels, or the seller's own pick)
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ class Results:
     def shipments(self) -> tuple[dict, pd.DataFrame]:
         """(the late-shipment summary, the late orders)."""
         w = self.window
-        key = (w.start, w.end, self.opts)
-        return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts, every_channel=True))
+        key = (w.start, w.end, w.channels, self.opts)
+        return session_cached("shipments", key, lambda: service.shipments(self.con, w, self.opts))
 
     def appeal_marketplaces(self) -> list[str]:
         """The marketplaces an appeal can go to that the seller sells on, the window's affected ones first."""

@@ -9,8 +9,18 @@ from impact.charts import scenarios as scenario_charts
 from impact.claim import ClaimPolicy, to_cents
 from impact.claim.cover import simulate_cover
 from impact.errors import InputError
-from impact.present import MINUS, channel_name, format_money, number, percent, plural, sentence
-from impact.scenarios import ScenarioModel, move_demand
+from impact.present import (
+    MINUS,
+    channel_name,
+    duration,
+    format_money,
+    number,
+    percent,
+    plural,
+    sentence,
+    source_text,
+)
+from impact.scenarios import ScenarioModel, edit_costs, move_demand
 from impact.store import CHANNELS
 from ui.common import CHART_CONFIG, escape_dollars
 from ui.results import Results
@@ -70,14 +80,14 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
 
     st.subheader("What if you moved some demand?")
     ordered = sorted(shares, key=lambda c: -shares[c])
+    model = with_edits(model, ordered)
     c1, c2, c3 = st.columns([1, 1, 2])
     source = c1.selectbox("Move demand from", ordered, key=State.scenario_source.key, format_func=channel_name)
     pct = c2.slider("Share of it", 0, 100, 30, step=5, format="%d%%", key=State.scenario_pct.key)
-    options = [c for c in CHANNELS if c != source]
-    default_targets = [c for c in ordered if c != source][:1] or ["shopify" if source != "shopify" else "woocommerce"]
-    targets = c3.multiselect(
-        "To", options, default=default_targets, key=f"scenario_to::{source}", format_func=channel_name
-    )
+    # Only channels the seller has, or has added with their own assumptions: a benefit on a channel they lack would
+    # be made of default fees alone.
+    options = [c for c in (*ordered, *model.costs.added) if c != source]
+    targets = c3.multiselect("To", options, default=options[:1], key=f"scenario_to::{source}", format_func=channel_name)
     st.slider(
         "Buyers who follow the move",
         0,
@@ -89,7 +99,10 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
         help="Share of the moved demand that really arrives at the new channels; the rest is lost.",
     )
     if not targets:
-        st.info("Choose at least one channel to move demand to.")
+        st.info(
+            "Choose a channel to move demand to. To move it to a channel you do not sell on yet, add it under "
+            "**Your assumptions** above with its fee, margin and the cost of moving demand."
+        )
         return
     mix = move_demand(shares, source, pct / 100, targets)
     result = model.to_json([mix])
@@ -121,18 +134,28 @@ def scenarios(model: ScenarioModel, currency: str | None, measured: bool, sweep_
         "Net benefit per year",
         format_money(scenario["annual_net_benefit"], currency, 0),
         border=True,
-        help="Risk cut + margin change - fee change, against today's mix. Fees and margins are assumptions "
-        "(see below).",
+        help="The outage risk it cuts, plus the margin it changes, minus the extra fees and the cost of moving the "
+        "demand, against today's mix. Every one of them rests on the assumptions above.",
+    )
+    st.caption(
+        sentence(
+            f"moving {format_money(scenario['annual_revenue_moved'], currency, 0)} of sales a year costs about "
+            f"{format_money(scenario['annual_moving_cost'], currency, 0)} a year at the assumed "
+            f"{percent(model.costs.moving_cost)}; fees change by {format_money(scenario['annual_fee_change'], currency, 0)}, "
+            f"margin by {format_money(scenario['annual_margin_change'], currency, 0)} and the outage risk falls by "
+            f"{format_money(scenario['annual_risk_reduction'], currency, 0)}"
+        ).replace("$", "\\$")
     )
     fig = scenario_charts.mix_comparison_figure(result)
     st.plotly_chart(fig, theme=None, key="scenario_mix", config=CHART_CONFIG)
     sweep = (
         model.sweep(source)
         if sweep_key is None
-        else session_cached("scenario_sweep", (*sweep_key, source), lambda: model.sweep(source))
+        else session_cached("scenario_sweep", (*sweep_key, source, repr(model.costs)), lambda: model.sweep(source))
     )
-    fig = scenario_charts.loss_vs_share_figure(sweep, source, shares.get(source), currency)
-    st.plotly_chart(fig, theme=None, key="scenario_sweep", config=CHART_CONFIG)
+    if sweep:  # a seller on one channel has nowhere to move it to until they add a channel
+        fig = scenario_charts.loss_vs_share_figure(sweep, source, shares.get(source), currency)
+        st.plotly_chart(fig, theme=None, key="scenario_sweep", config=CHART_CONFIG)
     with st.expander("Assumptions: outage rates, fees and margins"):
         assumptions(result["assumptions"])
     with st.expander("Would cover have paid?"):
@@ -198,33 +221,88 @@ def cover(model: ScenarioModel, currency: str | None) -> None:
     st.caption(" ".join(res["assumptions"]))
 
 
+def with_edits(model: ScenarioModel, channels: list[str]) -> ScenarioModel:
+    """The model with the seller's own fees, margins, cost of moving demand and added channels (the 'Your
+    assumptions' expander), every one shown and editable; the model itself when nothing was changed."""
+    costs = model.costs
+    with st.expander("Your assumptions: fees, margins, the cost of moving demand, a new channel"):
+        rows = [
+            {
+                "channel": channel_name(c),
+                "fee": 100 * costs.cost(c).fee_rate,
+                "monthly": costs.cost(c).monthly_fee,
+                "margin": 100 * costs.margin_of(c),
+            }
+            for c in channels
+        ]
+        edited = st.data_editor(
+            rows,
+            key="scenario_costs",
+            hide_index=True,
+            disabled=["channel"],
+            column_config={
+                "channel": st.column_config.TextColumn("Channel"),
+                "fee": st.column_config.NumberColumn("Fee, % of sales", min_value=0.0, max_value=100.0, format="%.2f"),
+                "monthly": st.column_config.NumberColumn("Monthly fee", min_value=0.0, format="%.2f"),
+                "margin": st.column_config.NumberColumn(
+                    "Margin before fees, %", min_value=0.0, max_value=100.0, format="%.1f"
+                ),
+            },
+        )
+        moving = st.number_input(
+            "Cost of moving demand, % of the sales moved per year",
+            0.0,
+            100.0,
+            100 * costs.moving_cost,
+            step=1.0,
+            key="scenario_moving_cost",
+            help="Promotions, ads and discounts that make buyers follow you to another channel.",
+        )
+        new = st.selectbox(
+            "Add a channel you do not sell on yet",
+            ["", *(c for c in CHANNELS if c not in channels and c != "other")],
+            key="scenario_new_channel",
+            format_func=lambda c: channel_name(c) if c else "None",
+        )
+        added = {}
+        if new:
+            c1, c2 = st.columns(2)
+            fee = c1.number_input(
+                f"{channel_name(new)}: fee, % of sales", 0.0, 100.0, 100 * costs.cost(new).fee_rate, step=0.5
+            )
+            margin = c2.number_input(
+                f"{channel_name(new)}: margin before fees, %", 0.0, 100.0, 100 * costs.margin, step=1.0
+            )
+            added[new] = (fee / 100, margin / 100)
+    by_name = {channel_name(c): c for c in channels}
+    edits = edit_costs(
+        costs,
+        fee_rates={by_name[r["channel"]]: (r["fee"] or 0) / 100 for r in edited},
+        monthly_fees={by_name[r["channel"]]: r["monthly"] or 0 for r in edited},
+        margins={by_name[r["channel"]]: (r["margin"] or 0) / 100 for r in edited},
+        moving_cost=moving / 100,
+        added=added,
+    )
+    return model if edits == costs else model.with_costs(edits)
+
+
 def assumptions(a: dict) -> None:
     st.dataframe(
         [
             {
                 "Provider": r["label"] or r["provider"],
-                "Outages per year": r["events_per_year"],
-                "Mean hours": r["mean_hours"],
-                "Basis": r["basis"],
-                "Source": r["source"],
+                "Outages per year": number(r["events_per_year"], 1),
+                "Typical length": duration(r["mean_hours"]),
+                "Basis": sentence(r["basis"]).rstrip("."),
+                "Source": source_text(r["source"]),
             }
             for r in a["rates"]
         ],
         hide_index=True,
         width="stretch",
     )
-    st.dataframe(
-        [
-            {
-                "Channel": channel_name(c),
-                "Fee rate": percent(v["fee_rate"], 1),
-                "Monthly fee": v["monthly_fee"],
-                "Margin": percent(v["margin"]),
-                "Note": v["note"],
-            }
-            for c, v in a["costs"]["channels"].items()
-        ],
-        hide_index=True,
-        width="stretch",
+    costs = a["costs"]
+    st.caption(
+        f"Cost of moving demand: {percent(costs['moving_cost'])} of the sales moved, per year. "
+        f"{plural(a['years'], 'simulated year')}. {a['net_benefit']}"
     )
-    st.caption(f"{plural(a['years'], 'simulated year')}, seed {a['seed']}. {sentence(a['net_benefit'])}")

@@ -6,7 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from impact.csvsafe import to_csv_bytes
-from impact.present import channel_name, local_time, number, percent, plural, value_range
+from impact.present import (
+    channel_name,
+    format_channels,
+    local_time,
+    number,
+    percent,
+    plural,
+    plural_word,
+    sentence,
+    value_range,
+)
 from impact.report import late_shipments_text
 from impact.windows import Window
 from ui.results import Results
@@ -20,14 +30,16 @@ def render(results: Results) -> None:
 def shipments(ship: dict, rows: pd.DataFrame, window: Window, tz: str) -> None:
     """The late-shipment summary and late orders of impact.shipments.shipment_report."""
     if not ship.get("available"):
+        # Only the affected channels count: orders of the others never stand in for them.
+        why = " ".join(sentence(n) for n in ship.get("notes") or ()) or (
+            "None of their seller-fulfilled orders has a ship time: add an export with ship dates."
+        )
         st.info(
-            "Late shipments cannot be measured from these files: none of the seller-fulfilled orders has a ship "
-            "time. Upload an export with ship dates (Shopify orders export, eBay report, Amazon Fulfilled "
-            "Shipments) to see them.",
+            f"Late shipments cannot be measured on {format_channels(window.channels)}, the "
+            f"{plural_word(len(window.channels), 'channel')} the outage hit; "
+            f"orders of your other channels are not counted. {why}",
             icon=":material/local_shipping:",
         )
-        for note in ship.get("notes", []):
-            st.caption(f"• {note}")
         return
     rng = value_range(ship.get("excess_late_low"), ship.get("excess_late_high"), confidence=ship["confidence"])
     cols = st.columns(4)
@@ -88,6 +100,9 @@ def late_orders(rows: pd.DataFrame, window: Window, tz: str) -> None:
         f"orders. Times below are in {tz}; the download keeps them in UTC."
     )
     shown = rows.copy()
+    shown["channel"] = shown["channel"].map(channel_name)
+    if "hours_late" in shown:
+        shown["hours_late"] = shown["hours_late"].map(lambda h: "" if pd.isna(h) else number(h, 1))
     for col in ("purchased_utc", "promise_utc", "shipped_utc"):
         shown[col] = pd.to_datetime(shown[col]).dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
     shown = shown.rename(

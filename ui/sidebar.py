@@ -8,14 +8,18 @@ from typing import Any
 
 import streamlit as st
 
-from impact.present import channel_name, percent
+from impact import service
+from impact.present import channel_name, format_channels, percent, sentence
 from impact.service import resolve_options
+from impact.windows import Window
 from ui import costs, window_sources, zone
 from ui.common import default_zone, settings, zone_options
 from ui.results import Params
-from ui.state import State, state
+from ui.state import State, session_cached, state
 
-UPLOAD_TYPES = ["csv", "txt", "tsv", "tab"]
+# Any file is accepted: a PDF, a workbook or a file meant for another slot gets a sentence saying what to add
+# instead (impact.slots), where a list of types would only say "application/pdf files are not allowed".
+UPLOAD_TYPES = None
 CONFIDENCES = (0.8, 0.9, 0.95, 0.99)
 
 
@@ -74,26 +78,42 @@ def inputs() -> Inputs:
     return Inputs(files=files or [], tz=tz, start=start, end=end, detect_box=sb.container())
 
 
-def _propose_channels(channels: list[str], is_demo: bool) -> None:
-    # New data or a new outage: propose the channels the outage hit (all of yours when none of them is listed).
-    token = (tuple(channels), is_demo, state.proposal_id)
-    if state.channels_for == token:
-        return
-    proposed = state.proposed_channels
-    state.channels_for = token
-    hit = [c for c in channels if proposed and c in proposed]
-    state.affected = hit or list(channels)
-    state.channels_note = (
-        bool(proposed) and not hit and bool(channels) and "none of your channels is listed as hit by this outage"
-    )
+def _rule(con, channels: list[str], tz: str) -> service.ChannelChoice:
+    """The service's one rule for the affected channels (impact.service.default_channels), as the CLI applies it:
+    a window from a feed, a windows file or a detection names its own; a known outage or a typed window gets the
+    known outage's, else those that dropped in the orders, else all."""
+    start, end = state.window_utc
+    proposed = [c for c in state.proposed_channels or () if c in channels]
+    if state.proposed_channels and state.preset == window_sources.CUSTOM:
+        source = "this window's source lists " + format_channels(proposed) if proposed else ""
+        window = Window(start, end, tuple(proposed), extra={"channels_reason": source})
+    else:
+        window = Window(start, end)
+    key = (tuple(channels), start, end, window.channels, tz)
+
+    def compute() -> service.ChannelChoice:
+        opts = service.resolve_options(tz=tz)
+        return service.default_channels(con, window, opts, sold=channels, detection=con is not None)
+
+    return session_cached("channel_rule", key, compute)
 
 
-def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str], tz: str) -> Params:
+def _propose_channels(con, channels: list[str], is_demo: bool, tz: str) -> service.ChannelChoice:
+    # New data or a new window: propose the channels the rule gives; the seller's own pick stands until then.
+    choice = _rule(con, channels, tz)
+    token = (tuple(channels), is_demo, state.proposal_id, choice.channels)
+    if state.channels_for != token:
+        state.channels_for = token
+        state.affected = list(choice.channels)
+    return choice
+
+
+def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str], tz: str, con=None) -> Params:
     """The affected channels, the currency and the estimate settings, once the orders are loaded: the options of
     every figure, resolved here once (impact.options) from the widgets and Settings."""
     sb = st.sidebar
     defaults = settings()
-    _propose_channels(channels, is_demo)
+    choice = _propose_channels(con, channels, is_demo, tz)
     affected = sb.multiselect(
         "Affected channels",
         channels,
@@ -102,10 +122,12 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str],
         "(buyers who went elsewhere). Empty means all.",
         format_func=channel_name,
     )
-    if state.channels_note:
-        sb.caption(f"Note: {state.channels_note}; all are selected. Adjust if you know better.")
-    currency = currencies[0] if currencies else None
-    if len(currencies) > 1:
+    picked = tuple(affected) or tuple(channels)
+    reason = choice.reason if picked == choice.channels else f"you chose {format_channels(picked)}"
+    sb.caption(sentence(f"{format_channels(picked)}: {reason}"))
+    home = costs.home_currency()
+    currency = home or (currencies[0] if currencies else None)
+    if len(currencies) > 1 and not home:
         # Amounts in different currencies are never added up: the seller picks the one to analyse.
         currency = sb.selectbox("Currency to analyse", currencies, key=State.currency.key)
     with sb.expander("Estimate settings"):
@@ -154,7 +176,7 @@ def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str],
         recovery_hours=int(recovery),
         sla_hours=float(sla),
         business_days=bool(business_days),
-        home_currency=costs.home_currency(),
+        home_currency=home,
         recovery_mode="until-normal" if until_normal else "fixed",
     )
-    return Params(channels=tuple(affected), opts=opts, providers=window_sources.preset_providers())
+    return Params(channels=picked, opts=opts, providers=window_sources.preset_providers(), channels_reason=reason)

@@ -66,6 +66,7 @@ class State:
     dataset_key: Value[tuple | None] = Value("dataset_key", _none, "what `con` holds: ('demo',) or the uploads")
     is_demo: Value[bool] = Value("is_demo", lambda: True)
     file_errors: Value[list[str]] = Value("file_errors", list, "one sentence per upload that could not be read")
+    slot_errors: Value[list[str]] = Value("slot_errors", list, "one sentence per upload that belongs in another slot")
     unmapped: Value[list[dict]] = Value("unmapped", list, "uploads whose columns need the seller's mapping")
     mappings: Value[dict[str, tuple]] = Value("mappings", dict, "file name -> ((field, column), ...) chosen")
     results: Value[dict] = Value(
@@ -84,6 +85,7 @@ class State:
     zone_before: Value[tuple | None] = Value("zone_before", _none, "zone_figure when the seller changed the zone")
     window_utc: Value[UtcSpan | None] = Value("window_utc", _none, "(start, end) as naive UTC")
     window_title: Value[str] = Value("window_title", str)
+    window_origin: Value[tuple | None] = Value("window_origin", _none, "(start, end, title) as its source gave it")
     start_at: Value[datetime | None] = Value("start_at", _none, "widget: the window's start in `tz`")
     end_at: Value[datetime | None] = Value("end_at", _none, "widget: the window's end in `tz`")
     preset: Value[str | None] = Value("preset", _none, "widget: the catalog outage id, or 'custom'")

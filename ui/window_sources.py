@@ -10,6 +10,7 @@ from datetime import datetime
 import streamlit as st
 
 from impact.errors import ImpactError
+from impact.ingest import summary
 from impact.outages import WindowsCsv, load_feed, looks_like_feed, parse_windows_csv, read_feed_file, window_json
 from impact.outages.detect import detect
 from impact.outages.suggest import Suggestion
@@ -58,6 +59,7 @@ def init_window(tz: str) -> None:
     state.window_utc = (parse_utc(entry["start"]), parse_utc(entry["end"])) if entry else FALLBACK_WINDOW
     state.proposed_channels = entry["channels"] if entry else None
     state.window_title = (entry or {}).get("title") or ""
+    state.window_origin = (*state.window_utc, state.window_title)
     window_to_widgets(tz)
 
 
@@ -65,6 +67,7 @@ def set_window(start: datetime, end: datetime, channels: list[str] | None, title
     """Make (start, end) UTC the window, show it in the current zone, and propose its channels."""
     state.window_utc = (start, end)
     state.window_title = title
+    state.window_origin = (start, end, title)
     window_to_widgets(state.tz)
     state.proposed_channels = channels
     state.proposal_id += 1
@@ -86,8 +89,25 @@ def on_window_change() -> None:
         return
     tz = state.tz
     state.window_utc = (to_utc(state.start_at, tz), to_utc(state.end_at, tz))
+    if state.preset != CUSTOM:
+        # A known outage's edited window is still that outage: the service's rule finds it by overlap.
+        state.proposed_channels = None
     state.preset = CUSTOM
-    state.window_title = ""
+    state.window_title = edited_title(state.window_origin, state.window_utc, tz)
+
+
+def edited_title(origin: tuple | None, after, tz: str) -> str:
+    """The window keeps its name when the seller moves an end: 'AWS us-east-1 outage, end moved to 23:20'.
+    origin: (start, end, title) of the window as its source gave it."""
+    if origin is None or not origin[2]:
+        return ""
+    moves = []
+    for name, old, new in (("start", origin[0], after[0]), ("end", origin[1], after[1])):
+        if new != old:
+            shown = to_local(new, tz)
+            same_day = to_local(old, tz).date() == shown.date()
+            moves.append(f"{name} moved to {shown:%H:%M}" if same_day else f"{name} moved to {shown:%-d %b %H:%M}")
+    return ", ".join([origin[2], " and ".join(moves)] if moves else [origin[2]])
 
 
 def use_window(start: datetime, end: datetime, channels, title: str) -> None:
@@ -132,14 +152,36 @@ def use_suggestion(suggestion: Suggestion) -> None:
     use_window(w.start, w.end, w.channels, f"{format_channels(w.channels)} orders drop, as seen in your orders")
 
 
+def _in_your_orders(known: dict) -> list[str]:
+    """The known outages the loaded orders cover (newest first): the ones a seller can analyse."""
+    if state.con is None:
+        return []
+    try:
+        span = summary(state.con)
+    except ImpactError:
+        return []
+    if span.first is None:
+        return []
+    hits = [k for k, e in known.items() if parse_utc(e["start"]) <= span.last and parse_utc(e["end"]) >= span.first]
+    return sorted(hits, key=lambda k: known[k]["start"], reverse=True)
+
+
 def preset_picker(sb) -> None:
     known = catalog()
+    covered = _in_your_orders(known)
+    ordered = [*covered, *(k for k in known if k not in covered)]
+
+    def label(k: str) -> str:
+        if k == CUSTOM:
+            return "Custom window"
+        return f"{known[k]['title']}, {known[k]['start'][:10]}" + (" · in your orders" if k in covered else "")
+
     sb.selectbox(
         "Known outage",
-        [CUSTOM, *known],
+        [CUSTOM, *ordered],
         key=State.preset.key,
         on_change=_on_preset,
-        format_func=lambda k: "Custom window" if k == CUSTOM else f"{known[k]['title']}, {known[k]['start'][:10]}",
+        format_func=label,
         help="Outages that hit online sellers, with their times from the providers' own reports.",
     )
     entry = known.get(state.preset)

@@ -43,6 +43,8 @@ def distribution(rows: list[dict], currency: str, title: str | None = None) -> g
         x_title=f"revenue lost, {currency}",
     )
     fig.update_layout(barmode="stack", bargap=0.05)
+    # Sellers are counted whole: a few sellers get a tick per seller, more get plotly's integer ticks.
+    fig.update_yaxes(tickformat=",d", rangemode="tozero", **({"dtick": 1} if len(per) <= 10 else {}))
     fig.update_xaxes(tickprefix=axis["tickprefix"], ticksuffix=axis["ticksuffix"], tickformat=",")
     if not per:
         fig.add_annotation(

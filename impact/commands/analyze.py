@@ -37,6 +37,13 @@ def _after_hours(w) -> float:
     return round(w.recovery_used_hours, 1) if w.recovery_mode == "until-normal" else w.recovery_hours
 
 
+def _header(w, span: str) -> list[str]:
+    """The window's first line, and why these channels when the service's rule chose them (not --channels)."""
+    choice = w.window.extra.get("channel_choice")
+    reason = choice.reason if choice is not None and choice.source != "given" else ""
+    return [f"{span} on {', '.join(w.estimate.affected)}:", *([f"  channels: {reason}"] if reason else [])]
+
+
 def human_summary(result: Analysis) -> str:
     cur = result.currency
     pct = present.percent(result.confidence)
@@ -45,7 +52,7 @@ def human_summary(result: Analysis) -> str:
         r = w.revenue
         # ISO-like times in UTC and channel codes: what a terminal user types back into --window and --channels.
         span = f"{w.window.start:%Y-%m-%d %H:%M} to {w.window.end:%Y-%m-%d %H:%M} UTC"
-        out.append(f"{span} on {', '.join(w.estimate.affected)}:")
+        out += _header(w, span)
         out.append(
             f"  lost {format_money_ascii(r.lost, cur)} ({pct} interval {format_money_ascii(r.lost_low, cur)} to "
             f"{format_money_ascii(r.lost_high, cur)}; probability of an effect {present.percent(r.p_effect)})"
@@ -123,7 +130,7 @@ def run(args) -> int:
     opts = options.options(args)
     con, report, opts = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
-    result = run_analysis(con, windows, opts)
+    result = run_analysis(con, options.resolve_channels(con, windows, opts), opts)
     if args.json:
         print(json.dumps({"ingest": report.to_json(), "zone": opts.zone.to_json(), **result.to_json()}, indent=1))
     else:

@@ -71,6 +71,7 @@ def run(args) -> int:
     policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
     con, report, opts = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
+    windows = options.resolve_channels(con, windows, opts)
     cover = {
         "insured": args.insured,
         "policy_number": args.policy_number,

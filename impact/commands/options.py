@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..claim import ClaimPolicy
 from ..errors import InputError, WindowError
-from ..service import Options, load_costs, load_in_zone, resolve_options
+from ..service import Options, load_costs, load_in_zone, resolve_options, with_default_channels
 from ..store import CHANNELS
 from ..windows import Window, covers, window_from_strings
 
@@ -285,6 +285,12 @@ def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
         raise InputError(f"{args.command} covers one outage window: give --window START END once")
     hit = list(channels(args))
     return [window_from_strings(s, e, hit, title=title) for s, e in pairs]
+
+
+def resolve_channels(con, windows: list[Window], opts: Options) -> list[Window]:
+    """The windows with their affected channels filled in by the service's one rule (impact.service.default_channels):
+    --channels when given, else the known outage's, else the detected drop's, else all, as the app does."""
+    return with_default_channels(con, windows, opts)[0]
 
 
 def options(args) -> Options:

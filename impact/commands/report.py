@@ -11,7 +11,7 @@ from ..dataset import result_product_names
 from ..errors import InputError
 from ..present import format_money
 from ..report import build_report
-from ..service import run_analysis, shipments
+from ..service import run_analysis, shipments, with_default_channels
 from ..views import window_view
 from . import options
 
@@ -57,9 +57,9 @@ def run(args) -> int:
     (window,) = options.windows(args, title=args.title.strip(), several=False)
     opts = options.options(args)
     con, report, opts = options.load_from_args(args, opts)
-    # The report measures shipping itself, on every channel with ship times, as the app does.
+    (window,), _ = with_default_channels(con, [window], opts)
     res = window_view(run_analysis(con, [window], opts, shipments=False).to_json())
-    ship = shipments(con, window, opts, every_channel=True)
+    ship = shipments(con, window, opts)
     names = result_product_names(con, res)
     text = build_report(res, ingest=report, shipments=ship, tz=opts.tz, product_names=names)
     rev, cur = res["revenue"], res["currency"]

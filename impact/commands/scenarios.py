@@ -65,6 +65,22 @@ def register(sub) -> None:
         metavar="CHANNEL=P1+P2",
         help="which providers a channel goes down with, e.g. woocommerce=aws+cloudflare",
     )
+    _add_channel_assumptions(p)
+    p.add_argument("--sweep", default=None, metavar="CHANNEL", help="add loss against this channel's share (0-100%%)")
+    p.add_argument(
+        "--period",
+        default="month",
+        choices=("day", "week", "month", "quarter"),
+        help="period for the mix history (default month)",
+    )
+    options.add_analysis(p, "channels the outage hit")
+    options.add_policy(p, required=False)
+    options.add_json(p, "the results")
+    p.set_defaults(func=run)
+
+
+def _add_channel_assumptions(p) -> None:
+    """Fees and margins per channel, a channel the seller does not sell on yet, and what moving demand costs."""
     p.add_argument(
         "--fee", action="append", default=[], metavar="CHANNEL=RATE", help="channel fee rate, e.g. amazon=0.15"
     )
@@ -82,17 +98,20 @@ def register(sub) -> None:
         metavar="RATE|CHANNEL=RATE",
         help="product margin before channel fees, overall (0.3) or per channel (amazon=0.25)",
     )
-    p.add_argument("--sweep", default=None, metavar="CHANNEL", help="add loss against this channel's share (0-100%%)")
     p.add_argument(
-        "--period",
-        default="month",
-        choices=("day", "week", "month", "quarter"),
-        help="period for the mix history (default month)",
+        "--new-channel",
+        action="append",
+        default=[],
+        metavar="CHANNEL=FEE:MARGIN",
+        help="a channel you do not sell on yet, with its assumed fee rate and product margin, e.g. "
+        "shopify=0.03:0.25; demand can move only to channels you have or add this way",
     )
-    options.add_analysis(p, "channels the outage hit")
-    options.add_policy(p, required=False)
-    options.add_json(p, "the results")
-    p.set_defaults(func=run)
+    p.add_argument(
+        "--moving-cost",
+        default=None,
+        metavar="RATE",
+        help="what moving demand costs per year, as a share of the revenue moved (promotions, ads), default 0.1",
+    )
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:
@@ -124,6 +143,7 @@ def build_model(con, args, opts: options.Options | None = None) -> tuple[Scenari
     windows = options.windows(args)
     if (args.channels or args.provider) and not windows:
         raise InputError("--channels and --provider describe an analysed outage: give its --window START END too.")
+    windows = options.resolve_channels(con, windows, opts or options.options(args))
     rates = load_rates(args.rates)
     rate_edits = {p: {"events_per_year": _number(v, "--rate")} for p, v in _pairs(args.rate, "--rate").items()}
     rates = edit_rates(rates, rate_edits)
@@ -137,7 +157,18 @@ def build_model(con, args, opts: options.Options | None = None) -> tuple[Scenari
             per_channel |= {c: _number(v, "--margin") for c, v in _pairs([item], "--margin").items()}
         else:
             overall = _number(item, "--margin")
+    added = {}
+    for c, v in _pairs(args.new_channel, "--new-channel").items():
+        fee, sep, margin = v.partition(":")
+        if not sep:
+            raise InputError(f"--new-channel expects CHANNEL=FEE:MARGIN, e.g. shopify=0.03:0.25, got '{c}={v}'.")
+        added[options.parse_channels(c, "--new-channel")[0]] = (
+            _number(fee, "--new-channel"),
+            _number(margin, "--new-channel"),
+        )
     edits = {
+        "added": added,
+        "moving_cost": None if args.moving_cost is None else _number(args.moving_cost, "--moving-cost"),
         "margin": overall,
         "margins": per_channel,
         "fee_rates": {c: _number(v, "--fee") for c, v in _pairs(args.fee, "--fee").items()},

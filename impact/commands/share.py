@@ -46,7 +46,7 @@ def create_from_files(args) -> dict:
     opts = options.options(args)
     con, report, opts = options.load_from_args(args, opts)
     try:
-        snapshot = share_analysis(con, report, windows, opts)
+        snapshot = share_analysis(con, report, options.resolve_channels(con, windows, opts), opts)
     finally:
         con.close()
     return create_share(snapshot, expires_days=args.expires_days, settings=opts.settings).to_json()

@@ -127,6 +127,18 @@ def _per_sku(con, sql: str, params: dict) -> dict[str, _Sku]:
     return {k: _Sku(rev or 0.0, cogs or 0.0, costed or 0.0, fees or 0.0) for k, rev, cogs, costed, fees in rows}
 
 
+def _window_sku_revenue(con, channel: str, currency: str, start: datetime, end: datetime) -> dict[str, float]:
+    """What each product of the channel sold in the window, summed exactly as impact.analysis sums it."""
+    rows = con.execute(
+        """SELECT coalesce(nullif(trim(sku), ''), '(none)'), sum(CAST(revenue AS DECIMAL(38, 8)))::DOUBLE FROM lines
+           WHERE status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND channel = $ch
+             AND purchased_at >= $s AND purchased_at < $e
+           GROUP BY 1""",
+        {"cur": currency, "ch": channel, "s": start, "e": end},
+    ).fetchall()
+    return {k: float(v or 0.0) for k, v in rows}
+
+
 def _median(values: list[float]) -> float | None:
     if not values:
         return None
@@ -169,8 +181,13 @@ def channel_profit(
     window_start: datetime,
     inputs: ProfitInputs,
     fallback_rate=None,
+    window_end: datetime | None = None,
 ) -> ChannelProfit:
-    """Profit lost on one affected channel: its lost revenue priced at the cost rates of its usual product mix."""
+    """Profit lost on one affected channel: its lost revenue priced at the cost rates of its usual product mix.
+
+    With `window_end`, a product's share of the revenue lost is the analysis' own (impact.analysis top_skus): its
+    share of the usual mix of the expected revenue, minus what it sold in the window, so that the Products chart,
+    the profit table and the report give one figure per product."""
     base_from = window_start - timedelta(days=BASE_DAYS)
     zone = ZoneInfo(inputs.tz)
     day = (window_start.replace(tzinfo=ZoneInfo("UTC"))).astimezone(zone).date()
@@ -192,6 +209,7 @@ def channel_profit(
 
     lost = expected_revenue - actual_revenue
     base_total = sum(b.rev for b in base.values() if b.rev > 0)
+    sold = _window_sku_revenue(con, channel, currency, window_start, window_end) if window_end else None
     cogs_mix = fee_mix = costed_mix = 0.0
     by_sku: dict[str, tuple[float, float, bool]] = {}
     for sku in sorted(base):
@@ -204,7 +222,8 @@ def channel_profit(
         cogs_mix += share * cogs_rate(b)
         fee_mix += share * b.fees / b.rev
         costed_mix += share if costed else 0.0
-        by_sku[sku] = (lost * share, lost * share * (1 - rate), costed)
+        sku_lost = lost * share if sold is None else expected_revenue * share - sold.get(sku, 0.0)
+        by_sku[sku] = (sku_lost, sku_lost * (1 - rate), costed)
     if base_total <= 0:
         # No sales in the weeks before to take a mix from: the median goods cost rate, no fees known.
         cogs_mix = median_rate or 0.0
@@ -296,6 +315,7 @@ def window_profit(
             window_start=start,
             inputs=inputs,
             fallback_rate=lambda: _fallback_rate(con, currency, start),
+            window_end=end,
         )
         p.ad_spend_window = ad_spend_in_window(con, channel=ch, currency=currency, start=start, end=end, inputs=inputs)
         lost_share = min(max(p.revenue_lost / expected, 0.0), 1.0) if expected > 0 else 0.0

@@ -111,7 +111,13 @@ def late_shipments_text(ship: dict | None, confidence: float | None = None) -> s
     if not ship:
         return None
     if not ship.get("available"):
-        return sentence(unmeasurable("late shipments", NO_SHIP_TIMES))
+        # The shipments summary says which channels lack ship times and which report would carry them.
+        why = [n for n in ship.get("notes") or () if "carry no ship times" in n or "fulfilled by the marketplace" in n]
+        return (
+            sentence(f"late shipments: {'; '.join(why)}")
+            if why
+            else sentence(unmeasurable("late shipments", NO_SHIP_TIMES))
+        )
     if ship.get("excess_late") is None:
         return sentence(unmeasurable("late shipments caused by the outage", NO_LATE_RATE)) + (
             f" {number(ship.get('late', 0))} of {plural(ship.get('due', 0), 'order')} due to ship went out late."
@@ -138,11 +144,24 @@ def profit_text(res: dict) -> str | None:
 
     rng = value_range(p.get("lost_low"), p.get("lost_high"), m, confidence=conf)
     margin = f" at a margin of {number(p['margin_pct'], 1)}%" if p.get("margin_pct") is not None else ""
-    text = (
-        f"In profit that is about **{m(p['lost'])} lost**{margin}" + (f" ({rng})" if rng else "") + ": the goods "
-        f"those orders would have used ({m(p['costs_saved'])}) and their fees ({m(p['fees_saved'])}) were not "
-        f"spent. After the sales that came back, the profit lost is **{m(p['net_lost'])}**."
-    )
+    if p["lost"] < 0:
+        text = f"In profit that is about **{m(-p['lost'])} more** than expected{margin}" + (
+            f" ({rng})." if rng else "."
+        )
+    else:
+        text = (
+            f"In profit that is about **{m(p['lost'])} lost**{margin}" + (f" ({rng})" if rng else "") + ": the goods"
+            f" those orders would have used ({m(p['costs_saved'])}) and their fees ({m(p['fees_saved'])}) were not "
+            "spent."
+        )
+    # Said as the recapture sentence says it, so the two never disagree on whether buyers came back.
+    status = recapture_status(res["revenue"])
+    if status == "came_back":
+        text += f" After the sales that came back, the profit lost is **{m(p['net_lost'])}**."
+    elif status == "stayed_low":
+        text += f" With sales staying low after the outage too, the profit lost comes to **{m(p['net_lost'])}**."
+    elif m(p["net_lost"]) != m(p["lost"]):
+        text += f" Counting the hours after the outage, the profit lost is **{m(p['net_lost'])}**."
     if p.get("ad_spend_wasted"):
         text += f" Ads kept spending meanwhile: about {m(p['ad_spend_wasted'])} bought clicks that could not convert."
     share = p.get("costed_share")

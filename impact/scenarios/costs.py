@@ -14,6 +14,9 @@ from ..errors import InputError
 from ..store import CHANNELS
 
 DEFAULT_MARGIN = 0.30
+# What steering buyers to another channel costs, as a share of the revenue moved, per year: promotions, ads and
+# discounts that make them buy there. An assumption the seller should edit.
+DEFAULT_MOVING_COST = 0.10
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,12 @@ DEFAULT_COSTS: dict[str, ChannelCost] = {
 class Costs:
     margin: float = DEFAULT_MARGIN
     channels: dict[str, ChannelCost] = field(default_factory=lambda: dict(DEFAULT_COSTS))
+    moving_cost: float = DEFAULT_MOVING_COST  # per unit of revenue moved to another channel, per year
+    added: tuple[str, ...] = ()  # channels the seller does not sell on yet, with their own assumed fee and margin
 
     def __post_init__(self):
         _check_share(self.margin, "The margin")
+        _check_share(self.moving_cost, "The cost of moving demand")
         for c, cost in self.channels.items():
             _check_share(cost.fee_rate, f"The fee rate for {c}")
             if cost.margin is not None:
@@ -98,6 +104,8 @@ class Costs:
     def to_json(self) -> dict:
         return {
             "margin": self.margin,
+            "moving_cost": self.moving_cost,
+            "added": list(self.added),
             "channels": {
                 c: {"fee_rate": v.fee_rate, "monthly_fee": v.monthly_fee, "margin": self.margin_of(c), "note": v.note}
                 for c, v in self.channels.items()
@@ -117,9 +125,15 @@ def edit_costs(
     fee_rates: Mapping[str, float] | None = None,
     monthly_fees: Mapping[str, float] | None = None,
     margins: Mapping[str, float] | None = None,
+    moving_cost: float | None = None,
+    added: Mapping[str, tuple[float, float]] | None = None,
 ) -> Costs:
-    """Costs with the seller's own numbers; edited entries are noted as such."""
+    """Costs with the seller's own numbers; edited entries are noted as such. `added`: channel -> (fee rate,
+    margin) of a channel the seller does not sell on yet; demand can move to it only with both assumed."""
     costs = costs or Costs()
+    fee_rates, margins = dict(fee_rates or {}), dict(margins or {})
+    for name, (fee, margin_c) in (added or {}).items():
+        fee_rates[name], margins[name] = fee, margin_c
     channels = dict(costs.channels)
     for what, values in (("fee_rate", fee_rates), ("monthly_fee", monthly_fees), ("margin", margins)):
         for name, value in (values or {}).items():
@@ -128,4 +142,10 @@ def edit_costs(
                 raise InputError(f"'{name}' is not a channel; use one of {', '.join(CHANNELS)}.")
             base = channels.get(c, ChannelCost(0.0))
             channels[c] = replace(base, **{what: float(value)}, note="edited by the seller")
-    return Costs(margin=costs.margin if margin is None else float(margin), channels=channels)
+    new = tuple(dict.fromkeys((*costs.added, *(n.strip().lower() for n in added or ()))))
+    return Costs(
+        margin=costs.margin if margin is None else float(margin),
+        channels=channels,
+        moving_cost=costs.moving_cost if moving_cost is None else float(moving_cost),
+        added=new,
+    )

@@ -14,10 +14,13 @@ margin minus its fee rate, since a sale that never happens also pays no fee.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from ..errors import InputError
+from ..present import channel_name, format_channels, join_names
 from ..store import CHANNELS
 from .costs import Costs
 from .mix import Profile, _shares, hhi, normalise_mix, realise_mix, resolve_impacts, window_whatif
@@ -34,15 +37,16 @@ from .montecarlo import (
 )
 
 NET_BENEFIT = (
-    "Change in expected yearly contribution (product margin - channel fees - expected margin lost to outages) "
-    "versus the current mix: risk_reduction + margin_change - fee_change."
+    "The net benefit per year is the change in what your sales leave after product costs, channel fees, the cost "
+    "of moving demand and the margin expected to be lost to outages: the outage risk it cuts, plus the margin it "
+    "changes, minus the extra fees and the cost of moving the demand."
 )
 
 
 def mix_label(mix: Mapping[str, float]) -> str:
-    """'amazon 50% / shopify 30% / ebay 20%'."""
+    """'Amazon 50%, Shopify 30% and eBay 20%'."""
     items = sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))
-    return " / ".join(f"{c} {100 * v:.0f}%" for c, v in items if v > 0)
+    return join_names(f"{channel_name(c)} {100 * v:.0f}%" for c, v in items if v > 0)
 
 
 class ScenarioModel:
@@ -81,7 +85,15 @@ class ScenarioModel:
         self.current = dict(current) if current is not None else None
         self.events = simulate_events(self.rates, self.years, self.seed)
         self._baseline = self._evaluate(dict(self.current_revenue)) | dict.fromkeys(
-            ("annual_risk_reduction", "annual_fee_change", "annual_margin_change", "annual_net_benefit"), 0.0
+            (
+                "annual_risk_reduction",
+                "annual_fee_change",
+                "annual_margin_change",
+                "annual_net_benefit",
+                "annual_revenue_moved",
+                "annual_moving_cost",
+            ),
+            0.0,
         )
 
     # --- evaluation -------------------------------------------------------------------------------------------
@@ -139,19 +151,46 @@ class ScenarioModel:
             out["window_by_channel"] = w["by_channel"]
         return out
 
+    def with_costs(self, costs: Costs) -> ScenarioModel:
+        """The same model (profile, impacts, the same simulated years) under other fees, margins or cost of moving
+        demand: only the current mix is evaluated again."""
+        other = copy.copy(self)
+        other.costs = costs
+        other._baseline = self._baseline | {
+            k: v for k, v in other._evaluate(dict(other.current_revenue)).items() if k in self._baseline
+        }
+        return other
+
     def baseline(self) -> dict:
         """The current mix's numbers."""
         return dict(self._baseline)
 
+    def check_channels(self, mix: Mapping[str, float]) -> None:
+        """InputError for demand moved to a channel the seller does not sell on and has not added with its own
+        assumed fee and margin: a benefit on a channel the seller lacks would be made of default fees alone."""
+        missing = sorted(c for c, v in mix.items() if v > 0 and c not in self.current_revenue)
+        missing = [c for c in missing if c not in self.costs.added]
+        if missing:
+            raise InputError(
+                f"You do not sell on {format_channels(missing)} yet: add it as a new channel with its assumed fee, "
+                "margin and cost of moving demand, or move demand between the channels you have."
+            )
+
     def evaluate(self, mix: Mapping[str, float]) -> dict:
-        """One target mix: realised shares and HHI, the window what-if, annual risk, costs and net benefit."""
+        """One target mix: realised shares and HHI, the window what-if, annual risk, costs and net benefit, which
+        takes off the yearly cost of moving demand (Costs.moving_cost of the revenue that changes channel)."""
         target = normalise_mix(mix)
-        out = {"mix": target, "label": mix_label(target)} | self._evaluate(self.realise(target))
+        self.check_channels(target)
+        revenue = self.realise(target)
+        out = {"mix": target, "label": mix_label(target)} | self._evaluate(revenue)
         base = self._baseline
+        moved = sum(max(v - self.current_revenue.get(c, 0.0), 0.0) for c, v in revenue.items())
+        out["annual_revenue_moved"] = moved
+        out["annual_moving_cost"] = moved * self.costs.moving_cost
         out["annual_risk_reduction"] = base["annual_expected_lost_margin"] - out["annual_expected_lost_margin"]
         out["annual_fee_change"] = out["annual_fees"] - base["annual_fees"]
         out["annual_margin_change"] = out["annual_margin"] - base["annual_margin"]
-        out["annual_net_benefit"] = out["annual_contribution"] - base["annual_contribution"]
+        out["annual_net_benefit"] = out["annual_contribution"] - base["annual_contribution"] - out["annual_moving_cost"]
         return out
 
     def sweep(self, channel: str = "amazon", steps: int = 21, to: str | None = None) -> list[dict]:
@@ -160,7 +199,10 @@ class ScenarioModel:
         when the seller sells nowhere else)."""
         others = {c: s for c, s in self.current_shares.items() if c != channel}
         if not others:
-            fallback = to or ("shopify" if channel != "shopify" else "woocommerce")
+            # A seller on one channel has nowhere to move demand to, unless they added a channel with its assumptions.
+            fallback = to or next((c for c in self.costs.added if c != channel), None)
+            if fallback is None:
+                return []
             others = {fallback: 1.0}
         total = sum(others.values())
         rows = []

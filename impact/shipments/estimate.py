@@ -271,7 +271,8 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
     result = _empty_result(prep, backlog, until, horizon, (sla_hours, business_days, confidence), horizon_hours)
     notes = result["notes"]
     if not prep.channels:
-        notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
+        if not notes:  # order_table's notes already say why, channel by channel, when it has any
+            notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
         return result, until
     result["not_yet_due"] = _pending(con, prep, until, backlog, notes)
     params = {"s": prep.start, "u": until, "ex": ex_end}

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from ..present import channel_name, format_channels, plural
 from ..settings import Settings
 from ..windows import Window, iso_utc
 
@@ -58,6 +59,28 @@ class Prepared:
     marketplace_fulfilled: int = 0
 
 
+# The export that carries ship times, per channel: what a seller whose orders export has none should add.
+SHIP_TIME_REPORTS = {
+    "amazon": "Amazon's Fulfilled Shipments report (Reports > Fulfillment), or a ShipStation shipments export",
+    "shopify": "a Shopify orders export with the Fulfilled at column (Orders > Export > All orders)",
+    "ebay": "eBay's Orders report from Seller Hub (it has Shipped On Date)",
+    "etsy": "Etsy's Sold Orders CSV (it has Date Shipped)",
+    "woocommerce": "a WooCommerce export with the completed date, or a ShipStation shipments export",
+}
+
+
+def no_ship_times_note(channel: str) -> str:
+    """Why late shipments cannot be measured on `channel`, and which report to export so that they can."""
+    report = SHIP_TIME_REPORTS.get(
+        channel,
+        "a shipments export with a ship date per order (ShipStation, or any CSV mapped with order_id and shipped_at)",
+    )
+    return (
+        f"the {channel_name(channel)} orders carry no ship times, so late shipments cannot be measured there: add "
+        f"{report}"
+    )
+
+
 @dataclass
 class _Channels:
     """Per channel: seller-fulfilled lines, how many carry a ship time, marketplace-fulfilled lines, the end of its
@@ -97,25 +120,22 @@ def _scope(ch: _Channels, wanted: list[str], notes: list[str]) -> tuple[list[str
     scope = [c for c in (wanted or sorted(ch.seller)) if c in ch.seller]
     missing = [c for c in wanted if c not in ch.seller]
     if missing:
-        notes.append("no orders from " + ", ".join(missing) + " in the data")
-    all_fba = [c for c in scope if ch.seller[c] == 0]
-    if all_fba:
+        notes.append(f"no {format_channels(missing)} orders in the files")
+    for c in (c for c in scope if ch.seller[c] == 0):
         notes.append(
-            "every " + ", ".join(all_fba) + " order is fulfilled by the marketplace (FBA/WFS):"
-            " its late shipments never count against the seller"
+            f"every {channel_name(c)} order is fulfilled by the marketplace (FBA/WFS): its late shipments never "
+            "count against you"
         )
     # Ship times must come from the seller-fulfilled lines themselves: FBA ship dates say nothing about them.
     no_times = [c for c in scope if ch.seller[c] > 0 and ch.shipped[c] == 0]
-    if no_times:
-        notes.append(
-            "no ship times for seller-fulfilled orders in the "
-            + ", ".join(no_times)
-            + " export(s): late shipments cannot be measured there (export a report with ship dates)"
-        )
+    for c in no_times:
+        notes.append(no_ship_times_note(c))
     scope = [c for c in scope if ch.shipped[c] > 0]
     fba = sum(ch.marketplace.get(c, 0) for c in scope)
     if fba:
-        notes.append(f"{fba} marketplace-fulfilled line(s) (FBA/WFS) left out: they never count against the seller")
+        notes.append(
+            f"{plural(fba, 'marketplace-fulfilled order line')} (FBA/WFS) left out: they never count against you"
+        )
     return scope, no_times, fba
 
 

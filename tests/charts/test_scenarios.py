@@ -13,7 +13,9 @@ RATES = {"aws": ProviderRate("aws", 2.0, "empirical", durations_hours=(3.0,))}
 @pytest.fixture(scope="module")
 def scenario_model():
     profile = Profile(("amazon", "shopify"), np.vstack([np.full(168, 8.0), np.full(168, 2.0)]), currency="EUR")
-    costs = Costs(channels={"amazon": ChannelCost(0.15), "shopify": ChannelCost(0.03), "ebay": ChannelCost(0.13)})
+    costs = Costs(
+        channels={"amazon": ChannelCost(0.15), "shopify": ChannelCost(0.03), "ebay": ChannelCost(0.13)}, added=("ebay",)
+    )
     return ScenarioModel(profile, rates=RATES, dependencies={"amazon": ["aws"]}, costs=costs, years=2000, seed=2)
 
 
@@ -27,7 +29,7 @@ def test_mix_comparison_has_a_row_per_mix_and_shares_stack_to_100(scenario_model
     ends = np.array(shares[-1].base) + np.array(shares[-1].x)
     assert ends == pytest.approx([100.0, 100.0])
     expected = next(t for t in fig.data if t.name == "expected loss")
-    assert list(expected.y) == ["Current", "amazon 50% / shopify 30% / ebay 20%"]
+    assert list(expected.y) == ["Current", "Amazon 50%, Shopify 30% and eBay 20%"]
     assert expected.x[1] < expected.x[0]
     assert "EUR" in fig.layout.annotations[1].text
 

@@ -25,7 +25,10 @@ def test_report_file_matches_analyze(tmp_path, capsys):
     )
     assert f'data-value="{rev["net_lost"]}"' in doc
     assert said.startswith(f"report written to {out}: lost ${rev['lost']:,.2f}")
-    assert "AWS us-east-1 outage" in doc and 'id="orders"' in doc  # Shopify ship times give the late orders
+    # Shipments count the affected channel only: Amazon's All Orders report has no ship times, and the report says
+    # which Amazon report to add rather than counting Shopify's orders.
+    assert "AWS us-east-1 outage" in doc and 'id="orders"' not in doc
+    assert "add Amazon&#x27;s Fulfilled Shipments report" in doc or "add Amazon's Fulfilled Shipments report" in doc
     assert doc.count("window.PlotlyConfig") == 1
     assert out.stat().st_mode & 0o044  # readable like any other file the user writes, not private to the process
 

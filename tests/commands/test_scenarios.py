@@ -50,6 +50,8 @@ def test_json_has_current_mix_and_scenarios(exports, capsys):
             *exports,
             "--mix",
             "amazon=0.5,shopify=0.3,ebay=0.2",
+            "--new-channel",
+            "ebay=0.1325:0.3",
             "--move",
             "amazon:1:shopify",
             "--years",
@@ -77,7 +79,18 @@ def test_json_has_current_mix_and_scenarios(exports, capsys):
 def test_same_seed_same_output(exports, capsys):
     """The command is deterministic for a given seed."""
     argv = ["scenarios", *exports, "--mix", "amazon=0.6,ebay=0.4", "--years", "1000", "--seed", "3", "--json"]
+    argv += ["--new-channel", "ebay=0.1325:0.3"]
     assert run_json(capsys, argv) == run_json(capsys, argv)
+
+
+def test_a_channel_the_seller_lacks_needs_its_assumptions(exports, capsys):
+    """Demand moved to eBay, where this seller does not sell, is refused in one line naming what to add."""
+    assert main(["scenarios", *exports, "--move", "amazon:0.5:ebay", "--years", "100"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: You do not sell on eBay yet: add it as a new channel with its assumed fee, margin and cost of "
+        "moving demand, or move demand between the channels you have.\n"
+    )
 
 
 def test_editable_assumptions_change_the_numbers(exports, capsys):
@@ -100,21 +113,28 @@ def test_editable_assumptions_change_the_numbers(exports, capsys):
             "amazon=0,shopify=0",
             "--margin",
             "0.4",
+            "--moving-cost",
+            "5%",
             "--years",
             "500",
             "--json",
         ],
     )
-    assert out["scenarios"][0]["annual_expected_loss"] == 0.0  # Shopify does not depend on AWS
-    assert out["scenarios"][0]["annual_fee_change"] == pytest.approx(0.0)
-    assert out["scenarios"][0]["annual_net_benefit"] == pytest.approx(0.4 * out["current"]["annual_expected_loss"])
+    s = out["scenarios"][0]
+    assert s["annual_expected_loss"] == 0.0  # Shopify does not depend on AWS
+    assert s["annual_fee_change"] == pytest.approx(0.0)
+    # All of Amazon's revenue (three quarters of the total) moves, at 5% of it a year.
+    assert s["annual_moving_cost"] == pytest.approx(0.05 * 0.75 * out["current"]["annual_revenue"])
+    assert s["annual_net_benefit"] == pytest.approx(
+        0.4 * out["current"]["annual_expected_loss"] - s["annual_moving_cost"]
+    )
 
 
 def test_human_output_and_plain_errors(exports, capsys):
     """The default output is a readable table; bad input is one line on stderr and exit code 2."""
     assert main(["scenarios", *exports, "--mix", "amazon=0.5,shopify=0.5", "--years", "200"]) == 0
     out, _ = capsys.readouterr()
-    assert "HHI 6,250" in out and "amazon 50% / shopify 50%" in out
+    assert "HHI 6,250" in out and "Amazon 50% and Shopify 50%" in out
     for bad in (
         ["--mix", "amazon=0.5"],
         ["--mix", "amazon=0.5,mystore=0.5"],
@@ -182,6 +202,8 @@ def test_window_path_against_the_analysis_contract(exports, capsys, monkeypatch)
             "aws",
             "--mix",
             "shopify=0.5,woocommerce=0.5",
+            "--new-channel",
+            "woocommerce=0.029:0.3",
             "--depends",
             "woocommerce=aws",
             "--years",

@@ -12,7 +12,13 @@ RATES = {
     "ebay": ProviderRate("ebay", 0.0, "empirical", durations_hours=(1.0,)),
 }
 DEPS = {"amazon": ["aws"], "woocommerce": ["aws"], "shopify": [], "ebay": ["ebay"]}
-NO_FEES = Costs(margin=0.3, channels={c: ChannelCost(0.0) for c in ("amazon", "shopify", "ebay", "woocommerce")})
+# eBay and WooCommerce are channels the seller added with their own (zero) fees; moving demand costs nothing here.
+NO_FEES = Costs(
+    margin=0.3,
+    channels={c: ChannelCost(0.0) for c in ("amazon", "shopify", "ebay", "woocommerce")},
+    moving_cost=0.0,
+    added=("ebay", "woocommerce"),
+)
 
 
 def flat_profile(per_hour: dict[str, float]) -> Profile:
@@ -68,8 +74,10 @@ def test_net_benefit_is_risk_reduction_plus_margin_change_minus_fee_change():
     """Net benefit is the change in yearly contribution and splits exactly into its three parts."""
     costs = edit_costs(
         margin=0.3,
-        fee_rates={"amazon": 0.15, "shopify": 0.03, "ebay": 0.13},
+        fee_rates={"amazon": 0.15, "shopify": 0.03},
         monthly_fees={"amazon": 40.0, "shopify": 39.0, "ebay": 0.0},
+        added={"ebay": (0.13, 0.3)},
+        moving_cost=0.0,
     )
     m = model(costs=costs, transfer=0.8)
     r = m.evaluate({"amazon": 0.5, "shopify": 0.3, "ebay": 0.2})
@@ -111,8 +119,33 @@ def test_to_json_shape_and_errors():
         assert key in s
     assert s["hhi"] == pytest.approx(3800) and out["current"]["hhi"] == 6800.0
     assert set(out["assumptions"]["impacts"]) == {"amazon", "shopify", "ebay"}
-    assert mix_label(s["mix"]) == "amazon 50% / shopify 30% / ebay 20%"
+    assert mix_label(s["mix"]) == "Amazon 50%, Shopify 30% and eBay 20%"
     with pytest.raises(InputError):
         m.evaluate({"amazon": 0.5})
     with pytest.raises(InputError, match="between 0 and 1"):
         model(transfer=1.5).evaluate({"amazon": 1.0})
+
+
+def test_a_channel_the_seller_lacks_is_refused_until_added_with_its_assumptions():
+    """Moving an eBay-only seller's demand to Shopify is refused; added with its fee and margin, it is evaluated."""
+    ebay_only = flat_profile({"ebay": 10.0})
+    args = {"rates": RATES, "dependencies": DEPS, "years": 100, "seed": 5}
+    m = ScenarioModel(ebay_only, costs=edit_costs(margin=0.3), **args)
+    with pytest.raises(InputError, match="You do not sell on Shopify yet: add it as a new channel"):
+        m.evaluate({"ebay": 0.5, "shopify": 0.5})
+    assert m.sweep("ebay") == []  # nowhere to move to: no curve made of default fees
+    added = edit_costs(margin=0.3, added={"shopify": (0.03, 0.25)}, moving_cost=0.2)
+    r = ScenarioModel(ebay_only, costs=added, **args).evaluate({"ebay": 0.5, "shopify": 0.5})
+    assert r["label"] == "eBay 50% and Shopify 50%"
+    assert r["annual_revenue_moved"] == pytest.approx(5 * 168 * WEEKS_PER_YEAR)
+
+
+def test_the_cost_of_moving_demand_comes_off_the_net_benefit():
+    """Net benefit = risk cut + margin change - fee change - moving cost (20% of the revenue moved, per year)."""
+    costs = edit_costs(margin=0.3, fee_rates={"amazon": 0.15, "shopify": 0.03}, moving_cost=0.2)
+    r = model(costs=costs).evaluate({"amazon": 0.5, "shopify": 0.5})
+    total = 10 * 168 * WEEKS_PER_YEAR
+    assert r["annual_revenue_moved"] == pytest.approx(0.3 * total)
+    assert r["annual_moving_cost"] == pytest.approx(0.2 * 0.3 * total)
+    parts = r["annual_risk_reduction"] + r["annual_margin_change"] - r["annual_fee_change"]
+    assert r["annual_net_benefit"] == pytest.approx(parts - 0.2 * 0.3 * total)

@@ -21,6 +21,16 @@ def test_claim_tab_shows_the_claim_and_the_pack(results):
     assert not at.exception and any(m.label == "Claim" for m in at.metric)
     at.selectbox(key="claim_kind").set_value("parametric").run()
     assert not at.exception and any(m.label == "Claim" for m in at.metric)
+    # A 24 h waiting period on the 14 h 32 min outage: the zero claim says why.
+    at.number_input(key="claim_waiting").set_value(24.0).run()
+    assert [m.value for m in at.metric if m.label == "Claim"] == ["$0.00"]
+    assert any(
+        i.value.startswith(
+            "Nothing is claimable because the policy's waiting period (24 h) is at least as long as the "
+            "outage (14 h 32 min)"
+        )
+        for i in at.info
+    )
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download claim pack (ZIP)"]
 

@@ -67,18 +67,31 @@ def _row(seller, lost, p):
 
 def test_uploaded_results_show_summary_chart_and_table(tmp_path):
     """With no root the page says running is off; an uploaded Parquet shows the metrics, the chart and the table,
-    without dashboard links (nothing says where an upload's sellers' files are)."""
-    parquet, _ = write([_row("a", 100, 0.99), _row("b", 10, 0.3), _row("c", 40, 0.95)], tmp_path / "r.parquet")
+    without dashboard links (nothing says where an upload's sellers' files are). The total is the affected sellers'
+    loss alone: seller d sold more than expected and b's drop is noise, and neither is netted in."""
+    rows = [_row("a", 100, 0.99), _row("b", 10, 0.3), _row("c", 40, 0.95), _row("d", -60, 0.2)]
+    parquet, _ = write(rows, tmp_path / "r.parquet")
     at = _page(page="portfolio")
     assert "IMPACT_PORTFOLIO_ROOT" in at.info[0].value
     at.file_uploader[0].set_value([("r.parquet", parquet.read_bytes(), "application/octet-stream")])
     at = at.run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Revenue lost (USD)"] == "$150.00" and metrics["Sellers with a significant loss"] == "67%"
+    assert metrics == {
+        "Revenue lost by affected sellers (USD)": "$140",
+        "Sellers affected": "2 sellers",
+        "Sellers not affected": "2 sellers",
+    }
     assert len(at.get("plotly_chart")) == 1
     table = at.dataframe[0].value
-    assert list(table.seller_id) == ["a", "b", "c"] and "dashboard" not in table.columns
+    assert list(table["Seller"]) == ["a", "b", "c", "d"] and "Dashboard" not in table.columns
+    assert list(table.iloc[3][["Revenue lost", "Channels", "Chance of an effect", "Profit lost"]]) == [
+        "−$60.00",
+        "Amazon",
+        "20%",
+        "",
+    ]
+    assert table.iloc[0]["Outage start"] == "Fri 07 Mar 2025 14:00 UTC"
 
 
 def test_run_from_the_root_with_progress_and_links(root):
@@ -90,9 +103,9 @@ def test_run_from_the_root_with_progress_and_links(root):
     at = at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
-    assert list(table.seller_id) == [f"seller-{i:03d}" for i in range(5)]
-    assert table.dashboard[1].startswith("?seller=agency%2Fseller-001&start=")
-    assert (table.error == "").all()
+    assert sorted(table["Seller"]) == [f"seller-{i:03d}" for i in range(5)]
+    assert table["Dashboard"][list(table["Seller"]).index("seller-001")].startswith("?seller=agency%2Fseller-001&")
+    assert (table["Error"] == "").all()
 
 
 def test_a_seller_link_opens_its_dashboard(root):

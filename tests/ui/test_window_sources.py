@@ -173,3 +173,41 @@ def test_a_statuspage_rss_fetched_in_the_app_gives_the_incident_as_its_updates_t
     at.sidebar.button(key="feed_use").click()
     at = rerun(at)
     assert at.session_state["window_utc"] == (datetime(2024, 2, 8, 8, 29), datetime(2024, 2, 8, 9, 0))
+
+
+def test_an_edited_window_keeps_its_name():
+    """Moving the end of a known outage names the move; moving it back gives the name alone."""
+    from ui.window_sources import edited_title
+
+    aws = (datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20), "AWS us-east-1 outage")
+    moved = (aws[0], datetime(2025, 10, 20, 23, 20))
+    assert edited_title(aws, moved, "UTC") == "AWS us-east-1 outage, end moved to 23:20"
+    both = (datetime(2025, 10, 20, 7, 0), datetime(2025, 10, 21, 1, 0))
+    assert edited_title(aws, both, "Europe/Berlin") == (
+        "AWS us-east-1 outage, start moved to 09:00 and end moved to 21 Oct 03:00"
+    )
+    assert edited_title(aws, aws[:2], "UTC") == "AWS us-east-1 outage"
+    assert edited_title((*aws[:2], ""), moved, "UTC") == ""
+
+
+def _demo_preset_page():
+    import streamlit as st
+
+    from impact.ingest import ingest_files
+    from impact.store import session_db
+    from ui import window_sources
+    from ui.orders import DEMO_DIR, DEMO_FILES
+    from ui.state import state
+
+    state.con = session_db()
+    ingest_files(state.con, [DEMO_DIR / n for n in DEMO_FILES], tz="UTC")
+    window_sources.init_window("UTC")
+    window_sources.preset_picker(st.sidebar)
+
+
+def test_known_outages_in_the_orders_are_offered_first():
+    """The demo's orders cover the AWS outage of 20 Oct 2025: it is the first known outage offered, marked so."""
+    at = run_page(_demo_preset_page)
+    picker = at.sidebar.selectbox(key="preset")
+    assert picker.options[1] == "AWS us-east-1 outage, 2025-10-20 · in your orders"
+    assert not any("in your orders" in o for o in picker.options[3:])
