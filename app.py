@@ -13,6 +13,7 @@ import logging
 
 import streamlit as st
 
+from impact import service
 from impact.errors import ImpactError, NotEnoughHistoryError, WindowError
 from impact.ingest import summary
 from impact.share.url_builder import share_param
@@ -74,7 +75,8 @@ def dashboard() -> None:
     orders.load_orders(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
     report = summary(con)
-    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz)
+    scopes = service.marketplace_scopes(con) if report.lines else {}
+    params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz, scopes)
     costs.load_inputs(con, costs.panel(list(report.channels)), tz=tz, is_demo=is_demo)
     report.costs = state.cost_report
     if report.lines:

@@ -116,6 +116,7 @@ class History:
     tz: str = "UTC"
     notes: list[str] = field(default_factory=list)  # caveats about the data itself, for the report
     clock: LocalClock = IDENTITY
+    scoped: tuple[str, ...] = ()  # 'channel:Marketplace' series split out of their channel (series_sql)
 
     @property
     def dow0(self) -> int:
@@ -186,13 +187,53 @@ def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
     return found[0][0]
 
 
-def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None) -> History:
+def series_sql(scoped: tuple[str, ...] | list[str]) -> str:
+    """The SQL naming each line's series: its channel, or 'channel:Marketplace' for a marketplace in `scoped` (read
+    from the parameter $scoped, which the query must then be given as a list)."""
+    if not scoped:
+        return "channel"
+    key = "channel || ':' || coalesce(marketplace, '')"
+    return f"(CASE WHEN list_contains($scoped::VARCHAR[], {key}) THEN {key} ELSE channel END)"
+
+
+def series_params(scoped: tuple[str, ...] | list[str]) -> dict:
+    """The parameters series_sql's text reads (none without scopes: DuckDB refuses unused ones)."""
+    return {"scoped": list(scoped)} if scoped else {}
+
+
+def resolve_scopes(con, names) -> dict[str, str]:
+    """Each 'channel:Marketplace' among `names` -> the marketplace as the data spells it ('shopify:tiktok shop' ->
+    'shopify:TikTok Shop'); InputError naming the channel's marketplaces when the data has no such one."""
+    wanted = {n: n.split(":", 1) for n in dict.fromkeys(names) if ":" in n}
+    if not wanted:
+        return {}
+    rows = con.execute(
+        """SELECT DISTINCT channel, marketplace FROM lines
+           WHERE list_contains($chs::VARCHAR[], channel) AND marketplace IS NOT NULL ORDER BY ALL""",
+        {"chs": sorted({ch for ch, _ in wanted.values()})},
+    ).fetchall()
+    out = {}
+    for name, (ch, mk) in wanted.items():
+        have = [m for c, m in rows if c == ch]
+        match = [m for m in have if m.casefold() == mk.strip().casefold()]
+        if not match:
+            listed = ", ".join(f"'{ch}:{m}'" for m in have) or "none"
+            raise InputError(f"no {ch} orders from the marketplace '{mk.strip()}'; the data has {listed}")
+        out[name] = f"{ch}:{match[0]}"
+    return out
+
+
+def load_history(
+    con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None, scoped: tuple[str, ...] = ()
+) -> History:
     """Aggregate table `lines` into a History (cancelled lines excluded, one currency).
 
     tz defines the local day (daily shocks, weekday seasonality) and the local hour of each bin, clock changes
     included: the grid follows the zone's wall clock (History.clock). `at` is accepted for compatibility and unused
-    (one fixed offset per analysis, taken at `at`, was the method before).
+    (one fixed offset per analysis, taken at `at`, was the method before). `scoped` ('shopify:TikTok Shop', as
+    resolve_scopes spells it) makes those marketplaces' lines series of their own, out of their channel's.
     """
+    scoped = tuple(sorted(set(scoped)))
     # One grouped scan gives the currencies, each channel's share of date-only lines, line count and span, and
     # the revenue per marketplace (three scans of every line before).
     groups = con.execute(
@@ -214,6 +255,8 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
         raise InputError("no orders with a purchase time to analyse")
     first = min(g[6] for g in mine)
     last = max(g[7] for g in mine)
+    if scoped:  # each group under its series' name, as series_sql names its lines
+        mine = [(g[0], f"{g[1]}:{g[2]}" if f"{g[1]}:{g[2]}" in scoped else g[1], *g[2:]) for g in mine]
     counts: dict[str, list[int]] = {}  # channel -> [lines, date-only lines]
     for _, ch, _, _, n, n_day, _, _, _ in mine:
         acc = counts.setdefault(ch, [0, 0])
@@ -222,7 +265,8 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     per_channel = [(ch, n_day / n, n) for ch, (n, n_day) in sorted(counts.items())]
     markets = sorted(((g[1], g[2], g[8]) for g in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
     day0, n_days, offset, clock = local_grid(tz, first, last)
-    params = {"cur": cur, "day0": day0}
+    series = series_sql(scoped)
+    params = {"cur": cur, "day0": day0, **series_params(scoped)}
     daily = {ch for ch, share, _ in per_channel if share >= 0.5}
     notes = []
     for ch, share, _ in per_channel:
@@ -242,7 +286,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     # of the id (a collision among one hour's orders has odds ~1e-13; hashing first makes the count ~25% faster).
     rows = con.execute(
         f"""WITH l AS (
-                SELECT channel, order_id, revenue, quantity,
+                SELECT {series} AS channel, order_id, revenue, quantity,
                        (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h, time_precision = 'day' AS dated
                 FROM lines WHERE {where})
             SELECT channel, dated,
@@ -274,8 +318,8 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
         sr2, sr, su2, su = con.execute(
             f"""SELECT sum(r * r)::DOUBLE, sum(r)::DOUBLE, sum(u * u), sum(u) FROM (
                     SELECT sum(coalesce(revenue, 0)) AS r, sum(coalesce(quantity, 1)) AS u FROM lines
-                    WHERE {where} AND channel = $ch AND hash(order_id) % $mod::UBIGINT = 0 GROUP BY order_id)""",
-            {"cur": cur, "ch": name, "mod": mod},
+                    WHERE {where} AND {series} = $ch AND hash(order_id) % $mod::UBIGINT = 0 GROUP BY order_id)""",
+            {"cur": cur, "ch": name, "mod": mod, **series_params(scoped)},
         ).fetchall()[0]
         unit = np.array([sums[REV] / n, 1.0, sums[UNI] / n])
         q = np.array([sr2 / sr if sr else unit[REV], 1.0, su2 / su if su else unit[UNI]])
@@ -291,7 +335,7 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             int(days_with[-1]) if len(days_with) else -1,
             [mk for ch, mk, _ in markets if ch == name],
         )
-    return History(day0, n_days, offset, channels, cur, first, last, tz, notes, clock)
+    return History(day0, n_days, offset, channels, cur, first, last, tz, notes, clock, scoped)
 
 
 def history_from_orders(

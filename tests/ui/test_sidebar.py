@@ -5,14 +5,14 @@ from datetime import datetime
 from uipages import rerun, run_page
 
 
-def _sidebar_page(channels):
+def _sidebar_page(channels, scopes=None):
     import streamlit as st
 
     from ui import sidebar
 
     inputs = sidebar.inputs()
-    params = sidebar.estimate_settings(channels, True, ["USD"])
-    st.write(f"{inputs.tz} {inputs.start:%H:%M} {inputs.end:%H:%M} {','.join(params.channels)} {params.currency}")
+    params = sidebar.estimate_settings(channels, True, ["USD"], "UTC", scopes)
+    st.write(f"{inputs.tz} {inputs.start:%H:%M} {inputs.end:%H:%M} {','.join(params.channels)} {params.opts.currency}")
 
 
 def test_sidebar_opens_on_the_demo_outage_and_proposes_the_channel_it_hit():
@@ -32,3 +32,14 @@ def test_sidebar_selects_every_channel_when_none_was_hit_and_says_so():
     at = run_page(_sidebar_page, ["etsy", "ebay"])
     assert at.sidebar.multiselect(key="affected").value == ["etsy", "ebay"]
     assert any("none of your channels is listed as hit" in c.value for c in at.sidebar.caption)
+
+
+def test_sidebar_offers_the_marketplaces_of_a_channel_that_has_several():
+    """TikTok Shop orders inside Shopify can be chosen alone, named as the seller knows them."""
+    scopes = {"shopify": ["shopify:Shopify", "shopify:TikTok Shop"]}
+    at = run_page(_sidebar_page, ["amazon", "shopify"], scopes)
+    box = at.sidebar.multiselect(key="affected")
+    assert box.options == ["Amazon", "Shopify", "Shopify (own orders)", "TikTok Shop (in Shopify)"]
+    box.set_value(["shopify:TikTok Shop"])
+    at = rerun(at)
+    assert at.markdown[0].value == "UTC 06:48 21:20 shopify:TikTok Shop USD"
