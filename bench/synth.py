@@ -68,8 +68,10 @@ class Outage:
     fraction: float  # share of the channel's orders in the window that are lost
     recapture: float = 0.0  # share of lost orders placed again within 24 h after the window
     spill: float = 0.0  # share of the remaining lost orders placed on another channel during the window
-    # when the recaptured orders come: 'soon' (exponential delay, mean 4 h) or 'spread' (uniform over the 24 h)
+    # when the recaptured orders come: 'soon' (exponential delay, mean `recapture_hours`) or 'spread' (uniform over
+    # the 24 h)
     recapture_timing: str = "soon"
+    recapture_hours: float = 4.0
 
 
 @dataclass
@@ -171,9 +173,14 @@ def make_seller(
     hidden_outages: int = 2,
     special: bool = True,
     tz: str = "UTC",
+    family: str = "A",
 ) -> Seller:
     """A random seller around `orders_per_day` (all channels together, before trend and shocks). With a zone other
-    than UTC the hour shape is in that zone's local time, across its clock changes (the same random draws)."""
+    than UTC the hour shape is in that zone's local time, across its clock changes (the same random draws).
+
+    `family` (see FAMILIES): 'A' the lunch and evening peaks above; 'B' one evening peak, a strong weekly pattern
+    and volatile days; 'C' buyers around the clock (a flat day), steady days and a steeper trend. B and C draw their
+    differences after A's draws, so an A seller is the same whatever else the benchmark draws."""
     n_ch = n_channels or int(rng.choice([1, 2, 2, 3]))
     channels = CHANNEL_NAMES[:n_ch]
     shares = rng.dirichlet(np.full(n_ch, 3.0)) if n_ch > 1 else np.ones(1)
@@ -228,7 +235,32 @@ def make_seller(
         c = int(rng.integers(n_ch))
         s = float(rng.integers(24 * 7, 24 * (n_days - 1)))
         seller.hidden_outages.append((c, s, s + float(rng.integers(2, 11)), float(rng.uniform(0.5, 1.0))))
+    if family != "A":
+        _family(rng, seller, family, tz_shift if tz == "UTC" else 0, pattern)
     return seller
+
+
+FAMILIES = ("A", "B", "C")
+
+
+def _family(rng: np.random.Generator, seller: Seller, family: str, shift: int, pattern: np.ndarray) -> None:
+    """Family B or C's hour shape, weekly pattern, day-to-day volatility and trend in place of A's."""
+    n_ch = len(seller.channels)
+    if family == "B":
+        peaks, widths, weights = [rng.uniform(19.5, 22.5)], [rng.uniform(1.5, 2.5)], [1.2]
+        amp, shock = rng.uniform(2.5, 3.5), rng.uniform(0.15, 0.3)
+    elif family == "C":
+        peaks, widths, weights = [rng.uniform(10, 16)], [6.0], [0.25]
+        amp, shock = rng.uniform(0.3, 1.0), rng.uniform(0.03, 0.08)
+        seller.trend = rng.uniform(0.3, 1.0) + rng.normal(0, 0.1, n_ch)
+    else:
+        raise ValueError(f"unknown family {family!r}: one of {', '.join(FAMILIES)}")
+    for c in range(n_ch):
+        shape = _bumps(rng, [p + rng.normal(0, 0.5) for p in peaks], widths, weights)
+        for k in range(2):
+            seller.hod[c, k] = np.roll(shape / shape.sum(), -shift)
+    seller.dow = np.exp(amp * np.log(pattern))[None, :] * np.exp(rng.normal(0, 0.03, (n_ch, 7)))
+    seller.shock_sd = float(shock)
 
 
 def intensity(
@@ -318,7 +350,7 @@ def simulate(rng: np.random.Generator, seller: Seller, outages: list[Outage] | N
         lost = hit[rng.random(len(hit)) < o.fraction]
         keep[lost] = False
         back = rng.random(len(lost)) < o.recapture
-        delay = rng.exponential(4.0, len(lost))
+        delay = rng.exponential(o.recapture_hours, len(lost))
         if o.recapture_timing == "spread":
             delay = 24 * rng.random(len(lost))
         back &= (e + delay) < e + 24
@@ -401,3 +433,85 @@ def random_outage(rng: np.random.Generator, seller: Seller, day: int, *, fractio
         recapture=float(rng.uniform(0, 0.5)) if frac else 0.0,
         spill=float(rng.uniform(0, 0.2)) if frac else 0.0,
     )
+
+
+def write_exports(sim: Simulated, folder) -> list:
+    """The seller's orders as the files a seller downloads, one per channel, each in its platform's real format and
+    clock: Amazon's All Orders report (tab-separated, UTC times `2025-05-06T16:02:11+00:00`), Shopify's orders
+    export (the shop's local time with its UTC offset, `2025-05-06 12:02:11 -0400`: the offsets follow the seller's
+    clock changes) and eBay's orders report (local time without an offset, `May-06-25 12:02:11`). A product run on
+    these files with no zone given sees only what a new user's files show. DuckDB writes them (seconds, not
+    minutes, for a busy seller's 150 days)."""
+    from pathlib import Path
+
+    import duckdb
+
+    from bench.perf import NEEDED
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = sim.lines()
+    utc = pd.DatetimeIndex(lines["purchased_at"]).tz_localize("UTC")
+    off = utc.tz_convert(sim.seller.tz).tz_localize(None) - utc.tz_localize(None)
+    lines["off_min"] = (off.total_seconds() // 60).astype(int)
+    lines["unit"] = sim.line_price
+    con = duckdb.connect()
+    con.register("l", lines)
+    local = "(purchased_at + to_minutes(off_min))"
+    sign = "CASE WHEN off_min < 0 THEN '-' ELSE '+' END"
+    offset = f"{sign} || lpad((abs(off_min) // 60)::VARCHAR, 2, '0') || lpad((abs(off_min) % 60)::VARCHAR, 2, '0')"
+    amazon = {
+        "amazon-order-id": "'111-' || order_id",
+        "purchase-date": "strftime(purchased_at, '%Y-%m-%dT%H:%M:%S+00:00')",
+        "order-status": "'Shipped'",
+        "fulfillment-channel": "'Amazon'",
+        "sales-channel": "'Amazon.com'",
+        "product-name": "sku",
+        "sku": "sku",
+        "item-status": "'Shipped'",
+        "quantity": "quantity::INT",
+        "currency": "'USD'",
+        "item-price": "printf('%.2f', revenue)",
+        "ship-country": "'US'",
+    }
+    first = "row_number() OVER (PARTITION BY order_id ORDER BY line_key::INT) = 1"
+    shopify = {
+        "Name": "'#' || order_id",
+        "Created at": f"CASE WHEN {first} THEN strftime({local}, '%Y-%m-%d %H:%M:%S ') || {offset} ELSE '' END",
+        "Currency": f"CASE WHEN {first} THEN 'USD' ELSE '' END",
+        "Financial Status": f"CASE WHEN {first} THEN 'paid' ELSE '' END",
+        "Lineitem quantity": "quantity::INT",
+        "Lineitem name": "sku",
+        "Lineitem price": "printf('%.2f', unit)",
+        "Lineitem sku": "sku",
+        "Shipping Country": f"CASE WHEN {first} THEN 'US' ELSE '' END",
+    }
+    ebay = {
+        "Sales Record Number": "line_key",
+        "Order Number": "'12-' || order_id",
+        "Item Title": "sku",
+        "Custom Label": "sku",
+        "Quantity": "quantity::INT",
+        "Sold For": "'$' || printf('%.2f', unit)",
+        "Sale Date": f"strftime({local}, '%b-%d-%y %H:%M:%S')",
+        "Ship To Country": "'United States'",
+    }
+    formats = {
+        "amazon": ("amazon_all_orders.txt", amazon, "\t"),
+        "shopify": ("orders_export_1.csv", shopify, ","),
+        "ebay": ("ebay_orders.csv", ebay, ","),
+    }
+    assert set(amazon) <= set(NEEDED) | {"product-name"}
+    paths = []
+    for ch in sim.seller.channels:
+        name, cols, sep = formats[ch]
+        sel = ", ".join(f'{expr} AS "{col}"' for col, expr in cols.items())
+        path = folder / name
+        con.execute(
+            f"COPY (SELECT {sel} FROM l WHERE channel = $ch ORDER BY purchased_at, order_id::BIGINT, line_key::INT) "
+            f"TO '{path}' (HEADER, DELIMITER '{sep}')",
+            {"ch": ch},
+        )
+        paths.append(path)
+    con.close()
+    return paths

@@ -14,9 +14,6 @@ MAX_FUNCTION_LINES = 80
 LONG_FUNCTIONS = {
     "impact/appeal/metrics.py:marketplace_metrics",
     "impact/costs/profit.py:window_profit",
-    "impact/revenue/event.py:estimate_event",
-    "impact/revenue/fit.py:fit_channel",
-    "impact/revenue/history.py:load_history",
 }
 
 IMPORT_ALL = """

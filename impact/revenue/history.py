@@ -234,6 +234,47 @@ def load_history(
     resolve_scopes spells it) makes those marketplaces' lines series of their own, out of their channel's.
     """
     scoped = tuple(sorted(set(scoped)))
+    cur, mine = _currency_groups(con, currency)
+    first = min(g[6] for g in mine)
+    last = max(g[7] for g in mine)
+    if scoped:  # each group under its series' name, as series_sql names its lines
+        mine = [(g[0], f"{g[1]}:{g[2]}" if f"{g[1]}:{g[2]}" in scoped else g[1], *g[2:]) for g in mine]
+    counts: dict[str, list[int]] = {}  # channel -> [lines, date-only lines]
+    for _, ch, _, _, n, n_day, _, _, _ in mine:
+        acc = counts.setdefault(ch, [0, 0])
+        acc[0] += n
+        acc[1] += n_day
+    per_channel = [(ch, n_day / n, n) for ch, (n, n_day) in sorted(counts.items())]
+    markets = sorted(((g[1], g[2], g[8]) for g in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
+    day0, n_days, offset, clock = local_grid(tz, first, last)
+    daily = {ch for ch, share, _ in per_channel if share >= 0.5}
+    rows = _hour_rows(con, cur, day0, scoped)
+    channels: dict[str, ChannelSeries] = {}
+    for name, _, n_lines in per_channel:
+        slots = 1 if name in daily else 24
+        vals = _channel_values(rows, name, clock, n_days, slots)
+        q, unit = _order_spread(con, cur, name, n_lines, vals, scoped)
+        days_with = np.nonzero(vals[ORD].reshape(n_days, slots).sum(axis=1))[0]
+        channels[name] = ChannelSeries(
+            name,
+            slots,
+            vals.reshape(3, n_days, slots),
+            q,
+            unit,
+            int(days_with[0]) if len(days_with) else 0,
+            int(days_with[-1]) if len(days_with) else -1,
+            [mk for ch, mk, _ in markets if ch == name],
+        )
+    notes = _precision_notes(per_channel)
+    return History(day0, n_days, offset, channels, cur, first, last, tz, notes, clock, scoped)
+
+
+_WHERE = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
+
+
+def _currency_groups(con, currency: str | None) -> tuple[str, list[tuple]]:
+    """The currency to analyse and its (currency, channel, marketplace, lines, timed lines, date-only lines, first,
+    last, revenue) groups with a purchase time."""
     # One grouped scan gives the currencies, each channel's share of date-only lines, line count and span, and
     # the revenue per marketplace (three scans of every line before).
     groups = con.execute(
@@ -248,26 +289,15 @@ def load_history(
     for g in groups:
         found[g[0] or ""] = found.get(g[0] or "", 0) + int(g[3])
     cur = _pick_currency(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])), currency)
-    # this currency's groups with a purchase time (NULL currency never equals the chosen one, as in `where`)
+    # this currency's groups with a purchase time (NULL currency never equals the chosen one, as in _WHERE)
     mine = [g for g in groups if g[0] is not None and g[0] == cur and g[4]]
-    where = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
     if not mine:
         raise InputError("no orders with a purchase time to analyse")
-    first = min(g[6] for g in mine)
-    last = max(g[7] for g in mine)
-    if scoped:  # each group under its series' name, as series_sql names its lines
-        mine = [(g[0], f"{g[1]}:{g[2]}" if f"{g[1]}:{g[2]}" in scoped else g[1], *g[2:]) for g in mine]
-    counts: dict[str, list[int]] = {}  # channel -> [lines, date-only lines]
-    for _, ch, _, _, n, n_day, _, _, _ in mine:
-        acc = counts.setdefault(ch, [0, 0])
-        acc[0] += n
-        acc[1] += n_day
-    per_channel = [(ch, n_day / n, n) for ch, (n, n_day) in sorted(counts.items())]
-    markets = sorted(((g[1], g[2], g[8]) for g in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
-    day0, n_days, offset, clock = local_grid(tz, first, last)
-    series = series_sql(scoped)
-    params = {"cur": cur, "day0": day0, **series_params(scoped)}
-    daily = {ch for ch, share, _ in per_channel if share >= 0.5}
+    return cur, mine
+
+
+def _precision_notes(per_channel: list[tuple[str, float, int]]) -> list[str]:
+    """Caveats for channels whose lines partly have a date but no time."""
     notes = []
     for ch, share, _ in per_channel:
         if 0.01 <= share < 0.5:
@@ -279,63 +309,66 @@ def load_history(
             notes.append(
                 f"{1 - share:.0%} of {ch} lines have a time but most have only a date; {ch} is analysed by whole days"
             )
-    # Lines are summed per real hour since day 0 here and each hour is put in its local bin below (the clock's map is
+    return notes
+
+
+def _hour_rows(con, cur: str, day0: datetime, scoped: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Revenue, distinct orders and units per series (series_sql) and real hour since day 0 (date-only lines at
+    their day)."""
+    # Lines are summed per real hour since day 0 here and each hour is put in its local bin later (the clock's map is
     # exact for whole-hour steps, and far cheaper than converting every line's time zone). Date-only lines sit at
     # local midnight of the zone they were imported with; rounding to the nearest midnight keeps them on their day
-    # even if this analysis uses another zone (or the other side of a clock change). Orders are counted by distinct 64-bit hash
-    # of the id (a collision among one hour's orders has odds ~1e-13; hashing first makes the count ~25% faster).
-    rows = con.execute(
+    # even if this analysis uses another zone (or the other side of a clock change). Orders are counted by distinct
+    # 64-bit hash of the id (a collision among one hour's orders has odds ~1e-13; hashing first makes the count ~25%
+    # faster).
+    return con.execute(
         f"""WITH l AS (
-                SELECT {series} AS channel, order_id, revenue, quantity,
+                SELECT {series_sql(scoped)} AS channel, order_id, revenue, quantity,
                        (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h, time_precision = 'day' AS dated
-                FROM lines WHERE {where})
+                FROM lines WHERE {_WHERE})
             SELECT channel, dated,
                    CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT) AS hb,
                    sum(coalesce(revenue, 0))::DOUBLE AS rev, count(DISTINCT hash(order_id)) AS n,
                    sum(coalesce(quantity, 1)) AS qty
             FROM l GROUP BY ALL""",
-        params,
+        {"cur": cur, "day0": day0, **series_params(scoped)},
     ).fetchnumpy()
-    channels: dict[str, ChannelSeries] = {}
-    ch_col = rows["channel"]
-    for name, _, n_lines in per_channel:
-        sel = ch_col == name
-        hb = rows["hb"][sel].astype(np.int64)
-        if not clock.identity:
-            local = np.floor(clock.grid(hb + 0.5)).astype(np.int64)
-            hb = np.where(rows["dated"][sel].astype(bool), hb, local)
-        hb = np.clip(hb, 0, n_days * 24 - 1)
-        slots = 1 if name in daily else 24
-        vals = np.zeros((3, n_days * slots))
-        idx = hb // (24 // slots)
-        for m, col in enumerate(("rev", "n", "qty")):
-            np.add.at(vals[m], idx, rows[col][sel].astype(float))
-        sums = vals.sum(axis=1)
-        n = max(sums[ORD], 1.0)
-        # Basket-size spread (E[x^2]/E[x] per order) from a hash sample of whole orders: grouping millions of
-        # orders by id costs more than everything else in an analysis, and ~50,000 orders pin it down.
-        mod = max(1, int(n_lines) // 75_000)
-        sr2, sr, su2, su = con.execute(
-            f"""SELECT sum(r * r)::DOUBLE, sum(r)::DOUBLE, sum(u * u), sum(u) FROM (
-                    SELECT sum(coalesce(revenue, 0)) AS r, sum(coalesce(quantity, 1)) AS u FROM lines
-                    WHERE {where} AND {series} = $ch AND hash(order_id) % $mod::UBIGINT = 0 GROUP BY order_id)""",
-            {"cur": cur, "ch": name, "mod": mod, **series_params(scoped)},
-        ).fetchall()[0]
-        unit = np.array([sums[REV] / n, 1.0, sums[UNI] / n])
-        q = np.array([sr2 / sr if sr else unit[REV], 1.0, su2 / su if su else unit[UNI]])
-        q = np.maximum(q, np.abs(unit))  # E[x^2]/E[x] >= E[x]; also covers an empty sample
-        days_with = np.nonzero(vals[ORD].reshape(n_days, slots).sum(axis=1))[0]
-        channels[name] = ChannelSeries(
-            name,
-            slots,
-            vals.reshape(3, n_days, slots),
-            q,
-            unit,
-            int(days_with[0]) if len(days_with) else 0,
-            int(days_with[-1]) if len(days_with) else -1,
-            [mk for ch, mk, _ in markets if ch == name],
-        )
-    return History(day0, n_days, offset, channels, cur, first, last, tz, notes, clock, scoped)
+
+
+def _channel_values(rows: dict[str, np.ndarray], name: str, clock: LocalClock, n_days: int, slots: int) -> np.ndarray:
+    """(3, n_days x slots) revenue, orders and units of one channel in its local bins."""
+    sel = rows["channel"] == name
+    hb = rows["hb"][sel].astype(np.int64)
+    if not clock.identity:
+        local = np.floor(clock.grid(hb + 0.5)).astype(np.int64)
+        hb = np.where(rows["dated"][sel].astype(bool), hb, local)
+    hb = np.clip(hb, 0, n_days * 24 - 1)
+    vals = np.zeros((3, n_days * slots))
+    idx = hb // (24 // slots)
+    for m, col in enumerate(("rev", "n", "qty")):
+        np.add.at(vals[m], idx, rows[col][sel].astype(float))
+    return vals
+
+
+def _order_spread(
+    con, cur: str, name: str, n_lines: int, vals: np.ndarray, scoped: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(q, unit): E[x^2]/E[x] and the mean per order of revenue, orders and units."""
+    sums = vals.sum(axis=1)
+    n = max(sums[ORD], 1.0)
+    # Basket-size spread (E[x^2]/E[x] per order) from a hash sample of whole orders: grouping millions of
+    # orders by id costs more than everything else in an analysis, and ~50,000 orders pin it down.
+    mod = max(1, int(n_lines) // 75_000)
+    sr2, sr, su2, su = con.execute(
+        f"""SELECT sum(r * r)::DOUBLE, sum(r)::DOUBLE, sum(u * u), sum(u) FROM (
+                SELECT sum(coalesce(revenue, 0)) AS r, sum(coalesce(quantity, 1)) AS u FROM lines
+                WHERE {_WHERE} AND {series_sql(scoped)} = $ch AND hash(order_id) % $mod::UBIGINT = 0
+                GROUP BY order_id)""",
+        {"cur": cur, "ch": name, "mod": mod, **series_params(scoped)},
+    ).fetchall()[0]
+    unit = np.array([sums[REV] / n, 1.0, sums[UNI] / n])
+    q = np.array([sr2 / sr if sr else unit[REV], 1.0, su2 / su if su else unit[UNI]])
+    return np.maximum(q, np.abs(unit)), unit  # E[x^2]/E[x] >= E[x]; also covers an empty sample
 
 
 def history_from_orders(

@@ -73,7 +73,7 @@ def calibrate(
     if n == 0:
         sc = float(noise_scale(np.array([pred]), q, 0.04, floor)[0])
         zq = _normal_quantile(1 - alpha / 2) * 2.0  # no placebo at all: deliberately wide
-        return Interval(lost - zq * sc, lost + zq * sc, None, "approximate")
+        return Interval(max(lost - zq * sc, -actual), lost + zq * sc, None, "approximate")
     err = placebo_actual - placebo_pred
     c = overdispersion(placebo_pred, err, q)
     sc_k = noise_scale(placebo_pred, q, c, floor)
@@ -86,19 +86,37 @@ def calibrate(
     if bounds is None:
         spread = max(1.4826 * float(np.median(np.abs(scores - np.median(scores)))), float(np.std(scores)), 1.0)
         t = _normal_quantile(1 - alpha / 2) * (1 + 2.5 / max(n, 1))  # small-sample widening
-        return Interval(lost - t * spread * sc0, lost + t * spread * sc0, 1 - p_value, "approximate")
+        band = t * spread * sc0
+        return _physical(pred, actual, pred - band, pred + band, placebo_actual, 1 - p_value, "approximate")
     lo, hi = bounds
     # counterfactual in [pred + lo*sc, pred + hi*sc]  =>  lost in [lost + lo*sc, lost + hi*sc]
     cf_lo, cf_hi = pred + lo * sc0, pred + hi * sc0
     # Sparse sellers: counts are discrete and often zero, which the studentised scores smooth over (a window with no
     # orders at all can look impossible). Placebo actual/predicted ratios keep that mass; the interval is the wider
-    # of the two.
-    ratios = _conformal(placebo_actual / np.maximum(placebo_pred, 1e-9), alpha)
+    # of the two. The prediction carries one order's worth more (2 x floor) on both sides of the ratio: a placebo
+    # predicted at almost nothing that sold an order must not turn into a ratio of billions (an interval up to $1.2
+    # trillion on a store of a few orders a day), and a placebo without an order keeps its ratio of 0.
+    kappa = 2 * floor
+    ratios = _conformal(placebo_actual / (np.maximum(placebo_pred, 0) + kappa), alpha)
     if ratios is not None:
-        cf_lo, cf_hi = min(cf_lo, pred * ratios[0]), max(cf_hi, pred * ratios[1])
-    # Placebo errors of a sparse seller are skewed (most windows empty, a few with an order), so the conformal band
-    # can miss the expected value itself; the estimate is always reported inside its own interval.
-    return Interval(min(cf_lo - actual, lost), max(cf_hi - actual, lost), 1 - p_value, "placebo")
+        base = max(pred, 0) + kappa
+        cf_lo, cf_hi = min(cf_lo, base * ratios[0]), max(cf_hi, base * ratios[1])
+    return _physical(pred, actual, cf_lo, cf_hi, placebo_actual, 1 - p_value, "placebo")
+
+
+def _physical(
+    pred: float, actual: float, cf_lo: float, cf_hi: float, placebo_actual: np.ndarray, p: float | None, method: str
+) -> Interval:
+    """The loss interval from a counterfactual band, made physically possible: the counterfactual is never below
+    nothing (so the loss is never below minus what was sold) nor above what the channel could have sold (the
+    expected revenue plus the most it sold in any placebo copy of the window); the estimate is always inside its
+    own interval (placebo errors of a sparse seller are skewed, most windows empty, a few with an order, so the
+    band can miss the expected value itself)."""
+    cap = max(pred, 0.0) + max(float(placebo_actual.max()) if len(placebo_actual) else 0.0, 0.0)
+    cf_lo = min(max(cf_lo, 0.0), cap)
+    cf_hi = max(min(cf_hi, cap), cf_lo)
+    lost = pred - actual
+    return Interval(min(cf_lo - actual, lost), max(cf_hi - actual, lost), p, method)
 
 
 def _normal_quantile(p: float) -> float:

@@ -132,7 +132,8 @@ def test_kpi_numbers_match_the_analysis_json(demo):
     assert f"${rev['lost']:,.2f}" in doc and f"${rev['lost_low']:,.2f} to ${rev['lost_high']:,.2f}" in doc
     assert f"about <strong>${rev['lost']:,.0f} lost</strong>" in doc
     assert f"{w['share_of_day']:.1%}" in doc
-    assert "\u2212$" + f"{-rev['recaptured']:,.2f}" in doc  # negative money with a typographic minus
+    # negative money with a typographic minus (the recapture's lower bound: the demo now counts no recapture)
+    assert "\u2212$" + f"{-rev['recaptured_low']:,.2f}" in doc
 
 
 def test_late_orders_are_listed_up_to_the_limit(demo):
@@ -212,8 +213,13 @@ def test_report_is_self_contained(demo):
 def test_summary_and_recapture_wording(demo):
     """A negative recapture whose range holds zero reads as 'no measurable recapture', never as sales un-bought."""
     w = {**demo["analysis"]["windows"][0], "currency": "USD", "confidence": 0.9, "recovery_hours": 24}
-    rev = w["revenue"]
-    assert rev["recaptured"] < 0 < rev["recaptured_high"]  # the demo: -$494, 90% range -$1,155 to $208
+    # The demo's 24 h after ran below normal within normal variation: nothing is counted (-$494 before the
+    # recapture was read where it stands out); a negative recapture within noise reads the same.
+    assert w["revenue"]["recaptured"] == 0 and w["revenue"]["recaptured_low"] < 0 < w["revenue"]["recaptured_high"]
+    assert recapture_status(w["revenue"]) == "none"
+    rev = {**w["revenue"], "recaptured": -494.0, "recaptured_low": -1155.0, "recaptured_high": 208.0}
+    w = {**w, "revenue": rev}
+    assert rev["recaptured"] < 0 < rev["recaptured_high"]
     assert recapture_status(rev) == "none"
     text = " ".join(summary_lines(w, demo["ship"][0], "UTC"))
     assert "no measurable recapture" in text and "recaptured" not in text.replace("recapture ", "")

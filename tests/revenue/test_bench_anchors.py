@@ -13,10 +13,11 @@ def test_missing_benchmark_packages_stop_with_the_install_command():
 
 
 def test_interval_table_covers_every_method_that_ran():
-    """Two sellers without the anchors: the interval table has this project's row with gross and net figures."""
+    """Two sellers without the anchors: the interval table has this project's row with gross and net figures, and
+    the oracle's and the analyst's ratio's rows (no interval) on every table."""
     trials = accuracy.run_trials(2, 3, n_days=90, progress=False, orders=(300, 400))
     res = accuracy.summarise_intervals(trials)
-    assert list(res) == [accuracy.IMPACT]
+    assert list(res) == [accuracy.ORACLE, accuracy.ANALYST, accuracy.IMPACT]
     assert res[accuracy.IMPACT]["windows"] == 4
     assert {"gross_error", "gross_cov_outage", "gross_width", "net_error", "net_cov_outage", "net_width"} <= set(
         res[accuracy.IMPACT]
