@@ -33,7 +33,7 @@ def test_channels_option_scopes_the_window_to_a_marketplace(export, capsys):
     assert main(["analyze", str(export), *WINDOW, "--channels", "shopify:TikTok Shop"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "2025-10-01 14:00 to 2025-10-01 20:00 UTC on shopify:TikTok Shop:"
-    assert out[1] == "  lost $1,448.86 (90% interval $1,093.40 to $1,931.87; probability of an effect 96%)"
+    assert out[1] == "  lost $1,448.86 (90% interval $1,092.99 to $1,931.87; probability of an effect 96%)"
     assert out[5] == "  spill-over: shopify -$189.91"
 
 
