@@ -34,6 +34,7 @@ from ui import (
     shipments,
     sidebar,
     timeline,
+    zone,
 )
 from ui.app_memory import start_session_reaper
 from ui.auth import require_operator
@@ -74,6 +75,7 @@ def dashboard() -> None:
     tz = inputs.tz
     orders.load_orders(inputs.files or opened, tz, costs.home_currency())
     con, is_demo = state.con, state.is_demo
+    guess = zone.settle(con, tz)  # the zone read from the files becomes the select box's on a rerun
     report = summary(con)
     scopes = service.marketplace_scopes(con) if report.lines else {}
     params = sidebar.estimate_settings(list(report.channels), is_demo, list(report.currency), tz, scopes)
@@ -89,7 +91,7 @@ def dashboard() -> None:
         st.title("Outage Impact")
         st.error(f"Outage window: {md_escape(exc)}.", icon=":material/error:")
         return
-    orders.header(is_demo, window, tz)
+    orders.header(is_demo, window, tz, zone.line(guess))
     for message in [*state.file_errors, *state.cost_errors]:
         st.error(md_escape(message), icon=":material/error:")
     data.mapping_forms(state.unmapped)
@@ -106,6 +108,7 @@ def dashboard() -> None:
         tab(tabs[0], scenarios.render, results)
         tab(tabs[1], data.render, report)
         return
+    tab(st.container(), zone.render_change, results)
     share_panel.render(results)
     pages = [
         ("Overview", overview.render, results),

@@ -1,6 +1,12 @@
 """Speed and memory benchmark: the product against DuckDB itself and pandas, measured in the same run.
 
     python -m bench.perf [--lines 2000000] [--file existing_report.txt] [--keep] [--repeat 3]
+    python -m bench.perf --file existing_report.txt --pairs 7
+
+With --pairs N only (a) DuckDB alone and (c) analyze run, alternately, N times: each pair's time and peak-memory
+ratio and their medians, the figures the speed target is stated in (analyze at most 1.8x DuckDB's time, 1.5x its
+memory), and the CPU-time ratio (user + system), which other work on a shared machine moves less than the time.
+Otherwise:
 
 Prints times, peak RSS and the ratios (b)/(a), (c)/(a), the floor (g)/(a) and, for the app's upload path,
 (f)/(f'), and (h)/(c): analyze with cost and ad files against analyze without. Not a unit test: numbers depend
@@ -105,6 +111,12 @@ def write_cost_inputs(folder: Path) -> tuple[Path, Path]:
 
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     """Like measure, but reaps the child itself so its own peak RSS is known."""
+    elapsed, peak_mb, _, out = run_reaped(cmd)
+    return elapsed, peak_mb, out
+
+
+def run_reaped(cmd: list[str]) -> tuple[float, float, float, str]:
+    """(seconds, peak RSS in MB, CPU seconds user + system, stdout) of one child process."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, text=True)
@@ -114,7 +126,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
         err.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"{' '.join(cmd[:5])}... failed: {err.read().strip()[-800:]}")
-        return elapsed, usage.ru_maxrss / 1024, out.read()
+        return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out.read()
 
 
 DUCKDB_ALONE = """
@@ -183,6 +195,43 @@ print(time.perf_counter() - start)
 """
 
 
+def paired(alone: list[str], analyze: list[str], pairs: int, as_json: bool) -> dict:
+    """Run DuckDB alone and analyze one after the other `pairs` times; print each pair's ratios and the medians.
+    A pair's two processes run moments apart, so a machine shared with other work disturbs both alike."""
+    rows = []
+    for i in range(pairs):
+        a_s, a_mb, a_cpu, _ = run_reaped(alone)
+        c_s, c_mb, c_cpu, _ = run_reaped(analyze)
+        row = {"a_s": a_s, "a_mb": a_mb, "a_cpu": a_cpu, "c_s": c_s, "c_mb": c_mb, "c_cpu": c_cpu}
+        rows.append(row | {"time": c_s / a_s, "memory": c_mb / a_mb, "cpu": c_cpu / a_cpu})
+        if not as_json:
+            print(
+                f"pair {i + 1}: DuckDB alone {a_s:.2f} s ({a_cpu:.2f} s CPU), {a_mb:.0f} MB; analyze {c_s:.2f} s "
+                f"({c_cpu:.2f} s CPU), {c_mb:.0f} MB; time {c_s / a_s:.2f}x, CPU {c_cpu / a_cpu:.2f}x, "
+                f"memory {c_mb / a_mb:.2f}x",
+                flush=True,
+            )
+    summary = {
+        key: {
+            "median": round(statistics.median(r[key] for r in rows), 2),
+            "min": round(min(r[key] for r in rows), 2),
+            "max": round(max(r[key] for r in rows), 2),
+        }
+        for key in ("time", "memory", "cpu")
+    }
+    summary["pairs"] = [{k: round(v, 2) for k, v in r.items()} for r in rows]
+    if as_json:
+        print(json.dumps(summary, indent=1))
+    else:
+        t, m, c = summary["time"], summary["memory"], summary["cpu"]
+        print(
+            f"analyze / DuckDB alone over {pairs} pairs: time median {t['median']}x ({t['min']}-{t['max']}), "
+            f"peak memory median {m['median']}x ({m['min']}-{m['max']}), CPU time median {c['median']}x "
+            f"({c['min']}-{c['max']})"
+        )
+    return summary
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=2_000_000)
@@ -190,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated file")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each step, interleaved; the fastest is kept")
+    ap.add_argument("--pairs", type=int, default=0, help="only (a) and (c), alternately, this many times")
     args = ap.parse_args(argv)
 
     py = sys.executable
@@ -227,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         "f_upload": [py, "-c", UPLOAD, str(path), "upload"],
         "f_disk": [py, "-c", UPLOAD, str(path), "disk"],
     }
+    if args.pairs:
+        paired(steps["a_duckdb_alone"], analyze, args.pairs, args.json)
+        if not args.keep and not args.file:
+            path.unlink(missing_ok=True)
+        return 0
     results: dict[str, tuple] = {}
     rounds: dict[str, list[float]] = {}
     for _ in range(max(1, args.repeat)):

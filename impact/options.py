@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .currencies import iso_code
 from .errors import InputError
 from .settings import Settings, load_settings
+from .zone import ZoneGuess
 
 RECOVERY_MODES = ("fixed", "until-normal")
 MAX_RECOVERY_HOURS = 24 * 14
@@ -34,6 +35,10 @@ class Options:
     settings: Settings = field(default_factory=load_settings, compare=False, repr=False)
     fees: str | None = None  # --fees spec: what the named channels pay in place of the default fee schedule
     home_currency: str | None = None  # convert every amount to this currency at the ECB rate of its day
+    # Where `tz` came from (given, or read from the files: impact.zone), once the files are loaded
+    # (service.load_in_zone).
+    zone: ZoneGuess | None = field(default=None, compare=False)
+    tz_given: bool = True  # False: no zone was named (--tz, IMPACT_DEFAULT_TZ); load_in_zone reads it from the files
 
     @property
     def normal_hours(self) -> int:
@@ -73,7 +78,8 @@ def resolve_options(
     home = iso_code(home_currency, "--home-currency") if (home_currency or "").strip() else None
     currency = iso_code(currency, "--currency") if currency and currency.strip() else None
     return Options(
-        tz=tz or settings.default_tz,
+        tz=tz or settings.default_tz or "UTC",
+        tz_given=bool(tz or settings.default_tz),
         currency=currency,
         confidence=settings.confidence if confidence is None else confidence,
         recovery_hours=hours,

@@ -3,6 +3,7 @@ report are meant to, so that the same files, windows and options give the same f
 
     opts = resolve_options(tz="America/New_York", currency="USD")    # impact.options: built once, at the edge
     con, report = load_files(paths, tz=opts.tz)
+    con, report, opts = load_in_zone(paths, opts)       # or: the zone read from the files when none was given
     result = run_analysis(con, [window], opts)          # impact.analysis.analyze with the options, whole
     view = window_view(result.to_json())                # impact.views: one window's figures, flattened
 
@@ -13,6 +14,7 @@ model, claims, appeals and the share snapshot, and owns no estimation of its own
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from .analysis import Analysis, analyze
 from .claim import Ledger, load_ledger, statement
@@ -29,6 +31,7 @@ from .share import build_snapshot
 from .shipments import shipment_report
 from .store import session_db
 from .windows import Window, iso_utc, split_scope
+from .zone import resolve_zone
 
 __all__ = [
     "Options",
@@ -42,6 +45,7 @@ __all__ = [
     "late_orders",
     "load_costs",
     "load_files",
+    "load_in_zone",
     "marketplace_scopes",
     "measured_from_analysis",
     "measured_inputs",
@@ -74,6 +78,23 @@ def marketplace_scopes(con) -> dict[str, list[str]]:
     for channel, marketplace in rows:
         out.setdefault(channel, []).append(f"{channel}:{marketplace}")
     return {c: scopes for c, scopes in out.items() if len(scopes) > 1}
+
+
+def load_in_zone(files: Sequence, opts: Options, *, mapping: dict | None = None, browser: str | None = None) -> tuple:
+    """Ingest files and settle the zone the analysis runs in: (connection, IngestReport, Options with `tz` and
+    `zone`). A zone the seller named (opts.tz_given) is used as given; otherwise it is read from the files
+    (impact.zone: their offsets, local times and country, the browser's zone, the hours of the day in UTC-only
+    files), and files whose times carry no offset are read again in that zone, exactly as with --tz."""
+    con, report = load_files(files, tz=opts.tz, mapping=mapping, settings=opts.settings)
+    given_by = "--tz" if opts.tz != opts.settings.default_tz else "IMPACT_DEFAULT_TZ"
+    guess = resolve_zone(con, opts.tz if opts.tz_given else None, given_by=given_by, browser=browser)
+    if (
+        guess.zone != opts.tz
+        and con.execute("SELECT EXISTS (SELECT 1 FROM import_zone WHERE utc_offset_min IS NULL)").fetchone()[0]
+    ):
+        con.close()
+        con, report = load_files(files, tz=guess.zone, mapping=mapping, settings=opts.settings)
+    return con, report, replace(opts, tz=guess.zone, zone=guess)
 
 
 def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), mapping: dict | None = None):

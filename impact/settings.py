@@ -31,8 +31,9 @@ class Settings:
     # Where the CLI remembers generic-CSV column mappings, keyed by header fingerprint (the app's uploads keep theirs
     # in the session and never use this file).
     mappings_path: Path | None = DATA_DIR / "mappings.json"
-    # Time zone assumed for export timestamps that carry no offset (eBay, Etsy, WooCommerce).
-    default_tz: str = "UTC"
+    # The seller's time zone when they name none (IMPACT_DEFAULT_TZ: every seller of this deployment is there).
+    # Empty: read from each seller's files (impact.zone), UTC when they do not tell.
+    default_tz: str = ""
     # Currency assumed when an export has neither a currency column nor a symbol (WooCommerce, some CSVs).
     default_currency: str = "USD"
     confidence: float = 0.9

@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS import_files (
     skipped_reasons JSON, newest TIMESTAMP, imported_at TIMESTAMP, notes JSON
 );
 CREATE TABLE IF NOT EXISTS import_rejects (file_id INTEGER, line BIGINT, reason VARCHAR);
+-- Orders per file, UTC hour and the UTC offset their timestamps carried (NULL: none): what impact.zone reads the
+-- seller's time zone from.
+CREATE TABLE IF NOT EXISTS import_zone (file_id INTEGER, hour TIMESTAMP, utc_offset_min SMALLINT, n BIGINT);
 """
 
 

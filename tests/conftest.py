@@ -39,6 +39,16 @@ def feed_server():
     server.close()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _zone_utc():
+    """The tests written before the zone was read from the files assumed UTC: they name it (IMPACT_DEFAULT_TZ, the
+    deployment's zone, counts as given), for the whole session so that module fixtures see it too. Tests of the
+    inference remove it with monkeypatch.delenv (see tests/commands/test_analyze.py, tests/ui/test_zone.py)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("IMPACT_DEFAULT_TZ", "UTC")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_share_db(tmp_path, monkeypatch):
     """The persistent database (shares) is a temporary file in every test, never data/impact.duckdb."""

@@ -60,13 +60,14 @@ def catalog() -> dict[str, dict]:
 
 
 def default_zone() -> str:
-    """The browser's zone when it is one we list, else the configured default (else UTC)."""
+    """Before any file is read: the deployment's zone (IMPACT_DEFAULT_TZ) when set, else the browser's when it is
+    one we list, else UTC. Once the orders are loaded, ui.zone reads the seller's zone from them."""
     try:
         browser = st.context.timezone
     except Exception:  # noqa: BLE001 - no browser context (e.g. a bare script run): fall back quietly
         browser = None
     options = zone_options()
-    for zone in (browser, settings().default_tz):
+    for zone in (settings().default_tz, browser):
         if zone and zone in options:
             return zone
     return "UTC"

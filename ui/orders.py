@@ -61,7 +61,7 @@ def load_orders(files, tz: str, home: str | None = None) -> None:
             load_demo(home)
 
 
-def header(is_demo: bool, window: Window, tz: str) -> None:
+def header(is_demo: bool, window: Window, tz: str, zone_line: str = "") -> None:
     st.title("Outage Impact")
     if is_demo:
         st.badge("DEMO", icon=":material/science:", color="orange")
@@ -78,3 +78,6 @@ def header(is_demo: bool, window: Window, tz: str) -> None:
         f"**Outage window:** {local_window(window.start, window.end, tz, zone=True)} · "
         f"{plural(window.hours, 'hour', digits=None)}"
     )
+    if zone_line:
+        # Next to the window: the zone its hours and the figures below are read in, and why that zone.
+        st.markdown(zone_line)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from impact.present import channel_name, percent
 from impact.service import resolve_options
-from ui import costs, window_sources
+from ui import costs, window_sources, zone
 from ui.common import default_zone, settings, zone_options
 from ui.results import Params
 from ui.state import State, state
@@ -44,13 +44,16 @@ def inputs() -> Inputs:
     )
     if not State.tz.is_set():
         state.tz = default_zone()
+    zone.apply_pending()
     tz = sb.selectbox(
         "Your time zone",
         zone_options(),
         key=State.tz.key,
-        on_change=window_sources.on_tz_change,
-        help="Used to show times, to read the window below, and for exports whose times carry no offset "
-        "(eBay, Etsy, WooCommerce).",
+        on_change=zone.on_pick,
+        help="Read from your files when you do not choose one (Shopify's offsets, local times with your buyers' "
+        "country, your browser, the quiet night hours of an Amazon report). It changes the estimate: your orders "
+        "are compared on your local hours, days and weekdays. It also shows every time, reads the window below, "
+        "and reads exports whose times carry no offset (eBay, Etsy, WooCommerce).",
     )
 
     sb.header("Outage")

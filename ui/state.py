@@ -78,6 +78,10 @@ class State:
 
     # The outage window: an instant in UTC, shown in the seller's zone by the two datetime widgets.
     tz: Value[str] = Value("tz", lambda: "UTC", "widget: the seller's time zone")
+    tz_pending: Value[str | None] = Value("tz_pending", _none, "a zone read from the files, for the next run")
+    tz_chosen: Value[bool] = Value("tz_chosen", lambda: False, "the seller picked the zone: the files no longer do")
+    zone_figure: Value[tuple | None] = Value("zone_figure", _none, "(zone, revenue lost, window) last shown")
+    zone_before: Value[tuple | None] = Value("zone_before", _none, "zone_figure when the seller changed the zone")
     window_utc: Value[UtcSpan | None] = Value("window_utc", _none, "(start, end) as naive UTC")
     window_title: Value[str] = Value("window_title", str)
     start_at: Value[datetime | None] = Value("start_at", _none, "widget: the window's start in `tz`")

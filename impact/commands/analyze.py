@@ -121,11 +121,13 @@ def human_summary(result: Analysis) -> str:
 def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
-    con, report = options.load_from_args(args, opts)
+    con, report, opts = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
     result = run_analysis(con, windows, opts)
     if args.json:
-        print(json.dumps({"ingest": report.to_json(), **result.to_json()}, indent=1))
+        print(json.dumps({"ingest": report.to_json(), "zone": opts.zone.to_json(), **result.to_json()}, indent=1))
     else:
+        # The zone first: the figures below are measured on its hours and days.
+        print(options.zone_line(opts))
         print(human_summary(result))
     return 0

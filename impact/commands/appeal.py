@@ -53,7 +53,7 @@ def run(args) -> int:
     window = replace(window, url=args.url.strip())
     period_end = parse_utc(args.period_end) if args.period_end else None
     opts = options.options(args)
-    con, _report = options.load_from_args(args, opts)
+    con, _report, opts = options.load_from_args(args, opts)
     result, orders = appeal_package(con, window, opts, marketplace, period_end=period_end)
     if args.out:
         data = appeal_zip(result, orders)  # refused, as one line, when there is nothing to appeal

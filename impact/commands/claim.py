@@ -68,7 +68,7 @@ def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
     policy = options.policy(args)  # contradicting terms cost nothing: checked before the files are read
-    con, report = options.load_from_args(args, opts)
+    con, report, opts = options.load_from_args(args, opts)
     options.check_covered(con, report, windows, opts)
     cover = {
         "insured": args.insured,

@@ -68,7 +68,7 @@ def run(args) -> int:
         raise InputError("--min-p must be between 0 and 0.99, e.g. 0.9")
     channels = options.channels(args)
     opts = options.options(args)
-    con, _report = options.load_from_args(args, opts)
+    con, _report, opts = options.load_from_args(args, opts)
     result = detect(
         con,
         currency=opts.currency,

@@ -50,6 +50,6 @@ def human_summary(report: IngestReport) -> str:
 
 
 def run(args) -> int:
-    _, report = options.load_from_args(args)
+    _, report, _opts = options.load_from_args(args)
     print(json.dumps(report.to_json(), indent=1) if args.json else human_summary(report))
     return 0

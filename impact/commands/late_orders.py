@@ -47,7 +47,7 @@ def run(args) -> int:
 
     (window,) = options.windows(args, several=False)
     opts = options.options(args)
-    con, _report = options.load_from_args(args, opts)
+    con, _report, opts = options.load_from_args(args, opts)
     summary, df = late_orders(con, window, opts, horizon_hours=args.horizon_hours)
     if args.out == "-":
         sys.stdout.buffer.write(to_csv_bytes(df))

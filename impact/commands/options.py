@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..claim import ClaimPolicy
 from ..errors import InputError, WindowError
-from ..service import Options, load_costs, load_files, resolve_options
+from ..service import Options, load_costs, load_in_zone, resolve_options
 from ..store import CHANNELS
 from ..windows import Window, covers, scope_name, split_scope, window_from_strings
 
@@ -32,7 +32,10 @@ def add_reading(p) -> None:
     p.add_argument(
         "--tz",
         default=None,
-        help="time zone of timestamps without an offset, e.g. America/New_York (default UTC or IMPACT_DEFAULT_TZ)",
+        help="your time zone, e.g. America/New_York. It changes the estimate: orders are compared on your local "
+        "hours, days and weekdays, and timestamps without an offset are read in it. Default: IMPACT_DEFAULT_TZ, "
+        "else read from your files (Shopify's offsets, local times and your buyers' country, the quiet night hours "
+        "of an Amazon report), else UTC; the output says which and why",
     )
     p.add_argument(
         "--map",
@@ -312,14 +315,23 @@ def options(args) -> Options:
 
 
 def load_from_args(args, opts: Options | None = None):
-    """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport)."""
+    """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport, Options), the
+    options' zone settled (--tz, else read from the files; see service.load_in_zone)."""
     opts = opts or options(args)
-    con, report = load_files(args.files, tz=opts.tz, mapping=parse_mapping(args.mapping), settings=opts.settings)
+    con, report, opts = load_in_zone(args.files, opts, mapping=parse_mapping(args.mapping))
     costs, ads = getattr(args, "costs", None) or [], getattr(args, "ads", None) or []
     if costs or ads or opts.fees or opts.home_currency:
         mapping = parse_mapping(getattr(args, "costs_mapping", None))
         report.costs = load_costs(con, opts, costs=costs, ads=ads, mapping=mapping)
-    return con, report
+    return con, report, opts
+
+
+def zone_line(opts: Options) -> str:
+    """'Time zone: America/New_York, from the offsets in orders_export_1.csv.' and what disagrees, for a terminal."""
+    guess = opts.zone
+    if guess is None:
+        return f"Time zone: {opts.tz}."
+    return " ".join([f"Time zone: {guess.sentence}.", *(f"Note: {n}." for n in guess.notes)])
 
 
 def _amount(text: str | None, flag: str):

@@ -123,7 +123,7 @@ def run(args) -> int:
     spec = RunSpec(
         windows=tuple(windows),
         options=dict(
-            tz=opts.tz,
+            tz=args.tz,  # None: each seller's zone is read from their files
             currency=opts.currency,
             confidence=opts.confidence,
             recovery_hours=opts.recovery_hours,

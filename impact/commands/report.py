@@ -56,7 +56,7 @@ def _write(path: str, text: str) -> None:
 def run(args) -> int:
     (window,) = options.windows(args, title=args.title.strip(), several=False)
     opts = options.options(args)
-    con, report = options.load_from_args(args, opts)
+    con, report, opts = options.load_from_args(args, opts)
     # The report measures shipping itself, on every channel with ship times, as the app does.
     res = window_view(run_analysis(con, [window], opts, shipments=False).to_json())
     ship = shipments(con, window, opts, every_channel=True)

@@ -165,7 +165,7 @@ def run(args) -> int:
     policy = options.policy(args)
     if policy is not None and (policy.extra_expenses or policy.incident):
         raise InputError("--extra-expenses and --incident belong to a claim; the scenarios simulate outages instead")
-    con, _ = options.load_from_args(args, opts)
+    con, _, opts = options.load_from_args(args, opts)
     model, extra, _ = build_model(con, args, opts)
     mixes = [parse_mix(m) for m in args.mix] + [parse_move(m, model.current_shares) for m in args.move]
     out = model.to_json(mixes)

@@ -44,7 +44,7 @@ def create_from_files(args) -> dict:
         raise InputError("give the outage to share with --window START END")
     windows = options.windows(args)
     opts = options.options(args)
-    con, report = options.load_from_args(args, opts)
+    con, report, opts = options.load_from_args(args, opts)
     try:
         snapshot = share_analysis(con, report, windows, opts)
     finally:

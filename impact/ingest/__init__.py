@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..distinct import count_distinct, distinct_per_group
 from ..errors import ImpactError, InputError, MixedCurrencyError
 from ..settings import Settings, load_settings
 from .formats import DETECTORS, detect
@@ -61,7 +62,7 @@ def ingest_files(
     header matches no known export. names: display names (uploads arrive as temporary files).
     """
     settings = settings or load_settings()
-    tz = _check_tz(tz or settings.default_tz)
+    tz = _check_tz(tz or settings.default_tz or "UTC")
     names = names or [Path(p).name for p in paths]
     # Shipping files add to the orders: they go after the order exports, whatever order they were given in.
     pairs = list(zip(paths, names, strict=True))
@@ -120,6 +121,33 @@ def file_kind(path, name: str | None = None, *, mapping: dict | None = None, set
     return "shipping" if is_shipping_mapping(chosen) else "orders"
 
 
+# An order counts once, unless every one of its lines was cancelled. Orders are counted by distinct 64-bit hash of
+# the id, as in revenue.load_history (a collision among 10 million orders has odds ~3e-6), sorted in numpy rather
+# than grouped by DuckDB (see impact.distinct for why).
+_LIVE = "status <> 'cancelled' AND order_id IS NOT NULL"
+
+
+def _orders(con) -> int:
+    """The orders of a session with one channel: the hashes alone are counted."""
+    return count_distinct(con.execute(f"SELECT hash(order_id) AS h FROM lines WHERE {_LIVE}").fetchnumpy()["h"])
+
+
+def _orders_per_channel(con) -> list[tuple]:
+    """(channel, orders, revenue of the lines not cancelled) per channel, in channel order."""
+    revenue = con.execute(
+        "SELECT channel, sum(revenue) FILTER (status <> 'cancelled') FROM lines GROUP BY channel ORDER BY channel"
+    ).fetchall()
+    names = [ch for ch, _ in revenue if ch is not None]
+    got = con.execute(
+        f"""SELECT list_position($names, channel) - 1 AS g, hash(order_id) AS h FROM lines
+            WHERE {_LIVE} AND channel IS NOT NULL""",
+        {"names": names},
+    ).fetchnumpy()
+    counts = distinct_per_group(got["g"], got["h"], len(names))
+    orders = dict(zip(names, counts.tolist(), strict=True))
+    return [(ch, orders.get(ch, 0), rev) for ch, rev in revenue]
+
+
 def summary(con) -> IngestReport:
     """The import report for everything in the session database."""
     files = []
@@ -150,9 +178,10 @@ def summary(con) -> IngestReport:
             ).fetchall()
         ]
         files.append(rep)
-    nlines, first, last, day_lines, currencies = con.execute(
+    nlines, first, last, day_lines, currencies, revenue = con.execute(
         """SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day'),
-                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL) FROM lines"""
+                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL),
+                  sum(revenue) FILTER (status <> 'cancelled') FROM lines"""
     ).fetchone()
     # Every known export has one channel of its own; only mapped CSVs may read theirs from a column.
     known = {fmt.name: fmt.channel for fmt in DETECTORS if fmt.kind == "orders"}
@@ -160,27 +189,11 @@ def summary(con) -> IngestReport:
     file_channels = {known.get(f.format) for f in files if f.format not in shipping_formats}
     currencies = currencies or []
     channels = {}
-    # An order counts once, unless every one of its lines was cancelled. Orders are counted by distinct 64-bit
-    # hash of the id, as in revenue.load_history: ~25% faster, and a collision among 10 million orders has odds ~3e-6.
-    # (A DISTINCT subquery aggregates in parallel, where count(DISTINCT ...) per group does not.) With one channel,
-    # the usual case, the hashes alone are counted: a third faster than grouping by channel too.
-    live = "status <> 'cancelled' AND order_id IS NOT NULL"
     if nlines and len(file_channels) == 1 and None not in file_channels:
         (only_channel,) = file_channels
-        per_channel = con.execute(
-            f"""SELECT $ch, (SELECT count(*) FROM (SELECT DISTINCT hash(order_id) FROM lines WHERE {live})),
-                       (SELECT sum(revenue) FILTER (status <> 'cancelled') FROM lines)""",
-            {"ch": only_channel},
-        ).fetchall()
+        per_channel = [(only_channel, _orders(con), revenue)]
     else:
-        per_channel = con.execute(
-            f"""SELECT r.channel, coalesce(o.n, 0), r.rev FROM (
-                   SELECT channel, sum(revenue) FILTER (status <> 'cancelled') AS rev FROM lines GROUP BY channel) r
-               LEFT JOIN (SELECT channel, count(*) AS n FROM (
-                   SELECT DISTINCT channel, hash(order_id) FROM lines WHERE {live})
-                   GROUP BY channel) o USING (channel)
-               ORDER BY r.channel"""
-        ).fetchall()
+        per_channel = _orders_per_channel(con)
     orders = sum(int(n) for _, n, _ in per_channel)
     for ch, n, rev in per_channel:
         channels[ch] = {"orders": int(n), "revenue": round(float(rev or 0), 2) if len(currencies) <= 1 else None}

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from ..currencies import ISO_4217, normal_code
+from ..distinct import count_distinct
 from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
@@ -432,7 +433,8 @@ class _Parse:
             SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
                 CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject,
                 TRY_CAST(revenue AS {LINES_COLUMNS["revenue"]}) AS revenue) FROM (
-            SELECT *, NULL::VARCHAR AS _reject FROM (
+            SELECT *, NULL::VARCHAR AS _reject, CAST({sqlexpr.utc_offset_minutes("_raw_date")} AS SMALLINT) AS _utc_offset
+            FROM (
                 SELECT {self.select},
                     {self.skip_sql} AS _skip{record},
                     {self.fields["purchased_at"]} AS _raw_date, {self.fields["revenue_text"]} AS _raw_amount{net}
@@ -583,6 +585,17 @@ def _drop_flagged_rows(con, flagged: bool) -> None:
     con.execute("ALTER TABLE _parsed DROP COLUMN _reject")
 
 
+def _record_offsets(con, file_id: int) -> None:
+    """The file's orders per UTC hour and the UTC offset their text carried (NULL: none), kept in import_zone for
+    impact.zone to read the seller's zone from; the per-row offset itself is not kept in `lines`."""
+    con.execute(
+        """INSERT INTO import_zone SELECT $id, date_trunc('hour', purchased_at), _utc_offset, count(*)
+           FROM _parsed GROUP BY ALL""",
+        {"id": file_id},
+    )
+    con.execute("ALTER TABLE _parsed DROP COLUMN _utc_offset")
+
+
 def _allocate_order_net(con, record: str) -> None:
     """Scale each order's lines so that they add up to the order's net (its `_order_net`, e.g. Shopify's Subtotal):
     order-level discounts land on the lines pro rata, exactly to the cent (the order's last line takes the rounding
@@ -611,13 +624,12 @@ def _allocate_order_net(con, record: str) -> None:
 def _number_repeated_keys(con, channel_sql: str, record: str) -> None:
     """Occurrence numbers tell apart two lines of one order with the same sku; most files have none."""
     # A format's own channel is one constant, left out of the hash (a sixth of the check's time).
-    # Distinct 64-bit hashes are counted faster than three strings are grouped; fewer hashes than lines means a
-    # repeated hash, which is then checked exactly.
+    # Distinct 64-bit hashes are counted faster than three strings are grouped (and sorted faster than DuckDB
+    # groups them, see impact.distinct); fewer hashes than lines means a repeated hash, which is then checked exactly.
     key_hash = "hash(channel, order_id, line_key)" if IDENT.search(channel_sql) else "hash(order_id, line_key)"
+    hashes = con.execute(f"SELECT {key_hash} AS h FROM _parsed").fetchnumpy()["h"]
     repeats = (
-        con.execute(
-            f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_hash} FROM _parsed)) < (SELECT count(*) FROM _parsed)"
-        ).fetchone()[0]
+        count_distinct(hashes) < len(hashes)
         and con.execute(
             "SELECT EXISTS (SELECT 1 FROM _parsed GROUP BY channel, order_id, line_key HAVING count(*) > 1)"
         ).fetchone()[0]
@@ -646,6 +658,7 @@ def load_file(
         _reject_unknown_currencies(con)
         acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
         _drop_flagged_rows(con, acc.flagged_rows)
+        _record_offsets(con, file_id)
         if "order_net" in parse.fields:
             _allocate_order_net(con, parse.record)
         _number_repeated_keys(con, parse.fields["channel"], parse.record)

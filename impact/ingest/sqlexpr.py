@@ -242,3 +242,34 @@ def currency_from_symbol(col: str) -> str:
 def quantity(col: str) -> str:
     v = clean(col)
     return f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST({v} AS DOUBLE), TRY_CAST(replace({v}, ',', '') AS DOUBLE))"
+
+
+def utc_offset_minutes(col: str) -> str:
+    """The UTC offset a timestamp's text carries, in minutes east of UTC (Z and +00:00 are 0; a zone abbreviation
+    such as PDT is its fixed offset), or NULL for a time without one (read in $tz) and for a date alone.
+
+    The offsets of a file tell the seller's zone (impact.zone): Shopify writes the shop's own offset on every order.
+    Read with string slices rather than a regular expression, which cost as much as the rest of an Amazon parse.
+    """
+    v = clean(col)
+
+    def signed(at: int, hours: str, minutes: str) -> str:
+        # An offset is at most 14 hours of at most 59 minutes: '10-2025' ending a date is not one.
+        h, m = f"TRY_CAST({hours} AS INTEGER)", f"TRY_CAST({minutes} AS INTEGER)"
+        sign = f"(CASE substr({v}, {at}, 1) WHEN '-' THEN -1 ELSE 1 END)"
+        return f"(CASE WHEN {h} <= 14 AND {m} < 60 THEN {sign} * ({h} * 60 + {m}) END)"
+
+    abbreviations = " ".join(
+        f"WHEN '{k}' THEN {(-1 if o[0] == '-' else 1) * (int(o[1:3]) * 60 + int(o[3:]))}"
+        for k, o in ZONE_ABBREVIATIONS.items()
+    )
+    return f"""(CASE
+        WHEN {v} IS NULL OR NOT contains({v}, ':') THEN NULL
+        WHEN suffix({v}, 'Z') THEN 0
+        WHEN substr({v}, -6, 1) IN ('+', '-') AND substr({v}, -3, 1) = ':'
+            THEN {signed(-6, f"substr({v}, -5, 2)", f"right({v}, 2)")}
+        WHEN substr({v}, -5, 1) IN ('+', '-') AND substr({v}, -6, 1) NOT IN ('+', '-', ':')
+            THEN {signed(-5, f"substr({v}, -4, 2)", f"right({v}, 2)")}
+        WHEN substr({v}, -1, 1) BETWEEN 'A' AND 'Z'
+            THEN (CASE regexp_extract({v}, '{_ABBREV}', 1) {abbreviations} END)
+        ELSE NULL END)"""

@@ -1,5 +1,5 @@
 """One seller's job, as a worker runs it: ingest the seller's files and analyse the windows exactly as `analyze` does
-(impact.service: load_files, load_costs, run_analysis with the same resolved options), and turn the result into rows.
+(impact.service: load_in_zone, load_costs, run_analysis with the same resolved options), and turn the result into rows.
 
 Everything a job needs arrives as plain data (file paths, window times, option values), never as a connection: a
 worker builds its own in-memory DuckDB and closes it. Nothing a seller's files do escapes the job: any failure is that
@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import ImpactError, InputError
-from ..service import load_costs, load_files, resolve_options, run_analysis
+from ..service import load_costs, load_in_zone, resolve_options, run_analysis
 from ..settings import load_settings
 from ..windows import Window, covers, iso_utc
 from .sources import SellerJob
@@ -94,7 +94,10 @@ def seller_rows(job: SellerJob, spec: RunSpec) -> list[dict]:
             raise InputError("; ".join(job.problems))
         settings = dataclasses.replace(load_settings(), duckdb_threads=spec.duckdb_threads)
         opts = resolve_options(settings, **spec.options)
-        con, report = load_files(job.files, tz=opts.tz, mapping=spec.mapping, settings=settings)
+        # Each seller in their own zone: the one named for the run, else read from their files.
+        con, report, opts = load_in_zone(job.files, opts, mapping=spec.mapping)
+        if opts.zone is not None and opts.zone.source != "given":
+            notes.append(f"time zone {opts.zone.sentence}")
         if job.costs or job.ads or opts.fees or opts.home_currency:
             report.costs = load_costs(con, opts, costs=job.costs, ads=job.ads, mapping=spec.costs_mapping)
         inside = [i for i, w in enumerate(spec.windows) if covers(report.first, report.last, w)]

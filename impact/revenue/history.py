@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from ..distinct import distinct_per_group
 from ..errors import InputError, MixedCurrencyError
 
 METRICS = ("revenue", "orders", "units")
@@ -248,7 +249,7 @@ def load_history(
     markets = sorted(((g[1], g[2], g[8]) for g in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
     day0, n_days, offset, clock = local_grid(tz, first, last)
     daily = {ch for ch, share, _ in per_channel if share >= 0.5}
-    rows = _hour_rows(con, cur, day0, scoped)
+    rows = _hour_rows(con, cur, day0, [ch for ch, _, _ in per_channel], scoped)
     channels: dict[str, ChannelSeries] = {}
     for name, _, n_lines in per_channel:
         slots = 1 if name in daily else 24
@@ -312,27 +313,35 @@ def _precision_notes(per_channel: list[tuple[str, float, int]]) -> list[str]:
     return notes
 
 
-def _hour_rows(con, cur: str, day0: datetime, scoped: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Revenue, distinct orders and units per series (series_sql) and real hour since day 0 (date-only lines at
-    their day)."""
+def _hour_rows(con, cur: str, day0: datetime, names: list[str], scoped: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Revenue, distinct orders and units per series (series_sql: a channel, or a scoped marketplace in it) and real
+    hour since day 0 (date-only lines at their day).
+
+    Orders are counted by distinct 64-bit hash of the id (a collision among one hour's orders has odds ~1e-13): the
+    sums are grouped in SQL and the hashes counted per group by impact.distinct, which sorts them in about half the
+    CPU time DuckDB's count(DISTINCT ...) per group took on 2 M lines, fetch included."""
     # Lines are summed per real hour since day 0 here and each hour is put in its local bin later (the clock's map is
     # exact for whole-hour steps, and far cheaper than converting every line's time zone). Date-only lines sit at
     # local midnight of the zone they were imported with; rounding to the nearest midnight keeps them on their day
-    # even if this analysis uses another zone (or the other side of a clock change). Orders are counted by distinct
-    # 64-bit hash of the id (a collision among one hour's orders has odds ~1e-13; hashing first makes the count ~25%
-    # faster).
-    return con.execute(
-        f"""WITH l AS (
-                SELECT {series_sql(scoped)} AS channel, order_id, revenue, quantity,
-                       (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h, time_precision = 'day' AS dated
-                FROM lines WHERE {_WHERE})
-            SELECT channel, dated,
-                   CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT) AS hb,
-                   sum(coalesce(revenue, 0))::DOUBLE AS rev, count(DISTINCT hash(order_id)) AS n,
+    # even if this analysis uses another zone (or the other side of a clock change).
+    names = [n for n in names if n is not None]
+    lines = f"""SELECT {series_sql(scoped)} AS channel, order_id, revenue, quantity,
+                       coalesce(time_precision = 'day', false) AS dated, (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h
+                FROM lines WHERE {_WHERE} AND channel IS NOT NULL"""
+    hb = "CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT)"
+    # Each group's number: (hour * 2 + dated) * channels + channel; hours since day 0 are never negative.
+    group = f"({hb} * 2 + dated::INT) * {len(names)} + list_position($names, channel) - 1"
+    params = {"cur": cur, "day0": day0, "names": names, **series_params(scoped)}
+    rows = con.execute(
+        f"""SELECT channel, dated, {hb} AS hb, {group} AS g, sum(coalesce(revenue, 0))::DOUBLE AS rev,
                    sum(coalesce(quantity, 1)) AS qty
-            FROM l GROUP BY ALL""",
-        {"cur": cur, "day0": day0, **series_params(scoped)},
+            FROM ({lines}) GROUP BY ALL ORDER BY g""",
+        params,
     ).fetchnumpy()
+    keyed = con.execute(f"SELECT {group} AS g, hash(order_id) AS h FROM ({lines})", params).fetchnumpy()
+    g = rows["g"].astype(np.int64)
+    rows["n"] = distinct_per_group(keyed["g"], keyed["h"], int(g.max(initial=-1)) + 1)[g]
+    return rows
 
 
 def _channel_values(rows: dict[str, np.ndarray], name: str, clock: LocalClock, n_days: int, slots: int) -> np.ndarray:

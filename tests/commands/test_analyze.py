@@ -275,3 +275,64 @@ def test_recovery_until_normal_option(export, capsys):
     assert res["recovery_mode"] == "until-normal"
     assert main([*args, "--recovery-until-normal"]) == 0
     assert "until sales were back to normal (at most 24)" in capsys.readouterr().out
+
+
+DEMO = [
+    str(ROOT / "data" / "demo" / "amazon_all_orders.txt"),
+    str(ROOT / "data" / "demo" / "shopify_orders_export.csv"),
+]
+AWS_WINDOW = ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--channels", "amazon"]
+
+
+def test_the_zone_is_read_from_the_files_without_tz(capsys, monkeypatch):
+    """No --tz and no IMPACT_DEFAULT_TZ: the demo's Shopify offsets make the analysis run in America/New_York, the
+    first line says so and --json carries the zone and its source."""
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    assert main(["analyze", *DEMO, *AWS_WINDOW]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Time zone: America/New_York, from the offsets in shopify_orders_export.csv."
+    assert lines[2].startswith("  lost $616.38 (90% interval")
+    assert main(["analyze", *DEMO, *AWS_WINDOW, "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["zone"] == {
+        "zone": "America/New_York",
+        "source": "offsets",
+        "confidence": "high",
+        "sentence": "America/New_York, from the offsets in shopify_orders_export.csv",
+        "files": ["shopify_orders_export.csv"],
+        "notes": [],
+    }
+    assert res["windows"][0]["revenue"]["lost"] == 616.38
+
+
+def test_tz_overrides_the_files_and_says_what_they_say(capsys, monkeypatch):
+    """--tz UTC: the loss in UTC ($717.31, as before the zone was read), and a note naming the files' zone."""
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    assert main(["analyze", *DEMO, *AWS_WINDOW, "--tz", "UTC"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "Time zone: UTC, as given with --tz. Note: your files say America/New_York, from the offsets in "
+        "shopify_orders_export.csv."
+    )
+    assert lines[2].startswith("  lost $717.31 (90% interval")
+
+
+def test_local_times_are_read_again_in_the_zone_found(tmp_path, capsys, monkeypatch):
+    """An eBay report (local times, buyers in Germany) alone: the zone is Europe/Berlin, and its times are read in it,
+    so the import's first order is the Berlin morning's UTC hour."""
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    from bench.synth_exports import ebay_orders
+
+    rng = np.random.default_rng(12)
+    seller = make_seller(rng, 30, n_channels=3, n_days=40, tz="Europe/Berlin", hidden_outages=0)
+    sim = simulate(rng, seller)
+    path = ebay_orders(sim, tmp_path / "ebay.csv", country="Germany")
+    start = seller.start + timedelta(days=35)
+    window = ["--window", _iso(start), _iso(start + timedelta(hours=3)), "--channels", "ebay", "--json"]
+    assert main(["analyze", str(path), *window]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["zone"]["sentence"] == (
+        "Europe/Berlin, from the local times in ebay.csv and its buyers' country (Germany)"
+    )
+    first_local = pd.Timestamp(seller.start) + pd.to_timedelta(sim.hours[sim.channel == 2].min(), unit="h")
+    assert res["ingest"]["first"] == first_local.floor("s").strftime("%Y-%m-%dT%H:%M:%SZ")

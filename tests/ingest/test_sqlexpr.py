@@ -78,3 +78,31 @@ def test_precision_ignores_stray_spaces(con):
     """Time precision is the same for spaced and trimmed text."""
     trimmed = [t.strip() if t is not None else None for t in DATES]
     assert _values(con, sqlexpr.precision("v"), DATES) == _values(con, sqlexpr.precision("v"), trimmed)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("2025-07-03 10:15:02 -0400", -240),
+        ("2025-01-15 10:15:02 -0500", -300),
+        ("2025-10-20T06:52:11+00:00", 0),
+        ("2025-10-20T15:52:11+09:00", 540),
+        (" 2025-10-20T06:52:11.250+05:30 ", 330),
+        ("2025-10-20T06:52:11Z", 0),
+        ("Oct-20-25 06:48:00 PDT", -420),
+        ("2025-10-20 06:48:00", None),
+        ("2025-10-20", None),
+        ("20-10-2025", None),
+        ("06:48 20-10-2025", None),
+        ("2025-10-20 06:48:00 -2400", None),
+        ("10/20/2025 06:48 AM", None),
+        ("45950.5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_utc_offset_minutes(text, minutes):
+    """The offset a timestamp's text carries, in minutes east of UTC; none for local times and dates alone."""
+    con = duckdb.connect()
+    got = con.execute(f"SELECT {sqlexpr.utc_offset_minutes('v')} FROM (SELECT ?::VARCHAR AS v)", [text]).fetchone()
+    assert got[0] == minutes

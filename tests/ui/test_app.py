@@ -29,8 +29,11 @@ def _upload(at: AppTest, *names: str) -> AppTest:
 
 @pytest.fixture(scope="module")
 def demo() -> AppTest:
-    """One demo run shared by the read-only checks (the app is re-run only by tests that change widgets)."""
-    return _run()
+    """One demo run shared by the read-only checks (the app is re-run only by tests that change widgets), in UTC:
+    the zone these checks were written for (a module's fixture runs before the tests' IMPACT_DEFAULT_TZ is set)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("IMPACT_DEFAULT_TZ", "UTC")
+        return _run()
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -11,7 +11,7 @@ def _sidebar_page(channels, scopes=None):
     from ui import sidebar
 
     inputs = sidebar.inputs()
-    params = sidebar.estimate_settings(channels, True, ["USD"], "UTC", scopes)
+    params = sidebar.estimate_settings(channels, True, ["USD"], inputs.tz, scopes)
     st.write(f"{inputs.tz} {inputs.start:%H:%M} {inputs.end:%H:%M} {','.join(params.channels)} {params.opts.currency}")
 
 
