@@ -112,3 +112,21 @@ def test_the_dashboard_and_the_share_view_render_no_live_link(hostile, monkeypat
     for t in _markdown_texts(shared):
         _inert_text(t)
         assert not EVIL.search(t), t
+
+
+def test_an_appeal_letter_carries_no_markup_or_control_text(tmp_path, capsys):
+    """A window title that came from a status feed (here typed as --title) holding HTML, Markdown, ANSI and bidi text
+    reaches the letter as plain words: no tag, no link markup, no control or bidi character."""
+    from datetime import datetime
+
+    from sellers import merchant_fulfilled_seller
+
+    export = tmp_path / "all_orders.txt"
+    stalled = (datetime(2025, 10, 20, 7), datetime(2025, 10, 21, 19))
+    merchant_fulfilled_seller(export, start=datetime(2025, 9, 15), days=45, per_day=40, stalled=stalled)
+    title = "<b>AWS</b> [outage](http://evil.example) \x1b[2J\u202e"
+    argv = ["appeal", str(export), "--window", "2025-10-20T07:00Z", "2025-10-20T13:00Z", "--marketplace", "amazon"]
+    assert main([*argv, "--title", title, "--json"]) == 0
+    letter = json.loads(capsys.readouterr().out)["letter"]
+    _inert_text(letter)
+    assert "Orders affected by the" in letter and "<b>" not in letter and "](http" not in letter

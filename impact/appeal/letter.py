@@ -32,12 +32,18 @@ _ASK = {
 }
 _TAG = re.compile(r"<[^<>]*>")
 _MARKUP = re.compile(r"[<>]")
+# Control, zero-width and bidi characters: a letter is read by a person, in a mail client that obeys them.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A Markdown link [text](url) reads as its text in a letter.
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 
 
 def safe_text(text: str) -> str:
-    """Text for a plain-text letter: tags and stray angle brackets dropped (no markup can survive), whitespace runs
-    collapsed."""
-    return " ".join(_MARKUP.sub("", _TAG.sub(" ", str(text or ""))).split())
+    """Text for a plain-text letter: tags, stray angle brackets, control and bidi characters dropped and Markdown
+    links reduced to their text (no markup can survive), whitespace runs collapsed."""
+    text = _INVISIBLE.sub(" ", str(text or ""))
+    text = _MD_LINK.sub(r"\1", _TAG.sub(" ", text))
+    return " ".join(_MARKUP.sub("", text).split())
 
 
 def outage_name(window: Window, tz: str) -> str:

@@ -10,6 +10,7 @@ from ..claim.manifest import KIND_NAMES, Figure, statement_view
 from ..claim.pack import write_pack
 from ..present import format_money_ascii
 from ..service import claim, claim_evidence
+from ..settings import Settings
 from . import options
 
 
@@ -52,7 +53,7 @@ def _cells(value, cur: str, pct: str) -> str:
 def human(st: dict, tz: str = "UTC") -> str:
     """The statement as the PDF words it: each window's lines (label, figure, how it is computed), the total."""
     view = statement_view(st)
-    cur, pct = view.currency, present.percent(view.confidence or 0.9)
+    cur, pct = view.currency, present.percent(view.confidence or Settings().confidence)
     out = [f"{KIND_NAMES[view.kind]} claim. {view.method}"]
     for w in view.windows:
         out.append(f"{present.local_window(w.start, w.end, tz, zone=True)} ({w.hours:.1f} h), {w.title}:")

@@ -8,12 +8,16 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from ..errors import InputError, WindowError
+from ..settings import Settings
 from ..windows import iso_utc
 from .baseline import LOOKBACK_DAYS, MIN_HISTORY_DAYS, THIN_HISTORY_DAYS, BaselineParams
 from .fit import ChannelFit, fit_channel
 from .history import IDENTITY, ORD, REV, History, LocalClock, load_history
 from .interval import MIN_PLACEBOS_CONFORMAL, Interval, calibrate, hourly_bands, noise_scale
 from .placebos import EventGeometry
+
+# Callers pass the user's options; these keyword defaults (for the engine's own callers and tests) are Settings' own.
+DEFAULTS = Settings()
 
 RECAPTURE_MIN_PLACEBOS = 10  # fewer placebos cannot tell the hours' normal variation: the excess is taken as it is
 
@@ -218,8 +222,8 @@ def estimate_event(
     end: datetime,
     affected: tuple[str, ...] = (),
     *,
-    recovery_hours: float = 24,
-    confidence: float = 0.9,
+    recovery_hours: float = DEFAULTS.recovery_hours,
+    confidence: float = DEFAULTS.confidence,
     other_windows: list[tuple[datetime, datetime]] | None = None,
     controls: tuple[str, ...] | None = None,
     recovery_until_normal: int = 0,
@@ -460,7 +464,7 @@ def hourly_counterfactual(
     start: datetime,
     end: datetime,
     *,
-    confidence: float = 0.9,
+    confidence: float = DEFAULTS.confidence,
     currency: str | None = None,
     tz: str = "UTC",
     exclude: list[tuple[datetime, datetime]] | None = None,

@@ -97,7 +97,9 @@ def affected_orders(
     shipment, or to the end of the data for unshipped orders), sorted by promise; and days_late when some ship
     confirmations have a date only (their hours_late is empty: see evidence_rows; days counted in `tz`).
     """
-    return _analyse(con, window, sla_hours, business_days, 0.9, horizon_hours, evidence=True, tz=tz)[1]
+    # The evidence list does not depend on the confidence level: Settings' default stands in for it.
+    confidence = Settings().confidence
+    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=True, tz=tz)[1]
 
 
 def shipment_report(
