@@ -10,7 +10,7 @@ channel and marketplace, the top SKUs lost and the warnings, and checks currency
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -26,9 +26,12 @@ from .revenue import (
     combined_half_width,
     estimate_event,
     load_history,
+    resolve_scopes,
+    series_params,
+    series_sql,
 )
 from .shipments import shipment_impact
-from .windows import Window, iso_utc
+from .windows import Window, iso_utc, scope_name, split_scope
 
 NOT_CANCELLED = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur"
 # DuckDB adds a parallel aggregate's partial DOUBLE sums in the order its threads finish; summed as DECIMAL the money
@@ -215,28 +218,30 @@ def _span(hist: History, est: EventEstimate, channel: str, start: datetime, end:
     return hist.day_start(int(days.min())), hist.day_start(int(days.max()) + 1)
 
 
-def _actuals(con, cur: str, channel: str, start: datetime, end: datetime) -> Metrics:
+def _actuals(hist: History, con, channel: str, start: datetime, end: datetime) -> Metrics:
     rev, orders, units = con.execute(
         f"""SELECT coalesce({EXACT_REVENUE}::DOUBLE, 0), count(DISTINCT order_id), coalesce(sum(coalesce(quantity, 1)), 0)
-            FROM lines WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $s AND purchased_at < $e""",
-        {"cur": cur, "ch": channel, "s": start, "e": end},
+            FROM lines WHERE {NOT_CANCELLED} AND {series_sql(hist.scoped)} = $ch
+                         AND purchased_at >= $s AND purchased_at < $e""",
+        {"cur": hist.currency, "ch": channel, "s": start, "e": end, **series_params(hist.scoped)},
     ).fetchone()
     return Metrics(float(rev), float(orders), float(units))
 
 
-def _mix(con, cur: str, channel: str, column: str, before: datetime, start: datetime, end: datetime) -> list[tuple]:
+def _mix(hist: History, con, channel: str, column: str, before: datetime, start: datetime, end: datetime) -> list:
     """(key, share of the channel's revenue in the SHARE_DAYS before the window, revenue in [start, end))."""
     key = f"coalesce(nullif(trim({column}), ''), '(none)')"
+    series = series_sql(hist.scoped)
     return con.execute(
         f"""WITH base AS (SELECT {key} AS k, {EXACT_REVENUE} AS r FROM lines
-                          WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $b AND purchased_at < $s
+                          WHERE {NOT_CANCELLED} AND {series} = $ch AND purchased_at >= $b AND purchased_at < $s
                           GROUP BY 1),
                  win AS (SELECT {key} AS k, {EXACT_REVENUE} AS r FROM lines
-                         WHERE {NOT_CANCELLED} AND channel = $ch AND purchased_at >= $s AND purchased_at < $e
+                         WHERE {NOT_CANCELLED} AND {series} = $ch AND purchased_at >= $s AND purchased_at < $e
                          GROUP BY 1)
             SELECT k, coalesce(base.r / nullif(sum(base.r) OVER (), 0), 0)::DOUBLE AS share, coalesce(win.r, 0)::DOUBLE
             FROM base FULL OUTER JOIN win USING (k) ORDER BY k""",
-        {"cur": cur, "ch": channel, "b": before, "s": start, "e": end},
+        {"cur": hist.currency, "ch": channel, "b": before, "s": start, "e": end, **series_params(hist.scoped)},
     ).fetchall()
 
 
@@ -259,7 +264,7 @@ def _estimate(hist: History, window: Window, others: list[tuple[datetime, dateti
     """The estimator on the window's affected channels (all of them when the window names none)."""
     if window.end is None:
         raise WindowError(f"the window starting {iso_utc(window.start)} has no end yet; give an end time")
-    affected = tuple(c.lower() for c in window.channels) or tuple(hist.channels)
+    affected = tuple(scope_name(c) for c in window.channels) or tuple(hist.channels)
     return estimate_event(
         hist,
         window.start,
@@ -275,11 +280,11 @@ def _estimate(hist: History, window: Window, others: list[tuple[datetime, dateti
 def _measure(con, hist: History, est: EventEstimate, window: Window) -> _Tally:
     """Exact actuals of every channel in the window (and the affected ones' recovery period), the breakdown by
     marketplace and the SKUs' losses."""
-    cur, t = hist.currency, _Tally()
+    t = _Tally()
     before = window.start - timedelta(days=SHARE_DAYS)
     for c, f in est.fits.items():
         s, e = t.spans[c] = _span(hist, est, c, window.start, window.end)
-        a = _actuals(con, cur, c, s, e)
+        a = _actuals(hist, con, c, s, e)
         t.actual_revenue[c] = a.revenue
         ex = Metrics.of([f.window[m].expected for m in range(3)])
         if f.affected:
@@ -287,11 +292,11 @@ def _measure(con, hist: History, est: EventEstimate, window: Window) -> _Tally:
             t.binned = t.binned.plus(Metrics.of([f.window[m].actual for m in range(3)]))
             recovery = Metrics.of([f.recovery[m].actual for m in range(3)])
             if f.slots > 1 and len(f.recovery_bins):
-                t.recovery_actual = t.recovery_actual.plus(_actuals(con, cur, c, window.end, est.recovery_end))
+                t.recovery_actual = t.recovery_actual.plus(_actuals(hist, con, c, window.end, est.recovery_end))
             else:
                 t.recovery_actual = t.recovery_actual.plus(recovery)
             t.recovery_binned = t.recovery_binned.plus(recovery)
-        for mk, share, rev in _mix(con, cur, c, "marketplace", before, s, e):
+        for mk, share, rev in _mix(hist, con, c, "marketplace", before, s, e):
             m_exp = ex.revenue * share
             t.by_channel.append(
                 {
@@ -305,7 +310,7 @@ def _measure(con, hist: History, est: EventEstimate, window: Window) -> _Tally:
                 }
             )
         if f.affected:
-            for sku, share, rev in _mix(con, cur, c, "sku", before, s, e):
+            for sku, share, rev in _mix(hist, con, c, "sku", before, s, e):
                 t.top[sku] = t.top.get(sku, 0.0) + ex.revenue * share - rev
     return t
 
@@ -375,7 +380,7 @@ def _window(
     recaptured = Metrics.of(est.recaptured_point())
     lost = t.expected.revenue - t.actual.revenue
     spill = {
-        c: _r(_actuals(con, cur, c, *t.spans[c]).revenue - f.window[REV].expected)
+        c: _r(_actuals(hist, con, c, *t.spans[c]).revenue - f.window[REV].expected)
         for c, f in est.fits.items()
         if not f.affected
     }
@@ -383,7 +388,12 @@ def _window(
     top_skus = [{"sku": k, "lost": _r(v)} for k, v in sorted(t.top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
     profit_block = None
     if profit is not None:
-        hit = [(c, float(f.window[REV].expected), t.actual_revenue[c]) for c, f in est.fits.items() if f.affected]
+        # A marketplace scope is priced at its channel's fees and product costs (split_scope: 'shopify:X' -> shopify).
+        hit = [
+            (split_scope(c)[0], float(f.window[REV].expected), t.actual_revenue[c])
+            for c, f in est.fits.items()
+            if f.affected
+        ]
         profit_block = window_profit(
             con,
             channels=hit,
@@ -417,6 +427,15 @@ def _window(
     )
 
 
+def _scoped(con, windows: list[Window]) -> tuple[list[Window], tuple[str, ...]]:
+    """The windows with each marketplace scope spelled as the data spells it, and those scopes."""
+    names = resolve_scopes(con, [c for w in windows for c in w.channels])
+    if not names:
+        return windows, ()
+    spelled = [replace(w, channels=tuple(dict.fromkeys(names.get(c, c) for c in w.channels))) for w in windows]
+    return spelled, tuple(sorted(set(names.values())))
+
+
 def analyze(
     con,
     windows: list[Window],
@@ -441,7 +460,9 @@ def analyze(
     opts = options or resolve_options()
     if not windows:
         raise WindowError("give at least one outage window (start and end)")
-    hist = hist or load_history(con, currency=opts.analysis_currency, tz=opts.tz, at=windows[0].start)
+    windows, scoped = _scoped(con, windows)
+    if hist is None or not set(scoped) <= set(hist.channels):
+        hist = load_history(con, currency=opts.analysis_currency, tz=opts.tz, at=windows[0].start, scoped=scoped)
     results = []
     for i, w in enumerate(windows):
         after = timedelta(hours=opts.recovery_hours)
@@ -449,7 +470,11 @@ def analyze(
         result = _window(con, hist, w, others, opts, top_n=top_n, profit=profit)
         if shipments:
             result.shipments = shipment_impact(
-                con, w, sla_hours=opts.sla_hours, business_days=opts.business_days, confidence=opts.confidence
+                con,
+                replace(w, channels=w.base_channels),
+                sla_hours=opts.sla_hours,
+                business_days=opts.business_days,
+                confidence=opts.confidence,
             )
         results.append(result)
     return Analysis(

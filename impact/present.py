@@ -287,8 +287,14 @@ CHANNEL_NAMES = {
 
 def channel_name(channel: object) -> str:
     """A channel code as its brand writes it: 'ebay' -> 'eBay', 'woocommerce' -> 'WooCommerce'; other codes are
-    capitalised."""
+    capitalised; a marketplace scope 'shopify:TikTok Shop' -> 'TikTok Shop (in Shopify)'."""
     code = str(channel or "other").strip()
+    base, sep, marketplace = code.partition(":")
+    if sep and marketplace.strip():
+        name = channel_name(base)
+        if marketplace.strip().casefold() == name.casefold():  # the store's own orders, beside synced marketplaces
+            return f"{name} (own orders)"
+        return f"{marketplace.strip()} (in {name})"
     return CHANNEL_NAMES.get(code.lower(), code[:1].upper() + code[1:])
 
 

@@ -33,7 +33,7 @@ from .settings import Settings
 from .share import build_snapshot
 from .shipments import shipment_report
 from .store import session_db
-from .windows import Window, iso_utc
+from .windows import Window, iso_utc, split_scope
 from .zone import resolve_zone
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "load_costs",
     "load_files",
     "load_in_zone",
+    "marketplace_scopes",
     "measured_from_analysis",
     "measured_inputs",
     "resolve_options",
@@ -71,6 +72,20 @@ def load_files(
     """Ingest files into a fresh session database: (connection, IngestReport)."""
     con = session_db(settings)
     return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings)
+
+
+def marketplace_scopes(con) -> dict[str, list[str]]:
+    """Channel -> the 'channel:Marketplace' scopes an outage window can name, for each channel whose orders come
+    from more than one marketplace (a Shopify store with TikTok Shop orders synced in), most revenue first."""
+    rows = con.execute(
+        """SELECT channel, marketplace FROM lines
+           WHERE status IS DISTINCT FROM 'cancelled' AND marketplace IS NOT NULL
+           GROUP BY ALL ORDER BY channel, sum(coalesce(revenue, 0)) DESC, marketplace"""
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for channel, marketplace in rows:
+        out.setdefault(channel, []).append(f"{channel}:{marketplace}")
+    return {c: scopes for c, scopes in out.items() if len(scopes) > 1}
 
 
 def load_in_zone(files: Sequence, opts: Options, *, mapping: dict | None = None, browser: str | None = None) -> tuple:
@@ -284,7 +299,9 @@ def measured_from_analysis(result: Mapping) -> tuple[dict[str, dict], dict[str, 
         for r in rows:
             if not r.get("channel"):
                 continue
-            d = per.setdefault(str(r["channel"]), {"expected": 0.0, "lost": 0.0, "recaptured": 0.0})
+            # the scenario model is per channel: a marketplace scope ('shopify:TikTok Shop') counts to its channel
+            channel = split_scope(str(r["channel"]))[0]
+            d = per.setdefault(channel, {"expected": 0.0, "lost": 0.0, "recaptured": 0.0})
             lost = float(r.get("lost") or 0.0)
             d["expected"] += float(r.get("expected") or 0.0)
             d["lost"] += lost
@@ -363,7 +380,7 @@ def scenario_model(
         if analysis is None:
             analysis = run_analysis(con, windows, opts, shipments=False).to_json()
         measured, window_expected = measured_inputs(analysis, profile, windows)
-        hit = {c for w in windows for c in w.channels}
+        hit = {c for w in windows for c in w.base_channels}
         affected = affected_channels(hit, profile, providers, deps)
     model = ScenarioModel(
         profile,

@@ -33,7 +33,7 @@ def iso_utc(value: datetime | None) -> str | None:
 class Window:
     start: datetime  # naive UTC
     end: datetime | None  # naive UTC; None while an incident is still open
-    channels: tuple[str, ...] = ()  # affected channels; empty means all
+    channels: tuple[str, ...] = ()  # affected channels ('shopify:TikTok Shop' for one marketplace); empty means all
     title: str = ""
     source: str = "manual"
     impact: str = "full"  # 'full' or 'degraded'
@@ -52,6 +52,11 @@ class Window:
         end = self.end or datetime.now(UTC).replace(tzinfo=None)
         return (end - self.start).total_seconds() / 3600
 
+    @property
+    def base_channels(self) -> tuple[str, ...]:
+        """The channels, a marketplace scope ('shopify:TikTok Shop') counted as its whole channel."""
+        return tuple(dict.fromkeys(split_scope(c)[0] for c in self.channels))
+
     def to_json(self) -> dict:
         return {
             "start": iso_utc(self.start),
@@ -64,9 +69,21 @@ class Window:
         }
 
 
+def split_scope(name: str) -> tuple[str, str | None]:
+    """'shopify:TikTok Shop' -> ('shopify', 'TikTok Shop'); 'amazon' -> ('amazon', None)."""
+    channel, sep, marketplace = name.partition(":")
+    return channel.strip().lower(), (marketplace.strip() if sep else None)
+
+
+def scope_name(name: str) -> str:
+    """A channel or marketplace scope as windows keep it: the channel in lower case, the marketplace as written."""
+    channel, marketplace = split_scope(name)
+    return channel if marketplace is None else f"{channel}:{marketplace}"
+
+
 def window_from_strings(start: str, end: str, channels: str | list[str] | None = None, **kw) -> Window:
     if isinstance(channels, str):
-        channels = [c.strip().lower() for c in channels.split(",") if c.strip()]
+        channels = [scope_name(c) for c in channels.split(",") if c.strip()]
     return Window(start=parse_utc(start), end=parse_utc(end), channels=tuple(channels or ()), **kw)
 
 

@@ -205,3 +205,40 @@ def merchant_fulfilled_seller(
                 orders.append(order)
     path.write_text("\n".join(rows) + "\n")
     return orders
+
+
+SHOPIFY_HEADER = ["Name", "Financial Status", "Currency", "Subtotal", "Created at", "Lineitem quantity"]
+SHOPIFY_HEADER += ["Lineitem name", "Lineitem price", "Lineitem sku", "Source"]
+
+
+def shopify_tiktok_seller(
+    path: Path,
+    *,
+    start: datetime,
+    days: int,
+    per_day: tuple[float, float],
+    tiktok_outage: tuple[datetime, datetime],
+    seed: int = 5,
+) -> Path:
+    """A Shopify orders export with the store's own orders (Source 'web') and TikTok Shop orders synced into it
+    (Source 'tiktok'), `per_day` of each with Poisson arrivals; inside `tiktok_outage` no TikTok order arrives."""
+    rng = np.random.default_rng(seed)
+    shape = HOUR_SHAPE / HOUR_SHAPE.sum()
+    rows = [",".join(SHOPIFY_HEADER)]
+    for d in range(days):
+        day = start + timedelta(days=d)
+        for h in range(24):
+            for source, rate in zip(("web", "tiktok"), per_day, strict=True):
+                for second in np.sort(rng.integers(0, 3600, rng.poisson(rate * shape[h]))):
+                    t = day + timedelta(hours=h, seconds=int(second))
+                    if source == "tiktok" and tiktok_outage[0] <= t < tiktok_outage[1]:
+                        continue
+                    sku, qty = int(rng.integers(0, 30)), 1 + int(rng.random() < 0.2)
+                    price = f"{18 + sku * 0.5:.2f}"
+                    total = f"{(18 + sku * 0.5) * qty:.2f}"
+                    stamp = t.strftime("%Y-%m-%d %H:%M:%S +0000")
+                    rows.append(
+                        f"#{len(rows) + 1000},paid,USD,{total},{stamp},{qty},Dress {sku},{price},DR-{sku:03d},{source}"
+                    )
+    path.write_text("\n".join(rows) + "\n")
+    return path

@@ -46,6 +46,13 @@ def test_channel_names_follow_the_brands():
     assert channel_name(None) == "Other"
 
 
+def test_a_marketplace_scope_reads_as_the_seller_knows_it():
+    """'shopify:TikTok Shop' is TikTok Shop inside Shopify; the store's own marketplace reads as its own orders."""
+    assert channel_name("shopify:TikTok Shop") == "TikTok Shop (in Shopify)"
+    assert channel_name("ebay:eBay.de") == "eBay.de (in eBay)"
+    assert channel_name("shopify:Shopify") == "Shopify (own orders)"
+
+
 def test_marketplace_names_keep_the_amazon_domains():
     """Amazon marketplaces keep their domain (Amazon.de, Amazon.co.uk), channel codes become brands, and any other
     text from the seller's file is left as it is."""

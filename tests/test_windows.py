@@ -32,3 +32,11 @@ def test_window_json_round_trip():
     assert w.to_json()["channels"] == ["amazon", "shopify"]
     assert iso_utc(w.end) == "2025-10-20T21:20:00Z"
     assert w.hours == pytest.approx(14.5333, abs=1e-3)
+
+
+def test_a_marketplace_scope_keeps_its_spelling_and_counts_as_its_channel():
+    """'Shopify:TikTok Shop' keeps the marketplace as written, the channel in lower case; base_channels drops it."""
+    w = window_from_strings("2025-10-20T06:48Z", "2025-10-20T21:20Z", "Shopify: TikTok Shop, amazon, shopify")
+    assert w.channels == ("shopify:TikTok Shop", "amazon", "shopify")
+    assert w.base_channels == ("shopify", "amazon")
+    assert w.to_json()["channels"] == ["shopify:TikTok Shop", "amazon", "shopify"]

@@ -94,7 +94,7 @@ class Results:
     def appeal_marketplaces(self) -> list[str]:
         """The marketplaces an appeal can go to that the seller sells on, the window's affected ones first."""
         sold = [m for m in MARKETPLACES if m in self.report.channels]
-        hit = [m for m in self.window.channels if m in sold]
+        hit = [m for m in self.window.base_channels if m in sold]
         return hit + [m for m in sold if m not in hit]
 
     def appeal(self, marketplace: str):

@@ -108,18 +108,30 @@ def _propose_channels(con, channels: list[str], is_demo: bool, tz: str) -> servi
     return choice
 
 
-def estimate_settings(channels: list[str], is_demo: bool, currencies: list[str], tz: str, con=None) -> Params:
+def estimate_settings(
+    channels: list[str],
+    is_demo: bool,
+    currencies: list[str],
+    tz: str,
+    con=None,
+    scopes: dict[str, list[str]] | None = None,
+) -> Params:
     """The affected channels, the currency and the estimate settings, once the orders are loaded: the options of
-    every figure, resolved here once (impact.options) from the widgets and Settings."""
+    every figure, resolved here once (impact.options) from the widgets and Settings. `scopes` (service.
+    marketplace_scopes) offers each marketplace of a channel that has several, e.g. TikTok Shop inside Shopify."""
     sb = st.sidebar
     defaults = settings()
     choice = _propose_channels(con, channels, is_demo, tz)
+    if scopes is None:
+        scopes = service.marketplace_scopes(con) if con is not None and channels else {}
     affected = sb.multiselect(
         "Affected channels",
-        channels,
+        [o for c in channels for o in (c, *scopes.get(c, []))],
         key=State.affected.key,
         help="Channels the outage hit. The others are compared against their own history to show spill-over "
-        "(buyers who went elsewhere). Empty means all.",
+        "(buyers who went elsewhere). Empty means all. A channel selling for several marketplaces also lists "
+        "each of them, e.g. TikTok Shop (in Shopify): pick it alone when only those orders were hit, and the "
+        "channel's other orders serve as a comparison.",
         format_func=channel_name,
     )
     picked = tuple(affected) or tuple(channels)

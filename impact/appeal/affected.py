@@ -24,7 +24,7 @@ def outage_could_delay(evidence: pd.DataFrame, window: Window) -> pd.DataFrame:
 
     keep = pd.Series(True, index=evidence.index)
     if window.channels:
-        keep &= evidence["channel"].isin(list(window.channels))
+        keep &= evidence["channel"].isin(list(window.base_channels))
     if window.end is not None and "purchased_utc" in evidence.columns:
         keep &= pd.to_datetime(evidence["purchased_utc"]) <= pd.Timestamp(window.end)
     return evidence[keep].reset_index(drop=True)
@@ -51,7 +51,7 @@ def affected_orders(con, window: Window, evidence: pd.DataFrame) -> pd.DataFrame
               AND purchased_at BETWEEN $s AND $e AND (len($ch::VARCHAR[]) = 0 OR list_contains($ch, channel))
             GROUP BY channel, order_id
             ORDER BY purchased_utc, channel, order_id""",
-        {"s": window.start, "e": window.end, "ch": list(window.channels)},
+        {"s": window.start, "e": window.end, "ch": list(window.base_channels)},
     ).df()
     # days_late only when some late order's ship confirmation has a date only (see shipments.evidence)
     columns = COLUMNS + (["days_late"] if "days_late" in late.columns else [])

@@ -270,7 +270,8 @@ def channel_breakdown(analysis: dict, title: str | None = None):
 def _channel_label(row: dict) -> str:
     channel = channel_name(row.get("channel"))
     market = marketplace_name(row.get("marketplace"))
-    if market and market.lower() != channel.lower():
+    # a marketplace scope ('shopify:TikTok Shop') already reads 'TikTok Shop (in Shopify)'
+    if market and market.lower() != channel.lower() and ":" not in str(row.get("channel") or ""):
         return plain(f"{channel} ({market})")
     return plain(channel)
 

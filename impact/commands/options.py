@@ -10,7 +10,7 @@ from ..claim import ClaimPolicy
 from ..errors import InputError, WindowError
 from ..service import Options, load_costs, load_in_zone, resolve_options, with_default_channels
 from ..store import CHANNELS
-from ..windows import Window, covers, window_from_strings
+from ..windows import Window, covers, scope_name, split_scope, window_from_strings
 
 WINDOW_HELP = "outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-20T06:48Z 2025-10-20T13:15Z"
 
@@ -64,12 +64,18 @@ def add_window(p, *, required: bool, several: bool = True) -> None:
     )
 
 
-def add_channels(p, what: str = "affected channels", default: str = "all") -> None:
+def add_channels(p, what: str = "affected channels", default: str = "all", *, scopes: bool = False) -> None:
+    more = (
+        "; CHANNEL:MARKETPLACE scopes the outage to one marketplace's orders inside a channel, e.g. "
+        "'shopify:TikTok Shop' (the channel's other orders are then a control)"
+        if scopes
+        else ""
+    )
     p.add_argument(
         "--channels",
         default="",
         metavar="CHANNEL,...",
-        help=f"{what}, comma-separated, e.g. amazon,ebay (of {', '.join(CHANNELS)}; default: {default})",
+        help=f"{what}, comma-separated, e.g. amazon,ebay (of {', '.join(CHANNELS)}; default: {default}){more}",
     )
 
 
@@ -167,7 +173,7 @@ def add_costs(p) -> None:
 
 def add_analysis(p, channels: str = "affected channels") -> None:
     """Everything that decides an analysis' figures besides the files and windows."""
-    add_channels(p, channels)
+    add_channels(p, channels, scopes=True)
     add_currency(p)
     add_estimate(p)
     add_shipments(p)
@@ -260,15 +266,21 @@ def parse_mapping(text: str | None) -> dict | None:
     return mapping
 
 
-def parse_channels(text: str | None, flag: str = "--channels") -> list[str]:
-    """'amazon, Ebay' -> ['amazon', 'ebay'], each a known channel, in the order given and without repeats."""
+def parse_channels(text: str | None, flag: str = "--channels", *, scopes: bool = False) -> list[str]:
+    """'amazon, Ebay' -> ['amazon', 'ebay'], each a known channel, in the order given and without repeats. With
+    `scopes`, 'shopify:TikTok Shop' names one marketplace's orders inside a channel (its spelling kept)."""
     names: list[str] = []
-    for c in (text or "").split(","):
-        c = c.strip().lower()
-        if not c:
+    for raw in (text or "").split(","):
+        if not raw.strip():
             continue
+        c, marketplace = split_scope(raw)
+        if marketplace is not None and not scopes:
+            raise InputError(f"{flag}: '{raw.strip()}' names a marketplace; give channels only, e.g. {c}")
         if c not in CHANNELS:
             raise InputError(f"{flag}: '{c}' is not a channel; use one of {', '.join(CHANNELS)}.")
+        if marketplace == "":
+            raise InputError(f"{flag}: '{raw.strip()}' has no marketplace after the colon, e.g. 'shopify:TikTok Shop'")
+        c = scope_name(raw)
         if c not in names:
             names.append(c)
     return names
@@ -283,7 +295,7 @@ def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
     pairs = args.window or []
     if not several and len(pairs) > 1:
         raise InputError(f"{args.command} covers one outage window: give --window START END once")
-    hit = list(channels(args))
+    hit = parse_channels(getattr(args, "channels", ""), scopes=True)
     return [window_from_strings(s, e, hit, title=title) for s, e in pairs]
 
 

@@ -25,7 +25,19 @@ interval (4), event (one window end to end).
 from .baseline import MIN_HISTORY_DAYS, THIN_HISTORY_DAYS, BaselineParams, DayBaseline, baseline_every_day
 from .event import EventEstimate, check_window, estimate_event, hourly_counterfactual
 from .fit import ChannelFit, Region
-from .history import METRICS, ORD, REV, UNI, ChannelSeries, History, history_from_orders, load_history
+from .history import (
+    METRICS,
+    ORD,
+    REV,
+    UNI,
+    ChannelSeries,
+    History,
+    history_from_orders,
+    load_history,
+    resolve_scopes,
+    series_params,
+    series_sql,
+)
 from .interval import Interval, calibrate, combined_half_width, overdispersion
 
 __all__ = [
@@ -38,6 +50,9 @@ __all__ = [
     "History",
     "load_history",
     "history_from_orders",
+    "resolve_scopes",
+    "series_sql",
+    "series_params",
     "MIN_HISTORY_DAYS",
     "THIN_HISTORY_DAYS",
     # the baseline of a whole history, for outage detection (step 2)

@@ -117,6 +117,7 @@ class History:
     tz: str = "UTC"
     notes: list[str] = field(default_factory=list)  # caveats about the data itself, for the report
     clock: LocalClock = IDENTITY
+    scoped: tuple[str, ...] = ()  # 'channel:Marketplace' series split out of their channel (series_sql)
 
     @property
     def dow0(self) -> int:
@@ -187,16 +188,58 @@ def _pick_currency(found: list[tuple[str, int]], currency: str | None) -> str:
     return found[0][0]
 
 
-def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None) -> History:
+def series_sql(scoped: tuple[str, ...] | list[str]) -> str:
+    """The SQL naming each line's series: its channel, or 'channel:Marketplace' for a marketplace in `scoped` (read
+    from the parameter $scoped, which the query must then be given as a list)."""
+    if not scoped:
+        return "channel"
+    key = "channel || ':' || coalesce(marketplace, '')"
+    return f"(CASE WHEN list_contains($scoped::VARCHAR[], {key}) THEN {key} ELSE channel END)"
+
+
+def series_params(scoped: tuple[str, ...] | list[str]) -> dict:
+    """The parameters series_sql's text reads (none without scopes: DuckDB refuses unused ones)."""
+    return {"scoped": list(scoped)} if scoped else {}
+
+
+def resolve_scopes(con, names) -> dict[str, str]:
+    """Each 'channel:Marketplace' among `names` -> the marketplace as the data spells it ('shopify:tiktok shop' ->
+    'shopify:TikTok Shop'); InputError naming the channel's marketplaces when the data has no such one."""
+    wanted = {n: n.split(":", 1) for n in dict.fromkeys(names) if ":" in n}
+    if not wanted:
+        return {}
+    rows = con.execute(
+        """SELECT DISTINCT channel, marketplace FROM lines
+           WHERE list_contains($chs::VARCHAR[], channel) AND marketplace IS NOT NULL ORDER BY ALL""",
+        {"chs": sorted({ch for ch, _ in wanted.values()})},
+    ).fetchall()
+    out = {}
+    for name, (ch, mk) in wanted.items():
+        have = [m for c, m in rows if c == ch]
+        match = [m for m in have if m.casefold() == mk.strip().casefold()]
+        if not match:
+            listed = ", ".join(f"'{ch}:{m}'" for m in have) or "none"
+            raise InputError(f"no {ch} orders from the marketplace '{mk.strip()}'; the data has {listed}")
+        out[name] = f"{ch}:{match[0]}"
+    return out
+
+
+def load_history(
+    con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None, scoped: tuple[str, ...] = ()
+) -> History:
     """Aggregate table `lines` into a History (cancelled lines excluded, one currency).
 
     tz defines the local day (daily shocks, weekday seasonality) and the local hour of each bin, clock changes
     included: the grid follows the zone's wall clock (History.clock). `at` is accepted for compatibility and unused
-    (one fixed offset per analysis, taken at `at`, was the method before).
+    (one fixed offset per analysis, taken at `at`, was the method before). `scoped` ('shopify:TikTok Shop', as
+    resolve_scopes spells it) makes those marketplaces' lines series of their own, out of their channel's.
     """
+    scoped = tuple(sorted(set(scoped)))
     cur, mine = _currency_groups(con, currency)
     first = min(g[6] for g in mine)
     last = max(g[7] for g in mine)
+    if scoped:  # each group under its series' name, as series_sql names its lines
+        mine = [(g[0], f"{g[1]}:{g[2]}" if f"{g[1]}:{g[2]}" in scoped else g[1], *g[2:]) for g in mine]
     counts: dict[str, list[int]] = {}  # channel -> [lines, date-only lines]
     for _, ch, _, _, n, n_day, _, _, _ in mine:
         acc = counts.setdefault(ch, [0, 0])
@@ -206,12 +249,12 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
     markets = sorted(((g[1], g[2], g[8]) for g in mine), key=lambda m: (-(m[2] or 0), m[0], m[1] or ""))
     day0, n_days, offset, clock = local_grid(tz, first, last)
     daily = {ch for ch, share, _ in per_channel if share >= 0.5}
-    rows = _hour_rows(con, cur, day0, [ch for ch, _, _ in per_channel])
+    rows = _hour_rows(con, cur, day0, [ch for ch, _, _ in per_channel], scoped)
     channels: dict[str, ChannelSeries] = {}
     for name, _, n_lines in per_channel:
         slots = 1 if name in daily else 24
         vals = _channel_values(rows, name, clock, n_days, slots)
-        q, unit = _order_spread(con, cur, name, n_lines, vals)
+        q, unit = _order_spread(con, cur, name, n_lines, vals, scoped)
         days_with = np.nonzero(vals[ORD].reshape(n_days, slots).sum(axis=1))[0]
         channels[name] = ChannelSeries(
             name,
@@ -223,7 +266,8 @@ def load_history(con, *, currency: str | None = None, tz: str = "UTC", at: datet
             int(days_with[-1]) if len(days_with) else -1,
             [mk for ch, mk, _ in markets if ch == name],
         )
-    return History(day0, n_days, offset, channels, cur, first, last, tz, _precision_notes(per_channel), clock)
+    notes = _precision_notes(per_channel)
+    return History(day0, n_days, offset, channels, cur, first, last, tz, notes, clock, scoped)
 
 
 _WHERE = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
@@ -269,8 +313,9 @@ def _precision_notes(per_channel: list[tuple[str, float, int]]) -> list[str]:
     return notes
 
 
-def _hour_rows(con, cur: str, day0: datetime, names: list[str]) -> dict[str, np.ndarray]:
-    """Revenue, distinct orders and units per channel and real hour since day 0 (date-only lines at their day).
+def _hour_rows(con, cur: str, day0: datetime, names: list[str], scoped: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Revenue, distinct orders and units per series (series_sql: a channel, or a scoped marketplace in it) and real
+    hour since day 0 (date-only lines at their day).
 
     Orders are counted by distinct 64-bit hash of the id (a collision among one hour's orders has odds ~1e-13): the
     sums are grouped in SQL and the hashes counted per group by impact.distinct, which sorts them in about half the
@@ -280,13 +325,13 @@ def _hour_rows(con, cur: str, day0: datetime, names: list[str]) -> dict[str, np.
     # local midnight of the zone they were imported with; rounding to the nearest midnight keeps them on their day
     # even if this analysis uses another zone (or the other side of a clock change).
     names = [n for n in names if n is not None]
-    lines = f"""SELECT channel, order_id, revenue, quantity, coalesce(time_precision = 'day', false) AS dated,
-                       (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h
+    lines = f"""SELECT {series_sql(scoped)} AS channel, order_id, revenue, quantity,
+                       coalesce(time_precision = 'day', false) AS dated, (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h
                 FROM lines WHERE {_WHERE} AND channel IS NOT NULL"""
     hb = "CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT)"
     # Each group's number: (hour * 2 + dated) * channels + channel; hours since day 0 are never negative.
     group = f"({hb} * 2 + dated::INT) * {len(names)} + list_position($names, channel) - 1"
-    params = {"cur": cur, "day0": day0, "names": names}
+    params = {"cur": cur, "day0": day0, "names": names, **series_params(scoped)}
     rows = con.execute(
         f"""SELECT channel, dated, {hb} AS hb, {group} AS g, sum(coalesce(revenue, 0))::DOUBLE AS rev,
                    sum(coalesce(quantity, 1)) AS qty
@@ -314,7 +359,9 @@ def _channel_values(rows: dict[str, np.ndarray], name: str, clock: LocalClock, n
     return vals
 
 
-def _order_spread(con, cur: str, name: str, n_lines: int, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _order_spread(
+    con, cur: str, name: str, n_lines: int, vals: np.ndarray, scoped: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
     """(q, unit): E[x^2]/E[x] and the mean per order of revenue, orders and units."""
     sums = vals.sum(axis=1)
     n = max(sums[ORD], 1.0)
@@ -324,8 +371,9 @@ def _order_spread(con, cur: str, name: str, n_lines: int, vals: np.ndarray) -> t
     sr2, sr, su2, su = con.execute(
         f"""SELECT sum(r * r)::DOUBLE, sum(r)::DOUBLE, sum(u * u), sum(u) FROM (
                 SELECT sum(coalesce(revenue, 0)) AS r, sum(coalesce(quantity, 1)) AS u FROM lines
-                WHERE {_WHERE} AND channel = $ch AND hash(order_id) % $mod::UBIGINT = 0 GROUP BY order_id)""",
-        {"cur": cur, "ch": name, "mod": mod},
+                WHERE {_WHERE} AND {series_sql(scoped)} = $ch AND hash(order_id) % $mod::UBIGINT = 0
+                GROUP BY order_id)""",
+        {"cur": cur, "ch": name, "mod": mod, **series_params(scoped)},
     ).fetchall()[0]
     unit = np.array([sums[REV] / n, 1.0, sums[UNI] / n])
     q = np.array([sr2 / sr if sr else unit[REV], 1.0, su2 / su if su else unit[UNI]])

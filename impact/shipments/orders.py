@@ -204,7 +204,7 @@ def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float
     table = f"_ship_orders_{uuid.uuid4().hex[:12]}"
     notes: list[str] = []
     ch = _channels(con)
-    scope, no_times, fba = _scope(ch, [c.lower() for c in window.channels], notes)
+    scope, no_times, fba = _scope(ch, list(window.base_channels), notes)
     ends = {c: ch.end[c] for c in scope}
     end, data_end = _window_end(window, ends, notes)
     span = (window.start - timedelta(days=HISTORY_DAYS + 14), end + timedelta(days=HISTORY_DAYS))

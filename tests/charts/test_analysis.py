@@ -168,6 +168,32 @@ def test_channel_breakdown_labels_loss_and_gain():
     assert fig.layout.barmode == "group"
 
 
+def test_channel_breakdown_names_a_marketplace_scope_once():
+    """A scoped row reads 'TikTok Shop (in Shopify)', and the channel's other orders 'Shopify'."""
+    a = _analysis()
+    a["by_channel"] = [
+        {
+            "channel": "shopify:TikTok Shop",
+            "marketplace": "TikTok Shop",
+            "affected": True,
+            "expected": 100.0,
+            "actual": 0.0,
+            "lost": 100.0,
+            "lost_pct": 100.0,
+        },
+        {
+            "channel": "shopify",
+            "marketplace": "Shopify",
+            "affected": False,
+            "expected": 200.0,
+            "actual": 190.0,
+            "lost": 10.0,
+            "lost_pct": 5.0,
+        },
+    ]
+    assert list(_trace(charts.channel_breakdown(a), "Actual").x) == ["TikTok Shop (in Shopify)", "Shopify"]
+
+
 def test_top_skus_puts_the_biggest_loss_on_top():
     """SKUs are ordered by loss with the largest drawn last (top), and n limits the count."""
     fig = charts.top_skus(_analysis(), n=2)

@@ -5,13 +5,13 @@ from datetime import datetime
 from uipages import rerun, run_page
 
 
-def _sidebar_page(channels):
+def _sidebar_page(channels, scopes=None):
     import streamlit as st
 
     from ui import sidebar
 
     inputs = sidebar.inputs()
-    params = sidebar.estimate_settings(channels, True, ["USD"], inputs.tz)
+    params = sidebar.estimate_settings(channels, True, ["USD"], inputs.tz, scopes=scopes)
     st.write(f"{inputs.tz} {inputs.start:%H:%M} {inputs.end:%H:%M} {','.join(params.channels)} {params.opts.currency}")
 
 
@@ -35,3 +35,14 @@ def test_sidebar_selects_every_channel_when_none_was_hit_and_says_so():
         "Etsy and eBay: the AWS us-east-1 outage is listed as hitting Amazon, WooCommerce and Other, none of your "
         "channels, so all are analysed." in [c.value for c in at.sidebar.caption]
     )
+
+
+def test_sidebar_offers_the_marketplaces_of_a_channel_that_has_several():
+    """TikTok Shop orders inside Shopify can be chosen alone, named as the seller knows them."""
+    scopes = {"shopify": ["shopify:Shopify", "shopify:TikTok Shop"]}
+    at = run_page(_sidebar_page, ["amazon", "shopify"], scopes)
+    box = at.sidebar.multiselect(key="affected")
+    assert box.options == ["Amazon", "Shopify", "Shopify (own orders)", "TikTok Shop (in Shopify)"]
+    box.set_value(["shopify:TikTok Shop"])
+    at = rerun(at)
+    assert at.markdown[0].value == "UTC 06:48 21:20 shopify:TikTok Shop USD"
