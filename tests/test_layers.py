@@ -10,10 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORE = sorted((ROOT / "impact").rglob("*.py"))
 MAX_FUNCTION_LINES = 80
-# Functions still over MAX_FUNCTION_LINES, each being split by its owner; the integrator empties this set.
-LONG_FUNCTIONS = {
-    "impact/costs/profit.py:window_profit",
-}
+# Functions allowed over MAX_FUNCTION_LINES: none (a table that reads better whole would be listed here, with why).
+LONG_FUNCTIONS: set[str] = set()
 
 IMPORT_ALL = """
 import importlib, pkgutil, sys

@@ -292,18 +292,8 @@ def ad_spend_in_window(
     return total
 
 
-def window_profit(
-    con,
-    *,
-    channels: list[tuple[str, float, float]],
-    currency: str,
-    start: datetime,
-    end: datetime,
-    revenue: dict,
-    inputs: ProfitInputs,
-) -> dict:
-    """The `profit` block of one window. `channels`: (affected channel, expected revenue, actual revenue); `revenue`
-    is the window's revenue block, whose interval and recapture the profit figures follow at the margin rate."""
+def _channel_parts(con, channels, currency: str, start: datetime, end: datetime, inputs: ProfitInputs) -> list:
+    """Each affected channel's profit, with its ad spend in the window and the share of it the lost sales wasted."""
     parts = []
     for ch, expected, actual in channels:
         p = channel_profit(
@@ -321,23 +311,11 @@ def window_profit(
         lost_share = min(max(p.revenue_lost / expected, 0.0), 1.0) if expected > 0 else 0.0
         p.ad_spend_wasted = p.ad_spend_window * lost_share
         parts.append(p)
-    rev_lost = sum(p.revenue_lost for p in parts)
-    lost = sum(p.profit_lost for p in parts)
-    expected = sum(p.expected_revenue for p in parts)
-    margin = 1 - sum(p.expected_costs for p in parts) / expected if expected > 0 else None
-    m = margin if margin is not None else 0.0
-    # The revenue interval's half-widths carry over at the margin rate; lost revenue is the exact-actuals figure, so
-    # the interval is placed around the profit point estimate in the same way as the revenue one is around its own.
-    lo = lost - (revenue["lost"] - revenue["lost_low"]) * m
-    hi = lost + (revenue["lost_high"] - revenue["lost"]) * m
-    recaptured = revenue["recaptured"] * m
-    # From the figures as shown, so that lost - recaptured = net_lost holds to the cent in every consumer (claims).
-    net = round(lost, 2) - round(recaptured, 2)
-    # The net revenue interval is calibrated on placebos of window and recovery together; it carries over too.
-    net_lo = net - (revenue["net_lost"] - revenue["net_lost_low"]) * m
-    net_hi = net + (revenue["net_lost_high"] - revenue["net_lost"]) * m
-    weights = [(p.costed_share, max(p.revenue_lost, 0.0)) for p in parts if p.costed_share is not None]
-    weight = sum(w for _, w in weights)
+    return parts
+
+
+def _sku_rows(parts: list) -> list[dict]:
+    """Every product that lost revenue or profit, largest profit lost first."""
     skus = [
         {
             "sku": k,
@@ -352,14 +330,56 @@ def window_profit(
         if v[0] > 0 or v[1] > 0
     ]
     skus.sort(key=lambda s: (-(s["profit_lost"] or 0), s["channel"], s["sku"]))
+    return skus
+
+
+def _channel_row(p) -> dict:
+    return {
+        "channel": p.channel,
+        "lost": _r(p.revenue_lost),
+        "profit_lost": _r(p.profit_lost),
+        "costs_saved": _r(p.costs_saved),
+        "fees_saved": _r(p.fees_saved),
+        "margin_pct": _r(100 * p.margin, 1) if p.margin is not None else None,
+        "ad_spend_wasted": _r(p.ad_spend_wasted),
+        "costed_share": _r(p.costed_share, 4),
+    }
+
+
+def window_profit(
+    con,
+    *,
+    channels: list[tuple[str, float, float]],
+    currency: str,
+    start: datetime,
+    end: datetime,
+    revenue: dict,
+    inputs: ProfitInputs,
+) -> dict:
+    """The `profit` block of one window. `channels`: (affected channel, expected revenue, actual revenue); `revenue`
+    is the window's revenue block, whose interval and recapture the profit figures follow at the margin rate."""
+    parts = _channel_parts(con, channels, currency, start, end, inputs)
+    lost = sum(p.profit_lost for p in parts)
+    expected = sum(p.expected_revenue for p in parts)
+    margin = 1 - sum(p.expected_costs for p in parts) / expected if expected > 0 else None
+    m = margin if margin is not None else 0.0
+    # The revenue interval's half-widths carry over at the margin rate; lost revenue is the exact-actuals figure, so
+    # the interval is placed around the profit point estimate in the same way as the revenue one is around its own.
+    recaptured = revenue["recaptured"] * m
+    # From the figures as shown, so that lost - recaptured = net_lost holds to the cent in every consumer (claims).
+    net = round(lost, 2) - round(recaptured, 2)
+    # The net revenue interval is calibrated on placebos of window and recovery together; it carries over too.
+    weights = [(p.costed_share, max(p.revenue_lost, 0.0)) for p in parts if p.costed_share is not None]
+    weight = sum(w for _, w in weights)
+    skus = _sku_rows(parts)
     uncosted = sorted({s["sku"] for s in skus if not s["costed"] and s["sku"] != "(none)" and (s["lost"] or 0) > 0})
     return {
         "lost": _r(lost),
-        "lost_low": _r(lo),
-        "lost_high": _r(hi),
+        "lost_low": _r(lost - (revenue["lost"] - revenue["lost_low"]) * m),
+        "lost_high": _r(lost + (revenue["lost_high"] - revenue["lost"]) * m),
         "net_lost": _r(net),
-        "net_lost_low": _r(net_lo),
-        "net_lost_high": _r(net_hi),
+        "net_lost_low": _r(net - (revenue["net_lost"] - revenue["net_lost_low"]) * m),
+        "net_lost_high": _r(net + (revenue["net_lost_high"] - revenue["net_lost"]) * m),
         "recaptured": _r(recaptured),
         "costs_saved": _r(sum(p.costs_saved for p in parts)),
         "fees_saved": _r(sum(p.fees_saved for p in parts)),
@@ -367,20 +387,8 @@ def window_profit(
         "ad_spend_wasted": _r(sum(p.ad_spend_wasted for p in parts)),
         "margin_pct": _r(100 * margin, 1) if margin is not None else None,
         "costed_share": _r(sum(c * w for c, w in weights) / weight, 4) if weight > 0 else None,
-        "revenue_lost": _r(rev_lost),
-        "by_channel": [
-            {
-                "channel": p.channel,
-                "lost": _r(p.revenue_lost),
-                "profit_lost": _r(p.profit_lost),
-                "costs_saved": _r(p.costs_saved),
-                "fees_saved": _r(p.fees_saved),
-                "margin_pct": _r(100 * p.margin, 1) if p.margin is not None else None,
-                "ad_spend_wasted": _r(p.ad_spend_wasted),
-                "costed_share": _r(p.costed_share, 4),
-            }
-            for p in parts
-        ],
+        "revenue_lost": _r(sum(p.revenue_lost for p in parts)),
+        "by_channel": [_channel_row(p) for p in parts],
         "by_sku": skus[:TOP_SKUS],
         "uncosted_skus": uncosted,
     }
