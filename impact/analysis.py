@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from .costs.profit import ProfitInputs, total_profit, window_profit
+from .costs.profit import ProfitInputs, ProfitResult, total_profit, window_profit
 from .errors import WindowError
 from .options import Options, resolve_options
 from .revenue import (
@@ -118,7 +118,7 @@ class WindowResult:
     share_of_day: float | None
     warnings: list[str]
     shipments: dict | None = None
-    profit: dict | None = None  # only with cost inputs (impact.costs); absent from the JSON otherwise
+    profit: ProfitResult | None = None  # only with cost inputs (impact.costs); absent from the JSON otherwise
     recovery_mode: str = "fixed"
 
     @property
@@ -153,7 +153,7 @@ class WindowResult:
         if self.window.extra.get("channels_reason"):  # why these channels (impact.service.default_channels)
             out["channels_reason"] = self.window.extra["channels_reason"]
         if self.profit is not None:
-            out["profit"] = self.profit
+            out["profit"] = self.profit.to_json()
         return out
 
 
@@ -400,7 +400,7 @@ def _window(
             currency=cur,
             start=window.start,
             end=window.end,
-            revenue=revenue.to_json(),
+            revenue=revenue,
             inputs=profit,
         )
     warns = list(est.warnings)

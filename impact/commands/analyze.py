@@ -77,17 +77,17 @@ def human_summary(result: Analysis) -> str:
             )
         pr = w.profit
         if pr is not None:
-            margin = "not known" if pr["margin_pct"] is None else f"{pr['margin_pct']:.1f}%"
+            margin = "not known" if pr.margin_pct is None else f"{pr.margin_pct:.1f}%"
             out.append(
-                f"  profit lost {format_money_ascii(pr['lost'], cur)} ({pct} interval {format_money_ascii(pr['lost_low'], cur)} to "
-                f"{format_money_ascii(pr['lost_high'], cur)}; margin {margin}), net of recapture "
-                f"{format_money_ascii(pr['net_lost'], cur)}; costs saved {format_money_ascii(pr['costs_saved'], cur)}, fees saved "
-                f"{format_money_ascii(pr['fees_saved'], cur)}, ad spend wasted {format_money_ascii(pr['ad_spend_wasted'], cur)}"
+                f"  profit lost {format_money_ascii(pr.lost, cur)} ({pct} interval {format_money_ascii(pr.lost_low, cur)} to "
+                f"{format_money_ascii(pr.lost_high, cur)}; margin {margin}), net of recapture "
+                f"{format_money_ascii(pr.net_lost, cur)}; costs saved {format_money_ascii(pr.costs_saved, cur)}, fees saved "
+                f"{format_money_ascii(pr.fees_saved, cur)}, ad spend wasted {format_money_ascii(pr.ad_spend_wasted, cur)}"
             )
-            if pr["costed_share"] is not None and pr["costed_share"] < 1:
+            if pr.costed_share is not None and pr.costed_share < 1:
                 out.append(
-                    f"  {present.percent(pr['costed_share'])} of the lost revenue had a known product cost; "
-                    f"without one: {', '.join(pr['uncosted_skus'][:8])}"
+                    f"  {present.percent(pr.costed_share)} of the lost revenue had a known product cost; "
+                    f"without one: {', '.join(pr.uncosted_skus[:8])}"
                 )
         if w.spillover:
             out.append(

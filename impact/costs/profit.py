@@ -20,8 +20,9 @@ is the share of the mix whose products have a known cost.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from ..revenue.interval import combined_half_width
@@ -346,6 +347,54 @@ def _channel_row(p) -> dict:
     }
 
 
+class RevenueFigures(Protocol):
+    """The window's revenue figures the profit block follows (impact.analysis.RevenueResult has them); a protocol
+    rather than an import, since impact.analysis imports this module."""
+
+    # Read-only properties: a frozen dataclass's fields satisfy them, plain attributes would ask for setters.
+    @property
+    def lost(self) -> float: ...
+    @property
+    def lost_low(self) -> float: ...
+    @property
+    def lost_high(self) -> float: ...
+    @property
+    def net_lost(self) -> float: ...
+    @property
+    def net_lost_low(self) -> float | None: ...
+    @property
+    def net_lost_high(self) -> float | None: ...
+    @property
+    def recaptured(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class ProfitResult:
+    """The `profit` block of one window, in money of the analysis' currency rounded to the cent (shares to 4 places,
+    margins to 0.1 %); None where a figure cannot be known (no expected revenue, no costed product)."""
+
+    lost: float | None
+    lost_low: float | None
+    lost_high: float | None
+    net_lost: float | None
+    net_lost_low: float | None
+    net_lost_high: float | None
+    recaptured: float | None
+    costs_saved: float | None
+    fees_saved: float | None
+    ad_spend_window: float | None
+    ad_spend_wasted: float | None
+    margin_pct: float | None
+    costed_share: float | None
+    revenue_lost: float | None
+    by_channel: list[dict]
+    by_sku: list[dict]
+    uncosted_skus: list[str]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
 def window_profit(
     con,
     *,
@@ -353,9 +402,9 @@ def window_profit(
     currency: str,
     start: datetime,
     end: datetime,
-    revenue: dict,
+    revenue: RevenueFigures,
     inputs: ProfitInputs,
-) -> dict:
+) -> ProfitResult:
     """The `profit` block of one window. `channels`: (affected channel, expected revenue, actual revenue); `revenue`
     is the window's revenue block, whose interval and recapture the profit figures follow at the margin rate."""
     parts = _channel_parts(con, channels, currency, start, end, inputs)
@@ -365,7 +414,7 @@ def window_profit(
     m = margin if margin is not None else 0.0
     # The revenue interval's half-widths carry over at the margin rate; lost revenue is the exact-actuals figure, so
     # the interval is placed around the profit point estimate in the same way as the revenue one is around its own.
-    recaptured = revenue["recaptured"] * m
+    recaptured = revenue.recaptured * m
     # From the figures as shown, so that lost - recaptured = net_lost holds to the cent in every consumer (claims).
     net = round(lost, 2) - round(recaptured, 2)
     # The net revenue interval is calibrated on placebos of window and recovery together; it carries over too.
@@ -373,25 +422,25 @@ def window_profit(
     weight = sum(w for _, w in weights)
     skus = _sku_rows(parts)
     uncosted = sorted({s["sku"] for s in skus if not s["costed"] and s["sku"] != "(none)" and (s["lost"] or 0) > 0})
-    return {
-        "lost": _r(lost),
-        "lost_low": _r(lost - (revenue["lost"] - revenue["lost_low"]) * m),
-        "lost_high": _r(lost + (revenue["lost_high"] - revenue["lost"]) * m),
-        "net_lost": _r(net),
-        "net_lost_low": _r(net - (revenue["net_lost"] - revenue["net_lost_low"]) * m),
-        "net_lost_high": _r(net + (revenue["net_lost_high"] - revenue["net_lost"]) * m),
-        "recaptured": _r(recaptured),
-        "costs_saved": _r(sum(p.costs_saved for p in parts)),
-        "fees_saved": _r(sum(p.fees_saved for p in parts)),
-        "ad_spend_window": _r(sum(p.ad_spend_window for p in parts)),
-        "ad_spend_wasted": _r(sum(p.ad_spend_wasted for p in parts)),
-        "margin_pct": _r(100 * margin, 1) if margin is not None else None,
-        "costed_share": _r(sum(c * w for c, w in weights) / weight, 4) if weight > 0 else None,
-        "revenue_lost": _r(sum(p.revenue_lost for p in parts)),
-        "by_channel": [_channel_row(p) for p in parts],
-        "by_sku": skus[:TOP_SKUS],
-        "uncosted_skus": uncosted,
-    }
+    return ProfitResult(
+        lost=_r(lost),
+        lost_low=_r(lost - (revenue.lost - revenue.lost_low) * m),
+        lost_high=_r(lost + (revenue.lost_high - revenue.lost) * m),
+        net_lost=_r(net),
+        net_lost_low=_r(net - (revenue.net_lost - revenue.net_lost_low) * m),
+        net_lost_high=_r(net + (revenue.net_lost_high - revenue.net_lost) * m),
+        recaptured=_r(recaptured),
+        costs_saved=_r(sum(p.costs_saved for p in parts)),
+        fees_saved=_r(sum(p.fees_saved for p in parts)),
+        ad_spend_window=_r(sum(p.ad_spend_window for p in parts)),
+        ad_spend_wasted=_r(sum(p.ad_spend_wasted for p in parts)),
+        margin_pct=_r(100 * margin, 1) if margin is not None else None,
+        costed_share=_r(sum(c * w for c, w in weights) / weight, 4) if weight > 0 else None,
+        revenue_lost=_r(sum(p.revenue_lost for p in parts)),
+        by_channel=[_channel_row(p) for p in parts],
+        by_sku=skus[:TOP_SKUS],
+        uncosted_skus=uncosted,
+    )
 
 
 def _fallback_rate(con, currency: str, start: datetime) -> float | None:
@@ -412,8 +461,9 @@ def _fallback_rate(con, currency: str, start: datetime) -> float | None:
     return None if row is None or row[0] is None else float(row[0])
 
 
-def total_profit(windows: list[dict]) -> dict:
+def total_profit(results: list[ProfitResult]) -> dict:
     """Sums over windows, intervals combined in quadrature as the revenue total's are."""
+    windows = [r.to_json() for r in results]
     lost = sum(w["lost"] for w in windows)
     net = sum(w["net_lost"] for w in windows)
     return {

@@ -54,17 +54,17 @@ def test_profit_is_revenue_less_the_costs_and_fees_of_the_orders_expected_and_no
     w = _analyse(con, outage, opts)
     margin = 1 - cost_share - round(fee_pct, 4) / 100
     p, r = w.profit, w.revenue.to_json()
-    assert p["lost"] == pytest.approx(r["lost"] - p["costs_saved"] - p["fees_saved"], abs=0.02)
-    assert p["lost"] == pytest.approx(r["lost"] * margin, abs=0.05 + 1e-6 * abs(r["lost"]))
+    assert p.lost == pytest.approx(r["lost"] - p.costs_saved - p.fees_saved, abs=0.02)
+    assert p.lost == pytest.approx(r["lost"] * margin, abs=0.05 + 1e-6 * abs(r["lost"]))
     truth = sim.truth[0]
     true_profit = (
         truth.lost * (1 - round(fee_pct, 4) / 100) - float((truth.lost_sku_units * seller.prices).sum()) * cost_share
     )
     assert true_profit == pytest.approx(truth.lost * margin, rel=1e-9)
     # The profit error is the revenue error at the margin: profit is no worse an estimate than revenue.
-    assert abs(p["lost"] - true_profit) == pytest.approx(abs(r["lost"] - truth.lost) * margin, abs=0.1)
-    assert p["costed_share"] == 1.0 and p["uncosted_skus"] == []
-    assert p["lost_low"] <= p["lost"] <= p["lost_high"]
+    assert abs(p.lost - true_profit) == pytest.approx(abs(r["lost"] - truth.lost) * margin, abs=0.1)
+    assert p.costed_share == 1.0 and p.uncosted_skus == []
+    assert p.lost_low <= p.lost <= p.lost_high
 
 
 def test_costs_in_force_on_the_window_day_price_the_lost_orders(tmp_path):
@@ -79,8 +79,8 @@ def test_costs_in_force_on_the_window_day_price_the_lost_orders(tmp_path):
     opts = resolve_options(tz="UTC", fees=f"{outage.channel}=0%")
     load_costs(con, opts, costs=[str(tmp_path / "c.csv")])
     w = _analyse(con, outage, opts)
-    assert w.profit["margin_pct"] == pytest.approx(70.0, abs=0.1)
-    assert w.profit["lost"] == pytest.approx(0.7 * w.revenue.lost, abs=0.05)
+    assert w.profit.margin_pct == pytest.approx(70.0, abs=0.1)
+    assert w.profit.lost == pytest.approx(0.7 * w.revenue.lost, abs=0.05)
 
 
 def test_uncosted_skus_take_the_channel_median_margin_and_are_listed(tmp_path):
@@ -93,9 +93,9 @@ def test_uncosted_skus_take_the_channel_median_margin_and_are_listed(tmp_path):
     opts = resolve_options(tz="UTC", fees=f"{outage.channel}=0%")
     load_costs(con, opts, costs=[str(tmp_path / "c.csv")])
     p = _analyse(con, outage, opts).profit
-    assert set(p["uncosted_skus"]) <= {"SKU-0", "SKU-1", "SKU-2"} and p["uncosted_skus"]
-    assert 0 < p["costed_share"] < 1
-    assert p["margin_pct"] == pytest.approx(50.0, abs=0.1)
+    assert set(p.uncosted_skus) <= {"SKU-0", "SKU-1", "SKU-2"} and p.uncosted_skus
+    assert 0 < p.costed_share < 1
+    assert p.margin_pct == pytest.approx(50.0, abs=0.1)
 
 
 def test_a_cost_file_in_another_currency_needs_a_home_currency(tmp_path):
@@ -108,7 +108,7 @@ def test_a_cost_file_in_another_currency_needs_a_home_currency(tmp_path):
     load_costs(con, opts, costs=[costs])
     w = _analyse(con, outage, opts)
     # A EUR cost is worth more than the same number of USD (the euro traded above the dollar in 2025).
-    assert w.profit["margin_pct"] < 60.0
+    assert w.profit.margin_pct < 60.0
     assert {r[0] for r in con.execute("SELECT DISTINCT currency FROM lines").fetchall()} == {"USD"}
 
 
@@ -130,5 +130,5 @@ def test_ad_spend_during_the_window_is_wasted_at_the_lost_share(tmp_path):
     opts = resolve_options(tz="UTC", fees=f"{outage.channel}=0%")
     load_costs(con, opts, costs=[str(tmp_path / "c.csv")], ads=[str(tmp_path / "ads.csv")])
     p = _analyse(con, outage, opts).profit
-    assert 0 < p["ad_spend_window"] < 240
-    assert p["ad_spend_wasted"] == pytest.approx(p["ad_spend_window"], rel=0.02)
+    assert 0 < p.ad_spend_window < 240
+    assert p.ad_spend_wasted == pytest.approx(p.ad_spend_window, rel=0.02)
