@@ -75,20 +75,20 @@ def run(seeds: int = 4, verbose: bool = True) -> dict:
             )
             con.close()
             truth = syn.true_excess_late
-            est = r["excess_late"]
+            est = r.excess_late
             rows.append(
                 {
                     "scenario": s.name,
                     "seed": seed,
                     "truth": truth,
                     "estimate": est,
-                    "low": r["excess_late_low"],
-                    "high": r["excess_late_high"],
-                    "due": r["due"],
-                    "late": r["late"],
-                    "expected": r["late_expected"],
-                    "horizon_h": r["horizon_hours"],
-                    "covered": r["excess_late_low"] <= truth <= r["excess_late_high"],
+                    "low": r.excess_late_low,
+                    "high": r.excess_late_high,
+                    "due": r.due,
+                    "late": r.late,
+                    "expected": r.late_expected,
+                    "horizon_h": r.horizon_hours,
+                    "covered": r.excess_late_low <= truth <= r.excess_late_high,
                     "rel_error": abs(est - truth) / truth if truth >= MIN_TRUTH else None,
                     "abs_error": abs(est - truth),
                 }

@@ -30,7 +30,7 @@ from .revenue import (
     series_params,
     series_sql,
 )
-from .shipments import shipment_impact
+from .shipments import ShipmentResult, shipment_impact
 from .windows import Window, iso_utc, scope_name, split_scope
 
 NOT_CANCELLED = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur"
@@ -117,7 +117,7 @@ class WindowResult:
     top_skus: list[dict]
     share_of_day: float | None
     warnings: list[str]
-    shipments: dict | None = None
+    shipments: ShipmentResult | None = None
     profit: ProfitResult | None = None  # only with cost inputs (impact.costs); absent from the JSON otherwise
     recovery_mode: str = "fixed"
 
@@ -148,7 +148,7 @@ class WindowResult:
             "placebos": est.n_placebos,
             "interval_method": est.lost.method,
             "warnings": self.warnings,
-            "shipments": self.shipments,
+            "shipments": self.shipments.to_json() if self.shipments is not None else None,
         }
         if self.window.extra.get("channels_reason"):  # why these channels (impact.service.default_channels)
             out["channels_reason"] = self.window.extra["channels_reason"]

@@ -278,8 +278,8 @@ def late_orders(con, window: Window, opts: Options, *, horizon_hours: float | No
     if opts.currency is not None:
         check_currency(con, opts.currency)
     summary, rows = shipments(con, window, opts, horizon_hours=horizon_hours)
-    if not summary["available"]:
-        raise InputError("; ".join(summary["notes"]) or "late shipments cannot be measured from these files")
+    if not summary.available:
+        raise InputError("; ".join(summary.notes) or "late shipments cannot be measured from these files")
     return summary, rows
 
 
@@ -434,7 +434,7 @@ def claim_evidence(con, windows: Sequence[Window], opts: Options):
     frames = []
     for w in windows:
         summary, rows = shipments(con, w, opts)
-        if summary.get("available") and rows is not None and len(rows):
+        if summary.available and rows is not None and len(rows):
             rows = outage_could_delay(rows, w)
             if len(rows):
                 frames.append(rows)

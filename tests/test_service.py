@@ -44,8 +44,8 @@ def test_shipments_count_only_the_affected_channels_and_name_the_report_to_add()
 
     con, opts = _demo()
     summary, rows = shipments(con, Window(datetime(2025, 10, 20, 6, 48), datetime(2025, 10, 20, 21, 20)), opts)
-    assert (summary["available"], summary["channels"], len(rows)) == (False, [], 0)
-    assert summary["notes"] == [
+    assert (summary.available, summary.channels, len(rows)) == (False, [], 0)
+    assert summary.notes == [
         "the Amazon orders carry no ship times, so late shipments cannot be measured there: add Amazon's Fulfilled "
         "Shipments report (Reports > Fulfillment), or a ShipStation shipments export"
     ]

@@ -33,7 +33,9 @@ from ui.timeline import daily_chart
 def render(results: Results) -> None:
     res, why = results.analysis()
     cov = results.coverage()
-    ship, rows = results.shipments()
+    summary, rows = results.shipments()
+    # The overview reads the JSON shape: a shared link's snapshot hands it the same summary read back.
+    ship = summary.to_json()
     if res is None:
         st.warning(
             f"The revenue loss cannot be estimated for this window: {md_escape(why)}.", icon=":material/warning:"

@@ -21,6 +21,7 @@ from impact.errors import ImpactError, WindowError
 from impact.ingest.loader import IngestReport
 from impact.revenue import load_history
 from impact.scenarios import ScenarioModel
+from impact.shipments import ShipmentResult
 from impact.windows import Window
 from ui.state import session_cached, state
 
@@ -85,7 +86,7 @@ class Results:
 
         return session_cached("analysis", key, compute)
 
-    def shipments(self) -> tuple[dict, pd.DataFrame]:
+    def shipments(self) -> tuple[ShipmentResult, pd.DataFrame]:
         """(the late-shipment summary, the late orders)."""
         w = self.window
         key = (w.start, w.end, w.channels, self.opts)
@@ -168,7 +169,7 @@ class Results:
             self.opts,
             views.analysis_of_view(res),
             view={"tz": self.tz},
-            shipments=ship,
+            shipments=ship.to_json(),
             appeals=appeals,
             charts={"product_names": self.product_names(res)},
         )

@@ -18,6 +18,7 @@ from impact.present import (
     value_range,
 )
 from impact.report import late_shipments_text
+from impact.shipments import ShipmentResult
 from impact.windows import Window
 from ui.results import Results
 
@@ -27,11 +28,11 @@ def render(results: Results) -> None:
     shipments(ship, rows, results.window, results.tz)
 
 
-def shipments(ship: dict, rows: pd.DataFrame, window: Window, tz: str) -> None:
+def shipments(ship: ShipmentResult, rows: pd.DataFrame, window: Window, tz: str) -> None:
     """The late-shipment summary and late orders of impact.shipments.shipment_report."""
-    if not ship.get("available"):
+    if not ship.available:
         # Only the affected channels count: orders of the others never stand in for them.
-        why = " ".join(sentence(n) for n in ship.get("notes") or ()) or (
+        why = " ".join(sentence(n) for n in ship.notes) or (
             "None of their seller-fulfilled orders has a ship time: add an export with ship dates."
         )
         st.info(
@@ -41,32 +42,31 @@ def shipments(ship: dict, rows: pd.DataFrame, window: Window, tz: str) -> None:
             icon=":material/local_shipping:",
         )
         return
-    rng = value_range(ship.get("excess_late_low"), ship.get("excess_late_high"), confidence=ship["confidence"])
+    rng = value_range(ship.excess_late_low, ship.excess_late_high, confidence=ship.confidence)
     cols = st.columns(4)
-    cols[0].metric("Orders due to ship", number(ship["due"]), border=True, help="During the outage or its backlog.")
-    cols[1].metric("Shipped late", number(ship["late"]), border=True)
-    if ship.get("excess_late") is not None:
-        cols[2].metric("Late anyway (usual rate)", number(ship["late_expected"], 1), border=True)
-        cols[3].metric("Late because of the outage", number(ship["excess_late"]), border=True, help=rng or None)
+    cols[0].metric("Orders due to ship", number(ship.due), border=True, help="During the outage or its backlog.")
+    cols[1].metric("Shipped late", number(ship.late), border=True)
+    if ship.excess_late is not None:
+        cols[2].metric("Late anyway (usual rate)", number(ship.late_expected, 1), border=True)
+        cols[3].metric("Late because of the outage", number(ship.excess_late), border=True, help=rng or None)
     backlog = (
-        f"The backlog of unshipped orders was back to normal by "
-        f"**{local_time(ship['backlog_cleared'], tz, zone=True)}**"
-        if ship.get("backlog_cleared")
+        f"The backlog of unshipped orders was back to normal by **{local_time(ship.backlog_cleared, tz, zone=True)}**"
+        if ship.backlog_cleared
         else "The backlog had not cleared by the end of the data"
     )
-    if ship.get("excess_late") is None:
+    if ship.excess_late is None:
         # Without the seller's usual late rate the outage's share is said to be unmeasurable, with why.
-        caused = late_shipments_text(ship) or ""
+        caused = late_shipments_text(ship.to_json()) or ""
     else:
         caused = (
-            f"{number(ship['late'])} of {plural(ship['due'], 'order')} due to ship went out late. At the seller's "
-            f"usual late rate about {number(ship['late_expected'], 1)} would have been late anyway, so the outage "
-            f"caused about **{plural(ship['excess_late'], 'late shipment')}**" + (f" ({rng})." if rng else ".")
+            f"{number(ship.late)} of {plural(ship.due, 'order')} due to ship went out late. At the seller's "
+            f"usual late rate about {number(ship.late_expected, 1)} would have been late anyway, so the outage "
+            f"caused about **{plural(ship.excess_late, 'late shipment')}**" + (f" ({rng})." if rng else ".")
         )
     waited = ""
-    if ship.get("extra_handling_hours") is not None:
-        peak = ship.get("peak_backlog_orders")
-        waited = f"; orders waited {plural(ship['extra_handling_hours'], 'extra order-hour')} in total" + (
+    if ship.extra_handling_hours is not None:
+        peak = ship.peak_backlog_orders
+        waited = f"; orders waited {plural(ship.extra_handling_hours, 'extra order-hour')} in total" + (
             f" (peak backlog {plural(peak, 'order')})" if peak is not None else ""
         )
     st.markdown(f"{caused} {backlog}{waited}.")
@@ -79,14 +79,14 @@ def shipments(ship: dict, rows: pd.DataFrame, window: Window, tz: str) -> None:
             "Caused by outage": v["excess_late"],
             "Usual late rate": None if v.get("baseline_late_rate") is None else percent(v["baseline_late_rate"], 1),
         }
-        for ch, v in ship.get("by_channel", {}).items()
+        for ch, v in ship.by_channel.items()
     ]
     if by_channel:
         st.dataframe(by_channel, hide_index=True, width="content")
-    for note in ship.get("notes", []):
+    for note in ship.notes:
         st.caption(f"• {note}")
     with st.expander("How late shipments are counted"):
-        st.write(ship.get("definition", ""))
+        st.write(ship.definition)
     late_orders(rows, window, tz)
 
 

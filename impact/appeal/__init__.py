@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..shipments.result import ShipmentResult
 from ..windows import Window, iso_utc
 from .affected import affected_orders
 from .letter import (
@@ -51,9 +52,9 @@ METRIC_COLUMNS = [
 ]
 
 
-def default_period_end(window: Window, summary: dict) -> tuple[datetime, str]:
+def default_period_end(window: Window, summary: ShipmentResult) -> tuple[datetime, str]:
     """(period end, why): when the backlog of unshipped orders cleared, else the window's end."""
-    cleared = summary.get("backlog_cleared")
+    cleared = summary.backlog_cleared
     if cleared:
         at = datetime.fromisoformat(cleared.replace("Z", "+00:00")).replace(tzinfo=None)
         if at > window.end:
@@ -65,7 +66,7 @@ def build_appeal(
     con,
     window: Window,
     marketplace: str,
-    summary: dict,
+    summary: ShipmentResult,
     evidence: pd.DataFrame,
     *,
     tz: str,

@@ -99,18 +99,18 @@ def human_summary(result: Analysis) -> str:
                 "  top SKUs lost: "
                 + ", ".join(f"{s['sku']} {format_money_ascii(s['lost'], cur)}" for s in w.top_skus[:5])
             )
-        sh = w.shipments or {}
-        if sh.get("available"):
-            excess = sh.get("excess_late")
+        sh = w.shipments
+        if sh is not None and sh.available:
+            excess = sh.excess_late
             out.append(
-                f"  shipments: {sh['due']:,} due, {sh['late']:,} late"
+                f"  shipments: {sh.due:,} due, {sh.late:,} late"
                 + (
                     ""
                     if excess is None
                     else f", {excess:,.1f} more than usual ({pct} interval "
-                    f"{sh['excess_late_low']:,.1f} to {sh['excess_late_high']:,.1f})"
+                    f"{sh.excess_late_low:,.1f} to {sh.excess_late_high:,.1f})"
                 )
-                + (f"; backlog cleared {sh['backlog_cleared']}" if sh.get("backlog_cleared") else "")
+                + (f"; backlog cleared {sh.backlog_cleared}" if sh.backlog_cleared else "")
             )
         for msg in w.warnings:
             out.append(f"  note: {msg}")

@@ -61,22 +61,22 @@ def run(args) -> int:
             raise InputError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         stream = sys.stdout
     if args.json:
-        print(json.dumps({"out": args.out, "orders": len(df), "shipments": summary}, indent=1), file=stream)
+        print(json.dumps({"out": args.out, "orders": len(df), "shipments": summary.to_json()}, indent=1), file=stream)
     else:
         s = summary
-        if s["late_expected"] is None:
+        if s.late_expected is None:
             estimate = present.unmeasurable("expected and excess late", "no history outside the window")
         else:
             estimate = (
-                f"{s['late_expected']:.1f} expected anyway, excess {s['excess_late']:.1f} "
-                f"({s['excess_late_low']:.1f} to {s['excess_late_high']:.1f}, {s['confidence']:.0%})"
+                f"{s.late_expected:.1f} expected anyway, excess {s.excess_late:.1f} "
+                f"({s.excess_late_low:.1f} to {s.excess_late_high:.1f}, {s.confidence:.0%})"
             )
         print(
-            f"{len(df):,} late order(s) written to {args.out}; {s['due']:,} orders due {s['due_from']} onwards "
-            f"(bought by {s['bought_until']}), {s['late']:,} late, {estimate}; "
-            f"backlog cleared {s['backlog_cleared'] or 'not measured or not by the end of the data'}",
+            f"{len(df):,} late order(s) written to {args.out}; {s.due:,} orders due {s.due_from} onwards "
+            f"(bought by {s.bought_until}), {s.late:,} late, {estimate}; "
+            f"backlog cleared {s.backlog_cleared or 'not measured or not by the end of the data'}",
             file=stream,
         )
-        for note in s["notes"]:
+        for note in s.notes:
             print(f"note: {note}", file=stream)
     return 0

@@ -11,6 +11,7 @@ from .. import __version__
 from ..errors import InputError
 from ..present import check_zone, format_channels, format_money, generated_instant, local_time, value_range
 from ..settings import Settings
+from ..shipments.result import ShipmentResult
 from ..views import window_view
 from .markup import esc, rich
 from .provenance import caveats_section, data_section, method_section
@@ -56,14 +57,19 @@ def _ingest_dict(ingest) -> dict:
     raise InputError("the import report must be a dict (IngestReport.to_json()) or an IngestReport")
 
 
+def _summary_json(summary) -> dict:
+    """The report renders the JSON shape, whether handed the typed summary or one read back from a share link."""
+    return summary.to_json() if isinstance(summary, ShipmentResult) else summary or {}
+
+
 def _shipments(shipments, res: dict) -> tuple[dict, pd.DataFrame | None]:
     if shipments is None:
         return res.get("shipments") or {}, None
     if isinstance(shipments, tuple | list):
         summary, rows = shipments
-        return summary or {}, rows
-    if isinstance(shipments, dict):
-        return shipments, None
+        return _summary_json(summary), rows
+    if isinstance(shipments, ShipmentResult | dict):
+        return _summary_json(shipments), None
     raise InputError("shipments must be shipment_report's (summary, orders) pair, its summary dict, or None")
 
 

@@ -28,11 +28,19 @@ from ..windows import Window
 from .estimate import estimate_late
 from .evidence import evidence_rows
 from .orders import DEFAULT_SLA_HOURS, MAX_SLA_HOURS, order_table
+from .result import ShipmentResult
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DEFAULT_SLA_HOURS", "MAX_SLA_HOURS", "affected_orders", "shipment_impact", "shipment_report"]
+__all__ = [
+    "DEFAULT_SLA_HOURS",
+    "MAX_SLA_HOURS",
+    "ShipmentResult",
+    "affected_orders",
+    "shipment_impact",
+    "shipment_report",
+]
 
 
 def _validate(sla_hours: float, confidence: float, horizon_hours: float | None) -> None:
@@ -72,7 +80,7 @@ def shipment_impact(
     business_days: bool = False,
     confidence: float = Settings.confidence,
     horizon_hours: float | None = None,
-) -> dict:
+) -> ShipmentResult:
     """Late shipments the outage in `window` caused, with an interval, the backlog and the definition used.
 
     window.channels limits the analysis to those channels (empty: every channel with ship times). The due set is the
@@ -111,6 +119,6 @@ def shipment_report(
     confidence: float = Settings.confidence,
     horizon_hours: float | None = None,
     tz: str = "UTC",
-) -> tuple[dict, pd.DataFrame]:
+) -> tuple[ShipmentResult, pd.DataFrame]:
     """shipment_impact and affected_orders from one pass: the summary and the evidence rows of the same order set."""
     return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=True, tz=tz)

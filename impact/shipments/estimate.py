@@ -14,6 +14,7 @@ from ..windows import iso_utc
 from .backlog import AFTERMATH_PAD_HOURS, WARMUP_HOURS, due_horizon, horizon_reason, measure_backlog, purchase_cutoff
 from .orders import HISTORY_DAYS, Prepared
 from .rates import CELL, due_ctes, rates_cte
+from .result import ShipmentResult
 
 MIN_PLACEBOS = 5
 # Below this many orders outside the window a "normal" late rate is a guess: expected late is then left unknown.
@@ -263,7 +264,8 @@ def _add_channels(result: dict, per: list[tuple], v2: dict, excess: _Excess, not
 
 
 def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, horizon_hours):
-    """(result dict, purchase cut-off of the due set)."""
+    """(ShipmentResult, purchase cut-off of the due set). The figures are gathered step by step in a dict whose keys
+    are ShipmentResult's fields: a misspelt one fails when the result is built."""
     backlog = measure_backlog(con, prep)
     horizon = due_horizon(prep, backlog, horizon_hours)
     until = purchase_cutoff(prep, horizon)
@@ -273,7 +275,7 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
     if not prep.channels:
         if not notes:  # order_table's notes already say why, channel by channel, when it has any
             notes.append("no seller-fulfilled order in the data has a ship time: late shipments cannot be measured")
-        return result, until
+        return ShipmentResult(**result), until
     result["not_yet_due"] = _pending(con, prep, until, backlog, notes)
     params = {"s": prep.start, "u": until, "ex": ex_end}
     rates, per, v2 = _per_channel(con, prep, params)
@@ -292,4 +294,4 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
     result["placebos"] = n_placebo
     result["overdispersion"] = _round(phi, 3)
     _add_channels(result, per, v2, _Excess(known, phi, NormalDist().inv_cdf(0.5 + confidence / 2)), notes)
-    return result, until
+    return ShipmentResult(**result), until

@@ -126,8 +126,8 @@ def test_kpi_numbers_match_the_analysis_json(demo):
     assert float(got["revenue.p_effect"]) == w["revenue"]["p_effect"]
     assert float(got["orders.lost"]) == w["orders"]["lost"]
     assert float(got["share_of_day"]) == w["share_of_day"]
-    assert float(got["shipments.excess_late"]) == ship["excess_late"]
-    assert got["shipments.backlog_cleared"] == ship["backlog_cleared"]
+    assert float(got["shipments.excess_late"]) == ship.excess_late
+    assert got["shipments.backlog_cleared"] == ship.backlog_cleared
     rev = w["revenue"]
     assert f"${rev['lost']:,.2f}" in doc and f"${rev['lost_low']:,.2f} to ${rev['lost_high']:,.2f}" in doc
     assert f"about <strong>${rev['lost']:,.0f} lost</strong>" in doc
@@ -221,7 +221,7 @@ def test_summary_and_recapture_wording(demo):
     w = {**w, "revenue": rev}
     assert rev["recaptured"] < 0 < rev["recaptured_high"]
     assert recapture_status(rev) == "none"
-    text = " ".join(summary_lines(w, demo["ship"][0], "UTC"))
+    text = " ".join(summary_lines(w, demo["ship"][0].to_json(), "UTC"))
     assert "no measurable recapture" in text and "recaptured" not in text.replace("recapture ", "")
     assert f"**${rev['net_lost']:,.0f}**" in text
     assert recapture_status({**rev, "recaptured": 300, "recaptured_low": 50, "recaptured_high": 600}) == "came_back"
@@ -306,7 +306,7 @@ def test_late_shipments_that_cannot_be_measured_say_why(demo):
         "Late shipments could not be measured: the exports carry no ship times for seller-fulfilled orders."
     )
     no_rate = {
-        **demo["ship"][0],
+        **demo["ship"][0].to_json(),
         "excess_late": None,
         "excess_late_low": None,
         "excess_late_high": None,

@@ -114,13 +114,13 @@ def test_evidence_lists_exactly_the_late_due_orders(small):
 def test_summary_counts_due_late_and_unshipped(small):
     """Due excludes cancelled, refunded-unshipped, FBA, pre-window and not-yet-due orders; unshipped count late."""
     r = shipment_impact(small, WINDOW)
-    assert (r["due"], r["late"], r["unshipped_late"], r["not_yet_due"]) == (7, 5, 2, 2)
-    assert r["by_channel"]["ebay"]["due"] == 1 and r["by_channel"]["shopify"]["late"] == 4
-    assert r["hours_late_total"] == pytest.approx(130.0)
-    assert r["channels"] == ["ebay", "shopify"]
-    assert any("fulfilled by the marketplace" in n for n in r["notes"])
+    assert (r.due, r.late, r.unshipped_late, r.not_yet_due) == (7, 5, 2, 2)
+    assert r.by_channel["ebay"]["due"] == 1 and r.by_channel["shopify"]["late"] == 4
+    assert r.hours_late_total == pytest.approx(130.0)
+    assert r.channels == ["ebay", "shopify"]
+    assert any("fulfilled by the marketplace" in n for n in r.notes)
     # F, due before the window and never shipped, is the only history: far too little for a normal late rate.
-    assert r["late_expected"] is None and r["baseline_orders"] == 1
+    assert r.late_expected is None and r.baseline_orders == 1
 
 
 def test_no_history_means_expected_late_is_unknown(con):
@@ -133,14 +133,14 @@ def test_no_history_means_expected_late_is_unknown(con):
         ],
     )
     r = shipment_impact(con, WINDOW)
-    assert (r["due"], r["late"]) == (2, 1)
-    assert r["late_expected"] is None and r["excess_late"] is None and r["excess_late_high"] is None
-    assert any("cannot be compared" in n for n in r["notes"])
+    assert (r.due, r.late) == (2, 1)
+    assert r.late_expected is None and r.excess_late is None and r.excess_late_high is None
+    assert any("cannot be compared" in n for n in r.notes)
 
 
 def test_json_shape_matches_the_cli_contract(small):
     """The result is JSON-serialisable and carries the documented keys with their types."""
-    r = json.loads(json.dumps(shipment_impact(small, WINDOW)))
+    r = json.loads(json.dumps(shipment_impact(small, WINDOW).to_json()))
     for key in (
         "due",
         "late",
@@ -161,7 +161,7 @@ def test_json_shape_matches_the_cli_contract(small):
 def test_channels_of_the_window_limit_the_analysis(small):
     """A window naming channels analyses only those."""
     r = shipment_impact(small, Window(h(10), h(20), channels=("ebay",)))
-    assert r["channels"] == ["ebay"] and r["due"] == 1 and set(r["by_channel"]) == {"ebay"}
+    assert r.channels == ["ebay"] and r.due == 1 and set(r.by_channel) == {"ebay"}
 
 
 def test_channel_without_ship_times_is_left_out_with_a_note(con):
@@ -174,18 +174,18 @@ def test_channel_without_ship_times_is_left_out_with_a_note(con):
         ],
     )
     r = shipment_impact(con, WINDOW)
-    assert r["channels"] == ["shopify"]
+    assert r.channels == ["shopify"]
     assert (
         "the WooCommerce orders carry no ship times, so late shipments cannot be measured there: add a WooCommerce "
         "export with the completed date, or a ShipStation shipments export"
-    ) in r["notes"]
+    ) in r.notes
 
 
 def test_nothing_measurable_is_reported_unavailable(con):
     """When no seller-fulfilled order has a ship time the result says so instead of inventing numbers."""
     add_lines(con, [{"order_id": "W1", "channel": "woocommerce", "purchased_at": h(11)}])
     r = shipment_impact(con, WINDOW)
-    assert r["available"] is False and r["due"] == 0
+    assert r.available is False and r.due == 0
     assert affected_orders(con, WINDOW).empty
 
 
@@ -220,8 +220,8 @@ def test_business_days_change_what_is_late(con):
         ],
     )
     window = Window(h(4 * 24 + 14), h(4 * 24 + 20))
-    assert shipment_impact(con, window)["late"] == 1
-    assert shipment_impact(con, window, business_days=True)["late"] == 0
+    assert shipment_impact(con, window).late == 1
+    assert shipment_impact(con, window, business_days=True).late == 0
     assert affected_orders(con, window, sla_hours=72)["order_id"].tolist() == []
 
 
@@ -242,21 +242,21 @@ def test_expected_late_comes_from_the_baseline_rate(con):
     """Three extra late orders on the window day: late 6, expected about 3, excess about 3 inside its interval."""
     _regular_history(con, late_on_window_day=(1, 2, 3))
     r = shipment_impact(con, Window(h(0), h(10)), horizon_hours=0)
-    assert r["due"] == 30  # orders bought in the 48 h before the window are due during it
-    assert r["late"] == 6
-    assert r["by_channel"]["shopify"]["baseline_late_rate"] == pytest.approx(0.1, abs=0.005)
-    assert 1.5 <= r["late_expected"] <= 4.5
-    assert r["excess_late"] == pytest.approx(r["late"] - r["late_expected"], abs=0.01)
-    assert r["excess_late_low"] <= 3 <= r["excess_late_high"]
-    assert r["placebos"] >= 5
+    assert r.due == 30  # orders bought in the 48 h before the window are due during it
+    assert r.late == 6
+    assert r.by_channel["shopify"]["baseline_late_rate"] == pytest.approx(0.1, abs=0.005)
+    assert 1.5 <= r.late_expected <= 4.5
+    assert r.excess_late == pytest.approx(r.late - r.late_expected, abs=0.01)
+    assert r.excess_late_low <= 3 <= r.excess_late_high
+    assert r.placebos >= 5
 
 
 def test_no_extra_lateness_gives_an_interval_reaching_zero(con):
     """A window with the usual lateness only: the interval includes zero excess."""
     _regular_history(con, late_on_window_day=())
     r = shipment_impact(con, Window(h(0), h(10)), horizon_hours=0)
-    assert r["late"] == 3 and r["excess_late_low"] == 0.0
-    assert r["excess_late"] <= 1.5
+    assert r.late == 3 and r.excess_late_low == 0.0
+    assert r.excess_late <= 1.5
 
 
 @pytest.fixture(scope="module")
@@ -276,18 +276,18 @@ def test_known_outage_effect_is_recovered(outage):
     c, sc, syn = outage
     r = shipment_impact(c, Window(sc.outage_start, outage_end(sc)))
     assert syn.true_excess_late >= 20
-    assert abs(r["excess_late"] - syn.true_excess_late) <= 0.25 * syn.true_excess_late
-    assert r["excess_late_low"] <= syn.true_excess_late <= r["excess_late_high"]
-    assert r["late_expected"] > 0 and r["overdispersion"] >= 1
+    assert abs(r.excess_late - syn.true_excess_late) <= 0.25 * syn.true_excess_late
+    assert r.excess_late_low <= syn.true_excess_late <= r.excess_late_high
+    assert r.late_expected > 0 and r.overdispersion >= 1
 
 
 def test_backlog_clears_after_the_window_and_costs_handling_hours(outage):
     """The backlog is measured: it clears after the window end, within a week, and cost extra order-hours."""
     c, sc, _ = outage
     r = shipment_impact(c, Window(sc.outage_start, outage_end(sc)))
-    cleared = datetime.fromisoformat(r["backlog_cleared"].replace("Z", ""))
+    cleared = datetime.fromisoformat(r.backlog_cleared.replace("Z", ""))
     assert outage_end(sc) <= cleared <= outage_end(sc) + timedelta(days=7)
-    assert r["extra_handling_hours"] > 0 and r["peak_backlog_orders"] > 0
+    assert r.extra_handling_hours > 0 and r.peak_backlog_orders > 0
 
 
 def test_report_and_evidence_describe_the_same_orders(outage):
@@ -295,7 +295,7 @@ def test_report_and_evidence_describe_the_same_orders(outage):
     c, sc, _ = outage
     window = Window(sc.outage_start, outage_end(sc))
     summary, orders = shipment_report(c, window)
-    assert len(orders) == summary["late"] == shipment_impact(c, window)["late"]
+    assert len(orders) == summary.late == shipment_impact(c, window).late
     assert orders["hours_late"].gt(0).all() and orders["order_id"].is_unique
 
 
@@ -307,13 +307,13 @@ def test_no_outage_no_excess(con):
     syn = load_scenario(con, sc)
     r = shipment_impact(con, Window(sc.outage_start, outage_end(sc)))
     assert syn.true_excess_late == 0
-    assert r["excess_late_low"] == 0.0 and r["excess_late"] <= 5
+    assert r.excess_late_low == 0.0 and r.excess_late <= 5
 
 
 def test_open_window_runs_to_the_end_of_the_data(small):
     """An outage with no end yet is measured up to the end of the data, with a note."""
     r = shipment_impact(small, Window(h(10), None))
-    assert any("still open" in n for n in r["notes"]) and r["due"] >= 1
+    assert any("still open" in n for n in r.notes) and r.due >= 1
 
 
 @pytest.mark.parametrize(

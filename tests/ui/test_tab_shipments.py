@@ -18,10 +18,32 @@ def test_shipments_counts_the_late_orders_and_offers_them_for_an_appeal(results)
 def _no_ship_times(window):
     import pandas as pd
 
+    from impact.shipments import ShipmentResult
     from ui.shipments import shipments
 
     notes = ["the Amazon orders carry no ship times, so late shipments cannot be measured there: add X"]
-    shipments({"available": False, "notes": notes}, pd.DataFrame(), window, "UTC")
+    nothing = dict.fromkeys(("late_expected", "excess_late", "excess_late_low", "excess_late_high", "overdispersion"))
+    blank = dict.fromkeys(("backlog_cleared", "extra_handling_hours", "peak_backlog_orders", "hours_late_total"))
+    summary = ShipmentResult(
+        **nothing,
+        **blank,
+        due=0,
+        late=0,
+        unshipped_late=0,
+        due_from="2025-10-20T06:48:00Z",
+        bought_until="2025-10-20T06:48:00Z",
+        horizon_hours=24.0,
+        sla_hours=48.0,
+        business_days=False,
+        confidence=0.9,
+        channels=[],
+        by_channel={},
+        placebos=0,
+        available=False,
+        definition="",
+        notes=notes,
+    )
+    shipments(summary, pd.DataFrame(), window, "UTC")
 
 
 def test_shipments_without_ship_times_says_which_exports_have_them():
