@@ -62,7 +62,7 @@ def test_letter_txt_and_zip_follow_a_changed_window(browser, app_url, tmp_path, 
         page.goto(app_url, wait_until="domcontentloaded")
         page.get_by_text("DEMO data: Demo Kitchen Co").wait_for(timeout=120_000)
         # The demo's page run has ended (its last KPI card is drawn) before the upload starts another.
-        page.locator('[data-testid="stMetric"]').filter(has_text="Late shipments").wait_for(timeout=180_000)
+        page.locator('[data-testid="stMetric"]').filter(has_text="Net loss").wait_for(timeout=180_000)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.locator('input[type="file"]').first.set_input_files(str(export))
         page.get_by_text("Your uploaded orders").wait_for(timeout=180_000)

@@ -40,7 +40,7 @@ def cli(env: dict[str, str], *argv: str) -> str:
     return proc.stdout
 
 
-def shared_kpis(browser, url: str, last: str = "Late shipments") -> dict[str, str]:
+def shared_kpis(browser, url: str, last: str = "Net loss") -> dict[str, str]:
     """The KPI cards a fresh browser (no cookies, no upload) sees at a share link, once the card `last` is drawn."""
     context = browser.new_context(viewport={"width": 1400, "height": 1300})
     try:

@@ -22,7 +22,7 @@ def test_share_link_uses_the_address_reached_and_revokes_from_the_app(browser, s
         page.goto(url, wait_until="domcontentloaded")
         page.get_by_text("During the outage (").wait_for(timeout=120_000)
         # The last KPI card drawn: the page's run has ended, nothing re-renders under the clicks below.
-        page.locator('[data-testid="stMetric"]').filter(has_text="Late shipments").wait_for(timeout=90_000)
+        page.locator('[data-testid="stMetric"]').filter(has_text="Net loss").wait_for(timeout=90_000)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Share these results").click(timeout=90_000)
         sidebar.get_by_role("button", name="Create a read-only link").click(timeout=90_000)
