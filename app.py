@@ -47,7 +47,6 @@ log = logging.getLogger("impact.app")
 st.set_page_config(page_title="Outage Impact", page_icon="📉", layout="wide", initial_sidebar_state="expanded")
 # Frees a seller's database and uploads once their session has ended (Streamlit alone keeps them; see app_memory).
 start_session_reaper()
-# Each run writes money and dates the way this seller's browser does, unless IMPACT_LOCALE says otherwise.
 use_browser_locale()
 
 
