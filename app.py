@@ -107,7 +107,7 @@ def dashboard() -> None:
         # Nothing measured can be said about this window: why, and the windows the orders can speak to. What does
         # not depend on the window (the yearly risk of the channel mix, the import report) stays available.
         tab(st.container(), outside.render, con, report, window, tz, params.opts.currency)
-        tabs = st.tabs(["Scenarios", "Data"])
+        tabs = st.tabs(["Scenarios", "Data"], key="outside_tabs")
         tab(tabs[0], scenarios.render, results)
         tab(tabs[1], data.render, report)
         return
@@ -123,7 +123,8 @@ def dashboard() -> None:
         ("Scenarios", scenarios.render, results),
         ("Data", data.render, report),
     ]
-    for container, (_, render, arg) in zip(st.tabs([p[0] for p in pages]), pages, strict=True):
+    # Keyed apart from the outside page's tabs, so a window chosen there opens on the Overview, not its Scenarios.
+    for container, (_, render, arg) in zip(st.tabs([p[0] for p in pages], key="dashboard_tabs"), pages, strict=True):
         tab(container, render, arg)
 
 
