@@ -45,7 +45,6 @@ from ui.window_sources import detect_panel
 log = logging.getLogger("impact.app")
 
 st.set_page_config(page_title="Outage Impact", page_icon="📉", layout="wide", initial_sidebar_state="expanded")
-# Frees a seller's database and uploads once their session has ended (Streamlit alone keeps them; see app_memory).
 start_session_reaper()
 use_browser_locale()
 
