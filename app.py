@@ -37,7 +37,7 @@ from ui import (
 )
 from ui.app_memory import start_session_reaper
 from ui.auth import require_operator
-from ui.common import md_escape
+from ui.common import md_escape, use_browser_locale
 from ui.results import Results
 from ui.state import state
 from ui.window_sources import detect_panel
@@ -45,8 +45,8 @@ from ui.window_sources import detect_panel
 log = logging.getLogger("impact.app")
 
 st.set_page_config(page_title="Outage Impact", page_icon="📉", layout="wide", initial_sidebar_state="expanded")
-# Frees a seller's database and uploads once their session has ended (Streamlit alone keeps them; see app_memory).
 start_session_reaper()
+use_browser_locale()
 
 
 def tab(container, render, *args) -> None:

@@ -16,21 +16,58 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime
+from babel.numbers import get_currency_precision, get_currency_symbol, parse_pattern
+
 from .errors import InputError
+
+# ---------------------------------------------------------------------------------------------------------------
+# Locale
+
+DEFAULT_LOCALE = "en_US"
+# The app sets the browser's locale per session run; the CLI and the report read IMPACT_LOCALE.
+_SESSION_LOCALE: ContextVar[str | None] = ContextVar("impact_locale", default=None)
+
+
+@lru_cache(maxsize=64)
+def check_locale(name: str) -> Locale:
+    """A CLDR locale from 'de_DE' or 'de-DE'; an InputError naming the value and an example otherwise."""
+    try:
+        return Locale.parse((name or "").strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise InputError(f"locale {name!r} is not one we know; write it like en_US or de_DE") from None
+
+
+def use_locale(name: str | None) -> None:
+    """Money and dates of this run in `name` (the browser's locale in the app); None: IMPACT_LOCALE or en_US."""
+    if name:
+        check_locale(name)
+    _SESSION_LOCALE.set(name or None)
+
+
+def active_locale() -> Locale:
+    """The locale figures are written in: IMPACT_LOCALE when set (the seller chose it), else the session's, else
+    en_US."""
+    chosen = os.environ.get("IMPACT_LOCALE", "").strip()
+    return check_locale(chosen or _SESSION_LOCALE.get() or DEFAULT_LOCALE)
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Money
 
 # A typographic minus: a negative amount in a table never starts with '-', which a spreadsheet reads as a formula.
 MINUS = "\u2212"
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "INR": "₹"}
-# Currencies whose amounts have no minor unit in practice (ISO 4217 gives HUF and ISK two, nobody prices in them).
-NO_DECIMALS = {"JPY", "KRW", "HUF", "CLP", "ISK"}
+# Currencies priced without a minor unit in practice although CLDR gives them two (HUF); the rest follow CLDR.
+NO_DECIMALS = {"HUF"}
 MISSING = "not known"
 
 
@@ -39,8 +76,11 @@ def _missing(value) -> bool:
 
 
 def currency_digits(currency: str | None) -> int:
-    """Decimals an amount in this currency is written with: 0 for yen and the like, else 2."""
-    return 0 if (currency or "").upper() in NO_DECIMALS else 2
+    """Decimals an amount in this currency is written with, from CLDR: 0 for yen, 3 for dinars, 2 for most."""
+    code = (currency or "").upper()
+    if code in NO_DECIMALS:
+        return 0
+    return get_currency_precision(code) if len(code) == 3 and code.isalpha() else 2
 
 
 def _decimal(value: float) -> Decimal:
@@ -48,29 +88,45 @@ def _decimal(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
+def _rounded(value: Decimal, digits: int) -> Decimal:
+    """value rounded half away from zero at `digits` decimals (2.675 -> 2.68, as a person rounds), without a sign."""
+    return value.copy_abs().quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def _fixed(value: Decimal, digits: int) -> str:
-    """value rounded half away from zero at `digits` decimals (2.675 -> 2.68, as a person rounds), grouped by
-    thousands, without a sign."""
-    exact = value.copy_abs().quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{exact:,.{digits}f}"
+    """_rounded(value), grouped by thousands as the active locale writes numbers ('1,234.50', '1.234,50')."""
+    pattern = parse_pattern("#,##0")
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(_rounded(value, digits), active_locale())
+
+
+def currency_symbol(currency: str | None) -> str:
+    """The active locale's symbol for an ISO code ('$', '€', 'CA$'), the code itself when CLDR has none."""
+    code = (currency or "").upper()
+    return get_currency_symbol(code, active_locale()) if code else ""
 
 
 def format_money(
     value: float | None, currency: str | None = "USD", decimals: int | None = None, *, minus: str = MINUS
 ) -> str:
-    """An amount with its currency: format_money(1234.5, 'USD') -> '$1,234.50', format_money(1500, 'JPY') -> '¥1,500',
-    codes without a symbol as suffix: '10.00 CHF'. `decimals` asks for fewer digits (headlines use 0), never more than the
-    currency has. Pass minus='-' where a program reads the sign (st.metric colours a delta by a leading '-')."""
+    """An amount with its currency in the active locale (CLDR): format_money(1234.5, 'USD') -> '$1,234.50',
+    format_money(1500, 'JPY') -> '¥1,500', '1.234,50\xa0€' for de_DE; codes without a symbol as suffix: '10.00 CHF'.
+    `decimals` asks for fewer digits (headlines use 0), never more than the currency has. Pass minus='-' where a
+    program reads the sign (st.metric colours a delta by a leading '-')."""
     if _missing(value):
         return "n/a"
     code = (currency or "").upper()
     digits = currency_digits(code) if decimals is None else min(decimals, currency_digits(code))
-    body = _fixed(_decimal(value), digits)
+    amount = _rounded(_decimal(value), digits)
     # The sign follows the rounded amount: -0.004 USD is '$0.00', not '-$0.00'.
-    sign = minus if value < 0 and body.strip("0.,") else ""
-    if code in CURRENCY_SYMBOLS:
-        return f"{sign}{CURRENCY_SYMBOLS[code]}{body}"
-    return f"{sign}{body} {code}".strip()
+    sign = minus if value < 0 and amount else ""
+    symbol = currency_symbol(code)
+    if not code or symbol == code:
+        return f"{sign}{_fixed(amount, digits)} {code}".strip()
+    locale = active_locale()
+    pattern = parse_pattern(locale.currency_formats["standard"].pattern)
+    pattern.frac_prec = (digits, digits)
+    return sign + pattern.apply(amount, locale, currency=code, currency_digits=False)
 
 
 def format_money_ascii(value: float | None, currency: str | None = "USD", decimals: int | None = None) -> str:
@@ -102,9 +158,11 @@ def money_axis(currency: str | None, axis: str = "y") -> dict:
     """Plotly tick prefix/suffix and hover fragment for amounts on `axis`, written as format_money() writes them."""
     code = (currency or "").upper()
     value = "%{" + axis + ":,." + str(currency_digits(code)) + "f}"
-    if code in CURRENCY_SYMBOLS:
-        symbol = CURRENCY_SYMBOLS[code]
-        return {"tickprefix": symbol, "ticksuffix": "", "hover": f"{symbol}{value}"}
+    symbol = currency_symbol(code)
+    if code and symbol != code:
+        if active_locale().currency_formats["standard"].pattern.startswith("¤"):
+            return {"tickprefix": symbol, "ticksuffix": "", "hover": f"{symbol}{value}"}
+        return {"tickprefix": "", "ticksuffix": f"\xa0{symbol}", "hover": f"{value}\xa0{symbol}"}
     return {"tickprefix": "", "ticksuffix": f" {code}" if code else "", "hover": f"{value} {code}".strip()}
 
 
@@ -116,16 +174,16 @@ def number(value: float | None, digits: int = 0) -> str:
     """1234.5 -> '1,235' (digits=0) or '1,234.5' (digits=1), with a typographic minus; 'not known' when missing."""
     if _missing(value):
         return MISSING
-    body = _fixed(_decimal(value), digits)
-    return (MINUS if value < 0 and body.strip("0.,") else "") + body
+    exact = _decimal(value)
+    return (MINUS if value < 0 and _rounded(exact, digits) else "") + _fixed(exact, digits)
 
 
 def percent(fraction: float | None, digits: int = 0) -> str:
     """0.372 -> '37%' (digits=0) or '37.2%'; 'not known' when missing."""
     if _missing(fraction):
         return MISSING
-    body = _fixed(_decimal(fraction) * 100, digits)
-    return (MINUS if fraction < 0 and body.strip("0.,") else "") + body + "%"
+    exact = _decimal(fraction) * 100
+    return (MINUS if fraction < 0 and _rounded(exact, digits) else "") + _fixed(exact, digits) + "%"
 
 
 def plural_word(count: float, singular: str, plural: str | None = None) -> str:
@@ -233,7 +291,46 @@ def local_time(
     local = to_local(value, tz)
     if local is None:
         return missing
-    return local.strftime(fmt) + (f" {tz or 'UTC'}" if zone else "")
+    return strftime_local(local, fmt) + (f" {tz or 'UTC'}" if zone else "")
+
+
+# strftime directives and the CLDR fields they become, so one format string serves every locale.
+_CLDR_FIELDS = {
+    "a": "EEE",
+    "A": "EEEE",
+    "d": "dd",
+    "b": "MMM",
+    "B": "MMMM",
+    "m": "MM",
+    "Y": "yyyy",
+    "y": "yy",
+    "H": "HH",
+    "I": "hh",
+    "M": "mm",
+    "S": "ss",
+    "p": "a",
+}
+
+
+def _cldr_pattern(fmt: str) -> str:
+    """A strftime format as a CLDR date pattern: '%a %d %b %Y %H:%M' -> 'EEE dd MMM yyyy HH:mm', literals quoted."""
+    parts = re.split(r"(%.)", fmt)
+    out = []
+    for part in parts:
+        if part.startswith("%") and len(part) == 2:
+            out.append(_CLDR_FIELDS.get(part[1], ""))
+        elif part:
+            out.append("'" + part.replace("'", "''") + "'" if re.search(r"[A-Za-z']", part) else part)
+    return "".join(out)
+
+
+def strftime_local(moment: datetime, fmt: str) -> str:
+    """A wall-clock datetime written with a strftime format in the active locale: 'Mon 20 Oct 2025 02:48' in
+    English, 'Mo. 20 Okt. 2025 02:48' for de_DE."""
+    locale = active_locale()
+    if locale.language == "en":
+        return moment.strftime(fmt)
+    return format_datetime(moment, _cldr_pattern(fmt), locale=locale)
 
 
 def local_window(start: str | datetime, end: str | datetime | None, tz: str = "UTC", *, zone: bool = False) -> str:
@@ -247,10 +344,10 @@ def local_window(start: str | datetime, end: str | datetime | None, tz: str = "U
     elif e.date() == s.date():
         tail = f"{e:%H:%M}"
     elif e.year == s.year:
-        tail = f"{e:%a %d %b %H:%M}"
+        tail = strftime_local(e, "%a %d %b %H:%M")
     else:
-        tail = f"{e:{TIME_FORMAT}}"
-    return f"{s:{TIME_FORMAT}} to {tail}" + (f" {tz or 'UTC'}" if zone else "")
+        tail = strftime_local(e, TIME_FORMAT)
+    return f"{strftime_local(s, TIME_FORMAT)} to {tail}" + (f" {tz or 'UTC'}" if zone else "")
 
 
 def local_days(start: str | datetime, end: str | datetime | None, tz: str = "UTC") -> list[datetime]:

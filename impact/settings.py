@@ -34,6 +34,9 @@ class Settings:
     # The seller's time zone when they name none (IMPACT_DEFAULT_TZ: every seller of this deployment is there).
     # Empty: read from each seller's files (impact.zone), UTC when they do not tell.
     default_tz: str = ""
+    # The locale money and dates are written in (IMPACT_LOCALE, e.g. de_DE: '1.234,56 €'); empty: the browser's in
+    # the app, en_US elsewhere. impact.present reads it.
+    locale: str = ""
     # Currency assumed when an export has neither a currency column nor a symbol (WooCommerce, some CSVs).
     default_currency: str = "USD"
     confidence: float = 0.9

@@ -16,10 +16,10 @@ def _requirements() -> list[str]:
 
 
 def test_project_dependencies_are_the_runtime_requirements():
-    """`pip install .` installs exactly what requirements.txt pins for the app (13 packages), nothing more or less."""
+    """`pip install .` installs exactly what requirements.txt pins for the app (14 packages), nothing more or less."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["dependencies"] == _requirements()
-    assert len(project["dependencies"]) == 13
+    assert len(project["dependencies"]) == 14
 
 
 def test_the_impact_command_is_the_cli_main():

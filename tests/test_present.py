@@ -181,3 +181,41 @@ def test_base_layout_is_the_house_style():
     assert fig.layout.template.layout.plot_bgcolor is not None and fig.layout.font.family == present.FONT
     assert fig.layout.title.text == "T" and fig.layout.yaxis.tickprefix == "€"
     assert present.money_axis("JPY")["hover"] == "¥%{y:,.0f}" and present.money_axis("CHF")["ticksuffix"] == " CHF"
+
+
+def test_money_in_a_german_sellers_locale(monkeypatch):
+    """IMPACT_LOCALE=de_DE writes money, numbers and dates as CLDR's German does, yen still without decimals."""
+    monkeypatch.setenv("IMPACT_LOCALE", "de_DE")
+    assert format_money(1234.56, "EUR") == "1.234,56\xa0€"
+    assert format_money(-1234.56, "USD") == MINUS + "1.234,56\xa0$"
+    assert format_money(1500.4, "JPY") == "1.500\xa0¥"
+    assert format_money(10, "CHF") == "10,00 CHF"
+    assert number(1234.5, 1) == "1.234,5" and percent(0.372, 1) == "37,2%"
+    assert present.money_axis("EUR")["ticksuffix"] == "\xa0€"
+    assert local_time("2025-10-20T07:48:00Z", "UTC") == "Mo. 20 Okt. 2025 07:48"
+    assert local_window("2025-10-20T22:00:00Z", "2025-10-21T03:00:00Z", "UTC") == (
+        "Mo. 20 Okt. 2025 22:00 to Di. 21 Okt. 03:00"
+    )
+
+
+def test_every_iso_currency_has_its_cldr_symbol_and_digits(monkeypatch):
+    """In en_US each ISO code gets CLDR's symbol and minor unit: dinars three decimals, won none, pesos 'MX$'."""
+    monkeypatch.delenv("IMPACT_LOCALE", raising=False)
+    assert format_money(1234.5678, "KWD") == "1,234.568 KWD"
+    assert format_money(1234.5, "KRW") == "₩1,235"
+    assert format_money(1234.5, "MXN") == "MX$1,234.50"
+    assert format_money(1234.5, "HUF") == "1,235 HUF"  # forints priced whole, though CLDR gives two decimals
+
+
+def test_browser_locale_is_used_unless_the_seller_set_one(monkeypatch):
+    """use_locale sets the session's locale; IMPACT_LOCALE wins over it; an unknown locale is one clear line."""
+    monkeypatch.delenv("IMPACT_LOCALE", raising=False)
+    try:
+        present.use_locale("fr-FR")
+        assert format_money(1234.5, "EUR") == "1\u202f234,50\xa0€"
+        monkeypatch.setenv("IMPACT_LOCALE", "en_US")
+        assert format_money(1234.5, "EUR") == "€1,234.50"
+    finally:
+        present.use_locale(None)
+    with pytest.raises(InputError, match=r"^locale 'xx_QQ' is not one we know; write it like en_US or de_DE$"):
+        present.use_locale("xx_QQ")

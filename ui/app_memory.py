@@ -87,7 +87,8 @@ def reap_expired_sessions(storage: Any, on_reaped: Callable[[int], None] | None 
 def start_session_reaper(interval: float = REAP_INTERVAL) -> bool:
     """Once per server process: pin malloc's mmap threshold and reap expired sessions every `interval` seconds on
     Streamlit's event loop, trimming malloc after each reap. Cheap to call on every script run. Returns whether
-    the reaper runs (False outside `streamlit run` or on a Streamlit whose internals differ)."""
+    the reaper runs (False outside `streamlit run` or on a Streamlit whose internals differ). app.py calls it on
+    every run because Streamlit alone would keep an ended session's database and uploads."""
     global _started
     with _lock:
         if _started is not None:

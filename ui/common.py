@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import streamlit as st
 
+from impact import present
 from impact.errors import ImpactError
 from impact.outages import load_catalog, window_json
 from impact.settings import Settings, load_settings
@@ -71,6 +72,20 @@ def default_zone() -> str:
         if zone and zone in options:
             return zone
     return "UTC"
+
+
+def use_browser_locale() -> str:
+    """Money and dates of this run in the browser's locale when the seller has set none (IMPACT_LOCALE); a locale
+    CLDR does not know falls back to en_US. Returns the locale used, e.g. 'de_DE'."""
+    try:
+        browser = st.context.locale
+    except Exception:  # noqa: BLE001 - no browser context (e.g. a bare script run): fall back quietly
+        browser = None
+    try:
+        present.use_locale(browser)
+    except ImpactError:
+        present.use_locale(None)
+    return str(present.active_locale())
 
 
 def md_escape(text: object) -> str:

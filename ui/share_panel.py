@@ -7,12 +7,15 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from impact.errors import ImpactError
-from impact.present import local_time
+from impact.present import local_time, number
 from impact.share import create_share, revoke_share_id
 from impact.share.url_builder import share_url
 from ui.common import md_escape, settings
 from ui.results import Results
 from ui.state import State, state
+
+# The longest a link made in the app works; the library allows more for a deployment's own scripts.
+SHARE_MAX_DAYS = 365
 
 
 def render(results: Results) -> None:
@@ -22,16 +25,24 @@ def render(results: Results) -> None:
             if res is None:
                 st.caption("A share link needs a loss estimate for the window.")
                 return
+            # No min/max on the widget: Streamlit would keep the last valid number and the button would make a
+            # link for a length the seller did not ask for; the range is checked here and the button held back.
             days = st.number_input(
-                "Link works for (days)",
-                min_value=1,
-                max_value=365,
-                value=int(settings().share_expires_days),
-                key=State.share_days.key,
+                "Link works for (days)", value=int(settings().share_expires_days), step=1, key=State.share_days.key
             )
+            allowed = 1 <= days <= SHARE_MAX_DAYS
+            if not allowed:
+                st.error(
+                    f"A link can work for 1 to {SHARE_MAX_DAYS} days, not {number(days)}: change the number to "
+                    "create one.",
+                    icon=":material/error:",
+                )
             # A link is shown only next to the results it was made from.
             context = (state.dataset_key, results.window, results.params, results.tz)
-            if st.button("Create a read-only link", key="share_create", icon=":material/link:"):
+            created = st.button(
+                "Create a read-only link", key="share_create", icon=":material/link:", disabled=not allowed
+            )
+            if created and allowed:
                 made = create_share(results.share_snapshot(res), expires_days=int(days))
                 state.share_link = (context, made.to_json() | {"url": share_url(public_base(), made.token)})
             made = state.share_link

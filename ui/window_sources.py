@@ -185,7 +185,13 @@ def preset_picker(sb) -> None:
         help="Outages that hit online sellers, with their times from the providers' own reports.",
     )
     entry = known.get(state.preset)
-    if entry:
+    if entry and not state.is_demo and state.con is not None and state.preset not in covered:
+        # The demo's outage, still picked after an upload: its description would read as if it were the seller's.
+        sb.caption(
+            f"Your orders do not reach this outage of {entry['start'][:10]}: pick one marked 'in your orders' or set "
+            "the window below."
+        )
+    elif entry:
         note = f" · {entry['precision']}" if entry.get("precision") else ""
         sb.caption(f"{entry['affected']}{note} · [source]({entry['url']})")
 

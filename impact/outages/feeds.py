@@ -277,6 +277,12 @@ def feed_address(url: str, kind: str) -> str:
     An address typed without a scheme (www.githubstatus.com) is taken as https.
     """
     url = url.strip()
+    if re.search(r"\s", url):
+        # Prose typed into the address field ("my shopify went down on tuesday"): DNS would only say no such host.
+        raise FeedError(
+            f"'{url}' is not a status page address; give one like https://www.shopifystatus.com or "
+            "https://www.githubstatus.com"
+        )
     if url and "://" not in url and not url.lower().startswith(("file:", "data:", "javascript:")):
         url = "https://" + url
     parts = urlsplit(url)

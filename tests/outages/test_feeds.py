@@ -88,6 +88,16 @@ def test_statuspage_base_address_is_turned_into_the_api_address():
     assert feed_address("www.githubstatus.com", "auto") == "https://www.githubstatus.com/api/v2/incidents.json"
 
 
+def test_prose_in_the_address_field_is_not_looked_up():
+    """A sentence typed where an address goes is answered as not an address, with an example, before any DNS lookup."""
+    with pytest.raises(FeedError) as caught:
+        load_feed("my shopify went down on tuesday", settings=settings())
+    assert str(caught.value) == (
+        "'my shopify went down on tuesday' is not a status page address; give one like https://www.shopifystatus.com"
+        " or https://www.githubstatus.com"
+    )
+
+
 def test_aws_rss_updates_are_grouped_into_incidents(feed_server):
     """AWS items are updates: grouped by service and time gap, timed by a stated span or first notice to resolution."""
     result = load_feed(

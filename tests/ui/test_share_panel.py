@@ -33,3 +33,15 @@ def test_share_panel_needs_a_loss_estimate(results):
     at = run_page(render_page, "share_panel", results(LATER))
     assert [c.value for c in at.sidebar.caption] == ["A share link needs a loss estimate for the window."]
     assert not at.sidebar.button
+
+
+def test_share_panel_refuses_a_length_out_of_range_and_creates_nothing(results, private_app_settings):
+    """100000 days gets one error naming the allowed range, a disabled button, and no link is made."""
+    at = run_page(render_page, "share_panel", results())
+    at.sidebar.number_input(key="share_days").set_value(100000)
+    at = rerun(at)
+    assert [e.value for e in at.sidebar.error] == [
+        "A link can work for 1 to 365 days, not 100,000: change the number to create one."
+    ]
+    assert at.sidebar.button(key="share_create").disabled and not at.sidebar.code
+    assert "share_link" not in at.session_state or not at.session_state["share_link"]

@@ -211,3 +211,32 @@ def test_known_outages_in_the_orders_are_offered_first():
     picker = at.sidebar.selectbox(key="preset")
     assert picker.options[1] == "AWS us-east-1 outage, 2025-10-20 · in your orders"
     assert not any("in your orders" in o for o in picker.options[3:])
+
+
+def _upload_preset_page(path):
+    import streamlit as st
+
+    from impact.ingest import ingest_files
+    from impact.store import session_db
+    from ui import window_sources
+    from ui.state import state
+
+    state.con = session_db()
+    ingest_files(state.con, [path], tz="UTC")
+    state.is_demo = False
+    window_sources.init_window("UTC")
+    window_sources.preset_picker(st.sidebar)
+
+
+def test_after_an_upload_the_demo_outage_description_is_dropped(tmp_path):
+    """Orders of 2024 uploaded with the demo's AWS outage still picked: no AWS description, a pointer instead."""
+    path = tmp_path / "woo.csv"
+    path.write_text(
+        "Date,Order #,Status,Customer,Customer type,Product(s),Items sold,Coupon(s),Net sales,Origin\n"
+        "2024-03-04 08:15:00,5001,Completed,A,new,Blue Mug,2,,25.98,Direct\n"
+        "2024-03-05 09:15:00,5002,Completed,B,new,Blue Mug,1,,12.99,Direct\n"
+    )
+    at = run_page(_upload_preset_page, path)
+    assert [c.value for c in at.sidebar.caption] == [
+        "Your orders do not reach this outage of 2025-10-20: pick one marked 'in your orders' or set the window below."
+    ]
