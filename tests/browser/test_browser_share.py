@@ -54,8 +54,9 @@ def test_share_link_opens_in_a_fresh_browser_and_forged_links_show_nothing(brows
         page.get_by_text("SHARED · read-only").wait_for(timeout=45_000)
         page.get_by_text("During the outage (").wait_for()
         assert {k: v for k, v in _kpis(page).items() if k in KPIS} == {k: shown[k] for k in KPIS}
-        # The seller's zone travels with the link, so times read the same for the viewer.
-        assert page.get_by_text("America/New_York, 14.5 hours").count() == 1
+        # The seller's zone travels with the link, so times read the same for the viewer: the tests' deployment sets
+        # every seller's zone (IMPACT_DEFAULT_TZ=UTC, tests/conftest.py), not the seller's New York browser.
+        assert page.get_by_text("06:48 to 21:20 UTC, 14.5 hours").count() == 1
         assert page.locator('[data-testid="stFileUploader"]').count() == 0
         assert page.get_by_role("button", name="Download report (HTML)").count() == 0
         page.screenshot(path=str(artifacts / "shared_view.png"), full_page=True)
