@@ -41,7 +41,9 @@ def _expected(export, end: datetime) -> str:
 
     opts = service.resolve_options(tz="UTC")
     con, _ = service.load_files([export], tz=opts.tz)
-    window = Window(START, end, ("amazon",), title="Outage")
+    # The app keeps the known outage's name for an edited window and says what moved.
+    title = f"AWS us-east-1 outage, start moved to 07:00 and end moved to {end:%H:%M}"
+    window = Window(START, end, ("amazon",), title=title)
     letter = service.appeal_package(con, window, opts, "amazon")[0]["letter"]
     con.close()
     return letter

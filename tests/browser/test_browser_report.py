@@ -9,6 +9,7 @@ import sys
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from impact.present import format_money_ascii
 
@@ -91,20 +92,30 @@ def _kpi(page, label: str) -> str:
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def test_upload_window_kpis_match_cli_and_report(berlin_page, outage_export, app_url, artifacts, tmp_path):
+@pytest.fixture
+def inferring_app(start_app, tmp_path) -> str:
+    """An app as a deployment runs it: no IMPACT_DEFAULT_TZ, so the zone comes from the files, else the browser."""
+    env = {
+        "IMPACT_DEFAULT_TZ": "",
+        "IMPACT_DB": str(tmp_path / "impact.duckdb"),
+        "IMPACT_MAPPINGS_PATH": str(tmp_path / "mappings.json"),
+    }
+    return start_app(env, "streamlit-report.log")[0]
+
+
+def test_upload_window_kpis_match_cli_and_report(berlin_page, outage_export, inferring_app, artifacts, tmp_path):
     """An uploaded export and a typed window give the CLI's numbers on the Overview, and the downloaded HTML report
     carries the same loss, opens offline and keeps product names as text."""
     page = berlin_page
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(app_url, wait_until="domcontentloaded")
+    page.goto(inferring_app, wait_until="domcontentloaded")
     page.get_by_text("DEMO data: Demo Kitchen Co").wait_for(timeout=45_000)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    # The browser's zone is the default.
-    assert sidebar.get_by_role("combobox", name="Your time zone").input_value() == ZONE
-
     sidebar.locator('input[type="file"]').first.set_input_files(str(outage_export))
     page.get_by_text("Your uploaded orders").wait_for(timeout=45_000)
+    # The export's times carry no zone of the seller's: the browser's zone is the default.
+    expect(sidebar.get_by_role("combobox", name="Your time zone")).to_have_value(ZONE, timeout=45_000)
     _set_datetime(page, "Start (your time zone)", START_LOCAL)
     sidebar.get_by_text(f"In UTC: {START_UTC:%Y-%m-%d %H:%M} to").wait_for()
     _set_datetime(page, "End (your time zone)", END_LOCAL)
