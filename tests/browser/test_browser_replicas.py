@@ -98,17 +98,17 @@ def test_replicas_share_links_revokes_and_survive_a_killed_replica(
     sidebar.get_by_text("Share these results").click()
 
     def make_link() -> str:
-        before = {c.inner_text().strip() for c in sidebar.locator('[data-testid="stCode"] code').all()}
+        # The panel's code blocks: the link, and beside it what else the panel shows; the link is the one with ?share=.
+        links = sidebar.locator('[data-testid="stCode"] code').filter(has_text="?share=")
+        before = {c.inner_text().strip() for c in links.all()}
         sidebar.get_by_role("button", name="Create a read-only link").click()
-        code = sidebar.locator('[data-testid="stCode"] code').first
-        code.wait_for(timeout=30_000)
         page.wait_for_function(
-            'before => { const c = document.querySelector(\'[data-testid="stSidebar"] [data-testid="stCode"] code\');'
-            " return c && !before.includes(c.innerText.trim()); }",
+            'before => [...document.querySelectorAll(\'[data-testid="stSidebar"] [data-testid="stCode"] code\')]'
+            ".some(c => c.innerText.includes('?share=') && !before.includes(c.innerText.trim()))",
             arg=sorted(before),
             timeout=30_000,
         )
-        return code.inner_text().strip()
+        return next(t for t in (c.inner_text().strip() for c in links.all()) if t not in before)
 
     made_on_a = make_link()
     assert made_on_a.startswith(f"{a}/?share=")
@@ -124,7 +124,12 @@ def test_replicas_share_links_revokes_and_survive_a_killed_replica(
     cli({**env, "IMPACT_APP_URL": b}, "share", "--revoke", made_on_a)
     assert not_valid(browser, on(a, made_on_a)) and not_valid(browser, on(b, made_on_a))
 
-    # A makes one more link and is killed outright (no shutdown, no cleanup): nothing it saved is lost.
+    # A makes one more link, from a fresh page of its own, and is killed outright (no shutdown, no cleanup): nothing
+    # it saved is lost.
+    page.goto(a, wait_until="domcontentloaded")
+    page.get_by_text("During the outage (").wait_for(timeout=60_000)
+    _kpis(page)
+    sidebar.get_by_text("Share these results").click()
     last = make_link()
     seller.close()
     os.killpg(proc_a.pid, signal.SIGKILL)
