@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-__all__ = ["TerminalSafe", "terminal_text"]
+__all__ = ["UNSAFE_CHARACTERS", "TerminalSafe", "terminal_text"]
 
 # C0 controls but tab and line ends, DEL and C1 controls (8-bit CSI), zero-width and bidi formatting characters.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def terminal_text(text: str) -> str:
     """`text` with every character a terminal would obey or hide written as its \\uXXXX escape."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class TerminalSafe:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from .. import present
 from ..csvsafe import neutralise_runnable
+from ..terminal import UNSAFE_CHARACTERS
 from ..windows import Window
 
 # Times in the zone each marketplace's seller pages show: Amazon and eBay the seller's own, Etsy UTC ship-by days.
@@ -32,8 +33,7 @@ _ASK = {
 }
 _TAG = re.compile(r"<[^<>]*>")
 _MARKUP = re.compile(r"[<>]")
-# Control, zero-width and bidi characters: a letter is read by a person, in a mail client that obeys them.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Control, zero-width and bidi characters (impact.terminal's set): a letter is read in a mail client that obeys them.
 # A Markdown link [text](url) reads as its text in a letter.
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 
@@ -41,7 +41,7 @@ _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 def safe_text(text: str) -> str:
     """Text for a plain-text letter: tags, stray angle brackets, control and bidi characters dropped and Markdown
     links reduced to their text (no markup can survive), whitespace runs collapsed."""
-    text = _INVISIBLE.sub(" ", str(text or ""))
+    text = UNSAFE_CHARACTERS.sub(" ", str(text or ""))
     text = _MD_LINK.sub(r"\1", _TAG.sub(" ", text))
     return " ".join(_MARKUP.sub("", text).split())
 
