@@ -1,4 +1,6 @@
-"""Where an import and an analysis spend their time: every DuckDB statement that takes 20 ms or more, in order.
+"""Where an import and an analysis spend their time: every DuckDB statement that takes 20 ms or more, in order,
+with its wall time and the CPU seconds of the process (all threads) it took: on a machine shared with other work,
+the CPU seconds move less than the wall time.
 
     python -m bench.ingest_profile FILE [--window START END] [--min-ms 20]
 
@@ -14,15 +16,16 @@ import time
 
 
 class _Timed:
-    """A DuckDB connection whose execute() records (seconds, statement)."""
+    """A DuckDB connection whose execute() records (seconds, CPU seconds, statement)."""
 
     def __init__(self, con, log: list):
         self._con, self._log = con, log
 
     def execute(self, sql, *args):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = self._con.execute(sql, *args)
-        self._log.append((time.perf_counter() - start, " ".join(str(sql).split())))
+        elapsed = time.perf_counter() - start
+        self._log.append((elapsed, time.process_time() - cpu, " ".join(str(sql).split())))
         return result
 
     def __getattr__(self, name):
@@ -35,33 +38,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--window", nargs=2, default=["2025-10-20T06:48:00Z", "2025-10-20T21:20:00Z"])
     ap.add_argument("--min-ms", type=float, default=20)
     args = ap.parse_args(argv)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     from impact.analysis import analyze
     from impact.ingest import ingest_files
     from impact.store import session_db
     from impact.windows import window_from_strings
 
-    imports = time.perf_counter() - t0
+    imports, imports_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     log: list = []
     con = _Timed(session_db(), log)
     phases = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     ingest_files(con, [args.file])
-    phases["ingest_files"] = (time.perf_counter() - start, len(log))
-    start = time.perf_counter()
+    phases["ingest_files"] = (time.perf_counter() - start, time.process_time() - cpu, len(log))
+    start, cpu = time.perf_counter(), time.process_time()
     analyze(con, [window_from_strings(*args.window)])
-    phases["analyze"] = (time.perf_counter() - start, len(log))
-    print(f"imports {imports:.2f} s")
+    phases["analyze"] = (time.perf_counter() - start, time.process_time() - cpu, len(log))
+    print(f"imports {imports:.2f} s ({imports_cpu:.2f} s CPU)")
     done = 0
-    for phase, (seconds, upto) in phases.items():
+    print("  wall s   CPU s  statement")
+    for phase, (seconds, cpu_seconds, upto) in phases.items():
         stmts = log[done:upto]
-        in_sql = sum(s for s, _ in stmts)
+        in_sql, in_sql_cpu = sum(s for s, _, _ in stmts), sum(c for _, c, _ in stmts)
         print(
-            f"\n{phase}: {seconds:.2f} s ({in_sql:.2f} s in {len(stmts)} statements, {seconds - in_sql:.2f} s in Python)"
+            f"\n{phase}: {seconds:.2f} s, {cpu_seconds:.2f} s CPU ({in_sql:.2f} s, {in_sql_cpu:.2f} s CPU in "
+            f"{len(stmts)} statements; {seconds - in_sql:.2f} s, {cpu_seconds - in_sql_cpu:.2f} s CPU in Python)"
         )
-        for s, sql in stmts:
+        for s, c, sql in stmts:
             if s * 1000 >= args.min_ms:
-                print(f"  {s:6.2f}  {sql[:110]}")
+                print(f"  {s:6.2f}  {c:6.2f}  {sql[:100]}")
         done = upto
     return 0
 

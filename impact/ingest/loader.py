@@ -458,7 +458,7 @@ class _Parse:
             SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
                 CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject,
                 TRY_CAST(revenue AS {LINES_COLUMNS["revenue"]}) AS revenue) FROM (
-            SELECT *, NULL::VARCHAR AS _reject, CAST({sqlexpr.utc_offset_minutes("_raw_date")} AS SMALLINT) AS _utc_offset
+            SELECT *, NULL::VARCHAR AS _reject, {sqlexpr.utc_offset_key("_raw_date")} AS _offset_key
             FROM (
                 SELECT {self.select},
                     {self.skip_sql} AS _skip{record},
@@ -615,12 +615,16 @@ def _drop_flagged_rows(con, flagged: bool) -> None:
 def _record_offsets(con, file_id: int) -> None:
     """The file's orders per UTC hour and the UTC offset their text carried (NULL: none), kept in import_zone for
     impact.zone to read the seller's zone from; the per-row offset itself is not kept in `lines`."""
+    # The lines are counted per hour and offset key (a few per hour), and each key's offset worked out once.
     con.execute(
-        """INSERT INTO import_zone SELECT $id, date_trunc('hour', purchased_at), _utc_offset, count(*)
-           FROM _parsed GROUP BY ALL""",
+        f"""INSERT INTO import_zone
+            SELECT $id, hour, CAST({sqlexpr.offset_of_key("k")} AS SMALLINT) AS utc_offset, sum(n)
+            FROM (SELECT date_trunc('hour', purchased_at) AS hour, _offset_key AS k, count(*) AS n
+                  FROM _parsed GROUP BY ALL)
+            GROUP BY hour, utc_offset""",
         {"id": file_id},
     )
-    con.execute("ALTER TABLE _parsed DROP COLUMN _utc_offset")
+    con.execute("ALTER TABLE _parsed DROP COLUMN _offset_key")
 
 
 def _allocate_order_net(con, record: str) -> None:
