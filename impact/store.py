@@ -31,10 +31,12 @@ LINES_COLUMNS: dict[str, str] = {
     "currency": "VARCHAR",  # ISO 4217 code
     "status": "VARCHAR",  # completed, pending, cancelled, refunded
     "fulfilment": "VARCHAR",  # e.g. Amazon (FBA), Merchant
-    "shipped_at": "TIMESTAMP",  # UTC, NULL while unshipped
-    "promised_at": "TIMESTAMP",  # UTC ship-by promise where the file has one
     "ship_country": "VARCHAR",
     "file_id": "INTEGER",  # which import it came from (import_files.file_id)
+    # The shipping columns come last: an export without any of them is parsed without them, and they are added at
+    # the end of the table once it is read (impact.ingest.merge.SHIPPING_COLUMNS).
+    "shipped_at": "TIMESTAMP",  # UTC, NULL while unshipped
+    "promised_at": "TIMESTAMP",  # UTC ship-by promise where the file has one
     # 'second' or 'day' (a ship date without a time of day: lateness is then counted in days, never hours)
     "ship_precision": "VARCHAR",
     "carrier": "VARCHAR",  # from a shipping file (ShipStation...) or the export's own carrier column

@@ -21,7 +21,7 @@ from . import dates, generic, memo, shipping, sqlexpr, textfile
 from .accounting import account
 from .base import IDENT, Cols, Format
 from .formats import detect, near_miss
-from .merge import merge_new_lines
+from .merge import SHIPPING_COLUMNS, merge_new_lines
 from .textfile import (
     LineEnds,
     PreparedFile,
@@ -396,9 +396,13 @@ class _Parse:
             if fields[key] != "NULL"
         }
 
+        self._bind_offset_hint()
+
         def parse_ts(key: str) -> str:
             if fields[key] == "NULL":
                 return "NULL"
+            if key == "purchased_at":
+                return sqlexpr.timestamp_utc(fields[key], self.date_formats, fast.get(key), self.hint)
             # A date-only ship-by allows the whole day; purchase and ship dates stay at the day's start.
             parse = sqlexpr.promise_utc if key == "promised_at" else sqlexpr.timestamp_utc
             return parse(fields[key], self.date_formats, fast.get(key))
@@ -431,6 +435,11 @@ class _Parse:
             "carrier": fields.get("carrier", "NULL"),
             "cancelled_by": fields.get("cancelled_by", "NULL"),
         }
+        # An export with none of the shipping columns is parsed without them (for 2 M lines their NULLs held ~60 MB
+        # at the parse's peak, beside the reader's buffers): merge_new_lines adds them, last as in `lines`.
+        # The first file's parse becomes `lines` itself: its columns in the order of `lines`.
+        absent = SHIPPING_COLUMNS if all(values[k] == "NULL" for k in SHIPPING_COLUMNS) else ()
+        values = {k: values[k] for k in LINES_COLUMNS if k not in absent}
         # Status, currency, sales channel... take a few values: those of the file's head are worked out once.
         memoized, memo_params = memo.memoize(self.con, {**values, "_skip": skip_case}, self.params)
         skip_sql = memoized.pop("_skip")
@@ -443,6 +452,20 @@ class _Parse:
         )
         return select, skip_sql, memo_params
 
+    def _bind_offset_hint(self) -> None:
+        """The commonest end of the head's purchase dates, when it is an offset (+00:00 in an Amazon report), as
+        self.hint and the parameter $offset_hint (see sqlexpr.offset_hint)."""
+        self.hint = None
+        self.params.pop("offset_hint", None)
+        if self.fields["purchased_at"] != "NULL":
+            ends = self.con.execute(
+                f"""SELECT right(trim({self.fields["purchased_at"]}), 6) AS e FROM _head WHERE e <> ''
+                    GROUP BY e ORDER BY count(*) DESC, e LIMIT 1"""
+            ).fetchone()
+            self.hint = sqlexpr.offset_hint(ends[0] if ends else None)
+        if self.hint:
+            self.params["offset_hint"] = self.hint
+
     @property
     def record(self) -> str:
         """A row's record number in _parsed: its rowid when rows were parsed in file order, else kept in _rn."""
@@ -453,19 +476,19 @@ class _Parse:
         record = ", rn AS _rn" if self.ordered else ""
         # The order's merchandise net, which its lines are scaled to add up to (see _allocate_order_net).
         net = f", CAST({self.fields['order_net']} AS DOUBLE) AS _order_net" if "order_net" in self.fields else ""
-        self.con.execute(
-            f"""CREATE OR REPLACE TABLE _parsed AS
+        sql = f"""CREATE OR REPLACE TABLE _parsed AS
             SELECT * EXCLUDE (_raw_date, _raw_amount) REPLACE (
                 CASE WHEN _skip IS NULL THEN {_reject_reason_sql()} END AS _reject,
                 TRY_CAST(revenue AS {LINES_COLUMNS["revenue"]}) AS revenue) FROM (
-            SELECT *, NULL::VARCHAR AS _reject, {sqlexpr.utc_offset_key("_raw_date")} AS _offset_key
+            SELECT *, NULL::VARCHAR AS _reject, {sqlexpr.utc_offset_key("_raw_date", self.hint)} AS _offset_key
             FROM (
                 SELECT {self.select},
                     {self.skip_sql} AS _skip{record},
                     {self.fields["purchased_at"]} AS _raw_date, {self.fields["revenue_text"]} AS _raw_amount{net}
-                FROM {source}))""",
-            {**self.params, **self.memo_params, **params},
-        )
+                FROM {source}))"""
+        # $offset_hint is bound only where the date's format uses it.
+        bound = {k: v for k, v in {**self.params, **self.memo_params, **params}.items() if f"${k}" in sql}
+        self.con.execute(sql, bound)
 
     def read(self) -> None:
         # A re-read (after a repair) would otherwise hold the last parse's table and the new one at once: the peak of

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from ..store import LINES_COLUMNS
+
+# The columns only some exports fill, the last of `lines`; an order export with none of them is parsed without them
+# (impact.ingest.loader).
+SHIPPING_COLUMNS = ("shipped_at", "promised_at", "ship_precision", "carrier", "cancelled_by")
+
 
 def _register_file(con, file_id: int, newest, loaded: int) -> None:
     """The file's row in import_files; ingest_files adds the report's counts once the file is done."""
@@ -9,6 +15,15 @@ def _register_file(con, file_id: int, newest, loaded: int) -> None:
         "INSERT INTO import_files (file_id, newest, loaded, duplicates) VALUES ($id, $newest, $n, 0)",
         {"id": file_id, "newest": newest, "n": loaded},
     )
+
+
+def _add_missing_columns(con, table: str) -> None:
+    """The shipping columns a parse left out, added as NULL at the end, so that the table has the columns of `lines`
+    in their order."""
+    have = {name for (name,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()}
+    if not have.intersection(SHIPPING_COLUMNS):
+        for name in SHIPPING_COLUMNS:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {LINES_COLUMNS[name]}")
 
 
 def merge_new_lines(con, file_id: int) -> None:
@@ -24,6 +39,7 @@ def merge_new_lines(con, file_id: int) -> None:
         try:
             con.execute("DROP TABLE lines")
             con.execute("ALTER TABLE _parsed RENAME TO lines")
+            _add_missing_columns(con, "lines")
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -32,6 +48,7 @@ def merge_new_lines(con, file_id: int) -> None:
         _register_file(con, file_id, newest, n_new)
         return
     con.execute("ALTER TABLE _parsed RENAME TO _new")
+    _add_missing_columns(con, "_new")
     newest = con.execute("SELECT max(purchased_at) FROM _new").fetchone()[0]
     _register_file(con, file_id, newest, 0)
     con.execute(

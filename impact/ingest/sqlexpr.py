@@ -6,6 +6,8 @@ spliced in is the seller's time zone, which is passed as the named parameter $tz
 
 from __future__ import annotations
 
+import re
+
 # Formats whose text carries a UTC offset (or Z).
 AWARE_FORMATS = [
     "%Y-%m-%dT%H:%M:%S%z",
@@ -114,6 +116,15 @@ _VALID_OFFSET_END = (
 )
 
 
+def offset_hint(text: str | None) -> str | None:
+    """The offset that ends `text` (the commonest end of a file's dates), if it is one a clock can show: '+00:00',
+    '-0400' or 'Z'. Text that ends in it passes offset_ok, so the parse binds it as $offset_hint and tests it first
+    with one suffix() (see fast_timestamp_utc)."""
+    text = (text or "").rstrip()
+    valid = _VALID_OFFSET_END.format(colon=":?")
+    return next((tail for tail in (text[-6:], text[-5:], text[-1:]) if re.fullmatch(valid, tail)), None)
+
+
 def offset_ok(v: str) -> str:
     """False when the text ends in a time with a UTC offset no place uses (+99:99, +23:59), else true."""
     # Where a time and an offset end the text, that offset is the one the second pattern tests.
@@ -132,34 +143,38 @@ def utc_naive(tstz: str) -> str:
     return f"make_timestamp(epoch_us({tstz}))"
 
 
-def fast_timestamp_utc(col: str, fmt: str, *, trimmed: bool = True) -> str:
+def fast_timestamp_utc(col: str, fmt: str, *, trimmed: bool = True, hint: str | None = None) -> str:
     """One format only: NULL where it does not apply, so a fuller parse can take over (see timestamp_utc).
 
     trimmed=False reads the text as it is: a value with stray spaces then gives NULL and the caller falls back.
+    hint: the value bound as $offset_hint (see offset_hint); text ending in it skips the offset check's patterns.
     """
     v = clean(col) if trimmed else col
     if fmt == ISO:
         # Only text that carries its offset: DuckDB would read a naive time as UTC, not in the seller's zone.
         guard = f"regexp_matches({v}, '{_VALID_OFFSET_END.format(colon=':')}')"
+        if hint and (hint == "Z" or ":" in hint):
+            guard = f"(suffix({v}, $offset_hint) OR {guard})"
         return f"(CASE WHEN {guard} THEN {utc_naive(f'TRY_CAST({v} AS TIMESTAMPTZ)')} END)"
     literal = "'" + fmt.replace("'", "''") + "'"
     if "%z" in fmt:
-        return f"(CASE WHEN {offset_ok(v)} THEN {utc_naive(f'try_strptime({v}, {literal})')} END)"
+        guard = f"(suffix({v}, $offset_hint) OR {offset_ok(v)})" if hint else offset_ok(v)
+        return f"(CASE WHEN {guard} THEN {utc_naive(f'try_strptime({v}, {literal})')} END)"
     return utc_naive(f"timezone($tz, try_strptime({v}, {literal}))")
 
 
-def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None = None) -> str:
+def timestamp_utc(col: str, formats: list[str] | None = None, fast: str | None = None, hint: str | None = None) -> str:
     """Text -> naive UTC TIMESTAMP, or NULL when it cannot be read.
 
     Handles ISO 8601 with offsets, offset-less local times (in $tz), eBay's MMM-DD-YY, US and European dates, and
     Excel serial day numbers (1900 date system), which files re-saved by Excel contain. `fast` names the one format
-    a file's sample uses; rows it reads skip the slower general parse.
+    a file's sample uses; rows it reads skip the slower general parse. hint: see fast_timestamp_utc.
     """
     if fast:
         # Text as it is first: trimming copies every value, and only values with stray spaces need it. A CASE, not
         # one coalesce of the three: DuckDB computes the parts the two slower parses share for every row in a
         # coalesce (half the time of this expression), but within a CASE branch only for the rows that reach it.
-        untrimmed = fast_timestamp_utc(col, fast, trimmed=False)
+        untrimmed = fast_timestamp_utc(col, fast, trimmed=False, hint=hint)
         return (
             f"(CASE WHEN {untrimmed} IS NOT NULL THEN {untrimmed} "
             f"ELSE coalesce({fast_timestamp_utc(col, fast)}, {timestamp_utc(col, formats)}) END)"
@@ -333,14 +348,18 @@ def utc_offset_minutes(col: str) -> str:
     return offset_of_key(utc_offset_key(col))
 
 
-def utc_offset_key(col: str) -> str:
+def utc_offset_key(col: str, hint: str | None = None) -> str:
     """All that utc_offset_minutes reads of a timestamp's text: its last six characters, NULL when it has no time.
 
     An import keeps this per line and works out the offset once per distinct key and hour: the offset per line cost
-    a quarter of an Amazon report's parse.
+    a quarter of an Amazon report's parse. hint: the value bound as $offset_hint; when it is six characters long,
+    text ending in it has it as its key, found with one suffix().
     """
     v = clean(col)
-    return f"(CASE WHEN {v} IS NULL OR NOT contains({v}, ':') THEN NULL ELSE right({v}, 6) END)"
+    key = f"(CASE WHEN {v} IS NULL OR NOT contains({v}, ':') THEN NULL ELSE right({v}, 6) END)"
+    if hint and len(hint) == 6:
+        return f"(CASE WHEN suffix({col}, $offset_hint) THEN $offset_hint ELSE {key} END)"
+    return key
 
 
 def offset_of_key(key: str) -> str:

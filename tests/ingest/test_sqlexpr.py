@@ -108,3 +108,63 @@ def test_utc_offset_minutes(text, minutes):
     con = duckdb.connect()
     got = con.execute(f"SELECT {sqlexpr.utc_offset_minutes('v')} FROM (SELECT ?::VARCHAR AS v)", [text]).fetchone()
     assert got[0] == minutes
+
+
+OFFSET_ENDS = [
+    f"2025-10-20{sep}06:48:00{space}{offset}"
+    for sep in ("T", " ")
+    for space in ("", " ")
+    for offset in (
+        "+00:00",
+        "+0000",
+        "Z",
+        "-04:00",
+        "-0400",
+        "+05:45",
+        "+14:00",
+        "-12:00",
+        "+14:15",
+        "-12:30",
+        "+01:07",
+        "+99:99",
+        "+1a:00",
+        "-13:00",
+        "",
+    )
+] + ["+00:00", "06:48+00:00", "2025-10-20", " 2025-10-20T06:48:00+00:00 ", "", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("2025-10-20T06:48:00+00:00", "+00:00"),
+        ("2025-10-30 17:39:42 -0400", "-0400"),
+        ("2025-10-20T06:48:00Z", "Z"),
+        (" 2025-10-20T06:48:00+05:45  ", "+05:45"),
+        ("2025-10-20T06:48:00+14:15", None),
+        ("2025-10-20T06:48:00+99:99", None),
+        ("2025-10-20 06:48:00", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_offset_hint_is_a_possible_offset_ending_the_text(text, hint):
+    """The hint is the offset ending a date's text when a clock can show it, else none."""
+    assert sqlexpr.offset_hint(text) == hint
+
+
+@pytest.mark.parametrize("hint", ["+00:00", "+0000", "Z", "-04:00", "-0400", "+05:45"])
+@pytest.mark.parametrize("fast", [sqlexpr.AWARE_FORMATS[0], sqlexpr.AWARE_FORMATS[3], sqlexpr.ISO])
+def test_an_offset_hint_changes_no_timestamp_and_no_offset(con, hint, fast):
+    """With $offset_hint bound, every date (its offset possible, impossible or absent) reads as without it, and its
+    offset key is the same."""
+
+    def values(expr: str) -> list:
+        con.execute("CREATE OR REPLACE TABLE t AS SELECT unnest($v::VARCHAR[]) AS v", {"v": OFFSET_ENDS})
+        params = {k: v for k, v in {"tz": "America/New_York", "offset_hint": hint}.items() if f"${k}" in expr}
+        return [r[0] for r in con.execute(f"SELECT {expr} FROM t", params).fetchall()]
+
+    hinted = values(sqlexpr.timestamp_utc("v", None, fast, hint))
+    assert hinted == values(sqlexpr.timestamp_utc("v", None, fast))
+    assert sum(v is not None for v in hinted) == 29  # the impossible offsets and the lone offset are unread
+    assert values(sqlexpr.utc_offset_key("v", hint)) == values(sqlexpr.utc_offset_key("v"))
