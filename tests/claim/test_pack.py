@@ -321,10 +321,11 @@ class OwnEngine:
 
 
 class PycelEngine:
-    """pycel, an independent Excel formula engine (not a runtime dependency: the test skips without it)."""
+    """pycel, an independent Excel formula engine (a test dependency in requirements.txt, never the app's)."""
 
     def __init__(self, path):
-        pycel = pytest.importorskip("pycel")
+        import pycel  # only these tests need it, and importing it pulls in networkx
+
         self.xl = pycel.ExcelCompiler(filename=str(path))
 
     def set(self, sheet: str, ref: str, value: float) -> None:
