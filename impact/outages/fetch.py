@@ -16,14 +16,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urljoin, urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-from urllib3.util import connection as urllib3_connection
 
 from ..errors import FeedError
 from ..settings import Settings, load_settings
@@ -189,12 +183,19 @@ class _Watchdog:
                 pass
 
 
-def _pinned_adapter(address: str, watchdog: _Watchdog) -> HTTPAdapter:
-    """An adapter whose connections go to `address` whatever the URL's host resolves to now.
+def _pinned_adapter(address: str, watchdog: _Watchdog):
+    """An adapter (requests' HTTPAdapter) whose connections go to `address` whatever the URL's host resolves to now.
 
     The Host header, TLS SNI and certificate check still use the URL's host name, because only the socket's
     destination is replaced.
     """
+    # Deferred, as in _fetch_from: requests and urllib3 cost ~0.1 s of CPU at every start of the CLI (analyze
+    # imports this module through impact.outages) though only a feed download needs them.
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    from urllib3.util import connection as urllib3_connection
 
     def new_conn(self):
         try:
@@ -252,8 +253,8 @@ class _ConnectFailed(FeedError):
     """No connection could be made to one address; the next address of the host may still work."""
 
 
-def _fetch_once(url: str, settings: Settings, deadline: float) -> tuple[requests.Response, bytes, str | None]:
-    """One request without following redirects: (response, body, redirect location or None).
+def _fetch_once(url: str, settings: Settings, deadline: float) -> tuple[Any, bytes, str | None]:
+    """One request without following redirects: (requests' Response, body, redirect location or None).
 
     Every address of the host has been checked; they are tried in the resolver's order until one accepts.
     """
@@ -270,6 +271,9 @@ def _fetch_once(url: str, settings: Settings, deadline: float) -> tuple[requests
 
 
 def _fetch_from(url: str, address: str, settings: Settings, deadline: float):
+    # Deferred: requests costs ~0.1 s of CPU at every start of the CLI, and only a feed download needs it.
+    import requests
+
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FeedError(_timeout_message(url, settings))
