@@ -220,6 +220,18 @@ def _consistent_head(head: bytes, whole: bool) -> bool:
 _LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their ends, as _LINE_BREAK splits them, one at a time: prepare() stops at the header,
+    where splitting the whole 1 MB head took ~30 ms per file (and a CLI run prepares each file twice)."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        if match.start() > start:
+            yield text[start : match.start()]
+            start = match.start()
+    if start < len(text):
+        yield text[start:]
+
+
 def _sniff_delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in ("\t", ",", ";", "|")}
     best = max(counts, key=counts.get)
@@ -260,10 +272,9 @@ def prepare(path: Path | str, display_name: str | None = None, *, header_only: b
     if encoding.startswith("utf-8") and text_head.count("\x00") > 0:
         raise UnreadableFileError(f"{name}: this looks like a binary file, not a CSV or tab-separated export")
 
-    lines = [line for line in _LINE_BREAK.split(text_head.lstrip("\ufeff")) if line]
     blank = empty = 0
     header_text = None
-    for line in lines:
+    for line in _lines(text_head.lstrip("\ufeff")):
         if line.strip(" \t\r\n,;") == "":
             blank += 1
             empty += line.strip("\r\n") == ""
