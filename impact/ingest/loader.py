@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import dates, generic, memo, shipping, sqlexpr, textfile
+from . import dates, generic, memo, quotes, shipping, sqlexpr
 from .accounting import account
 from .base import IDENT, Cols, Format
 from .formats import detect, near_miss
@@ -216,59 +215,40 @@ def _sample_format(
         con.execute("DROP TABLE IF EXISTS _sample")
 
 
-def _blank_lines_at(src: Path, starts: list[int], chunk_size: int = 8 << 20) -> Path:
-    """A copy of `src` in which each line starting at one of the byte offsets `starts` (sorted) is replaced by a
-    one-field marker; streamed, so memory stays at one chunk whatever the file's size."""
-    with open(src, "rb") as fh, textfile.temp_copy() as out:
-        at = 0
-        for pos in starts:
-            if pos < at:
-                continue
-            while at < pos:  # the good bytes before the broken line, as they are
-                data = fh.read(min(chunk_size, pos - at))
-                if not data:
-                    break
-                out.write(data)
-                at += len(data)
-            out.write(b"\x01")
-            while data := fh.read(chunk_size):  # skip the broken line up to (not including) its line feed
-                end = data.find(b"\n")
-                if end >= 0:
-                    fh.seek(at + end)
-                    at += end
-                    break
-                at += len(data)
-        shutil.copyfileobj(fh, out, chunk_size)
-    return Path(out.name)
-
-
-def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int = 20) -> set[int]:
+def _recover_runaway_quotes(con, prepared: PreparedFile, read) -> set[int]:
     """A quote that never closes swallows every following line into one bad record; give those lines back.
 
-    The line holding the stray quote is replaced by a one-field marker line in a temporary copy, which the reader
-    rejects, and the file is re-read so the good lines after it load. Returns the replaced line numbers, whose
-    rejects the caller explains as unbalanced quotes. Each round streams the file once and keeps one copy on disk.
-    """
-    broken: list[int] = []
-    first = prepared.path
-    for _ in range(max_rounds):
-        runaway = con.execute(
-            """SELECT line, min(line_byte_position) FROM _rej
-               WHERE error_type <> 'CAST' AND strpos(trim(csv_line, chr(10) || chr(13)), chr(10)) > 0
-               GROUP BY line ORDER BY line"""
-        ).fetchall()
-        if not runaway:
-            break
-        previous = prepared.path
-        prepared.path = _blank_lines_at(previous, sorted(int(pos) for _, pos in runaway))
-        prepared.temp_paths.append(prepared.path)
-        if previous != first:
-            # The last round's copy is superseded: only one repaired copy is kept on disk at a time.
-            previous.unlink(missing_ok=True)
-            prepared.temp_paths.remove(previous)
-        broken.extend(int(line) for line, _ in runaway)
-        read()
-    return set(broken)
+    When the parse rejected a record spanning lines, one streaming pass (impact.ingest.quotes) replaces every line
+    that opens a value that never closes by a marker line, and the file is read once more: the markers are rejected
+    on their own and the good lines after them load. Returns the markers' line numbers as the reader numbers them,
+    whose rejects the caller explains as unbalanced quotes."""
+    runaway = con.execute(
+        """SELECT count(*) FROM _rej
+           WHERE error_type <> 'CAST' AND strpos(trim(csv_line, chr(10) || chr(13)), chr(10)) > 0"""
+    ).fetchone()[0]
+    if not runaway:
+        return set()
+    repaired, _ = quotes.repair_unclosed_quotes(
+        prepared.path,
+        delimiter=prepared.delimiter,
+        quote=prepared.quote,
+        columns=len(prepared.header),
+        max_record=MAX_LINE,
+    )
+    if repaired is None:
+        return set()
+    prepared.temp_paths.append(repaired)
+    if prepared.path in prepared.temp_paths[:-1]:
+        # A copy made earlier in this import is superseded: one copy on disk at a time.
+        prepared.path.unlink(missing_ok=True)
+        prepared.temp_paths.remove(prepared.path)
+    prepared.path = repaired
+    read()
+    marker = quotes.MARKER.decode()
+    return {
+        int(line)
+        for (line,) in con.execute("SELECT DISTINCT line FROM _rej WHERE csv_line = $m", {"m": marker}).fetchall()
+    }
 
 
 def _reject_reason_sql() -> str:

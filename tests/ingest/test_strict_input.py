@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from impact.errors import DiskFullError
-from impact.ingest import ingest_files, textfile
+from impact.ingest import ingest_files, quotes, textfile
 
 HEADER = "order_id,date,amount,sku\n"
 MAPPING = {"order_id": "order_id", "purchased_at": "date", "revenue": "amount", "sku": "sku"}
@@ -143,29 +143,43 @@ def test_line_ranges_are_written_for_a_reader():
 
 
 def test_unclosed_quotes_are_repaired_in_a_stream_and_lines_come_back(con, tmp_path):
-    """Two quotes that never close reject their two lines only; a tiny chunk size gives the same copy."""
+    """Two quotes that never close reject their two lines only, both as unbalanced quotes; a value with a line break
+    in it stays one record."""
     rows = [f"Q{i},2025-03-01 10:00,1.00,s{i}" for i in range(50)]
     rows[10] = 'Q10,2025-03-01 10:00,1.00,"broken'
+    rows[20] = 'Q20,2025-03-01 10:00,1.00,"two\nlines"'
     rows[30] = 'Q30,2025-03-01 10:00,1.00,"broken too'
     f = _ingest(con, tmp_path, rows)
     assert (f["lines"], f["loaded"], f["rejected"]) == (50, 48, 2)
     assert f["rejects"] == [
         {"line": n, "reason": "unbalanced quotes: a quoted value never closes on this line"} for n in (12, 32)
     ]
-    from impact.ingest.loader import _blank_lines_at
+    assert con.execute("SELECT sku FROM lines WHERE order_id = 'Q20'").fetchall() == [("two\nlines",)]
 
-    src = tmp_path / "orders.csv"
-    data = src.read_bytes()
-    starts = [data.index(b"Q10,"), data.index(b"Q30,")]
-    small, big = _blank_lines_at(src, starts, chunk_size=7), _blank_lines_at(src, starts)
+
+def _repaired(tmp_path: Path, text: str, **kw) -> tuple[str | None, list[int]]:
+    src = tmp_path / "in.csv"
+    src.write_bytes(text.encode())
+    path, lines = quotes.repair_unclosed_quotes(src, delimiter=",", quote='"', columns=3, **kw)
+    if path is None:
+        return None, lines
     try:
-        want = data.replace(b'Q10,2025-03-01 10:00,1.00,"broken', b"\x01").replace(
-            b'Q30,2025-03-01 10:00,1.00,"broken too', b"\x01"
-        )
-        assert small.read_bytes() == big.read_bytes() == want
+        return path.read_text(), lines
     finally:
-        small.unlink()
-        big.unlink()
+        path.unlink()
+
+
+def test_the_repair_is_one_pass_whatever_the_chunk_and_bounded_by_the_longest_record(tmp_path):
+    """The same copy from 7-byte and 8 MB chunks; an open value longer than max_record is cut at its first line."""
+    text = 'a,b,c\n1,"x,2\n3,4,5\n6,"y\n7,8,"z\n9,"p\nq",0\n"r""",s,"t\n'
+    want = 'a,b,c\n\x01\n3,4,5\n\x01\n\x01\n9,"p\nq",0\n\x01\n'
+    assert _repaired(tmp_path, text, max_record=1000) == (want, [2, 4, 5, 8])
+    assert _repaired(tmp_path, text, max_record=1000, chunk_size=7) == (want, [2, 4, 5, 8])
+    # With room for no record over 9 bytes the value over two lines is too long; its second line's quote then opens
+    # a value of its own.
+    assert _repaired(tmp_path, text, max_record=9)[1] == [2, 4, 5, 6, 7, 8]
+    assert _repaired(tmp_path, "a,b,c\n1,2,3", max_record=1000) == (None, [])
+    assert _repaired(tmp_path, 'a,b,c\n1,2,"3', max_record=1000) == ("a,b,c\n\x01", [2])
 
 
 def _temp_files(d: Path) -> list[str]:
