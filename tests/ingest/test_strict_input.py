@@ -186,13 +186,18 @@ def _temp_files(d: Path) -> list[str]:
     return sorted(p.name for p in d.iterdir())
 
 
-def test_a_full_temp_disk_says_so_and_leaves_no_partial_file(con, tmp_path, monkeypatch):
-    """A write failing with ENOSPC mid-copy gives one line naming the free space and the folder, and no temp file."""
+@pytest.mark.parametrize("copy", ["utf-16", "unclosed quote"])
+def test_a_full_temp_disk_says_so_and_leaves_no_partial_file(con, tmp_path, monkeypatch, copy):
+    """A write failing with ENOSPC mid-copy (a UTF-16 file's UTF-8 copy, the repair of an unclosed quote) gives one
+    line naming the free space and the folder, and no temp file."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    path = tmp_path / "utf16.csv"
-    path.write_text(HEADER + "F1,2025-03-01 10:00,1.00,x\n" * 2000, encoding="utf-16")
+    path = tmp_path / "orders.csv"
+    if copy == "utf-16":
+        path.write_text(HEADER + "F1,2025-03-01 10:00,1.00,x\n" * 2000, encoding="utf-16")
+    else:
+        path.write_text(HEADER + 'F0,2025-03-01 10:00,1.00,"x\n' + "F1,2025-03-01 10:00,1.00,x\n" * 2000)
     real = tempfile._TemporaryFileWrapper
 
     class Full(real):
