@@ -247,7 +247,9 @@ def _recover_runaway_quotes(con, prepared: PreparedFile, read) -> set[int]:
     marker = quotes.MARKER.decode()
     return {
         int(line)
-        for (line,) in con.execute("SELECT DISTINCT line FROM _rej WHERE csv_line = $m", {"m": marker}).fetchall()
+        for (line,) in con.execute(
+            "SELECT DISTINCT line FROM _rej WHERE trim(csv_line, chr(13) || chr(10)) = $m", {"m": marker}
+        ).fetchall()
     }
 
 

@@ -63,7 +63,9 @@ class _Scan:
 
     def _break(self, lines: deque) -> None:
         """The first open line holds a quote that never closes: write its marker, give back the lines after it."""
-        self.out.write(MARKER + (b"\n" if self.open[0].endswith(b"\n") else b""))
+        first = self.open[0]
+        # The marker keeps the line's own end (CR LF or LF): the file's line ends stay consistent for the reader.
+        self.out.write(MARKER + first[len(first.rstrip(b"\r\n")) :])
         self.broken.append(self.first)
         lines.extendleft(reversed(self.open[1:]))
         self.line = self.first

@@ -182,6 +182,24 @@ def test_the_repair_is_one_pass_whatever_the_chunk_and_bounded_by_the_longest_re
     assert _repaired(tmp_path, 'a,b,c\n1,2,"3', max_record=1000) == ("a,b,c\n\x01", [2])
 
 
+def test_an_unclosed_quote_in_a_crlf_file_keeps_its_line_ends(con, tmp_path):
+    """The marker line ends in CR LF like the others, so the reader splits the repaired file as it split the first."""
+    path = tmp_path / "orders.csv"
+    rows = ["Q0,2025-03-01 10:00,1.00,a", 'Q1,2025-03-01 10:00,1.00,"b', "Q2,2025-03-01 10:00,1.00,c"]
+    path.write_bytes((HEADER + "".join(r + "\n" for r in rows)).replace("\n", "\r\n").encode())
+    repaired, lines = quotes.repair_unclosed_quotes(path, delimiter=",", quote='"', columns=4, max_record=1000)
+    try:
+        assert (repaired.read_bytes().split(b"\r\n")[2], lines) == (b"\x01", [3])
+    finally:
+        repaired.unlink()
+    f = ingest_files(con, [path], mapping=MAPPING, tz="UTC").to_json()["files"][0]
+    assert (f["lines"], f["loaded"], f["rejects"]) == (
+        3,
+        2,
+        [{"line": 3, "reason": "unbalanced quotes: a quoted value never closes on this line"}],
+    )
+
+
 def _temp_files(d: Path) -> list[str]:
     return sorted(p.name for p in d.iterdir())
 
