@@ -35,6 +35,20 @@ def test_orders_reject_each_bad_amount_with_its_line(con, tmp_path, value):
     assert (f["loaded"], f["rejects"]) == (1, [{"line": 2, "reason": reason}])
 
 
+@pytest.mark.parametrize("value", [*BAD_NUMBERS, "1e3", "1,5"])
+def test_orders_reject_each_bad_quantity_with_its_line(con, tmp_path, value):
+    """A quantity that is not digits (with commas between groups of three) is rejected, never counted as one item."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        f'order_id,date,amount,qty\nA1,2025-03-01 10:00,2,{_csv_cell(value)}\nA2,2025-03-01 11:00,1,"1,000"\n'
+    )
+    mapping = {"order_id": "order_id", "purchased_at": "date", "revenue": "amount", "quantity": "qty"}
+    f = ingest_files(con, [path], mapping=mapping, tz="UTC").to_json()["files"][0]
+    reason = "unreadable quantity: write the number of items in digits, such as 2"
+    assert (f["loaded"], f["rejects"]) == (1, [{"line": 2, "reason": reason}])
+    assert con.execute("SELECT quantity FROM lines").fetchall() == [(1000.0,)]
+
+
 @pytest.mark.parametrize("offset", ["+99:99", "+23:59"])
 def test_orders_reject_an_impossible_offset_with_its_line(con, tmp_path, offset):
     """A purchase time whose UTC offset no clock shows is rejected, not shifted by a day."""

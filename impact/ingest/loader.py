@@ -270,11 +270,13 @@ def _reject_reason_sql() -> str:
         WHEN purchased_at IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'
         WHEN purchased_at < TIMESTAMP '{EARLIEST:%Y-%m-%d}' OR purchased_at > now()::TIMESTAMP + INTERVAL 2 DAY
             THEN 'purchase date out of range "' || {date_text} || '"'
+        -- before the amount: eBay's and Etsy's amounts are a price times the quantity
+        WHEN isnan(quantity) THEN 'unreadable quantity: write the number of items in digits, such as 2'
         WHEN revenue IS NULL AND nullif(trim(_raw_amount), '') IS NOT NULL THEN {sqlexpr.amount_problem("trim(_raw_amount)")}
         WHEN isnan(revenue) OR isinf(revenue) THEN 'amount is not a number "' || {amount_text} || '"'
         WHEN abs(revenue) > 1e9 THEN 'amount too large "' || {amount_text} || '"'
         WHEN revenue < 0 THEN 'negative amount "' || {amount_text} || '"'
-        WHEN quantity < 0 OR isnan(quantity) OR quantity > 1e7 THEN 'impossible quantity'
+        WHEN quantity < 0 OR quantity > 1e7 THEN 'impossible quantity'
         ELSE NULL END)"""
 
 
