@@ -177,3 +177,19 @@ def test_a_status_feed_incident_with_an_impossible_offset_is_skipped_with_a_reas
     data = {"incidents": [{"name": "API down", "started_at": f"2025-10-20T06:00:00{offset}", "status": "resolved"}]}
     windows, skipped = parse_statuspage(data)
     assert (windows, skipped) == ([], ["API down: no readable start time (started_at / created_at)"])
+
+
+@pytest.mark.parametrize("offset", ["+9999", "+2359"])
+def test_an_rss_item_dated_with_an_impossible_offset_is_skipped_with_a_reason(offset):
+    """feedparser would shift the item by the offset's hours; the item is skipped and the offset named instead."""
+    from impact.outages.rss import parse_rss
+
+    body = (
+        "<rss><channel><title>Status</title><item><title>API down</title>"
+        f"<pubDate>Mon, 20 Oct 2025 06:00:00 {offset}</pubDate><description>down</description></item></channel></rss>"
+    )
+    windows, skipped = parse_rss(body)
+    assert (windows, skipped) == (
+        [],
+        [f"item 1 (API down): its date Mon, 20 Oct 2025 06:00:00 {offset} has an impossible UTC offset ({OFFSET})"],
+    )
