@@ -215,36 +215,48 @@ def _sample_format(
         con.execute("DROP TABLE IF EXISTS _sample")
 
 
-def _recover_runaway_quotes(con, prepared: PreparedFile, read) -> set[int]:
+def _runaway_starts(con) -> list[int]:
+    """Byte offsets of the records the reader saw run on over several lines (a quote that never closed)."""
+    return [
+        int(pos)
+        for (pos,) in con.execute(
+            """SELECT min(line_byte_position) FROM _rej
+               WHERE error_type <> 'CAST' AND strpos(trim(csv_line, chr(10) || chr(13)), chr(10)) > 0
+               GROUP BY line ORDER BY line"""
+        ).fetchall()
+    ]
+
+
+def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int = 3) -> set[int]:
     """A quote that never closes swallows every following line into one bad record; give those lines back.
 
-    When the parse rejected a record spanning lines, one streaming pass (impact.ingest.quotes) replaces every line
-    that opens a value that never closes by a marker line, and the file is read once more: the markers are rejected
-    on their own and the good lines after them load. Returns the markers' line numbers as the reader numbers them,
-    whose rejects the caller explains as unbalanced quotes."""
-    runaway = con.execute(
-        """SELECT count(*) FROM _rej
-           WHERE error_type <> 'CAST' AND strpos(trim(csv_line, chr(10) || chr(13)), chr(10)) > 0"""
-    ).fetchone()[0]
-    if not runaway:
-        return set()
-    repaired, _ = quotes.repair_unclosed_quotes(
-        prepared.path,
-        delimiter=prepared.delimiter,
-        quote=prepared.quote,
-        columns=len(prepared.header),
-        max_record=MAX_LINE,
-    )
-    if repaired is None:
-        return set()
-    prepared.temp_paths.append(repaired)
-    if prepared.path in prepared.temp_paths[:-1]:
-        # A copy made earlier in this import is superseded: one copy on disk at a time.
-        prepared.path.unlink(missing_ok=True)
-        prepared.temp_paths.remove(prepared.path)
-    prepared.path = repaired
-    read()
+    When the parse rejected a record that spans lines, one streaming pass (impact.ingest.quotes) replaces every line
+    that opens a value which never closes by a marker line, and the file is read once more: the markers are rejected
+    on their own and the good lines after them load. A second pass runs only if the reader still sees a record run
+    on (a stray quote the pass could not tell from text). Returns the markers' line numbers as the reader numbers
+    them, whose rejects the caller explains as unbalanced quotes."""
     marker = quotes.MARKER.decode()
+    for _ in range(max_rounds):
+        runaway = _runaway_starts(con)
+        if not runaway:
+            break
+        repaired, _ = quotes.repair_unclosed_quotes(
+            prepared.path,
+            delimiter=prepared.delimiter,
+            quote=prepared.quote,
+            columns=len(prepared.header),
+            max_record=MAX_LINE,
+            runaway=runaway,
+        )
+        if repaired is None:
+            break
+        prepared.temp_paths.append(repaired)
+        if prepared.path in prepared.temp_paths[:-1]:
+            # A copy made earlier in this import is superseded: one copy on disk at a time.
+            prepared.path.unlink(missing_ok=True)
+            prepared.temp_paths.remove(prepared.path)
+        prepared.path = repaired
+        read()
     return {
         int(line)
         for (line,) in con.execute(

@@ -144,17 +144,21 @@ def test_line_ranges_are_written_for_a_reader():
 
 def test_unclosed_quotes_are_repaired_in_a_stream_and_lines_come_back(con, tmp_path):
     """Two quotes that never close reject their two lines only, both as unbalanced quotes; a value with a line break
-    in it stays one record."""
+    in it stays one record, and an inch mark inside an unquoted value is text, as the reader takes it."""
     rows = [f"Q{i},2025-03-01 10:00,1.00,s{i}" for i in range(50)]
     rows[10] = 'Q10,2025-03-01 10:00,1.00,"broken'
     rows[20] = 'Q20,2025-03-01 10:00,1.00,"two\nlines"'
+    rows[25] = 'Q25,2025-03-01 10:00,1.00,Samsung 55" TV'
     rows[30] = 'Q30,2025-03-01 10:00,1.00,"broken too'
     f = _ingest(con, tmp_path, rows)
     assert (f["lines"], f["loaded"], f["rejected"]) == (50, 48, 2)
     assert f["rejects"] == [
         {"line": n, "reason": "unbalanced quotes: a quoted value never closes on this line"} for n in (12, 32)
     ]
-    assert con.execute("SELECT sku FROM lines WHERE order_id = 'Q20'").fetchall() == [("two\nlines",)]
+    assert con.execute("SELECT sku FROM lines WHERE order_id IN ('Q20', 'Q25') ORDER BY order_id").fetchall() == [
+        ("two\nlines",),
+        ('Samsung 55" TV',),
+    ]
 
 
 def _repaired(tmp_path: Path, text: str, **kw) -> tuple[str | None, list[int]]:
@@ -175,11 +179,29 @@ def test_the_repair_is_one_pass_whatever_the_chunk_and_bounded_by_the_longest_re
     want = 'a,b,c\n\x01\n3,4,5\n\x01\n\x01\n9,"p\nq",0\n\x01\n'
     assert _repaired(tmp_path, text, max_record=1000) == (want, [2, 4, 5, 8])
     assert _repaired(tmp_path, text, max_record=1000, chunk_size=7) == (want, [2, 4, 5, 8])
-    # With room for no record over 9 bytes the value over two lines is too long; its second line's quote then opens
-    # a value of its own.
-    assert _repaired(tmp_path, text, max_record=9)[1] == [2, 4, 5, 6, 7, 8]
+    # With room for no record over 9 bytes the value over two lines is too long; its second line's quote is then
+    # text inside an unquoted value, as the reader takes it.
+    assert _repaired(tmp_path, text, max_record=9)[1] == [2, 4, 5, 6, 8]
     assert _repaired(tmp_path, "a,b,c\n1,2,3", max_record=1000) == (None, [])
     assert _repaired(tmp_path, 'a,b,c\n1,2,"3', max_record=1000) == ("a,b,c\n\x01", [2])
+    # An inch mark and then a quote that opens a value: an even count, which the pass takes for closed; the reader's
+    # offset of the record that ran on (the line's first or second byte) has it replaced all the same.
+    hidden = 'a,b,c\n1,2" x,"3\n4,5,6\n'
+    assert _repaired(tmp_path, hidden, max_record=1000) == (None, [])
+    assert _repaired(tmp_path, hidden, max_record=1000, runaway=[7]) == ("a,b,c\n\x01\n4,5,6\n", [2])
+
+
+def test_a_stray_quote_after_an_inch_mark_is_repaired_from_the_readers_offset(con, tmp_path):
+    """A line whose quotes are even (an inch mark, then a quote that opens a value) is replaced from the reader's own
+    report of the record that ran on; the lines after it load."""
+    rows = [f"Q{i},2025-03-01 10:00,1.00,s{i}" for i in range(20)]
+    rows[5] = 'Q5,2025-03-01 10:00,1"0,"open'
+    f = _ingest(con, tmp_path, rows)
+    assert (f["lines"], f["loaded"], f["rejects"]) == (
+        20,
+        19,
+        [{"line": 7, "reason": "unbalanced quotes: a quoted value never closes on this line"}],
+    )
 
 
 def test_an_unclosed_quote_in_a_crlf_file_keeps_its_line_ends(con, tmp_path):
