@@ -382,7 +382,7 @@ def offset_of_key(key: str) -> str:
         f"WHEN '{k}' THEN {(-1 if o[0] == '-' else 1) * (int(o[1:3]) * 60 + int(o[3:]))}"
         for k, o in ZONE_ABBREVIATIONS.items()
     )
-    # The five characters before the end hold an offset, a zone abbreviation and its space, or 'Z'.
+    # The last six characters hold an offset ('+05:30', '+0530'), a zone abbreviation after a space (' PDT'), or 'Z'.
     return f"""(CASE
         WHEN {key} IS NULL THEN NULL
         WHEN suffix({key}, 'Z') THEN 0
