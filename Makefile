@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench-venv bench-accuracy bench-perf demo-data
+.PHONY: run test lint bench-venv bench-ci-venv bench-accuracy bench-perf demo-data
 
 # requirements.txt pins what the app and the tests run on; the project itself goes in editable, which gives the
 # `impact` command (pyproject.toml's console script) and keeps it reading data/ from this checkout.
@@ -23,6 +23,16 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 	touch $@
 
 bench-venv: $(BENCH_VENV)/.installed
+
+# Google's tfp-causalimpact has the module name of tfcausalimpact (`causalimpact`): a venv of its own.
+CI_VENV := .venv-ci
+$(CI_VENV)/.installed: requirements-bench-ci.txt
+	$(PYTHON) -m venv $(CI_VENV)
+	$(CI_VENV)/bin/python -m pip install -q --upgrade pip
+	$(CI_VENV)/bin/python -m pip install -q -r requirements-bench-ci.txt
+	touch $@
+
+bench-ci-venv: $(CI_VENV)/.installed
 
 run: $(VENV)/.installed
 	$(VENV)/bin/streamlit run app.py

@@ -40,6 +40,7 @@ SEASONAL, IMPACT, ORACLE = METHODS[1], METHODS[2], METHODS[3]
 NO_RECAPTURE = "impact.revenue's gross loss as the net loss (recapture left out)"
 MSTL = "statsforecast MSTL (24 h and 168 h seasons, 8 weeks)"
 CAUSALIMPACT = "CausalImpact (daily + weekly seasons, 8 weeks, other channels as controls, HMC)"
+CI_GOOGLE = "Google's tfp-causalimpact (daily + weekly seasons, 8 weeks, other channels as controls, Gibbs)"
 ANALYST = "analyst's ratio (hour-of-week 4-week mean x the day's demand on the other channels)"
 NEW_USER = "impact.revenue as a new user runs it (zone not given)"
 GIVEN = "impact.revenue with the seller's zone given"
@@ -157,6 +158,7 @@ def run_trials(
     families: tuple[str, ...] = ("A",),
     shapes: tuple[str, ...] = (),
     new_user: bool = False,
+    ci_engine: str = "tfcausalimpact",
 ) -> list[Trial]:
     """`mstl`: run statsforecast's MSTL on every trial; `causalimpact`: run CausalImpact on that many windows, drawn
     with their own seeded stream among the windows (outage and none) of sellers with a second channel and at least
@@ -209,10 +211,16 @@ def run_trials(
         for done, j in enumerate(sorted(pick.tolist()), 1):
             k, flat, control, h0, n_win, n_both, actual, both = pending[j]
             t1 = time.perf_counter()
-            a = cache.get(
-                "causalimpact", bench_anchors.causal_impact, flat, control, h0=h0, n_window=n_win, n_both=n_both
-            )
-            trials[k].intervals[CAUSALIMPACT] = _anchor_iv(a, actual, both)
+            if ci_engine == "google":  # keyed by its draws too: a cached answer is one of the same sampler run
+                name, fn, label = (
+                    f"causalimpact-google-{bench_anchors.CI_GOOGLE_DRAWS}",
+                    bench_anchors.causal_impact_google,
+                    CI_GOOGLE,
+                )
+            else:
+                name, fn, label = "causalimpact", bench_anchors.causal_impact, CAUSALIMPACT
+            a = cache.get(name, fn, flat, control, h0=h0, n_window=n_win, n_both=n_both)
+            trials[k].intervals[label] = _anchor_iv(a, actual, both)
             if progress:
                 print(f"  CausalImpact {done}/{len(pick)}: {time.perf_counter() - t1:.0f} s", file=sys.stderr)
     return trials
@@ -408,11 +416,11 @@ def summarise_intervals(trials: list[Trial]) -> dict[str, dict[str, float]]:
     (interval above zero on a no-outage window). CausalImpact runs on a subsample, so this project gets a second row
     on the same windows."""
     res: dict[str, dict[str, float]] = {}
-    for m in (ORACLE, ANALYST, MSTL, IMPACT, NEW_USER, CAUSALIMPACT):
+    for m in (ORACLE, ANALYST, MSTL, IMPACT, NEW_USER, CAUSALIMPACT, CI_GOOGLE):
         sub = [t for t in trials if t.intervals and m in t.intervals]
         if sub:
             res[m] = _interval_stats(sub, m)
-        if m == CAUSALIMPACT and sub:
+        if m in (CAUSALIMPACT, CI_GOOGLE) and sub:
             for other in (ORACLE, ANALYST, IMPACT, NEW_USER):
                 if all(other in t.intervals for t in sub):
                     res[other + " (same windows)"] = _interval_stats(sub, other)
@@ -536,7 +544,7 @@ def acceptance(trials: list[Trial]) -> list[tuple[str, bool]]:
     res = summarise_intervals(big)
     p = NEW_USER if NEW_USER in res else IMPACT
     r, o, a = res[p], res[ORACLE], res[ANALYST]
-    anchors_run = [m for m in (MSTL, CAUSALIMPACT) if m in res]
+    anchors_run = [m for m in (MSTL, CAUSALIMPACT, CI_GOOGLE) if m in res]
     out = [
         (
             f"gross {r['gross_error_removed']:.1f}% <= 1.2x the oracle's {o['gross_error_removed']:.1f}%",
@@ -548,7 +556,7 @@ def acceptance(trials: list[Trial]) -> list[tuple[str, bool]]:
         ),
     ]
     for m in anchors_run:  # each anchor against the product on its own windows (CausalImpact runs on a subsample)
-        mine = res.get(p + " (same windows)", r) if m == CAUSALIMPACT else r
+        mine = res.get(p + " (same windows)", r) if m in (CAUSALIMPACT, CI_GOOGLE) else r
         out.append(
             (
                 f"gross {mine['gross_error_removed']:.1f}% <= 0.6x {m.split(' (')[0]}'s {res[m]['gross_error_removed']:.1f}%",
@@ -677,6 +685,13 @@ def main(argv: list[str] | None = None) -> int:
         "windows of sellers with a second channel (about a minute per window; 30 or more for the issue's comparison)",
     )
     ap.add_argument(
+        "--ci-engine",
+        choices=("tfcausalimpact", "google"),
+        default="tfcausalimpact",
+        help="--causalimpact's engine: 'tfcausalimpact' (default; HMC, requirements-bench.txt, .venv-bench) or "
+        "'google': Google's tfp-causalimpact (Gibbs, under a minute a window; requirements-bench-ci.txt, .venv-ci)",
+    )
+    ap.add_argument(
         "--ci-min-orders",
         type=float,
         default=300,
@@ -757,7 +772,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.mstl == "on" and not args.anchor_cache:
         bench_anchors.need("statsforecast.models", "statsforecast MSTL")
     if args.causalimpact and not args.anchor_cache:
-        bench_anchors.need("causalimpact", "CausalImpact")
+        google = args.ci_engine == "google"
+        bench_anchors.need("causalimpact", "CausalImpact", bench_anchors.SETUP_CI if google else bench_anchors.SETUP)
     t0 = time.perf_counter()
     trials = run_trials(
         n,
@@ -775,6 +791,7 @@ def main(argv: list[str] | None = None) -> int:
         families=tuple(args.families.split(",")),
         shapes=tuple(x for x in args.shapes.split(",") if x),
         new_user=args.new_user,
+        ci_engine=args.ci_engine,
     )
     wall = time.perf_counter() - t0
     res = summarise(trials)
