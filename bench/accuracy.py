@@ -664,6 +664,17 @@ def breakdown_markdown(trials: list[Trial], method: str) -> str:
     return "\n".join(lines)
 
 
+def level_error(trials: list[Trial], method: str) -> float:
+    """Median of |the method's expected revenue of the window - the generator's| / the generator's, % (outage and
+    no-outage windows): how well the day's demand was read, without the window's own noise."""
+    got = [
+        abs(t.intervals[method][0] + t.actual - t.expected_mean) / t.expected_mean
+        for t in trials
+        if t.expected_mean > 0
+    ]
+    return 100 * float(np.median(got)) if got else float("nan")
+
+
 def by_size(trials: list[Trial]) -> list[tuple[str, dict[str, float]]]:
     rows = []
     for lo, hi in ((20, 100), (100, 500), (500, 5001)):
@@ -918,6 +929,10 @@ def main(argv: list[str] | None = None) -> int:
         product = NEW_USER if any(t.zone_used for t in big) else IMPACT
         print(f"\n**300+ orders/day, this product {who}, by depth and duration of the outage:**\n")
         print(breakdown_markdown(big, product))
+        print(
+            f"\nThe window's expected revenue against the generator's, median off by: this product "
+            f"{level_error(big, product):.1f}%, the analyst's ratio {level_error(big, ANALYST):.1f}% (all windows)."
+        )
         print(f"\n**Acceptance (issue 29), sellers of 300+ orders a day, this product {who}:**\n")
         for name, ok in acceptance(trials):
             print(f"- {name}: {'met' if ok else 'NOT met'}")

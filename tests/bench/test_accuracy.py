@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from bench.accuracy import IMPACT, ORACLE, Trial, analyst_ratio, breakdown_markdown, floor_sd
+from bench.accuracy import IMPACT, ORACLE, Trial, analyst_ratio, breakdown_markdown, floor_sd, level_error
 from bench.synth import Outage, make_seller, simulate, write_exports
 from impact import service
 from impact.revenue import history_from_orders
@@ -109,3 +109,14 @@ def test_the_breakdown_gives_error_bias_width_and_coverage_beside_the_oracles_fl
     assert rows[5] == "| 2-4 h | 1 | 20.0% (10.0%) | +20.0% (-10.0%) | 140% (99%) | 1.42x | 100.0% (100.0%) |"
     assert rows[6] == "| 10-15 h | 1 | 5.0% (2.5%) | -5.0% (+2.5%) | 50% (49%) | 1.01x | 100.0% (100.0%) |"
     assert len(rows) == 7
+
+
+def test_the_level_error_is_the_expected_revenue_against_the_generators():
+    """Expected $400 where the generator's was $400 (0%), $110 against $100 (10%), $470 against $500 (6%): the
+    median is 6%."""
+    trials = [
+        _trial("outage", 100.0, 300.0, 3, (100.0, 0.0, 200.0), (100.0, 0.0, 200.0), 30.0),
+        _trial("none", 0.0, 100.0, 6, (10.0, -50.0, 50.0), (0.0, -40.0, 40.0), 25.0),
+        _trial("outage", 400.0, 100.0, 12, (370.0, 300.0, 500.0), (400.0, 311.31, 508.69), 60.0),
+    ]
+    assert level_error(trials, IMPACT) == pytest.approx(6.0)
