@@ -12,7 +12,8 @@ where nothing happened. Each method estimates lost revenue for the window on the
 - seasonal baseline: for each hour, the median of the same hour 1-4 weeks earlier, minus what was actually sold
 - impact.revenue: this project's estimator (placebo-calibrated, with the other channels as controls)
 - oracle: the generator's true expected revenue minus actual; no method can know this, it shows the floor set by
-  the randomness of the orders themselves
+  the randomness of the orders themselves; its 90% interval (+- 1.645 SDs of the window's own order, basket and
+  hourly noise: floor_sd) is the floor of the interval widths
 
 Metrics: median absolute error of lost revenue as % of the true loss (outage trials); coverage of the 90% interval
 (outage trials: truth inside; no-outage trials: 0 inside); false positives on no-outage trials, i.e. the method
