@@ -14,6 +14,7 @@ No streamlit and no plotly import here: chart helpers only set properties on a f
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -22,6 +23,7 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -52,6 +54,27 @@ def use_locale(name: str | None) -> None:
     if name:
         check_locale(name)
     _SESSION_LOCALE.set(name or None)
+
+
+# Set while a document written in English is built (letters, the claim pack, the HTML report): its dates are English
+# whatever the locale, as a German month inside an English sentence reads as an error to its reader.
+_ENGLISH_DATES: ContextVar[bool] = ContextVar("impact_english_dates", default=False)
+_F = TypeVar("_F", bound=Callable)
+
+
+def english_dates(build: _F) -> _F:
+    """Decorator for a function that writes a document in English: its dates are English while it runs (money
+    still follows the active locale)."""
+
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        token = _ENGLISH_DATES.set(True)
+        try:
+            return build(*args, **kwargs)
+        finally:
+            _ENGLISH_DATES.reset(token)
+
+    return wrapper
 
 
 def active_locale() -> Locale:
@@ -326,9 +349,9 @@ def _cldr_pattern(fmt: str) -> str:
 
 def strftime_local(moment: datetime, fmt: str) -> str:
     """A wall-clock datetime written with a strftime format in the active locale: 'Mon 20 Oct 2025 02:48' in
-    English, 'Mo. 20 Okt. 2025 02:48' for de_DE."""
+    English, 'Mo. 20 Okt. 2025 02:48' for de_DE; always English inside a document built under english_dates."""
     locale = active_locale()
-    if locale.language == "en":
+    if locale.language == "en" or _ENGLISH_DATES.get():
         return moment.strftime(fmt)
     return format_datetime(moment, _cldr_pattern(fmt), locale=locale)
 

@@ -73,6 +73,9 @@ class Settings:
     # Files read per seller in a portfolio (IMPACT_PORTFOLIO_MAX_FILES): a seller with more is that seller's error
     # row, found before any is opened (a folder of 10,000 one-line files took 13 minutes before).
     portfolio_max_files: int = 200
+    # Seconds one seller's job may take in a portfolio (IMPACT_PORTFOLIO_SELLER_SECONDS; 0: no limit): past it the
+    # job stops and the seller's row says so, the other sellers run on (a 200 MB export imports in ~10 s).
+    portfolio_seller_seconds: float = 300.0
     # Bytes the app's uploads may add up to in one session (IMPACT_MAX_UPLOAD_BYTES); more is refused in one line.
     max_upload_bytes: int = 2 << 30
     # Who may open the operator pages (the Portfolio page and ?seller= links); see docs/deploy.md. A header an

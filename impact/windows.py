@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .errors import WindowError
 
+# An offset written after a time: +02:00, -0530, +05.
+_OFFSET = re.compile(r"[T ]?\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*([+-])(\d{2}):?(\d{2})?$")
+
+
+OFFSETS = "offsets run from -12:00 to +14:00 in quarter hours"
+
+
+def impossible_offset(text: str) -> bool:
+    """Whether a time's text ends in an offset no clock shows (+99:99, +23:59, +14:15; see OFFSETS)."""
+    found = _OFFSET.search(text.strip())
+    if not found:
+        return False
+    sign, hours, minutes = found.group(1), int(found.group(2)), int(found.group(3) or 0)
+    total = (hours * 60 + minutes) * (-1 if sign == "-" else 1)
+    return not (minutes < 60 and minutes % 15 == 0 and -12 * 60 <= total <= 14 * 60)
+
 
 def parse_utc(text: str) -> datetime:
-    """ISO 8601 with Z or an offset -> naive datetime in UTC. A bare time is refused: it would be ambiguous."""
+    """ISO 8601 with Z or an offset -> naive datetime in UTC. A bare time is refused: it would be ambiguous, and an
+    offset no clock shows is refused as such."""
     raw = text.strip()
+    if impossible_offset(raw):
+        raise WindowError(f"'{text}' has an impossible UTC offset: {OFFSETS}; correct the offset")
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:

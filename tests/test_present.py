@@ -219,3 +219,22 @@ def test_browser_locale_is_used_unless_the_seller_set_one(monkeypatch):
         present.use_locale(None)
     with pytest.raises(InputError, match=r"^locale 'xx_QQ' is not one we know; write it like en_US or de_DE$"):
         present.use_locale("xx_QQ")
+
+
+def test_a_document_in_english_writes_english_dates_in_a_german_browser(monkeypatch):
+    """Under english_dates (letters, the claim pack, the report) a de_DE browser still gets English dates; the
+    screen outside it keeps the browser's German dates, and money follows the locale in both."""
+    monkeypatch.delenv("IMPACT_LOCALE", raising=False)
+
+    @present.english_dates
+    def letter() -> str:
+        return f"{local_window('2025-10-20T22:00:00Z', '2025-10-21T03:00:00Z', 'UTC')}, {format_money(1234.5, 'EUR')}"
+
+    try:
+        present.use_locale("de_DE")
+        assert letter() == "Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00, 1.234,50\xa0€"
+        assert local_time("2025-10-20T07:48:00Z", "UTC", "%d %B %Y") == "20 Oktober 2025"
+        monkeypatch.setenv("IMPACT_LOCALE", "fr_FR")  # the seller's own choice: still English inside a letter
+        assert letter().startswith("Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00, ")
+    finally:
+        present.use_locale(None)

@@ -75,7 +75,19 @@ def link_details(made: tuple, tz: str) -> None:
         f"Valid until {local_time(link['expires'], tz, zone=True)}. It shows these results and charts, "
         "never order ids, file names or buyer data."
     )
-    if st.button("Revoke this link", key="share_revoke", icon=":material/link_off:"):
+    if link.get("revoke_error"):
+        st.error(md_escape(link["revoke_error"]), icon=":material/error:")
+    st.button(
+        "Revoke this link", key="share_revoke", icon=":material/link_off:", on_click=_revoke, args=(context, link)
+    )
+
+
+def _revoke(context: tuple, link: dict) -> None:
+    # A callback, with the link it was drawn for: it runs before the next run draws anything, so the click revokes
+    # that link even when the run that follows draws the panel differently (or not at all).
+    try:
         revoke_share_id(link["id"])
-        state.share_link = (context, link | {"revoked": True})
-        st.rerun()
+    except ImpactError as exc:
+        state.share_link = (context, link | {"revoke_error": f"The link could not be revoked: {exc}"})
+        return
+    state.share_link = (context, link | {"revoked": True})

@@ -89,6 +89,7 @@ class State:
     start_at: Value[datetime | None] = Value("start_at", _none, "widget: the window's start in `tz`")
     end_at: Value[datetime | None] = Value("end_at", _none, "widget: the window's end in `tz`")
     preset: Value[str | None] = Value("preset", _none, "widget: the catalog outage id, or 'custom'")
+    preset_labels: Value[tuple | None] = Value("preset_labels", _none, "the Known outage labels the browser holds")
     proposed_channels: Value[list[str] | None] = Value("proposed_channels", _none, "channels the outage hit")
     proposal_id: Value[int] = Value("proposal_id", int, "bumped per new window, so its channels are proposed")
     channels_for: Value[tuple | None] = Value("channels_for", _none, "(channels, is_demo, proposal) proposed for")

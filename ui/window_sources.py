@@ -176,6 +176,14 @@ def preset_picker(sb) -> None:
             return "Custom window"
         return f"{known[k]['title']}, {known[k]['start'][:10]}" + (" · in your orders" if k in covered else "")
 
+    labels = tuple(label(k) for k in [CUSTOM, *ordered])
+    if state.preset_labels != labels:
+        # A select box travels as its label, and the browser keeps the label it was last sent: once the orders mark
+        # an outage 'in your orders', the old label names no option and the seller's next click, anywhere, would
+        # turn the choice into Custom window. Setting the value again sends the browser the new label.
+        state.preset_labels = labels
+        if state.preset is not None:
+            state.preset = state.preset
     sb.selectbox(
         "Known outage",
         [CUSTOM, *ordered],

@@ -66,7 +66,7 @@ def settle(con, tz: str) -> ZoneGuess:
 
 def line(guess: ZoneGuess) -> str:
     """The zone and why, as the header writes it under the window (markdown)."""
-    notes = "".join(f" {md_escape(present.sentence(n))}." for n in guess.notes)
+    notes = "".join(f" {md_escape(present.sentence(n))}" for n in guess.notes)  # sentence() ends each with its stop
     return f"**Time zone:** {md_escape(guess.sentence)}.{notes}"
 
 

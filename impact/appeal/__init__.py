@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..present import english_dates
 from ..shipments.result import ShipmentResult
 from ..windows import Window, iso_utc
 from .affected import affected_orders
@@ -62,6 +63,7 @@ def default_period_end(window: Window, summary: ShipmentResult) -> tuple[datetim
     return window.end, "the end of the outage window (no backlog measured after it)"
 
 
+@english_dates
 def build_appeal(
     con,
     window: Window,

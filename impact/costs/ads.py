@@ -160,7 +160,15 @@ def _meta_near_miss(header: list[str]) -> str | None:
 
 def _format(name: str, label: str, matches, columns, **kw) -> CostFormat:
     return CostFormat(
-        name=name, label=label, kind=KIND, matches=matches, columns=columns, skip=SKIP, reject=REJECT, **kw
+        name=name,
+        label=label,
+        kind=KIND,
+        matches=matches,
+        columns=columns,
+        skip=SKIP,
+        reject=REJECT,
+        money=("_spend",),
+        **kw,
     )
 
 

@@ -67,6 +67,7 @@ FEE_PREVIEW = CostFormat(
         END""",
     # Amazon's flat files never quote: a product name such as `"Best" Mug` is written as it is.
     quote="",
+    money=("_ref", "_ful"),
     repeat_key="sku",
     repeat_reason="SKU repeated on a later line (that line is used)",
 )

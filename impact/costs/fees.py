@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError
@@ -73,11 +73,11 @@ def _amount(text: str, what: str, where: str) -> Decimal:
     text = text.strip()
     if not text:
         return ZERO
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InputError(f"{where}: {what} '{text}' is not a number") from None
-    if not value.is_finite() or value < 0:
+    # Digits with a decimal point: Decimal() would also take 1_000, 1e3 or Infinity.
+    if re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text) is None:
+        raise InputError(f"{where}: {what} '{text}' is not a number; write digits with a decimal point, e.g. 2.90")
+    value = Decimal(text)
+    if value < 0:
         raise InputError(f"{where}: {what} '{text}' must be a number of 0 or more")
     return value
 

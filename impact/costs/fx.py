@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import math
 import os
 import re
 import tempfile
@@ -82,8 +81,10 @@ def _load(con, path: Path, table: str) -> None:
     # Codes come from the checked header (three capital letters), so quoting them as identifiers is safe.
     listed = ", ".join(f'"{c}"' for c in codes)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _fx_long AS
-        SELECT TRY_CAST("Date" AS DATE) AS day, currency, trim(v) AS v, TRY_CAST(trim(v) AS DOUBLE) AS per_eur
+        rf"""CREATE OR REPLACE TEMP TABLE _fx_long AS
+        SELECT TRY_CAST("Date" AS DATE) AS day, currency, trim(v) AS v,
+               -- digits and a decimal point, as the ECB writes them: a cast alone takes 1_000 and 1e3
+               CASE WHEN regexp_full_match(trim(v), '[0-9]+(\.[0-9]+)?') THEN TRY_CAST(trim(v) AS DOUBLE) END AS per_eur
         FROM (UNPIVOT _fx_raw ON {listed} INTO NAME currency VALUE v)
         WHERE trim(v) NOT IN ('', 'N/A')"""
     )
@@ -300,6 +301,9 @@ def convert_lines(con, home: str, tz: str) -> list[dict]:
 # --------------------------------------------------------------------------- refreshing
 
 
+_RATE = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
 def _check_csv(text: str, where: str) -> tuple[date, date, int]:
     """(first day, last day, days) of an ECB history CSV, or a FeedError saying what is wrong with it."""
     rows = csv.reader(io.StringIO(text))
@@ -324,11 +328,8 @@ def _check_csv(text: str, where: str) -> tuple[date, date, int]:
             value = value.strip()
             if value in ("", "N/A"):
                 continue
-            try:
-                ok = math.isfinite(rate := float(value)) and rate > 0
-            except ValueError:
-                ok = False
-            if not ok:
+            # Digits and a decimal point, as the ECB writes them: float() would take 1_000, 1e3 or inf.
+            if not _RATE.fullmatch(value) or float(value) <= 0:
                 raise FeedError(f"{where} line {number}: '{value[:20]}' is not a positive rate")
     if not seen:
         raise FeedError(f"{where} holds no rates")

@@ -53,6 +53,7 @@ SHOPIFY_PRODUCTS = CostFormat(
     # Image rows and products without variants' SKUs carry no SKU; a cost left empty is not a cost of zero.
     skip="CASE WHEN sku IS NULL THEN 'no SKU' WHEN nullif(trim(_cost), '') IS NULL THEN 'no cost given' END",
     reject=money_problem("_cost", "cost"),
+    money=("_cost",),
 )
 
 
@@ -114,6 +115,7 @@ def _generic(label: str, m: dict[str, str], matches, strict: bool = False) -> Co
         columns=_generic_columns(m, strict),
         skip=GENERIC_SKIP,
         reject=GENERIC_REJECT,
+        money=("_cost",),
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
+from ..ingest import sqlexpr
 from ..ingest.accounting import account
 from ..ingest.base import Cols
 from ..ingest.textfile import PreparedFile, count_line_ends, prepare
@@ -80,6 +81,8 @@ class CostFormat:
     repeat_reason: str = ""
     # header -> what this format's export lacks, when the header is this format's minus something (else None)
     near_miss: Callable[[list[str]], str | None] | None = None
+    # names of columns() holding money text: their values tell the file's decimal mark (see AMBIGUOUS)
+    money: tuple[str, ...] = ()
 
 
 def names(header: list[str]) -> set[str]:
@@ -130,8 +133,13 @@ def _money_negative(col: str) -> str:
     return f"list_transform([{_money_core(col)}], lambda c: prefix(c, '-') OR (prefix(c, '(') AND suffix(c, ')')))[1]"
 
 
+# "1,234" and "1.234" read two ways; the file's other amounts decide ($money_marks: 'dot' for a decimal point,
+# 'comma' for a decimal comma, NULL when they do not show it and such a value is refused), as orders do.
+AMBIGUOUS = "[1-9][0-9]{0,2}[.,][0-9]{3}"
+
+
 def _money_ambiguous(col: str) -> str:
-    return f"regexp_full_match({_money_digits(col)}, '[1-9][0-9]{{0,2}},[0-9]{{3}}')"
+    return f"($money_marks IS NULL AND regexp_full_match({_money_digits(col)}, '{AMBIGUOUS}'))"
 
 
 # The digits are bound once as a lambda's parameter and the rule's cases read that: written out, each case repeated
@@ -145,8 +153,10 @@ def _money_normalised(col: str) -> str:
             WHEN regexp_full_match(d, '[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]+')
                 THEN replace(replace(d, '.', ''), ',', '.')
             END)
+        WHEN regexp_full_match(d, '{AMBIGUOUS}') THEN (CASE
+            WHEN $money_marks = 'dot' THEN replace(d, ',', '')
+            WHEN $money_marks = 'comma' THEN replace(replace(d, '.', ''), ',', '.') END)
         WHEN contains(d, ',') THEN (CASE
-            WHEN regexp_full_match(d, '[1-9][0-9]{{0,2}},[0-9]{{3}}') THEN NULL
             WHEN regexp_full_match(d, '[0-9]+,[0-9]+') THEN replace(d, ',', '.')
             WHEN regexp_full_match(d, '[0-9]{{1,3}}(,[0-9]{{3}}){{2,}}') THEN replace(d, ',', '')
             END)
@@ -156,8 +166,12 @@ def _money_normalised(col: str) -> str:
 def _plain_number(col: str) -> str:
     """Digits with at most one dot and nothing else: what nearly every export writes, read without the rule's
     regular expressions (the rule gives such text the same value: a lone dot is decimal). At most 14 digits before
-    the dot, so the cast to DECIMAL(18,4) cannot overflow; longer text takes the rule's TRY_CAST."""
-    return f"regexp_full_match(trim({col}), '[0-9]{{1,14}}(\\.[0-9]+)?')"
+    the dot, so the cast to DECIMAL(18,4) cannot overflow; longer text takes the rule's TRY_CAST. "1.234" is not
+    plain: it takes the rule, which reads it by the file's convention."""
+    return (
+        f"(regexp_full_match(trim({col}), '[0-9]{{1,14}}(\\.[0-9]+)?') "
+        f"AND NOT regexp_full_match(trim({col}), '{AMBIGUOUS}'))"
+    )
 
 
 def money_sql(col: str) -> str:
@@ -174,7 +188,8 @@ def money_problem(col: str, what: str) -> str:
     return f"""(CASE
         WHEN {clean(col)} IS NULL OR {_plain_number(col)} THEN NULL
         WHEN {_money_ambiguous(col)}
-            THEN 'ambiguous {what} ' || {shown(col)} || ': write 1234 or 1.234 (or 1,234.00)'
+            THEN 'ambiguous {what} ' || {shown(col)} || ': no other {what} in the file shows whether the separator '
+                 || 'marks thousands or decimals; write 1234 or 1,234.00 for a thousand, 1.2340 for one and a bit'
         ELSE list_transform([{money_sql(col)}], lambda v: CASE
             WHEN v IS NULL THEN 'unreadable {what} ' || {shown(col)} || ': write a number such as 12.50'
             WHEN v < 0 THEN 'negative {what} ' || {shown(col)} || ': it cannot be below zero; correct it or remove the line'
@@ -354,6 +369,13 @@ def _record_lines(con, prepared: PreparedFile, records: int) -> None:
         con.executemany("INSERT INTO _lines VALUES (?, ?)", list(enumerate(starts[:records], start=1)))
 
 
+def _money_marks(con, texts: list[str]) -> str | None:
+    """The file's decimal mark, 'dot' or 'comma', as the values of its money columns show it; None when they do not
+    or disagree."""
+    found = {sqlexpr.amount_marks(con, t, "_raw", {}) for t in texts if t != "NULL"}
+    return found.pop() if len(found) == 1 else None
+
+
 @dataclass
 class Parsed:
     report: CostFileReport
@@ -413,7 +435,8 @@ def read(
             SELECT *, CASE WHEN _skip IS NULL THEN {fmt.reject} END AS _reject FROM (
                 SELECT *, {fmt.skip} AS _skip FROM (
                     SELECT _rn, left({text}, {TEXT_SHOWN}) AS _text, {select} FROM _raw))"""
-        con.execute(sql, {k: v for k, v in (context or {}).items() if re.search(rf"\${k}\b", sql)})
+        params = {**(context or {}), "money_marks": _money_marks(con, [cols[m] for m in fmt.money])}
+        con.execute(sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)})
         if fmt.repeat_key:
             con.execute(
                 f"""UPDATE _parsed SET _skip = $reason FROM (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
-from . import dates, generic, memo, shipping, sqlexpr, textfile
+from . import dates, generic, memo, quotes, shipping, sqlexpr
 from .accounting import account
 from .base import IDENT, Cols, Format
 from .formats import detect, near_miss
@@ -216,59 +215,54 @@ def _sample_format(
         con.execute("DROP TABLE IF EXISTS _sample")
 
 
-def _blank_lines_at(src: Path, starts: list[int], chunk_size: int = 8 << 20) -> Path:
-    """A copy of `src` in which each line starting at one of the byte offsets `starts` (sorted) is replaced by a
-    one-field marker; streamed, so memory stays at one chunk whatever the file's size."""
-    with open(src, "rb") as fh, textfile.temp_copy() as out:
-        at = 0
-        for pos in starts:
-            if pos < at:
-                continue
-            while at < pos:  # the good bytes before the broken line, as they are
-                data = fh.read(min(chunk_size, pos - at))
-                if not data:
-                    break
-                out.write(data)
-                at += len(data)
-            out.write(b"\x01")
-            while data := fh.read(chunk_size):  # skip the broken line up to (not including) its line feed
-                end = data.find(b"\n")
-                if end >= 0:
-                    fh.seek(at + end)
-                    at += end
-                    break
-                at += len(data)
-        shutil.copyfileobj(fh, out, chunk_size)
-    return Path(out.name)
-
-
-def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int = 20) -> set[int]:
-    """A quote that never closes swallows every following line into one bad record; give those lines back.
-
-    The line holding the stray quote is replaced by a one-field marker line in a temporary copy, which the reader
-    rejects, and the file is re-read so the good lines after it load. Returns the replaced line numbers, whose
-    rejects the caller explains as unbalanced quotes. Each round streams the file once and keeps one copy on disk.
-    """
-    broken: list[int] = []
-    first = prepared.path
-    for _ in range(max_rounds):
-        runaway = con.execute(
-            """SELECT line, min(line_byte_position) FROM _rej
+def _runaway_starts(con) -> list[int]:
+    """Byte offsets of the records the reader saw run on over several lines (a quote that never closed)."""
+    return [
+        int(pos)
+        for (pos,) in con.execute(
+            """SELECT min(line_byte_position) FROM _rej
                WHERE error_type <> 'CAST' AND strpos(trim(csv_line, chr(10) || chr(13)), chr(10)) > 0
                GROUP BY line ORDER BY line"""
         ).fetchall()
+    ]
+
+
+def _recover_runaway_quotes(con, prepared: PreparedFile, read, max_rounds: int = 3) -> set[int]:
+    """A quote that never closes swallows every following line into one bad record; give those lines back.
+
+    When the parse rejected a record that spans lines, one streaming pass (impact.ingest.quotes) replaces every line
+    that opens a value which never closes by a marker line, and the file is read once more: the markers are rejected
+    on their own and the good lines after them load. A second pass runs only if the reader still sees a record run
+    on (a stray quote the pass could not tell from text). Returns the markers' line numbers as the reader numbers
+    them, whose rejects the caller explains as unbalanced quotes."""
+    marker = quotes.MARKER.decode()
+    for _ in range(max_rounds):
+        runaway = _runaway_starts(con)
         if not runaway:
             break
-        previous = prepared.path
-        prepared.path = _blank_lines_at(previous, sorted(int(pos) for _, pos in runaway))
-        prepared.temp_paths.append(prepared.path)
-        if previous != first:
-            # The last round's copy is superseded: only one repaired copy is kept on disk at a time.
-            previous.unlink(missing_ok=True)
-            prepared.temp_paths.remove(previous)
-        broken.extend(int(line) for line, _ in runaway)
+        repaired, _ = quotes.repair_unclosed_quotes(
+            prepared.path,
+            delimiter=prepared.delimiter,
+            quote=prepared.quote,
+            columns=len(prepared.header),
+            max_record=MAX_LINE,
+            runaway=runaway,
+        )
+        if repaired is None:
+            break
+        prepared.temp_paths.append(repaired)
+        if prepared.path in prepared.temp_paths[:-1]:
+            # A copy made earlier in this import is superseded: one copy on disk at a time.
+            prepared.path.unlink(missing_ok=True)
+            prepared.temp_paths.remove(prepared.path)
+        prepared.path = repaired
         read()
-    return set(broken)
+    return {
+        int(line)
+        for (line,) in con.execute(
+            "SELECT DISTINCT line FROM _rej WHERE trim(csv_line, chr(13) || chr(10)) = $m", {"m": marker}
+        ).fetchall()
+    }
 
 
 def _reject_reason_sql() -> str:
@@ -288,11 +282,13 @@ def _reject_reason_sql() -> str:
         WHEN purchased_at IS NULL THEN 'unreadable purchase date "' || {date_text} || '"'
         WHEN purchased_at < TIMESTAMP '{EARLIEST:%Y-%m-%d}' OR purchased_at > now()::TIMESTAMP + INTERVAL 2 DAY
             THEN 'purchase date out of range "' || {date_text} || '"'
+        -- before the amount: eBay's and Etsy's amounts are a price times the quantity
+        WHEN isnan(quantity) THEN 'unreadable quantity: write the number of items in digits, such as 2'
         WHEN revenue IS NULL AND nullif(trim(_raw_amount), '') IS NOT NULL THEN {sqlexpr.amount_problem("trim(_raw_amount)")}
         WHEN isnan(revenue) OR isinf(revenue) THEN 'amount is not a number "' || {amount_text} || '"'
         WHEN abs(revenue) > 1e9 THEN 'amount too large "' || {amount_text} || '"'
         WHEN revenue < 0 THEN 'negative amount "' || {amount_text} || '"'
-        WHEN quantity < 0 OR isnan(quantity) OR quantity > 1e7 THEN 'impossible quantity'
+        WHEN quantity < 0 OR quantity > 1e7 THEN 'impossible quantity'
         ELSE NULL END)"""
 
 

@@ -317,8 +317,14 @@ def currency_from_symbol(col: str) -> str:
 
 
 def quantity(col: str) -> str:
+    """Item count text -> DOUBLE: digits, a decimal point, commas between groups of three ('1,000'); NULL when empty
+    (the parse counts one item). Anything else ('0x1F', '1_000', '1e3', '1,5') is NaN, which the parse rejects as
+    an unreadable quantity: a cast alone read '1_000' as 1000, and dropping commas read '1,5' as 15."""
     v = clean(col)
-    return f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST({v} AS DOUBLE), TRY_CAST(replace({v}, ',', '') AS DOUBLE))"
+    return rf"""(CASE WHEN {v} IS NULL THEN NULL
+        WHEN regexp_full_match({v}, '-?[0-9]+(\.[0-9]+)?') THEN CAST({v} AS DOUBLE)
+        WHEN regexp_full_match({v}, '[0-9]{{1,3}}(,[0-9]{{3}})+') THEN CAST(replace({v}, ',', '') AS DOUBLE)
+        ELSE CAST('NaN' AS DOUBLE) END)"""
 
 
 def utc_offset_minutes(col: str) -> str:

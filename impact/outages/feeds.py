@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import FeedError
 from ..settings import Settings
-from ..windows import Window
+from ..windows import OFFSETS, Window, impossible_offset
 from .feed_common import (
     HOST_CHANNELS,
     HOST_PROVIDERS,
@@ -53,6 +53,15 @@ def statuspage_api_url(url: str) -> str:
     if parts.path.lower().endswith(".json"):
         return url.strip()
     return urlunsplit((parts.scheme, parts.netloc, "/api/v2/incidents.json", "", ""))
+
+
+def _unreadable(incident: dict, keys: tuple[str, ...], what: str) -> str:
+    """Why an incident has no time to start from: an offset no clock shows, named, or none readable."""
+    for key in keys:
+        text = incident.get(key)
+        if isinstance(text, str) and impossible_offset(text):
+            return f"its {key} {text[:40]} has an impossible UTC offset ({OFFSETS})"
+    return f"no readable {what} ({' / '.join(keys)})"
 
 
 def _update_times(incident: dict, statuses: tuple[str, ...] | None = None) -> list[datetime]:
@@ -94,7 +103,7 @@ def parse_statuspage(data, *, url: str = "", channels: tuple[str, ...] = ()) -> 
         name = str(incident.get("name") or f"incident {incident.get('id', index)}")
         start = naive_utc(incident.get("started_at")) or _first_update(incident)
         if start is None:
-            skipped.append(f"{name}: no readable start time (started_at / created_at)")
+            skipped.append(f"{name}: {_unreadable(incident, ('started_at', 'created_at'), 'start time')}")
             continue
         status = str(incident.get("status") or "").lower()
         end = naive_utc(incident.get("resolved_at")) or _resolved_update(incident)
@@ -162,7 +171,7 @@ def parse_gcp(data, *, url: str = "", channels: tuple[str, ...] = ()) -> tuple[l
         title = str(incident.get("external_desc") or f"incident {incident.get('number', index)}").strip()
         start = naive_utc(incident.get("begin")) or naive_utc(incident.get("created"))
         if start is None:
-            skipped.append(f"{title}: no readable begin time")
+            skipped.append(f"{title}: {_unreadable(incident, ('begin', 'created'), 'begin time')}")
             continue
         end = naive_utc(incident.get("end"))
         components: list[str] = []

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 
 from ..errors import FeedError
-from ..windows import Window
+from ..windows import OFFSETS, Window, impossible_offset
 from . import stamps
 from .feed_common import (
     AFTER_RESOLVED_GAP,
@@ -304,6 +304,14 @@ def _group_window(feed: _Feed, group: list[_Update], skipped: list[str]) -> Wind
     )
 
 
+def _entry_time(entry, key: str) -> datetime | None:
+    """An entry's published or updated time in UTC; None when missing, or when its offset is one no clock shows
+    (feedparser shifts "+2359" or "+9999" by that much without a word)."""
+    if impossible_offset(str(dict.get(entry, key) or "")):
+        return None
+    return _struct_to_utc(dict.get(entry, f"{key}_parsed"))
+
+
 def parse_rss(
     body: bytes | str,
     *,
@@ -327,10 +335,13 @@ def parse_rss(
     notices: list[_Update] = []
     for index, entry in enumerate(parsed.entries, start=1):
         # dict.get, not entry.get: feedparser answers a missing 'updated' with 'published' and a warning.
-        published = _struct_to_utc(dict.get(entry, "published_parsed"))
-        updated = _struct_to_utc(dict.get(entry, "updated_parsed"))
+        published, updated = _entry_time(entry, "published"), _entry_time(entry, "updated")
         if published is None and updated is None:
-            skipped.append(f"item {index} ({entry.get('title', '') or 'untitled'}): no readable date")
+            stated = [t for k in ("published", "updated") if impossible_offset(t := str(dict.get(entry, k) or ""))]
+            why = (
+                f"its date {stated[0][:40]} has an impossible UTC offset ({OFFSETS})" if stated else "no readable date"
+            )
+            skipped.append(f"item {index} ({entry.get('title', '') or 'untitled'}): {why}")
             continue
         # The entry's published time is its newest update, so it places the year of stamps; Atom's updated can be
         # an edit made long after (a year later would date every stamp a year late).

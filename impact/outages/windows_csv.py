@@ -78,10 +78,10 @@ def make_window(
     pct: float | None = None
     if degraded_pct not in (None, ""):
         text = str(degraded_pct).strip().rstrip("%").strip()
-        try:
-            pct = float(text)
-        except ValueError:
-            raise WindowError(f"degraded_pct '{degraded_pct}' is not a number between 0 and 100") from None
+        # Digits and one decimal point only: float() would take 1_0, 1e1 or nan.
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?|\.[0-9]+", text):
+            raise WindowError(f"degraded_pct '{degraded_pct}' is not a number between 0 and 100")
+        pct = float(text)
         if not 0 < pct <= 100:
             raise WindowError(f"degraded_pct {pct:g} must be above 0 and at most 100")
     if kind in ("", "outage", "down"):

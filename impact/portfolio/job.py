@@ -8,9 +8,12 @@ seller's error row, with the message `analyze` would print.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import ImpactError, InputError
@@ -131,10 +134,59 @@ def seller_rows(job: SellerJob, spec: RunSpec) -> list[dict]:
     return [_row(job.seller_id, w, warnings=" | ".join(notes), error=message) for w in spec.windows]
 
 
+class _OverTime(BaseException):
+    """Raised in a seller's job when its time is up; a BaseException, so that no `except Exception` of the import
+    keeps it, while every `finally` (temporary files, the connection) still runs."""
+
+
+def _within(seconds: float, work: Callable[[], list[dict]]) -> list[dict] | None:
+    """work()'s rows, or None when it ran longer than `seconds` (0: no limit).
+
+    A timer raises _OverTime in the job's own thread (any thread: a pool process's main thread or a Dask worker's),
+    where Python next runs a step of the job: between two statements of the import, so a seller of many small files
+    stops at once and one long DuckDB statement ends first."""
+    if seconds <= 0:
+        return work()
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_OverTime))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    rows = None
+    try:
+        timer.start()
+        try:
+            rows = work()
+        finally:
+            with lock:
+                state["done"] = True
+                # An exception the timer set just as the work ended is dropped here, not raised in the caller.
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+            timer.cancel()
+    except _OverTime:
+        pass
+    return None if state["fired"] else rows
+
+
 def analyse_seller(job: SellerJob, spec: RunSpec) -> SellerResult:
-    """The task an engine runs for one seller (a module-level function: process pools and Dask ship it by name)."""
+    """The task an engine runs for one seller (a module-level function: process pools and Dask ship it by name),
+    within the portfolio's time limit for one seller: past it, the seller's rows are its error and the others run."""
     t0 = time.perf_counter()
-    rows = seller_rows(job, spec)
+    limit = load_settings().portfolio_seller_seconds
+    rows = _within(limit, lambda: seller_rows(job, spec))
+    if rows is None:
+        message = (
+            f"this seller took more than {limit:,g} seconds, the limit for one seller in a portfolio: give it "
+            "fewer or smaller files, or raise IMPACT_PORTFOLIO_SELLER_SECONDS"
+        )
+        rows = [_row(job.seller_id, w, warnings=" | ".join(job.notes), error=message) for w in spec.windows]
     return SellerResult(job.seller_id, rows, time.perf_counter() - t0)
 
 

@@ -9,7 +9,15 @@ import pandas as pd
 
 from .. import __version__
 from ..errors import InputError
-from ..present import check_zone, format_channels, format_money, generated_instant, local_time, value_range
+from ..present import (
+    check_zone,
+    english_dates,
+    format_channels,
+    format_money,
+    generated_instant,
+    local_time,
+    value_range,
+)
 from ..settings import Settings
 from ..shipments.result import ShipmentResult
 from ..views import window_view
@@ -102,6 +110,7 @@ footer { border-top: 1px solid var(--line); margin-top: 40px; padding-top: 10px;
 """
 
 
+@english_dates
 def build_report(
     analysis_json: dict,
     *,

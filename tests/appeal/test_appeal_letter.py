@@ -58,6 +58,21 @@ def test_amazon_and_ebay_letters_use_the_sellers_zone_and_etsy_utc(shop):
     assert "Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00 (UTC time)" in etsy
 
 
+def test_a_german_browser_gets_the_letters_dates_in_english(shop):
+    """The letters are English: a de_DE browser changes none of their dates (no 'Mo. 20 Okt. 2025')."""
+    from impact import present
+
+    opts = service.resolve_options(tz="America/New_York")
+    window = Window(HOSTILE.start, HOSTILE.end, title="Stripe outage", url="https://status.stripe.com/x")
+    try:
+        present.use_locale("de_DE")
+        letter = service.appeal_package(shop, window, opts, "amazon")[0]["letter"]
+    finally:
+        present.use_locale(None)
+    assert "Mon 20 Oct 2025 18:00 to 23:00 (America/New_York time)" in letter
+    assert "the Stripe outage of 20 Oct 2025" in letter and "Okt" not in letter
+
+
 SHOPIFY = Window(datetime(2025, 12, 1, 14, 8), datetime(2025, 12, 1, 19, 20), title="Shopify log-in outage")
 
 

@@ -15,8 +15,9 @@ def db():
     c.close()
 
 
-def _money(db, text):
-    return db.execute(f"SELECT {money_sql('$v')}, {money_problem('$v', 'cost')}", {"v": text}).fetchone()
+def _money(db, text, marks=None):
+    sql = f"SELECT {money_sql('$v')}, {money_problem('$v', 'cost')}"
+    return db.execute(sql, {"v": text, "money_marks": marks}).fetchone()
 
 
 @pytest.mark.parametrize(
@@ -58,11 +59,32 @@ def test_money_reads_the_documented_forms(db, text, value):
         ("1,234", 'ambiguous cost "1,234"'),
         ("1.2.3", 'unreadable cost "1.2.3"'),
         ("12.50abc4", 'unreadable cost "12.50abc4"'),
+        ("1.234", 'ambiguous cost "1.234": no other cost in the file shows whether the separator marks thousands '),
+        ("0x1F", 'unreadable cost "0x1F": write a number such as 12.50'),
+        ("$1,2,3", 'unreadable cost "$1,2,3": write a number such as 12.50'),
+        ("1_000", 'unreadable cost "1_000": write a number such as 12.50'),
     ],
 )
 def test_money_problems_are_named(db, text, reason):
     """Unreadable, negative and ambiguous amounts each get their own reason quoting the text."""
     assert _money(db, text)[1].startswith(reason)
+
+
+@pytest.mark.parametrize(
+    "text,marks,value",
+    [
+        ("1.234", "dot", "1.234"),
+        ("1.234", "comma", "1234"),
+        ("1,234", "dot", "1234"),
+        ("1,234", "comma", "1.234"),
+        ("$1.234", "comma", "1234"),
+        ("12.50", "comma", "12.50"),
+        ("0.125", None, "0.125"),
+    ],
+)
+def test_one_group_of_three_digits_follows_the_files_decimal_mark(db, text, marks, value):
+    """'1.234' and '1,234' read as the file's other amounts write their decimals; a leading 0 is never a thousand."""
+    assert _money(db, text, marks) == (Decimal(value), None)
 
 
 def test_empty_money_is_null_without_a_problem(db):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from impact.errors import DiskFullError
-from impact.ingest import ingest_files, textfile
+from impact.ingest import ingest_files, quotes, textfile
 
 HEADER = "order_id,date,amount,sku\n"
 MAPPING = {"order_id": "order_id", "purchased_at": "date", "revenue": "amount", "sku": "sku"}
@@ -143,42 +143,101 @@ def test_line_ranges_are_written_for_a_reader():
 
 
 def test_unclosed_quotes_are_repaired_in_a_stream_and_lines_come_back(con, tmp_path):
-    """Two quotes that never close reject their two lines only; a tiny chunk size gives the same copy."""
+    """Two quotes that never close reject their two lines only, both as unbalanced quotes; a value with a line break
+    in it stays one record, and an inch mark inside an unquoted value is text, as the reader takes it."""
     rows = [f"Q{i},2025-03-01 10:00,1.00,s{i}" for i in range(50)]
     rows[10] = 'Q10,2025-03-01 10:00,1.00,"broken'
+    rows[20] = 'Q20,2025-03-01 10:00,1.00,"two\nlines"'
+    rows[25] = 'Q25,2025-03-01 10:00,1.00,Samsung 55" TV'
     rows[30] = 'Q30,2025-03-01 10:00,1.00,"broken too'
     f = _ingest(con, tmp_path, rows)
     assert (f["lines"], f["loaded"], f["rejected"]) == (50, 48, 2)
     assert f["rejects"] == [
         {"line": n, "reason": "unbalanced quotes: a quoted value never closes on this line"} for n in (12, 32)
     ]
-    from impact.ingest.loader import _blank_lines_at
+    assert con.execute("SELECT sku FROM lines WHERE order_id IN ('Q20', 'Q25') ORDER BY order_id").fetchall() == [
+        ("two\nlines",),
+        ('Samsung 55" TV',),
+    ]
 
-    src = tmp_path / "orders.csv"
-    data = src.read_bytes()
-    starts = [data.index(b"Q10,"), data.index(b"Q30,")]
-    small, big = _blank_lines_at(src, starts, chunk_size=7), _blank_lines_at(src, starts)
+
+def _repaired(tmp_path: Path, text: str, **kw) -> tuple[str | None, list[int]]:
+    src = tmp_path / "in.csv"
+    src.write_bytes(text.encode())
+    path, lines = quotes.repair_unclosed_quotes(src, delimiter=",", quote='"', columns=3, **kw)
+    if path is None:
+        return None, lines
     try:
-        want = data.replace(b'Q10,2025-03-01 10:00,1.00,"broken', b"\x01").replace(
-            b'Q30,2025-03-01 10:00,1.00,"broken too', b"\x01"
-        )
-        assert small.read_bytes() == big.read_bytes() == want
+        return path.read_text(), lines
     finally:
-        small.unlink()
-        big.unlink()
+        path.unlink()
+
+
+def test_the_repair_is_one_pass_whatever_the_chunk_and_bounded_by_the_longest_record(tmp_path):
+    """The same copy from 7-byte and 8 MB chunks; an open value longer than max_record is cut at its first line."""
+    text = 'a,b,c\n1,"x,2\n3,4,5\n6,"y\n7,8,"z\n9,"p\nq",0\n"r""",s,"t\n'
+    want = 'a,b,c\n\x01\n3,4,5\n\x01\n\x01\n9,"p\nq",0\n\x01\n'
+    assert _repaired(tmp_path, text, max_record=1000) == (want, [2, 4, 5, 8])
+    assert _repaired(tmp_path, text, max_record=1000, chunk_size=7) == (want, [2, 4, 5, 8])
+    # With room for no record over 9 bytes the value over two lines is too long; its second line's quote is then
+    # text inside an unquoted value, as the reader takes it.
+    assert _repaired(tmp_path, text, max_record=9)[1] == [2, 4, 5, 6, 8]
+    assert _repaired(tmp_path, "a,b,c\n1,2,3", max_record=1000) == (None, [])
+    assert _repaired(tmp_path, 'a,b,c\n1,2,"3', max_record=1000) == ("a,b,c\n\x01", [2])
+    # An inch mark and then a quote that opens a value: an even count, which the pass takes for closed; the reader's
+    # offset of the record that ran on (the line's first or second byte) has it replaced all the same.
+    hidden = 'a,b,c\n1,2" x,"3\n4,5,6\n'
+    assert _repaired(tmp_path, hidden, max_record=1000) == (None, [])
+    assert _repaired(tmp_path, hidden, max_record=1000, runaway=[7]) == ("a,b,c\n\x01\n4,5,6\n", [2])
+
+
+def test_a_stray_quote_after_an_inch_mark_is_repaired_from_the_readers_offset(con, tmp_path):
+    """A line whose quotes are even (an inch mark, then a quote that opens a value) is replaced from the reader's own
+    report of the record that ran on; the lines after it load."""
+    rows = [f"Q{i},2025-03-01 10:00,1.00,s{i}" for i in range(20)]
+    rows[5] = 'Q5,2025-03-01 10:00,1"0,"open'
+    f = _ingest(con, tmp_path, rows)
+    assert (f["lines"], f["loaded"], f["rejects"]) == (
+        20,
+        19,
+        [{"line": 7, "reason": "unbalanced quotes: a quoted value never closes on this line"}],
+    )
+
+
+def test_an_unclosed_quote_in_a_crlf_file_keeps_its_line_ends(con, tmp_path):
+    """The marker line ends in CR LF like the others, so the reader splits the repaired file as it split the first."""
+    path = tmp_path / "orders.csv"
+    rows = ["Q0,2025-03-01 10:00,1.00,a", 'Q1,2025-03-01 10:00,1.00,"b', "Q2,2025-03-01 10:00,1.00,c"]
+    path.write_bytes((HEADER + "".join(r + "\n" for r in rows)).replace("\n", "\r\n").encode())
+    repaired, lines = quotes.repair_unclosed_quotes(path, delimiter=",", quote='"', columns=4, max_record=1000)
+    try:
+        assert (repaired.read_bytes().split(b"\r\n")[2], lines) == (b"\x01", [3])
+    finally:
+        repaired.unlink()
+    f = ingest_files(con, [path], mapping=MAPPING, tz="UTC").to_json()["files"][0]
+    assert (f["lines"], f["loaded"], f["rejects"]) == (
+        3,
+        2,
+        [{"line": 3, "reason": "unbalanced quotes: a quoted value never closes on this line"}],
+    )
 
 
 def _temp_files(d: Path) -> list[str]:
     return sorted(p.name for p in d.iterdir())
 
 
-def test_a_full_temp_disk_says_so_and_leaves_no_partial_file(con, tmp_path, monkeypatch):
-    """A write failing with ENOSPC mid-copy gives one line naming the free space and the folder, and no temp file."""
+@pytest.mark.parametrize("copy", ["utf-16", "unclosed quote"])
+def test_a_full_temp_disk_says_so_and_leaves_no_partial_file(con, tmp_path, monkeypatch, copy):
+    """A write failing with ENOSPC mid-copy (a UTF-16 file's UTF-8 copy, the repair of an unclosed quote) gives one
+    line naming the free space and the folder, and no temp file."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    path = tmp_path / "utf16.csv"
-    path.write_text(HEADER + "F1,2025-03-01 10:00,1.00,x\n" * 2000, encoding="utf-16")
+    path = tmp_path / "orders.csv"
+    if copy == "utf-16":
+        path.write_text(HEADER + "F1,2025-03-01 10:00,1.00,x\n" * 2000, encoding="utf-16")
+    else:
+        path.write_text(HEADER + 'F0,2025-03-01 10:00,1.00,"x\n' + "F1,2025-03-01 10:00,1.00,x\n" * 2000)
     real = tempfile._TemporaryFileWrapper
 
     class Full(real):

@@ -35,3 +35,31 @@ def test_problems_found_at_discovery_are_the_error(sellers):
     job = replace(discover(sellers)[0][1], problems=("manifest line 3: x.csv does not exist",))
     rows = seller_rows(job, RunSpec(windows=(window(),)))
     assert rows[0]["error"] == "manifest line 3: x.csv does not exist"
+
+
+def test_a_seller_over_the_time_limit_is_stopped_and_its_row_says_so(tmp_path, sellers, monkeypatch):
+    """150 one-line files under a 0.5 s limit stop within seconds with the limit's message; the next seller, with the
+    default limit, is analysed in the same process as usual."""
+    import time
+
+    from impact.portfolio.job import analyse_seller
+
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    header, *lines = (sellers / "seller-000" / "all_orders.txt").read_text().splitlines(keepends=True)
+    for i in range(150):  # one Amazon report cut into 150 small ones
+        (slow / f"o{i:03}.txt").write_text(header + "".join(lines[i::150]))
+    job = discover(tmp_path)[0][0]
+    monkeypatch.setenv("IMPACT_PORTFOLIO_SELLER_SECONDS", "0.5")
+    t0 = time.perf_counter()
+    result = analyse_seller(job, RunSpec(windows=(window(),)))
+    assert time.perf_counter() - t0 < 5
+    assert [r["error"] for r in result.rows] == [
+        "this seller took more than 0.5 seconds, the limit for one seller in a portfolio: give it fewer or smaller "
+        "files, or raise IMPACT_PORTFOLIO_SELLER_SECONDS"
+    ]
+    monkeypatch.delenv("IMPACT_PORTFOLIO_SELLER_SECONDS")
+    other = {j.seller_id: j for j in discover(sellers)[0]}["seller-000"]
+    row = analyse_seller(other, RunSpec(windows=(window(),))).rows[0]
+    assert row["error"] == "" and row["revenue_lost"] is not None
+    time.sleep(0.6)  # a timer left running would raise here

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from testdata import ROOT
 
-from impact import __version__
+from impact import __version__, present
 from impact.analysis import analyze
 from impact.dataset import product_names
 from impact.errors import InputError
@@ -295,6 +295,18 @@ def test_source_date_epoch_makes_the_report_reproducible(demo, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
         build_report(demo["analysis"], **args)
+
+
+def test_a_german_browser_gets_the_reports_dates_in_english(demo):
+    """The report is written in English: with the browser's locale de_DE its window is 'Mon 20 Oct 2025', never
+    'Mo. 20 Okt. 2025'."""
+    try:
+        present.use_locale("de_DE")
+        html = _build(demo)
+    finally:
+        present.use_locale(None)
+    assert "Mon 20 Oct 2025 02:48 to 17:20 America/New_York" in html
+    assert not re.search(r"\b(?:Mo|Di)\. |\bOkt\. ", html)  # plotly.js has a variable named Okt
 
 
 def test_late_shipments_that_cannot_be_measured_say_why(demo):

@@ -293,6 +293,23 @@ def test_share_link_round_trip_shows_results_without_orders():
     assert any("not valid" in e.value for e in stranger.error)
 
 
+def test_share_link_revoked_from_the_app_no_longer_opens():
+    """Made and revoked in the app: the panel says it is revoked, the Known outage is still the demo's, and the
+    link now opens only the refusal."""
+    at = _run()
+    at.sidebar.button(key="share_create").click()
+    at = _run(at)
+    url = at.session_state["share_link"][1]["url"]
+    at.sidebar.button(key="share_revoke").click()
+    at = _run(at)
+    assert [s.value for s in at.sidebar.success] == ["Revoked: the link no longer opens."]
+    assert at.sidebar.selectbox(key="preset").value == "aws-us-east-1-2025-10-20"
+    viewer = AppTest.from_file(APP, default_timeout=60)
+    viewer.query_params["share"] = url.split("share=")[1]
+    viewer = _run(viewer)
+    assert any("not valid" in e.value for e in viewer.error) and not _metrics(viewer)
+
+
 # Every supported export in tests/data: (file, format label, encoding, lines loaded, revenue symbol).
 FORMATS = [
     ("amazon_all_orders_32.txt", "Amazon All Orders report", "utf-8", 6, "$"),

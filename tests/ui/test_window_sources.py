@@ -213,6 +213,36 @@ def test_known_outages_in_the_orders_are_offered_first():
     assert not any("in your orders" in o for o in picker.options[3:])
 
 
+def _orders_after_picker_page():
+    import streamlit as st
+
+    from impact.ingest import ingest_files
+    from impact.store import session_db
+    from ui import window_sources
+    from ui.orders import DEMO_DIR, DEMO_FILES
+    from ui.state import state
+
+    window_sources.init_window("UTC")
+    window_sources.preset_picker(st.sidebar)
+    if state.con is None:  # as in the app: the orders are loaded after the sidebar is drawn
+        state.con = session_db()
+        ingest_files(state.con, [DEMO_DIR / n for n in DEMO_FILES], tz="UTC")
+
+
+def test_known_outage_label_change_is_sent_to_the_browser():
+    """The first run draws the picker before the orders exist; once they mark the AWS outage 'in your orders', the
+    browser is sent that new label (it would otherwise send back the old one, which names no option), once."""
+    at = run_page(_orders_after_picker_page)
+    assert at.sidebar.selectbox(key="preset").proto.raw_value == "AWS us-east-1 outage, 2025-10-20"
+    at = rerun(at)
+    picker = at.sidebar.selectbox(key="preset")
+    assert picker.proto.set_value and picker.proto.raw_value == "AWS us-east-1 outage, 2025-10-20 · in your orders"
+    assert picker.value == "aws-us-east-1-2025-10-20"
+    at = rerun(at)
+    picker = at.sidebar.selectbox(key="preset")
+    assert not picker.proto.set_value and picker.value == "aws-us-east-1-2025-10-20"
+
+
 def _upload_preset_page(path):
     import streamlit as st
 

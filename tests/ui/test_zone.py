@@ -40,7 +40,7 @@ def test_the_zone_is_read_from_the_files_and_a_change_is_explained(monkeypatch):
     ]
     assert (
         "**Time zone:** UTC, your choice. Your files say America/New\\_York, from the offsets in "
-        "shopify\\_orders\\_export.csv." in _markdown(at)
+        "shopify\\_orders\\_export.csv." in _markdown(at).splitlines()
     )
 
 
@@ -51,5 +51,5 @@ def test_a_deployment_zone_is_used_and_the_files_are_named():
     assert _metric(at, "Revenue lost") == "$717"
     assert (
         "**Time zone:** UTC, this site's default zone. Your files say America/New\\_York, from the offsets in "
-        "shopify\\_orders\\_export.csv." in _markdown(at)
+        "shopify\\_orders\\_export.csv." in _markdown(at).splitlines()
     )
