@@ -1,11 +1,12 @@
 """bench.accuracy's analyst's ratio anchor and bench.synth's export files, on sellers whose figures are known."""
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from bench.accuracy import analyst_ratio
+from bench.accuracy import IMPACT, ORACLE, Trial, analyst_ratio, breakdown_markdown, floor_sd, level_error
 from bench.synth import Outage, make_seller, simulate, write_exports
 from impact import service
 from impact.revenue import history_from_orders
@@ -72,3 +73,50 @@ def test_exports_import_as_the_orders_they_were_made_from(tmp_path):
     first = seller.start + timedelta(hours=float(sim.hours[sim.channel == 2].min()))
     assert when == first.replace(microsecond=0)
     con.close()
+
+
+def test_the_floor_sd_adds_the_orders_baskets_and_the_hourly_noise():
+    """Orders of $10, $10 and $20 on the channel (E[r^2]/E[r] = 600/40 = 15), $100 expected over 4 hours, hourly
+    noise of SDs 0.06 and 0.08: variance 100 x 15 + (e^0.01 - 1) x 100^2 / 4 = 1,525.13, an SD of $39.05."""
+    seller = SimpleNamespace(channels=("amazon", "shopify"), hour_sd=0.08)
+    sim = SimpleNamespace(revenue=np.array([10.0, 10.0, 99.0, 20.0]), channel=np.array([0, 0, 1, 0]))
+    start = datetime(2025, 3, 1, 10)
+    outage = SimpleNamespace(channel="amazon", start=start, end=start + timedelta(hours=4))
+    assert floor_sd(sim, seller, outage, 100.0) == pytest.approx(39.052854, abs=1e-6)
+
+
+def _trial(kind: str, truth: float, actual: float, hours: float, iv: tuple, oracle: tuple, sd: float) -> Trial:
+    t = Trial(kind, 500, 2, hours, truth, actual + truth, actual + truth, actual, {}, 0, 0, None, {}, 0.0)
+    t.intervals, t.floor_sd = {IMPACT: iv, ORACLE: oracle}, sd
+    return t
+
+
+def test_the_breakdown_gives_error_bias_width_and_coverage_beside_the_oracles_floor():
+    """Two outages: one removing 25% of a 3-hour window (truth $100; the product says $120 in $60-$200, the oracle
+    $90 +- $49.35), one removing 80% of a 12-hour window (truth $400; $380 in $300-$500, the oracle $410 +- $98.69):
+    each row's medians, and the width over the oracle's, window by window (140/98.69 and 200/197.38)."""
+    trials = [
+        _trial("outage", 100.0, 300.0, 3, (120.0, 60.0, 200.0), (90.0, 40.65, 139.35), 30.0),
+        _trial("outage", 400.0, 100.0, 12, (380.0, 300.0, 500.0), (410.0, 311.31, 508.69), 60.0),
+        _trial("none", 0.0, 500.0, 6, (0.0, -50.0, 50.0), (0.0, -40.0, 40.0), 25.0),
+    ]
+    rows = breakdown_markdown(trials, IMPACT).splitlines()
+    assert rows[2] == "| all | 2 | 12.5% (6.2%) | +7.5% (-3.8%) | 95% (74%) | 1.22x | 100.0% (100.0%) |"
+    assert (
+        rows[3] == "| removed under 40% | 1 | 20.0% (10.0%) | +20.0% (-10.0%) | 140% (99%) | 1.42x | 100.0% (100.0%) |"
+    )
+    assert rows[4] == "| removed 70-100% | 1 | 5.0% (2.5%) | -5.0% (+2.5%) | 50% (49%) | 1.01x | 100.0% (100.0%) |"
+    assert rows[5] == "| 2-4 h | 1 | 20.0% (10.0%) | +20.0% (-10.0%) | 140% (99%) | 1.42x | 100.0% (100.0%) |"
+    assert rows[6] == "| 10-15 h | 1 | 5.0% (2.5%) | -5.0% (+2.5%) | 50% (49%) | 1.01x | 100.0% (100.0%) |"
+    assert len(rows) == 7
+
+
+def test_the_level_error_is_the_expected_revenue_against_the_generators():
+    """Expected $400 where the generator's was $400 (0%), $110 against $100 (10%), $470 against $500 (6%): the
+    median is 6%."""
+    trials = [
+        _trial("outage", 100.0, 300.0, 3, (100.0, 0.0, 200.0), (100.0, 0.0, 200.0), 30.0),
+        _trial("none", 0.0, 100.0, 6, (10.0, -50.0, 50.0), (0.0, -40.0, 40.0), 25.0),
+        _trial("outage", 400.0, 100.0, 12, (370.0, 300.0, 500.0), (400.0, 311.31, 508.69), 60.0),
+    ]
+    assert level_error(trials, IMPACT) == pytest.approx(6.0)

@@ -111,6 +111,17 @@ def start_app():
         yield lambda env, log_name: stack.enter_context(streamlit_app(env, log_name))
 
 
+@pytest.fixture
+def inferring_app(start_app, tmp_path) -> str:
+    """An app as a deployment runs it: no IMPACT_DEFAULT_TZ, so the zone comes from the files, else the browser."""
+    env = {
+        "IMPACT_DEFAULT_TZ": "",
+        "IMPACT_DB": str(tmp_path / "impact.duckdb"),
+        "IMPACT_MAPPINGS_PATH": str(tmp_path / "mappings.json"),
+    }
+    return start_app(env, "streamlit-deployed.log")[0]
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium launched through Playwright."""

@@ -6,9 +6,10 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_demo_page_renders_in_chromium(page, app_url, artifacts):
-    """The demo opens in a real browser with the DEMO label, KPI cards and a drawn chart; a screenshot is kept."""
-    page.goto(app_url, wait_until="domcontentloaded")
+def test_demo_page_renders_in_chromium(page, inferring_app, artifacts):
+    """The demo opens, as a new visitor of a deployment sees it, with the zone read from its files, the DEMO label,
+    KPI cards and a drawn chart; the screenshot is the README's."""
+    page.goto(inferring_app, wait_until="domcontentloaded")
     page.get_by_text("DEMO data: Demo Kitchen Co").wait_for(timeout=45_000)
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Revenue lost")
     metric.wait_for()
@@ -16,6 +17,7 @@ def test_demo_page_renders_in_chromium(page, app_url, artifacts):
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_role("tab", name="Data").count() == 1
+    page.get_by_text("America/New_York, from the offsets in shopify_orders_export.csv").first.wait_for()
     page.wait_for_timeout(500)  # let plotly finish its first layout pass before the picture
     page.screenshot(path=str(artifacts / "demo_overview.png"), full_page=True)
 

@@ -92,17 +92,6 @@ def _kpi(page, label: str) -> str:
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-@pytest.fixture
-def inferring_app(start_app, tmp_path) -> str:
-    """An app as a deployment runs it: no IMPACT_DEFAULT_TZ, so the zone comes from the files, else the browser."""
-    env = {
-        "IMPACT_DEFAULT_TZ": "",
-        "IMPACT_DB": str(tmp_path / "impact.duckdb"),
-        "IMPACT_MAPPINGS_PATH": str(tmp_path / "mappings.json"),
-    }
-    return start_app(env, "streamlit-report.log")[0]
-
-
 def test_upload_window_kpis_match_cli_and_report(berlin_page, outage_export, inferring_app, artifacts, tmp_path):
     """An uploaded export and a typed window give the CLI's numbers on the Overview, and the downloaded HTML report
     carries the same loss, opens offline and keeps product names as text."""
