@@ -163,13 +163,15 @@ def run_trials(
     shapes: tuple[str, ...] = (),
     new_user: bool = False,
     ci_engine: str = "tfcausalimpact",
+    browser_zone: bool = False,
 ) -> list[Trial]:
     """`mstl`: run statsforecast's MSTL on every trial; `causalimpact`: run CausalImpact on that many windows, drawn
     with their own seeded stream among the windows (outage and none) of sellers with a second channel and at least
     `ci_min_orders` orders a day. `families`: the generator families drawn from (bench.synth.FAMILIES); `shapes`:
     the return shapes drawn from (SHAPES; empty: every outage's returns come as `recapture_timing` says, 0-50% of
     the lost orders); `new_user`: also run the product as a new user does, on the seller's export files with no
-    zone given (the CLI's own path: bench.accuracy.as_new_user)."""
+    zone given (the CLI's own path: bench.accuracy.as_new_user); `browser_zone`: that new user uploads the files in
+    the app from a browser in the seller's own zone (the app passes the browser's zone to the zone inference)."""
     cache = cache or bench_anchors.Cache(None)
     rng = np.random.default_rng(seed)
     zrng = np.random.default_rng(seed + 10_000)  # the zones have their own stream: the sellers' draws stay the same
@@ -193,7 +195,8 @@ def run_trials(
         null = random_outage(rng, seller, null_day, fraction=0.0)
         sim = simulate(rng, seller, [outage, null])
         hist = sim.history()
-        as_user = as_new_user(sim, [outage, null], until_normal) if new_user else None
+        browser = tz if browser_zone else None
+        as_user = as_new_user(sim, [outage, null], until_normal, browser) if new_user else None
         for j, (kind, o, tr) in enumerate((("outage", outage, sim.truth[0]), ("none", null, sim.truth[1]))):
             t = _trial(hist, seller, kind, o, tr, until_normal, i, as_user[j] if as_user else None)
             t.family, t.shape, t.tz = family, shape if kind == "outage" else "none", tz
@@ -334,16 +337,18 @@ def _trial(hist: History, seller, kind: str, o, tr, until_normal: int, i: int, u
     return t
 
 
-def as_new_user(sim, outages: list, until_normal: int = 0) -> list[dict]:
+def as_new_user(sim, outages: list, until_normal: int = 0, browser: str | None = None) -> list[dict]:
     """The product as a new user runs it: the seller's export files (bench.synth.write_exports) given to the CLI's
     own steps for `python -m impact analyze FILE... --window START END --channels CH` with no --tz (so whatever
-    zone the product settles on by itself, as it would for them), one window at a time on one import. Per outage:
+    zone the product settles on by itself, as it would for them), one window at a time on one import; `browser`: the
+    zone the browser reports when the files are uploaded in the app (ui.zone passes st.context.timezone; it ranks
+    below a file's offsets and local times, above the hours of the day). Per outage:
     {"iv": (lost, low, high, net, net low, net high), "zone": the zone the analysis ran in}."""
     import tempfile
 
     from impact.__main__ import build_parser
     from impact.commands import options as cli
-    from impact.service import run_analysis
+    from impact.service import load_in_zone, run_analysis
 
     out = []
     with tempfile.TemporaryDirectory(prefix="bench-accuracy-") as folder:
@@ -356,10 +361,8 @@ def as_new_user(sim, outages: list, until_normal: int = 0) -> list[dict]:
             args = build_parser("analyze").parse_args(argv)
             windows = cli.windows(args)
             if con is None:
-                load = getattr(cli, "load_from_args", None) or cli.load  # the CLI's import step, by either name
-                got = load(args, cli.options(args))
-                con, report = got[0], got[1]
-                opts = got[2] if len(got) > 2 else cli.options(args)  # the zone settled at import, when it is
+                mapping = cli.parse_mapping(args.mapping)
+                con, report, opts = load_in_zone(args.files, cli.options(args), mapping=mapping, browser=browser)
             cli.check_covered(con, report, windows, opts)
             rev = run_analysis(con, windows, opts).to_json()["windows"][0]["revenue"]
             iv = (rev["lost"], rev["lost_low"], rev["lost_high"], rev["net_lost"], rev["net_lost_low"])
@@ -848,6 +851,12 @@ def main(argv: list[str] | None = None) -> int:
         "offsets, eBay in local time) through the CLI's own steps with no --tz; the acceptance targets are then "
         "checked on it (an import per seller: slower)",
     )
+    ap.add_argument(
+        "--browser-zone",
+        action="store_true",
+        help="with --new-user: the files are uploaded in the app from a browser in the seller's own zone, which the "
+        "app passes to the zone inference (without it: the CLI, which has no browser to ask)",
+    )
     args = ap.parse_args(argv)
     if args.timing:
         print("| orders/day | order lines in a year | one analysis (median of 5) | slowest |\n|---:|---:|---:|---:|")
@@ -882,6 +891,7 @@ def main(argv: list[str] | None = None) -> int:
         shapes=tuple(x for x in args.shapes.split(",") if x),
         new_user=args.new_user,
         ci_engine=args.ci_engine,
+        browser_zone=args.browser_zone,
     )
     wall = time.perf_counter() - t0
     res = summarise(trials)
@@ -944,6 +954,8 @@ def main(argv: list[str] | None = None) -> int:
             right = np.mean([t.zone_used == t.tz for t in big if t.kind == "outage"])
             print(f"\nZone the product settled on with none given: the seller's own on {100 * right:.0f}% of them.")
         who = "as a new user runs it (zone not given)" if any(t.zone_used for t in big) else "with the zone given"
+        if args.browser_zone:
+            who = "as a new user runs it in the app (zone not given; the browser in the seller's zone)"
         product = NEW_USER if any(t.zone_used for t in big) else IMPACT
         print(f"\n**300+ orders/day, this product {who}, by depth and duration of the outage:**\n")
         print(breakdown_markdown(big, product))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import present
 from .errors import InputError
 
 # Run-wide keys a window's view carries beside its own figures; fx and recovery_mode only when they say something.
@@ -15,7 +16,7 @@ def window_view(analysis_json: Mapping, index: int = 0) -> dict:
     window's own figures with the run's currency, confidence and recovery_hours, and all warnings (the run's first)."""
     windows = analysis_json.get("windows") or []
     if not 0 <= index < len(windows):
-        raise InputError(f"the analysis has {len(windows)} window(s); there is no window {index + 1}")
+        raise InputError(f"the analysis has {present.plural(len(windows), 'window')}; there is no window {index + 1}")
     w = windows[index]
     extra = {k: analysis_json.get(k) for k in RUN_KEYS}
     warnings = [*(analysis_json.get("warnings") or []), *(w.get("warnings") or [])]

@@ -6,8 +6,9 @@ a seller who is never asked still gets their own clock. In order of trust:
 1. the UTC offsets the files carry (Shopify writes the shop's offset on every order): the zones whose offset
    equals the file's on every day of the data, clock changes included (America/New_York or an equivalent);
 2. local times without an offset plus the buyers' country (eBay, WooCommerce with a country, Etsy);
-3. the browser's zone (the app only);
-4. for files in UTC only (Amazon), the daily trough of orders: the seller's and buyers' night, about 4 am local.
+3. the browser's zone (the app only), unless it is UTC;
+4. for files in UTC only (Amazon), the daily trough of orders: the seller's and buyers' night, about 4 am local;
+5. a browser on UTC (a server's or a container's more often than a seller's).
 
     guess = resolve_zone(con, given=None)          # after impact.ingest.ingest_files
     guess.zone, guess.source, guess.sentence       # 'America/New_York', 'offsets', 'America/New_York, from ...'
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import InputError
 
 SOURCES = ("given", "offsets", "country", "browser", "trough", "default")
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"})
 # Zones sellers are most often in, first (within a country, the most populous first): among zones with the same
 # offsets on every day of the data (or of the same country), the one named is the first of these.
 PREFERRED = (
@@ -204,12 +206,16 @@ def infer_zone(con, *, browser: str | None = None, fallback: str = "UTC") -> Zon
             check(browser)
         except InputError:
             browser = None
-    if browser:
+    # A browser on UTC is a server's or a container's far more often than a seller's (London, Lisbon and Reykjavik
+    # report their own names), so the hours of the day in UTC-only files outrank it.
+    if browser and browser not in UTC_NAMES:
         return ZoneGuess(browser, "browser", "medium", f"{browser}, your browser's time zone")
     if by_kind["utc"]:
         guess = _from_trough(by_kind["utc"])
         if guess is not None:
             return guess
+    if browser:
+        return ZoneGuess(browser, "browser", "medium", f"{browser}, your browser's time zone")
     return ZoneGuess(
         fallback,
         "default",

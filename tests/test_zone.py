@@ -104,6 +104,24 @@ def test_the_day_in_utc_only_files_gives_the_offset_within_an_hour():
     assert float(np.median(errors)) == 0.5
 
 
+def test_a_browser_on_utc_does_not_outrank_the_hours_of_the_day():
+    """An Amazon-only seller in New York opened from a browser on UTC (a server's, a container's): the hours of
+    the day decide; a browser with a zone of its own decides over them; UTC only when the files say nothing."""
+    rng = np.random.default_rng(500)
+    seller = make_seller(rng, 300, n_channels=1, n_days=60, tz="America/New_York")
+    con = session_db()
+    _evidence(con, simulate(rng, seller), file_id=1, name="amazon.txt", fmt="amazon_all_orders", offsets=False)
+    trough = infer_zone(con)
+    assert trough.source == "trough"
+    for utc in ("UTC", "Etc/UTC"):
+        assert (infer_zone(con, browser=utc).zone, infer_zone(con, browser=utc).source) == (trough.zone, "trough")
+    assert infer_zone(con, browser="Europe/London").sentence == "Europe/London, your browser's time zone"
+    con.execute("DELETE FROM import_zone; DELETE FROM import_files")
+    ingest_files(con, [DATA / "amazon_all_orders_32.txt"], tz="UTC")
+    guess = infer_zone(con, browser="UTC")
+    assert (guess.zone, guess.source, guess.sentence) == ("UTC", "browser", "UTC, your browser's time zone")
+
+
 def test_trough_offset_lines_the_day_up():
     """A shop's usual day seen from UTC-05:00 gives -5.0, from UTC+05:30 (half hours between) 5.5; a day quiet at
     03:00 but peaking at 19:00 local in UTC-05:00 reads as UTC-04:00; 120 orders say nothing."""

@@ -56,7 +56,8 @@ def human_summary(result: DetectResult) -> str:
     if not result.detections:
         out.append("no outage windows found in the orders")
     out.append(
-        f"{result.candidates} candidate window(s) scanned, {len(result.detections)} confirmed by the full estimate"
+        f"{present.plural(result.candidates, 'candidate window')} scanned, {len(result.detections)} confirmed by the "
+        "full estimate"
     )
     return "\n".join(out)
 

@@ -72,7 +72,7 @@ def run(args) -> int:
                 f"({s.excess_late_low:.1f} to {s.excess_late_high:.1f}, {s.confidence:.0%})"
             )
         print(
-            f"{len(df):,} late order(s) written to {args.out}; {s.due:,} orders due {s.due_from} onwards "
+            f"{present.plural(len(df), 'late order')} written to {args.out}; {present.plural(s.due, 'order')} due {s.due_from} onwards "
             f"(bought by {s.bought_until}), {s.late:,} late, {estimate}; "
             f"backlog cleared {s.backlog_cleared or 'not measured or not by the end of the data'}",
             file=stream,

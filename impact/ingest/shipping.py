@@ -17,6 +17,7 @@ file never reach the database.
 
 from __future__ import annotations
 
+from .. import present
 from ..store import CHANNELS
 from . import sqlexpr
 from .base import Cols, Format
@@ -236,9 +237,9 @@ def apply_rows(con) -> dict[str, int]:
 
 
 def notes(counts: dict[str, int]) -> list[str]:
-    out = [f"{counts['orders']:,} order(s) matched"]
+    out = [f"{present.plural(counts['orders'], 'order')} matched"]
     if counts["several_shipments"]:
         out.append(
-            f"{counts['several_shipments']:,} order(s) have several shipments: the earliest ship confirmation counts"
+            f"{present.plural(counts['several_shipments'], 'order')} with several shipments: the earliest ship confirmation counts"
         )
     return out

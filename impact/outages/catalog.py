@@ -13,6 +13,7 @@ import io
 import threading
 from pathlib import Path
 
+from .. import present
 from ..errors import InputError, WindowError
 from ..settings import DATA_DIR
 from ..windows import Window, parse_utc
@@ -39,7 +40,7 @@ def parse_catalog(text: str, *, name: str = "outages.csv") -> list[Window]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError(f"{name}: missing column(s) {', '.join(missing)}")
+        raise InputError(f"{name}: missing {present.plural_word(len(missing), 'column')} {', '.join(missing)}")
     entries: list[Window] = []
     seen: set[str] = set()
     problems: list[str] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .. import present
 from ..errors import WindowError
 from ..store import CHANNELS
 from ..windows import Window, parse_utc
@@ -198,12 +199,12 @@ def parse_windows_csv(source: str | bytes | Path, *, source_name: str = "upload"
             if missing or unknown:
                 problems = []
                 if missing:
-                    problems.append(f"missing column(s) {', '.join(missing)}")
+                    problems.append(f"missing {present.plural_word(len(missing), 'column')} {', '.join(missing)}")
                 if unknown:
                     # Named, not dumped: a file that is no windows CSV at all can have a header of any length.
                     shown = ", ".join(c if len(c) <= 30 else c[:29] + "…" for c in unknown[:5])
                     more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-                    problems.append(f"unknown column(s) {shown}{more}")
+                    problems.append(f"unknown {present.plural_word(len(unknown), 'column')} {shown}{more}")
                 raise WindowError(
                     f"{name}, line {header_line}: {' and '.join(problems)}; the header must be "
                     f"{','.join(REQUIRED_COLUMNS)}[,{','.join(OPTIONAL_COLUMNS)}]"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -91,6 +91,17 @@ def _read_until_strongest(d: np.ndarray, pe: np.ndarray) -> tuple[int, float]:
     m = float(np.quantile(z_null, 0.9) ** 2)
     z2 = float(z[T - 1] ** 2)
     return T, max(0.0, 1.0 - m / z2) if z2 > 0 else 0.0
+
+
+def _at_most_the_loss(rc: Recapture, lost: float) -> Recapture:
+    """The recapture counted is at most the window's loss: only lost orders can be placed again, so sales above
+    normal after a window that lost nothing (or more of them than it lost) are the hours' ordinary ups and downs
+    or new demand, not buyers coming back. The three metrics and the share counted shrink together."""
+    value = float(rc.value[REV])
+    if value <= max(lost, 0.0):
+        return rc
+    keep = max(lost, 0.0) / value
+    return replace(rc, value=rc.value * keep, factor=rc.factor * keep)
 
 
 def _robust_var(x: np.ndarray) -> np.ndarray:
@@ -354,7 +365,7 @@ def _sparse_warning(affected: tuple[str, ...], expected: np.ndarray) -> list[str
     about = "fewer than one order was" if n < 1 else f"only about {n:.0f} orders were"
     return [
         f"{about} expected in this window on {', '.join(affected)}: too few to tell an outage from an ordinary "
-        "quiet spell, so the interval is wide, from what was sold up to what the channel sold at its best in the "
+        "quiet spell, so the interval runs from what was sold up to what the channel sold at its best in the "
         "same hours of other days"
     ]
 
@@ -382,13 +393,11 @@ def _intervals(
     rc = measure_recapture(fits, affected) if rec else None
     if rc is None:
         return lost, recaptured, box, None
+    rc = _at_most_the_loss(rc, float(expected[REV] - actual[REV]))
     point = float(expected[REV] - actual[REV]) - float(rc.value[REV])
-    recaptured = Interval(
-        min(recaptured.low, float(rc.value[REV])),
-        max(recaptured.high, float(rc.value[REV])),
-        recaptured.p_effect,
-        recaptured.method,
-    )
+    # Nor can more come back than the loss's upper bound: the recapture's interval stops there too.
+    high = min(max(recaptured.high, float(rc.value[REV])), max(lost.high, 0.0))
+    recaptured = Interval(min(recaptured.low, float(rc.value[REV]), high), high, recaptured.p_effect, recaptured.method)
     # Lost orders placed again are at most the lost orders, and a recapture is not negative: unless the hours
     # after say otherwise (a measurable shortfall, or more coming back than the loss could hold), the net loss
     # lies between nothing and the loss.

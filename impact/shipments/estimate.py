@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import present
 from ..windows import iso_utc
 from .backlog import AFTERMATH_PAD_HOURS, WARMUP_HOURS, due_horizon, horizon_reason, measure_backlog, purchase_cutoff
 from .orders import HISTORY_DAYS, Prepared
@@ -115,7 +116,7 @@ def _pending(con, prep: Prepared, until: datetime, backlog, notes: list[str]) ->
     ).fetchone()[0]
     if pending:
         notes.append(
-            f"{pending} order(s) bought in the period were not yet due at the end of their channel's data:"
+            f"{present.plural(pending, 'order')} bought in the period were not yet due at the end of their channel's data:"
             " whether they ship on time is not known yet, so they are not counted"
         )
     if backlog.cleared is None and backlog.band is not None:
@@ -286,7 +287,7 @@ def estimate_late(con, prep: Prepared, sla_hours, business_days, confidence, hor
     if not known:
         # Without enough orders outside the window there is no normal late rate to compare with: say so, guess nothing.
         notes.append(
-            f"only {n_base} order(s) outside the window and its aftermath (at least {MIN_BASELINE_ORDERS} needed):"
+            f"only {present.plural(n_base, 'order')} outside the window and its aftermath (at least {MIN_BASELINE_ORDERS} needed):"
             " the late count cannot be compared with a normal late rate, so expected and excess late are unknown"
         )
     elif n_placebo < MIN_PLACEBOS:

@@ -163,7 +163,7 @@ def test_cli_maps_a_shipments_csv_while_known_exports_keep_their_reading(tmp_pat
     code, out, err = _run(["ingest", str(path), orders, "--map", mapping])
     assert code == 0, err
     assert "warehouse.csv: shipping CSV with a column mapping (utf-8) - 2 lines: 2 loaded" in out
-    assert "2 order(s) matched" in out
+    assert "2 orders matched" in out
     code, out, err = _run(
         [
             "appeal",

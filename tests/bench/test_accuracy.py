@@ -6,7 +6,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from bench.accuracy import IMPACT, ORACLE, Trial, analyst_ratio, breakdown_markdown, floor_sd, level_error
+from bench.accuracy import (
+    IMPACT,
+    ORACLE,
+    Trial,
+    analyst_ratio,
+    as_new_user,
+    breakdown_markdown,
+    floor_sd,
+    level_error,
+)
 from bench.synth import Outage, make_seller, simulate, write_exports
 from impact import service
 from impact.revenue import history_from_orders
@@ -73,6 +82,21 @@ def test_exports_import_as_the_orders_they_were_made_from(tmp_path):
     first = seller.start + timedelta(hours=float(sim.hours[sim.channel == 2].min()))
     assert when == first.replace(microsecond=0)
     con.close()
+
+
+def test_a_new_user_in_the_app_is_analysed_in_the_browsers_zone(monkeypatch):
+    """An Amazon-only seller's UTC report, whose hours of the day alone say America/Los_Angeles, runs in the zone the
+    browser reports (America/Denver) when uploaded in the app: the browser ranks above the hours of the day."""
+    monkeypatch.setenv("IMPACT_DEFAULT_TZ", "")  # as deployed: the tests' forced UTC would decide it
+    rng = np.random.default_rng(11)
+    seller = make_seller(rng, 300, n_channels=1, n_days=63, tz="America/Los_Angeles", start=datetime(2025, 1, 20))
+    start = seller.start + timedelta(days=50, hours=17)
+    outage = Outage(start, start + timedelta(hours=5), seller.channels[0], 1.0)
+    sim = simulate(rng, seller, [outage])
+    (cli,) = as_new_user(sim, [outage])
+    (app,) = as_new_user(sim, [outage], browser="America/Denver")
+    assert (cli["zone"], app["zone"]) == ("America/Los_Angeles", "America/Denver")
+    assert app["iv"][1] > 0 and cli["iv"][1] > 0  # a whole channel gone for 5 hours: a loss at the low end too
 
 
 def test_the_floor_sd_adds_the_orders_baskets_and_the_hourly_noise():

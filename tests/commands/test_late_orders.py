@@ -105,7 +105,7 @@ def test_out_dash_writes_csv_to_stdout(export, capsys):
     assert main(["late-orders", str(export), *WINDOW, "--out", "-"]) == 0
     captured = capsys.readouterr()
     assert captured.out.lstrip("\ufeff").splitlines()[0] == ",".join(HEADER)
-    assert "late order(s) written to -" in captured.err
+    assert "late orders written to -" in captured.err
 
 
 def test_sla_and_business_day_options_change_the_count(export, tmp_path, capsys):

@@ -41,8 +41,8 @@ def test_shipstation_rows_enrich_orders_and_are_all_accounted_for(con):
     assert f.skipped_reasons == {"voided label": 1, "order not in the order exports": 1}
     assert f.rejects == [{"line": 10, "reason": 'unreadable ship date "sometime"'}]
     assert f.notes == [
-        "5 order(s) matched",
-        "1 order(s) have several shipments: the earliest ship confirmation counts",
+        "5 orders matched",
+        "1 order with several shipments: the earliest ship confirmation counts",
     ]
     assert f.lines == f.loaded + f.skipped + f.rejected + f.duplicates
     # Its Marketplace column names Amazon; the timed ship date is read in the seller's zone (UTC here).
@@ -164,5 +164,5 @@ def test_the_import_report_json_lists_a_shipping_file_with_its_counts_and_notes(
     report = ingest_files(con, [*ORDERS, SHIPSTATION]).to_json()
     f = report["files"][-1]
     assert f["format"] == "shipstation_shipments" and f["loaded"] == 6 and f["skipped"] == 2 and f["rejected"] == 1
-    assert f["notes"][0] == "5 order(s) matched"
+    assert f["notes"][0] == "5 orders matched"
     assert "notes" not in report["files"][0]

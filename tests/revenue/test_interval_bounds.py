@@ -8,6 +8,7 @@ import pytest
 
 from bench.synth import Outage, make_seller, simulate
 from impact.revenue import REV, estimate_event
+from impact.revenue.event import Recapture, _at_most_the_loss
 from impact.revenue.interval import calibrate
 
 
@@ -43,10 +44,10 @@ def _sparse_windows():
             yield estimate_event(sim.history(), out.start, out.end, ("amazon",))
 
 
-def test_sparse_seller_intervals_are_physically_possible_and_said_to_be_wide():
+def test_sparse_seller_intervals_are_physically_possible_and_said_to_be_sparse():
     """On 24 windows of sparse sellers: the loss between minus what was sold and what the channel could have sold
     (expected + its best placebo copy of the window), the net loss at least minus what window and recovery sold,
-    every point inside its interval, and a sentence that the interval is wide because few orders were expected."""
+    every point inside its interval, no recapture above the loss, and a sentence that few orders were expected."""
     n = 0
     for est in _sparse_windows():
         f = est.fits["amazon"]
@@ -57,6 +58,8 @@ def test_sparse_seller_intervals_are_physically_possible_and_said_to_be_wide():
         assert est.net.low <= net_point <= est.net.high
         assert est.net.low >= -(act + float(est.recovery_actual[REV])) - 1e-9
         assert est.lost.high < 1000  # dollars, on a store of one order a day
+        assert float(est.recaptured_point()[REV]) <= max(exp - act, 0.0) + 1e-9  # only lost orders come back
+        assert est.recaptured.high <= max(est.lost.high, 0.0) + 1e-9
         assert any("too few to tell an outage from an ordinary quiet spell" in w for w in est.warnings)
         n += 1
     assert n == 24
@@ -71,3 +74,13 @@ def test_busy_seller_gets_no_sparse_sentence():
     est = estimate_event(sim.history(), out.start, out.end, ("amazon",))
     assert not any("quiet spell" in w for w in est.warnings)
     assert est.lost.low >= -float(est.actual[REV])
+
+
+def test_a_recapture_above_the_loss_is_cut_to_it():
+    """$30 of excess counted after a window that lost $12 counts $12 (orders and units and the share counted
+    shrink with it); after a window that lost nothing it counts nothing; one below the loss is left alone."""
+    rc = Recapture(np.array([40.0, 4.0, 6.0]), np.array([30.0, 3.0, 4.5]), 5.0, 0.75, False)
+    cut = _at_most_the_loss(rc, 12.0)
+    assert cut.value.tolist() == pytest.approx([12.0, 1.2, 1.8]) and cut.factor == pytest.approx(0.3)
+    assert _at_most_the_loss(rc, -5.0).value.tolist() == [0.0, 0.0, 0.0]
+    assert _at_most_the_loss(rc, 30.0) is rc

@@ -403,7 +403,7 @@ def test_windows_file_lists_windows_reports_bad_lines_and_sets_the_window():
     assert _metrics(at)["Sold more than expected"] == "$87"  # Shopify sold more than expected (analyze: -$86.56)
     at.sidebar.file_uploader(key="windows_file").set_value([("w.csv", b"from,to\n1,2\n", "text/csv")])
     at = _run(at)
-    assert any("missing column(s) start, end, channels, title" in e.value for e in at.sidebar.error)
+    assert any("missing columns start, end, channels, title" in e.value for e in at.sidebar.error)
 
 
 def test_detection_on_the_demo_lists_the_aws_outage_and_its_window_can_be_used():
