@@ -37,6 +37,9 @@ def _after_hours(w) -> float:
     return round(w.recovery_used_hours, 1) if w.recovery_mode == "until-normal" else w.recovery_hours
 
 
+CLI_TIME = "%Y-%m-%d %H:%M"  # with ' UTC': what a terminal user types back into --window
+
+
 def _header(w, span: str) -> list[str]:
     """The window's first line, and why these channels when the service's rule chose them (not --channels)."""
     choice = w.window.extra.get("channel_choice")
@@ -110,7 +113,11 @@ def human_summary(result: Analysis) -> str:
                     else f", {excess:,.1f} more than usual ({pct} interval "
                     f"{sh.excess_late_low:,.1f} to {sh.excess_late_high:,.1f})"
                 )
-                + (f"; backlog cleared {sh.backlog_cleared}" if sh.backlog_cleared else "")
+                + (
+                    f"; backlog cleared {present.local_time(sh.backlog_cleared, 'UTC', CLI_TIME, zone=True)}"
+                    if sh.backlog_cleared
+                    else ""
+                )
             )
         for msg in w.warnings:
             out.append(f"  note: {msg}")

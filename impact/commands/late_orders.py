@@ -72,11 +72,16 @@ def run(args) -> int:
                 f"({s.excess_late_low:.1f} to {s.excess_late_high:.1f}, {s.confidence:.0%})"
             )
         print(
-            f"{present.plural(len(df), 'late order')} written to {args.out}; {present.plural(s.due, 'order')} due {s.due_from} onwards "
-            f"(bought by {s.bought_until}), {s.late:,} late, {estimate}; "
-            f"backlog cleared {s.backlog_cleared or 'not measured or not by the end of the data'}",
+            f"{present.plural(len(df), 'late order')} written to {args.out}; {present.plural(s.due, 'order')} due "
+            f"{_utc(s.due_from)} onwards (bought by {_utc(s.bought_until)}), {s.late:,} late, {estimate}; "
+            f"backlog cleared {_utc(s.backlog_cleared) if s.backlog_cleared else 'not measured or not by the end of the data'}",
             file=stream,
         )
         for note in s.notes:
             print(f"note: {note}", file=stream)
     return 0
+
+
+def _utc(instant: str) -> str:
+    """'2025-10-20T21:20:00Z' -> '2025-10-20 21:20 UTC', as the analyze command writes its windows."""
+    return present.local_time(instant, "UTC", "%Y-%m-%d %H:%M", zone=True)
