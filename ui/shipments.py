@@ -73,11 +73,11 @@ def shipments(ship: ShipmentResult, rows: pd.DataFrame, window: Window, tz: str)
     by_channel = [
         {
             "Channel": channel_name(ch),
-            "Due": v["due"],
-            "Late": v["late"],
-            "Late anyway": v["late_expected"],
-            "Caused by outage": v["excess_late"],
-            "Usual late rate": None if v.get("baseline_late_rate") is None else percent(v["baseline_late_rate"], 1),
+            "Due": v.due,
+            "Late": v.late,
+            "Late anyway": v.late_expected,
+            "Caused by outage": v.excess_late,
+            "Usual late rate": None if v.baseline_late_rate is None else percent(v.baseline_late_rate, 1),
         }
         for ch, v in ship.by_channel.items()
     ]

@@ -315,36 +315,69 @@ def _channel_parts(con, channels, currency: str, start: datetime, end: datetime,
     return parts
 
 
-def _sku_rows(parts: list) -> list[dict]:
+@dataclass(frozen=True)
+class ProfitSku:
+    """One product's share of a window's revenue lost and the profit in it; fields in the JSON's key order."""
+
+    sku: str
+    channel: str
+    lost: float | None
+    profit_lost: float | None
+    margin_pct: float | None
+    costed: bool
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ProfitChannel:
+    """One affected channel's revenue and profit lost, what the lost orders would have cost, and the ad spend they
+    wasted; fields in the JSON's key order."""
+
+    channel: str
+    lost: float | None
+    profit_lost: float | None
+    costs_saved: float | None
+    fees_saved: float | None
+    margin_pct: float | None
+    ad_spend_wasted: float | None
+    costed_share: float | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _sku_rows(parts: list) -> list[ProfitSku]:
     """Every product that lost revenue or profit, largest profit lost first."""
     skus = [
-        {
-            "sku": k,
-            "channel": p.channel,
-            "lost": _r(v[0]),
-            "profit_lost": _r(v[1]),
-            "margin_pct": _r(100 * v[1] / v[0], 1) if v[0] > 0 else None,
-            "costed": v[2],
-        }
+        ProfitSku(
+            sku=k,
+            channel=p.channel,
+            lost=_r(v[0]),
+            profit_lost=_r(v[1]),
+            margin_pct=_r(100 * v[1] / v[0], 1) if v[0] > 0 else None,
+            costed=v[2],
+        )
         for p in parts
         for k, v in p.lost_by_sku.items()
         if v[0] > 0 or v[1] > 0
     ]
-    skus.sort(key=lambda s: (-(s["profit_lost"] or 0), s["channel"], s["sku"]))
+    skus.sort(key=lambda s: (-(s.profit_lost or 0), s.channel, s.sku))
     return skus
 
 
-def _channel_row(p) -> dict:
-    return {
-        "channel": p.channel,
-        "lost": _r(p.revenue_lost),
-        "profit_lost": _r(p.profit_lost),
-        "costs_saved": _r(p.costs_saved),
-        "fees_saved": _r(p.fees_saved),
-        "margin_pct": _r(100 * p.margin, 1) if p.margin is not None else None,
-        "ad_spend_wasted": _r(p.ad_spend_wasted),
-        "costed_share": _r(p.costed_share, 4),
-    }
+def _channel_row(p) -> ProfitChannel:
+    return ProfitChannel(
+        channel=p.channel,
+        lost=_r(p.revenue_lost),
+        profit_lost=_r(p.profit_lost),
+        costs_saved=_r(p.costs_saved),
+        fees_saved=_r(p.fees_saved),
+        margin_pct=_r(100 * p.margin, 1) if p.margin is not None else None,
+        ad_spend_wasted=_r(p.ad_spend_wasted),
+        costed_share=_r(p.costed_share, 4),
+    )
 
 
 class RevenueFigures(Protocol):
@@ -387,12 +420,16 @@ class ProfitResult:
     margin_pct: float | None
     costed_share: float | None
     revenue_lost: float | None
-    by_channel: list[dict]
-    by_sku: list[dict]
+    by_channel: list[ProfitChannel]
+    by_sku: list[ProfitSku]
     uncosted_skus: list[str]
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        # The rows' own to_json, so that a row's JSON is written in one place; the keys keep their positions.
+        out["by_channel"] = [r.to_json() for r in self.by_channel]
+        out["by_sku"] = [r.to_json() for r in self.by_sku]
+        return out
 
 
 def window_profit(
@@ -421,7 +458,7 @@ def window_profit(
     weights = [(p.costed_share, max(p.revenue_lost, 0.0)) for p in parts if p.costed_share is not None]
     weight = sum(w for _, w in weights)
     skus = _sku_rows(parts)
-    uncosted = sorted({s["sku"] for s in skus if not s["costed"] and s["sku"] != "(none)" and (s["lost"] or 0) > 0})
+    uncosted = sorted({s.sku for s in skus if not s.costed and s.sku != "(none)" and (s.lost or 0) > 0})
     return ProfitResult(
         lost=_r(lost),
         lost_low=_r(lost - (revenue.lost - revenue.lost_low) * m),

@@ -28,7 +28,7 @@ from ..windows import Window
 from .estimate import estimate_late
 from .evidence import evidence_rows
 from .orders import DEFAULT_SLA_HOURS, MAX_SLA_HOURS, order_table
-from .result import ShipmentResult
+from .result import ShipmentChannel, ShipmentResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SLA_HOURS",
     "MAX_SLA_HOURS",
+    "ShipmentChannel",
     "ShipmentResult",
     "affected_orders",
     "shipment_impact",

@@ -15,7 +15,7 @@ from ..windows import iso_utc
 from .backlog import AFTERMATH_PAD_HOURS, WARMUP_HOURS, due_horizon, horizon_reason, measure_backlog, purchase_cutoff
 from .orders import HISTORY_DAYS, Prepared
 from .rates import CELL, due_ctes, rates_cte
-from .result import ShipmentResult
+from .result import ShipmentChannel, ShipmentResult
 
 MIN_PLACEBOS = 5
 # Below this many orders outside the window a "normal" late rate is a guess: expected late is then left unknown.
@@ -234,15 +234,15 @@ def _add_channels(result: dict, per: list[tuple], v2: dict, excess: _Excess, not
     tot = {"m": 0, "late": 0, "e": 0.0, "v": 0.0, "unshipped": 0, "hours": 0.0}
     for row in map(_PerChannel._make, per):  # one row per channel
         v = float(row.v1) + float(v2.get(row.channel, 0.0))
-        result["by_channel"][row.channel] = {
-            "due": int(row.m),
-            "late": int(row.late),
+        result["by_channel"][row.channel] = ShipmentChannel(
+            due=int(row.m),
+            late=int(row.late),
             **excess.of(float(row.late), float(row.e), v),
-            "baseline_late_rate": _round(row.p_c, 4),
-            "baseline_orders": int(row.n_c),
-            "promise_from_file_share": _round(row.from_file, 3),
-            "unshipped_late": int(row.unshipped),
-        }
+            baseline_late_rate=_round(row.p_c, 4),
+            baseline_orders=int(row.n_c),
+            promise_from_file_share=_round(row.from_file, 3),
+            unshipped_late=int(row.unshipped),
+        )
         if excess.known:
             _channel_notes(row, notes)
         tot["m"] += int(row.m)

@@ -9,6 +9,27 @@ MEASURED_ONLY = ("not_yet_due", "baseline_orders", "excess_late_raw")
 
 
 @dataclass(frozen=True)
+class ShipmentChannel:
+    """One channel's due and late orders, what the outage added with its interval (None where no normal late rate is
+    known), its usual late rate over the orders outside the window, and the share of its promises the file gave."""
+
+    due: int
+    late: int
+    late_expected: float | None
+    excess_late: float | None
+    excess_late_low: float | None
+    excess_late_high: float | None
+    excess_late_raw: float | None
+    baseline_late_rate: float | None
+    baseline_orders: int
+    promise_from_file_share: float | None
+    unshipped_late: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class ShipmentResult:
     """Due, late, expected and excess late with their interval, the backlog and the definition used. Fields in the
     JSON's key order; None where a figure cannot be measured (no history outside the window, no backlog)."""
@@ -31,7 +52,7 @@ class ShipmentResult:
     business_days: bool
     confidence: float
     channels: list[str]
-    by_channel: dict[str, dict]
+    by_channel: dict[str, ShipmentChannel]
     placebos: int
     overdispersion: float | None
     available: bool
@@ -43,6 +64,8 @@ class ShipmentResult:
 
     def to_json(self) -> dict:
         out = asdict(self)
+        # The rows' own to_json, so that a row's JSON is written in one place; the key keeps its position.
+        out["by_channel"] = {ch: row.to_json() for ch, row in self.by_channel.items()}
         if not self.available:
             for key in MEASURED_ONLY:
                 del out[key]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import fields
 from datetime import timedelta
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testdata import ROOT
 
 from bench.synth import Outage, make_seller, simulate
+from impact.__main__ import build_parser
+from impact.commands import options
+from impact.costs.profit import ProfitChannel, ProfitSku
 from impact.errors import MixedCurrencyError
 from impact.service import load_costs, resolve_options, run_analysis
 from impact.store import session_db
@@ -132,3 +138,41 @@ def test_ad_spend_during_the_window_is_wasted_at_the_lost_share(tmp_path):
     p = _analyse(con, outage, opts).profit
     assert 0 < p.ad_spend_window < 240
     assert p.ad_spend_wasted == pytest.approx(p.ad_spend_window, rel=0.02)
+
+
+def test_demo_profit_rows_are_typed_and_serialise_in_the_json_key_order():
+    """The demo's profit rows (the CLI's options, in the tests' UTC) are ProfitChannel and ProfitSku records whose
+    to_json gives the golden analysis JSON's rows key for key."""
+    demo = ROOT / "data" / "demo"
+    args = build_parser("analyze").parse_args(
+        ["analyze", str(demo / "amazon_all_orders.txt"), str(demo / "shopify_orders_export.csv")]
+        + ["--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z", "--channels", "amazon"]
+        + ["--costs", str(demo / "product_costs.csv"), "--ads", str(demo / "amazon_ads.csv")]
+        + ["--ads", str(demo / "google_ads.csv")]
+    )
+    con, _, opts = options.load_from_args(args, options.options(args))
+    windows = options.resolve_channels(con, options.windows(args), opts)
+    p = run_analysis(con, windows, opts).windows[0].profit
+    assert p.by_channel == [
+        ProfitChannel(
+            channel="amazon",
+            lost=717.31,
+            profit_lost=267.46,
+            costs_saved=342.25,
+            fees_saved=107.6,
+            margin_pct=37.3,
+            ad_spend_wasted=21.82,
+            costed_share=1.0,
+        )
+    ]
+    assert len(p.by_sku) == 20 and all(isinstance(r, ProfitSku) for r in p.by_sku)
+    assert p.by_sku[:2] == [
+        ProfitSku(sku="KN-SET-5", channel="amazon", lost=140.05, profit_lost=47.69, margin_pct=34.1, costed=True),
+        ProfitSku(sku="KB-BAM-L", channel="amazon", lost=97.48, profit_lost=40.22, margin_pct=41.3, costed=True),
+    ]
+    out = p.to_json()
+    assert list(out["by_sku"][0]) == [f.name for f in fields(ProfitSku)]
+    assert list(out["by_channel"][0]) == [f.name for f in fields(ProfitChannel)]
+    golden = json.loads((ROOT / "tests" / "data" / "golden" / "analyze_demo.json").read_text())
+    assert out["by_sku"] == golden["windows"][0]["profit"]["by_sku"]
+    assert out["by_channel"] == golden["windows"][0]["profit"]["by_channel"]

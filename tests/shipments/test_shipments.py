@@ -1,7 +1,7 @@
 """Tests for late-shipment impact: due set, promises, lateness, expected late, interval, backlog and evidence."""
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -9,7 +9,7 @@ import pytest
 
 from bench.shipments_synth import Scenario, load_scenario, outage_end
 from impact.errors import InputError
-from impact.shipments import affected_orders, shipment_impact, shipment_report
+from impact.shipments import ShipmentChannel, affected_orders, shipment_impact, shipment_report
 from impact.windows import Window
 
 D = datetime(2025, 10, 20)  # a Monday
@@ -115,7 +115,7 @@ def test_summary_counts_due_late_and_unshipped(small):
     """Due excludes cancelled, refunded-unshipped, FBA, pre-window and not-yet-due orders; unshipped count late."""
     r = shipment_impact(small, WINDOW)
     assert (r.due, r.late, r.unshipped_late, r.not_yet_due) == (7, 5, 2, 2)
-    assert r.by_channel["ebay"]["due"] == 1 and r.by_channel["shopify"]["late"] == 4
+    assert r.by_channel["ebay"].due == 1 and r.by_channel["shopify"].late == 4
     assert r.hours_late_total == pytest.approx(130.0)
     assert r.channels == ["ebay", "shopify"]
     assert any("fulfilled by the marketplace" in n for n in r.notes)
@@ -244,7 +244,7 @@ def test_expected_late_comes_from_the_baseline_rate(con):
     r = shipment_impact(con, Window(h(0), h(10)), horizon_hours=0)
     assert r.due == 30  # orders bought in the 48 h before the window are due during it
     assert r.late == 6
-    assert r.by_channel["shopify"]["baseline_late_rate"] == pytest.approx(0.1, abs=0.005)
+    assert r.by_channel["shopify"].baseline_late_rate == pytest.approx(0.1, abs=0.005)
     assert 1.5 <= r.late_expected <= 4.5
     assert r.excess_late == pytest.approx(r.late - r.late_expected, abs=0.01)
     assert r.excess_late_low <= 3 <= r.excess_late_high
@@ -331,3 +331,33 @@ def test_working_tables_are_dropped(small):
     affected_orders(small, WINDOW)
     left = small.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_ship_orders_%'").fetchone()[0]
     assert left == 0
+
+
+def test_channel_rows_are_typed_and_serialise_in_the_json_key_order(small):
+    """Each channel's row is a ShipmentChannel whose to_json is the summary JSON's row, fields in the same order."""
+    r = shipment_impact(small, WINDOW)
+    unknown = dict.fromkeys(("late_expected", "excess_late", "excess_late_low", "excess_late_high", "excess_late_raw"))
+    assert r.by_channel == {
+        "ebay": ShipmentChannel(
+            due=1,
+            late=1,
+            **unknown,
+            baseline_late_rate=1.0,
+            baseline_orders=0,
+            promise_from_file_share=1.0,
+            unshipped_late=0,
+        ),
+        "shopify": ShipmentChannel(
+            due=6,
+            late=4,
+            **unknown,
+            baseline_late_rate=1.0,
+            baseline_orders=1,
+            promise_from_file_share=0.0,
+            unshipped_late=2,
+        ),
+    }
+    out = r.to_json()["by_channel"]
+    assert list(out) == ["ebay", "shopify"]
+    assert list(out["shopify"]) == [f.name for f in fields(ShipmentChannel)]
+    assert out["shopify"] == r.by_channel["shopify"].to_json()

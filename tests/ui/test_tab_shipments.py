@@ -10,6 +10,16 @@ def test_shipments_counts_the_late_orders_and_offers_them_for_an_appeal(results)
     at = run_page(render_page, "shipments", results(replace(AWS, channels=("shopify",))))
     shown = metrics(at)
     assert int(shown["Shipped late"]) >= int(shown["Late because of the outage"]) > 0
+    assert at.dataframe[0].value.to_dict("records") == [
+        {
+            "Channel": "Shopify",
+            "Due": 75,
+            "Late": 19,
+            "Late anyway": 1.87,
+            "Caused by outage": 17.13,
+            "Usual late rate": "3.3%",
+        }
+    ]
     labels = [b.proto.label for b in at.get("download_button")]
     assert len(labels) == 1 and labels[0].startswith("Download the") and labels[0].endswith("late orders (CSV)")
     assert any(s.value == "Orders to list in an appeal" for s in at.subheader)
