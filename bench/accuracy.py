@@ -855,7 +855,8 @@ def main(argv: list[str] | None = None) -> int:
         "--browser-zone",
         action="store_true",
         help="with --new-user: the files are uploaded in the app from a browser in the seller's own zone, which the "
-        "app passes to the zone inference (without it: the CLI, which has no browser to ask)",
+        "app passes to the zone inference, as the CLI passes its computer's (without it: a computer on UTC, a "
+        "server's)",
     )
     args = ap.parse_args(argv)
     if args.timing:

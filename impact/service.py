@@ -88,14 +88,21 @@ def marketplace_scopes(con) -> dict[str, list[str]]:
     return {c: scopes for c, scopes in out.items() if len(scopes) > 1}
 
 
-def load_in_zone(files: Sequence, opts: Options, *, mapping: dict | None = None, browser: str | None = None) -> tuple:
+def load_in_zone(
+    files: Sequence,
+    opts: Options,
+    *,
+    mapping: dict | None = None,
+    browser: str | None = None,
+    computer: str | None = None,
+) -> tuple:
     """Ingest files and settle the zone the analysis runs in: (connection, IngestReport, Options with `tz` and
     `zone`). A zone the seller named (opts.tz_given) is used as given; otherwise it is read from the files
-    (impact.zone: their offsets, local times and country, the browser's zone, the hours of the day in UTC-only
+    (impact.zone: their offsets, local times and country, the browser's or computer's zone, the hours of the day in UTC-only
     files), and files whose times carry no offset are read again in that zone, exactly as with --tz."""
     con, report = load_files(files, tz=opts.tz, mapping=mapping, settings=opts.settings)
     given_by = "--tz" if opts.tz != opts.settings.default_tz else "IMPACT_DEFAULT_TZ"
-    guess = resolve_zone(con, opts.tz if opts.tz_given else None, given_by=given_by, browser=browser)
+    guess = resolve_zone(con, opts.tz if opts.tz_given else None, given_by=given_by, browser=browser, computer=computer)
     if (
         guess.zone != opts.tz
         and con.execute("SELECT EXISTS (SELECT 1 FROM import_zone WHERE utc_offset_min IS NULL)").fetchone()[0]

@@ -6,7 +6,7 @@ a seller who is never asked still gets their own clock. In order of trust:
 1. the UTC offsets the files carry (Shopify writes the shop's offset on every order): the zones whose offset
    equals the file's on every day of the data, clock changes included (America/New_York or an equivalent);
 2. local times without an offset plus the buyers' country (eBay, WooCommerce with a country, Etsy);
-3. the browser's zone (the app only), unless it is UTC;
+3. the browser's zone (the app), or the computer's (the CLI on the seller's own machine), unless it is UTC;
 4. for files in UTC only (Amazon), the daily trough of orders: the seller's and buyers' night, about 4 am local;
 5. a browser on UTC (a server's or a container's more often than a seller's).
 
@@ -19,6 +19,7 @@ It reads the small per-file, per-hour table `import_zone` the import writes, nev
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InputError
 
-SOURCES = ("given", "offsets", "country", "browser", "trough", "default")
+SOURCES = ("given", "offsets", "country", "browser", "computer", "trough", "default")
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"})
 # Zones sellers are most often in, first (within a country, the most populous first): among zones with the same
 # offsets on every day of the data (or of the same country), the one named is the first of these.
@@ -164,6 +165,22 @@ class _File:
         return "utc" if zero and self.format not in LOCAL_OFFSET_FORMATS else "offsets"
 
 
+def computer_zone() -> str | None:
+    """This computer's zone by its IANA name (the TZ variable, else /etc/localtime's link into the zone database),
+    for the CLI as the browser's is for the app; None when it cannot be named."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if not tz:
+        try:
+            target = os.readlink("/etc/localtime")
+        except OSError:
+            return None
+        tz = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+    try:
+        return check(tz) if tz else None
+    except InputError:
+        return None
+
+
 def check(tz: str) -> str:
     """The zone name, or an InputError naming the form expected."""
     try:
@@ -176,10 +193,16 @@ def check(tz: str) -> str:
 
 
 def resolve_zone(
-    con, given: str | None = None, *, given_by: str = "--tz", browser: str | None = None, fallback: str = "UTC"
+    con,
+    given: str | None = None,
+    *,
+    given_by: str = "--tz",
+    browser: str | None = None,
+    computer: str | None = None,
+    fallback: str = "UTC",
 ) -> ZoneGuess:
     """The zone to analyse in: `given` when the seller (or operator) named one, else what the files say."""
-    inferred = infer_zone(con, browser=browser, fallback=fallback)
+    inferred = infer_zone(con, browser=browser, computer=computer, fallback=fallback)
     if not given:
         return inferred
     check(given)
@@ -188,9 +211,9 @@ def resolve_zone(
     return ZoneGuess(given, "given", "high", f"{given}, as given with {given_by}", inferred=differs, notes=notes)
 
 
-def infer_zone(con, *, browser: str | None = None, fallback: str = "UTC") -> ZoneGuess:
-    """The seller's zone from the imported files (see the module's docstring), else the browser's, else
-    `fallback` with a sentence saying the files do not tell."""
+def infer_zone(con, *, browser: str | None = None, computer: str | None = None, fallback: str = "UTC") -> ZoneGuess:
+    """The seller's zone from the imported files (see the module's docstring), else the browser's (the app) or the
+    computer's (the CLI: computer_zone()), else `fallback` with a sentence saying the files do not tell."""
     files = _evidence(con)
     by_kind: dict[str, list[_File]] = defaultdict(list)
     for f in files.values():
@@ -210,6 +233,13 @@ def infer_zone(con, *, browser: str | None = None, fallback: str = "UTC") -> Zon
     # report their own names), so the hours of the day in UTC-only files outrank it.
     if browser and browser not in UTC_NAMES:
         return ZoneGuess(browser, "browser", "medium", f"{browser}, your browser's time zone")
+    if computer and computer not in UTC_NAMES:
+        try:
+            check(computer)
+        except InputError:
+            computer = None
+    if computer and computer not in UTC_NAMES:
+        return ZoneGuess(computer, "computer", "medium", f"{computer}, this computer's time zone")
     if by_kind["utc"]:
         guess = _from_trough(by_kind["utc"])
         if guess is not None:

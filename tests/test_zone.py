@@ -116,6 +116,9 @@ def test_a_browser_on_utc_does_not_outrank_the_hours_of_the_day():
     for utc in ("UTC", "Etc/UTC"):
         assert (infer_zone(con, browser=utc).zone, infer_zone(con, browser=utc).source) == (trough.zone, "trough")
     assert infer_zone(con, browser="Europe/London").sentence == "Europe/London, your browser's time zone"
+    assert infer_zone(con, computer="America/Denver").sentence == "America/Denver, this computer's time zone"
+    assert infer_zone(con, computer="Etc/UTC").source == "trough"
+    assert infer_zone(con, browser="Europe/London", computer="America/Denver").zone == "Europe/London"
     con.execute("DELETE FROM import_zone; DELETE FROM import_files")
     ingest_files(con, [DATA / "amazon_all_orders_32.txt"], tz="UTC")
     guess = infer_zone(con, browser="UTC")

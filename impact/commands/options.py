@@ -11,6 +11,7 @@ from ..errors import InputError, WindowError
 from ..service import Options, load_costs, load_in_zone, resolve_options, with_default_channels
 from ..store import CHANNELS
 from ..windows import Window, covers, scope_name, split_scope, window_from_strings
+from ..zone import computer_zone
 
 WINDOW_HELP = "outage start and end, ISO 8601 with Z or an offset, e.g. 2025-10-20T06:48Z 2025-10-20T13:15Z"
 
@@ -324,7 +325,8 @@ def load_from_args(args, opts: Options | None = None):
     """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport, Options), the
     options' zone settled (--tz, else read from the files; see service.load_in_zone)."""
     opts = opts or options(args)
-    con, report, opts = load_in_zone(args.files, opts, mapping=parse_mapping(args.mapping))
+    # The CLI runs on the seller's own computer more often than not: its zone is what the browser's is to the app.
+    con, report, opts = load_in_zone(args.files, opts, mapping=parse_mapping(args.mapping), computer=computer_zone())
     costs, ads = getattr(args, "costs", None) or [], getattr(args, "ads", None) or []
     if costs or ads or opts.fees or opts.home_currency:
         mapping = parse_mapping(getattr(args, "costs_mapping", None))

@@ -305,6 +305,18 @@ def test_the_zone_is_read_from_the_files_without_tz(capsys, monkeypatch):
     assert res["windows"][0]["revenue"]["lost"] == 616.38
 
 
+def test_an_amazon_report_alone_runs_in_the_computers_zone(capsys, monkeypatch):
+    """The demo's Amazon report alone (UTC times) on a computer set to America/Denver: the CLI analyses in that zone
+    and says why; on a computer set to UTC (a server's) the hours of the day decide instead."""
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    monkeypatch.setenv("TZ", "America/Denver")
+    assert main(["analyze", DEMO[0], *AWS_WINDOW]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Time zone: America/Denver, this computer's time zone."
+    monkeypatch.setenv("TZ", "UTC")
+    assert main(["analyze", DEMO[0], *AWS_WINDOW, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["zone"]["source"] == "trough"
+
+
 def test_tz_overrides_the_files_and_says_what_they_say(capsys, monkeypatch):
     """--tz UTC: the loss in UTC ($717.31, as before the zone was read), and a note naming the files' zone."""
     monkeypatch.delenv("IMPACT_DEFAULT_TZ")
