@@ -78,20 +78,8 @@ def human_summary(result: Analysis) -> str:
                 f"{r.recapture_hours:g} h were read and {present.percent(r.recapture_share_counted)} of their "
                 "excess counted, the part beyond normal variation)"
             )
-        pr = w.profit
-        if pr is not None:
-            margin = "not known" if pr.margin_pct is None else f"{pr.margin_pct:.1f}%"
-            out.append(
-                f"  profit lost {format_money_ascii(pr.lost, cur)} ({pct} interval {format_money_ascii(pr.lost_low, cur)} to "
-                f"{format_money_ascii(pr.lost_high, cur)}; margin {margin}), net of recapture "
-                f"{format_money_ascii(pr.net_lost, cur)}; costs saved {format_money_ascii(pr.costs_saved, cur)}, fees saved "
-                f"{format_money_ascii(pr.fees_saved, cur)}, ad spend wasted {format_money_ascii(pr.ad_spend_wasted, cur)}"
-            )
-            if pr.costed_share is not None and pr.costed_share < 1:
-                out.append(
-                    f"  {present.percent(pr.costed_share)} of the lost revenue had a known product cost; "
-                    f"without one: {', '.join(pr.uncosted_skus[:8])}"
-                )
+        if w.profit is not None:
+            out += _profit_lines(w.profit, cur, pct)
         if w.spillover:
             out.append(
                 "  spill-over: "
@@ -102,23 +90,8 @@ def human_summary(result: Analysis) -> str:
                 "  top SKUs lost: "
                 + ", ".join(f"{s['sku']} {format_money_ascii(s['lost'], cur)}" for s in w.top_skus[:5])
             )
-        sh = w.shipments
-        if sh is not None and sh.available:
-            excess = sh.excess_late
-            out.append(
-                f"  shipments: {sh.due:,} due, {sh.late:,} late"
-                + (
-                    ""
-                    if excess is None
-                    else f", {excess:,.1f} more than usual ({pct} interval "
-                    f"{sh.excess_late_low:,.1f} to {sh.excess_late_high:,.1f})"
-                )
-                + (
-                    f"; backlog cleared {present.local_time(sh.backlog_cleared, 'UTC', CLI_TIME, zone=True)}"
-                    if sh.backlog_cleared
-                    else ""
-                )
-            )
+        if w.shipments is not None and w.shipments.available:
+            out.append(_shipment_line(w.shipments, pct))
         for msg in w.warnings:
             out.append(f"  note: {msg}")
     for msg in result.warnings:
@@ -130,6 +103,34 @@ def human_summary(result: Analysis) -> str:
             f"{format_money_ascii(t['lost_high'], cur)}), net lost {format_money_ascii(t['net_lost'], cur)}"
         )
     return "\n".join(out)
+
+
+def _profit_lines(pr, cur: str, pct: str) -> list[str]:
+    margin = "not known" if pr.margin_pct is None else f"{pr.margin_pct:.1f}%"
+    out = [
+        f"  profit lost {format_money_ascii(pr.lost, cur)} ({pct} interval {format_money_ascii(pr.lost_low, cur)} to "
+        f"{format_money_ascii(pr.lost_high, cur)}; margin {margin}), net of recapture "
+        f"{format_money_ascii(pr.net_lost, cur)}; costs saved {format_money_ascii(pr.costs_saved, cur)}, fees saved "
+        f"{format_money_ascii(pr.fees_saved, cur)}, ad spend wasted {format_money_ascii(pr.ad_spend_wasted, cur)}"
+    ]
+    if pr.costed_share is not None and pr.costed_share < 1:
+        out.append(
+            f"  {present.percent(pr.costed_share)} of the lost revenue had a known product cost; "
+            f"without one: {', '.join(pr.uncosted_skus[:8])}"
+        )
+    return out
+
+
+def _shipment_line(sh, pct: str) -> str:
+    excess = sh.excess_late
+    line = f"  shipments: {sh.due:,} due, {sh.late:,} late"
+    if excess is not None:
+        line += (
+            f", {excess:,.1f} more than usual ({pct} interval {sh.excess_late_low:,.1f} to {sh.excess_late_high:,.1f})"
+        )
+    if sh.backlog_cleared:
+        line += f"; backlog cleared {present.local_time(sh.backlog_cleared, 'UTC', CLI_TIME, zone=True)}"
+    return line
 
 
 def run(args) -> int:
