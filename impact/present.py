@@ -58,21 +58,22 @@ def use_locale(name: str | None) -> None:
 
 # Set while a document written in English is built (letters, the claim pack, the HTML report): its dates are English
 # whatever the locale, as a German month inside an English sentence reads as an error to its reader.
-_ENGLISH_DATES: ContextVar[bool] = ContextVar("impact_english_dates", default=False)
+_ENGLISH_DOCUMENT: ContextVar[bool] = ContextVar("impact_english_document", default=False)
 _F = TypeVar("_F", bound=Callable)
 
 
-def english_dates(build: _F) -> _F:
-    """Decorator for a function that writes a document in English: its dates are English while it runs (money
-    still follows the active locale)."""
+def english_document(build: _F) -> _F:
+    """Decorator for a function that writes a document in English (a letter, the claim pack, the report): while it
+    runs, dates and money are written the English way, in the chosen locale when it is an English one (en_GB) and
+    in en_US otherwise: an English reader must not meet '129,83 $' or 'Mo. 20 Okt.' inside English sentences."""
 
     @functools.wraps(build)
     def wrapper(*args, **kwargs):
-        token = _ENGLISH_DATES.set(True)
+        token = _ENGLISH_DOCUMENT.set(True)
         try:
             return build(*args, **kwargs)
         finally:
-            _ENGLISH_DATES.reset(token)
+            _ENGLISH_DOCUMENT.reset(token)
 
     return wrapper
 
@@ -81,7 +82,10 @@ def active_locale() -> Locale:
     """The locale figures are written in: IMPACT_LOCALE when set (the seller chose it), else the session's, else
     en_US."""
     chosen = os.environ.get("IMPACT_LOCALE", "").strip()
-    return check_locale(chosen or _SESSION_LOCALE.get() or DEFAULT_LOCALE)
+    locale = check_locale(chosen or _SESSION_LOCALE.get() or DEFAULT_LOCALE)
+    if _ENGLISH_DOCUMENT.get() and locale.language != "en":
+        return check_locale(DEFAULT_LOCALE)
+    return locale
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -349,9 +353,9 @@ def _cldr_pattern(fmt: str) -> str:
 
 def strftime_local(moment: datetime, fmt: str) -> str:
     """A wall-clock datetime written with a strftime format in the active locale: 'Mon 20 Oct 2025 02:48' in
-    English, 'Mo. 20 Okt. 2025 02:48' for de_DE; always English inside a document built under english_dates."""
+    English, 'Mo. 20 Okt. 2025 02:48' for de_DE; always English inside a document built under english_document."""
     locale = active_locale()
-    if locale.language == "en" or _ENGLISH_DATES.get():
+    if locale.language == "en" or _ENGLISH_DOCUMENT.get():
         return moment.strftime(fmt)
     return format_datetime(moment, _cldr_pattern(fmt), locale=locale)
 

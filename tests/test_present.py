@@ -221,20 +221,23 @@ def test_browser_locale_is_used_unless_the_seller_set_one(monkeypatch):
         present.use_locale("xx_QQ")
 
 
-def test_a_document_in_english_writes_english_dates_in_a_german_browser(monkeypatch):
-    """Under english_dates (letters, the claim pack, the report) a de_DE browser still gets English dates; the
-    screen outside it keeps the browser's German dates, and money follows the locale in both."""
+def test_a_document_in_english_is_written_the_english_way_in_a_german_browser(monkeypatch):
+    """Under english_document (letters, the claim pack, the report) a de_DE browser gets English dates and money;
+    the screen outside it keeps the browser's German dates and money; an English locale (en_GB) is kept."""
     monkeypatch.delenv("IMPACT_LOCALE", raising=False)
 
-    @present.english_dates
+    @present.english_document
     def letter() -> str:
         return f"{local_window('2025-10-20T22:00:00Z', '2025-10-21T03:00:00Z', 'UTC')}, {format_money(1234.5, 'EUR')}"
 
     try:
         present.use_locale("de_DE")
-        assert letter() == "Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00, 1.234,50\xa0€"
+        assert letter() == "Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00, €1,234.50"
         assert local_time("2025-10-20T07:48:00Z", "UTC", "%d %B %Y") == "20 Oktober 2025"
+        assert format_money(1234.5, "EUR") == "1.234,50\xa0€"  # the screen keeps the browser's way
         monkeypatch.setenv("IMPACT_LOCALE", "fr_FR")  # the seller's own choice: still English inside a letter
-        assert letter().startswith("Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00, ")
+        assert letter() == "Mon 20 Oct 2025 22:00 to Tue 21 Oct 03:00, €1,234.50"
+        monkeypatch.setenv("IMPACT_LOCALE", "en_GB")
+        assert letter().endswith(", €1,234.50")
     finally:
         present.use_locale(None)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..present import english_dates
+from ..present import english_document
 from ..shipments.result import ShipmentResult
 from ..windows import Window, iso_utc
 from .affected import affected_orders
@@ -63,7 +63,7 @@ def default_period_end(window: Window, summary: ShipmentResult) -> tuple[datetim
     return window.end, "the end of the outage window (no backlog measured after it)"
 
 
-@english_dates
+@english_document
 def build_appeal(
     con,
     window: Window,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import InputError
-from ..present import check_zone, english_dates, generated_instant
+from ..present import check_zone, english_document, generated_instant
 from .manifest import StatementView, build_manifest, input_files, sha256_bytes, statement_view
 from .pdf import write_pdf
 from .workbook import write_workbook
@@ -146,7 +146,7 @@ def pack_files(
     return files, stamp
 
 
-@english_dates
+@english_document
 def pack_bytes(statement: Mapping, **kw) -> bytes:
     """claim.zip's bytes (the app's download); keywords as write_pack."""
     files, stamp = pack_files(statement, **kw)

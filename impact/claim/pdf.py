@@ -15,7 +15,7 @@ import io
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from ..present import english_dates, format_money, local_time, local_window, percent, to_local
+from ..present import english_document, format_money, local_time, local_window, percent, to_local
 from .lines import base_sentences, summary_lines, terms_lines, window_lines
 from .manifest import KIND_NAMES, Figure, StatementView, WindowFigures
 from .statement import COVER_FIELDS
@@ -238,7 +238,7 @@ def _closing(kit: _Kit, view: StatementView, exhibits: list[dict]) -> list:
     return out
 
 
-@english_dates
+@english_document
 def write_pdf(view: StatementView, *, stamp: datetime, tz: str, exhibits: list[dict], version: str) -> bytes:
     """The statement's bytes: the same view and stamp give the same bytes."""
     # reportlab only when a PDF is drawn: importing the claim package stays light

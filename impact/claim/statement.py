@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..errors import InputError
-from ..present import english_dates, format_money, local_window
+from ..present import english_document, format_money, local_window
 from ..windows import Window, iso_utc, parse_utc
 from . import policy as pol
 from .base_period import prior_year
@@ -259,7 +259,7 @@ def _bi_window(con, w: Mapping, win: Window, policy: ClaimPolicy, opts, currency
     ), prior
 
 
-@english_dates
+@english_document
 def build(
     con,
     analysis: Mapping,

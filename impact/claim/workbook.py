@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..present import english_dates
+from ..present import english_document
 from .manifest import KIND_NAMES, StatementView, WindowFigures
 
 INPUT_ROWS = {  # per policy kind: key, label, unit, where it comes from; every unit one way (rates as fractions)
@@ -451,7 +451,7 @@ def _policy_sheet(book: _Book, hourly_ranges) -> None:
     book.text(ws, r, 4, "the windows' claims added, then the limit")
 
 
-@english_dates
+@english_document
 def write_workbook(view: StatementView, *, stamp: datetime, tz: str) -> bytes:
     """The workbook's bytes: the same view and stamp give the same bytes."""
     book = _Book(view, stamp)

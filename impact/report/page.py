@@ -11,7 +11,7 @@ from .. import __version__
 from ..errors import InputError
 from ..present import (
     check_zone,
-    english_dates,
+    english_document,
     format_channels,
     format_money,
     generated_instant,
@@ -110,7 +110,7 @@ footer { border-top: 1px solid var(--line); margin-top: 40px; padding-top: 10px;
 """
 
 
-@english_dates
+@english_document
 def build_report(
     analysis_json: dict,
     *,
