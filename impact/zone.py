@@ -165,6 +165,14 @@ class _File:
         return "utc" if zero and self.format not in LOCAL_OFFSET_FORMATS else "offsets"
 
 
+def _known(tz: str | None) -> str | None:
+    """A zone a device reported, when the zone database knows it; None otherwise (a device's word is not an error)."""
+    try:
+        return check(tz) if tz else None
+    except InputError:
+        return None
+
+
 def computer_zone() -> str | None:
     """This computer's zone by its IANA name (the TZ variable, else /etc/localtime's link into the zone database),
     for the CLI as the browser's is for the app; None when it cannot be named."""
@@ -175,10 +183,7 @@ def computer_zone() -> str | None:
         except OSError:
             return None
         tz = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
-    try:
-        return check(tz) if tz else None
-    except InputError:
-        return None
+    return _known(tz)
 
 
 def check(tz: str) -> str:
@@ -224,20 +229,11 @@ def infer_zone(con, *, browser: str | None = None, computer: str | None = None, 
         guess = _from_country(con, files, by_kind["local"])
         if guess is not None:
             return guess
-    if browser:
-        try:
-            check(browser)
-        except InputError:
-            browser = None
-    # A browser on UTC is a server's or a container's far more often than a seller's (London, Lisbon and Reykjavik
+    browser, computer = _known(browser), _known(computer)
+    # A device on UTC is a server's or a container's far more often than a seller's (London, Lisbon and Reykjavik
     # report their own names), so the hours of the day in UTC-only files outrank it.
     if browser and browser not in UTC_NAMES:
         return ZoneGuess(browser, "browser", "medium", f"{browser}, your browser's time zone")
-    if computer and computer not in UTC_NAMES:
-        try:
-            check(computer)
-        except InputError:
-            computer = None
     if computer and computer not in UTC_NAMES:
         return ZoneGuess(computer, "computer", "medium", f"{computer}, this computer's time zone")
     if by_kind["utc"]:
