@@ -339,8 +339,9 @@ def _trial(hist: History, seller, kind: str, o, tr, until_normal: int, i: int, u
 
 def as_new_user(sim, outages: list, until_normal: int = 0, browser: str | None = None) -> list[dict]:
     """The product as a new user runs it: the seller's export files (bench.synth.write_exports) given to the CLI's
-    own steps for `python -m impact analyze FILE... --window START END --channels CH` with no --tz (so whatever
-    zone the product settles on by itself, as it would for them), one window at a time on one import; `browser`: the
+    own steps for `python -m impact analyze FILE... --window START END --channels CH` with no --tz on a computer set
+    to UTC, a server's (so whatever zone the product settles on by itself from the files, as it would for them),
+    one window at a time on one import; `browser`: the
     zone the browser reports when the files are uploaded in the app (ui.zone passes st.context.timezone; it ranks
     below a file's offsets and local times, above the hours of the day). Per outage:
     {"iv": (lost, low, high, net, net low, net high), "zone": the zone the analysis ran in}."""

@@ -37,9 +37,6 @@ def _after_hours(w) -> float:
     return round(w.recovery_used_hours, 1) if w.recovery_mode == "until-normal" else w.recovery_hours
 
 
-CLI_TIME = "%Y-%m-%d %H:%M"  # with ' UTC': what a terminal user types back into --window
-
-
 def _header(w, span: str) -> list[str]:
     """The window's first line, and why these channels when the service's rule chose them (not --channels)."""
     choice = w.window.extra.get("channel_choice")
@@ -129,7 +126,7 @@ def _shipment_line(sh, pct: str) -> str:
             f", {excess:,.1f} more than usual ({pct} interval {sh.excess_late_low:,.1f} to {sh.excess_late_high:,.1f})"
         )
     if sh.backlog_cleared:
-        line += f"; backlog cleared {present.local_time(sh.backlog_cleared, 'UTC', CLI_TIME, zone=True)}"
+        line += f"; backlog cleared {options.utc_text(sh.backlog_cleared)}"
     return line
 
 

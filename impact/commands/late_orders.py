@@ -73,15 +73,10 @@ def run(args) -> int:
             )
         print(
             f"{present.plural(len(df), 'late order')} written to {args.out}; {present.plural(s.due, 'order')} due "
-            f"{_utc(s.due_from)} onwards (bought by {_utc(s.bought_until)}), {s.late:,} late, {estimate}; "
-            f"backlog cleared {_utc(s.backlog_cleared) if s.backlog_cleared else 'not measured or not by the end of the data'}",
+            f"{options.utc_text(s.due_from)} onwards (bought by {options.utc_text(s.bought_until)}), {s.late:,} late, {estimate}; "
+            f"backlog cleared {options.utc_text(s.backlog_cleared) if s.backlog_cleared else 'not measured or not by the end of the data'}",
             file=stream,
         )
         for note in s.notes:
             print(f"note: {note}", file=stream)
     return 0
-
-
-def _utc(instant: str) -> str:
-    """'2025-10-20T21:20:00Z' -> '2025-10-20 21:20 UTC', as the analyze command writes its windows."""
-    return present.local_time(instant, "UTC", "%Y-%m-%d %H:%M", zone=True)

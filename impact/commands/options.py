@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from .. import present
 from ..claim import ClaimPolicy
 from ..errors import InputError, WindowError
 from ..service import Options, load_costs, load_in_zone, resolve_options, with_default_channels
@@ -332,6 +333,12 @@ def load_from_args(args, opts: Options | None = None):
         mapping = parse_mapping(getattr(args, "costs_mapping", None))
         report.costs = load_costs(con, opts, costs=costs, ads=ads, mapping=mapping)
     return con, report, opts
+
+
+def utc_text(instant) -> str:
+    """'2025-10-20T21:20:00Z' -> '2025-10-20 21:20 UTC': an instant as the commands write their windows, what a
+    terminal user types back into --window."""
+    return present.local_time(instant, "UTC", "%Y-%m-%d %H:%M", zone=True)
 
 
 def zone_line(opts: Options) -> str:
