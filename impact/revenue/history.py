@@ -270,6 +270,7 @@ def load_history(
     return History(day0, n_days, offset, channels, cur, first, last, tz, notes, clock, scoped)
 
 
+_HOUR_US = 3_600_000_000
 _WHERE = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
 
 
@@ -325,22 +326,31 @@ def _hour_rows(con, cur: str, day0: datetime, names: list[str], scoped: tuple[st
     # local midnight of the zone they were imported with; rounding to the nearest midnight keeps them on their day
     # even if this analysis uses another zone (or the other side of a clock change).
     names = [n for n in names if n is not None]
-    lines = f"""SELECT {series_sql(scoped)} AS channel, order_id, revenue, quantity,
-                       coalesce(time_precision = 'day', false) AS dated, (epoch(purchased_at) - epoch($day0::TIMESTAMP)) / 3600.0 AS h
-                FROM lines WHERE {_WHERE} AND channel IS NOT NULL"""
-    hb = "CAST(floor(CASE WHEN dated THEN floor((h + 12) / 24) * 24 ELSE h END) AS BIGINT)"
-    # Each group's number: (hour * 2 + dated) * channels + channel; hours since day 0 are never negative.
-    group = f"({hb} * 2 + dated::INT) * {len(names)} + list_position($names, channel) - 1"
-    params = {"cur": cur, "day0": day0, "names": names, **series_params(scoped)}
+    # Each group's number: (hour * 2 + dated) * channels + channel, in integer microseconds (hours since day 0 are
+    # never negative, so // floors). One integer key groups at half the cost of the channel, the flag and the hour,
+    # which are read back from it below; with one channel its number is 0 and no list is searched per line.
+    since = "(epoch_us(purchased_at) - epoch_us($day0::TIMESTAMP))"
+    hour = f"""(CASE WHEN time_precision = 'day' THEN ({since} + {12 * _HOUR_US}) // {24 * _HOUR_US} * 48 + 1
+                    ELSE {since} // {_HOUR_US} * 2 END)"""
+    params = {"cur": cur, "day0": day0}
+    channel = "0"
+    if len(names) > 1:
+        channel = f"list_position($names, {series_sql(scoped)}) - 1"
+        params |= {"names": names, **series_params(scoped)}
+    n_channels = max(len(names), 1)
+    group = f"{hour} * {n_channels} + {channel}"
+    lines = f"FROM lines WHERE {_WHERE} AND channel IS NOT NULL"
     rows = con.execute(
-        f"""SELECT channel, dated, {hb} AS hb, {group} AS g, sum(coalesce(revenue, 0))::DOUBLE AS rev,
-                   sum(coalesce(quantity, 1)) AS qty
-            FROM ({lines}) GROUP BY ALL ORDER BY g""",
+        f"""SELECT {group} AS g, sum(coalesce(revenue, 0))::DOUBLE AS rev, sum(coalesce(quantity, 1)) AS qty
+            {lines} GROUP BY g ORDER BY g""",
         params,
     ).fetchnumpy()
-    keyed = con.execute(f"SELECT {group} AS g, hash(order_id) AS h FROM ({lines})", params).fetchnumpy()
+    keyed = con.execute(f"SELECT {group} AS g, hash(order_id) AS h {lines}", params).fetchnumpy()
     g = rows["g"].astype(np.int64)
     rows["n"] = distinct_per_group(keyed["g"], keyed["h"], int(g.max(initial=-1)) + 1)[g]
+    rows["channel"] = np.array([*names, None], dtype=object)[g % n_channels]
+    rows["dated"] = (g // n_channels) % 2 == 1
+    rows["hb"] = g // n_channels // 2
     return rows
 
 
