@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from .costs.profit import ProfitInputs, ProfitResult, total_profit, window_profit
 from .errors import WindowError
+from .linegroups import line_groups
 from .options import Options, resolve_options
 from .revenue import (
     ORD,
@@ -461,8 +462,13 @@ def analyze(
     if not windows:
         raise WindowError("give at least one outage window (start and end)")
     windows, scoped = _scoped(con, windows)
+    groups = None
     if hist is None or not set(scoped) <= set(hist.channels):
-        hist = load_history(con, currency=opts.analysis_currency, tz=opts.tz, at=windows[0].start, scoped=scoped)
+        # One grouped scan of the lines serves the history and each window's shipments (impact.linegroups).
+        groups = line_groups(con)
+        hist = load_history(
+            con, currency=opts.analysis_currency, tz=opts.tz, at=windows[0].start, scoped=scoped, groups=groups
+        )
     results = []
     for i, w in enumerate(windows):
         after = timedelta(hours=opts.recovery_hours)
@@ -475,6 +481,7 @@ def analyze(
                 sla_hours=opts.sla_hours,
                 business_days=opts.business_days,
                 confidence=opts.confidence,
+                groups=groups,
             )
         results.append(result)
     return Analysis(

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..distinct import distinct_per_group
 from ..errors import InputError, MixedCurrencyError
+from ..linegroups import LineGroup, LineGroups, earliest, latest, line_groups, total
 
 METRICS = ("revenue", "orders", "units")
 REV, ORD, UNI = 0, 1, 2
@@ -225,7 +226,13 @@ def resolve_scopes(con, names) -> dict[str, str]:
 
 
 def load_history(
-    con, *, currency: str | None = None, tz: str = "UTC", at: datetime | None = None, scoped: tuple[str, ...] = ()
+    con,
+    *,
+    currency: str | None = None,
+    tz: str = "UTC",
+    at: datetime | None = None,
+    scoped: tuple[str, ...] = (),
+    groups: LineGroups | None = None,
 ) -> History:
     """Aggregate table `lines` into a History (cancelled lines excluded, one currency).
 
@@ -233,9 +240,10 @@ def load_history(
     included: the grid follows the zone's wall clock (History.clock). `at` is accepted for compatibility and unused
     (one fixed offset per analysis, taken at `at`, was the method before). `scoped` ('shopify:TikTok Shop', as
     resolve_scopes spells it) makes those marketplaces' lines series of their own, out of their channel's.
+    `groups`: impact.linegroups' scan of `lines` when the caller has made it (it is made here otherwise).
     """
     scoped = tuple(sorted(set(scoped)))
-    cur, mine = _currency_groups(con, currency)
+    cur, mine = _currency_groups(groups or line_groups(con), currency)
     first = min(g[6] for g in mine)
     last = max(g[7] for g in mine)
     if scoped:  # each group under its series' name, as series_sql names its lines
@@ -274,25 +282,32 @@ _HOUR_US = 3_600_000_000
 _WHERE = "status IS DISTINCT FROM 'cancelled' AND currency IS NOT DISTINCT FROM $cur AND purchased_at IS NOT NULL"
 
 
-def _currency_groups(con, currency: str | None) -> tuple[str, list[tuple]]:
+def _currency_groups(groups: LineGroups, currency: str | None) -> tuple[str, list[tuple]]:
     """The currency to analyse and its (currency, channel, marketplace, lines, timed lines, date-only lines, first,
     last, revenue) groups with a purchase time."""
-    # One grouped scan gives the currencies, each channel's share of date-only lines, line count and span, and
-    # the revenue per marketplace (three scans of every line before).
-    groups = con.execute(
-        """SELECT currency, channel, marketplace, count(*),
-                  count(*) FILTER (purchased_at IS NOT NULL),
-                  count(*) FILTER (purchased_at IS NOT NULL AND time_precision = 'day'),
-                  min(purchased_at), max(purchased_at),
-                  sum(coalesce(revenue, 0)) FILTER (purchased_at IS NOT NULL)::DOUBLE
-           FROM lines WHERE status IS DISTINCT FROM 'cancelled' GROUP BY ALL"""
-    ).fetchall()
+    # The currencies, each channel's share of date-only lines, line count and span, and the revenue per marketplace
+    # come from the one grouped scan (impact.linegroups; three scans of every line before).
+    merged: dict[tuple, list[LineGroup]] = {}
+    for g in groups.where(lambda g: g.live):
+        merged.setdefault((g.currency, g.channel, g.marketplace), []).append(g)
     found: dict[str, int] = {}
-    for g in groups:
-        found[g[0] or ""] = found.get(g[0] or "", 0) + int(g[3])
+    for (cur, _, _), parts in merged.items():
+        found[cur or ""] = found.get(cur or "", 0) + sum(g.lines for g in parts)
     cur = _pick_currency(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])), currency)
     # this currency's groups with a purchase time (NULL currency never equals the chosen one, as in _WHERE)
-    mine = [g for g in groups if g[0] is not None and g[0] == cur and g[4]]
+    mine = [
+        (
+            *key,
+            sum(g.lines for g in parts),
+            sum(g.timed for g in parts),
+            sum(g.timed for g in parts if g.dated),
+            earliest(g.first for g in parts),
+            latest(g.last for g in parts),
+            total(g.revenue_timed for g in parts) or 0,
+        )
+        for key, parts in merged.items()
+        if key[0] is not None and key[0] == cur and any(g.timed for g in parts)
+    ]
     if not mine:
         raise InputError("no orders with a purchase time to analyse")
     return cur, mine

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from ..errors import InputError
+from ..linegroups import LineGroups
 from ..settings import Settings
 from ..windows import Window
 from .estimate import estimate_late
@@ -65,9 +66,11 @@ def _validate(sla_hours: float, confidence: float, horizon_hours: float | None) 
         raise InputError(f"the aftermath horizon must be between 0 and {24 * 31} hours, not {horizon_hours}")
 
 
-def _analyse(con, window: Window, sla_hours, business_days, confidence, horizon_hours, evidence: bool, tz="UTC"):
+def _analyse(
+    con, window: Window, sla_hours, business_days, confidence, horizon_hours, evidence: bool, tz="UTC", groups=None
+):
     _validate(sla_hours, confidence, horizon_hours)
-    with order_table(con, window, sla_hours, business_days) as prep:
+    with order_table(con, window, sla_hours, business_days, groups) as prep:
         result, until = estimate_late(con, prep, float(sla_hours), business_days, float(confidence), horizon_hours)
         orders = evidence_rows(con, prep, until, tz) if evidence else None
     return result, orders
@@ -81,14 +84,16 @@ def shipment_impact(
     business_days: bool = False,
     confidence: float = Settings.confidence,
     horizon_hours: float | None = None,
+    groups: LineGroups | None = None,
 ) -> ShipmentResult:
     """Late shipments the outage in `window` caused, with an interval, the backlog and the definition used.
 
     window.channels limits the analysis to those channels (empty: every channel with ship times). The due set is the
     orders whose promise is at or after the window start and that were bought by window end + horizon_hours; by
-    default the horizon runs until the backlog cleared plus 24 h, between 24 h and 7 days.
+    default the horizon runs until the backlog cleared plus 24 h, between 24 h and 7 days. `groups`: the caller's
+    grouped scan of `lines` (impact.linegroups), if it has one.
     """
-    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=False)[0]
+    return _analyse(con, window, sla_hours, business_days, confidence, horizon_hours, evidence=False, groups=groups)[0]
 
 
 def affected_orders(

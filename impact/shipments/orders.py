@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from ..linegroups import LineGroups, latest
 from ..present import channel_name, format_channels, plural
 from ..settings import Settings
 from ..windows import Window, iso_utc
@@ -93,17 +94,45 @@ class _Channels:
     marketplace_values: set[str] = field(default_factory=set)
 
 
-def _channels(con: duckdb.DuckDBPyConnection) -> _Channels:
+def _channel_rows(con: duckdb.DuckDBPyConnection, groups: LineGroups | None) -> list[tuple]:
+    """(channel, fulfilment, lines, lines with a ship time, end of data, marketplace-fulfilled) per channel and
+    fulfilment value, from the analysis's grouped scan (impact.linegroups) when it has one."""
+    if groups is None:
+        return con.execute(
+            f"""WITH g AS (SELECT channel, fulfilment, count(*) AS n, count(shipped_at) AS n_shipped,
+                                  max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) AS last
+                           FROM lines WHERE channel IS NOT NULL GROUP BY ALL)
+                SELECT channel, fulfilment, n, n_shipped, last, {MARKETPLACE_FULFILLED_SQL} AS mf FROM g"""
+        ).fetchall()
+    merged: dict[tuple, list] = {}
+    for g in groups.where(lambda g: g.channel is not None):
+        merged.setdefault((g.channel, g.fulfilment), []).append(g)
+    # The rule is SQL (DuckDB's lower() and regexp): it runs once per distinct value here too.
+    values = list({f for _, f in merged})
+    mf = dict(
+        con.execute(
+            f"SELECT fulfilment, {MARKETPLACE_FULFILLED_SQL} FROM (SELECT unnest($v::VARCHAR[]) AS fulfilment)",
+            {"v": values},
+        ).fetchall()
+    )
+    return [
+        (
+            channel,
+            value,
+            sum(g.lines for g in parts),
+            sum(g.shipped for g in parts),
+            latest(g.last_event for g in parts),
+            mf[value],
+        )
+        for (channel, value), parts in merged.items()
+    ]
+
+
+def _channels(con: duckdb.DuckDBPyConnection, groups: LineGroups | None = None) -> _Channels:
     # An export holds a handful of distinct fulfilment values: the regexp runs once per (channel, value), not per line.
     # The same pass finds each channel's end of data (last purchase or shipment, whatever the line's status).
-    groups = con.execute(
-        f"""WITH g AS (SELECT channel, fulfilment, count(*) AS n, count(shipped_at) AS n_shipped,
-                              max(greatest(purchased_at, coalesce(shipped_at, purchased_at))) AS last
-                       FROM lines WHERE channel IS NOT NULL GROUP BY ALL)
-            SELECT channel, fulfilment, n, n_shipped, last, {MARKETPLACE_FULFILLED_SQL} AS mf FROM g"""
-    ).fetchall()
     ch = _Channels()
-    for channel, value, n, n_shipped, last, mf in groups:
+    for channel, value, n, n_shipped, last, mf in _channel_rows(con, groups):
         prev = ch.end.get(channel)
         ch.end[channel] = last if prev is None else prev if last is None else max(prev, last)
         ch.seller[channel] = ch.seller.get(channel, 0) + (0 if mf else n)
@@ -199,11 +228,18 @@ def _create_table(con, table: str, scope: list[str], span: tuple, terms: tuple, 
 
 
 @contextmanager
-def order_table(con: duckdb.DuckDBPyConnection, window: Window, sla_hours: float, business_days: bool):
-    """Build a temporary per-order table for the window's channels; dropped when the block ends."""
+def order_table(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    sla_hours: float,
+    business_days: bool,
+    groups: LineGroups | None = None,
+):
+    """Build a temporary per-order table for the window's channels; dropped when the block ends. `groups`: the
+    caller's grouped scan of `lines` (impact.linegroups), if it has one."""
     table = f"_ship_orders_{uuid.uuid4().hex[:12]}"
     notes: list[str] = []
-    ch = _channels(con)
+    ch = _channels(con, groups)
     scope, no_times, fba = _scope(ch, list(window.base_channels), notes)
     ends = {c: ch.end[c] for c in scope}
     end, data_end = _window_end(window, ends, notes)
