@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .costs.profit import ProfitInputs, ProfitResult, total_profit, window_profit
 from .errors import WindowError
-from .linegroups import line_groups
+from .linegroups import LineGroups, line_groups
 from .options import Options, resolve_options
 from .revenue import (
     ORD,
@@ -446,6 +446,7 @@ def analyze(
     shipments: bool = True,
     profit: ProfitInputs | None = None,
     top_n: int = 10,
+    groups: LineGroups | None = None,
 ) -> Analysis:
     """Lost revenue, orders and units, interval, recapture, spill-over and breakdowns for each window.
 
@@ -456,16 +457,16 @@ def analyze(
     reuse an aggregation across calls on the same data. Each window also gets its late shipments
     (impact.shipments) against the file's ship-by promises, or options.sla_hours after purchase where the file has
     none; `shipments=False` skips that (its `shipments` stays None) for callers that measure shipping themselves.
-    `profit` (cost inputs loaded into the connection by impact.costs) adds each window's profit block.
+    `profit` (cost inputs loaded into the connection by impact.costs) adds each window's profit block. `groups`:
+    impact.linegroups' scan of `lines` as they are now, when the caller has one (it is made here otherwise).
     """
     opts = options or resolve_options()
     if not windows:
         raise WindowError("give at least one outage window (start and end)")
     windows, scoped = _scoped(con, windows)
-    groups = None
     if hist is None or not set(scoped) <= set(hist.channels):
         # One grouped scan of the lines serves the history and each window's shipments (impact.linegroups).
-        groups = line_groups(con)
+        groups = groups or line_groups(con)
         hist = load_history(
             con, currency=opts.analysis_currency, tz=opts.tz, at=windows[0].start, scoped=scoped, groups=groups
         )

@@ -67,11 +67,16 @@ __all__ = [
 
 
 def load_files(
-    files: Sequence, *, tz: str | None = None, mapping: dict | None = None, settings: Settings | None = None
+    files: Sequence,
+    *,
+    tz: str | None = None,
+    mapping: dict | None = None,
+    settings: Settings | None = None,
+    keep_groups: bool = False,
 ) -> tuple:
-    """Ingest files into a fresh session database: (connection, IngestReport)."""
+    """Ingest files into a fresh session database: (connection, IngestReport). keep_groups: see ingest_files."""
     con = session_db(settings)
-    return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings)
+    return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings, keep_groups=keep_groups)
 
 
 def marketplace_scopes(con) -> dict[str, list[str]]:
@@ -95,12 +100,13 @@ def load_in_zone(
     mapping: dict | None = None,
     browser: str | None = None,
     computer: str | None = None,
+    keep_groups: bool = False,
 ) -> tuple:
     """Ingest files and settle the zone the analysis runs in: (connection, IngestReport, Options with `tz` and
     `zone`). A zone the seller named (opts.tz_given) is used as given; otherwise it is read from the files
     (impact.zone: their offsets, local times and country, the browser's or computer's zone, the hours of the day in UTC-only
     files), and files whose times carry no offset are read again in that zone, exactly as with --tz."""
-    con, report = load_files(files, tz=opts.tz, mapping=mapping, settings=opts.settings)
+    con, report = load_files(files, tz=opts.tz, mapping=mapping, settings=opts.settings, keep_groups=keep_groups)
     given_by = "--tz" if opts.tz != opts.settings.default_tz else "IMPACT_DEFAULT_TZ"
     guess = resolve_zone(con, opts.tz if opts.tz_given else None, given_by=given_by, browser=browser, computer=computer)
     if (
@@ -108,7 +114,7 @@ def load_in_zone(
         and con.execute("SELECT EXISTS (SELECT 1 FROM import_zone WHERE utc_offset_min IS NULL)").fetchone()[0]
     ):
         con.close()
-        con, report = load_files(files, tz=guess.zone, mapping=mapping, settings=opts.settings)
+        con, report = load_files(files, tz=guess.zone, mapping=mapping, settings=opts.settings, keep_groups=keep_groups)
     return con, report, replace(opts, tz=guess.zone, zone=guess)
 
 
@@ -225,13 +231,17 @@ def with_channels(con, window: Window, opts: Options) -> Window:
 # Analysis
 
 
-def run_analysis(con, windows: Sequence[Window], opts: Options, *, shipments: bool = True, hist=None) -> Analysis:
+def run_analysis(
+    con, windows: Sequence[Window], opts: Options, *, shipments: bool = True, hist=None, groups=None
+) -> Analysis:
     """The engine (impact.analysis.analyze) on the windows with the resolved options. `shipments=False` for callers
-    that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation."""
+    that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation; `groups` the
+    import's grouped scan of the lines (IngestReport.groups), when nothing has changed them since.
+    """
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
     windows, _ = with_default_channels(con, windows, opts)
-    result = analyze(con, windows, opts, hist=hist, shipments=shipments, profit=profit)
+    result = analyze(con, windows, opts, hist=hist, shipments=shipments, profit=profit, groups=groups)
     result.fx = fx
     return result
 

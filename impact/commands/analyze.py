@@ -133,9 +133,9 @@ def _shipment_line(sh, pct: str) -> str:
 def run(args) -> int:
     windows = options.windows(args)
     opts = options.options(args)
-    con, report, opts = options.load_from_args(args, opts)
+    con, report, opts = options.load_from_args(args, opts, keep_groups=True)
     options.check_covered(con, report, windows, opts)
-    result = run_analysis(con, options.resolve_channels(con, windows, opts), opts)
+    result = run_analysis(con, options.resolve_channels(con, windows, opts), opts, groups=report.groups)
     if args.json:
         print(json.dumps({"ingest": report.to_json(), "zone": opts.zone.to_json(), **result.to_json()}, indent=1))
     else:

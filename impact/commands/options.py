@@ -322,16 +322,21 @@ def options(args) -> Options:
     )
 
 
-def load_from_args(args, opts: Options | None = None):
+def load_from_args(args, opts: Options | None = None, *, keep_groups: bool = False):
     """Ingest the command's FILE arguments into a fresh session database: (connection, IngestReport, Options), the
-    options' zone settled (--tz, else read from the files; see service.load_in_zone)."""
+    options' zone settled (--tz, else read from the files; see service.load_in_zone). keep_groups: the report keeps
+    its grouped scan of the lines for the analysis that follows (report.groups; None once costs are loaded, whose
+    home-currency conversion rewrites the lines)."""
     opts = opts or options(args)
     # The CLI runs on the seller's own computer more often than not: its zone is what the browser's is to the app.
-    con, report, opts = load_in_zone(args.files, opts, mapping=parse_mapping(args.mapping), computer=computer_zone())
+    con, report, opts = load_in_zone(
+        args.files, opts, mapping=parse_mapping(args.mapping), computer=computer_zone(), keep_groups=keep_groups
+    )
     costs, ads = getattr(args, "costs", None) or [], getattr(args, "ads", None) or []
     if costs or ads or opts.fees or opts.home_currency:
         mapping = parse_mapping(getattr(args, "costs_mapping", None))
         report.costs = load_costs(con, opts, costs=costs, ads=ads, mapping=mapping)
+        report.groups = None
     return con, report, opts
 
 

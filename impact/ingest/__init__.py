@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..distinct import count_distinct, distinct_per_group
 from ..errors import ImpactError, InputError, MixedCurrencyError
+from ..linegroups import LineGroups, earliest, latest, line_groups, total
 from ..settings import Settings, load_settings
 from .formats import DETECTORS, detect
 from .generic import COLUMN_KEYS, MappingStore, header_fingerprint, mapping_fits, validate_mapping
@@ -55,11 +56,14 @@ def ingest_files(
     mapping: dict | None = None,
     names: list[str] | None = None,
     settings: Settings | None = None,
+    keep_groups: bool = False,
 ) -> IngestReport:
     """Import files into the session database and return the report for everything imported so far.
 
     tz: zone for timestamps that carry no offset. mapping: a generic-CSV column mapping, used for files whose
-    header matches no known export. names: display names (uploads arrive as temporary files).
+    header matches no known export. names: display names (uploads arrive as temporary files). keep_groups: read
+    the report off impact.linegroups' scan and keep it in report.groups, for an analysis that follows at once
+    (the scan costs twice the report's own, and the analysis saves the whole of it).
     """
     settings = settings or load_settings()
     tz = _check_tz(tz or settings.default_tz or "UTC")
@@ -101,7 +105,7 @@ def ingest_files(
                     "reasons": [r["reason"] for r in report.rejects],
                 },
             )
-    return summary(con)
+    return summary(con, line_groups(con) if keep_groups else None)
 
 
 def file_kind(path, name: str | None = None, *, mapping: dict | None = None, settings: Settings | None = None) -> str:
@@ -148,8 +152,29 @@ def _orders_per_channel(con) -> list[tuple]:
     return [(ch, orders.get(ch, 0), rev) for ch, rev in revenue]
 
 
-def summary(con) -> IngestReport:
-    """The import report for everything in the session database."""
+def _totals(con, groups: LineGroups | None) -> tuple:
+    """(lines, first and last purchase, date-only lines, currencies, revenue not cancelled) of `lines`, read off
+    the grouped scan when there is one."""
+    if groups is None:
+        return con.execute(
+            """SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day'),
+                      list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL),
+                      sum(revenue) FILTER (status <> 'cancelled') FROM lines"""
+        ).fetchone()
+    return (
+        sum(g.lines for g in groups.groups),
+        earliest(g.first for g in groups.groups),
+        latest(g.last for g in groups.groups),
+        sum(g.lines for g in groups.groups if g.dated),
+        sorted({g.currency for g in groups.groups if g.currency is not None}),
+        # `status <> 'cancelled'` leaves out the lines without a status, as SQL does
+        total(g.revenue for g in groups.groups if g.cancelled is False),
+    )
+
+
+def summary(con, groups: LineGroups | None = None) -> IngestReport:
+    """The import report for everything in the session database; `groups` (impact.linegroups), when given, is the
+    scan of `lines` as it is now, and the report keeps it."""
     files = []
     for row in con.execute(
         "SELECT file_id, name, format, format_label, encoding, lines, loaded, duplicates, skipped, rejected, "
@@ -178,11 +203,7 @@ def summary(con) -> IngestReport:
             ).fetchall()
         ]
         files.append(rep)
-    nlines, first, last, day_lines, currencies, revenue = con.execute(
-        """SELECT count(*), min(purchased_at), max(purchased_at), count(*) FILTER (time_precision = 'day'),
-                  list(DISTINCT currency ORDER BY currency) FILTER (currency IS NOT NULL),
-                  sum(revenue) FILTER (status <> 'cancelled') FROM lines"""
-    ).fetchone()
+    nlines, first, last, day_lines, currencies, revenue = _totals(con, groups)
     # Every known export has one channel of its own; only mapped CSVs may read theirs from a column.
     known = {fmt.name: fmt.channel for fmt in DETECTORS if fmt.kind == "orders"}
     shipping_formats = {fmt.name for fmt in DETECTORS if fmt.kind == "shipping"} | {"generic_shipping_csv"}
@@ -205,5 +226,5 @@ def summary(con) -> IngestReport:
         ).fetchall():
             channels[ch].setdefault("revenue_by_currency", {})[cur] = round(float(rev or 0), 2)
     return IngestReport(
-        files, int(orders or 0), int(nlines or 0), currencies, channels, first, last, int(day_lines or 0)
+        files, int(orders or 0), int(nlines or 0), currencies, channels, first, last, int(day_lines or 0), groups=groups
     )

@@ -13,6 +13,7 @@ import duckdb
 from ..currencies import ISO_4217, normal_code
 from ..distinct import count_distinct
 from ..errors import NoOrdersError, UnknownFormatError, UnreadableFileError
+from ..linegroups import LineGroups
 from ..settings import Settings
 from ..store import LINES_COLUMNS
 from ..windows import iso_utc
@@ -76,6 +77,9 @@ class IngestReport:
     last: datetime | None
     day_precision_lines: int = 0
     costs: Any = None  # the cost files' import report (impact.costs.CostReport) when the seller gave any
+    # The grouped scan the report was read from (impact.linegroups), when ingest_files was asked to keep it for an
+    # analysis of the same lines that follows at once; never in the JSON.
+    groups: LineGroups | None = None
 
     def to_json(self) -> dict:
         out = {
