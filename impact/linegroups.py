@@ -53,6 +53,11 @@ class LineGroups:
     def where(self, keep: Callable[[LineGroup], bool]) -> list[LineGroup]:
         return [g for g in self.groups if keep(g)]
 
+    def channels(self) -> tuple[str | None, ...]:
+        """The channels of the lines in name order (NULL last, as SQL's ORDER BY puts it)."""
+        found = {g.channel for g in self.groups}
+        return (*sorted(found - {None}), *([None] if None in found else []))
+
 
 def line_groups(con) -> LineGroups:
     """Scan `lines` once into its groups (a few dozen for a seller's exports)."""

@@ -9,6 +9,7 @@ import pytest
 from impact.ingest import summary
 from impact.linegroups import line_groups
 from impact.revenue.history import _currency_groups, load_history
+from impact.service import seller_channels
 from impact.shipments.orders import _channels
 
 # channel, marketplace, order, purchased_at, precision, revenue, currency, status, fulfilment, shipped_at
@@ -92,3 +93,9 @@ def test_the_currency_groups_add_up_per_marketplace(lines):
     }
     hist = load_history(lines, currency="USD")
     assert hist.channels["shopify"].marketplaces == ["TikTok Shop", "Online Store"]
+
+
+def test_the_channels_are_the_sellers_channels(lines):
+    """LineGroups.channels() lists what service.seller_channels' own query lists, a NULL channel last."""
+    lines.execute("UPDATE lines SET channel = NULL WHERE order_id = 'S3'")
+    assert line_groups(lines).channels() == seller_channels(lines) == ("amazon", "shopify", None)

@@ -135,7 +135,8 @@ def run(args) -> int:
     opts = options.options(args)
     con, report, opts = options.load_from_args(args, opts, keep_groups=True)
     options.check_covered(con, report, windows, opts)
-    result = run_analysis(con, options.resolve_channels(con, windows, opts), opts, groups=report.groups)
+    windows = options.resolve_channels(con, windows, opts, report.groups)
+    result = run_analysis(con, windows, opts, groups=report.groups)
     if args.json:
         print(json.dumps({"ingest": report.to_json(), "zone": opts.zone.to_json(), **result.to_json()}, indent=1))
     else:

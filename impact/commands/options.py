@@ -301,10 +301,12 @@ def windows(args, *, title: str = "", several: bool = True) -> list[Window]:
     return [window_from_strings(s, e, hit, title=title) for s, e in pairs]
 
 
-def resolve_channels(con, windows: list[Window], opts: Options) -> list[Window]:
+def resolve_channels(con, windows: list[Window], opts: Options, groups=None) -> list[Window]:
     """The windows with their affected channels filled in by the service's one rule (impact.service.default_channels):
-    --channels when given, else the known outage's, else the detected drop's, else all, as the app does."""
-    return with_default_channels(con, windows, opts)[0]
+    --channels when given, else the known outage's, else the detected drop's, else all, as the app does. `groups`:
+    the import's grouped scan of the lines (IngestReport.groups), which knows the seller's channels."""
+    sold = groups.channels() if groups is not None else None
+    return with_default_channels(con, windows, opts, sold=sold)[0]
 
 
 def options(args) -> Options:
