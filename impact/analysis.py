@@ -104,6 +104,57 @@ class CountResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class MarketplaceRow:
+    """One marketplace of one channel in a window: expected and actual revenue and the loss (lost_pct None when
+    nothing was expected). Fields in the JSON's key order."""
+
+    channel: str
+    marketplace: str
+    affected: bool
+    expected: float
+    actual: float
+    lost: float
+    lost_pct: float | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SkuLoss:
+    """A product's revenue lost in a window (its share of the expected revenue less what it sold)."""
+
+    sku: str
+    lost: float
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TotalResult:
+    """The windows' revenue summed, intervals combined in quadrature; the profit total only when every window has
+    one. Fields in the JSON's key order."""
+
+    lost: float
+    lost_low: float
+    lost_high: float
+    net_lost: float
+    net_lost_low: float
+    net_lost_high: float
+    recaptured: float
+    expected: float
+    actual: float
+    profit: dict | None = None
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        if self.profit is None:
+            del out["profit"]
+        return out
+
+
 @dataclass
 class WindowResult:
     window: Window
@@ -114,8 +165,8 @@ class WindowResult:
     orders: CountResult
     units: CountResult
     spillover: dict[str, float]
-    by_channel: list[dict]
-    top_skus: list[dict]
+    by_channel: list[MarketplaceRow]
+    top_skus: list[SkuLoss]
     share_of_day: float | None
     warnings: list[str]
     shipments: ShipmentResult | None = None
@@ -140,8 +191,8 @@ class WindowResult:
             "units": self.units.to_json(),
             "spillover": self.spillover,
             "hourly": est.hourly(self.confidence),
-            "top_skus": self.top_skus,
-            "by_channel": self.by_channel,
+            "top_skus": [r.to_json() for r in self.top_skus],
+            "by_channel": [r.to_json() for r in self.by_channel],
             "share_of_day": self.share_of_day,
             "controls": list(est.controls),
             "resolution": est.resolution,
@@ -169,26 +220,27 @@ class Analysis:
     recovery_mode: str = "fixed"
 
     @property
-    def total(self) -> dict:
+    def total(self) -> TotalResult:
         """Sums over windows. The interval combines the windows' half-widths in quadrature: windows on different
         days have nearly independent errors."""
         revs = [w.revenue.to_json() for w in self.windows]
         lost = sum(r["lost"] for r in revs)
         net = sum(r["net_lost"] for r in revs)
-        out = {
-            "lost": _r(lost),
-            "lost_low": _r(lost - combined_half_width(revs, "lost", "lost_low")),
-            "lost_high": _r(lost + combined_half_width(revs, "lost_high", "lost")),
-            "net_lost": _r(net),
-            "net_lost_low": _r(net - combined_half_width(revs, "net_lost", "net_lost_low")),
-            "net_lost_high": _r(net + combined_half_width(revs, "net_lost_high", "net_lost")),
-            "recaptured": _r(sum(r["recaptured"] for r in revs)),
-            "expected": _r(sum(r["expected"] for r in revs)),
-            "actual": _r(sum(r["actual"] for r in revs)),
-        }
+        profit = None
         if self.windows and all(w.profit is not None for w in self.windows):
-            out["profit"] = total_profit([w.profit for w in self.windows])
-        return out
+            profit = total_profit([w.profit for w in self.windows])
+        return TotalResult(
+            lost=_r(lost),
+            lost_low=_r(lost - combined_half_width(revs, "lost", "lost_low")),
+            lost_high=_r(lost + combined_half_width(revs, "lost_high", "lost")),
+            net_lost=_r(net),
+            net_lost_low=_r(net - combined_half_width(revs, "net_lost", "net_lost_low")),
+            net_lost_high=_r(net + combined_half_width(revs, "net_lost_high", "net_lost")),
+            recaptured=_r(sum(r["recaptured"] for r in revs)),
+            expected=_r(sum(r["expected"] for r in revs)),
+            actual=_r(sum(r["actual"] for r in revs)),
+            profit=profit,
+        )
 
     def to_json(self) -> dict:
         out = {
@@ -196,7 +248,7 @@ class Analysis:
             "confidence": self.confidence,
             "recovery_hours": self.recovery_hours,
             "windows": [w.to_json() for w in self.windows],
-            "total": self.total,
+            "total": self.total.to_json(),
             "warnings": self.warnings,
         }
         if self.fx:
@@ -255,7 +307,7 @@ class _Tally:
     binned: Metrics = ZERO  # as the estimator's hour bins hold them
     recovery_actual: Metrics = ZERO
     recovery_binned: Metrics = ZERO
-    by_channel: list[dict] = field(default_factory=list)
+    by_channel: list[MarketplaceRow] = field(default_factory=list)
     top: dict[str, float] = field(default_factory=dict)
     spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
     actual_revenue: dict[str, float] = field(default_factory=dict)
@@ -300,15 +352,15 @@ def _measure(con, hist: History, est: EventEstimate, window: Window) -> _Tally:
         for mk, share, rev in _mix(hist, con, c, "marketplace", before, s, e):
             m_exp = ex.revenue * share
             t.by_channel.append(
-                {
-                    "channel": c,
-                    "marketplace": mk,
-                    "affected": f.affected,
-                    "expected": _r(m_exp),
-                    "actual": _r(rev),
-                    "lost": _r(m_exp - rev),
-                    "lost_pct": _r(100 * (m_exp - rev) / m_exp, 1) if m_exp > 0 else None,
-                }
+                MarketplaceRow(
+                    channel=c,
+                    marketplace=mk,
+                    affected=f.affected,
+                    expected=_r(m_exp),
+                    actual=_r(rev),
+                    lost=_r(m_exp - rev),
+                    lost_pct=_r(100 * (m_exp - rev) / m_exp, 1) if m_exp > 0 else None,
+                )
             )
         if f.affected:
             for sku, share, rev in _mix(hist, con, c, "sku", before, s, e):
@@ -386,7 +438,7 @@ def _window(
         if not f.affected
     }
     day_exp = sum(float(est.fits[c].day_expected[REV]) for c in est.affected)
-    top_skus = [{"sku": k, "lost": _r(v)} for k, v in sorted(t.top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
+    top_skus = [SkuLoss(sku=k, lost=_r(v)) for k, v in sorted(t.top.items(), key=lambda kv: -kv[1]) if v > 0][:top_n]
     profit_block = None
     if profit is not None:
         # A marketplace scope is priced at its channel's fees and product costs (split_scope: 'shopify:X' -> shopify).

@@ -85,19 +85,19 @@ def test_breakdown_by_marketplace_adds_up(loaded):
     """Marketplace rows of a channel add up to the channel's expected and actual revenue."""
     con, sim, out = loaded
     w = analyze(con, [Window(out.start, out.end, ("amazon",))]).windows[0]
-    rows = [r for r in w.by_channel if r["channel"] == "amazon"]
-    assert {r["marketplace"] for r in rows} == {"amazon", "Amazon.de"}
-    assert sum(r["expected"] for r in rows) == pytest.approx(w.revenue.expected, rel=1e-3)
-    assert sum(r["actual"] for r in rows) == pytest.approx(w.revenue.actual, abs=0.05)
-    assert all(r["affected"] for r in rows)
-    assert any(not r["affected"] for r in w.by_channel)
+    rows = [r for r in w.by_channel if r.channel == "amazon"]
+    assert {r.marketplace for r in rows} == {"amazon", "Amazon.de"}
+    assert sum(r.expected for r in rows) == pytest.approx(w.revenue.expected, rel=1e-3)
+    assert sum(r.actual for r in rows) == pytest.approx(w.revenue.actual, abs=0.05)
+    assert all(r.affected for r in rows)
+    assert any(not r.affected for r in w.by_channel)
 
 
 def test_top_skus_are_sorted_and_positive(loaded):
     """The top SKUs lost come largest first and sum to no more than the total loss."""
     con, sim, out = loaded
     w = analyze(con, [Window(out.start, out.end, ("amazon",))]).windows[0]
-    losses = [s["lost"] for s in w.top_skus]
+    losses = [s.lost for s in w.top_skus]
     assert 0 < len(losses) <= 10
     assert losses == sorted(losses, reverse=True) and min(losses) > 0
     assert sum(losses) <= w.revenue.lost + 0.01
@@ -110,9 +110,9 @@ def test_two_windows_total_and_exclusion(loaded):
     res = analyze(con, [Window(out.start, out.end, ("amazon",)), other])
     t = res.total
     a, b = res.windows[0].revenue.to_json(), res.windows[1].revenue.to_json()
-    assert t["lost"] == pytest.approx(a["lost"] + b["lost"], abs=0.02)
+    assert t.lost == pytest.approx(a["lost"] + b["lost"], abs=0.02)
     width = (a["lost_high"] - a["lost_low"]) + (b["lost_high"] - b["lost_low"])
-    assert t["lost_high"] - t["lost_low"] <= width + 0.01
+    assert t.lost_high - t.lost_low <= width + 0.01
     assert 10 not in res.windows[0].estimate.placebo_shifts
 
 

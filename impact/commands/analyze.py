@@ -84,8 +84,7 @@ def human_summary(result: Analysis) -> str:
             )
         if w.top_skus:
             out.append(
-                "  top SKUs lost: "
-                + ", ".join(f"{s['sku']} {format_money_ascii(s['lost'], cur)}" for s in w.top_skus[:5])
+                "  top SKUs lost: " + ", ".join(f"{s.sku} {format_money_ascii(s.lost, cur)}" for s in w.top_skus[:5])
             )
         if w.shipments is not None and w.shipments.available:
             out.append(_shipment_line(w.shipments, pct))
@@ -96,8 +95,8 @@ def human_summary(result: Analysis) -> str:
     if len(result.windows) > 1:
         t = result.total
         out.append(
-            f"total: lost {format_money_ascii(t['lost'], cur)} ({pct} interval {format_money_ascii(t['lost_low'], cur)} to "
-            f"{format_money_ascii(t['lost_high'], cur)}), net lost {format_money_ascii(t['net_lost'], cur)}"
+            f"total: lost {format_money_ascii(t.lost, cur)} ({pct} interval {format_money_ascii(t.lost_low, cur)} to "
+            f"{format_money_ascii(t.lost_high, cur)}), net lost {format_money_ascii(t.net_lost, cur)}"
         )
     return "\n".join(out)
 
