@@ -66,6 +66,29 @@ def test_amount_and_quantity_read_spaced_text_like_trimmed_text(con):
     assert _values(con, sqlexpr.amount("v"), [" 1e3 ", " 1.234 ", "0x1F"]) == [None, 1.234, None]
 
 
+def test_two_decimal_prices_read_as_the_plain_number_pattern_reads_them(con):
+    """The DECIMAL(18,2) read-back shortcut takes only canonical two-decimal prices; the others (a leading zero,
+    -0.00, a plus sign, three decimals, read with $amount_marks = dot) go on to the pattern and the money rule."""
+    texts = ["12.50", "0.05", "-3.00", "00.50", "-0.00", "+1.00", "12.345", "1234.567", "7", "1e2", ".50", "1,249.00"]
+    got = _values(con, sqlexpr.amount("v"), texts)
+    assert [str(g) for g in got] == [
+        "12.5",
+        "0.05",
+        "-3.0",
+        "0.5",
+        "-0.0",
+        "1.0",
+        "12.345",
+        "1234.567",
+        "7.0",
+        "None",
+        "0.5",
+        "1249.0",
+    ]
+    shortcut = "v = TRY_CAST(v AS DECIMAL(18,2))::VARCHAR"
+    assert _values(con, shortcut, texts[:6]) == [True, True, True, False, False, False]
+
+
 @pytest.mark.parametrize("fast", [sqlexpr.AWARE_FORMATS[0], sqlexpr.ISO, "%Y-%m-%d %H:%M:%S", None])
 def test_timestamps_with_a_fast_format_equal_the_general_parse_of_the_trimmed_text(con, fast):
     """Whatever fast format a sample chose, every value reads as the general parser reads its trimmed text."""
