@@ -17,20 +17,17 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .analysis import Analysis, analyze
-from .claim import Ledger, load_ledger, statement
 from .costs import layer
 from .costs.layer import profit_inputs, scenario_costs
 from .errors import ImpactError, InputError, WindowError
 from .ingest import IngestReport, ingest_files
 from .options import Options, resolve_options
-from .outages.detect import detect
 from .outages.match import match_catalog, overlap_hours
 from .present import format_channels
 from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
 from .scenarios.costs import edit_costs
 from .scenarios.mix import Profile, check_currency
 from .settings import Settings
-from .share import build_snapshot
 from .shipments import shipment_report
 from .store import session_db
 from .windows import Window, iso_utc, split_scope
@@ -174,6 +171,10 @@ def _catalog_choice(window: Window, sold: tuple[str, ...], catalog) -> tuple[Cha
 
 
 def _detected_choice(con, window: Window, sold, opts: Options) -> ChannelChoice | None:
+    # Deferred, as the claim and share imports below: the detector's, the claim packs' and the share links'
+    # modules are not what an analysis needs, and `impact analyze` loaded them at every start (~0.02 s).
+    from .outages.detect import detect
+
     try:
         found = detect(con, currency=opts.currency, tz=opts.tz).detections
     except ImpactError:
@@ -427,6 +428,9 @@ def claim(
     a ledger path or impact.claim.Ledger. cover: the cover page's particulars (impact.claim.statement.COVER_FIELDS).
     Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
 
+    # Deferred: see _detected_choice.
+    from .claim import Ledger, load_ledger, statement
+
     if not windows:
         raise InputError("a claim needs at least one outage window: give --window START END")
     ledger = extra_expenses
@@ -494,6 +498,9 @@ def share_snapshot(
     report: IngestReport | Mapping | None, windows: Sequence[Window], opts: Options, analysis: Mapping, **sections
 ) -> dict:
     """The scrubbed snapshot of an analysis for a share link; extra sections (view, shipments, charts) by keyword."""
+    # Deferred: see _detected_choice.
+    from .share import build_snapshot
+
     return build_snapshot(
         settings={
             "tz": opts.tz,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from .. import present
-from ..claim import ClaimPolicy
 from ..errors import InputError, WindowError
 from ..service import Options, load_costs, load_in_zone, resolve_options, with_default_channels
 from ..store import CHANNELS
@@ -394,6 +393,9 @@ def policy(args):
         if given:
             raise InputError(f"--{given[0].replace('_', '-')} is a policy term: give --policy bi|cyber|parametric")
         return None
+
+    # Deferred: only the commands with --policy need the claim package (impact.service says why).
+    from ..claim import ClaimPolicy
 
     rate = getattr(args, "gross_profit_rate", None)
     if rate is not None:
