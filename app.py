@@ -39,7 +39,7 @@ from ui.app_memory import start_session_reaper
 from ui.auth import require_operator
 from ui.common import md_escape, use_browser_locale
 from ui.results import Results
-from ui.state import state
+from ui.state import State, state
 from ui.window_sources import detect_panel
 
 log = logging.getLogger("impact.app")
@@ -139,7 +139,11 @@ def main() -> None:
 
 
 try:
-    main()
+    # A click while a run is still inside a DuckDB call starts a second run at once (Streamlit's fast reruns) on
+    # another thread; the session's connection refuses a second caller ("connection is busy"), so the runs take
+    # turns: the new one waits until the old one stops at its next Streamlit call.
+    with State.run_lock.setdefault():
+        main()
 except ImpactError as exc:
     st.error(md_escape(str(exc)), icon=":material/error:")
 except Exception:  # noqa: BLE001 - a seller sees a sentence, never a traceback

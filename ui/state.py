@@ -9,6 +9,7 @@ only seeds them before the widget exists (a widget given both a value and a seed
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any, Generic, TypeVar, overload
@@ -63,6 +64,9 @@ class State:
 
     # The orders being analysed: this session's own DuckDB and what was imported into it.
     con: Value[Any] = Value("con", _none, "this session's DuckDB (impact.store.session_db), None until loaded")
+    run_lock: Value[Any] = Value(
+        "run_lock", threading.RLock, "held by the script run that uses `con` (app.py): runs of a session take turns"
+    )
     dataset_key: Value[tuple | None] = Value("dataset_key", _none, "what `con` holds: ('demo',) or the uploads")
     is_demo: Value[bool] = Value("is_demo", lambda: True)
     file_errors: Value[list[str]] = Value("file_errors", list, "one sentence per upload that could not be read")

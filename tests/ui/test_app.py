@@ -441,3 +441,30 @@ def test_recovery_can_end_when_sales_are_back_to_normal():
     results = [v[0] for k, v in at.session_state["_results"].items() if k[0] == "analysis" and v[0]]
     normal = next(r for r in results if r.get("recovery_mode") == "until-normal")
     assert normal["recovery_end"] <= fixed["recovery_end"]
+
+
+def test_a_run_waits_while_the_sessions_last_run_still_holds_its_database(demo):
+    """A second run of a session (a click during a long DuckDB call) waits for the session's lock instead of calling
+    its busy connection: it starts only when the run before lets go, then renders the page."""
+    import threading
+    import time
+
+    lock = demo.session_state["run_lock"]
+    held, released = threading.Event(), []
+
+    def hold_then_release() -> None:  # the last run, still inside its DuckDB call
+        with lock:
+            held.set()
+            time.sleep(1.0)
+            released.append(time.monotonic())
+
+    holder = threading.Thread(target=hold_then_release)
+    holder.start()
+    held.wait()
+    try:
+        at = _run(demo)
+        finished = time.monotonic()
+    finally:
+        holder.join()
+    assert released and finished >= released[0]
+    assert _metrics(at)["Revenue lost"] == _metrics(demo)["Revenue lost"]
