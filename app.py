@@ -1,10 +1,9 @@
 """Outage Impact dashboard: the only screen. Run: streamlit run app.py
 
 Each browser session gets its own in-memory DuckDB (impact.store.session_db) in its session state, so one seller
-never sees another's upload; results computed from a seller's orders are kept in that session only. With nothing
-uploaded the app shows the demo seller hit by the AWS outage of 2025-10-20. This file sets up the page, routes
-between the dashboard and a shared link's view, and keeps each tab's failure inside that tab; the screens are in
-the `ui` package.
+never sees another's upload; results computed from a seller's orders stay in that session. With nothing uploaded
+the app shows the demo seller hit by the AWS outage of 2025-10-20. This file sets up the page, routes between the
+dashboard and a shared link's view, and keeps each tab's failure inside that tab; the screens are in `ui`.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from ui.app_memory import start_session_reaper
 from ui.auth import require_operator
 from ui.common import md_escape, use_browser_locale
 from ui.results import Results
-from ui.state import State, state
+from ui.state import state, taking_turns
 from ui.window_sources import detect_panel
 
 log = logging.getLogger("impact.app")
@@ -139,10 +138,7 @@ def main() -> None:
 
 
 try:
-    # A click while a run is still inside a DuckDB call starts a second run at once (Streamlit's fast reruns) on
-    # another thread; the session's connection refuses a second caller ("connection is busy"), so the runs take
-    # turns: the new one waits until the old one stops at its next Streamlit call.
-    with State.run_lock.setdefault():
+    with taking_turns():  # one run at a time on the session's DuckDB (ui.state.taking_turns)
         main()
 except ImpactError as exc:
     st.error(md_escape(str(exc)), icon=":material/error:")

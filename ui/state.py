@@ -162,3 +162,11 @@ def session_cached(kind: str, key: Hashable, compute: Callable[[], T]) -> T:
 def cached(kind: str, key: Hashable) -> Any:
     """A session_cached result if it was computed, else None."""
     return state.results.get((kind, state.dataset_key, key, state.cost_key))
+
+
+def taking_turns() -> threading.RLock:
+    """The session's run lock, to hold while a script run uses `state.con`: a click while a run is still inside a
+    DuckDB call starts a second run at once (Streamlit's fast reruns) on another thread, and the connection refuses
+    a second caller ("connection is busy"); with the lock the new run waits until the old one stops at its next
+    Streamlit call."""
+    return State.run_lock.setdefault()
