@@ -422,6 +422,13 @@ def channel_name(channel: object) -> str:
     return CHANNEL_NAMES.get(code.lower(), code[:1].upper() + code[1:])
 
 
+def sku_name(sku: object) -> str:
+    """A SKU as a reader sees it; the lines without one, keyed '(none)' in the results (impact.analysis,
+    impact.costs.profit), read '(no SKU)'."""
+    text = str(sku or "").strip()
+    return "(no SKU)" if text in ("", "(none)") else text
+
+
 def marketplace_name(marketplace: object) -> str:
     """A marketplace as its owner writes it: 'amazon.de' -> 'Amazon.de', 'AMAZON.CO.UK' -> 'Amazon.co.uk', 'ebay'
     -> 'eBay'; anything else is the seller's own text, unchanged."""

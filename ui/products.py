@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from impact import charts
-from impact.present import channel_name, format_money
+from impact.present import channel_name, format_money, sku_name
 from ui.common import CHART_CONFIG, md_escape
 from ui.results import Results
 
@@ -27,7 +27,7 @@ def product_charts(res: dict, names: dict[str, str], key: str) -> None:
         st.dataframe(
             [
                 {
-                    "SKU": r["sku"],
+                    "SKU": sku_name(r["sku"]),
                     "Product": names.get(r["sku"], ""),
                     "Revenue lost": format_money(r["lost"], res["currency"]),
                 }
@@ -52,7 +52,7 @@ def profit_table(res: dict, names: dict[str, str]) -> None:
     st.dataframe(
         [
             {
-                "SKU": r["sku"],
+                "SKU": sku_name(r["sku"]),
                 "Product": names.get(r["sku"], ""),
                 "Channel": channel_name(r["channel"]),
                 "Revenue lost": format_money(r["lost"], cur),

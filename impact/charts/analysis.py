@@ -288,7 +288,7 @@ def top_skus(analysis: dict, n: int = 10, title: str | None = None):
     fig = go.Figure(
         go.Bar(
             x=[r.get("lost") or 0.0 for r in rows],
-            y=[plain(r.get("sku") or "(no SKU)") for r in rows],
+            y=[plain(present.sku_name(r.get("sku"))) for r in rows],
             orientation="h",
             marker={"color": [COLORS["loss"] if (r.get("lost") or 0) >= 0 else COLORS["gain"] for r in rows]},
             hovertemplate=f"%{{y}}: {m['hover']}<extra></extra>",

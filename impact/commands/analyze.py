@@ -61,8 +61,15 @@ def human_summary(result: Analysis) -> str:
             f"  expected {format_money_ascii(r.expected, cur)}, actual {format_money_ascii(r.actual, cur)}; orders "
             f"{w.orders.actual:,} of {w.orders.expected:,.1f} expected"
         )
+        # A negative recapture is sales below normal after the outage: said so, not as "recaptured -$294".
+        recaptured = (
+            f"recaptured {format_money_ascii(r.recaptured, cur)} {_recovery_span(w)} ({pct} interval "
+            if r.recaptured >= 0
+            else f"nothing recaptured {_recovery_span(w)}: sales ran {format_money_ascii(-r.recaptured, cur)} below "
+            f"normal ({pct} interval of the recapture "
+        )
         out.append(
-            f"  recaptured {format_money_ascii(r.recaptured, cur)} {_recovery_span(w)} ({pct} interval "
+            f"  {recaptured}"
             f"{format_money_ascii(r.recaptured_low, cur)} to {format_money_ascii(r.recaptured_high, cur)}); "
             f"net lost {format_money_ascii(r.net_lost, cur)} ({pct} interval {format_money_ascii(r.net_lost_low, cur)} to "
             f"{format_money_ascii(r.net_lost_high, cur)})"
@@ -84,7 +91,8 @@ def human_summary(result: Analysis) -> str:
             )
         if w.top_skus:
             out.append(
-                "  top SKUs lost: " + ", ".join(f"{s.sku} {format_money_ascii(s.lost, cur)}" for s in w.top_skus[:5])
+                "  top SKUs lost: "
+                + ", ".join(f"{present.sku_name(s.sku)} {format_money_ascii(s.lost, cur)}" for s in w.top_skus[:5])
             )
         if w.shipments is not None and w.shipments.available:
             out.append(_shipment_line(w.shipments, pct))

@@ -17,6 +17,7 @@ from ..present import (
     percent,
     plural,
     sentence,
+    sku_name,
     unmeasurable,
     value_range,
 )
@@ -240,7 +241,7 @@ def skus_section(res: dict, names: dict[str, str]) -> str:
     if not top:
         return ""
     cur = res.get("currency") or "USD"
-    rows = [[r.get("sku") or "(no SKU)", names.get(r.get("sku"), ""), format_money(r.get("lost"), cur)] for r in top]
+    rows = [[sku_name(r.get("sku")), names.get(r.get("sku"), ""), format_money(r.get("lost"), cur)] for r in top]
     return (
         '<section id="skus"><h2>Loss by product</h2>'
         + table(["SKU", "Product", "Revenue lost"], rows, "skus")
@@ -275,7 +276,7 @@ def _profit_sku_rows(p: dict, m, names: dict[str, str]) -> list[list[str]]:
     pct = _pct
     return [
         [
-            r["sku"],
+            sku_name(r["sku"]),
             names.get(r["sku"], ""),
             channel_name(r["channel"]),
             m(r["lost"]),

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from ..errors import InputError, WindowError
+from ..present import plural
 from ..settings import Settings
 from ..windows import iso_utc
 from .baseline import LOOKBACK_DAYS, MIN_HISTORY_DAYS, THIN_HISTORY_DAYS, BaselineParams
@@ -342,10 +343,8 @@ def _fit_warnings(fits: dict[str, ChannelFit], affected: tuple[str, ...], ks, wa
     """Caveats of the fit: too few placebos for a conformal interval, thin weeks before the window."""
     out = []
     if len(ks) < MIN_PLACEBOS_CONFORMAL:
-        out.append(
-            f"only {len(ks)} comparable days without known outages around the window; the interval is "
-            "approximate and wider"
-        )
+        days = f"only {plural(len(ks), 'comparable day')}" if len(ks) else "no comparable days"
+        out.append(f"{days} without known outages around the window; the interval is approximate and wider")
     thin = [c for c in affected if fits[c].lookback_days < THIN_HISTORY_DAYS]
     if thin and not any("days of" in w for w in warns):
         out.append(

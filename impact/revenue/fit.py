@@ -272,7 +272,8 @@ class _Fitter:
         act = (v * bins.w).sum(axis=2)
         base = np.maximum((e * bins.w).sum(axis=2), 1e-9)
         X = X_all[ORD]  # order counts carry the day's shock with less noise than revenue
-        keepf = [0] + [f for f in range(1, X.shape[1]) if np.std(X[1:, f]) > 1e-9]
+        # A feature that does not vary over the placebos cannot be fitted (nor one with no placebos at all).
+        keepf = [0] + [f for f in range(1, X.shape[1]) if len(X) > 1 and np.std(X[1:, f]) > 1e-9]
         X = X[:, keepf]
         coefs = _metric_fits(X, act / base - 1, 1.0 / (s.q[:, None] / base + SHOCK_VAR), len(ks) >= 3)
         out = []

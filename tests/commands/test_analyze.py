@@ -348,3 +348,35 @@ def test_local_times_are_read_again_in_the_zone_found(tmp_path, capsys, monkeypa
     )
     first_local = pd.Timestamp(seller.start) + pd.to_timedelta(sim.hours[sim.channel == 2].min(), unit="h")
     assert res["ingest"]["first"] == first_local.floor("s").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_real_etsy_window_without_placebos_reads_as_words(capsys, monkeypatch):
+    """A real Etsy export of two weeks, dates only: no numpy warning reaches the terminal, the 24 h after that ran
+    below normal read as no recapture (not "recaptured -$294.02"), orders without a SKU as "(no SKU)" and the
+    missing comparable days as "no comparable days"."""
+    import warnings
+
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code = main(
+            [
+                "analyze",
+                str(DATA / "real" / "etsy_sold_orders_2022.csv"),
+                "--window",
+                "2022-12-28T14:00Z",
+                "2022-12-28T20:00Z",
+            ]
+        )
+    assert code == 0
+    out = capsys.readouterr()
+    assert out.err == ""
+    lines = out.out.splitlines()
+    assert lines[5] == (
+        "  nothing recaptured in the next 24 h: sales ran $294.02 below normal (90% interval of the recapture "
+        "-$782.62 to $163.60); net lost $557.05 (90% interval $0.00 to $751.62)"
+    )
+    assert lines[6].startswith("  top SKUs lost: (no SKU) $208.64, 659839709709 $13.27")
+    assert lines[-1] == (
+        "  note: no comparable days without known outages around the window; the interval is approximate and wider"
+    )
