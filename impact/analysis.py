@@ -18,6 +18,7 @@ from .costs.profit import ProfitInputs, ProfitResult, total_profit, window_profi
 from .errors import WindowError
 from .linegroups import LineGroups, line_groups
 from .options import Options, resolve_options
+from .present import percent
 from .revenue import (
     ORD,
     REV,
@@ -459,7 +460,7 @@ def _window(
     warns = list(est.warnings)
     if est.lost.p_effect is not None and est.lost.p_effect < 0.8 and lost > 0:
         warns.append(
-            f"the drop is within normal variation (probability of an effect {est.lost.p_effect:.0%}); "
+            f"the drop is within normal variation (probability of an effect {percent(est.lost.p_effect)}); "
             "the loss may be zero"
         )
     return WindowResult(

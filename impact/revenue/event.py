@@ -288,6 +288,10 @@ def estimate_event(
     }
     warns += _sparse_warning(affected, totals["expected"])
     lost, recaptured, net, rc = _intervals(fits, affected, totals, confidence, bool(recovery_hours))
+    if totals["expected"][ORD] < 1:
+        # Less than one order was expected: no placebo rank says whether that one order went missing (a window of
+        # 0.0 expected orders and none sold read "probability of an effect 97%" on a real store).
+        lost = replace(lost, p_effect=None)
     return EventEstimate(
         start=start,
         end=end,

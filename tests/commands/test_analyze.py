@@ -380,3 +380,14 @@ def test_a_real_etsy_window_without_placebos_reads_as_words(capsys, monkeypatch)
     assert lines[-1] == (
         "  note: no comparable days without known outages around the window; the interval is approximate and wider"
     )
+
+
+def test_a_window_expecting_less_than_one_order_has_no_probability_of_an_effect(capsys, monkeypatch):
+    """A real UK Shopify store's quiet six hours (0.0 orders expected, none sold): the loss's probability of an
+    effect is not known, where a placebo rank had read 97%."""
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    window = ["--window", "2025-11-20T10:00Z", "2025-11-20T16:00Z"]
+    assert main(["analyze", str(DATA / "real" / "shopify_gb_tiktok.csv"), *window]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3] == "  lost £0.23 (90% interval £0.00 to £0.23; probability of an effect not known)"
+    assert lines[4] == "  expected £0.23, actual £0.00; orders 0 of 0.0 expected"
