@@ -74,7 +74,8 @@ def human_summary(result: Analysis) -> str:
             f"net lost {format_money_ascii(r.net_lost, cur)} ({pct} interval {format_money_ascii(r.net_lost_low, cur)} to "
             f"{format_money_ascii(r.net_lost_high, cur)})"
         )
-        if r.recapture_share_counted is not None and r.recapture_share_counted < 1:
+        # How much of a climb back was counted; a shortfall was said in full on the line above.
+        if r.recapture_share_counted is not None and r.recapture_share_counted < 1 and r.recaptured >= 0:
             excess = r.recovery_actual - r.recovery_expected
             out.append(
                 f"  (the {_after_hours(w):g} h after ran {format_money_ascii(abs(excess), cur)} {'below' if excess < 0 else 'above'} "
