@@ -8,17 +8,26 @@ so the hashes are computed in SQL and counted here. The counts are exact: equal 
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _repeated(sorted_hashes: np.ndarray) -> np.ndarray:
     """The values that occur more than once in a sorted array, each once, sorted."""
+    import numpy as np  # numpy loads beside the import's parse: see count_distinct
+
     twice = sorted_hashes[1:][sorted_hashes[1:] == sorted_hashes[:-1]]
     return twice[np.r_[True, twice[1:] != twice[:-1]]] if len(twice) else twice
 
 
 def count_distinct(hashes: np.ndarray) -> int:
     """How many different values `hashes` holds."""
+    # numpy is imported here, not at the top: the import's modules reach the parse without it (~0.07 s), and the line
+    # count (impact.ingest.textfile) and the engine (impact.service.ENGINE) import it while DuckDB parses.
+    import numpy as np
+
     if not len(hashes):
         return 0
     s = np.sort(hashes)
@@ -29,6 +38,8 @@ def distinct_per_group(groups: np.ndarray, hashes: np.ndarray, n_groups: int) ->
     """Distinct hashes per group: `groups` numbers each value's group (0 <= group < n_groups); returns n_groups
     counts. A hash seen once overall counts once in its group; only repeated hashes (an order's other lines) are
     paired with their group and sorted, so an export of one-line orders costs one sort."""
+    import numpy as np  # see count_distinct
+
     groups = np.asarray(groups, dtype=np.int64)
     repeated = _repeated(np.sort(hashes))
     if not len(repeated):

@@ -13,25 +13,41 @@ model, claims, appeals and the share snapshot, and owns no estimation of its own
 
 from __future__ import annotations
 
+import importlib
+import sys
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from .analysis import Analysis, analyze
-from .costs import layer
-from .costs.layer import profit_inputs, scenario_costs
 from .errors import ImpactError, InputError, WindowError
 from .ingest import IngestReport, ingest_files
 from .options import Options, resolve_options
-from .outages.match import match_catalog, overlap_hours
 from .present import format_channels
-from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
-from .scenarios.costs import edit_costs
-from .scenarios.mix import Profile, check_currency
 from .settings import Settings
-from .shipments import shipment_report
 from .store import session_db
 from .windows import Window, iso_utc, split_scope
 from .zone import resolve_zone
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .scenarios import ScenarioModel
+    from .scenarios.mix import Profile
+
+# The engine (impact.analysis with the cost layer, shipments and scenarios, and numpy under them: ~0.09 s of
+# imports, 3% of `impact analyze` on the 2 M-line benchmark report) is not imported at the top: load_files starts its
+# import in a thread, where it runs while DuckDB parses the files (the parse releases the GIL), so that a command
+# starts its parse at once. The functions below that use it wait for that thread (_engine) and then import what they
+# use, a look-up by then. The app imports the engine with its screens, and the thread then finds nothing to do.
+ENGINE = (
+    "impact.analysis",
+    "impact.costs.layer",
+    "impact.outages.match",
+    "impact.scenarios",
+    "impact.scenarios.costs",
+    "impact.shipments",
+)
+_engine_import: threading.Thread | None = None
 
 __all__ = [
     "ChannelChoice",
@@ -63,6 +79,29 @@ __all__ = [
 ]
 
 
+def _import_engine() -> None:
+    try:
+        for name in ENGINE:
+            importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - the function that needs the module imports it again and says why it cannot
+        pass
+
+
+def _start_engine_import() -> None:
+    """Import the engine in a thread, unless it is imported already (see ENGINE)."""
+    global _engine_import
+    if _engine_import is None and not all(name in sys.modules for name in ENGINE):
+        _engine_import = threading.Thread(target=_import_engine, name="impact-engine-import", daemon=True)
+        _engine_import.start()
+
+
+def _engine() -> None:
+    """Wait until the engine's import, if one was started, is done: a second thread importing its modules meanwhile
+    could wait on a module lock the first holds while the first waits on one it holds."""
+    if _engine_import is not None:
+        _engine_import.join()
+
+
 def load_files(
     files: Sequence,
     *,
@@ -72,6 +111,7 @@ def load_files(
     keep_groups: bool = False,
 ) -> tuple:
     """Ingest files into a fresh session database: (connection, IngestReport). keep_groups: see ingest_files."""
+    _start_engine_import()
     con = session_db(settings)
     return con, ingest_files(con, list(files), tz=tz, mapping=mapping, settings=settings, keep_groups=keep_groups)
 
@@ -120,6 +160,8 @@ def load_costs(con, opts: Options, *, costs: Sequence = (), ads: Sequence = (), 
     (`ads`), the fee schedule (defaults with opts.fees in place of the named channels' fees) and, with a home
     currency, every amount converted at the ECB rate of its day. Returns the costs' import report (None when only a
     home currency was asked for). From then on every analysis of `con` carries a profit block."""
+    _engine()
+    from .costs import layer  # the engine: see ENGINE
 
     return layer.load_costs(
         con,
@@ -161,6 +203,9 @@ def seller_channels(con) -> tuple[str, ...]:
 def _catalog_choice(window: Window, sold: tuple[str, ...], catalog) -> tuple[ChannelChoice | None, Window | None]:
     """(the channels of the first known outage overlapping the window that hit one of the seller's, the first
     overlapping outage at all)."""
+    _engine()
+    from .outages.match import match_catalog  # the engine: see ENGINE
+
     entries = match_catalog(Window(window.start, window.end), catalog)
     for entry in entries:
         hit = tuple(c for c in sold if not entry.channels or c in entry.channels)
@@ -174,6 +219,9 @@ def _detected_choice(con, window: Window, sold, opts: Options) -> ChannelChoice 
     # Deferred, as the claim and share imports below: the detector's, the claim packs' and the share links'
     # modules are not what an analysis needs, and `impact analyze` loaded them at every start (~0.02 s).
     from .outages.detect import detect
+
+    _engine()
+    from .outages.match import overlap_hours  # the engine: see ENGINE
 
     try:
         found = detect(con, currency=opts.currency, tz=opts.tz).detections
@@ -239,6 +287,9 @@ def run_analysis(
     that measure shipping on every channel themselves (see `shipments`); `hist` reuses an aggregation; `groups` the
     import's grouped scan of the lines (IngestReport.groups), when nothing has changed them since.
     """
+    _engine()
+    from .analysis import analyze  # the engine: see ENGINE
+    from .costs.layer import profit_inputs
 
     profit, fx = profit_inputs(con, opts.tz, opts.home_currency)
     windows, _ = with_default_channels(con, windows, opts)
@@ -263,6 +314,9 @@ def shipments(con, window: Window, opts: Options, *, horizon_hours: float | None
     """Late shipments of the window on its affected channels (default_channels) and their evidence rows:
     shipment_report's (summary, orders) pair. Orders of other channels are never counted: where the affected
     channels carry no ship times the summary says so and which report to export instead."""
+    _engine()
+    from .shipments import shipment_report  # the engine: see ENGINE
+
     return shipment_report(
         con,
         with_channels(con, window, opts),
@@ -294,6 +348,9 @@ def late_orders(con, window: Window, opts: Options, *, horizon_hours: float | No
     currency of the files (shipping is counted in orders, whatever their currency) and that ship times exist."""
     _check_window_meets_orders(con, window)
     if opts.currency is not None:
+        _engine()
+        from .scenarios.mix import check_currency  # the engine: see ENGINE
+
         check_currency(con, opts.currency)
     summary, rows = shipments(con, window, opts, horizon_hours=horizon_hours)
     if not summary.available:
@@ -378,6 +435,12 @@ def scenario_model(
     Channels named on the windows are the ones hit; providers add every channel depending on them. Channel costs:
     `costs`, else measured from the session's cost inputs (impact.costs) or the defaults, then `cost_edits`
     (impact.scenarios.costs.edit_costs keywords) on top."""
+    _engine()
+    # the engine: see ENGINE
+    from .costs.layer import scenario_costs
+    from .scenarios import DEFAULT_DEPENDENCIES, ScenarioModel, current_mix, hour_of_week_profile, load_rates
+    from .scenarios.costs import edit_costs
+
     rates = dict(rates) if rates is not None else load_rates()
     deps = dict(DEFAULT_DEPENDENCIES if dependencies is None else dependencies)
     providers = {p.strip().lower() for p in providers if p and p.strip()}

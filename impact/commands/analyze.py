@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from .. import present
-from ..analysis import Analysis
 from ..present import format_money_ascii
 from ..service import run_analysis
 from . import options
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 
 def register(sub) -> None:

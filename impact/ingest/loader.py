@@ -635,17 +635,20 @@ def _drop_flagged_rows(con, flagged: bool) -> None:
     con.execute("ALTER TABLE _parsed DROP COLUMN _reject")
 
 
-def _record_offsets(con, file_id: int) -> None:
+def _record_offsets(con, file_id: int, hint: str | None) -> None:
     """The file's orders per UTC hour and the UTC offset their text carried (NULL: none), kept in import_zone for
-    impact.zone to read the seller's zone from; the per-row offset itself is not kept in `lines`."""
+    impact.zone to read the seller's zone from; the per-row offset itself is not kept in `lines`. hint: the parse's
+    offset hint (see sqlexpr.utc_offset_key)."""
     # The lines are counted per hour and offset key (a few per hour), and each key's offset worked out once.
+    key = sqlexpr.offset_key("stored", hint)
     con.execute(
         f"""INSERT INTO import_zone
             SELECT $id, hour, CAST({sqlexpr.offset_of_key("k")} AS SMALLINT) AS utc_offset, sum(n)
-            FROM (SELECT date_trunc('hour', purchased_at) AS hour, _offset_key AS k, count(*) AS n
-                  FROM _parsed GROUP BY ALL)
+            FROM (SELECT hour, {key} AS k, n FROM (
+                SELECT date_trunc('hour', purchased_at) AS hour, _offset_key AS stored, count(*) AS n
+                FROM _parsed GROUP BY ALL))
             GROUP BY hour, utc_offset""",
-        {"id": file_id},
+        {"id": file_id, **({"offset_hint": hint} if "$offset_hint" in key else {})},
     )
     con.execute("ALTER TABLE _parsed DROP COLUMN _offset_key")
 
@@ -712,7 +715,7 @@ def load_file(
         _reject_unknown_currencies(con)
         acc = account(con, prepared, name, parse.fmt, parse.record, broken, counted, settings.max_rejects_listed)
         _drop_flagged_rows(con, acc.flagged_rows)
-        _record_offsets(con, file_id)
+        _record_offsets(con, file_id, parse.hint)
         if "order_net" in parse.fields:
             _allocate_order_net(con, parse.record)
         _number_repeated_keys(con, parse.fields["channel"], parse.record)

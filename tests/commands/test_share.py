@@ -8,7 +8,7 @@ import types
 import pytest
 from testdata import ROOT
 
-from impact import service
+from impact import analysis
 from impact.__main__ import main
 from impact.errors import ShareError
 from impact.share import create_share, open_share
@@ -47,7 +47,7 @@ def stand_in_analysis(monkeypatch):
         }
         return types.SimpleNamespace(to_json=lambda: result)
 
-    monkeypatch.setattr(service, "analyze", analyze)
+    monkeypatch.setattr(analysis, "analyze", analyze)  # the service imports it where it runs it
     return calls
 
 
