@@ -245,4 +245,9 @@ def test_a_document_in_english_is_written_the_english_way_in_a_german_browser(mo
 
 def test_sku_name_says_no_sku_for_lines_without_one():
     """The results' key of lines without a SKU, and an empty SKU, read "(no SKU)"; a SKU reads as itself."""
-    assert [present.sku_name(s) for s in ("(none)", "", None, " MUG-BLUE ")] == ["(no SKU)", "(no SKU)", "(no SKU)", "MUG-BLUE"]
+    assert [present.sku_name(s) for s in ("(none)", "", None, " MUG-BLUE ")] == [
+        "(no SKU)",
+        "(no SKU)",
+        "(no SKU)",
+        "MUG-BLUE",
+    ]
