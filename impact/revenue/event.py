@@ -288,10 +288,6 @@ def estimate_event(
     }
     warns += _sparse_warning(affected, totals["expected"])
     lost, recaptured, net, rc = _intervals(fits, affected, totals, confidence, bool(recovery_hours))
-    if totals["expected"][ORD] < 1:
-        # Less than one order was expected: no placebo rank says whether that one order went missing (a window of
-        # 0.0 expected orders and none sold read "probability of an effect 97%" on a real store).
-        lost = replace(lost, p_effect=None)
     return EventEstimate(
         start=start,
         end=end,
@@ -385,6 +381,10 @@ def _intervals(
     pp = np.asarray(sum(fits[c].window[REV].placebo_pred for c in affected))
     pa = np.asarray(sum(fits[c].window[REV].placebo_actual for c in affected))
     lost = calibrate(float(expected[REV]), float(actual[REV]), pp, pa, q, floor, confidence)
+    if expected[ORD] < 1:
+        # Less than one order was expected: no placebo rank says whether that one order went missing (a window of
+        # 0.0 expected orders and none sold read "probability of an effect 97%" on a real store).
+        lost = replace(lost, p_effect=None)
     rp = np.asarray(sum(fits[c].recovery[REV].placebo_pred for c in affected))
     ra = np.asarray(sum(fits[c].recovery[REV].placebo_actual for c in affected))
     gain = calibrate(float(r_exp[REV]), float(r_act[REV]), rp, ra, q, floor, confidence)
