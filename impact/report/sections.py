@@ -23,7 +23,7 @@ from ..present import (
 )
 from ..settings import Settings
 from .markup import cell, esc, figure_html, kpi_row, table
-from .sentences import NO_LATE_RATE, NO_SHIP_TIMES, recapture_status, share_of_day_text
+from .sentences import NO_LATE_RATE, NO_SHIP_TIMES, lost_pct_shown, recapture_status, share_of_day_text
 
 EVIDENCE_ROWS = 200
 
@@ -73,6 +73,7 @@ def _revenue_rows(res: dict) -> list[str]:
     recovery = res.get("recovery_hours", Settings.recovery_hours)
     rec = rev.get("recaptured") or 0.0
     m, rng = _money_formats(res)
+    pct = lost_pct_shown(res)
     return [
         kpi_row(
             "Revenue lost during the outage",
@@ -81,11 +82,7 @@ def _revenue_rows(res: dict) -> list[str]:
             m(rev["lost"]),
             rng(rev.get("lost_low"), rev.get("lost_high")),
             f"Expected {m(rev['expected'])} from the seller's history, actual {m(rev['actual'])}"
-            + (
-                "."
-                if rev.get("lost_pct") is None
-                else f": {number(abs(rev['lost_pct']), 1)}% {'below' if rev['lost_pct'] >= 0 else 'above'} expected."
-            ),
+            + ("." if pct is None else f": {number(abs(pct), 1)}% {'below' if pct >= 0 else 'above'} expected."),
         ),
         kpi_row(
             "Probability of an effect",

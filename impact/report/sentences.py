@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..present import (
     DAY_FORMAT,
     channel_name,
+    currency_digits,
     format_channels,
     format_money,
     hours_between,
@@ -19,6 +20,15 @@ from ..present import (
     value_range,
 )
 from ..settings import Settings
+
+
+def lost_pct_shown(res: dict) -> float | None:
+    """The loss as a percentage of the expected revenue, unless the expectation shows as nothing in its currency: a
+    store expecting $0.004 read "Expected $0.00 ..., actual $0.00: 100.0% below expected"."""
+    rev = res["revenue"]
+    if rev.get("lost_pct") is None or round(rev["expected"], currency_digits(res.get("currency"))) == 0:
+        return None
+    return rev["lost_pct"]
 
 
 def recapture_status(revenue: dict) -> str:
@@ -210,7 +220,7 @@ def summary_lines(res: dict, ship: dict | None, tz: str) -> list[str]:
         detail = "; ".join(x for x in (rng, orders_lost) if x)
         lines = [
             f"{opening}: about **{m(rev['lost'])} lost**"
-            + (f", {number(rev['lost_pct'])}% of normal sales" if rev.get("lost_pct") is not None else "")
+            + (f", {number(lost_pct_shown(res))}% of normal sales" if lost_pct_shown(res) is not None else "")
             + (f" ({detail})." if detail else ".")
         ]
         share = share_of_day_text(res, tz)

@@ -15,6 +15,7 @@ from impact.dataset import product_names
 from impact.errors import InputError
 from impact.ingest import ingest_files
 from impact.report import EVIDENCE_ROWS, build_report, recapture_status, share_of_day_text, summary_lines
+from impact.report.sentences import lost_pct_shown
 from impact.shipments import shipment_report
 from impact.store import session_db
 from impact.windows import Window, window_from_strings
@@ -348,3 +349,12 @@ def test_channel_revenue_is_kept_per_currency():
     totals = sum_per_currency(channel_revenue(v, ["EUR", "USD"]) for v in mixed.values())
     assert money_per_currency(totals, 0) == ["€80", "$15"]
     assert channel_revenue({"orders": 0, "revenue": None}, []) == {}
+
+
+def test_a_loss_share_is_not_shown_when_the_expectation_shows_as_nothing():
+    """An expectation of $0.004 prints as $0.00: no "100.0% below expected" beside it; $0.01 and more keep theirs."""
+    def res(expected):
+        return {"currency": "USD", "revenue": {"expected": expected, "lost_pct": 100.0}}
+
+    assert [lost_pct_shown(res(e)) for e in (0.004, 0.006, 12.5)] == [None, 100.0, 100.0]
+    assert lost_pct_shown({"currency": "JPY", "revenue": {"expected": 0.4, "lost_pct": 100.0}}) is None
