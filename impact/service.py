@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 # The engine (impact.analysis with the cost layer, shipments and scenarios, and numpy under them: ~0.09 s of
 # imports, 3% of `impact analyze` on the 2 M-line benchmark report) is not imported at the top: load_files starts its
 # import in a thread, where it runs while DuckDB parses the files (the parse releases the GIL), so that a command
-# starts its parse at once. The functions below that use it wait for that thread (_engine) and then import what they
-# use, a look-up by then. The app imports the engine with its screens, and the thread then finds nothing to do.
+# starts its parse at once. Every function below that imports a module where it runs first waits for that thread
+# (_engine), then imports what it uses, a look-up by then: two threads importing the same modules at once could each
+# hold a module lock the other waits on. The app imports the engine with its screens; the thread then has nothing to do.
 ENGINE = (
     "impact.analysis",
     "impact.costs.layer",
@@ -216,11 +217,10 @@ def _catalog_choice(window: Window, sold: tuple[str, ...], catalog) -> tuple[Cha
 
 
 def _detected_choice(con, window: Window, sold, opts: Options) -> ChannelChoice | None:
+    _engine()
     # Deferred, as the claim and share imports below: the detector's, the claim packs' and the share links'
     # modules are not what an analysis needs, and `impact analyze` loaded them at every start (~0.02 s).
     from .outages.detect import detect
-
-    _engine()
     from .outages.match import overlap_hours  # the engine: see ENGINE
 
     try:
@@ -490,7 +490,7 @@ def claim(
     run_analysis (pass `analysis`, its to_json(), to reuse one) taken through the policy's arithmetic. extra_expenses:
     a ledger path or impact.claim.Ledger. cover: the cover page's particulars (impact.claim.statement.COVER_FIELDS).
     Returns impact.claim.statement.build's JSON-ready dict (docs/claims.md)."""
-
+    _engine()
     # Deferred: see _detected_choice.
     from .claim import Ledger, load_ledger, statement
 
@@ -511,6 +511,7 @@ def claim(
 def claim_evidence(con, windows: Sequence[Window], opts: Options):
     """The orders a claim pack lists as affected: each window's late shipments on its affected channels that the
     outage could have made late (bought before it ended; impact.appeal.affected), or None when there are none."""
+    _engine()
     import pandas as pd  # only claim packs pay for importing pandas; analyze never loads it
 
     from .appeal.affected import outage_could_delay
@@ -527,6 +528,7 @@ def claim_evidence(con, windows: Sequence[Window], opts: Options):
 
 def claim_lines(statement: dict, tz: str = "UTC") -> list[tuple[str, str, str, str]]:
     """The statement's workings as the PDF words them, every window's lines: (line, central, range, how)."""
+    _engine()
     # The claim's wording module, only when a claim is shown.
     from .claim.lines import window_lines
     from .claim.manifest import Figure, statement_view
@@ -548,6 +550,7 @@ def claim_lines(statement: dict, tz: str = "UTC") -> list[tuple[str, str, str, s
 def orders_outage_could_delay(rows, window: Window):
     """The late-shipment rows (shipments()' second item) a claim or appeal may list: on the window's channels and
     bought before the outage ended; None stays None."""
+    _engine()
     from .appeal.affected import outage_could_delay  # the appeal package loads its letters: only when asked
 
     return None if rows is None else outage_could_delay(rows, window)
@@ -561,6 +564,7 @@ def share_snapshot(
     report: IngestReport | Mapping | None, windows: Sequence[Window], opts: Options, analysis: Mapping, **sections
 ) -> dict:
     """The scrubbed snapshot of an analysis for a share link; extra sections (view, shipments, charts) by keyword."""
+    _engine()
     # Deferred: see _detected_choice.
     from .share import build_snapshot
 
@@ -598,6 +602,7 @@ def appeal_package(con, window: Window, opts: Options, marketplace: str, *, peri
     _check_window_meets_orders(con, window)
     window = with_channels(con, window, opts)
     summary, evidence = shipments(con, window, opts)
+    _engine()
     # The appeal's letter and zip import pandas (through impact.csvsafe): only appeals pay for it; a Shopify SLA
     # request looks up the Shopify incident in the outage catalog.
     from .appeal import build_appeal
@@ -641,7 +646,7 @@ def claim_pack(
     """claim.zip's bytes for a claim statement (service.claim's dict): statement.pdf, workbook.xlsx,
     affected_orders.csv, hourly.csv, manifest.json (impact.claim.pack). inputs: paths or (name, bytes) of the files
     the statement was computed from, hashed in the manifest. Uses only its arguments, never a database."""
-
+    _engine()
     # The pack's CSVs import pandas (through impact.csvsafe), its PDF and workbook reportlab and XlsxWriter.
     from .claim.pack import pack_bytes
 
