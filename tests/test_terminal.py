@@ -23,4 +23,4 @@ def test_a_reject_reason_holding_escape_sequences_is_printed_inert(tmp_path, cap
     assert main(["ingest", str(f), "--map", MAPPING + ",date_order=day_first"]) == 0
     out = capsys.readouterr().out
     assert '    rejected line 3: unreadable purchase date "\\u001b]0;pwned\\u0007\\u001b[2K\\u202eyesterday"\n' in out
-    assert "\x1b" not in out and "\u202e" not in out and "walmart: 1 orders, revenue 30.00" in out
+    assert "\x1b" not in out and "\u202e" not in out and "walmart: 1 order, revenue $30.00" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..ingest import IngestReport
+from ..present import format_money_ascii, plural
 from . import options
 
 
@@ -39,13 +40,15 @@ def human_summary(report: IngestReport) -> str:
     out.append(
         f"{report.orders:,} orders, {report.lines:,} lines, {span}; currency: {', '.join(report.currency) or '-'}"
     )
+    # Amounts through the wording module: each in its currency's digits and sign, as every other command writes them.
+    single = report.currency[0] if len(report.currency) == 1 else None
     for ch, v in report.channels.items():
         rev = (
-            f"{v['revenue']:,.2f}"
+            format_money_ascii(v["revenue"], single)
             if v.get("revenue") is not None
-            else ", ".join(f"{c} {a:,.2f}" for c, a in v.get("revenue_by_currency", {}).items())
+            else ", ".join(format_money_ascii(a, c) for c, a in v.get("revenue_by_currency", {}).items())
         )
-        out.append(f"  {ch}: {v['orders']:,} orders, revenue {rev}")
+        out.append(f"  {ch}: {plural(v['orders'], 'order')}, revenue {rev}")
     return "\n".join(out)
 
 

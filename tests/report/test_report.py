@@ -353,6 +353,7 @@ def test_channel_revenue_is_kept_per_currency():
 
 def test_a_loss_share_is_not_shown_when_the_expectation_shows_as_nothing():
     """An expectation of $0.004 prints as $0.00: no "100.0% below expected" beside it; $0.01 and more keep theirs."""
+
     def res(expected):
         return {"currency": "USD", "revenue": {"expected": expected, "lost_pct": 100.0}}
 
