@@ -5,10 +5,12 @@ in every command, and a bad value is an InputError (one line, exit 2) rather tha
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from .. import present
-from ..errors import InputError, WindowError
+from ..errors import InputError, UnknownFormatError, WindowError
 from ..service import Options, load_costs, load_in_zone, resolve_options, with_default_channels
+from ..slots import WHAT, kind_of
 from ..store import CHANNELS
 from ..windows import Window, covers, scope_name, split_scope, window_from_strings
 from ..zone import computer_zone
@@ -330,15 +332,33 @@ def load_from_args(args, opts: Options | None = None, *, keep_groups: bool = Fal
     home-currency conversion rewrites the lines)."""
     opts = opts or options(args)
     # The CLI runs on the seller's own computer more often than not: its zone is what the browser's is to the app.
-    con, report, opts = load_in_zone(
-        args.files, opts, mapping=parse_mapping(args.mapping), computer=computer_zone(), keep_groups=keep_groups
-    )
+    try:
+        con, report, opts = load_in_zone(
+            args.files, opts, mapping=parse_mapping(args.mapping), computer=computer_zone(), keep_groups=keep_groups
+        )
+    except UnknownFormatError:
+        _cost_file_among_orders(args.files, hasattr(args, "ads"))
+        raise
     costs, ads = getattr(args, "costs", None) or [], getattr(args, "ads", None) or []
     if costs or ads or opts.fees or opts.home_currency:
         mapping = parse_mapping(getattr(args, "costs_mapping", None))
         report.costs = load_costs(con, opts, costs=costs, ads=ads, mapping=mapping)
         report.groups = None
     return con, report, opts
+
+
+def _cost_file_among_orders(files, takes_costs: bool) -> None:
+    """A product cost, fee or ad spend file given as an order export: one sentence saying where it goes, in place
+    of asking for a column mapping (the app's upload slots say the same: impact.slots)."""
+    for path in files:
+        kind = kind_of(path, Path(path).name)
+        if kind in ("costs", "ads"):
+            where = (
+                f"give it after --{kind}"
+                if takes_costs
+                else f"the analyze, report, claim, scenarios and share commands take it after --{kind}"
+            )
+            raise InputError(f"{Path(path).name} is {WHAT[kind]}, not an order export: {where}")
 
 
 def utc_text(instant) -> str:

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from testdata import DATA
+from testdata import DATA, ROOT
 
 from impact.__main__ import main
 
@@ -40,3 +40,18 @@ def test_help_lists_commands():
     """python -m impact --help works and names the ingest command."""
     proc = subprocess.run([sys.executable, "-m", "impact", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "ingest" in proc.stdout
+
+
+def test_an_ad_report_among_the_order_exports_says_where_it_goes(capsys):
+    """The demo's Amazon ad report given as an order export: exit 2 and one line naming --ads, for a command that
+    takes it and for one that does not, instead of asking for a column mapping."""
+    files = [str(ROOT / "data" / "demo" / "amazon_all_orders.txt"), str(ROOT / "data" / "demo" / "amazon_ads.csv")]
+    assert main(["ingest", *files]) == 2
+    assert capsys.readouterr().err == (
+        "error: amazon_ads.csv is an ad spend report, not an order export: the analyze, report, claim, scenarios and "
+        "share commands take it after --ads\n"
+    )
+    assert main(["analyze", *files, "--window", "2025-10-20T06:48Z", "2025-10-20T21:20Z"]) == 2
+    assert capsys.readouterr().err == (
+        "error: amazon_ads.csv is an ad spend report, not an order export: give it after --ads\n"
+    )
