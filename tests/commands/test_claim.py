@@ -155,3 +155,15 @@ def test_out_writes_the_whole_pack(capsys, tmp_path):
     assert code == 0, err
     names = set(zipfile.ZipFile(out).namelist())
     assert {"statement.pdf", "workbook.xlsx", "affected_orders.csv", "hourly.csv", "manifest.json"} <= names
+
+
+def test_a_recapture_below_zero_is_not_given_a_range_it_lies_outside(capsys, monkeypatch):
+    """A real Etsy window whose next day ran below normal: the recapture line gives the ends that go with the claim's
+    as such, not as a 90% range that its own figure lies outside."""
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    window = ["--window", "2022-12-28T14:00Z", "2022-12-28T20:00Z", "--policy", "bi", "--gross-profit-rate", "40%"]
+    assert main(["claim", str(ROOT / "tests" / "data" / "real" / "etsy_sold_orders_2022.csv"), *window]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "recaptured after the outage" in x)
+    assert line.startswith(
+        "  Gross profit recaptured after the outage: -$117.61 (at the claim's low and high: -$77.84 and $0.00)"
+    )
