@@ -163,7 +163,7 @@ def test_a_recapture_below_zero_is_not_given_a_range_it_lies_outside(capsys, mon
     monkeypatch.delenv("IMPACT_DEFAULT_TZ")
     window = ["--window", "2022-12-28T14:00Z", "2022-12-28T20:00Z", "--policy", "bi", "--gross-profit-rate", "40%"]
     assert main(["claim", str(ROOT / "tests" / "data" / "real" / "etsy_sold_orders_2022.csv"), *window]) == 0
-    line = next(x for x in capsys.readouterr().out.splitlines() if "recaptured after the outage" in x)
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("  Gross profit recaptured"))
     assert line.startswith(
         "  Gross profit recaptured after the outage: -$117.61 (at the claim's low and high: -$77.84 and $0.00)"
     )
