@@ -540,7 +540,10 @@ def claim_lines(statement: dict, tz: str = "UTC") -> list[tuple[str, str, str, s
         for label, how, value in window_lines(view, w, tz):
             if isinstance(value, Figure):
                 same = (value.low, value.high) == (value.value, value.value)
-                span = "" if same else f"{fmt(value.low, view.currency)} to {fmt(value.high, view.currency)}"
+                low, high = fmt(value.low, view.currency), fmt(value.high, view.currency)
+                span = "" if same else f"{low} to {high}"
+                if not value.low <= value.value <= value.high:  # a not-netted recapture: the claim's ends, no range
+                    span = f"at the claim's low and high: {low} and {high}"
                 rows.append((label, fmt(value.value, view.currency), span, how))
             else:
                 rows.append((label, str(value), "", how))
