@@ -77,9 +77,11 @@ def recapture_text(res: dict) -> tuple[str, str]:
         )
     side = "below" if excess < 0 else "above"
     if abs(rec) < 0.005:
+        # A difference that prints as nothing is no side of normal ("ran £0 above normal" on a quiet store).
+        ran = f"ran {m(abs(excess))} {side} normal" if m(abs(excess)) != m(0.0) else "ran at their normal level"
         detail = (
-            f"Those hours ran {m(abs(excess))} {side} normal, which is within normal day-to-day variation{rng}, so "
-            f"the net loss is the loss itself: **{m(net)}**."
+            f"Those hours {ran}, which is within normal day-to-day variation{rng}, so the net loss is the loss "
+            f"itself: **{m(net)}**."
         )
     else:
         # Only the part of the excess that normal variation does not explain is counted (Recapture in

@@ -15,7 +15,7 @@ from impact.dataset import product_names
 from impact.errors import InputError
 from impact.ingest import ingest_files
 from impact.report import EVIDENCE_ROWS, build_report, recapture_status, share_of_day_text, summary_lines
-from impact.report.sentences import lost_pct_shown
+from impact.report.sentences import lost_pct_shown, recapture_text
 from impact.shipments import shipment_report
 from impact.store import session_db
 from impact.windows import Window, window_from_strings
@@ -359,3 +359,12 @@ def test_a_loss_share_is_not_shown_when_the_expectation_shows_as_nothing():
 
     assert [lost_pct_shown(res(e)) for e in (0.004, 0.006, 12.5)] == [None, 100.0, 100.0]
     assert lost_pct_shown({"currency": "JPY", "revenue": {"expected": 0.4, "lost_pct": 100.0}}) is None
+
+
+def test_hours_after_that_differ_by_less_than_a_unit_ran_at_their_normal_level():
+    """A quiet store's 24 h after the outage, £0.20 above normal, read "ran at their normal level", not "ran £0
+    above normal"."""
+    rev = {"recaptured": 0.0, "net_lost": 0.2, "recovery_actual": 10.2, "recovery_expected": 10.0, "lost": 0.2}
+    rev |= {"recaptured_low": -10.0, "recaptured_high": 0.0}
+    text = recapture_text({"currency": "GBP", "recovery_hours": 24, "confidence": 0.9, "revenue": rev})[1]
+    assert "Those hours ran at their normal level, which is within normal day-to-day variation" in text
