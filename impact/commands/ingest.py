@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..ingest import IngestReport
-from ..present import format_money_ascii, plural
+from ..present import format_money_ascii, plural, to_local
 from . import options
 
 
@@ -21,7 +21,18 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def human_summary(report: IngestReport) -> str:
+def _span(report: IngestReport, tz: str) -> str:
+    """The orders' first and last purchase; as days in the zone the import read them in when every line has a date
+    but no time (their instants are that zone's midnights: '2016-01-18 05:00 UTC' would say a time nobody wrote)."""
+    if not report.first:
+        return "no orders"
+    if report.day_precision_lines == report.lines:
+        first, last = to_local(report.first, tz), to_local(report.last, tz)
+        return f"{first:%Y-%m-%d} to {last:%Y-%m-%d} (dates without times)"
+    return f"{report.first:%Y-%m-%d %H:%M} to {report.last:%Y-%m-%d %H:%M} UTC"
+
+
+def human_summary(report: IngestReport, tz: str = "UTC") -> str:
     out = []
     for f in report.files:
         out.append(
@@ -36,7 +47,7 @@ def human_summary(report: IngestReport) -> str:
             out.append(f"    rejected line {r['line']}: {r['reason']}")
         if f.rejected > 10:
             out.append(f"    ... {f.rejected - 10:,} more rejected lines (use --json for the list)")
-    span = f"{report.first:%Y-%m-%d %H:%M} to {report.last:%Y-%m-%d %H:%M} UTC" if report.first else "no orders"
+    span = _span(report, tz)
     out.append(
         f"{report.orders:,} orders, {report.lines:,} lines, {span}; currency: {', '.join(report.currency) or '-'}"
     )
@@ -53,6 +64,6 @@ def human_summary(report: IngestReport) -> str:
 
 
 def run(args) -> int:
-    _, report, _opts = options.load_from_args(args)
-    print(json.dumps(report.to_json(), indent=1) if args.json else human_summary(report))
+    _, report, opts = options.load_from_args(args)
+    print(json.dumps(report.to_json(), indent=1) if args.json else human_summary(report, opts.tz))
     return 0

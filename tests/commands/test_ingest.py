@@ -55,3 +55,11 @@ def test_an_ad_report_among_the_order_exports_says_where_it_goes(capsys):
     assert capsys.readouterr().err == (
         "error: amazon_ads.csv is an ad spend report, not an order export: give it after --ads\n"
     )
+
+
+def test_a_file_of_dates_without_times_is_summarised_in_days(capsys, monkeypatch):
+    """A real Etsy export of dates alone: its span is two dates, not the UTC instants of New York's midnights."""
+    monkeypatch.delenv("IMPACT_DEFAULT_TZ")
+    assert main(["ingest", str(DATA / "real" / "etsy_sold_orders_2022.csv")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "250 orders, 250 lines, 2022-12-17 to 2022-12-31 (dates without times); currency: USD"
