@@ -27,7 +27,8 @@ def _add_missing_columns(con, table: str) -> None:
 
 
 def merge_new_lines(con, file_id: int) -> None:
-    """Add the file's lines (table _parsed, shaped like `lines`) to `lines`, one row per channel + order + line key.
+    """Add the file's lines (table _parsed, shaped like `lines`) to `lines`, one row per channel + order + line key
+    bought at one time.
 
     The newest export wins: the one whose orders reach furthest in time, then the later import, so a re-exported
     month replaces the older copy's statuses. A ship time or promise known only to the losing copy is kept.
@@ -61,7 +62,13 @@ def merge_new_lines(con, file_id: int) -> None:
                l.carrier AS old_carrier, n.carrier AS new_carrier,
                l.cancelled_by AS old_cancelled_by, n.cancelled_by AS new_cancelled_by
         FROM lines l JOIN _new n USING (channel, order_id, line_key)
-             JOIN import_files f ON f.file_id = l.file_id""",
+             JOIN import_files f ON f.file_id = l.file_id
+        -- A copy of the same line was bought at the same time: two Shopify stores both number their orders from
+        -- #1001, and a second store's #1001 of the same SKU, bought at another time, is another order (it replaced
+        -- the first store's whole export). Re-exports keep the time; a date alone, or minutes without seconds
+        -- (a file re-saved by Excel), are matched as far as they go.
+        WHERE abs(epoch(n.purchased_at) - epoch(l.purchased_at))
+              <= CASE WHEN l.time_precision = 'day' OR n.time_precision = 'day' THEN 86399 ELSE 120 END""",
         {"newest": newest},
     )
     if con.execute("SELECT count(*) FROM _clash").fetchone()[0]:

@@ -1,5 +1,6 @@
 """Tests for importing every supported export into the canonical lines table."""
 
+import csv
 import json
 
 import pytest
@@ -300,3 +301,23 @@ def test_sixteen_parallel_processes_keep_every_mapping(tmp_path):
     assert len(json.loads(path.read_text())) == 240
     assert store.get(["w7", "col3"]) == {"order_id": "w7", "revenue": "col3"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mappings.json", "mappings.json.lock"]
+
+
+def test_a_second_store_numbering_its_orders_alike_is_not_a_re_export(con, tmp_path):
+    """A real US Shopify export and a second store's with the same order numbers and SKUs, bought three years later
+    in EUR: all 196 lines load (the second store had replaced the first's 98 as duplicates); the same export given
+    twice still loads once."""
+    real = DATA / "real" / "shopify_us_usd.csv"
+    rows = list(csv.reader(real.open(newline="", encoding="utf-8")))
+    at, cur = rows[0].index("Created at"), rows[0].index("Currency")
+    for r in rows[1:]:
+        r[at] = r[at].replace("2022", "2025").replace("2021", "2024").replace("2020", "2023")
+        r[cur] = "EUR" if r[cur] else r[cur]
+    other = tmp_path / "orders_export_1.csv"
+    with other.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    report = ingest_files(con, [real, other]).to_json()
+    assert [(f["loaded"], f["duplicates"]) for f in report["files"]] == [(98, 0), (98, 0)]
+    assert report["lines"] == 196
+    again = ingest_files(session_db(), [real, real]).to_json()
+    assert [(f["loaded"], f["duplicates"]) for f in again["files"]] == [(0, 98), (98, 0)]
