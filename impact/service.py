@@ -542,8 +542,8 @@ def claim_lines(statement: dict, tz: str = "UTC") -> list[tuple[str, str, str, s
                 same = (value.low, value.high) == (value.value, value.value)
                 low, high = fmt(value.low, view.currency), fmt(value.high, view.currency)
                 span = "" if same else f"{low} to {high}"
-                if not value.low <= value.value <= value.high:  # a not-netted recapture: the claim's ends, no range
-                    span = f"at the claim's low and high: {low} and {high}"
+                if value.paired_ends:
+                    span = value.ends_text(low, high)
                 rows.append((label, fmt(value.value, view.currency), span, how))
             else:
                 rows.append((label, str(value), "", how))

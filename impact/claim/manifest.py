@@ -37,6 +37,16 @@ class Figure:
     def has_range(self) -> bool:
         return self.low is not None and self.high is not None
 
+    @property
+    def paired_ends(self) -> bool:
+        """Ends that are not a range around the central but the ones that go with the claim's low and high (a
+        recapture that is not netted lies outside them)."""
+        return self.has_range and not self.low <= self.value <= self.high
+
+    def ends_text(self, low: str, high: str) -> str:
+        """The ends, already formatted, as paired_ends ones are worded wherever a statement is shown."""
+        return f"at the claim's low and high: {low} and {high}"
+
 
 @dataclass
 class WindowFigures:

@@ -46,9 +46,8 @@ def _cells(value, cur: str, pct: str) -> str:
         return str(value)
     text = format_money_ascii(value.value, cur)
     low, high = format_money_ascii(value.low, cur), format_money_ascii(value.high, cur)
-    if not value.low <= value.value <= value.high:
-        # A line whose ends are the ones that go with the claim's (a recapture that is not netted), not its range.
-        text += f" (at the claim's low and high: {low} and {high})"
+    if value.paired_ends:
+        text += f" ({value.ends_text(low, high)})"
     elif (value.low, value.high) != (value.value, value.value):
         text += f" ({pct} range {low} to {high})"
     return text
