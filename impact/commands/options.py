@@ -10,7 +10,6 @@ from pathlib import Path
 from .. import present
 from ..errors import InputError, UnknownFormatError, WindowError
 from ..service import Options, load_costs, load_in_zone, resolve_options, with_default_channels
-from ..slots import WHAT, kind_of
 from ..store import CHANNELS
 from ..windows import Window, covers, scope_name, split_scope, window_from_strings
 from ..zone import computer_zone
@@ -350,6 +349,9 @@ def load_from_args(args, opts: Options | None = None, *, keep_groups: bool = Fal
 def _cost_file_among_orders(files, takes_costs: bool) -> None:
     """A product cost, fee or ad spend file given as an order export: one sentence saying where it goes, in place
     of asking for a column mapping (the app's upload slots say the same: impact.slots)."""
+    # Deferred: only a file of no known order format gets here, and impact.slots brings the cost readers with it.
+    from ..slots import WHAT, kind_of
+
     for path in files:
         kind = kind_of(path, Path(path).name)
         if kind in ("costs", "ads"):
